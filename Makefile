@@ -1,0 +1,41 @@
+# Kura — the two commands are `make run` and `make test`; both set everything up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Nothing may reach a model hub at run time; set before any import.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	# llama-cpp-python compiles from source (a few minutes on 2 cores)
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PY) -m pip install --quiet -e '.[demo,test,dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m desktop
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check desktop tests
+	$(VENV)/bin/ruff format --check desktop tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+# The whole suite, against a real Secret Service started for the run.
+test: $(STAMP) lint
+	# the unit tests once more without Qt: the core must not need it
+	$(PY) -m pytest -q -o addopts="--strict-markers -p no:cacheprovider" -p tests.no_qt -p no:pytestqt tests/unit
+	tests/with_secret_service.sh $(PY) -m pytest -m "not benchmark"
+
+bench: $(STAMP)
+	tests/with_secret_service.sh $(PY) -m pytest -m benchmark -s tests/benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info

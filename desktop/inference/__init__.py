@@ -1,0 +1,1 @@
+"""llama-cpp-python adapter (arrives with the models issue)."""

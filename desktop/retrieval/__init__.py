@@ -1,0 +1,1 @@
+"""Parsers, chunking, embeddings, FAISS and FTS5 (arrive with the knowledge-base issue)."""
