@@ -1,0 +1,1 @@
+"""Qt-free, I/O-free domain: models, ports, errors, permissions and services."""

@@ -1,0 +1,126 @@
+"""The one error hierarchy. Every error a user can cause is an ``AppError``.
+
+Each carries a user-safe, one-line message that names the problem and the remedy, an
+optional help topic, technical details for the log (never shown by default) and the
+exit code the CLI uses (DESIGN.md, The command line: 0 ok, 1 check failed, 2 usage or
+input error, 3 permission denied, 4 locked).
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_USAGE = 2
+EXIT_DENIED = 3
+EXIT_LOCKED = 4
+
+
+class AppError(Exception):
+    """Root of every error Kura raises on purpose."""
+
+    exit_code: int = EXIT_USAGE
+
+    def __init__(self, message: str, *, help_topic: str | None = None, details: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.help_topic = help_topic
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Cancelled(AppError):
+    """A long operation stopped because its CancelToken was set. Shown as nothing."""
+
+    def __init__(self, message: str = "cancelled") -> None:
+        super().__init__(message)
+
+
+class InputError(AppError):
+    """The user gave something unusable (bad name, weak password, malformed key)."""
+
+
+class NotFound(AppError):
+    """The object does not exist, or the actor may not see it (indistinguishable)."""
+
+
+class AlreadyExists(AppError):
+    """Creating something that is already there."""
+
+
+class PermissionDenied(AppError):
+    exit_code = EXIT_DENIED
+
+
+class AuthenticationFailed(AppError):
+    exit_code = EXIT_DENIED
+
+
+class AccountLocked(AppError):
+    exit_code = EXIT_LOCKED
+
+
+# ---- workspace and keys -------------------------------------------------------------
+
+
+class WorkspaceNotFound(AppError):
+    """No workspace at the data directory."""
+
+
+class WorkspaceExists(AppError):
+    """``kura init`` refuses to overwrite an existing workspace."""
+
+
+class DataDirUnreadable(AppError):
+    """The data directory or one of its files cannot be read or written."""
+
+
+class KeyringUnavailable(AppError):
+    """No allowed OS keyring backend (plaintext, ``fail`` and chained ones are refused)."""
+
+
+class KeyringLocked(AppError):
+    """The keyring exists but is locked; unlocking it is the remedy."""
+
+    exit_code = EXIT_LOCKED
+
+
+class KeyItemMissing(AppError):
+    """The keyring has no item for an existing workspace: never make a new key."""
+
+    exit_code = EXIT_LOCKED
+
+
+class WrongKey(AppError):
+    """A key (keyring item, recovery key, database key) does not open this workspace."""
+
+    exit_code = EXIT_LOCKED
+
+
+class DatabaseCorrupt(AppError):
+    """The encrypted database fails authentication or structural checks."""
+
+    exit_code = EXIT_CHECK_FAILED
+
+
+class EncryptionRecipeViolation(AppError):
+    """A connection setting required by the recipe is off (wrong driver, v3 file...)."""
+
+    exit_code = EXIT_CHECK_FAILED
+
+
+class SchemaTooNew(AppError):
+    """The database was written by a newer Kura than this one."""
+
+
+class MigrationFailed(AppError):
+    """A migration failed; the database was restored from the pre-migration backup."""
+
+    exit_code = EXIT_CHECK_FAILED
+
+
+class AuditChainBroken(AppError):
+    """The audit hash chain does not verify."""
+
+    exit_code = EXIT_CHECK_FAILED

@@ -1,0 +1,1 @@
+"""Services: the one choke point for permission checks and audit events."""

@@ -1,0 +1,85 @@
+"""Workspace facts, audit verification and key rotation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from desktop.core import rbac
+from desktop.core.audit import ChainReport
+from desktop.core.models import Actor
+from desktop.core.ports import Store
+
+
+class AuditableStore(Store, Protocol):
+    def verify_audit(self) -> ChainReport: ...
+
+
+class KeyRotation(Protocol):
+    """The key-slot side of a rekey (implemented by ``security.keyslots.WorkspaceKeys``)."""
+
+    def begin_rekey(self) -> tuple[bytes, str]: ...
+
+    def commit_rekey(self) -> None: ...
+
+    def abort_rekey(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RekeyResult:
+    recovery_key: str
+    audit_seq: int
+
+
+class WorkspaceService:
+    def __init__(self, store: AuditableStore, keys: KeyRotation) -> None:
+        self._store = store
+        self._keys = keys
+
+    def summary(self) -> dict[str, Any]:
+        """Non-sensitive facts for diagnostics: ids, counts, versions, chain state."""
+        with self._store.transaction() as tx:
+            facts: dict[str, Any] = {
+                "workspace_id": tx.settings.get("workspace_id"),
+                "created_at": tx.settings.get("created_at"),
+                "users": len(tx.users.list()),
+                "audit_events": tx.audit.count(),
+            }
+        facts["schema_version"] = self._store.schema_version()
+        facts["audit_chain"] = self._store.verify_audit().as_dict()
+        return facts
+
+    def verify_audit(self, actor: Actor) -> ChainReport:
+        """Re-derive every hash of the audit chain (Admin and Owner)."""
+        rbac.require(actor, rbac.Permission.VIEW_LOGS)
+        return self._store.verify_audit()
+
+    def rekey(self, actor: Actor) -> RekeyResult:
+        """Rotate the database key crash-safely and re-wrap every slot (Owner only).
+
+        Order: new slots are written as *pending* next to the active ones, the database
+        is rekeyed, then the pending slots replace the old ones in one atomic file
+        write. A crash at any point leaves a key that opens the database; the open
+        sequence finishes an interrupted rotation.
+        """
+        rbac.require(actor, rbac.Permission.MANAGE_SECURITY)
+        new_key, recovery_key = self._keys.begin_rekey()
+        try:
+            self._store.rekey(new_key)
+        except BaseException:
+            self._keys.abort_rekey()
+            raise
+        self._keys.commit_rekey()
+        with self._store.transaction() as tx:
+            event = tx.audit.append(
+                actor=actor.username,
+                action="workspace.rekeyed",
+                obj="workspace",
+                payload={"slots_rewrapped": ["keyring", "recovery"]},
+            )
+        return RekeyResult(recovery_key=recovery_key, audit_seq=event.seq)
+
+    def record_key_event(self, action: str, payload: dict[str, Any]) -> None:
+        """Audit a key event no signed-in user performs (recovery, finished rotation)."""
+        with self._store.transaction() as tx:
+            tx.audit.append(actor="key-holder", action=action, obj="workspace", payload=payload)
