@@ -1,0 +1,123 @@
+"""Schema migrations: an ordered, append-only list of small functions.
+
+Each migration is a function ``mNNNN_description(conn)`` in its own module. Its name is
+recorded with the UTC time in the ``schema_migrations`` ledger, and the migration and its
+ledger row commit in ONE transaction, so a crash never leaves a half-applied step. Never
+edit or reorder a migration that has shipped; append a new one.
+
+Everything here takes a plain DB-API connection (see :mod:`desktop.storage.dbapi`), so it
+runs on SQLCipher and on the standard library's ``sqlite3`` alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import MigrationFailed, SchemaTooNew
+from desktop.storage.dbapi import Connection, scalar
+from desktop.storage.migrations.m0001_initial import m0001_initial
+
+Migration = Callable[[Connection], None]
+
+#: Every migration, oldest first. Append only.
+MIGRATIONS: tuple[Migration, ...] = (m0001_initial,)
+
+_LEDGER_DDL = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+)
+
+
+def applied_migrations(conn: Connection) -> list[str]:
+    """Names recorded in the ledger, oldest first; empty for a blank database."""
+    exists = scalar(
+        conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    )
+    if not exists:
+        return []
+    rows = conn.execute("SELECT name FROM schema_migrations ORDER BY rowid").fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def check_not_newer(conn: Connection, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    """Raise SchemaTooNew when the ledger names a migration this code does not know."""
+    known = {m.__name__ for m in migrations}
+    unknown = [name for name in applied_migrations(conn) if name not in known]
+    if unknown:
+        raise SchemaTooNew(
+            f"kura.db was written by a newer version of Kura (it has upgrade steps "
+            f"{', '.join(unknown)} that this version does not know): install that version "
+            "or a newer one to open it",
+            details=f"unknown migrations: {unknown}",
+        )
+
+
+def pending_migrations(
+    conn: Connection, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[Migration]:
+    """The migrations not yet in the ledger, in order."""
+    done = set(applied_migrations(conn))
+    return [m for m in migrations if m.__name__ not in done]
+
+
+def migrate(
+    conn: Connection,
+    clock: Clock,
+    *,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    before_first: Callable[[], None] | None = None,
+) -> list[str]:
+    """Apply every pending migration, each with its ledger row in one transaction.
+
+    ``before_first`` runs once, before the first pending migration (the SQLCipher store
+    uses it to copy the database file to a backup). Raises SchemaTooNew for a newer
+    file and MigrationFailed (after rolling that step back) when a migration raises;
+    the steps before it stay committed.
+    Returns the names applied.
+    """
+    check_not_newer(conn, migrations)
+    pending = pending_migrations(conn, migrations)
+    if pending and before_first is not None:
+        before_first()
+    applied: list[str] = []
+    for migration in pending:
+        _apply_one(conn, migration, iso_utc(clock.now()))
+        applied.append(migration.__name__)
+    return applied
+
+
+def _apply_one(conn: Connection, migration: Migration, applied_at: str) -> None:
+    name = migration.__name__
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(_LEDGER_DDL)
+        migration(conn)
+        conn.execute(
+            "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, applied_at)
+        )
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if not isinstance(exc, Exception):
+            raise
+        raise MigrationFailed(
+            f"upgrade step {name} failed and was rolled back: {type(exc).__name__}: {exc}",
+            details=repr(exc),
+        ) from exc
+
+
+def schema_version(conn: Connection) -> int:
+    """The number of applied migrations."""
+    return len(applied_migrations(conn))
+
+
+__all__ = [
+    "MIGRATIONS",
+    "Migration",
+    "applied_migrations",
+    "check_not_newer",
+    "migrate",
+    "pending_migrations",
+    "schema_version",
+]

@@ -1,0 +1,296 @@
+"""Repositories over a plain DB-API connection (SQLCipher or the stdlib ``sqlite3``).
+
+They implement the ports in :mod:`desktop.core.ports` and run inside a transaction
+opened by :func:`transaction`; they never commit on their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from desktop.core.audit import ChainReport, canonical_json, seal, verify_chain
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import AlreadyExists, AuditChainBroken, NotFound
+from desktop.core.models import AuditEvent, Role, User, UserStatus
+from desktop.core.ports import AuditLog, SettingsRepository, UserRepository
+from desktop.storage.dbapi import Connection, scalar
+
+_USER_COLUMNS = "id, username, display_name, role, status, password_hash, created_at, last_login_at"
+_EVENT_COLUMNS = "seq, ts, actor, action, object, payload, payload_sha256, prev_hash, hash"
+
+#: Events fetched per query by ``iter_events``: memory stays flat on long logs.
+EVENT_PAGE_SIZE = 256
+
+
+def _user(row: Any) -> User:
+    uid, username, display, role, status, pw_hash, created, last_login = row
+    return User(
+        id=int(uid),
+        username=str(username),
+        display_name=str(display),
+        role=Role(role),
+        status=UserStatus(status),
+        password_hash=str(pw_hash),
+        created_at=str(created),
+        last_login_at=None if last_login is None else str(last_login),
+    )
+
+
+class SqlUserRepository:
+    """``users``: accounts, their role, status and password hash."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(
+        self, *, username: str, display_name: str, role: Role, password_hash: str, created_at: str
+    ) -> User:
+        """Insert a new active user; AlreadyExists when the name is taken (any case)."""
+        if self.get_by_name(username) is not None:
+            raise AlreadyExists(f"user {username!r} already exists: choose another name")
+        row = self._conn.execute(
+            "INSERT INTO users (username, display_name, role, status, password_hash, created_at)"
+            f" VALUES (?, ?, ?, ?, ?, ?) RETURNING {_USER_COLUMNS}",
+            (
+                username,
+                display_name,
+                role.value,
+                UserStatus.ACTIVE.value,
+                password_hash,
+                created_at,
+            ),
+        ).fetchone()
+        return _user(row)
+
+    def get(self, user_id: int) -> User | None:
+        """The user with this id, or None."""
+        row = self._conn.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE id = ?", (user_id,)
+        ).fetchone()
+        return None if row is None else _user(row)
+
+    def get_by_name(self, username: str) -> User | None:
+        """The user with this name, compared case-insensitively, or None."""
+        row = self._conn.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE username = ?", (username,)
+        ).fetchone()
+        return None if row is None else _user(row)
+
+    def list(self) -> list[User]:
+        """Every user, oldest first."""
+        rows = self._conn.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY id").fetchall()
+        return [_user(row) for row in rows]
+
+    def count_active(self, role: Role) -> int:
+        """How many active users hold ``role``."""
+        return int(
+            scalar(
+                self._conn,
+                "SELECT count(*) FROM users WHERE role = ? AND status = ?",
+                (role.value, UserStatus.ACTIVE.value),
+            )
+        )
+
+    def set_role(self, user_id: int, role: Role) -> None:
+        """Change the role; NotFound for an unknown id."""
+        self._update(user_id, "role", role.value)
+
+    def set_status(self, user_id: int, status: UserStatus) -> None:
+        """Enable or disable; NotFound for an unknown id."""
+        self._update(user_id, "status", status.value)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace the stored password hash; NotFound for an unknown id."""
+        self._update(user_id, "password_hash", password_hash)
+
+    def set_last_login(self, user_id: int, ts: str) -> None:
+        """Record a successful sign-in time; NotFound for an unknown id."""
+        self._update(user_id, "last_login_at", ts)
+
+    def _update(self, user_id: int, column: str, value: str) -> None:
+        # ``column`` is always one of the constant names above, never user input.
+        cur = self._conn.execute(f"UPDATE users SET {column} = ? WHERE id = ?", (value, user_id))
+        if cur.rowcount == 0:
+            raise NotFound(f"user #{user_id} not found: `kura users list` shows the users")
+
+
+class SqlSettingsRepository:
+    """``settings``: small, non-secret workspace facts as text."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, key: str) -> str | None:
+        """The value, or None when the key was never set."""
+        value = scalar(self._conn, "SELECT value FROM settings WHERE key = ?", (key,))
+        return None if value is None else str(value)
+
+    def set(self, key: str, value: str) -> None:
+        """Insert or replace the value."""
+        self._conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def _payload(seq: int, text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None  # a retention tombstone
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise AuditChainBroken(
+            f"audit event {seq} has a payload that is not a JSON object: the log was altered "
+            "outside Kura; run `kura doctor` and restore from a backup"
+        )
+    return value
+
+
+def _event(row: Any) -> AuditEvent:
+    seq, ts, actor, action, obj, payload, digest, prev_hash, hash_ = row
+    return AuditEvent(
+        seq=int(seq),
+        ts=str(ts),
+        actor=str(actor),
+        action=str(action),
+        object=str(obj),
+        payload=_payload(int(seq), payload),
+        payload_sha256=str(digest),
+        prev_hash=str(prev_hash),
+        hash=str(hash_),
+    )
+
+
+class SqlAuditLog:
+    """``audit_events`` + ``audit_head``: the append-only, hash-chained log."""
+
+    def __init__(self, conn: Connection, clock: Clock) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def append(self, *, actor: str, action: str, obj: str, payload: dict[str, Any]) -> AuditEvent:
+        """Seal the next event on the current head, insert it and move the head."""
+        head_seq, head_hash = self.head()
+        event = seal(
+            head_hash, head_seq + 1, iso_utc(self._clock.now()), actor, action, obj, payload
+        )
+        self._conn.execute(
+            f"INSERT INTO audit_events ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.seq,
+                event.ts,
+                event.actor,
+                event.action,
+                event.object,
+                canonical_json(payload).decode("utf-8"),
+                event.payload_sha256,
+                event.prev_hash,
+                event.hash,
+            ),
+        )
+        self._conn.execute(
+            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (event.seq, event.hash)
+        )
+        return event
+
+    def head(self) -> tuple[int, str]:
+        """(last seq, last hash) as recorded in ``audit_head``; (0, GENESIS_HASH) when empty."""
+        row = self._conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        if row is None:
+            raise NotFound("the audit head is missing: kura.db is damaged; run `kura doctor`")
+        return int(row[0]), str(row[1])
+
+    def iter_events(self, since_seq: int = 1) -> Iterator[AuditEvent]:
+        """Every event from ``since_seq`` on, in seq order, fetched page by page."""
+        next_seq = since_seq
+        while True:
+            rows = self._conn.execute(
+                f"SELECT {_EVENT_COLUMNS} FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?",
+                (next_seq, EVENT_PAGE_SIZE),
+            ).fetchall()
+            for row in rows:
+                yield _event(row)
+            if len(rows) < EVENT_PAGE_SIZE:
+                return
+            next_seq = int(rows[-1][0]) + 1
+
+    def count(self) -> int:
+        """How many events the table holds."""
+        return int(scalar(self._conn, "SELECT count(*) FROM audit_events"))
+
+
+def verify_log(log: SqlAuditLog) -> ChainReport:
+    """``verify_chain`` over every event, plus: ``audit_head`` names the chain's last link.
+
+    The head row moves in the same transaction as each append, so deleting the newest
+    events (which leaves a valid, shorter chain) is caught here.
+    """
+    unreadable: list[AuditChainBroken] = []
+
+    def events() -> Iterator[AuditEvent]:
+        try:
+            yield from log.iter_events()
+        except AuditChainBroken as exc:
+            unreadable.append(exc)
+
+    report = verify_chain(events())
+    if not report.ok:
+        return report
+    if unreadable:
+        bad = (report.last_seq or 0) + 1
+        return dataclasses.replace(report, ok=False, error=unreadable[0].message, bad_seq=bad)
+    head_seq, head_hash = log.head()
+    last_seq = report.last_seq or 0
+    if (head_seq, head_hash) == (last_seq, report.head_hash):
+        return report
+    if head_seq > last_seq:
+        error = (
+            f"the audit head records event {head_seq} but the log ends at event {last_seq}: "
+            "events were removed from the end"
+        )
+    else:
+        error = f"the audit head (event {head_seq}) does not match the last event {last_seq}"
+    return dataclasses.replace(report, ok=False, error=error, bad_seq=head_seq)
+
+
+class SqlTransaction:
+    """What ``Store.transaction()`` yields: the repositories bound to one connection."""
+
+    users: UserRepository
+    audit: AuditLog
+    settings: SettingsRepository
+
+    def __init__(self, conn: Connection, clock: Clock) -> None:
+        self.users = SqlUserRepository(conn)
+        self.audit = SqlAuditLog(conn, clock)
+        self.settings = SqlSettingsRepository(conn)
+
+
+@contextmanager
+def transaction(conn: Connection, clock: Clock) -> Iterator[SqlTransaction]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``; ``ROLLBACK`` when the block raises.
+
+    Works on any autocommit DB-API connection. Nesting is a programming error.
+    """
+    if conn.in_transaction:
+        raise RuntimeError("a transaction is already open on this connection")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield SqlTransaction(conn, clock)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,196 @@
+"""Migrations: the ledger, one transaction per step, newer files refused, backup restored."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.core.clock import iso_utc
+from desktop.core.errors import MigrationFailed, SchemaTooNew
+from desktop.storage import create_database, migrate, open_database
+from desktop.storage.files import backup_path
+from desktop.storage.migrations import MIGRATIONS, applied_migrations, schema_version
+from tests.fakes import FixedClock
+
+sqlcipher = pytest.importorskip("sqlcipher3.dbapi2")
+
+KEY = bytes(range(32))
+
+EXPECTED_COLUMNS = {
+    "schema_migrations": ["name", "applied_at"],
+    "settings": ["key", "value"],
+    "users": [
+        "id",
+        "username",
+        "display_name",
+        "role",
+        "status",
+        "password_hash",
+        "created_at",
+        "last_login_at",
+    ],
+    "audit_events": [
+        "seq",
+        "ts",
+        "actor",
+        "action",
+        "object",
+        "payload",
+        "payload_sha256",
+        "prev_hash",
+        "hash",
+    ],
+    "audit_head": ["id", "seq", "hash"],
+}
+EXPECTED_TRIGGERS = {
+    "audit_events_extend_only",
+    "audit_events_no_update",
+    "audit_events_no_delete",
+    "audit_head_forward_only",
+    "audit_head_no_delete",
+}
+
+
+@pytest.fixture
+def plain() -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    yield conn
+    conn.close()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def raw(path: Path) -> Any:
+    conn = sqlcipher.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{KEY.hex()}'\"")
+    return conn
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "kura.db"
+    with create_database(path, KEY, clock=FixedClock()) as store, store.transaction() as tx:
+        tx.settings.set("workspace_id", "w-1")
+        tx.audit.append(actor="system", action="workspace.created", obj="w", payload={})
+    return path
+
+
+def m0002_add_notes(conn: Any) -> None:
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+    conn.execute("INSERT INTO notes (body) VALUES ('kept')")
+
+
+def m0003_explodes(conn: Any) -> None:
+    conn.execute("CREATE TABLE half_done (x)")
+    raise RuntimeError("boom")
+
+
+# ------------------------------------------------------------------ the list and the schema
+
+
+def test_migration_names_are_ordered_and_unique() -> None:
+    names = [m.__name__ for m in MIGRATIONS]
+    assert all(re.fullmatch(r"m\d{4}_[a-z0-9_]+", n) for n in names)
+    assert names == sorted(set(names))
+    assert [int(n[1:5]) for n in names] == list(range(1, len(names) + 1))
+
+
+def test_blank_database_gets_the_expected_schema(plain: sqlite3.Connection) -> None:
+    clock = FixedClock()
+    assert migrate(plain, clock) == [m.__name__ for m in MIGRATIONS]
+    tables = {
+        name: [row[1] for row in plain.execute(f"PRAGMA table_info({name})")]
+        for (name,) in plain.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    assert tables == EXPECTED_COLUMNS
+    triggers = {n for (n,) in plain.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    assert triggers == EXPECTED_TRIGGERS
+    assert plain.execute("SELECT id, seq, hash FROM audit_head").fetchall() == [(1, 0, "0" * 64)]
+    ledger = plain.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
+    assert ledger == [(m.__name__, iso_utc(clock.now())) for m in MIGRATIONS]
+    assert schema_version(plain) == len(MIGRATIONS)
+
+
+def test_migrate_is_idempotent(plain: sqlite3.Connection) -> None:
+    migrate(plain, FixedClock())
+    assert migrate(plain, FixedClock()) == []
+    assert applied_migrations(plain) == [m.__name__ for m in MIGRATIONS]
+
+
+def test_a_failing_step_rolls_back_with_its_ledger_row(plain: sqlite3.Connection) -> None:
+    migrate(plain, FixedClock())
+    steps = (*MIGRATIONS, m0002_add_notes, m0003_explodes)
+    with pytest.raises(MigrationFailed, match="m0003_explodes"):
+        migrate(plain, FixedClock(), migrations=steps)
+    assert applied_migrations(plain)[-1] == "m0002_add_notes"
+    tables = {n for (n,) in plain.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "notes" in tables and "half_done" not in tables
+    assert not plain.in_transaction
+
+
+def test_before_first_runs_only_when_something_is_pending(plain: sqlite3.Connection) -> None:
+    calls: list[int] = []
+    migrate(plain, FixedClock(), before_first=lambda: calls.append(1))
+    migrate(plain, FixedClock(), before_first=lambda: calls.append(2))
+    assert calls == [1]
+
+
+# ------------------------------------------------------------------ on the encrypted file
+
+
+def test_newer_schema_is_refused(db: Path, tmp_path: Path) -> None:
+    conn = raw(db)
+    conn.execute(
+        "INSERT INTO schema_migrations (name, applied_at) VALUES ('m9999_from_the_future', 'x')"
+    )
+    conn.close()
+    before = snapshot(tmp_path)
+    with pytest.raises(SchemaTooNew, match="m9999_from_the_future"):
+        open_database(db, KEY, clock=FixedClock())
+    assert snapshot(tmp_path) == before
+
+
+def test_pending_migration_runs_on_open_with_a_backup(db: Path, tmp_path: Path) -> None:
+    original = db.read_bytes()
+    seen: list[bytes] = []
+
+    def m0002_checks_backup(conn: Any) -> None:
+        seen.append(backup_path(db).read_bytes())
+        m0002_add_notes(conn)
+
+    with open_database(
+        db, KEY, clock=FixedClock(), migrations=(*MIGRATIONS, m0002_checks_backup)
+    ) as store:
+        assert store.schema_version() == len(MIGRATIONS) + 1
+        with store.transaction() as tx:
+            assert tx.settings.get("workspace_id") == "w-1"
+    assert seen == [original]  # the backup is the encrypted file, byte for byte
+    assert not seen[0].startswith(b"SQLite format 3")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kura.db"]
+
+
+def test_failed_migration_restores_the_file_byte_identical(db: Path, tmp_path: Path) -> None:
+    before = snapshot(tmp_path)
+    steps = (*MIGRATIONS, m0002_add_notes, m0003_explodes)
+    with pytest.raises(MigrationFailed, match="restored") as info:
+        open_database(db, KEY, clock=FixedClock(), migrations=steps)
+    assert "m0003_explodes" in info.value.message
+    assert isinstance(info.value.__cause__, MigrationFailed)
+    assert snapshot(tmp_path) == before  # no backup, WAL or shm left behind
+    with open_database(db, KEY, clock=FixedClock()) as store:
+        assert store.schema_version() == len(MIGRATIONS)  # m0002 was undone too
+
+
+def test_failed_migration_on_create_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(MigrationFailed):
+        create_database(
+            tmp_path / "kura.db", KEY, clock=FixedClock(), migrations=(*MIGRATIONS, m0003_explodes)
+        )
+    assert list(tmp_path.iterdir()) == []
