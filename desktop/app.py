@@ -1,0 +1,279 @@
+"""Composition root: builds the adapters and injects them into the services.
+
+The only module that knows every layer. Front ends (``cli``, ``ui``) call the functions
+here to obtain a :class:`Workspace`, then talk to its services only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.clock import Clock, SystemClock
+from desktop.core.errors import (
+    AppError,
+    DataDirUnreadable,
+    WorkspaceExists,
+    WorkspaceNotFound,
+    WrongKey,
+)
+from desktop.core.policy import check_password, normalise_username
+from desktop.core.ports import KeyStore, PasswordHasher
+from desktop.core.services.accounts import AccountService
+from desktop.core.services.workspace import WorkspaceService
+from desktop.security.keyslots import WorkspaceKeys
+from desktop.security.netguard import install_network_guard
+from desktop.security.passwords import Argon2PasswordHasher
+from desktop.storage.db import SqlCipherStore, create_database, open_database
+
+DB_NAME = "kura.db"
+SLOTS_NAME = "keyslots.json"
+APP_DIR_NAME = "kura"
+
+
+def bootstrap() -> None:
+    """Process-wide guards every front end installs before doing anything else."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        os.environ.setdefault(var, "1")
+    install_network_guard()
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--data-dir``, else ``KURA_DATA_DIR``, else the platform's user data dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("KURA_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
+
+
+def default_key_store() -> KeyStore:
+    from desktop.security.keystore import KeyringKeyStore
+
+    return KeyringKeyStore()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    data_dir: Path
+
+    @property
+    def db(self) -> Path:
+        return self.data_dir / DB_NAME
+
+    @property
+    def slots(self) -> Path:
+        return self.data_dir / SLOTS_NAME
+
+    def exists(self) -> bool:
+        """True when either workspace file is there; unreadable parents are an error."""
+        try:
+            return self.db.exists() or self.slots.exists()
+        except OSError as exc:
+            raise DataDirUnreadable(
+                f"cannot look inside {self.data_dir}: fix the permissions of it and its parents"
+            ) from exc
+
+
+@dataclass
+class Workspace:
+    """An open workspace: its services, and what closing it must release."""
+
+    layout: Layout
+    store: SqlCipherStore
+    keys: WorkspaceKeys
+    accounts: AccountService
+    workspace: WorkspaceService
+
+    @property
+    def workspace_id(self) -> str:
+        return self.keys.workspace_id
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    workspace_id: str
+    data_dir: Path
+    recovery_key: str
+
+
+def _wire(
+    layout: Layout,
+    store: SqlCipherStore,
+    keys: WorkspaceKeys,
+    hasher: PasswordHasher,
+    clock: Clock,
+) -> Workspace:
+    return Workspace(
+        layout=layout,
+        store=store,
+        keys=keys,
+        accounts=AccountService(store, hasher, clock),
+        workspace=WorkspaceService(store, keys),
+    )
+
+
+def _check_dir(data_dir: Path) -> None:
+    unreadable = DataDirUnreadable(
+        f"cannot read and write the data directory {data_dir}: fix its permissions "
+        "(it and its parents must be accessible to you; the folder itself mode 700)"
+    )
+    try:
+        st = data_dir.stat()
+    except FileNotFoundError:
+        raise WorkspaceNotFound(
+            f"no workspace at {data_dir}: run `kura init --owner NAME --password-stdin` "
+            "or pass --data-dir"
+        ) from None
+    except OSError as exc:
+        raise unreadable from exc
+    if not stat.S_ISDIR(st.st_mode):
+        raise DataDirUnreadable(
+            f"the data directory {data_dir} is not a folder: pass the workspace folder "
+            "with --data-dir"
+        )
+    if not os.access(data_dir, os.R_OK | os.W_OK | os.X_OK):
+        raise unreadable
+
+
+def init_workspace(
+    data_dir: Path,
+    owner: str,
+    password: str,
+    *,
+    key_store: KeyStore,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
+) -> InitResult:
+    """Create a workspace: keys, encrypted database, the Owner. Never overwrites."""
+    clock = clock or SystemClock()
+    hasher = hasher or Argon2PasswordHasher()
+    normalise_username(owner)
+    check_password(password)
+    layout = Layout(data_dir)
+    if layout.exists():
+        raise WorkspaceExists(
+            f"a workspace already exists in {data_dir}: open it, or choose another --data-dir"
+        )
+    created_dir = not data_dir.exists()
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirUnreadable(f"cannot create {data_dir}: {exc.strerror}") from exc
+    workspace_id = str(uuid.uuid4())
+    keys = WorkspaceKeys(layout.slots, key_store, clock)
+    try:
+        dek, recovery_key = keys.create(workspace_id)
+        store = create_database(layout.db, dek, clock=clock)
+        with _wire(layout, store, keys, hasher, clock) as ws:
+            ws.accounts.bootstrap_owner(owner, password, workspace_id=workspace_id)
+    except BaseException:
+        _undo_init(layout, keys, created_dir)
+        raise
+    return InitResult(workspace_id=workspace_id, data_dir=data_dir, recovery_key=recovery_key)
+
+
+def _undo_init(layout: Layout, keys: WorkspaceKeys, created_dir: bool) -> None:
+    """Remove what a failed ``init`` made, so that running it again works."""
+    with contextlib.suppress(AppError):
+        keys.forget()
+    for path in layout.data_dir.glob(f"{DB_NAME}*"):
+        path.unlink(missing_ok=True)
+    layout.slots.unlink(missing_ok=True)
+    if created_dir:
+        shutil.rmtree(layout.data_dir, ignore_errors=True)
+
+
+def open_workspace(
+    data_dir: Path,
+    *,
+    key_store: KeyStore,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
+) -> Workspace:
+    """Unwrap the key from the keyring slot, open the database and assert its recipe.
+
+    Finishes a key rotation that a crash interrupted: when the active key no longer
+    opens the database but the pending one does, the pending slots are promoted.
+    """
+    clock = clock or SystemClock()
+    hasher = hasher or Argon2PasswordHasher()
+    _check_dir(data_dir)
+    layout = Layout(data_dir)
+    keys = WorkspaceKeys(layout.slots, key_store, clock)
+    if not keys.exists():
+        raise WorkspaceNotFound(
+            f"no workspace at {data_dir} ({SLOTS_NAME} is missing): run `kura init` "
+            "or pass the right --data-dir"
+        )
+    store, finished = _open_with_slots(layout, keys, clock)
+    ws = _wire(layout, store, keys, hasher, clock)
+    if finished:
+        ws.workspace.record_key_event(
+            "workspace.rekey_completed", {"reason": "finished a rotation interrupted by a crash"}
+        )
+    return ws
+
+
+def _open_with_slots(
+    layout: Layout, keys: WorkspaceKeys, clock: Clock
+) -> tuple[SqlCipherStore, bool]:
+    key = keys.unlock()
+    try:
+        store = open_database(layout.db, key, clock=clock)
+    except WrongKey:
+        pending = keys.pending_dek()
+        if pending is None:
+            raise
+        store = open_database(layout.db, pending, clock=clock)
+        keys.commit_rekey()
+        return store, True
+    if keys.has_pending():
+        keys.abort_rekey()  # the rotation never reached the database
+    return store, False
+
+
+def recover_workspace(
+    data_dir: Path,
+    recovery_key: str,
+    *,
+    key_store: KeyStore,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+) -> Workspace:
+    """Open with the recovery key and write a fresh keyring slot."""
+    clock = clock or SystemClock()
+    _check_dir(data_dir)
+    layout = Layout(data_dir)
+    keys = WorkspaceKeys(layout.slots, key_store, clock)
+    if not keys.exists():
+        raise WorkspaceNotFound(f"no workspace at {data_dir} ({SLOTS_NAME} is missing)")
+    key = keys.unlock_with_recovery(recovery_key)
+    store = open_database(layout.db, key, clock=clock)
+    keys.restore_keyring_slot(key)
+    ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock)
+    ws.workspace.record_key_event(
+        "workspace.recovered", {"keyring_backend": key_store.backend_name()}
+    )
+    return ws
+
+
+KeyStoreFactory = Callable[[], KeyStore]

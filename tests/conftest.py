@@ -1,0 +1,42 @@
+"""Suite-wide isolation: no network, no real data directory, no stray keyring items."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Nothing may reach a model hub; set before anything imports the ML stack.
+for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ[_var] = "1"
+
+from desktop.security import netguard  # noqa: E402
+from tests.fakes import FixedClock, MemoryKeyStore  # noqa: E402
+
+netguard.install_network_guard()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    attempts = netguard.violations()
+    if attempts:
+        session.exitstatus = 1
+        print(f"\nNETWORK GUARD: {len(attempts)} network attempt(s): {attempts[:5]}")
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the data directory at tmp_path; tests never touch a real workspace."""
+    monkeypatch.setenv("KURA_DATA_DIR", str(tmp_path / "kura-data"))
+    yield
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def key_store() -> MemoryKeyStore:
+    return MemoryKeyStore()
