@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+NETGUARD_SITE = Path(__file__).resolve().parent / "netguard_site"
+NETWORK_MARKER = "KURA-TEST: NETWORK ATTEMPT"
 
 
 def require_secret_service() -> None:
@@ -45,7 +47,13 @@ class Kura:
         self.data_dir = data_dir
         self.tmp_dir = tmp_dir
         tmp_dir.mkdir(parents=True, exist_ok=True)
-        self.env = {**os.environ, "KURA_DATA_DIR": str(data_dir), "TMPDIR": str(tmp_dir), **env}
+        self.env = {
+            **os.environ,
+            "KURA_DATA_DIR": str(data_dir),
+            "TMPDIR": str(tmp_dir),
+            "PYTHONPATH": os.pathsep.join([str(NETGUARD_SITE), str(REPO)]),
+            **env,
+        }
 
     def __call__(self, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> Result:
         proc = subprocess.run(
@@ -57,6 +65,7 @@ class Kura:
             timeout=300,
             env={**self.env, **(env or {})},
         )
+        assert NETWORK_MARKER not in proc.stderr, proc.stderr
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     def init(self, owner: str, password: str) -> dict[str, Any]:

@@ -277,7 +277,6 @@ def test_forced_plaintext_backend_is_refused_and_planted_value_unused(
     env = {
         "PYTHON_KEYRING_BACKEND": "tests.plaintext_backend.PlaintextFileKeyring",
         "KURA_TEST_PLAINTEXT_KEYRING": str(planted),
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
     before = snapshot(kura.data_dir)
     res = kura(
@@ -290,3 +289,17 @@ def test_forced_plaintext_backend_is_refused_and_planted_value_unused(
     refused = fresh("init", "--owner", "o", "--password-stdin", env=env, stdin=OWNER_PW + "\n")
     assert refused.code == 2 and not (tmp_path / "ws2").exists()
     assert snapshot(kura.data_dir) == before
+
+
+def test_subprocess_network_guard_is_live(kura: Kura) -> None:
+    """The guard the CLI tests rely on really catches an attempt (so they can fail)."""
+    import subprocess
+    import sys
+
+    from tests.integration.cli_support import NETWORK_MARKER, REPO
+
+    code = "import socket; socket.create_connection(('192.0.2.1', 9), timeout=0.1)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=kura.env
+    )
+    assert proc.returncode == 99 and NETWORK_MARKER in proc.stderr

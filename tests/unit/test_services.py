@@ -84,15 +84,31 @@ def test_member_management_checks_roles(ws: app.Workspace) -> None:
         ws.workspace.rekey(admin)
 
 
-def test_denied_or_failed_calls_write_no_audit_event(ws: app.Workspace) -> None:
+def test_denials_are_audited_and_change_nothing(ws: app.Workspace) -> None:
     owner = ws.accounts.authenticate("owner", PW)
     ws.accounts.add_user(owner, "mo", Role.MEMBER, PW)
+    ws.accounts.add_user(owner, "ada", Role.ADMIN, PW)
     member = ws.accounts.authenticate("mo", PW)
+    admin = ws.accounts.authenticate("ada", PW)
     before = _actions(ws)
     with pytest.raises(PermissionDenied):
         ws.accounts.add_user(member, "y", Role.MEMBER, PW)
+    with pytest.raises(PermissionDenied):
+        ws.accounts.reset_password(admin, "owner", "a brand new passphrase")
+    with pytest.raises(PermissionDenied):
+        ws.accounts.set_role(admin, "ada", Role.EDITOR)
+    assert _actions(ws) == [*before, *["permission.denied"] * 3]
+    assert ws.accounts.authenticate("owner", PW).role is Role.OWNER  # password unchanged
+    assert {u.username: u.role for u in ws.accounts.list_users(owner)}["ada"] is Role.ADMIN
+
+
+def test_invalid_input_writes_no_audit_event(ws: app.Workspace) -> None:
+    owner = ws.accounts.authenticate("owner", PW)
+    before = _actions(ws)
     with pytest.raises(InputError):
         ws.accounts.add_user(owner, "y", Role.MEMBER, "short")
+    with pytest.raises(InputError):
+        ws.accounts.add_user(owner, "has space", Role.MEMBER, PW)
     assert _actions(ws) == before
 
 

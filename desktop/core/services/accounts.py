@@ -13,18 +13,18 @@ from desktop.core.errors import (
     AuthenticationFailed,
     InputError,
     NotFound,
-    PermissionDenied,
 )
 from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, ChangeSet, Role, User, UserStatus
 from desktop.core.policy import check_password, normalise_username
 from desktop.core.ports import PasswordHasher, Store, Transaction
+from desktop.core.services.base import AuditedService, Refusal
 
 _USERS = frozenset({"users"})
 
 
-class AccountService:
+class AccountService(AuditedService):
     def __init__(self, store: Store, hasher: PasswordHasher, clock: Clock) -> None:
-        self._store = store
+        super().__init__(store)
         self._hasher = hasher
         self._clock = clock
 
@@ -101,7 +101,7 @@ class AccountService:
 
     def list_users(self, actor: Actor) -> list[User]:
         """All accounts (Admin and Owner)."""
-        rbac.require(actor, rbac.Permission.MANAGE_MEMBERS)
+        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
         with self._store.transaction() as tx:
             return tx.users.list()
 
@@ -114,7 +114,7 @@ class AccountService:
         display_name: str | None = None,
     ) -> ChangeSet:
         """Create an Admin, Editor or Member. The Owner is made only by bootstrap/transfer."""
-        rbac.require(actor, rbac.Permission.MANAGE_MEMBERS)
+        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
         if role is Role.OWNER:
             raise InputError("a workspace has exactly one Owner: add the user, then transfer")
         name = normalise_username(username)
@@ -139,10 +139,10 @@ class AccountService:
         return ChangeSet(_USERS, (user.id,))
 
     def set_role(self, actor: Actor, username: str, role: Role) -> ChangeSet:
-        rbac.require(actor, rbac.Permission.MANAGE_MEMBERS)
+        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
         if role is Role.OWNER:
             raise InputError("use ownership transfer to make someone the Owner")
-        with self._store.transaction() as tx:
+        with self._transaction(actor) as tx:
             user = self._managed_user(tx, actor, username)
             tx.users.set_role(user.id, role)
             tx.audit.append(
@@ -154,8 +154,8 @@ class AccountService:
         return ChangeSet(_USERS, (user.id,))
 
     def set_status(self, actor: Actor, username: str, status: UserStatus) -> ChangeSet:
-        rbac.require(actor, rbac.Permission.MANAGE_MEMBERS)
-        with self._store.transaction() as tx:
+        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
+        with self._transaction(actor) as tx:
             user = self._managed_user(tx, actor, username)
             tx.users.set_status(user.id, status)
             action = "user.enabled" if status is UserStatus.ACTIVE else "user.disabled"
@@ -168,12 +168,11 @@ class AccountService:
         """Set another user's password (or, for anyone, their own)."""
         check_password(new_password)
         encoded = self._hasher.hash(new_password)
-        with self._store.transaction() as tx:
-            if normalise_username(username).casefold() == actor.username.casefold():
-                user = self._existing(tx, username)
-            else:
-                rbac.require(actor, rbac.Permission.MANAGE_MEMBERS)
-                user = self._managed_user(tx, actor, username)
+        own = normalise_username(username).casefold() == actor.username.casefold()
+        if not own:
+            self._require(actor, rbac.Permission.MANAGE_MEMBERS)
+        with self._transaction(actor) as tx:
+            user = self._existing(tx, username) if own else self._managed_user(tx, actor, username)
             tx.users.set_password_hash(user.id, encoded)
             tx.audit.append(
                 actor=actor.username,
@@ -196,9 +195,16 @@ class AccountService:
         """The target of a management action; the Owner and oneself are off limits."""
         user = self._existing(tx, username)
         if user.role is Role.OWNER:
-            raise PermissionDenied(
-                "permission denied: the Owner's account changes only by ownership transfer"
+            raise Refusal(
+                "manage_owner",
+                f"user:{user.username}",
+                "permission denied: the Owner's account changes only by ownership transfer",
             )
         if user.id == actor.user_id:
-            raise PermissionDenied("permission denied: ask another Admin or the Owner")
+            raise Refusal(
+                "manage_self",
+                f"user:{user.username}",
+                "permission denied: you cannot change your own role or status; ask another "
+                "Admin or the Owner",
+            )
         return user

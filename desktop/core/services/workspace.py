@@ -9,6 +9,7 @@ from desktop.core import rbac
 from desktop.core.audit import ChainReport
 from desktop.core.models import Actor
 from desktop.core.ports import Store
+from desktop.core.services.base import AuditedService
 
 
 class AuditableStore(Store, Protocol):
@@ -31,9 +32,10 @@ class RekeyResult:
     audit_seq: int
 
 
-class WorkspaceService:
+class WorkspaceService(AuditedService):
     def __init__(self, store: AuditableStore, keys: KeyRotation) -> None:
-        self._store = store
+        super().__init__(store)
+        self._store: AuditableStore = store
         self._keys = keys
 
     def summary(self) -> dict[str, Any]:
@@ -51,7 +53,7 @@ class WorkspaceService:
 
     def verify_audit(self, actor: Actor) -> ChainReport:
         """Re-derive every hash of the audit chain (Admin and Owner)."""
-        rbac.require(actor, rbac.Permission.VIEW_LOGS)
+        self._require(actor, rbac.Permission.VIEW_LOGS)
         return self._store.verify_audit()
 
     def rekey(self, actor: Actor) -> RekeyResult:
@@ -62,7 +64,7 @@ class WorkspaceService:
         write. A crash at any point leaves a key that opens the database; the open
         sequence finishes an interrupted rotation.
         """
-        rbac.require(actor, rbac.Permission.MANAGE_SECURITY)
+        self._require(actor, rbac.Permission.MANAGE_SECURITY)
         new_key, recovery_key = self._keys.begin_rekey()
         try:
             self._store.rekey(new_key)

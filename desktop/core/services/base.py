@@ -1,0 +1,58 @@
+"""What every service shares: the permission check that leaves a trace when it fails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from desktop.core import rbac
+from desktop.core.errors import PermissionDenied
+from desktop.core.models import Actor
+from desktop.core.ports import Store, Transaction
+
+
+class Refusal(Exception):
+    """Raised inside ``_transaction`` when a rule refuses the actor; becomes PermissionDenied."""
+
+    def __init__(self, what: str, obj: str, message: str) -> None:
+        super().__init__(message)
+        self.what, self.obj, self.message = what, obj, message
+
+
+class AuditedService:
+    """Base for services: ``_require`` audits every denial before raising it."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _require(self, actor: Actor, permission: rbac.Permission, obj: str = "") -> None:
+        """Raise PermissionDenied unless the actor's role grants ``permission``.
+
+        A denial is itself an audit event (``permission.denied``), committed on its own:
+        the refused change never happens, the attempt stays on the record.
+        """
+        try:
+            rbac.require(actor, permission)
+        except PermissionDenied as exc:
+            self._record_denial(actor, permission.value, obj)
+            raise exc from None
+
+    @contextmanager
+    def _transaction(self, actor: Actor) -> Iterator[Transaction]:
+        """A store transaction in which a ``Refusal`` rolls the change back, is audited
+        in a transaction of its own, and surfaces as PermissionDenied."""
+        try:
+            with self._store.transaction() as tx:
+                yield tx
+        except Refusal as refusal:
+            self._record_denial(actor, refusal.what, refusal.obj)
+            raise PermissionDenied(refusal.message) from None
+
+    def _record_denial(self, actor: Actor, what: str, obj: str) -> None:
+        with self._store.transaction() as tx:
+            tx.audit.append(
+                actor=actor.username,
+                action="permission.denied",
+                obj=obj or what,
+                payload={"permission": what, "role": actor.role.value},
+            )
