@@ -227,9 +227,7 @@ def open_workspace(
     store, finished = _open_with_slots(layout, keys, clock)
     ws = _wire(layout, store, keys, hasher, clock)
     if finished:
-        ws.workspace.record_key_event(
-            "workspace.rekey_completed", {"reason": "finished a rotation interrupted by a crash"}
-        )
+        ws.workspace.finish_interrupted_rekey()
     return ws
 
 

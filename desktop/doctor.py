@@ -92,13 +92,19 @@ def _check_workspace(data_dir: Path, key_store: KeyStore | None) -> Check:
     except AppError as exc:
         return Check("workspace", False, exc.message, {**base, "state": "unavailable"})
     chain_ok = bool(facts["audit_chain"]["ok"])
-    ok = chain_ok and not problems
+    unseen = bool(facts["recovery_key_unseen"])
+    ok = chain_ok and not problems and not unseen
     detail = (
         f"schema v{facts['schema_version']}, {facts['users']} users, "
         f"{facts['audit_events']} audit events, chain "
         f"{'verifies' if chain_ok else 'BROKEN: ' + str(facts['audit_chain']['error'])}, "
         f"integrity {'ok' if not problems else '; '.join(problems[:3])}"
     )
+    if unseen:
+        detail += (
+            "; a key rotation was interrupted and its recovery key was never shown: "
+            "run `kura rekey` to get a recovery key you hold"
+        )
     data = {
         **base,
         "state": "ok" if ok else "damaged",

@@ -180,6 +180,9 @@ def test_interrupted_rekey_is_finished_on_open(
     with app.open_workspace(tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock) as w2:
         assert _actions(w2)[-1] == "workspace.rekey_completed"
         assert w2.keys.unlock() == new_key
+        assert w2.workspace.summary()["recovery_key_unseen"] is True
+        w2.workspace.rekey(w2.accounts.authenticate("owner", PW))
+        assert w2.workspace.summary()["recovery_key_unseen"] is False
 
 
 def test_abandoned_rekey_before_database_change_is_dropped(

@@ -26,6 +26,9 @@ class KeyRotation(Protocol):
     def abort_rekey(self) -> None: ...
 
 
+_UNSEEN = "recovery_key_unseen"
+
+
 @dataclass(frozen=True, slots=True)
 class RekeyResult:
     recovery_key: str
@@ -47,6 +50,7 @@ class WorkspaceService(AuditedService):
                 "users": len(tx.users.list()),
                 "audit_events": tx.audit.count(),
             }
+            facts["recovery_key_unseen"] = tx.settings.get(_UNSEEN) == "1"
         facts["schema_version"] = self._store.schema_version()
         facts["audit_chain"] = self._store.verify_audit().as_dict()
         return facts
@@ -73,6 +77,7 @@ class WorkspaceService(AuditedService):
             raise
         self._keys.commit_rekey()
         with self._store.transaction() as tx:
+            tx.settings.set(_UNSEEN, "0")
             event = tx.audit.append(
                 actor=actor.username,
                 action="workspace.rekeyed",
@@ -80,6 +85,24 @@ class WorkspaceService(AuditedService):
                 payload={"slots_rewrapped": ["keyring", "recovery"]},
             )
         return RekeyResult(recovery_key=recovery_key, audit_seq=event.seq)
+
+    def finish_interrupted_rekey(self) -> None:
+        """Record that the open sequence promoted the slots of a rotation a crash cut short.
+
+        Nobody saw that rotation's recovery key, so it is flagged until the next rekey;
+        ``kura doctor`` fails while the flag is set.
+        """
+        with self._store.transaction() as tx:
+            tx.settings.set(_UNSEEN, "1")
+            tx.audit.append(
+                actor="key-holder",
+                action="workspace.rekey_completed",
+                obj="workspace",
+                payload={
+                    "reason": "finished a rotation interrupted by a crash",
+                    "recovery_key_unseen": True,
+                },
+            )
 
     def record_key_event(self, action: str, payload: dict[str, Any]) -> None:
         """Audit a key event no signed-in user performs (recovery, finished rotation)."""
