@@ -215,7 +215,15 @@ def open_workspace(
     opens the database but the pending one does, the pending slots are promoted.
     """
     clock = clock or SystemClock()
-    hasher = hasher or Argon2PasswordHasher()
+    layout, keys = _existing(data_dir, key_store, clock)
+    store, finished = _open_with_slots(layout, keys, clock)
+    ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock)
+    if finished:
+        ws.workspace.finish_interrupted_rekey()
+    return ws
+
+
+def _existing(data_dir: Path, key_store: KeyStore, clock: Clock) -> tuple[Layout, WorkspaceKeys]:
     _check_dir(data_dir)
     layout = Layout(data_dir)
     keys = WorkspaceKeys(layout.slots, key_store, clock)
@@ -224,11 +232,7 @@ def open_workspace(
             f"no workspace at {data_dir} ({SLOTS_NAME} is missing): run `kura init` "
             "or pass the right --data-dir"
         )
-    store, finished = _open_with_slots(layout, keys, clock)
-    ws = _wire(layout, store, keys, hasher, clock)
-    if finished:
-        ws.workspace.finish_interrupted_rekey()
-    return ws
+    return layout, keys
 
 
 def _open_with_slots(
@@ -259,14 +263,14 @@ def recover_workspace(
 ) -> Workspace:
     """Open with the recovery key and write a fresh keyring slot."""
     clock = clock or SystemClock()
-    _check_dir(data_dir)
-    layout = Layout(data_dir)
-    keys = WorkspaceKeys(layout.slots, key_store, clock)
-    if not keys.exists():
-        raise WorkspaceNotFound(f"no workspace at {data_dir} ({SLOTS_NAME} is missing)")
+    layout, keys = _existing(data_dir, key_store, clock)
     key = keys.unlock_with_recovery(recovery_key)
     store = open_database(layout.db, key, clock=clock)
-    keys.restore_keyring_slot(key)
+    try:
+        keys.restore_keyring_slot(key)
+    except BaseException:
+        store.close()
+        raise
     ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock)
     ws.workspace.record_key_event(
         "workspace.recovered", {"keyring_backend": key_store.backend_name()}
