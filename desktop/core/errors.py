@@ -124,3 +124,36 @@ class AuditChainBroken(AppError):
     """The audit hash chain does not verify."""
 
     exit_code = EXIT_CHECK_FAILED
+
+
+# ---- models and chat ----------------------------------------------------------------
+
+
+class ModelInvalid(AppError):
+    """The file is not a usable GGUF (not GGUF, truncated, unsupported version)."""
+
+
+class ModelNotFound(AppError):
+    """No registered model by that name, or its file is gone."""
+
+
+class ModelChanged(AppError):
+    """The model file's SHA-256 no longer matches what was registered."""
+
+    exit_code = EXIT_CHECK_FAILED
+
+
+class ModelLoadFailed(AppError):
+    """llama.cpp could not load the model with these settings."""
+
+
+class ContextOverflow(AppError):
+    """The system prompt plus the newest message do not fit the context window."""
+
+
+class TemplateError(AppError):
+    """The chat template failed to render (or tried something the sandbox forbids)."""
+
+
+class GenerationFailed(AppError):
+    """The model failed part-way through an answer."""

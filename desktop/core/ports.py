@@ -10,7 +10,19 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from desktop.core.chat_models import (
+    AppConfig,
+    AppRecord,
+    ChatMessage,
+    Conversation,
+    GgufInfo,
+    LoadSettings,
+    ModelRecord,
+    SamplingParams,
+    Turn,
+)
 from desktop.core.models import AuditEvent, Role, User, UserStatus
+from desktop.core.tasks import CancelToken
 
 
 class KeyStore(Protocol):
@@ -87,10 +99,159 @@ class SettingsRepository(Protocol):
     def set(self, key: str, value: str) -> None: ...
 
 
+class ModelRepository(Protocol):
+    def add(
+        self,
+        *,
+        name: str,
+        path: str,
+        sha256: str,
+        size: int,
+        mtime_ns: int,
+        info: GgufInfo,
+        settings: LoadSettings,
+        created_at: str,
+        created_by: str,
+    ) -> ModelRecord: ...
+
+    def get(self, model_id: int) -> ModelRecord | None: ...
+
+    def get_by_name(self, name: str) -> ModelRecord | None: ...
+
+    def list(self) -> list[ModelRecord]: ...
+
+    def update_file_state(self, model_id: int, *, size: int, mtime_ns: int) -> None:
+        """Remember that the file with this size and mtime still has the recorded hash."""
+        ...
+
+    def update_settings(self, model_id: int, settings: LoadSettings) -> None: ...
+
+
+class AppRepository(Protocol):
+    """Apps with append-only versions; ``get`` returns the newest version."""
+
+    def create(self, config: AppConfig, *, created_by: str, now: str) -> AppRecord: ...
+
+    def add_version(self, app_id: int, config: AppConfig, *, now: str) -> AppRecord: ...
+
+    def get(self, app_id: int, version: int | None = None) -> AppRecord | None: ...
+
+    def get_by_name(self, name: str) -> AppRecord | None: ...
+
+    def list(self) -> list[AppRecord]: ...
+
+    def delete(self, app_id: int) -> None:
+        """Remove the app, its versions, conversations and turns."""
+        ...
+
+
+class ConversationRepository(Protocol):
+    def create(
+        self,
+        *,
+        app_id: int,
+        app_version: int,
+        user_id: int,
+        title: str,
+        variables: dict[str, str],
+        now: str,
+    ) -> Conversation: ...
+
+    def get(self, conversation_id: int) -> Conversation | None: ...
+
+    def list_for_user(self, user_id: int, app_id: int | None = None) -> list[Conversation]: ...
+
+    def rename(self, conversation_id: int, title: str, *, now: str) -> None: ...
+
+    def delete(self, conversation_id: int) -> None: ...
+
+    def turns(self, conversation_id: int) -> list[Turn]: ...
+
+    def add_turn(
+        self,
+        *,
+        conversation_id: int,
+        user_text: str,
+        app_version: int,
+        model_sha256: str,
+        now: str,
+    ) -> Turn:
+        """A pending turn (answer empty, stop_reason None), last in the conversation."""
+        ...
+
+    def finish_turn(
+        self,
+        turn_id: int,
+        *,
+        answer: str,
+        stop_reason: str,
+        usage: dict[str, int],
+        timings: dict[str, float],
+        dropped_turns: int,
+        now: str,
+    ) -> Turn: ...
+
+    def delete_turn(self, turn_id: int) -> None: ...
+
+
 class Transaction(Protocol):
     users: UserRepository
     audit: AuditLog
     settings: SettingsRepository
+    models: ModelRepository
+    apps: AppRepository
+    conversations: ConversationRepository
+
+
+# ---------------------------------------------------------------- inference
+
+
+class ModelInspector(Protocol):
+    """Reads model files without loading them (``inference.gguf``)."""
+
+    def inspect(self, path: str) -> GgufInfo:
+        """Parse the GGUF header; ModelInvalid for anything that is not a sound GGUF."""
+        ...
+
+    def sha256(self, path: str, cancel: CancelToken | None = None) -> str: ...
+
+
+class Generation(Protocol):
+    """A streaming answer: iterate for text pieces; afterwards the counters are final."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    stop_reason: str
+
+    def __iter__(self) -> Iterator[str]: ...
+
+
+class ChatModel(Protocol):
+    """One loaded GGUF at a time (``LlamaCppChatModel``)."""
+
+    def load(self, path: str, sha256: str, settings: LoadSettings, info: GgufInfo) -> None:
+        """Load (or keep) this model; on failure the previous model stays loaded."""
+        ...
+
+    def loaded_sha256(self) -> str | None: ...
+
+    def context_length(self) -> int: ...
+
+    def render(self, messages: list[ChatMessage]) -> str:
+        """The prompt text: the model's chat template in a sandbox (or the fallback)."""
+        ...
+
+    def count_tokens(self, prompt: str) -> int: ...
+
+    def generate(
+        self,
+        prompt: str,
+        params: SamplingParams,
+        cancel: CancelToken,
+        stop: tuple[str, ...] = (),
+    ) -> Generation: ...
+
+    def gpu_offload_supported(self) -> bool: ...
 
 
 class Store(Protocol):
@@ -107,6 +268,10 @@ class Store(Protocol):
         ...
 
     def rekey(self, new_key: bytes) -> None: ...
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the database file and truncate it (after deletions)."""
+        ...
 
     def integrity_check(self) -> list[str]:
         """``PRAGMA cipher_integrity_check`` + ``quick_check`` problems; empty when sound."""

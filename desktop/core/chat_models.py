@@ -1,0 +1,326 @@
+"""Records for local models, chat apps and conversations (no I/O here)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from desktop.core.errors import InputError
+
+# ---------------------------------------------------------------- models
+
+
+@dataclass(frozen=True, slots=True)
+class GgufInfo:
+    """What a GGUF header says about the model, read without loading the weights."""
+
+    gguf_version: int
+    architecture: str
+    name: str | None = None
+    parameter_count: int | None = None
+    quantization: str | None = None
+    file_type: int | None = None
+    context_length: int | None = None
+    embedding_length: int | None = None
+    block_count: int | None = None
+    chat_template: str | None = field(default=None, repr=False)
+    bos_token: str | None = None
+    eos_token: str | None = None
+    tensor_count: int = 0
+    metadata_count: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GgufInfo:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+AUTO = "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSettings:
+    """How a model is loaded. ``n_gpu_layers``: "auto" = all layers when the build can
+    offload, 0 otherwise; or an explicit number (-1 = all)."""
+
+    n_gpu_layers: int | str = AUTO
+    n_threads: int | None = None
+    n_ctx: int = 4096
+    n_batch: int = 512
+
+    def __post_init__(self) -> None:
+        if self.n_gpu_layers != AUTO and not isinstance(self.n_gpu_layers, int):
+            raise InputError("n_gpu_layers must be 'auto' or a whole number")
+        if isinstance(self.n_gpu_layers, int) and self.n_gpu_layers < -1:
+            raise InputError("n_gpu_layers must be 'auto', -1 (all) or 0 and up")
+        if self.n_threads is not None and not 1 <= self.n_threads <= 512:
+            raise InputError("threads must be between 1 and 512")
+        if not 256 <= self.n_ctx <= 1_048_576:
+            raise InputError("context size must be between 256 and 1048576 tokens")
+        if not 1 <= self.n_batch <= 65_536:
+            raise InputError("batch size must be between 1 and 65536")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoadSettings:
+        return _strict(cls, data, "model settings")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRecord:
+    id: int
+    name: str
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    info: GgufInfo
+    settings: LoadSettings
+    created_at: str
+    created_by: str
+
+    def public_dict(self) -> dict[str, Any]:
+        info = self.info.as_dict()
+        info.pop("chat_template", None)
+        return {
+            "id": self.id,
+            "name": self.name,
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "info": info,
+            "has_chat_template": bool(self.info.chat_template),
+            "settings": self.settings.as_dict(),
+            "created_at": self.created_at,
+            "created_by": self.created_by,
+        }
+
+
+# ---------------------------------------------------------------- sampling
+
+
+@dataclass(frozen=True, slots=True)
+class SamplingParams:
+    """Generation parameters; unknown keys are refused (``from_dict``)."""
+
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    max_tokens: int = 512
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        checks = [
+            (0.0 <= self.temperature <= 5.0, "temperature must be between 0 and 5"),
+            (0.0 < self.top_p <= 1.0, "top_p must be above 0 and at most 1"),
+            (0 <= self.top_k <= 1000, "top_k must be between 0 and 1000"),
+            (1 <= self.max_tokens <= 131_072, "max_tokens must be between 1 and 131072"),
+            (0.5 <= self.repeat_penalty <= 2.0, "repeat_penalty must be between 0.5 and 2"),
+            (self.seed is None or 0 <= self.seed < 2**32, "seed must be between 0 and 2^32-1"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise InputError(message)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SamplingParams:
+        return _strict(cls, data, "model parameters")
+
+
+def _strict(cls: Any, data: dict[str, Any], what: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(
+            f"unknown {what}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+        )
+    try:
+        return cls(**data)
+    except TypeError as exc:
+        raise InputError(f"invalid {what}: {exc}") from exc
+
+
+# ---------------------------------------------------------------- apps
+
+
+class AppVisibility(enum.StrEnum):
+    ALL = "all"
+    PARTIAL = "partial"
+
+
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}")
+
+
+def template_variables(text: str) -> tuple[str, ...]:
+    """The ``{{variables}}`` an app's instructions ask the user to fill in, in order."""
+    seen: dict[str, None] = {}
+    for match in _VARIABLE.finditer(text):
+        seen.setdefault(match.group(1), None)
+    return tuple(seen)
+
+
+def fill_variables(text: str, values: dict[str, str]) -> str:
+    """Substitute ``{{name}}``; a missing value is an InputError naming it."""
+    missing = [v for v in template_variables(text) if v not in values]
+    if missing:
+        raise InputError(f"this app needs values for: {', '.join(missing)} (pass --var NAME=VALUE)")
+    return _VARIABLE.sub(lambda m: values[m.group(1)], text)
+
+
+@dataclass(frozen=True, slots=True)
+class AppConfig:
+    """One version of a chat app's configuration."""
+
+    name: str
+    model_id: int
+    description: str = ""
+    icon: str = ""
+    instructions: str = ""
+    params: SamplingParams = field(default_factory=SamplingParams)
+    opening_statement: str = ""
+    suggested_questions: tuple[str, ...] = ()
+    kb_ids: tuple[int, ...] = ()
+    visibility: AppVisibility = AppVisibility.ALL
+    members: tuple[str, ...] = ()
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return template_variables(self.instructions)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "model_id": self.model_id,
+            "description": self.description,
+            "icon": self.icon,
+            "instructions": self.instructions,
+            "variables": list(self.variables),
+            "params": self.params.as_dict(),
+            "opening_statement": self.opening_statement,
+            "suggested_questions": list(self.suggested_questions),
+            "kb_ids": list(self.kb_ids),
+            "visibility": self.visibility.value,
+            "members": list(self.members),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AppConfig:
+        data = {k: v for k, v in data.items() if k != "variables"}
+        return cls(
+            name=str(data["name"]),
+            model_id=int(data["model_id"]),
+            description=str(data.get("description", "")),
+            icon=str(data.get("icon", "")),
+            instructions=str(data.get("instructions", "")),
+            params=SamplingParams.from_dict(dict(data.get("params", {}))),
+            opening_statement=str(data.get("opening_statement", "")),
+            suggested_questions=tuple(data.get("suggested_questions", ())),
+            kb_ids=tuple(int(k) for k in data.get("kb_ids", ())),
+            visibility=AppVisibility(data.get("visibility", "all")),
+            members=tuple(data.get("members", ())),
+        )
+
+    def with_changes(self, **changes: Any) -> AppConfig:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class AppRecord:
+    id: int
+    version: int
+    config: AppConfig
+    created_by: str
+    created_at: str
+    updated_at: str
+
+    def public_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            **self.config.as_dict(),
+            "created_by": self.created_by,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+# ---------------------------------------------------------------- conversations
+
+
+class StopReason(enum.StrEnum):
+    STOP = "stop"  # end of turn or a stop sequence
+    LENGTH = "length"  # max_tokens reached
+    CANCELLED = "cancelled"  # the user stopped it; the partial answer is kept
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: int
+    app_id: int
+    app_version: int
+    user_id: int
+    title: str
+    variables: dict[str, str]
+    created_at: str
+    updated_at: str
+
+    def public_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "app_id": self.app_id,
+            "app_version": self.app_version,
+            "title": self.title,
+            "variables": self.variables,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One user message and the answer to it (the answer may be partial or pending)."""
+
+    id: int
+    conversation_id: int
+    seq: int
+    user_text: str
+    answer: str
+    stop_reason: str | None
+    app_version: int
+    model_sha256: str
+    usage: dict[str, int]
+    timings: dict[str, float]
+    dropped_turns: int
+    created_at: str
+
+    def public_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "seq": self.seq,
+            "user": self.user_text,
+            "answer": self.answer,
+            "stop_reason": self.stop_reason,
+            "app_version": self.app_version,
+            "usage": self.usage,
+            "timings": self.timings,
+            "dropped_turns": self.dropped_turns,
+            "created_at": self.created_at,
+        }
