@@ -249,6 +249,19 @@ class SqlCipherStore:
         with self._errors("a database transaction"), transaction(self._live(), self._clock) as tx:
             yield tx
 
+    def checkpoint(self) -> None:
+        """Move every WAL frame into the main file and truncate the WAL to zero bytes.
+
+        Run after deleting private content (a conversation, an app): ``secure_delete``
+        zeroes the freed space in the main file, and once the WAL is truncated no older
+        copy of those pages is left in it. Refused inside a transaction.
+        """
+        conn = self._live()
+        if conn.in_transaction:
+            raise RuntimeError("checkpoint inside a transaction")
+        with self._errors("checkpointing the database"):
+            _checkpoint(conn, self.path)
+
     def schema_version(self) -> int:
         """How many migrations are applied."""
         with self._errors("reading the schema version"):

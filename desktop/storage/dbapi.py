@@ -19,6 +19,7 @@ SQLITE_IOERR = 10
 SQLITE_CORRUPT = 11
 SQLITE_FULL = 13
 SQLITE_CANTOPEN = 14
+SQLITE_CONSTRAINT = 19
 SQLITE_NOTADB = 26
 
 
@@ -44,6 +45,15 @@ def primary_code(exc: BaseException) -> int | None:
     """The primary SQLite result code carried by a driver exception, if any."""
     code = getattr(exc, "sqlite_errorcode", None)
     return code & 0xFF if isinstance(code, int) else None
+
+
+def violates_constraint(exc: BaseException) -> bool:
+    """Whether a driver exception is a constraint violation (UNIQUE, CHECK, FOREIGN KEY...).
+
+    ``sqlcipher3`` reports only the primary code, the stdlib ``sqlite3`` the extended one
+    (``SQLITE_CONSTRAINT_UNIQUE``), so only the primary code is compared.
+    """
+    return primary_code(exc) == SQLITE_CONSTRAINT
 
 
 def scalar(conn: Connection, sql: str, parameters: Sequence[Any] = ()) -> Any:

@@ -1,7 +1,8 @@
 """Repositories over a plain DB-API connection (SQLCipher or the stdlib ``sqlite3``).
 
 They implement the ports in :mod:`desktop.core.ports` and run inside a transaction
-opened by :func:`transaction`; they never commit on their own.
+opened by :func:`transaction`; they never commit on their own. Users, settings and the
+audit log live here; models, apps and conversations in the ``repo_*`` modules.
 """
 
 from __future__ import annotations
@@ -16,8 +17,18 @@ from desktop.core.audit import ChainReport, canonical_json, seal, verify_chain
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, AuditChainBroken, NotFound
 from desktop.core.models import AuditEvent, Role, User, UserStatus
-from desktop.core.ports import AuditLog, SettingsRepository, UserRepository
+from desktop.core.ports import (
+    AppRepository,
+    AuditLog,
+    ConversationRepository,
+    ModelRepository,
+    SettingsRepository,
+    UserRepository,
+)
 from desktop.storage.dbapi import Connection, scalar
+from desktop.storage.repo_apps import SqlAppRepository
+from desktop.storage.repo_conversations import SqlConversationRepository
+from desktop.storage.repo_models import SqlModelRepository
 
 _USER_COLUMNS = "id, username, display_name, role, status, password_hash, created_at, last_login_at"
 _EVENT_COLUMNS = "seq, ts, actor, action, object, payload, payload_sha256, prev_hash, hash"
@@ -266,11 +277,17 @@ class SqlTransaction:
     users: UserRepository
     audit: AuditLog
     settings: SettingsRepository
+    models: ModelRepository
+    apps: AppRepository
+    conversations: ConversationRepository
 
     def __init__(self, conn: Connection, clock: Clock) -> None:
         self.users = SqlUserRepository(conn)
         self.audit = SqlAuditLog(conn, clock)
         self.settings = SqlSettingsRepository(conn)
+        self.models = SqlModelRepository(conn)
+        self.apps = SqlAppRepository(conn)
+        self.conversations = SqlConversationRepository(conn)
 
 
 @contextmanager

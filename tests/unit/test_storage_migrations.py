@@ -23,6 +23,7 @@ KEY = bytes(range(32))
 
 EXPECTED_COLUMNS = {
     "schema_migrations": ["name", "applied_at"],
+    "sqlite_sequence": ["name", "seq"],
     "settings": ["key", "value"],
     "users": [
         "id",
@@ -46,6 +47,44 @@ EXPECTED_COLUMNS = {
         "hash",
     ],
     "audit_head": ["id", "seq", "hash"],
+    "models": [
+        "id",
+        "name",
+        "path",
+        "sha256",
+        "size",
+        "mtime_ns",
+        "info",
+        "settings",
+        "created_at",
+        "created_by",
+    ],
+    "apps": ["id", "name", "current_version", "created_by", "created_at", "updated_at"],
+    "app_versions": ["app_id", "version", "config", "created_at"],
+    "conversations": [
+        "id",
+        "app_id",
+        "app_version",
+        "user_id",
+        "title",
+        "variables",
+        "created_at",
+        "updated_at",
+    ],
+    "turns": [
+        "id",
+        "conversation_id",
+        "seq",
+        "user_text",
+        "answer",
+        "stop_reason",
+        "app_version",
+        "model_sha256",
+        "usage",
+        "timings",
+        "dropped_turns",
+        "created_at",
+    ],
 }
 EXPECTED_TRIGGERS = {
     "audit_events_extend_only",
@@ -53,6 +92,11 @@ EXPECTED_TRIGGERS = {
     "audit_events_no_delete",
     "audit_head_forward_only",
     "audit_head_no_delete",
+    "app_versions_no_update",
+}
+EXPECTED_INDEXES = {
+    "conversations_by_user": ["user_id", "updated_at"],
+    "conversations_by_app": ["app_id"],
 }
 
 
@@ -112,6 +156,15 @@ def test_blank_database_gets_the_expected_schema(plain: sqlite3.Connection) -> N
     assert tables == EXPECTED_COLUMNS
     triggers = {n for (n,) in plain.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     assert triggers == EXPECTED_TRIGGERS
+    indexes = {
+        name: [row[2] for row in plain.execute(f"PRAGMA index_info({name})")]
+        for (name,) in plain.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+    }
+    assert indexes == EXPECTED_INDEXES
+    strict = {n for (n, s) in plain.execute("SELECT name, strict FROM pragma_table_list") if s}
+    assert strict == set(EXPECTED_COLUMNS) - {"schema_migrations", "sqlite_sequence"}
     assert plain.execute("SELECT id, seq, hash FROM audit_head").fetchall() == [(1, 0, "0" * 64)]
     ledger = plain.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
     assert ledger == [(m.__name__, iso_utc(clock.now())) for m in MIGRATIONS]

@@ -17,11 +17,14 @@ from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import MigrationFailed, SchemaTooNew
 from desktop.storage.dbapi import Connection, scalar
 from desktop.storage.migrations.m0001_initial import m0001_initial
+from desktop.storage.migrations.m0002_models_apps_conversations import (
+    m0002_models_apps_conversations,
+)
 
 Migration = Callable[[Connection], None]
 
 #: Every migration, oldest first. Append only.
-MIGRATIONS: tuple[Migration, ...] = (m0001_initial,)
+MIGRATIONS: tuple[Migration, ...] = (m0001_initial, m0002_models_apps_conversations)
 
 _LEDGER_DDL = (
     "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
