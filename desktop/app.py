@@ -24,8 +24,11 @@ from desktop.core.errors import (
     WrongKey,
 )
 from desktop.core.policy import check_password, normalise_username
-from desktop.core.ports import KeyStore, PasswordHasher
+from desktop.core.ports import ChatModel, KeyStore, ModelInspector, PasswordHasher
 from desktop.core.services.accounts import AccountService
+from desktop.core.services.apps import AppService
+from desktop.core.services.chat import ChatService
+from desktop.core.services.models import ModelService
 from desktop.core.services.workspace import WorkspaceService
 from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.netguard import install_network_guard
@@ -93,6 +96,9 @@ class Workspace:
     keys: WorkspaceKeys
     accounts: AccountService
     workspace: WorkspaceService
+    models: ModelService
+    apps: AppService
+    chat: ChatService
 
     @property
     def workspace_id(self) -> str:
@@ -115,19 +121,41 @@ class InitResult:
     recovery_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class Engines:
+    """The model-side adapters a workspace uses; tests inject fakes explicitly."""
+
+    inspector: ModelInspector
+    chat_model: ChatModel
+
+    @classmethod
+    def local(cls) -> Engines:
+        """GGUF inspection and llama-cpp-python (imported only when a model loads)."""
+        from desktop.inference.gguf import GgufModelInspector
+        from desktop.inference.llama import LlamaCppChatModel
+
+        return cls(GgufModelInspector(), LlamaCppChatModel())
+
+
 def _wire(
     layout: Layout,
     store: SqlCipherStore,
     keys: WorkspaceKeys,
     hasher: PasswordHasher,
     clock: Clock,
+    engines: Engines | None = None,
 ) -> Workspace:
+    engines = engines or Engines.local()
+    models = ModelService(store, engines.inspector, clock)
     return Workspace(
         layout=layout,
         store=store,
         keys=keys,
         accounts=AccountService(store, hasher, clock),
         workspace=WorkspaceService(store, keys),
+        models=models,
+        apps=AppService(store, clock),
+        chat=ChatService(store, models, engines.chat_model, clock),
     )
 
 
@@ -208,6 +236,7 @@ def open_workspace(
     key_store: KeyStore,
     hasher: PasswordHasher | None = None,
     clock: Clock | None = None,
+    engines: Engines | None = None,
 ) -> Workspace:
     """Unwrap the key from the keyring slot, open the database and assert its recipe.
 
@@ -217,7 +246,7 @@ def open_workspace(
     clock = clock or SystemClock()
     layout, keys = _existing(data_dir, key_store, clock)
     store, finished = _open_with_slots(layout, keys, clock)
-    ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock)
+    ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, engines)
     if finished:
         ws.workspace.finish_interrupted_rekey()
     return ws

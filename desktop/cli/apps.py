@@ -1,0 +1,153 @@
+"""``kura apps create | list | show | edit | delete``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop.cli.io import StdinLines, common, emit, key_values, open_workspace, sign_in
+from desktop.core.chat_models import AppConfig, AppRecord, AppVisibility, SamplingParams
+from desktop.core.errors import InputError
+
+_NUMBERS = {
+    "temperature": float,
+    "top_p": float,
+    "top_k": int,
+    "max_tokens": int,
+    "repeat_penalty": float,
+    "seed": int,
+}
+
+
+def _params(pairs: list[str] | None, base: SamplingParams) -> SamplingParams:
+    values: dict[str, Any] = base.as_dict()
+    for name, text in key_values(pairs, "--param").items():
+        kind = _NUMBERS.get(name)
+        if kind is None:
+            raise InputError(f"unknown parameter {name!r} (known: {', '.join(_NUMBERS)})")
+        try:
+            values[name] = None if text.lower() in ("", "none") and name == "seed" else kind(text)
+        except ValueError:
+            raise InputError(f"--param {name} needs a number, got {text!r}") from None
+    return SamplingParams.from_dict(values)
+
+
+def _changes(args: argparse.Namespace, base: AppConfig, ws: Any, actor: Any) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    simple = (
+        ("name", args.name),
+        ("description", args.description),
+        ("icon", args.icon),
+        ("instructions", args.system_prompt),
+        ("opening_statement", args.opening),
+    )
+    changes.update({k: v for k, v in simple if v is not None})
+    if args.model is not None:
+        changes["model_id"] = ws.models.get(actor, args.model).id
+    if args.param:
+        changes["params"] = _params(args.param, base.params)
+    if args.suggest is not None:
+        changes["suggested_questions"] = tuple(args.suggest)
+    if args.kb is not None:
+        changes["kb_ids"] = tuple(_kb_id(k) for k in args.kb)
+    if args.visibility is not None:
+        changes["visibility"] = AppVisibility(args.visibility)
+    if args.member is not None:
+        changes["members"] = tuple(args.member)
+    return changes
+
+
+def _kb_id(text: str) -> int:
+    if not text.isdigit():
+        raise InputError(f"--kb takes a knowledge base id for now, got {text!r}")
+    return int(text)
+
+
+def _summary(app: AppRecord) -> str:
+    c = app.config
+    lines = [
+        f"{c.name} (app {app.id}, version {app.version})",
+        f"  model id {c.model_id}; params {c.params.as_dict()}",
+        f"  visibility {c.visibility.value}" + (f": {', '.join(c.members)}" if c.members else ""),
+    ]
+    if c.variables:
+        lines.append(f"  variables: {', '.join(c.variables)}")
+    if c.instructions:
+        lines.append(f"  instructions: {c.instructions[:200]}")
+    return "\n".join(lines)
+
+
+def cmd_apps(args: argparse.Namespace) -> int:
+    lines = StdinLines()
+    with open_workspace(args) as ws:
+        actor = sign_in(ws, args, lines)
+        action = args.apps_cmd
+        if action == "list":
+            apps = ws.apps.list(actor)
+            emit(
+                args,
+                {"apps": [a.public_dict() for a in apps]},
+                "\n".join(f"{a.id:>4}  {a.config.name:<28} v{a.version}" for a in apps)
+                or "no apps you can use",
+            )
+            return 0
+        if action == "create":
+            if not args.name or not args.model:
+                raise InputError("apps create needs --name and --model")
+            base = AppConfig(name=args.name, model_id=ws.models.get(actor, args.model).id)
+            app = ws.apps.create(actor, base.with_changes(**_changes(args, base, ws, actor)))
+        elif action == "edit":
+            current = ws.apps.show(actor, args.app)
+            changes = _changes(args, current.config, ws, actor)
+            if not changes:
+                raise InputError("nothing to change: pass at least one option to edit")
+            app = ws.apps.edit(actor, args.app, changes)
+        elif action == "show":
+            app = ws.apps.show(actor, args.app, args.version)
+        else:
+            ws.apps.delete(actor, args.app)
+            emit(args, {"deleted": args.app}, f"Deleted app {args.app}.")
+            return 0
+    emit(args, app.public_dict(), _summary(app))
+    return 0
+
+
+def _config_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
+    p.add_argument("--name", required=creating, help="the app's name")
+    p.add_argument("--model", required=creating, help="a registered model's name")
+    p.add_argument("--system-prompt", help="instructions; {{variables}} are asked per chat")
+    p.add_argument("--description")
+    p.add_argument("--icon", help="an emoji or short text")
+    p.add_argument("--opening", help="opening statement shown before the first message")
+    p.add_argument("--suggest", action="append", help="a suggested question (repeatable)")
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="temperature, top_p, top_k, max_tokens, repeat_penalty, seed",
+    )
+    p.add_argument("--kb", action="append", help="linked knowledge base id (repeatable)")
+    p.add_argument("--visibility", choices=[v.value for v in AppVisibility])
+    p.add_argument("--member", action="append", help="who may use a 'partial' app")
+
+
+def register(sub: Any) -> None:
+    apps = sub.add_parser("apps", help="chat apps: instructions, model, parameters")
+    asub = apps.add_subparsers(dest="apps_cmd", metavar="ACTION", required=True)
+    p = asub.add_parser("create", help="create an app (Editor and above)")
+    _config_options(p, creating=True)
+    common(p, user=True)
+    p = asub.add_parser("list", help="apps you can use")
+    common(p, user=True)
+    p = asub.add_parser("show", help="an app's configuration")
+    p.add_argument("app", help="name or id")
+    p.add_argument("--version", type=int, help="an older version")
+    common(p, user=True)
+    p = asub.add_parser("edit", help="change an app (creates a new version)")
+    p.add_argument("app", help="name or id")
+    _config_options(p, creating=False)
+    common(p, user=True)
+    p = asub.add_parser("delete", help="delete an app and its conversations")
+    p.add_argument("app", help="name or id")
+    common(p, user=True)
+    apps.set_defaults(handler=cmd_apps)

@@ -1,0 +1,97 @@
+"""Shared plumbing of the command line: secrets from stdin, output, signing in."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from desktop import app
+from desktop.core.errors import EXIT_USAGE, InputError
+from desktop.core.models import Actor
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with a one-line message instead of a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"kura: error: {message} (see `{self.prog} --help`)\n")
+
+
+class StdinLines:
+    """Reads secrets line by line from standard input (``--password-stdin``)."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self._stream = stream if stream is not None else sys.stdin
+
+    def read(self, what: str) -> str:
+        line = self._stream.readline()
+        if not line:
+            raise InputError(f"expected {what} on standard input, found nothing")
+        return line.rstrip("\r\n")
+
+
+def secret(args: argparse.Namespace, what: str, lines: StdinLines) -> str:
+    """A secret from stdin (``--password-stdin``) or, on a terminal, a hidden prompt."""
+    if getattr(args, "password_stdin", False):
+        return lines.read(what)
+    if not sys.stdin.isatty():
+        raise InputError(f"no terminal to ask for {what}: pass --password-stdin")
+    return getpass.getpass(f"{what}: ")
+
+
+def emit(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
+    """One JSON document with ``--json``, else human text, on stdout."""
+    if getattr(args, "json", False):
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+def note(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return app.resolve_data_dir(args.data_dir)
+
+
+def open_workspace(args: argparse.Namespace) -> app.Workspace:
+    return app.open_workspace(data_dir(args), key_store=app.default_key_store())
+
+
+def sign_in(ws: app.Workspace, args: argparse.Namespace, lines: StdinLines) -> Actor:
+    if not args.user:
+        raise InputError("this command acts as a user: pass --user NAME")
+    return ws.accounts.authenticate(args.user, secret(args, f"password for {args.user}", lines))
+
+
+def common(p: argparse.ArgumentParser, *, user: bool = False, json_out: bool = True) -> None:
+    """Options every command takes: the data dir, --json, and the acting user."""
+    p.add_argument("--data-dir", help="workspace folder (default: KURA_DATA_DIR or user data dir)")
+    if json_out:
+        p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    if user:
+        p.add_argument("--user", help="act as this user")
+        p.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password(s) from standard input, one per line",
+        )
+
+
+def key_values(pairs: list[str] | None, what: str) -> dict[str, str]:
+    """``NAME=VALUE`` arguments as a dict; a malformed one is an InputError."""
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise InputError(f"{what} must look like NAME=VALUE, got {pair!r}")
+        out[name.strip()] = value
+    return out

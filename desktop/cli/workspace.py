@@ -1,0 +1,163 @@
+"""``kura init | doctor | recover | rekey`` and ``kura users ...``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop import app
+from desktop.cli.io import (
+    StdinLines,
+    common,
+    data_dir,
+    emit,
+    open_workspace,
+    secret,
+    sign_in,
+)
+from desktop.core.errors import InputError
+from desktop.core.models import Role, UserStatus
+
+
+def _recovery_text(recovery_key: str, verb: str, folder: Path) -> str:
+    return (
+        f"Workspace {verb} in {folder}.\n\n"
+        "RECOVERY KEY (shown once; store it offline, e.g. printed in a safe):\n\n"
+        f"    {recovery_key}\n\n"
+        "It opens the workspace when the OS keyring item is lost. Kura cannot show it again."
+    )
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    password = secret(args, "new Owner password", StdinLines())
+    result = app.init_workspace(
+        data_dir(args), args.owner, password, key_store=app.default_key_store()
+    )
+    document = {
+        "workspace_id": result.workspace_id,
+        "data_dir": str(result.data_dir),
+        "recovery_key": result.recovery_key,
+    }
+    emit(args, document, _recovery_text(result.recovery_key, "created", result.data_dir))
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from desktop.doctor import run_doctor
+
+    report = run_doctor(data_dir(args))
+    lines = [f"Kura {report['kura_version']} on Python {report['python']}"]
+    for check in report["checks"]:
+        lines.append(f"  [{'ok' if check['ok'] else 'FAIL'}] {check['name']}: {check['detail']}")
+    emit(args, report, "\n".join(lines))
+    return 0 if report["ok"] else 1
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    if not args.recovery_key_stdin:
+        raise InputError("pass --recovery-key-stdin and type the recovery key on standard input")
+    recovery_key = StdinLines().read("the recovery key")
+    key_store = app.default_key_store()
+    with app.recover_workspace(data_dir(args), recovery_key, key_store=key_store):
+        backend = key_store.backend_name()
+    emit(
+        args,
+        {"recovered": True, "keyring_backend": backend},
+        f"Recovered: a new keyring item ({backend}) opens the workspace again.",
+    )
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    lines = StdinLines()
+    with open_workspace(args) as ws:
+        actor = sign_in(ws, args, lines)
+        result = ws.workspace.rekey(actor)
+        folder = ws.layout.data_dir
+    emit(
+        args,
+        {"rekeyed": True, "recovery_key": result.recovery_key},
+        _recovery_text(result.recovery_key, "re-keyed", folder)
+        + "\nThe old recovery key and the old database key no longer open anything.",
+    )
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    lines = StdinLines()
+    with open_workspace(args) as ws:
+        actor = sign_in(ws, args, lines)
+        if args.users_cmd == "list":
+            users = [u.public_dict() for u in ws.accounts.list_users(actor)]
+            table = "\n".join(f"{u['username']:<24} {u['role']:<8} {u['status']}" for u in users)
+            emit(args, {"users": users}, table)
+            return 0
+        target = args.name
+        message: dict[str, Any] = {"ok": True, "user": target}
+        if args.users_cmd in ("add", "reset-password"):
+            what = f"the new password for {target}"
+            password = (
+                lines.read(what + " (second line)")
+                if args.password_stdin
+                else secret(args, what, lines)
+            )
+            if args.users_cmd == "add":
+                ws.accounts.add_user(actor, target, Role(args.role), password)
+                text = f"Added {target} ({args.role})."
+            else:
+                ws.accounts.reset_password(actor, target, password)
+                text = f"Password of {target} reset."
+        elif args.users_cmd == "set-role":
+            ws.accounts.set_role(actor, target, Role(args.role))
+            text = f"{target} is now {args.role}."
+        else:
+            status = UserStatus.DISABLED if args.users_cmd == "disable" else UserStatus.ACTIVE
+            ws.accounts.set_status(actor, target, status)
+            text = f"{target} {args.users_cmd}d."
+    emit(args, message, text)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the workspace and account commands to the top-level subparsers."""
+    p = sub.add_parser("init", help="create a workspace and its Owner; prints the recovery key")
+    p.add_argument("--owner", required=True, help="the Owner's user name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    common(p)
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("doctor", help="check SQLCipher, the keyring, the workspace, the chain")
+    common(p)
+    p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("recover", help="re-create the keyring item from the recovery key")
+    p.add_argument("--recovery-key-stdin", action="store_true", help="read it from stdin")
+    common(p)
+    p.set_defaults(handler=cmd_recover)
+
+    p = sub.add_parser("rekey", help="rotate the database key (Owner); prints a new recovery key")
+    common(p, user=True)
+    p.set_defaults(handler=cmd_rekey)
+
+    users = sub.add_parser("users", help="manage accounts")
+    usub = users.add_subparsers(dest="users_cmd", metavar="ACTION", required=True)
+    roles = [r.value for r in Role if r is not Role.OWNER]
+    p = usub.add_parser("list", help="list accounts")
+    common(p, user=True)
+    for action, helptext in (
+        ("add", "add an account (stdin: your password, then theirs)"),
+        ("set-role", "change an account's role"),
+    ):
+        p = usub.add_parser(action, help=helptext)
+        p.add_argument("name")
+        p.add_argument("--role", required=True, choices=roles)
+        common(p, user=True)
+    for action in ("disable", "enable"):
+        p = usub.add_parser(action, help=f"{action} an account")
+        p.add_argument("name")
+        common(p, user=True)
+    p = usub.add_parser("reset-password", help="set a password (stdin: yours, then the new one)")
+    p.add_argument("name")
+    common(p, user=True)
+    users.set_defaults(handler=cmd_users)

@@ -1,0 +1,146 @@
+"""Chat apps: create, edit (every edit is a new version), delete, list, show.
+
+Editors and above manage apps; everyone else sees only the apps visible to them, and a
+hidden app is reported exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop.core import rbac
+from desktop.core.chat_models import AppConfig, AppRecord, AppVisibility
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import AlreadyExists, InputError, NotFound
+from desktop.core.models import Actor, ChangeSet
+from desktop.core.policy import normalise_username
+from desktop.core.ports import Store, Transaction
+from desktop.core.services.base import AuditedService
+
+_APPS = frozenset({"apps"})
+MAX_TEXT = 20_000
+
+
+def visible_to(actor: Actor, app: AppRecord) -> bool:
+    """Managers see every app; others see "all members" apps and those naming them."""
+    if rbac.allowed(actor.role, rbac.Permission.MANAGE_APPS):
+        return True
+    if app.config.visibility is AppVisibility.ALL:
+        return True
+    return actor.username.casefold() in {m.casefold() for m in app.config.members}
+
+
+def find_app(tx: Transaction, actor: Actor, ref: str | int) -> AppRecord:
+    """The newest version of an app by id or name, if the actor may see it."""
+    text = str(ref).strip()
+    app = tx.apps.get(int(text)) if text.isdigit() else tx.apps.get_by_name(text)
+    if app is None or not visible_to(actor, app):
+        raise NotFound(f"no app {text!r}: `kura apps list` shows the apps you can use")
+    return app
+
+
+class AppService(AuditedService):
+    def __init__(self, store: Store, clock: Clock) -> None:
+        super().__init__(store)
+        self._clock = clock
+
+    def create(self, actor: Actor, config: AppConfig) -> AppRecord:
+        """Create an app (Editor and above); version 1."""
+        self._require(actor, rbac.Permission.MANAGE_APPS)
+        with self._store.transaction() as tx:
+            config = self._validated(tx, config)
+            if tx.apps.get_by_name(config.name) is not None:
+                raise AlreadyExists(f"an app named {config.name!r} exists: choose another name")
+            app = tx.apps.create(config, created_by=actor.username, now=self._now())
+            tx.audit.append(
+                actor=actor.username,
+                action="app.created",
+                obj=f"app:{app.id}",
+                payload={"version": app.version, "config": config.as_dict()},
+            )
+        return app
+
+    def edit(self, actor: Actor, ref: str | int, changes: dict[str, Any]) -> AppRecord:
+        """Apply changes as a new version; conversations keep the version they ran with."""
+        self._require(actor, rbac.Permission.MANAGE_APPS)
+        with self._store.transaction() as tx:
+            current = find_app(tx, actor, ref)
+            try:
+                config = current.config.with_changes(**changes)
+            except TypeError as exc:
+                raise InputError(f"unknown app setting: {exc}") from exc
+            config = self._validated(tx, config)
+            other = tx.apps.get_by_name(config.name)
+            if other is not None and other.id != current.id:
+                raise AlreadyExists(f"an app named {config.name!r} exists: choose another name")
+            app = tx.apps.add_version(current.id, config, now=self._now())
+            tx.audit.append(
+                actor=actor.username,
+                action="app.edited",
+                obj=f"app:{app.id}",
+                payload={
+                    "version": app.version,
+                    "changed": sorted(changes),
+                    "config": config.as_dict(),
+                },
+            )
+        return app
+
+    def delete(self, actor: Actor, ref: str | int) -> ChangeSet:
+        """Delete the app with its versions and conversations."""
+        self._require(actor, rbac.Permission.MANAGE_APPS)
+        with self._store.transaction() as tx:
+            app = find_app(tx, actor, ref)
+            tx.apps.delete(app.id)
+            tx.audit.append(
+                actor=actor.username,
+                action="app.deleted",
+                obj=f"app:{app.id}",
+                payload={"name": app.config.name, "version": app.version},
+            )
+        self._store.checkpoint()
+        return ChangeSet(_APPS, (app.id,))
+
+    def list(self, actor: Actor) -> list[AppRecord]:
+        """The apps this actor may use."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            return [a for a in tx.apps.list() if visible_to(actor, a)]
+
+    def show(self, actor: Actor, ref: str | int, version: int | None = None) -> AppRecord:
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            app = find_app(tx, actor, ref)
+            if version is None or version == app.version:
+                return app
+            old = tx.apps.get(app.id, version)
+            if old is None:
+                raise NotFound(f"app {app.config.name!r} has no version {version}")
+            return old
+
+    # ------------------------------------------------------------------ helpers
+
+    def _now(self) -> str:
+        return iso_utc(self._clock.now())
+
+    @staticmethod
+    def _validated(tx: Transaction, config: AppConfig) -> AppConfig:
+        name = config.name.strip()
+        if not name or len(name) > 100:
+            raise InputError("an app name needs 1 to 100 characters")
+        for label, text in (
+            ("instructions", config.instructions),
+            ("description", config.description),
+            ("opening statement", config.opening_statement),
+        ):
+            if len(text) > MAX_TEXT:
+                raise InputError(f"the {label} are too long (at most {MAX_TEXT} characters)")
+        if tx.models.get(config.model_id) is None:
+            raise NotFound("the app's model is not registered: `kura models list` shows them")
+        members = tuple(normalise_username(m) for m in config.members)
+        unknown = [m for m in members if tx.users.get_by_name(m) is None]
+        if unknown:
+            raise NotFound(f"no such user(s): {', '.join(unknown)}")
+        if config.visibility is AppVisibility.PARTIAL and not members:
+            raise InputError("an app visible to chosen members needs at least one --member")
+        return config.with_changes(name=name, members=members)

@@ -1,0 +1,367 @@
+"""Conversations and chat turns: the streaming path from a message to an audited answer.
+
+A turn runs in three steps: (1) resolve the app and conversation and prove the model
+file; (2) outside any transaction, fit the context and stream the answer, checking the
+CancelToken between tokens; (3) store the answer and append the ``chat.turn`` audit event
+with the full trace in one transaction. A stopped answer is kept, marked "cancelled".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from desktop.core import rbac
+from desktop.core.chat_models import AppRecord, Conversation, ModelRecord, Turn, fill_variables
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import InputError, NotFound
+from desktop.core.models import Actor, ChangeSet
+from desktop.core.ports import ChatModel, Generation, Store, Transaction
+from desktop.core.prompting import FittedPrompt, fit_context
+from desktop.core.services.apps import find_app, visible_to
+from desktop.core.services.base import AuditedService
+from desktop.core.services.models import ModelService
+from desktop.core.tasks import CancelToken
+
+MAX_MESSAGE = 100_000
+_CONVERSATIONS = frozenset({"conversations"})
+PieceSink = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    conversation_id: int
+    turn: Turn
+
+    def as_dict(self) -> dict[str, Any]:
+        t = self.turn
+        return {
+            "conversation_id": self.conversation_id,
+            "message_id": t.id,
+            "text": t.answer,
+            "stop_reason": t.stop_reason,
+            "usage": t.usage,
+            "timings": t.timings,
+            "dropped_turns": t.dropped_turns,
+            "app_version": t.app_version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    conversation: Conversation | None  # None: created when the turn starts
+    app: AppRecord
+    model: ModelRecord
+    variables: dict[str, str]
+    history: list[tuple[str, str]]
+
+
+class ChatService(AuditedService):
+    def __init__(
+        self,
+        store: Store,
+        models: ModelService,
+        chat_model: ChatModel,
+        clock: Clock,
+        perf_counter: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        super().__init__(store)
+        self._models = models
+        self._model = chat_model
+        self._clock = clock
+        self._perf = perf_counter
+
+    # ------------------------------------------------------------------ turns
+
+    def send(
+        self,
+        actor: Actor,
+        app_ref: str | int | None,
+        message: str,
+        *,
+        conversation_id: int | None = None,
+        variables: dict[str, str] | None = None,
+        cancel: CancelToken | None = None,
+        on_piece: PieceSink | None = None,
+    ) -> TurnResult:
+        """Ask ``message`` in a new conversation with the app, or continue one."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        if not message.strip():
+            raise InputError("the message is empty: type something to ask")
+        if len(message) > MAX_MESSAGE:
+            raise InputError(f"the message is too long (at most {MAX_MESSAGE} characters)")
+        with self._store.transaction() as tx:
+            plan = self._plan(tx, actor, app_ref, conversation_id, variables or {})
+        return self._run(actor, plan, message, cancel or CancelToken(), on_piece, {})
+
+    def regenerate(
+        self,
+        actor: Actor,
+        conversation_id: int,
+        *,
+        cancel: CancelToken | None = None,
+        on_piece: PieceSink | None = None,
+    ) -> TurnResult:
+        """Answer the last message again. The new answer replaces the old one only once it
+        is stored (the audit log keeps both); a failure leaves the old one in place."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            conv = self._own(tx, actor, conversation_id)
+            turns = tx.conversations.turns(conv.id)
+            if not turns:
+                raise InputError("this conversation has no answer to regenerate yet")
+            last = turns[-1]
+            plan = self._plan(tx, actor, None, conv.id, {})
+        plan = replace(
+            plan, history=[(t.user_text, t.answer) for t in turns[:-1] if t.stop_reason is not None]
+        )
+        extra = {"regenerated_from": last.id}
+        return self._run(actor, plan, last.user_text, cancel or CancelToken(), on_piece, extra)
+
+    def _plan(
+        self,
+        tx: Transaction,
+        actor: Actor,
+        app_ref: str | int | None,
+        conversation_id: int | None,
+        variables: dict[str, str],
+    ) -> _Plan:
+        if conversation_id is not None:
+            conv: Conversation | None = self._own(tx, actor, conversation_id)
+            assert conv is not None
+            newest = find_app(tx, actor, conv.app_id)  # hidden since? then not found
+            app = tx.apps.get(newest.id, conv.app_version) or newest
+            variables = conv.variables
+            history = [
+                (t.user_text, t.answer)
+                for t in tx.conversations.turns(conv.id)
+                if t.stop_reason is not None
+            ]
+        else:
+            if app_ref is None:
+                raise InputError("name the app to chat with")
+            conv, app, history = None, find_app(tx, actor, app_ref), []
+            fill_variables(app.config.instructions, variables)  # missing ones fail early
+        model = tx.models.get(app.config.model_id)
+        if model is None:
+            raise NotFound("the app's model is no longer registered: ask an Editor to fix it")
+        return _Plan(conv, app, model, variables, history)
+
+    def _run(
+        self,
+        actor: Actor,
+        plan: _Plan,
+        message: str,
+        cancel: CancelToken,
+        on_piece: PieceSink | None,
+        extra: dict[str, Any],
+    ) -> TurnResult:
+        model = self._models.verified(plan.model.id, cancel)
+        self._model.load(model.path, model.sha256, model.settings, model.info)
+        params = plan.app.config.params
+        fitted = fit_context(
+            self._model,
+            fill_variables(plan.app.config.instructions, plan.variables),
+            plan.history,
+            message,
+            n_ctx=self._model.context_length(),
+            max_tokens=params.max_tokens,
+        )
+        conv, pending = self._start(actor, plan, message, model)
+        try:
+            answer, generation, timings = self._stream(fitted, plan, cancel, on_piece)
+        except BaseException:
+            self._abandon(pending, conv if plan.conversation is None else None)
+            raise
+        return self._finish(
+            actor, plan, conv, pending, model, fitted, answer, generation, timings, extra
+        )
+
+    def _start(
+        self, actor: Actor, plan: _Plan, message: str, model: ModelRecord
+    ) -> tuple[Conversation, Turn]:
+        now = iso_utc(self._clock.now())
+        with self._store.transaction() as tx:
+            conv = plan.conversation
+            if conv is None:
+                conv = tx.conversations.create(
+                    app_id=plan.app.id,
+                    app_version=plan.app.version,
+                    user_id=actor.user_id,
+                    title=" ".join(message.split())[:80],
+                    variables=plan.variables,
+                    now=now,
+                )
+                tx.audit.append(
+                    actor=actor.username,
+                    action="conversation.created",
+                    obj=f"conversation:{conv.id}",
+                    payload={
+                        "app_id": plan.app.id,
+                        "app_version": plan.app.version,
+                        "variables": plan.variables,
+                    },
+                )
+            pending = tx.conversations.add_turn(
+                conversation_id=conv.id,
+                user_text=message,
+                app_version=plan.app.version,
+                model_sha256=model.sha256,
+                now=now,
+            )
+        return conv, pending
+
+    def _stream(
+        self,
+        fitted: FittedPrompt,
+        plan: _Plan,
+        cancel: CancelToken,
+        on_piece: PieceSink | None,
+    ) -> tuple[str, Generation, dict[str, float]]:
+        pieces: list[str] = []
+        started = self._perf()
+        first: float | None = None
+        generation = self._model.generate(fitted.prompt, plan.app.config.params, cancel)
+        for piece in generation:
+            if first is None:
+                first = self._perf()
+            pieces.append(piece)
+            if on_piece is not None:
+                on_piece(piece)
+        ended = self._perf()
+        decode = ended - first if first is not None else 0.0
+        rate = (generation.completion_tokens - 1) / decode if decode > 0 else 0.0
+        timings = {
+            "ttft_ms": round(((first or ended) - started) * 1000, 2),
+            "total_ms": round((ended - started) * 1000, 2),
+            "tokens_per_s": round(rate, 2),
+        }
+        return "".join(pieces), generation, timings
+
+    def _finish(
+        self,
+        actor: Actor,
+        plan: _Plan,
+        conv: Conversation,
+        pending: Turn,
+        model: ModelRecord,
+        fitted: FittedPrompt,
+        answer: str,
+        generation: Generation,
+        timings: dict[str, float],
+        extra: dict[str, Any],
+    ) -> TurnResult:
+        usage = {
+            "prompt_tokens": generation.prompt_tokens,
+            "completion_tokens": generation.completion_tokens,
+        }
+        with self._store.transaction() as tx:
+            if "regenerated_from" in extra:
+                tx.conversations.delete_turn(int(extra["regenerated_from"]))
+            turn = tx.conversations.finish_turn(
+                pending.id,
+                answer=answer,
+                stop_reason=generation.stop_reason,
+                usage=usage,
+                timings=timings,
+                dropped_turns=fitted.dropped_turns,
+                now=iso_utc(self._clock.now()),
+            )
+            tx.audit.append(
+                actor=actor.username,
+                action="chat.turn",
+                obj=f"conversation:{conv.id}",
+                payload={
+                    "conversation_id": conv.id,
+                    "turn_id": turn.id,
+                    "seq": turn.seq,
+                    "app_id": plan.app.id,
+                    "app_version": plan.app.version,
+                    "input": turn.user_text,
+                    "model": {
+                        "name": model.name,
+                        "sha256": model.sha256,
+                        "settings": model.settings.as_dict(),
+                    },
+                    "params": plan.app.config.params.as_dict(),
+                    "prompt_sha256": hashlib.sha256(fitted.prompt.encode()).hexdigest(),
+                    "dropped_turns": fitted.dropped_turns,
+                    "output": answer,
+                    "usage": usage,
+                    "timings": timings,
+                    "stop_reason": generation.stop_reason,
+                    "retrieved": [],
+                    **extra,
+                },
+            )
+        return TurnResult(conv.id, turn)
+
+    def _abandon(self, pending: Turn, new_conversation: Conversation | None) -> None:
+        """A turn that failed before any answer leaves no trace but the user's retry."""
+        with self._store.transaction() as tx:
+            tx.conversations.delete_turn(pending.id)
+            if new_conversation is not None:
+                tx.conversations.delete(new_conversation.id)
+
+    # ------------------------------------------------------------------ conversations
+
+    def conversations(self, actor: Actor, app_ref: str | int | None = None) -> list[Conversation]:
+        """The actor's own conversations, newest first (optionally of one app)."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            app_id = find_app(tx, actor, app_ref).id if app_ref is not None else None
+            convs = tx.conversations.list_for_user(actor.user_id, app_id)
+            return [c for c in convs if self._app_visible(tx, actor, c.app_id)]
+
+    def turns(self, actor: Actor, conversation_id: int) -> list[Turn]:
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            return tx.conversations.turns(self._own(tx, actor, conversation_id).id)
+
+    def rename(self, actor: Actor, conversation_id: int, title: str) -> ChangeSet:
+        self._require(actor, rbac.Permission.USE_APPS)
+        title = " ".join(title.split())
+        if not title or len(title) > 200:
+            raise InputError("a conversation title needs 1 to 200 characters")
+        with self._store.transaction() as tx:
+            conv = self._own(tx, actor, conversation_id)
+            tx.conversations.rename(conv.id, title, now=iso_utc(self._clock.now()))
+            tx.audit.append(
+                actor=actor.username,
+                action="conversation.renamed",
+                obj=f"conversation:{conv.id}",
+                payload={"title": title},
+            )
+        return ChangeSet(_CONVERSATIONS, (conv.id,))
+
+    def delete(self, actor: Actor, conversation_id: int) -> ChangeSet:
+        """Really delete: rows go (secure_delete zeroes them) and the WAL is folded in."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            conv = self._own(tx, actor, conversation_id)
+            tx.conversations.delete(conv.id)
+            tx.audit.append(
+                actor=actor.username,
+                action="conversation.deleted",
+                obj=f"conversation:{conv.id}",
+                payload={"app_id": conv.app_id},
+            )
+        self._store.checkpoint()
+        return ChangeSet(_CONVERSATIONS, (conv.id,))
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _own(tx: Transaction, actor: Actor, conversation_id: int) -> Conversation:
+        conv = tx.conversations.get(conversation_id)
+        if conv is None or conv.user_id != actor.user_id:
+            raise NotFound(f"no conversation {conversation_id}: `kura conversations list`")
+        return conv
+
+    @staticmethod
+    def _app_visible(tx: Transaction, actor: Actor, app_id: int) -> bool:
+        app = tx.apps.get(app_id)
+        return app is not None and visible_to(actor, app)

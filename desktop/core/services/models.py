@@ -1,0 +1,124 @@
+"""Model registry: register GGUF files (Owner), list them, and guard them before loads."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from desktop.core import rbac
+from desktop.core.chat_models import LoadSettings, ModelRecord
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import AlreadyExists, InputError, ModelChanged, ModelNotFound
+from desktop.core.models import Actor, ChangeSet
+from desktop.core.ports import ModelInspector, Store, Transaction
+from desktop.core.services.base import AuditedService
+from desktop.core.tasks import CancelToken
+
+_MODELS = frozenset({"models"})
+
+
+class ModelService(AuditedService):
+    def __init__(self, store: Store, inspector: ModelInspector, clock: Clock) -> None:
+        super().__init__(store)
+        self._inspector = inspector
+        self._clock = clock
+
+    def register(
+        self,
+        actor: Actor,
+        path: str,
+        name: str | None = None,
+        settings: LoadSettings | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ModelRecord:
+        """Check the GGUF header, hash the file and record it (Owner). The file stays put."""
+        self._require(actor, rbac.Permission.MANAGE_MODELS)
+        file = Path(path).expanduser().resolve()
+        info = self._inspector.inspect(str(file))
+        label = (name or file.stem).strip()
+        if not label or len(label) > 100:
+            raise InputError("a model name needs 1 to 100 characters: pass --name")
+        stat = file.stat()
+        digest = self._inspector.sha256(str(file), cancel)
+        with self._store.transaction() as tx:
+            if tx.models.get_by_name(label) is not None:
+                raise AlreadyExists(f"a model named {label!r} exists: pass another --name")
+            record = tx.models.add(
+                name=label,
+                path=str(file),
+                sha256=digest,
+                size=stat.st_size,
+                mtime_ns=stat.st_mtime_ns,
+                info=info,
+                settings=settings or LoadSettings(),
+                created_at=iso_utc(self._clock.now()),
+                created_by=actor.username,
+            )
+            payload = record.public_dict()
+            payload.pop("created_at", None)
+            tx.audit.append(
+                actor=actor.username,
+                action="model.registered",
+                obj=f"model:{label}",
+                payload=payload,
+            )
+        return record
+
+    def list(self, actor: Actor) -> list[ModelRecord]:
+        """Registered models (every signed-in user: apps name them)."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            return tx.models.list()
+
+    def get(self, actor: Actor, name: str) -> ModelRecord:
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            return self._named(tx, name)
+
+    def configure(self, actor: Actor, name: str, settings: LoadSettings) -> ChangeSet:
+        """Change GPU layers, threads, context and batch size (Owner)."""
+        self._require(actor, rbac.Permission.MANAGE_MODELS)
+        with self._store.transaction() as tx:
+            record = self._named(tx, name)
+            tx.models.update_settings(record.id, settings)
+            tx.audit.append(
+                actor=actor.username,
+                action="model.configured",
+                obj=f"model:{record.name}",
+                payload={"from": record.settings.as_dict(), "to": settings.as_dict()},
+            )
+        return ChangeSet(_MODELS, (record.id,))
+
+    def verified(self, model_id: int, cancel: CancelToken | None = None) -> ModelRecord:
+        """The record, after proving the file still has the registered SHA-256.
+
+        The hash is recomputed only when the size or mtime changed since the last proof.
+        """
+        with self._store.transaction() as tx:
+            record = tx.models.get(model_id)
+        if record is None:
+            raise ModelNotFound("the app's model is no longer registered: pick another model")
+        try:
+            stat = os.stat(record.path)
+        except OSError as exc:
+            raise ModelNotFound(
+                f"the file of model {record.name!r} is missing ({record.path}): put it back "
+                "or register the model again"
+            ) from exc
+        if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns):
+            return record
+        if self._inspector.sha256(record.path, cancel) != record.sha256:
+            raise ModelChanged(
+                f"the file of model {record.name!r} changed since it was registered (SHA-256 "
+                "differs): restore the original file or register it again as a new model"
+            )
+        with self._store.transaction() as tx:
+            tx.models.update_file_state(record.id, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+        return record
+
+    @staticmethod
+    def _named(tx: Transaction, name: str) -> ModelRecord:
+        record = tx.models.get_by_name(name.strip())
+        if record is None:
+            raise ModelNotFound(f"no model named {name!r}: `kura models list` shows them")
+        return record
