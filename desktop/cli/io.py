@@ -36,6 +36,13 @@ class StdinLines:
             raise InputError(f"expected {what} on standard input, found nothing")
         return line.rstrip("\r\n")
 
+    def rest(self, what: str) -> str:
+        """Everything left on standard input (a multi-line message)."""
+        text = str(self._stream.read())
+        if not text.strip():
+            raise InputError(f"expected {what} on standard input, found nothing")
+        return text.rstrip("\n")
+
 
 def secret(args: argparse.Namespace, what: str, lines: StdinLines) -> str:
     """A secret from stdin (``--password-stdin``) or, on a terminal, a hidden prompt."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,9 +81,17 @@ class ChainReport:
 
 
 def verify_chain(
-    events: Iterable[AuditEvent], *, expect_prev: str = GENESIS_HASH, expect_first_seq: int = 1
+    events: Iterable[AuditEvent],
+    *,
+    expect_prev: str = GENESIS_HASH,
+    expect_first_seq: int = 1,
+    purged: Callable[[int], bool] = lambda seq: False,
 ) -> ChainReport:
-    """Re-derive every hash; report the first break (order, gap, edit or deletion)."""
+    """Re-derive every hash; report the first break (order, gap, edit or deletion).
+
+    A payload may be missing (a tombstone) only where ``purged(seq)`` says a retention
+    purge removed it; anywhere else a missing payload is tampering.
+    """
     prev, expected_seq = expect_prev, expect_first_seq
     count = tombstones = 0
     first: int | None = None
@@ -97,6 +105,8 @@ def verify_chain(
         if ev.prev_hash != prev:
             return broken(ev.seq, f"event {ev.seq} does not link to the event before it")
         if ev.payload is None:
+            if not purged(ev.seq):
+                return broken(ev.seq, f"event {ev.seq} lost its payload outside any purge")
             tombstones += 1
         elif payload_digest(ev.payload) != ev.payload_sha256:
             return broken(ev.seq, f"event {ev.seq} payload does not match its hash")

@@ -12,9 +12,21 @@ PASSWORD_MAX = 128
 _USERNAME = re.compile(r"^[^\s/\\:@\x00-\x1f\x7f][^\s/\\:\x00-\x1f\x7f]{0,62}$")
 
 
+def require_text(value: str, what: str) -> str:
+    """``value`` if it is valid Unicode (no lone surrogates from undecodable input)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"the {what} contains bytes that are not valid text: check the terminal's "
+            "encoding (UTF-8) and type it again"
+        ) from None
+    return value
+
+
 def normalise_username(raw: str) -> str:
     """NFKC-normalised, trimmed user name; raises InputError naming the rule broken."""
-    name = unicodedata.normalize("NFKC", raw).strip()
+    name = unicodedata.normalize("NFKC", require_text(raw, "user name")).strip()
     if not _USERNAME.match(name):
         raise InputError(
             f"invalid user name {raw!r}: use 1-63 characters without spaces, slashes, "
@@ -25,6 +37,7 @@ def normalise_username(raw: str) -> str:
 
 def check_password(password: str) -> None:
     """Length rules only (no composition rules); never truncates."""
+    require_text(password, "password")
     length = len(password)
     if length < PASSWORD_MIN:
         raise InputError(

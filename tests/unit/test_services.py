@@ -181,7 +181,10 @@ def test_interrupted_rekey_is_finished_on_open(
         assert _actions(w2)[-1] == "workspace.rekey_completed"
         assert w2.keys.unlock() == new_key
         assert w2.workspace.summary()["recovery_key_unseen"] is True
-        w2.workspace.rekey(w2.accounts.authenticate("owner", PW))
+        owner = w2.accounts.authenticate("owner", PW)
+        w2.workspace.rekey(owner)
+        assert w2.workspace.summary()["recovery_key_unseen"] is True  # not shown yet
+        w2.workspace.recovery_key_shown(owner)
         assert w2.workspace.summary()["recovery_key_unseen"] is False
 
 
@@ -194,3 +197,102 @@ def test_abandoned_rekey_before_database_change_is_dropped(
     with app.open_workspace(tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock) as w2:
         assert w2.keys.unlock() == old
         assert w2.keys.pending_dek() is None
+
+
+def test_user_names_that_differ_only_in_case_cannot_coexist(ws: app.Workspace) -> None:
+    owner = ws.accounts.authenticate("owner", PW)
+    ws.accounts.add_user(owner, "Émile", Role.ADMIN, PW)
+    with pytest.raises(AlreadyExists):
+        ws.accounts.add_user(owner, "émile", Role.MEMBER, PW)  # NOCASE folds ASCII only
+    ws.accounts.add_user(owner, "mo", Role.MEMBER, PW)
+    member = ws.accounts.authenticate("mo", PW)
+    with pytest.raises(PermissionDenied):
+        ws.accounts.reset_password(member, "Émile", "a brand new passphrase")
+
+
+def test_a_demoted_or_disabled_user_loses_rights_at_once(ws: app.Workspace) -> None:
+    owner = ws.accounts.authenticate("owner", PW)
+    ws.accounts.add_user(owner, "ada", Role.ADMIN, PW)
+    admin = ws.accounts.authenticate("ada", PW)  # a long-lived session
+    ws.accounts.set_role(owner, "ada", Role.MEMBER)
+    with pytest.raises(PermissionDenied):
+        ws.accounts.add_user(admin, "x", Role.MEMBER, PW)
+    ws.accounts.set_status(owner, "ada", UserStatus.DISABLED)
+    with pytest.raises(AuthenticationFailed):
+        ws.accounts.list_users(admin)
+
+
+def test_a_rekey_that_fails_after_the_database_changed_is_settled_on_open(
+    ws: app.Workspace,
+    tmp_path: Path,
+    key_store: MemoryKeyStore,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    owner = ws.accounts.authenticate("owner", PW)
+    real_rekey = ws.store.rekey
+
+    def rekey_then_fail(new_key: bytes) -> None:
+        real_rekey(new_key)
+        raise OSError("checkpoint busy after the rekey")
+
+    monkeypatch.setattr(ws.store, "rekey", rekey_then_fail)
+    with pytest.raises(OSError):
+        ws.workspace.rekey(owner)
+    ws.close()
+    with app.open_workspace(tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock) as w2:
+        assert _actions(w2)[-1] == "workspace.rekey_completed"
+        assert w2.workspace.summary()["recovery_key_unseen"] is True
+
+
+def test_a_lost_active_item_during_a_rotation_opens_with_the_pending_key(
+    ws: app.Workspace, tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock
+) -> None:
+    new_key, _ = ws.keys.begin_rekey()
+    ws.store.rekey(new_key)
+    ws.close()
+    active = [k for k in key_store.items if not k.endswith(":2")]
+    for item in active:
+        del key_store.items[item]
+    with app.open_workspace(tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock) as w2:
+        assert w2.keys.unlock() == new_key
+
+
+def test_recovery_while_a_rotation_never_reached_the_database(
+    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock
+) -> None:
+    result = app.init_workspace(
+        tmp_path / "r", "owner", PW, key_store=key_store, hasher=FAST, clock=clock
+    )
+    with app.open_workspace(tmp_path / "r", key_store=key_store, hasher=FAST, clock=clock) as w:
+        w.keys.begin_rekey()  # crash before the database changed
+    key_store.items.clear()  # and the keyring is wiped
+    with app.recover_workspace(
+        tmp_path / "r", result.recovery_key, key_store=key_store, hasher=FAST, clock=clock
+    ) as w:
+        assert not w.keys.has_pending()
+    with app.open_workspace(tmp_path / "r", key_store=key_store, hasher=FAST, clock=clock) as w:
+        assert w.accounts.authenticate("owner", PW).role is Role.OWNER
+
+
+def test_bootstrap_disables_core_dumps_and_forces_offline() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import os, resource; os.environ['HF_HUB_OFFLINE'] = '0'\n"
+        "from desktop import app; app.bootstrap()\n"
+        "print(resource.getrlimit(resource.RLIMIT_CORE), os.environ['HF_HUB_OFFLINE'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "(0, 0) 1"
+
+
+def test_undecodable_input_is_an_input_error(ws: app.Workspace) -> None:
+    owner = ws.accounts.authenticate("owner", PW)
+    with pytest.raises(InputError):
+        ws.accounts.add_user(owner, "bad\udcff", Role.MEMBER, PW)
+    with pytest.raises(InputError):
+        ws.accounts.add_user(owner, "fine", Role.MEMBER, "long password \udcff here")

@@ -26,6 +26,7 @@ class AccountService(AuditedService):
     def __init__(self, store: Store, hasher: PasswordHasher, clock: Clock) -> None:
         super().__init__(store)
         self._hasher = hasher
+        self._dummy: str | None = None
         self._clock = clock
 
     def _now(self) -> str:
@@ -72,7 +73,10 @@ class AccountService(AuditedService):
         name = normalise_username(username)
         with self._store.transaction() as tx:
             user = tx.users.get_by_name(name)
-            ok = user is not None and self._hasher.verify(user.password_hash, password)
+            # Verify against a throwaway hash for unknown names, so timing does not tell
+            # which user names exist.
+            encoded = user.password_hash if user is not None else self._dummy_hash()
+            ok = self._hasher.verify(encoded, password) and user is not None
             if user is None or not ok or user.status is not UserStatus.ACTIVE:
                 reason = "disabled" if ok else "bad_credentials"
                 tx.audit.append(
@@ -121,8 +125,11 @@ class AccountService(AuditedService):
         check_password(password)
         encoded = self._hasher.hash(password)
         with self._store.transaction() as tx:
-            if tx.users.get_by_name(name) is not None:
-                raise AlreadyExists(f"user {name!r} already exists: choose another name")
+            folded = name.casefold()
+            if any(u.username.casefold() == folded for u in tx.users.list()):
+                raise AlreadyExists(
+                    f"user {name!r} already exists (user names ignore case): choose another name"
+                )
             user = tx.users.add(
                 username=name,
                 display_name=(display_name or name).strip() or name,
@@ -168,7 +175,8 @@ class AccountService(AuditedService):
         """Set another user's password (or, for anyone, their own)."""
         check_password(new_password)
         encoded = self._hasher.hash(new_password)
-        own = normalise_username(username).casefold() == actor.username.casefold()
+        with self._store.transaction() as tx:
+            own = self._existing(tx, username).id == actor.user_id
         if not own:
             self._require(actor, rbac.Permission.MANAGE_MEMBERS)
         with self._transaction(actor) as tx:
@@ -183,6 +191,11 @@ class AccountService(AuditedService):
         return ChangeSet(_USERS, (user.id,))
 
     # ------------------------------------------------------------------ helpers
+
+    def _dummy_hash(self) -> str:
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("kura: no such user")
+        return self._dummy
 
     @staticmethod
     def _existing(tx: Transaction, username: str) -> User:

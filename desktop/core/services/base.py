@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from desktop.core import rbac
-from desktop.core.errors import PermissionDenied
-from desktop.core.models import Actor
+from desktop.core.errors import AppError, AuthenticationFailed, PermissionDenied
+from desktop.core.models import Actor, UserStatus
 from desktop.core.ports import Store, Transaction
 
 
@@ -31,11 +32,21 @@ class AuditedService:
         A denial is itself an audit event (``permission.denied``), committed on its own:
         the refused change never happens, the attempt stays on the record.
         """
+        current = self._current(actor)
         try:
-            rbac.require(actor, permission)
+            rbac.require(current, permission)
         except PermissionDenied as exc:
-            self._record_denial(actor, permission.value, obj)
+            self._record_denial(current, permission.value, obj)
             raise exc from None
+
+    def _current(self, actor: Actor) -> Actor:
+        """The actor as the database knows them now: a role changed or an account
+        disabled since sign-in takes effect at once."""
+        with self._store.transaction() as tx:
+            user = tx.users.get(actor.user_id)
+        if user is None or user.status is not UserStatus.ACTIVE:
+            raise AuthenticationFailed("your account is disabled or gone: sign in again")
+        return user.as_actor()
 
     @contextmanager
     def _transaction(self, actor: Actor) -> Iterator[Transaction]:
@@ -56,3 +67,10 @@ class AuditedService:
                 obj=obj or what,
                 payload={"permission": what, "role": actor.role.value},
             )
+
+
+def best_effort_checkpoint(store: Store) -> None:
+    """Fold deleted pages out of the WAL now; if another reader blocks it, closing the
+    store does it later. The deletion itself is already committed either way."""
+    with contextlib.suppress(AppError):
+        store.checkpoint()

@@ -70,14 +70,13 @@ class WorkspaceService(AuditedService):
         """
         self._require(actor, rbac.Permission.MANAGE_SECURITY)
         new_key, recovery_key = self._keys.begin_rekey()
-        try:
-            self._store.rekey(new_key)
-        except BaseException:
-            self._keys.abort_rekey()
-            raise
+        with self._store.transaction() as tx:
+            tx.settings.set(_UNSEEN, "1")  # until the front end confirms it showed the key
+        # A failure from here on leaves the pending slots in place: whichever key the
+        # database ends up under, the next open finds it and settles the rotation.
+        self._store.rekey(new_key)
         self._keys.commit_rekey()
         with self._store.transaction() as tx:
-            tx.settings.set(_UNSEEN, "0")
             event = tx.audit.append(
                 actor=actor.username,
                 action="workspace.rekeyed",
@@ -85,6 +84,18 @@ class WorkspaceService(AuditedService):
                 payload={"slots_rewrapped": ["keyring", "recovery"]},
             )
         return RekeyResult(recovery_key=recovery_key, audit_seq=event.seq)
+
+    def recovery_key_shown(self, actor: Actor) -> None:
+        """The front end has shown the new recovery key: clear the doctor's warning."""
+        self._require(actor, rbac.Permission.MANAGE_SECURITY)
+        with self._store.transaction() as tx:
+            tx.settings.set(_UNSEEN, "0")
+            tx.audit.append(
+                actor=actor.username,
+                action="workspace.recovery_key_shown",
+                obj="workspace",
+                payload={},
+            )
 
     def finish_interrupted_rekey(self) -> None:
         """Record that the open sequence promoted the slots of a rotation a crash cut short.
