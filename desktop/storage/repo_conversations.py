@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from desktop.core.chat_models import Conversation, Turn
@@ -12,7 +14,7 @@ from desktop.storage.dbapi import Connection
 _CONVERSATION_COLUMNS = "id, app_id, app_version, user_id, title, variables, created_at, updated_at"
 _TURN_COLUMNS = (
     "id, conversation_id, seq, user_text, answer, stop_reason, app_version, model_sha256,"
-    " usage, timings, dropped_turns, created_at"
+    " usage, timings, dropped_turns, created_at, citations"
 )
 
 
@@ -32,7 +34,9 @@ def _conversation(row: Any) -> Conversation:
 
 
 def _turn(row: Any) -> Turn:
-    tid, cid, seq, user_text, answer, stop, version, sha, usage, timings, dropped, created = row
+    tid, cid, seq, user_text, answer, stop, version, sha, usage, timings, dropped, created = row[
+        :12
+    ]
     where = f"turn #{tid}"
     return Turn(
         id=int(tid),
@@ -47,6 +51,7 @@ def _turn(row: Any) -> Turn:
         timings={str(k): float(v) for k, v in json_object(timings, f"{where} timings").items()},
         dropped_turns=int(dropped),
         created_at=str(created),
+        citations=tuple(json.loads(row[12])),
     )
 
 
@@ -152,6 +157,7 @@ class SqlConversationRepository:
         timings: dict[str, float],
         dropped_turns: int,
         now: str,
+        citations: Sequence[dict[str, Any]] = (),
     ) -> Turn:
         """Record the (possibly partial) answer and its counters; NotFound for an unknown id.
 
@@ -160,8 +166,16 @@ class SqlConversationRepository:
         """
         row = self._conn.execute(
             "UPDATE turns SET answer = ?, stop_reason = ?, usage = ?, timings = ?,"
-            f" dropped_turns = ? WHERE id = ? RETURNING {_TURN_COLUMNS}",
-            (answer, stop_reason, to_json(usage), to_json(timings), dropped_turns, turn_id),
+            f" dropped_turns = ?, citations = ? WHERE id = ? RETURNING {_TURN_COLUMNS}",
+            (
+                answer,
+                stop_reason,
+                to_json(usage),
+                to_json(timings),
+                dropped_turns,
+                to_json(list(citations)),
+                turn_id,
+            ),
         ).fetchone()
         if row is None:
             raise _not_found("turn", turn_id)

@@ -2,7 +2,7 @@
 
 They implement the ports in :mod:`desktop.core.ports` and run inside a transaction
 opened by :func:`transaction`; they never commit on their own. Users, settings and the
-audit log live here; models, apps and conversations in the ``repo_*`` modules.
+audit log live here; models, apps, conversations and knowledge in the ``repo_*`` modules.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from desktop.core.ports import (
     AppRepository,
     AuditLog,
     ConversationRepository,
+    KnowledgeRepository,
     ModelRepository,
     SettingsRepository,
     UserRepository,
@@ -28,6 +29,7 @@ from desktop.core.ports import (
 from desktop.storage.dbapi import Connection, scalar
 from desktop.storage.repo_apps import SqlAppRepository
 from desktop.storage.repo_conversations import SqlConversationRepository
+from desktop.storage.repo_knowledge import SqlKnowledgeRepository
 from desktop.storage.repo_models import SqlModelRepository
 
 _USER_COLUMNS = "id, username, display_name, role, status, password_hash, created_at, last_login_at"
@@ -280,6 +282,7 @@ class SqlTransaction:
     models: ModelRepository
     apps: AppRepository
     conversations: ConversationRepository
+    knowledge: KnowledgeRepository
 
     def __init__(self, conn: Connection, clock: Clock) -> None:
         self.users = SqlUserRepository(conn)
@@ -288,6 +291,7 @@ class SqlTransaction:
         self.models = SqlModelRepository(conn)
         self.apps = SqlAppRepository(conn)
         self.conversations = SqlConversationRepository(conn)
+        self.knowledge = SqlKnowledgeRepository(conn, clock)
 
 
 @contextmanager

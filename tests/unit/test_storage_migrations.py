@@ -22,19 +22,8 @@ sqlcipher = pytest.importorskip("sqlcipher3.dbapi2")
 KEY = bytes(range(32))
 
 EXPECTED_COLUMNS = {
-    "schema_migrations": ["name", "applied_at"],
-    "sqlite_sequence": ["name", "seq"],
-    "settings": ["key", "value"],
-    "users": [
-        "id",
-        "username",
-        "display_name",
-        "role",
-        "status",
-        "password_hash",
-        "created_at",
-        "last_login_at",
-    ],
+    "app_versions": ["app_id", "version", "config", "created_at"],
+    "apps": ["id", "name", "current_version", "created_by", "created_at", "updated_at"],
     "audit_events": [
         "seq",
         "ts",
@@ -47,6 +36,51 @@ EXPECTED_COLUMNS = {
         "hash",
     ],
     "audit_head": ["id", "seq", "hash"],
+    "chunk_fts": ["fts_text"],
+    "chunk_fts_config": ["k", "v"],
+    "chunk_fts_data": ["id", "block"],
+    "chunk_fts_docsize": ["id", "sz"],
+    "chunk_fts_idx": ["segid", "term", "pgno"],
+    "chunk_fts_terms": ["term", "doc", "col", "offset"],
+    "chunks": ["id", "version_id", "kb_id", "idx", "start", "end", "heading", "text"],
+    "conversations": [
+        "id",
+        "app_id",
+        "app_version",
+        "user_id",
+        "title",
+        "variables",
+        "created_at",
+        "updated_at",
+    ],
+    "document_versions": [
+        "id",
+        "document_id",
+        "version",
+        "sha256",
+        "size",
+        "kind",
+        "meta",
+        "added_by",
+        "added_at",
+        "text",
+        "original",
+    ],
+    "documents": ["id", "kb_id", "name", "active_version_id", "created_at"],
+    "embeddings": ["chunk_id", "vector"],
+    "kb_index": ["kb_id", "blob", "stamp", "saved_at"],
+    "knowledge_bases": [
+        "id",
+        "name",
+        "description",
+        "visibility",
+        "members",
+        "app_allowlist",
+        "settings",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ],
     "models": [
         "id",
         "name",
@@ -59,18 +93,9 @@ EXPECTED_COLUMNS = {
         "created_at",
         "created_by",
     ],
-    "apps": ["id", "name", "current_version", "created_by", "created_at", "updated_at"],
-    "app_versions": ["app_id", "version", "config", "created_at"],
-    "conversations": [
-        "id",
-        "app_id",
-        "app_version",
-        "user_id",
-        "title",
-        "variables",
-        "created_at",
-        "updated_at",
-    ],
+    "schema_migrations": ["name", "applied_at"],
+    "settings": ["key", "value"],
+    "sqlite_sequence": ["name", "seq"],
     "turns": [
         "id",
         "conversation_id",
@@ -84,19 +109,37 @@ EXPECTED_COLUMNS = {
         "timings",
         "dropped_turns",
         "created_at",
+        "citations",
+    ],
+    "users": [
+        "id",
+        "username",
+        "display_name",
+        "role",
+        "status",
+        "password_hash",
+        "created_at",
+        "last_login_at",
     ],
 }
 EXPECTED_TRIGGERS = {
+    "app_versions_no_update",
     "audit_events_extend_only",
-    "audit_events_no_update",
     "audit_events_no_delete",
+    "audit_events_no_update",
     "audit_head_forward_only",
     "audit_head_no_delete",
-    "app_versions_no_update",
+    "chunks_fts_delete",
+    "chunks_fts_insert",
+    "chunks_no_update",
+    "document_versions_no_update",
+    "documents_active_version_is_own",
 }
 EXPECTED_INDEXES = {
-    "conversations_by_user": ["user_id", "updated_at"],
+    "chunks_by_kb": ["kb_id"],
     "conversations_by_app": ["app_id"],
+    "conversations_by_user": ["user_id", "updated_at"],
+    "documents_by_active_version": ["active_version_id"],
 }
 
 
@@ -164,7 +207,8 @@ def test_blank_database_gets_the_expected_schema(plain: sqlite3.Connection) -> N
     }
     assert indexes == EXPECTED_INDEXES
     strict = {n for (n, s) in plain.execute("SELECT name, strict FROM pragma_table_list") if s}
-    assert strict == set(EXPECTED_COLUMNS) - {"schema_migrations", "sqlite_sequence"}
+    fts = {n for n in EXPECTED_COLUMNS if n.startswith("chunk_fts")}  # virtual tables
+    assert strict == set(EXPECTED_COLUMNS) - {"schema_migrations", "sqlite_sequence"} - fts
     assert plain.execute("SELECT id, seq, hash FROM audit_head").fetchall() == [(1, 0, "0" * 64)]
     ledger = plain.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
     assert ledger == [(m.__name__, iso_utc(clock.now())) for m in MIGRATIONS]

@@ -20,11 +20,18 @@ from desktop.storage.migrations.m0001_initial import m0001_initial
 from desktop.storage.migrations.m0002_models_apps_conversations import (
     m0002_models_apps_conversations,
 )
+from desktop.storage.migrations.m0003_knowledge import m0003_knowledge
+from desktop.storage.migrations.m0004_turn_citations import m0004_turn_citations
 
 Migration = Callable[[Connection], None]
 
 #: Every migration, oldest first. Append only.
-MIGRATIONS: tuple[Migration, ...] = (m0001_initial, m0002_models_apps_conversations)
+MIGRATIONS: tuple[Migration, ...] = (
+    m0001_initial,
+    m0002_models_apps_conversations,
+    m0003_knowledge,
+    m0004_turn_citations,
+)
 
 _LEDGER_DDL = (
     "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"

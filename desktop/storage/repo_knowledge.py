@@ -1,0 +1,446 @@
+"""Knowledge bases, documents with versions, chunks, embeddings and the saved vector index.
+
+Only the chunks of a document's *active* version (``documents.active_version_id``) are
+searchable. Every method runs inside the caller's transaction; iterators must be
+consumed before it ends. Full-text search lives in :mod:`repo_knowledge_search`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from desktop.core.clock import Clock, SystemClock, iso_utc
+from desktop.core.errors import DatabaseCorrupt, NotFound
+from desktop.core.knowledge_models import (
+    Chunk,
+    DocumentVersion,
+    KbSettings,
+    KbVisibility,
+    KnowledgeBase,
+    StoredChunk,
+)
+from desktop.storage import repo_knowledge_search as search
+from desktop.storage.columns import json_object, to_json, unique_name
+from desktop.storage.dbapi import Connection, scalar
+
+_KB_COLUMNS = (
+    "id, name, description, visibility, members, app_allowlist, settings,"
+    " created_by, created_at, updated_at"
+)
+# One version with its document; the chunk count comes from the (version_id, idx) index.
+_SELECT_VERSION = (
+    "SELECT v.id, d.kb_id, d.id, d.name, v.version, v.sha256, v.size, v.kind,"
+    " (SELECT count(*) FROM chunks AS k WHERE k.version_id = v.id),"
+    " v.id IS d.active_version_id, v.added_by, v.added_at"
+    " FROM documents AS d JOIN document_versions AS v ON v.document_id = d.id"
+)
+_SELECT_CHUNKS = (
+    'SELECT c.id, c.kb_id, d.name, v.version, c.idx, c.start, c."end", c.text, c.heading'
+    " FROM json_each(?) AS j CROSS JOIN chunks AS c ON c.id = j.value"
+    " JOIN document_versions AS v ON v.id = c.version_id"
+    " JOIN documents AS d ON d.id = v.document_id ORDER BY j.key"
+)
+_INSERT_CHUNK = (
+    'INSERT INTO chunks (version_id, kb_id, idx, start, "end", heading, text)'
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@runtime_checkable
+class _Bulk(Protocol):
+    """``executemany``, which both drivers have and ``dbapi.Connection`` leaves out."""
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any: ...
+
+
+def _json_array(text: Any, where: str) -> list[Any]:
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        value = None
+    if not isinstance(value, list):
+        raise DatabaseCorrupt(
+            f"{where} does not hold a JSON array: kura.db was altered outside Kura; "
+            "run `kura doctor` and restore from a backup"
+        )
+    return value
+
+
+def _kb(row: Any) -> KnowledgeBase:
+    kb_id, name, description, visibility, members, apps, settings, by, created, updated = row
+    where = f"knowledge base #{kb_id}"
+    return KnowledgeBase(
+        id=int(kb_id),
+        name=str(name),
+        description=str(description),
+        visibility=KbVisibility(visibility),
+        members=tuple(str(m) for m in _json_array(members, f"{where} members")),
+        app_allowlist=tuple(int(a) for a in _json_array(apps, f"{where} app allowlist")),
+        settings=KbSettings.from_dict(json_object(settings, f"{where} settings")),
+        created_by=str(by),
+        created_at=str(created),
+        updated_at=str(updated),
+    )
+
+
+def _version(row: Any) -> DocumentVersion:
+    vid, kb_id, doc_id, name, version, sha, size, kind, chunks, active, by, at = row
+    return DocumentVersion(
+        id=int(vid),
+        kb_id=int(kb_id),
+        document_id=int(doc_id),
+        name=str(name),
+        version=int(version),
+        sha256=str(sha),
+        size=int(size),
+        kind=str(kind),
+        chunks=int(chunks),
+        active=bool(active),
+        added_by=str(by),
+        added_at=str(at),
+    )
+
+
+def _stored_chunk(row: Any) -> StoredChunk:
+    cid, kb_id, document, version, index, start, end, text, heading = row
+    return StoredChunk(
+        id=int(cid),
+        kb_id=int(kb_id),
+        document=str(document),
+        version=int(version),
+        index=int(index),
+        start=int(start),
+        end=int(end),
+        text=str(text),
+        heading=str(heading),
+    )
+
+
+def _kb_not_found(kb_id: int) -> NotFound:
+    return NotFound(f"knowledge base #{kb_id} not found: `kura kb list` shows them")
+
+
+def _doc_not_found(name: str) -> NotFound:
+    return NotFound(f"no document {name!r} in this knowledge base: `kura kb docs` lists them")
+
+
+class SqlKnowledgeRepository:
+    """The ``KnowledgeRepository`` port over one DB-API connection."""
+
+    def __init__(self, conn: Connection, clock: Clock | None = None) -> None:
+        self._conn = conn
+        self._clock: Clock = clock or SystemClock()
+
+    # ------------------------------------------------------------ knowledge bases
+
+    def create_kb(self, kb: KnowledgeBase) -> KnowledgeBase:
+        """Insert (``kb.id`` is ignored); AlreadyExists when the name is taken (any case)."""
+        with unique_name(lambda: self.get_kb_by_name(kb.name) is not None, _kb_taken(kb.name)):
+            row = self._conn.execute(
+                f"INSERT INTO knowledge_bases ({_KB_COLUMNS.removeprefix('id, ')})"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_KB_COLUMNS}",
+                (*_kb_values(kb), kb.created_by, kb.created_at, kb.updated_at),
+            ).fetchone()
+        return _kb(row)
+
+    def get_kb(self, kb_id: int) -> KnowledgeBase | None:
+        """The knowledge base with this id, or None."""
+        row = self._conn.execute(
+            f"SELECT {_KB_COLUMNS} FROM knowledge_bases WHERE id = ?", (kb_id,)
+        ).fetchone()
+        return None if row is None else _kb(row)
+
+    def get_kb_by_name(self, name: str) -> KnowledgeBase | None:
+        """The knowledge base with this name, compared case-insensitively, or None."""
+        row = self._conn.execute(
+            f"SELECT {_KB_COLUMNS} FROM knowledge_bases WHERE name = ?", (name,)
+        ).fetchone()
+        return None if row is None else _kb(row)
+
+    def list_kbs(self) -> list[KnowledgeBase]:
+        """Every knowledge base, by name (case-insensitively)."""
+        rows = self._conn.execute(
+            f"SELECT {_KB_COLUMNS} FROM knowledge_bases ORDER BY name, id"
+        ).fetchall()
+        return [_kb(row) for row in rows]
+
+    def update_kb(self, kb: KnowledgeBase) -> None:
+        """Store every field but id, ``created_by`` and ``created_at``.
+
+        NotFound for an unknown id; AlreadyExists when another kb has the new name.
+        """
+
+        def taken() -> bool:
+            other = self.get_kb_by_name(kb.name)
+            return other is not None and other.id != kb.id
+
+        with unique_name(taken, _kb_taken(kb.name)):
+            cur = self._conn.execute(
+                "UPDATE knowledge_bases SET name = ?, description = ?, visibility = ?,"
+                " members = ?, app_allowlist = ?, settings = ?, updated_at = ? WHERE id = ?",
+                (*_kb_values(kb), kb.updated_at, kb.id),
+            )
+        if cur.rowcount == 0:
+            raise _kb_not_found(kb.id)
+
+    def delete_kb(self, kb_id: int) -> None:
+        """Remove the kb with its documents, chunks (and their FTS entries), embeddings and
+        saved index (``ON DELETE CASCADE`` + triggers); NotFound for an unknown id."""
+        cur = self._conn.execute("DELETE FROM knowledge_bases WHERE id = ?", (kb_id,))
+        if cur.rowcount == 0:
+            raise _kb_not_found(kb_id)
+
+    # ------------------------------------------------------------ documents and versions
+
+    def find_version(self, kb_id: int, name: str, sha256: str) -> DocumentVersion | None:
+        """A stored version of ``name`` with exactly this content: the active one if it is
+        one of them, else the newest."""
+        row = self._conn.execute(
+            f"{_SELECT_VERSION} WHERE d.kb_id = ? AND d.name = ? AND v.sha256 = ?"
+            " ORDER BY v.id IS d.active_version_id DESC, v.version DESC LIMIT 1",
+            (kb_id, name, sha256),
+        ).fetchone()
+        return None if row is None else _version(row)
+
+    def add_version(
+        self,
+        *,
+        kb_id: int,
+        name: str,
+        sha256: str,
+        size: int,
+        kind: str,
+        original: bytes,
+        text: str,
+        meta: dict[str, Any],
+        chunks: Sequence[Chunk],
+        vectors: Sequence[bytes],
+        added_by: str,
+        now: str,
+    ) -> tuple[DocumentVersion, list[int], list[int]]:
+        """Store a new version (previous + 1, or 1) with its chunks and embeddings
+        (``vectors[i]`` belongs to ``chunks[i]``) and make it the active one.
+
+        Returns (the version, the new chunk ids in the order of ``chunks``, the chunk ids
+        of the version that stopped being active). NotFound for an unknown kb;
+        ValueError when ``chunks`` and ``vectors`` differ in length.
+        """
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        doc_id = self._document_id(kb_id, name, now)
+        previous = self._active_chunk_ids(doc_id)
+        version_id = int(
+            scalar(
+                self._conn,
+                "INSERT INTO document_versions (document_id, version, sha256, size, kind, meta,"
+                " added_by, added_at, text, original) VALUES (?, (SELECT coalesce(max(version),"
+                " 0) + 1 FROM document_versions WHERE document_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
+                (doc_id, doc_id, sha256, size, kind, to_json(meta), added_by, now, text, original),
+            )
+        )
+        new_ids = self._insert_chunks(version_id, kb_id, chunks, vectors)
+        self._activate(doc_id, version_id)
+        return self._version_by_id(version_id), new_ids, previous
+
+    def list_documents(self, kb_id: int) -> list[DocumentVersion]:
+        """The active version of every document, by name."""
+        rows = self._conn.execute(
+            f"{_SELECT_VERSION} WHERE d.kb_id = ? AND v.id = d.active_version_id ORDER BY d.name",
+            (kb_id,),
+        ).fetchall()
+        return [_version(row) for row in rows]
+
+    def versions(self, kb_id: int, name: str) -> list[DocumentVersion]:
+        """Every version of the document, oldest first; [] for an unknown name."""
+        rows = self._conn.execute(
+            f"{_SELECT_VERSION} WHERE d.kb_id = ? AND d.name = ? ORDER BY v.version",
+            (kb_id, name),
+        ).fetchall()
+        return [_version(row) for row in rows]
+
+    def set_active(self, kb_id: int, name: str, version: int) -> tuple[list[int], list[int]]:
+        """Make ``version`` active; returns (the chunk ids that became searchable, those
+        that stopped being searchable). Both are empty when it already was the active one.
+        NotFound when the document has no such version."""
+        row = self._conn.execute(
+            "SELECT d.id, v.id, d.active_version_id FROM documents AS d"
+            " JOIN document_versions AS v ON v.document_id = d.id"
+            " WHERE d.kb_id = ? AND d.name = ? AND v.version = ?",
+            (kb_id, name, version),
+        ).fetchone()
+        if row is None:
+            raise NotFound(
+                f"document {name!r} has no version {version}: `kura kb versions` lists them"
+            )
+        doc_id, version_id, active_id = int(row[0]), int(row[1]), row[2]
+        if active_id == version_id:
+            return [], []
+        deactivated = self._active_chunk_ids(doc_id)
+        self._activate(doc_id, version_id)
+        return self._chunk_ids(version_id), deactivated
+
+    def delete_document(self, kb_id: int, name: str) -> list[int]:
+        """Delete the document and every version (chunks, FTS entries and embeddings go
+        with them); returns the chunk ids that were active. NotFound for an unknown name."""
+        doc_id = scalar(
+            self._conn, "SELECT id FROM documents WHERE kb_id = ? AND name = ?", (kb_id, name)
+        )
+        if doc_id is None:
+            raise _doc_not_found(name)
+        active = self._active_chunk_ids(int(doc_id))
+        self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return active
+
+    # ------------------------------------------------------------ chunks and embeddings
+
+    def chunks(self, chunk_ids: Sequence[int]) -> list[StoredChunk]:
+        """The chunks with these ids, in the order given (unknown ids skipped)."""
+        if not chunk_ids:
+            return []
+        rows = self._conn.execute(_SELECT_CHUNKS, (_id_list(chunk_ids),)).fetchall()
+        return [_stored_chunk(row) for row in rows]
+
+    def embeddings(self, chunk_ids: Sequence[int]) -> list[tuple[int, bytes]]:
+        """(chunk id, vector bytes) for these ids, in the order given (unknown ids skipped)."""
+        if not chunk_ids:
+            return []
+        rows = self._conn.execute(
+            "SELECT e.chunk_id, e.vector FROM json_each(?) AS j"
+            " CROSS JOIN embeddings AS e ON e.chunk_id = j.value ORDER BY j.key",
+            (_id_list(chunk_ids),),
+        ).fetchall()
+        return [(int(cid), bytes(vector)) for cid, vector in rows]
+
+    def active_embeddings(self, kb_id: int) -> Iterator[tuple[int, bytes]]:
+        """(chunk id, vector bytes) of every searchable chunk, one document at a time
+        (by document id, then chunk index). Consume it inside the transaction."""
+        versions = self._conn.execute(f"{search.ACTIVE_VERSIONS} ORDER BY id", (kb_id,)).fetchall()
+        for (version_id,) in versions:
+            rows = self._conn.execute(
+                "SELECT e.chunk_id, e.vector FROM chunks AS c"
+                " JOIN embeddings AS e ON e.chunk_id = c.id"
+                " WHERE c.version_id = ? ORDER BY c.idx",
+                (version_id,),
+            ).fetchall()
+            for cid, vector in rows:
+                yield int(cid), bytes(vector)
+
+    def active_stamp(self, kb_id: int) -> str:
+        """A fingerprint of the set of searchable chunk ids (changes when it changes)."""
+        return search.active_stamp(self._conn, kb_id)
+
+    def fulltext(
+        self, kb_id: int, phrases: Sequence[str], short_terms: Sequence[str], limit: int
+    ) -> list[tuple[int, float]]:
+        """Searchable chunks matching any phrase or short term, best first, scored 0-1
+        (how: :mod:`desktop.storage.repo_knowledge_search`)."""
+        return search.fulltext(self._conn, kb_id, phrases, short_terms, limit)
+
+    # ------------------------------------------------------------ the saved vector index
+
+    def load_index(self, kb_id: int) -> tuple[bytes, str] | None:
+        """The serialized vector index and the stamp it was built at, or None."""
+        row = self._conn.execute(
+            "SELECT blob, stamp FROM kb_index WHERE kb_id = ?", (kb_id,)
+        ).fetchone()
+        return None if row is None else (bytes(row[0]), str(row[1]))
+
+    def save_index(self, kb_id: int, blob: bytes, stamp: str) -> None:
+        """Insert or replace the kb's serialized index (a BLOB, never a file)."""
+        self._conn.execute(
+            "INSERT INTO kb_index (kb_id, blob, stamp, saved_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (kb_id) DO UPDATE SET blob = excluded.blob, stamp = excluded.stamp,"
+            " saved_at = excluded.saved_at",
+            (kb_id, blob, stamp, iso_utc(self._clock.now())),
+        )
+
+    # ------------------------------------------------------------ helpers
+
+    def _document_id(self, kb_id: int, name: str, now: str) -> int:
+        """The id of document ``name``, inserted (with no active version) when new."""
+        found = scalar(
+            self._conn, "SELECT id FROM documents WHERE kb_id = ? AND name = ?", (kb_id, name)
+        )
+        if found is not None:
+            return int(found)
+        if scalar(self._conn, "SELECT 1 FROM knowledge_bases WHERE id = ?", (kb_id,)) is None:
+            raise _kb_not_found(kb_id)
+        return int(
+            scalar(
+                self._conn,
+                "INSERT INTO documents (kb_id, name, created_at) VALUES (?, ?, ?) RETURNING id",
+                (kb_id, name, now),
+            )
+        )
+
+    def _insert_chunks(
+        self, version_id: int, kb_id: int, chunks: Sequence[Chunk], vectors: Sequence[bytes]
+    ) -> list[int]:
+        rows = [(version_id, kb_id, c.index, c.start, c.end, c.heading, c.text) for c in chunks]
+        self._many(_INSERT_CHUNK, rows)
+        by_index = {
+            int(idx): int(cid)
+            for idx, cid in self._conn.execute(
+                "SELECT idx, id FROM chunks WHERE version_id = ?", (version_id,)
+            ).fetchall()
+        }
+        ids = [by_index[c.index] for c in chunks]
+        self._many(
+            "INSERT INTO embeddings (chunk_id, vector) VALUES (?, ?)",
+            list(zip(ids, vectors, strict=True)),
+        )
+        return ids
+
+    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if isinstance(self._conn, _Bulk):
+            self._conn.executemany(sql, rows)
+            return
+        for row in rows:  # a connection without executemany: same result, slower
+            self._conn.execute(sql, row)
+
+    def _activate(self, doc_id: int, version_id: int) -> None:
+        self._conn.execute(
+            "UPDATE documents SET active_version_id = ? WHERE id = ?", (version_id, doc_id)
+        )
+
+    def _chunk_ids(self, version_id: int) -> list[int]:
+        rows = self._conn.execute(
+            "SELECT id FROM chunks WHERE version_id = ? ORDER BY idx", (version_id,)
+        ).fetchall()
+        return [int(row[0]) for row in rows]
+
+    def _active_chunk_ids(self, doc_id: int) -> list[int]:
+        version_id = scalar(
+            self._conn, "SELECT active_version_id FROM documents WHERE id = ?", (doc_id,)
+        )
+        return [] if version_id is None else self._chunk_ids(int(version_id))
+
+    def _version_by_id(self, version_id: int) -> DocumentVersion:
+        row = self._conn.execute(f"{_SELECT_VERSION} WHERE v.id = ?", (version_id,)).fetchone()
+        if row is None:  # cannot happen: the row was inserted in this transaction
+            raise NotFound(f"document version #{version_id} vanished while being written")
+        return _version(row)
+
+
+def _kb_taken(name: str) -> str:
+    return f"a knowledge base named {name!r} already exists: choose another name"
+
+
+def _kb_values(kb: KnowledgeBase) -> tuple[Any, ...]:
+    """The editable columns: name, description, visibility, members, apps, settings."""
+    return (
+        kb.name,
+        kb.description,
+        kb.visibility.value,
+        to_json(list(kb.members)),
+        to_json(list(kb.app_allowlist)),
+        to_json(kb.settings.as_dict()),
+    )
+
+
+def _id_list(ids: Sequence[int]) -> str:
+    """A JSON array of ints for ``json_each``: one parameter, any number of ids."""
+    return json.dumps([int(i) for i in ids])
