@@ -19,20 +19,31 @@ from desktop.core.clock import Clock, SystemClock
 from desktop.core.errors import (
     AppError,
     DataDirUnreadable,
+    KeyItemMissing,
     WorkspaceExists,
     WorkspaceNotFound,
     WrongKey,
 )
 from desktop.core.policy import check_password, normalise_username
-from desktop.core.ports import ChatModel, KeyStore, ModelInspector, PasswordHasher
+from desktop.core.ports import (
+    ChatModel,
+    Embedder,
+    KeyStore,
+    ModelInspector,
+    PasswordHasher,
+    Reranker,
+)
 from desktop.core.services.accounts import AccountService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
+from desktop.core.services.kb_index import EmbedderFactory
+from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.models import ModelService
 from desktop.core.services.workspace import WorkspaceService
 from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.netguard import install_network_guard
 from desktop.security.passwords import Argon2PasswordHasher
+from desktop.security.process import disable_core_dumps
 from desktop.storage.db import SqlCipherStore, create_database, open_database
 
 DB_NAME = "kura.db"
@@ -43,7 +54,8 @@ APP_DIR_NAME = "kura"
 def bootstrap() -> None:
     """Process-wide guards every front end installs before doing anything else."""
     for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-        os.environ.setdefault(var, "1")
+        os.environ[var] = "1"
+    disable_core_dumps()
     install_network_guard()
 
 
@@ -99,6 +111,7 @@ class Workspace:
     models: ModelService
     apps: AppService
     chat: ChatService
+    knowledge: KnowledgeService
 
     @property
     def workspace_id(self) -> str:
@@ -121,12 +134,29 @@ class InitResult:
     recovery_key: str
 
 
+def _sentence_transformer(model_dir: str) -> Embedder:
+    from desktop.retrieval.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(model_dir or None)
+
+
+def _cross_encoder(model_dir: str) -> Reranker:
+    from desktop.retrieval.rerank import CrossEncoderReranker
+
+    return CrossEncoderReranker(model_dir)
+
+
 @dataclass(frozen=True, slots=True)
 class Engines:
-    """The model-side adapters a workspace uses; tests inject fakes explicitly."""
+    """The model-side adapters a workspace uses; tests inject fakes explicitly.
+
+    ``embedder_factory`` maps a knowledge base's embedding-model folder ("" = the
+    packaged default) to an embedder; nothing heavy loads until one is used.
+    """
 
     inspector: ModelInspector
     chat_model: ChatModel
+    embedder_factory: EmbedderFactory = _sentence_transformer
 
     @classmethod
     def local(cls) -> Engines:
@@ -135,6 +165,25 @@ class Engines:
         from desktop.inference.llama import LlamaCppChatModel
 
         return cls(GgufModelInspector(), LlamaCppChatModel())
+
+
+def _knowledge(store: SqlCipherStore, engines: Engines, clock: Clock) -> KnowledgeService:
+    from desktop.retrieval.chunking import SentenceChunker
+    from desktop.retrieval.fusion import reciprocal_rank_fusion
+    from desktop.retrieval.parsers import FileParser
+    from desktop.retrieval.query import fulltext_terms
+    from desktop.retrieval.vector_index import FaissIndexFactory
+
+    knowledge = KnowledgeService(
+        store,
+        FileParser(),
+        SentenceChunker(),
+        engines.embedder_factory,
+        FaissIndexFactory(),
+        clock,
+    )
+    knowledge.retriever.configure(fulltext_terms, reciprocal_rank_fusion, _cross_encoder)
+    return knowledge
 
 
 def _wire(
@@ -147,6 +196,7 @@ def _wire(
 ) -> Workspace:
     engines = engines or Engines.local()
     models = ModelService(store, engines.inspector, clock)
+    knowledge = _knowledge(store, engines, clock)
     return Workspace(
         layout=layout,
         store=store,
@@ -155,7 +205,8 @@ def _wire(
         workspace=WorkspaceService(store, keys),
         models=models,
         apps=AppService(store, clock),
-        chat=ChatService(store, models, engines.chat_model, clock),
+        chat=ChatService(store, models, engines.chat_model, clock, retriever=knowledge.retriever),
+        knowledge=knowledge,
     )
 
 
@@ -208,24 +259,31 @@ def init_workspace(
         raise DataDirUnreadable(f"cannot create {data_dir}: {exc.strerror}") from exc
     workspace_id = str(uuid.uuid4())
     keys = WorkspaceKeys(layout.slots, key_store, clock)
+    made: list[str] = []
     try:
         dek, recovery_key = keys.create(workspace_id)
+        made.append("keys")
         store = create_database(layout.db, dek, clock=clock)
+        made.append("db")
         with _wire(layout, store, keys, hasher, clock) as ws:
             ws.accounts.bootstrap_owner(owner, password, workspace_id=workspace_id)
     except BaseException:
-        _undo_init(layout, keys, created_dir)
+        _undo_init(layout, keys, workspace_id, made, created_dir)
         raise
     return InitResult(workspace_id=workspace_id, data_dir=data_dir, recovery_key=recovery_key)
 
 
-def _undo_init(layout: Layout, keys: WorkspaceKeys, created_dir: bool) -> None:
-    """Remove what a failed ``init`` made, so that running it again works."""
-    with contextlib.suppress(AppError):
-        keys.forget()
-    for path in layout.data_dir.glob(f"{DB_NAME}*"):
-        path.unlink(missing_ok=True)
-    layout.slots.unlink(missing_ok=True)
+def _undo_init(
+    layout: Layout, keys: WorkspaceKeys, workspace_id: str, made: list[str], created_dir: bool
+) -> None:
+    """Remove what this failed ``init`` made, and nothing else, so a retry works. A
+    workspace another process created in the same folder meanwhile is left alone."""
+    if "keys" in made and keys.exists() and keys.workspace_id == workspace_id:
+        with contextlib.suppress(AppError):
+            keys.forget()
+    if "db" in made:
+        for path in layout.data_dir.glob(f"{DB_NAME}*"):
+            path.unlink(missing_ok=True)
     if created_dir:
         shutil.rmtree(layout.data_dir, ignore_errors=True)
 
@@ -246,9 +304,13 @@ def open_workspace(
     clock = clock or SystemClock()
     layout, keys = _existing(data_dir, key_store, clock)
     store, finished = _open_with_slots(layout, keys, clock)
-    ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, engines)
-    if finished:
-        ws.workspace.finish_interrupted_rekey()
+    try:
+        ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, engines)
+        if finished:
+            ws.workspace.finish_interrupted_rekey()
+    except BaseException:
+        store.close()
+        raise
     return ws
 
 
@@ -267,7 +329,15 @@ def _existing(data_dir: Path, key_store: KeyStore, clock: Clock) -> tuple[Layout
 def _open_with_slots(
     layout: Layout, keys: WorkspaceKeys, clock: Clock
 ) -> tuple[SqlCipherStore, bool]:
-    key = keys.unlock()
+    try:
+        key = keys.unlock()
+    except KeyItemMissing:
+        if not keys.has_pending():
+            raise
+        # The active item is gone but a rotation left its new key: finish with that.
+        store = open_database(layout.db, keys.pending_dek() or b"", clock=clock)
+        keys.commit_rekey()
+        return store, True
     try:
         store = open_database(layout.db, key, clock=clock)
     except WrongKey:
@@ -294,8 +364,18 @@ def recover_workspace(
     clock = clock or SystemClock()
     layout, keys = _existing(data_dir, key_store, clock)
     key = keys.unlock_with_recovery(recovery_key)
-    store = open_database(layout.db, key, clock=clock)
     try:
+        store = open_database(layout.db, key, clock=clock)
+    except WrongKey:
+        if keys.has_pending():
+            raise WrongKey(
+                "an interrupted key rotation already re-encrypted the database, so this "
+                "recovery key no longer opens it: restore the keyring item of that rotation "
+                "or the database backup"
+            ) from None
+        raise
+    try:
+        keys.abort_rekey()  # a rotation that never reached the database is void
         keys.restore_keyring_slot(key)
     except BaseException:
         store.close()

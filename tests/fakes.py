@@ -85,6 +85,7 @@ class FakeGeneration:
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.stop_reason = "stop"
+        self.seed = 0
 
     def __iter__(self) -> Iterator[str]:
         for i, piece in enumerate(self._pieces):

@@ -111,7 +111,12 @@ def cmd_conversations(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("chat", help="ask an app; the answer streams to stdout")
     p.add_argument("app", help="app name or id")
-    p.add_argument("--message", required=True, help="what to ask")
+    p.add_argument(
+        "--message",
+        required=True,
+        help="what to ask; '-' reads it from standard input (after the password line), "
+        "which keeps it out of the shell history",
+    )
     p.add_argument("--conversation", type=int, help="continue this conversation")
     p.add_argument(
         "--var",

@@ -309,11 +309,13 @@ class Turn:
     timings: dict[str, float]
     dropped_turns: int
     created_at: str
+    citations: tuple[dict[str, Any], ...] = ()
 
     def public_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "conversation_id": self.conversation_id,
+            "citations": list(self.citations),
             "seq": self.seq,
             "user": self.user_text,
             "answer": self.answer,

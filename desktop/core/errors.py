@@ -157,3 +157,15 @@ class TemplateError(AppError):
 
 class GenerationFailed(AppError):
     """The model failed part-way through an answer."""
+
+
+# ---- knowledge bases ----------------------------------------------------------------
+
+
+class IngestionFailed(AppError):
+    """One file could not be ingested; ``stage`` names the step (read, parse, limits,
+    chunk, embed, store). The rest of the batch goes on."""
+
+    def __init__(self, message: str, *, stage: str, details: str = "") -> None:
+        super().__init__(message, details=details)
+        self.stage = stage

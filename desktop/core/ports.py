@@ -6,7 +6,7 @@ Adapters are named ``<Tech><Role>`` (``SqlCipherStore``, ``KeyringKeyStore``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -20,6 +20,13 @@ from desktop.core.chat_models import (
     ModelRecord,
     SamplingParams,
     Turn,
+)
+from desktop.core.knowledge_models import (
+    Chunk,
+    DocumentVersion,
+    KnowledgeBase,
+    ParsedDocument,
+    StoredChunk,
 )
 from desktop.core.models import AuditEvent, Role, User, UserStatus
 from desktop.core.tasks import CancelToken
@@ -189,9 +196,102 @@ class ConversationRepository(Protocol):
         timings: dict[str, float],
         dropped_turns: int,
         now: str,
-    ) -> Turn: ...
+        citations: Sequence[dict[str, Any]] = (),
+    ) -> Turn:
+        """Fill in the answer, its counters and the passages it was given."""
+        ...
 
     def delete_turn(self, turn_id: int) -> None: ...
+
+
+class KnowledgeRepository(Protocol):
+    """Knowledge bases, documents with versions, chunks, embeddings, FTS5 and the
+    serialized vector index. Only chunks of a document's *active* version are searchable.
+    """
+
+    def create_kb(self, kb: KnowledgeBase) -> KnowledgeBase:
+        """Insert (``kb.id`` is ignored) and return it with its id."""
+        ...
+
+    def get_kb(self, kb_id: int) -> KnowledgeBase | None: ...
+
+    def get_kb_by_name(self, name: str) -> KnowledgeBase | None: ...
+
+    def list_kbs(self) -> list[KnowledgeBase]: ...
+
+    def update_kb(self, kb: KnowledgeBase) -> None: ...
+
+    def delete_kb(self, kb_id: int) -> None:
+        """Remove the knowledge base with its documents, chunks, embeddings and index."""
+        ...
+
+    def find_version(self, kb_id: int, name: str, sha256: str) -> DocumentVersion | None:
+        """A stored version of document ``name`` with exactly this content, if any."""
+        ...
+
+    def add_version(
+        self,
+        *,
+        kb_id: int,
+        name: str,
+        sha256: str,
+        size: int,
+        kind: str,
+        original: bytes,
+        text: str,
+        meta: dict[str, Any],
+        chunks: Sequence[Chunk],
+        vectors: Sequence[bytes],
+        added_by: str,
+        now: str,
+    ) -> tuple[DocumentVersion, list[int], list[int]]:
+        """Store a new version (version = previous + 1, or 1) and make it active.
+
+        Returns (the version, the new chunk ids in chunk order, the chunk ids of the
+        version that stopped being active — empty for a new document).
+        """
+        ...
+
+    def list_documents(self, kb_id: int) -> list[DocumentVersion]:
+        """The active version of every document, by name."""
+        ...
+
+    def versions(self, kb_id: int, name: str) -> list[DocumentVersion]: ...
+
+    def set_active(self, kb_id: int, name: str, version: int) -> tuple[list[int], list[int]]:
+        """Make ``version`` active; returns (its chunk ids, the deactivated chunk ids)."""
+        ...
+
+    def delete_document(self, kb_id: int, name: str) -> list[int]:
+        """Delete every version; returns the chunk ids that were active."""
+        ...
+
+    def chunks(self, chunk_ids: Sequence[int]) -> list[StoredChunk]:
+        """The chunks with these ids, in the order given (unknown ids skipped)."""
+        ...
+
+    def embeddings(self, chunk_ids: Sequence[int]) -> list[tuple[int, bytes]]: ...
+
+    def active_embeddings(self, kb_id: int) -> Iterator[tuple[int, bytes]]:
+        """(chunk id, float32 vector bytes) of every searchable chunk, for index rebuilds."""
+        ...
+
+    def active_stamp(self, kb_id: int) -> str:
+        """A fingerprint of the set of searchable chunk ids (changes when it changes)."""
+        ...
+
+    def fulltext(
+        self, kb_id: int, phrases: Sequence[str], short_terms: Sequence[str], limit: int
+    ) -> list[tuple[int, float]]:
+        """Searchable chunks matching any phrase (FTS5 trigram, phrases of 3+ characters)
+        or any short term (1-2 characters, substring scan), best first, scored 0-1."""
+        ...
+
+    def load_index(self, kb_id: int) -> tuple[bytes, str] | None:
+        """The serialized vector index and the stamp it was built at."""
+        ...
+
+    def save_index(self, kb_id: int, blob: bytes, stamp: str) -> None: ...
 
 
 class Transaction(Protocol):
@@ -201,9 +301,56 @@ class Transaction(Protocol):
     models: ModelRepository
     apps: AppRepository
     conversations: ConversationRepository
+    knowledge: KnowledgeRepository
 
 
 # ---------------------------------------------------------------- inference
+
+
+# ---------------------------------------------------------------- retrieval
+
+
+class DocumentParser(Protocol):
+    def parse(self, name: str, data: bytes) -> ParsedDocument:
+        """Text and headings of a file, chosen by its extension; IngestionFailed (with the
+        stage and a one-line reason) for anything unusable or over the limits."""
+        ...
+
+
+class TextChunker(Protocol):
+    def chunk(self, doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]: ...
+
+
+class Embedder(Protocol):
+    """Sentence embeddings (``SentenceTransformerEmbedder``); loads lazily, offline."""
+
+    def model_id(self) -> str:
+        """Identifies the model, so vectors of different models are never mixed."""
+        ...
+
+    def dimension(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """A float32 array of shape (len(texts), dimension), rows L2-normalised."""
+        ...
+
+
+class VectorIndex(Protocol):
+    """Inner-product search over L2-normalised vectors, keyed by chunk id. In memory only."""
+
+    def add(self, ids: Sequence[int], vectors: Any) -> None: ...
+
+    def remove(self, ids: Sequence[int]) -> None: ...
+
+    def search(self, query: Any, k: int) -> list[tuple[int, float]]: ...
+
+    def count(self) -> int: ...
+
+    def serialize(self) -> bytes: ...
+
+
+class Reranker(Protocol):
+    def scores(self, query: str, texts: Sequence[str]) -> list[float]: ...
 
 
 class ModelInspector(Protocol):
@@ -222,6 +369,7 @@ class Generation(Protocol):
     prompt_tokens: int
     completion_tokens: int
     stop_reason: str
+    seed: int
 
     def __iter__(self) -> Iterator[str]: ...
 

@@ -174,6 +174,8 @@ class LlamaGeneration:
         self.prompt_tokens = len(tokens)
         self.completion_tokens = 0
         self.stop_reason: str = StopReason.STOP.value
+        # The seed actually used, so the audited trace can be replayed.
+        self.seed: int = params.seed if params.seed is not None else secrets.randbelow(2**32 - 1)
         self._loaded, self._tokens, self._params = loaded, tokens, params
         self._cancel, self._stops = cancel, stops
         self._started = False
@@ -224,7 +226,7 @@ class LlamaGeneration:
             top_p=p.top_p,
             top_k=p.top_k,
             repeat_penalty=p.repeat_penalty,
-            seed=p.seed if p.seed is not None else secrets.randbelow(2**32 - 1),
+            seed=self.seed,
             stop=self._stops,
             stream=True,
         )

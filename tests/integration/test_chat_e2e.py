@@ -82,14 +82,17 @@ def test_real_chat_streams_and_is_audited(kura: Kura) -> None:
     assert doc["usage"]["prompt_tokens"] > 5 and 0 < doc["usage"]["completion_tokens"] <= 24
     assert doc["timings"]["ttft_ms"] > 0
 
-    streamed = _as_owner(
-        kura,
+    streamed = kura(  # the message from stdin, after the password: not in shell history
         "chat",
         "helper",
         "--message",
-        "And goodbye?",
+        "-",
         "--conversation",
         str(doc["conversation_id"]),
+        "--user",
+        "owner",
+        "--password-stdin",
+        stdin=f"{PW}\nAnd goodbye?\n",
     )
     assert streamed.code == 0 and streamed.out.strip(), streamed.err
     assert "tok/s" in streamed.err

@@ -15,7 +15,7 @@ from desktop.core.errors import AlreadyExists, InputError, NotFound
 from desktop.core.models import Actor, ChangeSet
 from desktop.core.policy import normalise_username
 from desktop.core.ports import Store, Transaction
-from desktop.core.services.base import AuditedService
+from desktop.core.services.base import AuditedService, best_effort_checkpoint
 
 _APPS = frozenset({"apps"})
 MAX_TEXT = 20_000
@@ -98,7 +98,7 @@ class AppService(AuditedService):
                 obj=f"app:{app.id}",
                 payload={"name": app.config.name, "version": app.version},
             )
-        self._store.checkpoint()
+        best_effort_checkpoint(self._store)
         return ChangeSet(_APPS, (app.id,))
 
     def list(self, actor: Actor) -> list[AppRecord]:

@@ -17,13 +17,16 @@ from typing import Any
 from desktop.core import rbac
 from desktop.core.chat_models import AppRecord, Conversation, ModelRecord, Turn, fill_variables
 from desktop.core.clock import Clock, iso_utc
-from desktop.core.errors import InputError, NotFound
+from desktop.core.errors import AppError, InputError, NotFound
+from desktop.core.knowledge_models import SearchHit
 from desktop.core.models import Actor, ChangeSet
+from desktop.core.policy import require_text
 from desktop.core.ports import ChatModel, Generation, Store, Transaction
 from desktop.core.prompting import FittedPrompt, fit_context
 from desktop.core.services.apps import find_app, visible_to
-from desktop.core.services.base import AuditedService
+from desktop.core.services.base import AuditedService, best_effort_checkpoint
 from desktop.core.services.models import ModelService
+from desktop.core.services.retrieval import Retriever, citation_block, citations
 from desktop.core.tasks import CancelToken
 
 MAX_MESSAGE = 100_000
@@ -47,6 +50,7 @@ class TurnResult:
             "timings": t.timings,
             "dropped_turns": t.dropped_turns,
             "app_version": t.app_version,
+            "citations": list(t.citations),
         }
 
 
@@ -67,8 +71,10 @@ class ChatService(AuditedService):
         chat_model: ChatModel,
         clock: Clock,
         perf_counter: Callable[[], float] = time.perf_counter,
+        retriever: Retriever | None = None,
     ) -> None:
         super().__init__(store)
+        self._retriever = retriever
         self._models = models
         self._model = chat_model
         self._clock = clock
@@ -89,7 +95,7 @@ class ChatService(AuditedService):
     ) -> TurnResult:
         """Ask ``message`` in a new conversation with the app, or continue one."""
         self._require(actor, rbac.Permission.USE_APPS)
-        if not message.strip():
+        if not require_text(message, "message").strip():
             raise InputError("the message is empty: type something to ask")
         if len(message) > MAX_MESSAGE:
             raise InputError(f"the message is too long (at most {MAX_MESSAGE} characters)")
@@ -132,8 +138,14 @@ class ChatService(AuditedService):
         if conversation_id is not None:
             conv: Conversation | None = self._own(tx, actor, conversation_id)
             assert conv is not None
-            newest = find_app(tx, actor, conv.app_id)  # hidden since? then not found
-            app = tx.apps.get(newest.id, conv.app_version) or newest
+            # New turns run on the newest version: unlinking a knowledge base or hiding
+            # the app takes effect in running conversations too.
+            app = find_app(tx, actor, conv.app_id)
+            if app_ref is not None and find_app(tx, actor, app_ref).id != app.id:
+                raise InputError(
+                    f"conversation {conv.id} belongs to app {app.config.name!r}, not "
+                    f"{app_ref!r}: name that app or leave --conversation out"
+                )
             variables = conv.variables
             history = [
                 (t.user_text, t.answer)
@@ -162,9 +174,13 @@ class ChatService(AuditedService):
         model = self._models.verified(plan.model.id, cancel)
         self._model.load(model.path, model.sha256, model.settings, model.info)
         params = plan.app.config.params
+        system = fill_variables(plan.app.config.instructions, plan.variables)
+        hits = self._retrieve(actor, plan, message)
+        if hits:
+            system = f"{system}\n\n{citation_block(hits)}".strip()
         fitted = fit_context(
             self._model,
-            fill_variables(plan.app.config.instructions, plan.variables),
+            system,
             plan.history,
             message,
             n_ctx=self._model.context_length(),
@@ -173,12 +189,19 @@ class ChatService(AuditedService):
         conv, pending = self._start(actor, plan, message, model)
         try:
             answer, generation, timings = self._stream(fitted, plan, cancel, on_piece)
-        except BaseException:
-            self._abandon(pending, conv if plan.conversation is None else None)
+        except BaseException as exc:
+            self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
             raise
+        extra = {**extra, "retrieved": citations(hits, answer)}
         return self._finish(
             actor, plan, conv, pending, model, fitted, answer, generation, timings, extra
         )
+
+    def _retrieve(self, actor: Actor, plan: _Plan, message: str) -> list[SearchHit]:
+        """Passages from the app's linked knowledge bases this user may read."""
+        if self._retriever is None or not plan.app.config.kb_ids:
+            return []
+        return self._retriever.for_chat(actor, plan.app.id, plan.app.config.kb_ids, message)
 
     def _start(
         self, actor: Actor, plan: _Plan, message: str, model: ModelRecord
@@ -269,6 +292,7 @@ class ChatService(AuditedService):
                 timings=timings,
                 dropped_turns=fitted.dropped_turns,
                 now=iso_utc(self._clock.now()),
+                citations=extra["retrieved"],
             )
             tx.audit.append(
                 actor=actor.username,
@@ -286,25 +310,42 @@ class ChatService(AuditedService):
                         "sha256": model.sha256,
                         "settings": model.settings.as_dict(),
                     },
-                    "params": plan.app.config.params.as_dict(),
+                    "params": {**plan.app.config.params.as_dict(), "seed_used": generation.seed},
                     "prompt_sha256": hashlib.sha256(fitted.prompt.encode()).hexdigest(),
                     "dropped_turns": fitted.dropped_turns,
                     "output": answer,
                     "usage": usage,
                     "timings": timings,
                     "stop_reason": generation.stop_reason,
-                    "retrieved": [],
                     **extra,
                 },
             )
         return TurnResult(conv.id, turn)
 
-    def _abandon(self, pending: Turn, new_conversation: Conversation | None) -> None:
-        """A turn that failed before any answer leaves no trace but the user's retry."""
+    def _abandon(
+        self,
+        actor: Actor,
+        pending: Turn,
+        new_conversation: Conversation | None,
+        exc: BaseException,
+    ) -> None:
+        """A turn that failed mid-answer is removed from the conversation (and a
+        conversation it had just created goes too); the audit log records the failure."""
+        reason = exc.message if isinstance(exc, AppError) else type(exc).__name__
         with self._store.transaction() as tx:
             tx.conversations.delete_turn(pending.id)
             if new_conversation is not None:
                 tx.conversations.delete(new_conversation.id)
+            tx.audit.append(
+                actor=actor.username,
+                action="chat.failed",
+                obj=f"conversation:{pending.conversation_id}",
+                payload={
+                    "input": pending.user_text,
+                    "error": reason,
+                    "conversation_removed": new_conversation is not None,
+                },
+            )
 
     # ------------------------------------------------------------------ conversations
 
@@ -349,7 +390,7 @@ class ChatService(AuditedService):
                 obj=f"conversation:{conv.id}",
                 payload={"app_id": conv.app_id},
             )
-        self._store.checkpoint()
+        best_effort_checkpoint(self._store)
         return ChangeSet(_CONVERSATIONS, (conv.id,))
 
     # ------------------------------------------------------------------ helpers

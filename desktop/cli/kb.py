@@ -1,0 +1,313 @@
+"""``kura kb ...``: knowledge bases, their documents and versions, and search."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.io import StdinLines, common, emit, note, open_workspace, sign_in
+from desktop.core.errors import EXIT_USAGE, InputError
+from desktop.core.knowledge_models import KbSettings, KbVisibility, KnowledgeBase, RetrievalMode
+from desktop.core.tasks import CancelToken
+
+_SETTING_FLAGS = {
+    "embedding_model": "embedding_model",
+    "chunk_size": "chunk_size",
+    "chunk_overlap": "chunk_overlap",
+    "mode": "mode",
+    "top_k": "top_k",
+    "threshold": "score_threshold",
+    "reranker": "reranker",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileSource:
+    """A file on disk as a DocumentSource; read only when its turn comes."""
+
+    name: str
+    path: Path
+    size: int
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def collect_sources(paths: list[str]) -> list[FileSource]:
+    """Files given directly keep their name; files in a folder are named by their path
+    inside it. Hidden files and folders are skipped; the order is stable."""
+    sources: list[FileSource] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(f for f in files if not f.startswith(".")):
+                    file = Path(root) / name
+                    sources.append(
+                        FileSource(file.relative_to(path).as_posix(), file, file.stat().st_size)
+                    )
+        elif path.is_file():
+            sources.append(FileSource(path.name, path, path.stat().st_size))
+        else:
+            raise InputError(f"no such file or folder: {raw}")
+    return sources
+
+
+class _Progress:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int | None, message: str = "") -> None:
+        if not self._tty or not total:
+            return
+        filled = int(30 * done / total)
+        sys.stderr.write(
+            f"\r[{'#' * filled}{' ' * (30 - filled)}] {done}/{total} {message[:40]:<40}"
+        )
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _settings(args: argparse.Namespace, base: KbSettings) -> KbSettings | None:
+    values = base.as_dict()
+    changed = False
+    for flag, field in _SETTING_FLAGS.items():
+        value = getattr(args, flag, None)
+        if value is not None:
+            values[field], changed = value, True
+    return KbSettings.from_dict(values) if changed else None
+
+
+def _changes(args: argparse.Namespace, kb: KnowledgeBase, ws: Any, actor: Any) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if args.name is not None:
+        changes["name"] = args.name
+    if args.description is not None:
+        changes["description"] = args.description
+    if args.visibility is not None:
+        changes["visibility"] = KbVisibility(args.visibility)
+    if args.member is not None:
+        changes["members"] = tuple(args.member)
+    if args.app is not None:
+        changes["app_allowlist"] = tuple(ws.apps.show(actor, a).id for a in args.app)
+    settings = _settings(args, kb.settings)
+    if settings is not None:
+        changes["settings"] = settings
+    return changes
+
+
+def _kb_line(kb: KnowledgeBase) -> str:
+    return f"{kb.id:>4}  {kb.name:<28} {kb.visibility.value:<8} {kb.settings.mode.value}"
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        actor = sign_in(ws, args, StdinLines())
+        handler = _ACTIONS[args.kb_cmd]
+        return handler(args, ws, actor)
+
+
+def _create(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    settings = _settings(args, KbSettings()) or KbSettings()
+    apps = tuple(ws.apps.show(actor, a).id for a in args.app or ())
+    kb = ws.knowledge.create(
+        actor,
+        args.name,
+        description=args.description or "",
+        visibility=KbVisibility(args.visibility or "only_me"),
+        members=args.member or (),
+        app_allowlist=apps,
+        settings=settings,
+    )
+    emit(args, kb.public_dict(), f"Created knowledge base {kb.name} (id {kb.id}).")
+    return 0
+
+
+def _edit(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    kb = ws.knowledge.get(actor, args.kb)
+    changes = _changes(args, kb, ws, actor)
+    if not changes:
+        raise InputError("nothing to change: pass at least one option")
+    kb = ws.knowledge.update(actor, args.kb, changes)
+    emit(args, kb.public_dict(), f"Updated {kb.name}.")
+    return 0
+
+
+def _list(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    kbs = ws.knowledge.list(actor)
+    emit(
+        args,
+        {"knowledge_bases": [k.public_dict() for k in kbs]},
+        "\n".join(_kb_line(k) for k in kbs) or "no knowledge bases you can read",
+    )
+    return 0
+
+
+def _show(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    kb = ws.knowledge.get(actor, args.kb)
+    emit(args, kb.public_dict(), f"{_kb_line(kb)}\n  settings {kb.settings.as_dict()}")
+    return 0
+
+
+def _delete(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    ws.knowledge.delete(actor, args.kb)
+    emit(args, {"deleted": args.kb}, f"Deleted knowledge base {args.kb}.")
+    return 0
+
+
+def _add(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    sources = collect_sources(args.paths)
+    report = ws.knowledge.ingest(actor, args.kb, sources, CancelToken(), _Progress())
+    for failure in report.failed:
+        note(f"kura: skipped {failure['name']}: {failure['error']}")
+    text = (
+        f"{len(report.added)} added, {len(report.unchanged)} unchanged, {len(report.failed)} failed"
+    )
+    emit(args, report.as_dict(), text)
+    return EXIT_USAGE if report.failed else 0
+
+
+def _search(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    mode = RetrievalMode(args.mode) if args.mode else None
+    hits = ws.knowledge.search(actor, args.kb, args.query, k=args.k, mode=mode)
+    lines = [
+        f"{h.score:.3f}  {h.chunk.document} v{h.chunk.version} #{h.chunk.index}  "
+        f"{' '.join(h.chunk.text.split())[:100]}"
+        for h in hits
+    ]
+    emit(args, {"results": [h.public_dict() for h in hits]}, "\n".join(lines) or "no results")
+    return 0
+
+
+def _docs(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    docs = ws.knowledge.documents(actor, args.kb)
+    emit(
+        args,
+        {"documents": [d.public_dict() for d in docs]},
+        "\n".join(
+            f"{d.name:<40} v{d.version:<3} {d.chunks:>5} chunks {d.size:>9} bytes "
+            f"{d.added_by} {d.added_at[:16]}"
+            for d in docs
+        )
+        or "no documents",
+    )
+    return 0
+
+
+def _versions(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    found = ws.knowledge.versions(actor, args.kb, args.doc)
+    emit(
+        args,
+        {"versions": [v.public_dict() for v in found]},
+        "\n".join(
+            f"v{v.version:<3} {'active' if v.active else '      '} {v.chunks:>5} chunks "
+            f"{v.sha256[:12]} {v.added_by} {v.added_at[:16]}"
+            for v in found
+        ),
+    )
+    return 0
+
+
+def _rollback(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    ws.knowledge.rollback(actor, args.kb, args.doc, args.version)
+    emit(
+        args,
+        {"document": args.doc, "active_version": args.version},
+        f"{args.doc}: version {args.version} is active again.",
+    )
+    return 0
+
+
+def _remove(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+    ws.knowledge.delete_document(actor, args.kb, args.doc)
+    emit(args, {"deleted": args.doc}, f"Deleted {args.doc} and all its versions.")
+    return 0
+
+
+_ACTIONS = {
+    "create": _create,
+    "edit": _edit,
+    "list": _list,
+    "show": _show,
+    "delete": _delete,
+    "add": _add,
+    "search": _search,
+    "docs": _docs,
+    "versions": _versions,
+    "rollback": _rollback,
+    "rm": _remove,
+}
+
+
+def _kb_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
+    p.add_argument("--name", required=creating)
+    p.add_argument("--description")
+    p.add_argument("--visibility", choices=[v.value for v in KbVisibility])
+    p.add_argument("--member", action="append", help="who may read a 'partial' kb")
+    p.add_argument("--app", action="append", help="an app allowed to link it (repeatable)")
+    p.add_argument(
+        "--embedding-model",
+        dest="embedding_model",
+        help="a sentence-transformers folder (default: the packaged one)",
+    )
+    p.add_argument("--chunk-size", dest="chunk_size", type=int, help="characters")
+    p.add_argument("--chunk-overlap", dest="chunk_overlap", type=int, help="characters")
+    p.add_argument("--mode", choices=[m.value for m in RetrievalMode])
+    p.add_argument("--top-k", dest="top_k", type=int)
+    p.add_argument("--threshold", type=float, help="minimum score, 0-1")
+    p.add_argument("--reranker", help="a local CrossEncoder folder")
+
+
+def register(sub: Any) -> None:
+    kb = sub.add_parser("kb", help="knowledge bases: documents, versions, search")
+    ksub = kb.add_subparsers(dest="kb_cmd", metavar="ACTION", required=True)
+    p = ksub.add_parser("create", help="a new knowledge base (Admin and above)")
+    _kb_options(p, creating=True)
+    common(p, user=True)
+    p = ksub.add_parser("edit", help="change settings, visibility or app links")
+    p.add_argument("kb")
+    _kb_options(p, creating=False)
+    common(p, user=True)
+    for action, helptext in (("list", "knowledge bases you can read"),):
+        p = ksub.add_parser(action, help=helptext)
+        common(p, user=True)
+    for action, helptext in (
+        ("show", "settings of a knowledge base"),
+        ("delete", "delete it with every document"),
+        ("docs", "documents (active versions)"),
+    ):
+        p = ksub.add_parser(action, help=helptext)
+        p.add_argument("kb")
+        common(p, user=True)
+    p = ksub.add_parser("add", help="ingest files and folders (same name = new version)")
+    p.add_argument("kb")
+    p.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    common(p, user=True)
+    p = ksub.add_parser("search", help="retrieve passages")
+    p.add_argument("kb")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=8)
+    p.add_argument("--mode", choices=[m.value for m in RetrievalMode])
+    common(p, user=True)
+    for action, helptext in (
+        ("versions", "versions of a document"),
+        ("rm", "delete a document and its versions"),
+    ):
+        p = ksub.add_parser(action, help=helptext)
+        p.add_argument("kb")
+        p.add_argument("doc")
+        common(p, user=True)
+    p = ksub.add_parser("rollback", help="make an earlier version active")
+    p.add_argument("kb")
+    p.add_argument("doc")
+    p.add_argument("version", type=int)
+    common(p, user=True)
+    kb.set_defaults(handler=cmd_kb)

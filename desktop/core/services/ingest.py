@@ -1,0 +1,187 @@
+"""Ingestion: files in, versions with chunks and embeddings out, one file at a time.
+
+Files are parsed and chunked, their chunks embedded in batches that span files (the
+embedder is the bottleneck, so it gets full batches), then each file is stored in its
+own transaction with its audit event. A crash loses at most the files not yet stored;
+running the same command again skips every file whose content is already the active
+version, so each document ends up present exactly once. One bad file is reported and
+skipped; it never aborts the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import IngestionFailed
+from desktop.core.knowledge_models import Chunk, KnowledgeBase, ParsedDocument
+from desktop.core.models import Actor
+from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker
+from desktop.core.services.kb_index import IndexCache
+from desktop.core.tasks import CancelToken, ProgressSink
+
+EMBED_BATCH = 64
+
+
+class DocumentSource(Protocol):
+    """A file to ingest: its name in the knowledge base, its size, and its bytes."""
+
+    name: str
+    size: int
+
+    def read(self) -> bytes: ...
+
+
+@dataclass
+class IngestReport:
+    added: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "unchanged": self.unchanged, "failed": self.failed}
+
+
+@dataclass
+class _Prepared:
+    name: str
+    data: bytes
+    sha256: str
+    doc: ParsedDocument
+    chunks: list[Chunk]
+
+
+class Ingestor:
+    def __init__(
+        self,
+        store: Store,
+        parser: DocumentParser,
+        chunker: TextChunker,
+        indexes: IndexCache,
+        clock: Clock,
+        max_bytes: int,
+    ) -> None:
+        self._store = store
+        self._parser = parser
+        self._chunker = chunker
+        self._indexes = indexes
+        self._clock = clock
+        self._max_bytes = max_bytes
+
+    def run(
+        self,
+        actor: Actor,
+        kb: KnowledgeBase,
+        embedder: Embedder,
+        sources: Sequence[DocumentSource],
+        cancel: CancelToken,
+        progress: ProgressSink,
+    ) -> IngestReport:
+        report = IngestReport()
+        pending: list[_Prepared] = []
+        for done, source in enumerate(sources, 1):
+            cancel.raise_if_cancelled()
+            prepared = self._prepare(kb, source, report)
+            if prepared is not None:
+                pending.append(prepared)
+            if sum(len(p.chunks) for p in pending) >= EMBED_BATCH:
+                self._flush(actor, kb, embedder, pending, report, cancel)
+                pending = []
+            progress(done, len(sources), source.name)
+        self._flush(actor, kb, embedder, pending, report, cancel)
+        self._indexes.persist(kb.id)
+        return report
+
+    def _prepare(
+        self, kb: KnowledgeBase, source: DocumentSource, report: IngestReport
+    ) -> _Prepared | None:
+        try:
+            if source.size > self._max_bytes:
+                raise IngestionFailed(
+                    f"{source.name} is {source.size // 2**20} MiB, over the "
+                    f"{self._max_bytes // 2**20} MiB limit: split it",
+                    stage="limits",
+                )
+            data = source.read()
+            digest = hashlib.sha256(data).hexdigest()
+            with self._store.transaction() as tx:
+                existing = tx.knowledge.find_version(kb.id, source.name, digest)
+            if existing is not None and existing.active:
+                report.unchanged.append(source.name)
+                return None
+            doc = self._parser.parse(source.name, data)
+            chunks = self._chunker.chunk(doc, kb.settings.chunk_size, kb.settings.chunk_overlap)
+            if not chunks:
+                raise IngestionFailed(f"{source.name} has no text to index", stage="chunk")
+        except IngestionFailed as exc:
+            report.failed.append({"name": source.name, "stage": exc.stage, "error": exc.message})
+            return None
+        except OSError as exc:
+            report.failed.append(
+                {
+                    "name": source.name,
+                    "stage": "read",
+                    "error": f"cannot read {source.name}: {exc.strerror}",
+                }
+            )
+            return None
+        return _Prepared(source.name, data, digest, doc, chunks)
+
+    def _flush(
+        self,
+        actor: Actor,
+        kb: KnowledgeBase,
+        embedder: Embedder,
+        pending: list[_Prepared],
+        report: IngestReport,
+        cancel: CancelToken,
+    ) -> None:
+        if not pending:
+            return
+        texts = [c.text for p in pending for c in p.chunks]
+        vectors = embedder.embed(texts)
+        cancel.raise_if_cancelled()
+        row = 0
+        for prepared in pending:
+            count = len(prepared.chunks)
+            block = vectors[row : row + count]
+            row += count
+            report.added.append(self._store_one(actor, kb, embedder, prepared, block))
+
+    def _store_one(
+        self, actor: Actor, kb: KnowledgeBase, embedder: Embedder, p: _Prepared, block: Any
+    ) -> dict[str, Any]:
+        with self._store.transaction() as tx:
+            version, new_ids, old_ids = tx.knowledge.add_version(
+                kb_id=kb.id,
+                name=p.name,
+                sha256=p.sha256,
+                size=len(p.data),
+                kind=p.doc.kind,
+                original=p.data,
+                text=p.doc.text,
+                meta=p.doc.meta,
+                chunks=p.chunks,
+                vectors=[bytes(v.tobytes()) for v in block],
+                added_by=actor.username,
+                now=iso_utc(self._clock.now()),
+            )
+            entry = {
+                "name": p.name,
+                "version": version.version,
+                "chunks": len(p.chunks),
+                "bytes": len(p.data),
+                "sha256": p.sha256,
+                "kind": p.doc.kind,
+            }
+            tx.audit.append(
+                actor=actor.username,
+                action="kb.document_added",
+                obj=f"kb:{kb.id}",
+                payload={"kb": kb.name, **entry, "embedding_model": embedder.model_id()},
+            )
+        self._indexes.apply(kb.id, old_ids, new_ids, block)
+        return entry

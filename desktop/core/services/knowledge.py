@@ -1,0 +1,285 @@
+"""Knowledge bases: create and configure (Admin and above), ingest documents with
+versions and rollback, and search — only ever over what the user may read."""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from desktop.core import rbac
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import AlreadyExists, InputError, NotFound
+from desktop.core.knowledge_models import (
+    DocumentVersion,
+    KbSettings,
+    KbVisibility,
+    KnowledgeBase,
+    RetrievalMode,
+    SearchHit,
+)
+from desktop.core.models import Actor, ChangeSet
+from desktop.core.policy import normalise_username
+from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker, Transaction
+from desktop.core.services.base import AuditedService, Refusal, best_effort_checkpoint
+from desktop.core.services.ingest import DocumentSource, Ingestor, IngestReport
+from desktop.core.services.kb_index import EmbedderFactory, IndexCache, IndexFactory
+from desktop.core.services.knowledge_access import can_manage, can_read, find_kb
+from desktop.core.services.retrieval import Retriever
+from desktop.core.tasks import CancelToken, ProgressSink, no_progress
+
+_KBS = frozenset({"knowledge_bases"})
+_DOCS = frozenset({"documents"})
+MAX_FILE_BYTES = 50 * 2**20
+
+
+class KnowledgeService(AuditedService):
+    def __init__(
+        self,
+        store: Store,
+        parser: DocumentParser,
+        chunker: TextChunker,
+        embedders: EmbedderFactory,
+        indexes: IndexFactory,
+        clock: Clock,
+        max_file_bytes: int = MAX_FILE_BYTES,
+    ) -> None:
+        super().__init__(store)
+        self._clock = clock
+        self._embedder_factory = embedders
+        self._embedders: dict[str, Embedder] = {}
+        self._lock = threading.Lock()
+        self._indexes = IndexCache(store, indexes)
+        self._ingestor = Ingestor(store, parser, chunker, self._indexes, clock, max_file_bytes)
+        self.retriever = Retriever(store, self._embedder, self._indexes)
+
+    def _embedder(self, kb: KnowledgeBase) -> Embedder:
+        key = kb.settings.embedding_model
+        with self._lock:
+            if key not in self._embedders:
+                self._embedders[key] = self._embedder_factory(key)
+            return self._embedders[key]
+
+    def _now(self) -> str:
+        return iso_utc(self._clock.now())
+
+    # ------------------------------------------------------------------ knowledge bases
+
+    def create(
+        self,
+        actor: Actor,
+        name: str,
+        *,
+        description: str = "",
+        visibility: KbVisibility = KbVisibility.ONLY_ME,
+        members: Sequence[str] = (),
+        app_allowlist: Sequence[int] = (),
+        settings: KbSettings | None = None,
+    ) -> KnowledgeBase:
+        """A new, empty knowledge base (Admin and above); visible to its creator first."""
+        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
+        now = self._now()
+        kb = KnowledgeBase(
+            0,
+            name.strip(),
+            description,
+            visibility,
+            tuple(members),
+            tuple(app_allowlist),
+            settings or KbSettings(),
+            actor.username,
+            now,
+            now,
+        )
+        with self._store.transaction() as tx:
+            kb = self._validated(tx, kb)
+            if tx.knowledge.get_kb_by_name(kb.name) is not None:
+                raise AlreadyExists(f"a knowledge base named {kb.name!r} exists: choose another")
+            kb = tx.knowledge.create_kb(kb)
+            tx.audit.append(
+                actor=actor.username,
+                action="kb.created",
+                obj=f"kb:{kb.id}",
+                payload=kb.public_dict(),
+            )
+        return kb
+
+    def update(self, actor: Actor, ref: str | int, changes: dict[str, Any]) -> KnowledgeBase:
+        """Change name, description, visibility, members, app allowlist or settings."""
+        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
+        with self._transaction(actor) as tx:
+            kb = self._managed(tx, actor, ref)
+            try:
+                updated = kb.with_changes(**changes, updated_at=self._now())
+            except TypeError as exc:
+                raise InputError(f"unknown knowledge base setting: {exc}") from exc
+            updated = self._validated(tx, updated)
+            if (
+                updated.settings.embedding_model != kb.settings.embedding_model
+                and tx.knowledge.list_documents(kb.id)
+            ):
+                raise InputError(
+                    "the embedding model of a knowledge base with documents cannot "
+                    "change: create a new knowledge base with that model"
+                )
+            other = tx.knowledge.get_kb_by_name(updated.name)
+            if other is not None and other.id != kb.id:
+                raise AlreadyExists(f"a knowledge base named {updated.name!r} exists")
+            tx.knowledge.update_kb(updated)
+            tx.audit.append(
+                actor=actor.username,
+                action="kb.updated",
+                obj=f"kb:{kb.id}",
+                payload={"changed": sorted(changes), "kb": updated.public_dict()},
+            )
+        return updated
+
+    def list(self, actor: Actor) -> builtins.list[KnowledgeBase]:
+        """The knowledge bases this actor may read."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            return [kb for kb in tx.knowledge.list_kbs() if can_read(actor, kb)]
+
+    def get(self, actor: Actor, ref: str | int) -> KnowledgeBase:
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            return find_kb(tx, actor, ref)
+
+    def delete(self, actor: Actor, ref: str | int) -> ChangeSet:
+        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
+        with self._transaction(actor) as tx:
+            kb = self._managed(tx, actor, ref)
+            tx.knowledge.delete_kb(kb.id)
+            tx.audit.append(
+                actor=actor.username,
+                action="kb.deleted",
+                obj=f"kb:{kb.id}",
+                payload={"name": kb.name},
+            )
+        self._indexes.forget(kb.id)
+        best_effort_checkpoint(self._store)
+        return ChangeSet(_KBS, (kb.id,))
+
+    # ------------------------------------------------------------------ documents
+
+    def ingest(
+        self,
+        actor: Actor,
+        ref: str | int,
+        sources: Sequence[DocumentSource],
+        cancel: CancelToken | None = None,
+        progress: ProgressSink = no_progress,
+    ) -> IngestReport:
+        """Add files; a file whose name exists becomes its next version."""
+        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
+        with self._transaction(actor) as tx:
+            kb = self._managed(tx, actor, ref)
+        return self._ingestor.run(
+            actor, kb, self._embedder(kb), sources, cancel or CancelToken(), progress
+        )
+
+    def documents(self, actor: Actor, ref: str | int) -> builtins.list[DocumentVersion]:
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            return tx.knowledge.list_documents(find_kb(tx, actor, ref).id)
+
+    def versions(self, actor: Actor, ref: str | int, name: str) -> builtins.list[DocumentVersion]:
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            found = tx.knowledge.versions(find_kb(tx, actor, ref).id, name)
+        if not found:
+            raise NotFound(f"no document {name!r}: `kura kb docs` lists them")
+        return found
+
+    def rollback(self, actor: Actor, ref: str | int, name: str, version: int) -> ChangeSet:
+        """Make an earlier version the one search and chat use."""
+        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
+        with self._transaction(actor) as tx:
+            kb = self._managed(tx, actor, ref)
+            activated, deactivated = tx.knowledge.set_active(kb.id, name, version)
+            vectors = tx.knowledge.embeddings(activated)
+            tx.audit.append(
+                actor=actor.username,
+                action="kb.document_rolled_back",
+                obj=f"kb:{kb.id}",
+                payload={"name": name, "version": version},
+            )
+        self._indexes.apply_stored(kb.id, deactivated, vectors)
+        return ChangeSet(_DOCS, (name,))
+
+    def delete_document(self, actor: Actor, ref: str | int, name: str) -> ChangeSet:
+        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
+        with self._transaction(actor) as tx:
+            kb = self._managed(tx, actor, ref)
+            removed = tx.knowledge.delete_document(kb.id, name)
+            tx.audit.append(
+                actor=actor.username,
+                action="kb.document_deleted",
+                obj=f"kb:{kb.id}",
+                payload={"name": name},
+            )
+        self._indexes.apply_stored(kb.id, removed, [])
+        best_effort_checkpoint(self._store)
+        return ChangeSet(_DOCS, (name,))
+
+    # ------------------------------------------------------------------ search
+
+    def search(
+        self,
+        actor: Actor,
+        ref: str | int,
+        query: str,
+        *,
+        k: int | None = None,
+        mode: RetrievalMode | None = None,
+    ) -> builtins.list[SearchHit]:
+        """Best chunks first, from the active versions of the kb's documents."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        if not query.strip():
+            raise InputError("the search query is empty")
+        with self._store.transaction() as tx:
+            kb = find_kb(tx, actor, ref)
+        hits = self.retriever.search(
+            kb, query, k=k or kb.settings.top_k, mode=mode or kb.settings.mode
+        )
+        with self._store.transaction() as tx:
+            tx.audit.append(
+                actor=actor.username,
+                action="kb.searched",
+                obj=f"kb:{kb.id}",
+                payload={
+                    "query": query,
+                    "mode": (mode or kb.settings.mode).value,
+                    "results": [[h.chunk.document, h.chunk.version, h.chunk.index] for h in hits],
+                },
+            )
+        return hits
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _managed(tx: Transaction, actor: Actor, ref: str | int) -> KnowledgeBase:
+        kb = find_kb(tx, actor, ref)
+        if not can_manage(actor, kb):
+            raise Refusal(
+                "manage_knowledge",
+                f"kb:{kb.id}",
+                "permission denied: you may read this knowledge base, not change it",
+            )
+        return kb
+
+    @staticmethod
+    def _validated(tx: Transaction, kb: KnowledgeBase) -> KnowledgeBase:
+        if not kb.name or len(kb.name) > 100:
+            raise InputError("a knowledge base name needs 1 to 100 characters")
+        members = tuple(normalise_username(m) for m in kb.members)
+        unknown = [m for m in members if tx.users.get_by_name(m) is None]
+        if unknown:
+            raise NotFound(f"no such user(s): {', '.join(unknown)}")
+        if kb.visibility is KbVisibility.PARTIAL and not members:
+            raise InputError("a knowledge base shared with chosen members needs --member")
+        missing = [a for a in kb.app_allowlist if tx.apps.get(a) is None]
+        if missing:
+            raise NotFound(f"no such app(s): {', '.join(map(str, missing))}")
+        return kb.with_changes(members=members)

@@ -1,0 +1,143 @@
+"""Retrieval over one or several knowledge bases: vector, full-text or hybrid.
+
+Hybrid search fuses the vector and full-text rankings (reciprocal rank fusion); an
+optional cross-encoder re-orders the best candidates. Only chunks of active document
+versions are ever candidates, and callers pass only knowledge bases the user may read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from desktop.core.knowledge_models import KnowledgeBase, RetrievalMode, SearchHit
+from desktop.core.models import Actor
+from desktop.core.ports import Embedder, Reranker, Store
+from desktop.core.services.kb_index import IndexCache
+from desktop.core.services.knowledge_access import app_may_use, can_read
+
+Ranked = list[tuple[int, float]]
+Fused = list[tuple[int, float, dict[str, float]]]
+TermSplitter = Callable[[str], tuple[Sequence[str], Sequence[str]]]
+Fuser = Callable[[dict[str, Ranked]], Fused]
+RerankerFactory = Callable[[str], Reranker]
+
+
+class Retriever:
+    def __init__(
+        self,
+        store: Store,
+        embedder_for: Callable[[KnowledgeBase], Embedder],
+        indexes: IndexCache,
+    ) -> None:
+        self._store = store
+        self._embedder_for = embedder_for
+        self._indexes = indexes
+        self.terms: TermSplitter | None = None
+        self.fuse: Fuser | None = None
+        self.reranker_for: RerankerFactory | None = None
+
+    def configure(
+        self, terms: TermSplitter, fuse: Fuser, reranker_for: RerankerFactory | None = None
+    ) -> None:
+        """Wire the text-processing functions of the retrieval adapter (``app.py``)."""
+        self.terms, self.fuse, self.reranker_for = terms, fuse, reranker_for
+
+    def search(
+        self, kb: KnowledgeBase, query: str, *, k: int, mode: RetrievalMode
+    ) -> list[SearchHit]:
+        candidates = max(k * 4, 20)
+        lists: dict[str, Ranked] = {}
+        if mode in (RetrievalMode.VECTOR, RetrievalMode.HYBRID):
+            lists["vector"] = self._vector(kb, query, candidates)
+        if mode in (RetrievalMode.FULLTEXT, RetrievalMode.HYBRID):
+            lists["fulltext"] = self._fulltext(kb, query, candidates)
+        if mode is RetrievalMode.HYBRID:
+            assert self.fuse is not None, "Retriever.configure() was not called"
+            fused = self.fuse(lists)
+        else:
+            ((name, ranked),) = lists.items()
+            fused = [(cid, score, {name: score}) for cid, score in ranked]
+        fused = [f for f in fused if f[1] >= kb.settings.score_threshold]
+        if kb.settings.reranker and self.reranker_for is not None:
+            fused = self._rerank(kb, query, fused[: k * 2])
+        return self._hits(fused[:k])
+
+    def _vector(self, kb: KnowledgeBase, query: str, limit: int) -> Ranked:
+        embedder = self._embedder_for(kb)
+        vector = embedder.embed([query])[0]
+        return self._indexes.get(kb.id, embedder.dimension()).search(vector, limit)
+
+    def _fulltext(self, kb: KnowledgeBase, query: str, limit: int) -> Ranked:
+        assert self.terms is not None, "Retriever.configure() was not called"
+        phrases, short = self.terms(query)
+        with self._store.transaction() as tx:
+            return tx.knowledge.fulltext(kb.id, phrases, short, limit)
+
+    def _rerank(self, kb: KnowledgeBase, query: str, fused: Fused) -> Fused:
+        assert self.reranker_for is not None
+        with self._store.transaction() as tx:
+            chunks = tx.knowledge.chunks([f[0] for f in fused])
+        scores = self.reranker_for(kb.settings.reranker).scores(query, [c.text for c in chunks])
+        by_id = {f[0]: f for f in fused}
+        ranked = sorted(zip(chunks, scores, strict=True), key=lambda p: -p[1])
+        return [(c.id, s, {**by_id[c.id][2], "rerank": s}) for c, s in ranked]
+
+    def _hits(self, fused: Fused) -> list[SearchHit]:
+        with self._store.transaction() as tx:
+            chunks = {c.id: c for c in tx.knowledge.chunks([f[0] for f in fused])}
+        return [
+            SearchHit(chunks[cid], score, scores) for cid, score, scores in fused if cid in chunks
+        ]
+
+    def for_chat(
+        self, actor: Actor, app_id: int, kb_ids: Sequence[int], query: str
+    ) -> list[SearchHit]:
+        """Passages for a chat turn from the app's linked knowledge bases that this user
+        may read and that allow this app; best first across them."""
+        with self._store.transaction() as tx:
+            kbs = [
+                kb
+                for kb in (tx.knowledge.get_kb(i) for i in kb_ids)
+                if kb is not None and can_read(actor, kb) and app_may_use(kb, app_id)
+            ]
+        hits: list[SearchHit] = []
+        for kb in kbs:
+            hits += self.search(kb, query, k=kb.settings.top_k, mode=kb.settings.mode)
+        limit = max((kb.settings.top_k for kb in kbs), default=0)
+        return sorted(hits, key=lambda h: -h.score)[:limit]
+
+
+def citation_block(hits: Sequence[SearchHit]) -> str:
+    """The passages as the model sees them, numbered for citation markers."""
+    lines = [
+        "Answer using the numbered passages below when they are relevant, and cite "
+        "them as [1], [2]. If they do not contain the answer, say so.",
+        "",
+    ]
+    for n, hit in enumerate(hits, 1):
+        c = hit.chunk
+        lines.append(f"[{n}] ({c.document}, version {c.version})\n{c.text}\n")
+    return "\n".join(lines)
+
+
+def citations(hits: Sequence[SearchHit], answer: str) -> list[dict[str, Any]]:
+    """What a turn stores: every passage given to the model, marked when the answer cites
+    it."""
+    out = []
+    for n, hit in enumerate(hits, 1):
+        c = hit.chunk
+        out.append(
+            {
+                "marker": n,
+                "cited": f"[{n}]" in answer,
+                "kb_id": c.kb_id,
+                "document": c.document,
+                "version": c.version,
+                "chunk": c.index,
+                "span": [c.start, c.end],
+                "score": round(hit.score, 6),
+                "scores": {k: round(v, 6) for k, v in hit.scores.items()},
+            }
+        )
+    return out

@@ -1,0 +1,211 @@
+"""Knowledge bases through the services: roles, visibility, versions, search, chat.
+
+Real parser, chunker, FTS5 and FAISS; a hash embedder stands in for the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from desktop import app
+from desktop.core.chat_models import AppConfig
+from desktop.core.errors import Cancelled, InputError, NotFound, PermissionDenied
+from desktop.core.knowledge_models import KbSettings, KbVisibility, RetrievalMode
+from desktop.core.models import Actor, Role
+from desktop.core.tasks import CancelToken
+from desktop.security.passwords import Argon2PasswordHasher
+from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
+from tests.fakes_retrieval import HashEmbedder
+
+PW = "a long enough passphrase"
+FAST = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@dataclass(frozen=True)
+class Src:
+    name: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def read(self) -> bytes:
+        return self.data
+
+
+def txt(name: str, text: str) -> Src:
+    return Src(name, text.encode("utf-8"))
+
+
+@pytest.fixture
+def fake() -> FakeChatModel:
+    return FakeChatModel()
+
+
+@pytest.fixture
+def ws(
+    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
+) -> Iterator[app.Workspace]:
+    app.init_workspace(tmp_path / "w", "owner", PW, key_store=key_store, hasher=FAST, clock=clock)
+    engines = app.Engines(FakeInspector(), fake, embedder_factory=lambda _: HashEmbedder(64))
+    with app.open_workspace(
+        tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock, engines=engines
+    ) as w:
+        yield w
+
+
+@pytest.fixture
+def people(ws: app.Workspace) -> dict[str, Actor]:
+    owner = ws.accounts.authenticate("owner", PW)
+    for name, role in (
+        ("ada", Role.ADMIN),
+        ("eve", Role.EDITOR),
+        ("mo", Role.MEMBER),
+        ("mia", Role.MEMBER),
+    ):
+        ws.accounts.add_user(owner, name, role, PW)
+    return {
+        "owner": owner,
+        **{n: ws.accounts.authenticate(n, PW) for n in ("ada", "eve", "mo", "mia")},
+    }
+
+
+def _actions(ws: app.Workspace) -> list[str]:
+    with ws.store.transaction() as tx:
+        return [e.action for e in tx.audit.iter_events()]
+
+
+def test_only_admins_and_up_manage_knowledge_bases(
+    ws: app.Workspace, people: dict[str, Actor]
+) -> None:
+    with pytest.raises(PermissionDenied):
+        ws.knowledge.create(people["eve"], "docs")
+    kb = ws.knowledge.create(people["ada"], "docs", visibility=KbVisibility.ALL)
+    with pytest.raises(PermissionDenied):
+        ws.knowledge.ingest(people["mo"], kb.id, [txt("a.txt", "hello")])
+    assert [k.name for k in ws.knowledge.list(people["mo"])] == ["docs"]
+    with pytest.raises(InputError):
+        ws.knowledge.create(people["ada"], "bad", settings=KbSettings.from_dict({"top_k": 0}))
+
+
+def test_hidden_knowledge_bases_do_not_exist_for_others(
+    ws: app.Workspace, people: dict[str, Actor]
+) -> None:
+    mine = ws.knowledge.create(people["ada"], "ada-only")
+    shared = ws.knowledge.create(
+        people["ada"], "team", visibility=KbVisibility.PARTIAL, members=("mia",)
+    )
+    ws.knowledge.ingest(people["ada"], shared.id, [txt("s.txt", "Secret plan: CANARY-KB-7.")])
+    assert {k.name for k in ws.knowledge.list(people["owner"])} == set()
+    assert [k.name for k in ws.knowledge.list(people["mia"])] == ["team"]
+    for who in ("mo", "owner"):
+        for ref in (mine.id, "team", "no-such-kb"):
+            with pytest.raises(NotFound) as err:
+                ws.knowledge.search(people[who], ref, "CANARY")
+            assert "CANARY" not in str(err.value)
+    assert ws.knowledge.search(people["mia"], "team", "CANARY-KB-7", mode=RetrievalMode.FULLTEXT)
+
+
+def test_ingest_versions_rollback_and_search(ws: app.Workspace, people: dict[str, Actor]) -> None:
+    ada = people["ada"]
+    kb = ws.knowledge.create(ada, "docs", visibility=KbVisibility.ALL)
+    first = ws.knowledge.ingest(
+        ada,
+        kb.id,
+        [
+            txt("tea.txt", "緑茶は日本で広く飲まれている。抹茶は茶道で使われる。"),
+            txt("coffee.md", "# Coffee\nEspresso is brewed under pressure."),
+        ],
+    )
+    assert [a["name"] for a in first.added] == ["tea.txt", "coffee.md"] and not first.failed
+    again = ws.knowledge.ingest(
+        ada, kb.id, [txt("tea.txt", "緑茶は日本で広く飲まれている。抹茶は茶道で使われる。")]
+    )
+    assert again.unchanged == ["tea.txt"] and not again.added  # idempotent
+    ws.knowledge.ingest(ada, kb.id, [txt("tea.txt", "ほうじ茶は焙煎した緑茶である。")])
+    assert [v.version for v in ws.knowledge.versions(ada, kb.id, "tea.txt")] == [1, 2]
+
+    def found(query: str) -> list[str]:
+        hits = ws.knowledge.search(people["mo"], kb.id, query, mode=RetrievalMode.FULLTEXT)
+        return [f"{h.chunk.document}@{h.chunk.version}" for h in hits]
+
+    assert found("焙煎") == ["tea.txt@2"] and found("茶道") == []
+    ws.knowledge.rollback(ada, kb.id, "tea.txt", 1)
+    assert found("茶道") == ["tea.txt@1"] and found("焙煎") == []
+    hits = ws.knowledge.search(people["mo"], kb.id, "抹茶は茶道", mode=RetrievalMode.HYBRID)
+    assert hits[0].chunk.document == "tea.txt" and set(hits[0].scores) >= {"fulltext"}
+    vector = ws.knowledge.search(people["mo"], kb.id, "Espresso", mode=RetrievalMode.VECTOR)
+    assert len(vector) == 2 and all("vector" in h.scores for h in vector)
+    assert {"kb.document_added", "kb.document_rolled_back", "kb.searched"} <= set(_actions(ws))
+
+
+def test_one_bad_file_never_aborts_the_batch(ws: app.Workspace, people: dict[str, Actor]) -> None:
+    kb = ws.knowledge.create(people["ada"], "docs")
+    report = ws.knowledge.ingest(
+        people["ada"],
+        kb.id,
+        [
+            txt("good.txt", "A perfectly good sentence."),
+            Src("empty.txt", b""),
+            Src("binary.txt", bytes(range(256)) * 4),
+            txt("notes.exe", "unsupported"),
+            txt("also-good.txt", "Another good sentence."),
+        ],
+    )
+    assert [a["name"] for a in report.added] == ["good.txt", "also-good.txt"]
+    assert {f["name"] for f in report.failed} == {"empty.txt", "binary.txt", "notes.exe"}
+    assert all("\n" not in f["error"] for f in report.failed)
+    assert len(ws.knowledge.documents(people["ada"], kb.id)) == 2
+
+
+def test_cancel_keeps_finished_files_and_a_rerun_completes(
+    ws: app.Workspace, people: dict[str, Actor]
+) -> None:
+    kb = ws.knowledge.create(people["ada"], "docs")
+    files = [txt(f"f{i}.txt", f"Document number {i}. " * 40) for i in range(6)]
+    cancel = CancelToken()
+
+    def progress(done: int, total: int | None, message: str = "") -> None:
+        if done == 3:
+            cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        ws.knowledge.ingest(people["ada"], kb.id, files, cancel, progress)
+    partial = {d.name for d in ws.knowledge.documents(people["ada"], kb.id)}
+    assert len(partial) < 6
+    report = ws.knowledge.ingest(people["ada"], kb.id, files)
+    names = [d.name for d in ws.knowledge.documents(people["ada"], kb.id)]
+    assert sorted(names) == sorted(f.name for f in files)  # each exactly once
+    assert set(report.unchanged) == partial
+
+
+def test_chat_retrieves_only_readable_linked_kbs_and_stores_citations(
+    ws: app.Workspace, people: dict[str, Actor], fake: FakeChatModel, tmp_path: Path
+) -> None:
+    ada = people["ada"]
+    open_kb = ws.knowledge.create(ada, "open", visibility=KbVisibility.ALL)
+    secret = ws.knowledge.create(ada, "secret")  # only ada
+    ws.knowledge.ingest(ada, open_kb.id, [txt("open.txt", "The launch code word is PUBLIC-ALPHA.")])
+    ws.knowledge.ingest(ada, secret.id, [txt("s.txt", "The launch code word is SECRET-OMEGA.")])
+    model_file = tmp_path / "m.gguf"
+    model_file.write_bytes(b"GGUF" + b"\0" * 32)
+    model = ws.models.register(people["owner"], str(model_file), name="m")
+    helper = ws.apps.create(
+        people["eve"], AppConfig(name="helper", model_id=model.id, kb_ids=(open_kb.id, secret.id))
+    )
+    fake.replies = [["See [1]."], ["See [1]."]]
+    as_mo = ws.chat.send(people["mo"], helper.id, "What is the launch code word?")
+    assert "PUBLIC-ALPHA" in fake.prompts[-1] and "SECRET-OMEGA" not in fake.prompts[-1]
+    cited = as_mo.turn.citations
+    assert cited and {c["document"] for c in cited} == {"open.txt"} and cited[0]["cited"]
+    assert cited[0]["version"] == 1 and len(cited[0]["span"]) == 2
+    ws.chat.send(ada, helper.id, "What is the launch code word?")
+    assert "SECRET-OMEGA" in fake.prompts[-1]
+    with ws.store.transaction() as tx:
+        traces = [e.payload for e in tx.audit.iter_events() if e.action == "chat.turn"]
+    assert traces[0]["retrieved"][0]["document"] == "open.txt"  # type: ignore[index]
