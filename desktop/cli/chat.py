@@ -57,11 +57,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     with open_workspace(args) as ws:
         actor = sign_in(ws, args, lines)
+        message = lines.rest("the message") if args.message == "-" else args.message
         with _ctrl_c_cancels(cancel):
             result = ws.chat.send(
                 actor,
                 args.app,
-                args.message,
+                message,
                 conversation_id=args.conversation,
                 variables=key_values(args.var, "--var"),
                 cancel=cancel,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +75,14 @@ def cmd_rekey(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         actor = sign_in(ws, args, lines)
         result = ws.workspace.rekey(actor)
-        folder = ws.layout.data_dir
-    emit(
-        args,
-        {"rekeyed": True, "recovery_key": result.recovery_key},
-        _recovery_text(result.recovery_key, "re-keyed", folder)
-        + "\nThe old recovery key and the old database key no longer open anything.",
-    )
+        emit(
+            args,
+            {"rekeyed": True, "recovery_key": result.recovery_key},
+            _recovery_text(result.recovery_key, "re-keyed", ws.layout.data_dir)
+            + "\nThe old recovery key and the old database key no longer open anything.",
+        )
+        sys.stdout.flush()
+        ws.workspace.recovery_key_shown(actor)  # only now is it safe to clear the warning
     return 0
 
 

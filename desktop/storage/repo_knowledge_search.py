@@ -6,26 +6,36 @@ sequences and matches nothing shorter:
 - **Phrases** (3+ characters): one FTS5 ``MATCH`` with an ``OR`` of quoted phrases,
   ranked by ``bm25`` (lower is better). Score: ``bm25 / best bm25`` over the results,
   so the best hit scores 1.0 and the others keep their relative distance (FTS5's
-  ``bm25`` is always negative).
-- **Short terms** (1-2 characters): chunks holding the term as a substring (ASCII
-  letters compared without case, like the trigram index does). Found through the index,
-  not by scanning text: every indexed text ends with two line breaks (``fts_text``), so
-  each occurrence of a character starts some trigram; ``chunk_fts_terms`` (``fts5vocab``)
-  lists the trigrams with the term as prefix. Score: the share of short terms matched.
+  ``bm25`` is always negative). A phrase found in half of all chunks or more gets an
+  IDF of ~0 from ``bm25`` (FTS5 clamps it to 1e-6), so it cannot change the ranking;
+  when at least one other phrase is more selective it is left out of the ``MATCH``,
+  which spares scoring every chunk that holds only a stop word like "the" or "ます".
+- **Short terms** (1-2 characters): chunks holding the term as a substring (letters
+  compared without case, as the trigram index does). Found through the index, never by
+  scanning text: every indexed text ends with two line breaks (``fts_text``), so each
+  occurrence of a character starts some trigram, and ``chunk_fts_terms``
+  (``fts5vocab``) lists the chunks with a trigram that has the term as prefix. Score:
+  the share of the short terms a chunk contains.
 
 Both lists are merged (a chunk keeps its best score), best first, ties by chunk id.
+Cost grows with how often the terms occur in the whole database (every kb, every
+version): each hit is checked against the kb's active versions through the narrow
+``chunks_scope`` index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from desktop.storage.dbapi import Connection
+from desktop.storage.dbapi import Connection, scalar
 
 #: The version ids whose chunks are searchable in the knowledge base ``?``.
 ACTIVE_VERSIONS = (
     "SELECT active_version_id FROM documents WHERE kb_id = ? AND active_version_id IS NOT NULL"
 )
+#: Keep only hits ``c`` in the kb's active versions; ``+`` keeps the planner on the
+#: ``chunks_scope`` lookup by id instead of probing it once per active version.
+_IN_SCOPE = f"+c.kb_id = ? AND +c.version_id IN ({ACTIVE_VERSIONS})"
 
 #: Trigram and fts5vocab compare terms as UTF-8 bytes: every trigram starting with the
 #: prefix sorts below ``prefix + _TOP``.
@@ -33,10 +43,12 @@ _TOP = "\U0010ffff"
 _TRIGRAM = 3
 
 _PHRASE_QUERY = (
-    "SELECT chunk_fts.rowid, bm25(chunk_fts) AS rank"
-    " FROM chunk_fts CROSS JOIN chunks AS c ON c.id = chunk_fts.rowid"
-    f" WHERE chunk_fts MATCH ? AND c.kb_id = ? AND c.version_id IN ({ACTIVE_VERSIONS})"
-    " ORDER BY rank, chunk_fts.rowid LIMIT ?"
+    "SELECT chunk_fts.rowid, bm25(chunk_fts) AS rank FROM chunk_fts"
+    " CROSS JOIN chunks AS c INDEXED BY chunks_scope ON c.id = chunk_fts.rowid"
+    f" WHERE chunk_fts MATCH ? AND {_IN_SCOPE} ORDER BY rank, chunk_fts.rowid LIMIT ?"
+)
+_PHRASE_HITS_UP_TO = (
+    "SELECT count(*) FROM (SELECT 1 FROM chunk_fts WHERE chunk_fts MATCH ? LIMIT ?)"
 )
 _TERM_HITS = "SELECT DISTINCT doc FROM chunk_fts_terms WHERE term >= ? AND term < ?"
 
@@ -49,22 +61,34 @@ def split_terms(phrases: Sequence[str], short_terms: Sequence[str]) -> tuple[lis
     long_ones: dict[str, None] = {}
     short: dict[str, None] = {}
     for text in (*phrases, *short_terms):
-        if not text.strip():
-            continue
-        target = long_ones if len(text) >= _TRIGRAM else short
-        target[text] = None
+        if text.strip():
+            (long_ones if len(text) >= _TRIGRAM else short)[text] = None
     return list(long_ones), list(short)
 
 
 def match_expression(phrases: Sequence[str]) -> str:
     """An FTS5 query: any of the phrases, each quoted (``"`` doubled inside)."""
-    quoted = ('"' + phrase.replace('"', '""') + '"' for phrase in phrases)
-    return " OR ".join(quoted)
+    return " OR ".join('"' + phrase.replace('"', '""') + '"' for phrase in phrases)
+
+
+def selective_phrases(conn: Connection, phrases: Sequence[str]) -> list[str]:
+    """The phrases found in some but fewer than half of all chunks, or all of them when
+    none is (see the module docstring: the others have no weight in ``bm25``)."""
+    if len(phrases) < 2:
+        return list(phrases)
+    half = (int(scalar(conn, "SELECT count(*) FROM chunks")) + 1) // 2
+    kept = [
+        phrase
+        for phrase in phrases
+        if 0 < int(scalar(conn, _PHRASE_HITS_UP_TO, (match_expression([phrase]), half))) < half
+    ]
+    return kept or list(phrases)
 
 
 def phrase_hits(conn: Connection, kb_id: int, phrases: Sequence[str], limit: int) -> Ranked:
     """The ``limit`` best active chunks matching any phrase, scored 0-1 (best = 1)."""
-    rows = conn.execute(_PHRASE_QUERY, (match_expression(phrases), kb_id, kb_id, limit)).fetchall()
+    query = match_expression(selective_phrases(conn, phrases))
+    rows = conn.execute(_PHRASE_QUERY, (query, kb_id, kb_id, limit)).fetchall()
     if not rows:
         return []
     best = float(rows[0][1])
@@ -80,9 +104,9 @@ def short_term_hits(conn: Connection, kb_id: int, terms: Sequence[str], limit: i
     union = " UNION ALL ".join([_TERM_HITS] * len(folded))
     sql = (
         f"WITH hits (id) AS ({union})"
-        " SELECT h.id, count(*) AS matched FROM hits AS h CROSS JOIN chunks AS c ON c.id = h.id"
-        f" WHERE c.kb_id = ? AND c.version_id IN ({ACTIVE_VERSIONS})"
-        " GROUP BY h.id ORDER BY matched DESC, h.id LIMIT ?"
+        " SELECT h.id, count(*) AS matched FROM hits AS h"
+        " CROSS JOIN chunks AS c INDEXED BY chunks_scope ON c.id = h.id"
+        f" WHERE {_IN_SCOPE} GROUP BY h.id ORDER BY matched DESC, h.id LIMIT ?"
     )
     bounds = [value for term in folded for value in (term, term + _TOP)]
     rows = conn.execute(sql, (*bounds, kb_id, kb_id, limit)).fetchall()
@@ -94,10 +118,8 @@ def merge(lists: Sequence[Ranked], limit: int) -> Ranked:
     best: dict[int, float] = {}
     for ranked in lists:
         for cid, score in ranked:
-            if score > best.get(cid, -1.0):
-                best[cid] = score
-    ordered = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-    return ordered[:limit]
+            best[cid] = max(score, best.get(cid, score))
+    return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def fulltext(

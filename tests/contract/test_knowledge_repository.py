@@ -372,6 +372,16 @@ class KnowledgeContract:
         assert [s for _, s in merged] == [1.0, 1.0]
         assert top == merged[:1]
 
+    def test_a_phrase_in_most_chunks_does_not_dilute_a_selective_one(self, store: Any) -> None:
+        with store.transaction() as tx:
+            kb = tx.knowledge.create_kb(kb_record())
+            texts = ["the cat sat", "the dog ran", "the retention period", "the end", "x"]
+            _, ids, _ = self.add(tx, kb.id, "s.txt", *texts)
+            assert sorted(self.ids(tx, kb.id, ["the"])) == ids[:4]  # alone, it still counts
+            assert self.ids(tx, kb.id, ["the", "retention"]) == [ids[2]]
+            assert sorted(self.ids(tx, kb.id, ["the", "nowhere"])) == ids[:4]  # none selective
+            assert sorted(self.ids(tx, kb.id, ["the", "cat", "dog"])) == ids[:2]
+
     def test_only_active_versions_of_this_kb_are_found(self, store: Any) -> None:
         with store.transaction() as tx:
             kb, other = (tx.knowledge.create_kb(kb_record(n)) for n in ("One", "Two"))

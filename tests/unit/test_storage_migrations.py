@@ -137,6 +137,7 @@ EXPECTED_TRIGGERS = {
 }
 EXPECTED_INDEXES = {
     "chunks_by_kb": ["kb_id"],
+    "chunks_scope": ["id", "kb_id", "version_id"],
     "conversations_by_app": ["app_id"],
     "conversations_by_user": ["user_id", "updated_at"],
     "documents_by_active_version": ["active_version_id"],
