@@ -27,6 +27,7 @@ from desktop.core.knowledge_models import (
 )
 from desktop.core.ports import Transaction
 from desktop.storage import create_database, migrate, open_database
+from desktop.storage import repo_knowledge_search as search
 from desktop.storage.migrations import MIGRATIONS
 from desktop.storage.migrations.m0001_initial import m0001_initial
 from desktop.storage.migrations.m0002_models_apps_conversations import (
@@ -358,7 +359,7 @@ class KnowledgeContract:
             assert self.ids(tx, kb.id, [], ["社"]) == [ids[2]]
             assert self.ids(tx, kb.id, [], ["ai", "約"]) == ids[:2]  # both terms first
             scores = tx.knowledge.fulltext(kb.id, [], ["ai", "約", "x"], 10)
-            assert scores == [(ids[0], 2 / 3), (ids[1], 1 / 3)]
+            assert scores == [(ids[0], 1.0), (ids[1], 0.5)]  # "x" is nowhere: ignored
             assert self.ids(tx, kb.id, [], ["ng"]) == [ids[3]]
             assert self.ids(tx, kb.id, [], ["  "]) == []
 
@@ -372,15 +373,44 @@ class KnowledgeContract:
         assert [s for _, s in merged] == [1.0, 1.0]
         assert top == merged[:1]
 
-    def test_a_phrase_in_most_chunks_does_not_dilute_a_selective_one(self, store: Any) -> None:
+    def test_common_terms_follow_the_rare_ones(
+        self, store: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(search, "COMMON", 2)  # a term in 3+ chunks is common
         with store.transaction() as tx:
             kb = tx.knowledge.create_kb(kb_record())
             texts = ["the cat sat", "the dog ran", "the retention period", "the end", "x"]
             _, ids, _ = self.add(tx, kb.id, "s.txt", *texts)
-            assert sorted(self.ids(tx, kb.id, ["the"])) == ids[:4]  # alone, it still counts
-            assert self.ids(tx, kb.id, ["the", "retention"]) == [ids[2]]
-            assert sorted(self.ids(tx, kb.id, ["the", "nowhere"])) == ids[:4]  # none selective
-            assert sorted(self.ids(tx, kb.id, ["the", "cat", "dog"])) == ids[:2]
+            both = tx.knowledge.fulltext(kb.id, ["the", "retention"], [], 10)
+            assert both == [(ids[2], 1.0), (ids[0], 0.25), (ids[1], 0.25), (ids[3], 0.25)]
+            assert tx.knowledge.fulltext(kb.id, ["the", "retention"], [], 1) == both[:1]
+            alone = tx.knowledge.fulltext(kb.id, ["the"], [], 10)
+            assert alone == [(cid, 1.0) for cid in ids[:4]]
+            ranked = tx.knowledge.fulltext(kb.id, ["the", "cat"], ["ω", "en"], 10)
+            # exact: "cat" (a phrase), "en" (retention, end); "ω" is nowhere: ignored;
+            # then "the" alone, holding 1 of the 3 terms, below half the lowest exact score
+            assert ranked == [(ids[0], 1.0), (ids[2], 1.0), (ids[3], 1.0), (ids[1], 0.5 / 3)]
+
+    def test_common_terms_stay_in_scope(self, store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(search, "COMMON", 1)
+        with store.transaction() as tx:
+            kb, other = (tx.knowledge.create_kb(kb_record(n)) for n in ("One", "Two"))
+            self.add(tx, kb.id, "a.txt", "old common words", "more common")
+            _, new, _ = self.add(tx, kb.id, "a.txt", "new common words", minute=11)
+            self.add(tx, other.id, "b.txt", "common elsewhere", "common again")
+            assert self.ids(tx, kb.id, ["common"]) == new
+            assert self.ids(tx, kb.id, ["common", "words"], ["on"]) == new
+
+    def test_a_short_term_with_many_followers_is_common(
+        self, store: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(search, "MAX_VARIANTS", 2)
+        with store.transaction() as tx:
+            kb = tx.knowledge.create_kb(kb_record())
+            _, ids, _ = self.add(tx, kb.id, "v.txt", "税金", "税率", "消費税", "nothing")
+            found = self.ids(tx, kb.id, [], ["税"])  # only some followers are looked up
+            assert found and set(found) <= set(ids[:3])
+            assert self.ids(tx, kb.id, [], ["税率"]) == [ids[1]]
 
     def test_only_active_versions_of_this_kb_are_found(self, store: Any) -> None:
         with store.transaction() as tx:

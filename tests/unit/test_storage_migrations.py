@@ -41,7 +41,7 @@ EXPECTED_COLUMNS = {
     "chunk_fts_data": ["id", "block"],
     "chunk_fts_docsize": ["id", "sz"],
     "chunk_fts_idx": ["segid", "term", "pgno"],
-    "chunk_fts_terms": ["term", "doc", "col", "offset"],
+    "chunk_fts_terms": ["term", "doc", "cnt"],
     "chunks": ["id", "version_id", "kb_id", "idx", "start", "end", "heading", "text"],
     "conversations": [
         "id",

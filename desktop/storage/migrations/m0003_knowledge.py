@@ -114,7 +114,7 @@ _STATEMENTS = (
         fts_text, content = 'chunks', content_rowid = 'id', tokenize = 'trigram'
     )
     """,
-    "CREATE VIRTUAL TABLE chunk_fts_terms USING fts5vocab (chunk_fts, instance)",
+    "CREATE VIRTUAL TABLE chunk_fts_terms USING fts5vocab (chunk_fts, row)",
     """
     CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks
     BEGIN
