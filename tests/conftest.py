@@ -6,6 +6,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ import pytest
 for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
     os.environ[_var] = "1"
 
+from desktop.core.models import Actor, Role  # noqa: E402
 from desktop.security import netguard  # noqa: E402
 from tests.fakes import FixedClock, MemoryKeyStore  # noqa: E402
 
@@ -56,3 +58,17 @@ def demo_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
             digest.update(block)
     assert digest.hexdigest() == demo.EXPECTED_SHA256, "the demo model file is damaged"
     return path
+
+
+PEOPLE_PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def people(ws: Any) -> dict[str, Actor]:
+    """An Admin, an Editor and two Members beside the Owner of the module's ``ws``
+    workspace (whose Owner's password is PEOPLE_PASSWORD), all signed in."""
+    owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
+    roles = {"ada": Role.ADMIN, "eve": Role.EDITOR, "mo": Role.MEMBER, "mia": Role.MEMBER}
+    for name, role in roles.items():
+        ws.accounts.add_user(owner, name, role, PEOPLE_PASSWORD)
+    return {"owner": owner, **{n: ws.accounts.authenticate(n, PEOPLE_PASSWORD) for n in roles}}

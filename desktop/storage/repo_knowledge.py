@@ -7,41 +7,27 @@ consumed before it ends. Full-text search lives in :mod:`repo_knowledge_search`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from desktop.core.clock import Clock, SystemClock, iso_utc
-from desktop.core.errors import DatabaseCorrupt, NotFound
-from desktop.core.knowledge_models import (
-    Chunk,
-    DocumentVersion,
-    KbSettings,
-    KbVisibility,
-    KnowledgeBase,
-    StoredChunk,
-)
+from desktop.core.errors import NotFound
+from desktop.core.knowledge_models import Chunk, DocumentVersion, KnowledgeBase, StoredChunk
 from desktop.storage import repo_knowledge_search as search
-from desktop.storage.columns import json_object, to_json, unique_name
+from desktop.storage.columns import to_json, unique_name
 from desktop.storage.dbapi import Connection, scalar
+from desktop.storage.repo_knowledge_rows import (
+    KB_COLUMNS,
+    SELECT_CHUNKS,
+    SELECT_VERSION,
+    id_list,
+    kb_record,
+    kb_taken,
+    kb_values,
+    stored_chunk,
+    version_record,
+)
 
-_KB_COLUMNS = (
-    "id, name, description, visibility, members, app_allowlist, settings,"
-    " created_by, created_at, updated_at"
-)
-# One version with its document; the chunk count comes from the (version_id, idx) index.
-_SELECT_VERSION = (
-    "SELECT v.id, d.kb_id, d.id, d.name, v.version, v.sha256, v.size, v.kind,"
-    " (SELECT count(*) FROM chunks AS k WHERE k.version_id = v.id),"
-    " v.id IS d.active_version_id, v.added_by, v.added_at"
-    " FROM documents AS d JOIN document_versions AS v ON v.document_id = d.id"
-)
-_SELECT_CHUNKS = (
-    'SELECT c.id, c.kb_id, d.name, v.version, c.idx, c.start, c."end", c.text, c.heading'
-    " FROM json_each(?) AS j CROSS JOIN chunks AS c ON c.id = j.value"
-    " JOIN document_versions AS v ON v.id = c.version_id"
-    " JOIN documents AS d ON d.id = v.document_id ORDER BY j.key"
-)
 _INSERT_CHUNK = (
     'INSERT INTO chunks (version_id, kb_id, idx, start, "end", heading, text)'
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -53,69 +39,6 @@ class _Bulk(Protocol):
     """``executemany``, which both drivers have and ``dbapi.Connection`` leaves out."""
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any: ...
-
-
-def _json_array(text: Any, where: str) -> list[Any]:
-    try:
-        value = json.loads(str(text))
-    except ValueError:
-        value = None
-    if not isinstance(value, list):
-        raise DatabaseCorrupt(
-            f"{where} does not hold a JSON array: kura.db was altered outside Kura; "
-            "run `kura doctor` and restore from a backup"
-        )
-    return value
-
-
-def _kb(row: Any) -> KnowledgeBase:
-    kb_id, name, description, visibility, members, apps, settings, by, created, updated = row
-    where = f"knowledge base #{kb_id}"
-    return KnowledgeBase(
-        id=int(kb_id),
-        name=str(name),
-        description=str(description),
-        visibility=KbVisibility(visibility),
-        members=tuple(str(m) for m in _json_array(members, f"{where} members")),
-        app_allowlist=tuple(int(a) for a in _json_array(apps, f"{where} app allowlist")),
-        settings=KbSettings.from_dict(json_object(settings, f"{where} settings")),
-        created_by=str(by),
-        created_at=str(created),
-        updated_at=str(updated),
-    )
-
-
-def _version(row: Any) -> DocumentVersion:
-    vid, kb_id, doc_id, name, version, sha, size, kind, chunks, active, by, at = row
-    return DocumentVersion(
-        id=int(vid),
-        kb_id=int(kb_id),
-        document_id=int(doc_id),
-        name=str(name),
-        version=int(version),
-        sha256=str(sha),
-        size=int(size),
-        kind=str(kind),
-        chunks=int(chunks),
-        active=bool(active),
-        added_by=str(by),
-        added_at=str(at),
-    )
-
-
-def _stored_chunk(row: Any) -> StoredChunk:
-    cid, kb_id, document, version, index, start, end, text, heading = row
-    return StoredChunk(
-        id=int(cid),
-        kb_id=int(kb_id),
-        document=str(document),
-        version=int(version),
-        index=int(index),
-        start=int(start),
-        end=int(end),
-        text=str(text),
-        heading=str(heading),
-    )
 
 
 def _kb_not_found(kb_id: int) -> NotFound:
@@ -137,34 +60,34 @@ class SqlKnowledgeRepository:
 
     def create_kb(self, kb: KnowledgeBase) -> KnowledgeBase:
         """Insert (``kb.id`` is ignored); AlreadyExists when the name is taken (any case)."""
-        with unique_name(lambda: self.get_kb_by_name(kb.name) is not None, _kb_taken(kb.name)):
+        with unique_name(lambda: self.get_kb_by_name(kb.name) is not None, kb_taken(kb.name)):
             row = self._conn.execute(
-                f"INSERT INTO knowledge_bases ({_KB_COLUMNS.removeprefix('id, ')})"
-                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_KB_COLUMNS}",
-                (*_kb_values(kb), kb.created_by, kb.created_at, kb.updated_at),
+                f"INSERT INTO knowledge_bases ({KB_COLUMNS.removeprefix('id, ')})"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {KB_COLUMNS}",
+                (*kb_values(kb), kb.created_by, kb.created_at, kb.updated_at),
             ).fetchone()
-        return _kb(row)
+        return kb_record(row)
 
     def get_kb(self, kb_id: int) -> KnowledgeBase | None:
         """The knowledge base with this id, or None."""
         row = self._conn.execute(
-            f"SELECT {_KB_COLUMNS} FROM knowledge_bases WHERE id = ?", (kb_id,)
+            f"SELECT {KB_COLUMNS} FROM knowledge_bases WHERE id = ?", (kb_id,)
         ).fetchone()
-        return None if row is None else _kb(row)
+        return None if row is None else kb_record(row)
 
     def get_kb_by_name(self, name: str) -> KnowledgeBase | None:
         """The knowledge base with this name, compared case-insensitively, or None."""
         row = self._conn.execute(
-            f"SELECT {_KB_COLUMNS} FROM knowledge_bases WHERE name = ?", (name,)
+            f"SELECT {KB_COLUMNS} FROM knowledge_bases WHERE name = ?", (name,)
         ).fetchone()
-        return None if row is None else _kb(row)
+        return None if row is None else kb_record(row)
 
     def list_kbs(self) -> list[KnowledgeBase]:
         """Every knowledge base, by name (case-insensitively)."""
         rows = self._conn.execute(
-            f"SELECT {_KB_COLUMNS} FROM knowledge_bases ORDER BY name, id"
+            f"SELECT {KB_COLUMNS} FROM knowledge_bases ORDER BY name, id"
         ).fetchall()
-        return [_kb(row) for row in rows]
+        return [kb_record(row) for row in rows]
 
     def update_kb(self, kb: KnowledgeBase) -> None:
         """Store every field but id, ``created_by`` and ``created_at``.
@@ -176,11 +99,11 @@ class SqlKnowledgeRepository:
             other = self.get_kb_by_name(kb.name)
             return other is not None and other.id != kb.id
 
-        with unique_name(taken, _kb_taken(kb.name)):
+        with unique_name(taken, kb_taken(kb.name)):
             cur = self._conn.execute(
                 "UPDATE knowledge_bases SET name = ?, description = ?, visibility = ?,"
                 " members = ?, app_allowlist = ?, settings = ?, updated_at = ? WHERE id = ?",
-                (*_kb_values(kb), kb.updated_at, kb.id),
+                (*kb_values(kb), kb.updated_at, kb.id),
             )
         if cur.rowcount == 0:
             raise _kb_not_found(kb.id)
@@ -198,11 +121,11 @@ class SqlKnowledgeRepository:
         """A stored version of ``name`` with exactly this content: the active one if it is
         one of them, else the newest."""
         row = self._conn.execute(
-            f"{_SELECT_VERSION} WHERE d.kb_id = ? AND d.name = ? AND v.sha256 = ?"
+            f"{SELECT_VERSION} WHERE d.kb_id = ? AND d.name = ? AND v.sha256 = ?"
             " ORDER BY v.id IS d.active_version_id DESC, v.version DESC LIMIT 1",
             (kb_id, name, sha256),
         ).fetchone()
-        return None if row is None else _version(row)
+        return None if row is None else version_record(row)
 
     def add_version(
         self,
@@ -248,18 +171,18 @@ class SqlKnowledgeRepository:
     def list_documents(self, kb_id: int) -> list[DocumentVersion]:
         """The active version of every document, by name."""
         rows = self._conn.execute(
-            f"{_SELECT_VERSION} WHERE d.kb_id = ? AND v.id = d.active_version_id ORDER BY d.name",
+            f"{SELECT_VERSION} WHERE d.kb_id = ? AND v.id = d.active_version_id ORDER BY d.name",
             (kb_id,),
         ).fetchall()
-        return [_version(row) for row in rows]
+        return [version_record(row) for row in rows]
 
     def versions(self, kb_id: int, name: str) -> list[DocumentVersion]:
         """Every version of the document, oldest first; [] for an unknown name."""
         rows = self._conn.execute(
-            f"{_SELECT_VERSION} WHERE d.kb_id = ? AND d.name = ? ORDER BY v.version",
+            f"{SELECT_VERSION} WHERE d.kb_id = ? AND d.name = ? ORDER BY v.version",
             (kb_id, name),
         ).fetchall()
-        return [_version(row) for row in rows]
+        return [version_record(row) for row in rows]
 
     def set_active(self, kb_id: int, name: str, version: int) -> tuple[list[int], list[int]]:
         """Make ``version`` active; returns (the chunk ids that became searchable, those
@@ -300,8 +223,8 @@ class SqlKnowledgeRepository:
         """The chunks with these ids, in the order given (unknown ids skipped)."""
         if not chunk_ids:
             return []
-        rows = self._conn.execute(_SELECT_CHUNKS, (_id_list(chunk_ids),)).fetchall()
-        return [_stored_chunk(row) for row in rows]
+        rows = self._conn.execute(SELECT_CHUNKS, (id_list(chunk_ids),)).fetchall()
+        return [stored_chunk(row) for row in rows]
 
     def embeddings(self, chunk_ids: Sequence[int]) -> list[tuple[int, bytes]]:
         """(chunk id, vector bytes) for these ids, in the order given (unknown ids skipped)."""
@@ -310,7 +233,7 @@ class SqlKnowledgeRepository:
         rows = self._conn.execute(
             "SELECT e.chunk_id, e.vector FROM json_each(?) AS j"
             " CROSS JOIN embeddings AS e ON e.chunk_id = j.value ORDER BY j.key",
-            (_id_list(chunk_ids),),
+            (id_list(chunk_ids),),
         ).fetchall()
         return [(int(cid), bytes(vector)) for cid, vector in rows]
 
@@ -419,28 +342,7 @@ class SqlKnowledgeRepository:
         return [] if version_id is None else self._chunk_ids(int(version_id))
 
     def _version_by_id(self, version_id: int) -> DocumentVersion:
-        row = self._conn.execute(f"{_SELECT_VERSION} WHERE v.id = ?", (version_id,)).fetchone()
+        row = self._conn.execute(f"{SELECT_VERSION} WHERE v.id = ?", (version_id,)).fetchone()
         if row is None:  # cannot happen: the row was inserted in this transaction
             raise NotFound(f"document version #{version_id} vanished while being written")
-        return _version(row)
-
-
-def _kb_taken(name: str) -> str:
-    return f"a knowledge base named {name!r} already exists: choose another name"
-
-
-def _kb_values(kb: KnowledgeBase) -> tuple[Any, ...]:
-    """The editable columns: name, description, visibility, members, apps, settings."""
-    return (
-        kb.name,
-        kb.description,
-        kb.visibility.value,
-        to_json(list(kb.members)),
-        to_json(list(kb.app_allowlist)),
-        to_json(kb.settings.as_dict()),
-    )
-
-
-def _id_list(ids: Sequence[int]) -> str:
-    """A JSON array of ints for ``json_each``: one parameter, any number of ids."""
-    return json.dumps([int(i) for i in ids])
+        return version_record(row)

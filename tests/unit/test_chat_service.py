@@ -18,7 +18,7 @@ from desktop.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from desktop.core.models import Actor, Role
+from desktop.core.models import Actor
 from desktop.core.tasks import CancelToken
 from desktop.security.passwords import Argon2PasswordHasher
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
@@ -49,22 +49,6 @@ def ws(
         tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock, engines=engines
     ) as w:
         yield w
-
-
-@pytest.fixture
-def people(ws: app.Workspace) -> dict[str, Actor]:
-    owner = ws.accounts.authenticate("owner", PW)
-    for name, role in (
-        ("ada", Role.ADMIN),
-        ("eve", Role.EDITOR),
-        ("mo", Role.MEMBER),
-        ("mia", Role.MEMBER),
-    ):
-        ws.accounts.add_user(owner, name, role, PW)
-    return {
-        "owner": owner,
-        **{n: ws.accounts.authenticate(n, PW) for n in ("ada", "eve", "mo", "mia")},
-    }
 
 
 def _events(ws: app.Workspace, action: str) -> list[dict]:  # type: ignore[type-arg]

@@ -15,7 +15,7 @@ from desktop import app
 from desktop.core.chat_models import AppConfig
 from desktop.core.errors import Cancelled, InputError, NotFound, PermissionDenied
 from desktop.core.knowledge_models import KbSettings, KbVisibility, RetrievalMode
-from desktop.core.models import Actor, Role
+from desktop.core.models import Actor
 from desktop.core.tasks import CancelToken
 from desktop.security.passwords import Argon2PasswordHasher
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
@@ -57,22 +57,6 @@ def ws(
         tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock, engines=engines
     ) as w:
         yield w
-
-
-@pytest.fixture
-def people(ws: app.Workspace) -> dict[str, Actor]:
-    owner = ws.accounts.authenticate("owner", PW)
-    for name, role in (
-        ("ada", Role.ADMIN),
-        ("eve", Role.EDITOR),
-        ("mo", Role.MEMBER),
-        ("mia", Role.MEMBER),
-    ):
-        ws.accounts.add_user(owner, name, role, PW)
-    return {
-        "owner": owner,
-        **{n: ws.accounts.authenticate(n, PW) for n in ("ada", "eve", "mo", "mia")},
-    }
 
 
 def _actions(ws: app.Workspace) -> list[str]:
