@@ -36,6 +36,7 @@ SELECT_CHUNKS = (
 
 
 def json_array(text: Any, where: str) -> list[Any]:
+    """Decode a JSON-array column; DatabaseCorrupt names ``where`` when it is not one."""
     try:
         value = json.loads(str(text))
     except ValueError:
@@ -49,6 +50,7 @@ def json_array(text: Any, where: str) -> list[Any]:
 
 
 def kb_record(row: Any) -> KnowledgeBase:
+    """A knowledge base from a ``KB_COLUMNS`` row."""
     kb_id, name, description, visibility, members, apps, settings, by, created, updated = row
     where = f"knowledge base #{kb_id}"
     return KnowledgeBase(
@@ -66,6 +68,7 @@ def kb_record(row: Any) -> KnowledgeBase:
 
 
 def version_record(row: Any) -> DocumentVersion:
+    """A document version from a ``SELECT_VERSION`` row."""
     vid, kb_id, doc_id, name, version, sha, size, kind, chunks, active, by, at = row
     return DocumentVersion(
         id=int(vid),
@@ -84,6 +87,7 @@ def version_record(row: Any) -> DocumentVersion:
 
 
 def stored_chunk(row: Any) -> StoredChunk:
+    """A chunk with its document name and version from a ``SELECT_CHUNKS`` row."""
     cid, kb_id, document, version, index, start, end, text, heading = row
     return StoredChunk(
         id=int(cid),
@@ -99,6 +103,7 @@ def stored_chunk(row: Any) -> StoredChunk:
 
 
 def kb_taken(name: str) -> str:
+    """The AlreadyExists message for a knowledge base name in use."""
     return f"a knowledge base named {name!r} already exists: choose another name"
 
 

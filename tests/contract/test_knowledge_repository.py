@@ -487,6 +487,7 @@ class KnowledgeContract:
         assert [self.count(raw, t) for t in KB_TABLES] == [1, 1, 1, 1, 1]
         assert self.count(raw, "kb_index") == 0
         raw.execute("INSERT INTO chunk_fts (chunk_fts) VALUES ('integrity-check')")
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
         with store.transaction() as tx:
             tx.knowledge.delete_kb(kept.id)
         assert [self.count(raw, t) for t in (*KB_TABLES, "chunk_fts_terms")] == [0] * 6
