@@ -39,6 +39,7 @@ from desktop.core.services.chat import ChatService
 from desktop.core.services.kb_index import EmbedderFactory
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.models import ModelService
+from desktop.core.services.retrieval import TextTools
 from desktop.core.services.workspace import WorkspaceService
 from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.netguard import install_network_guard
@@ -174,16 +175,15 @@ def _knowledge(store: SqlCipherStore, engines: Engines, clock: Clock) -> Knowled
     from desktop.retrieval.query import fulltext_terms
     from desktop.retrieval.vector_index import FaissIndexFactory
 
-    knowledge = KnowledgeService(
+    return KnowledgeService(
         store,
         FileParser(),
         SentenceChunker(),
         engines.embedder_factory,
         FaissIndexFactory(),
+        TextTools(fulltext_terms, reciprocal_rank_fusion, _cross_encoder),
         clock,
     )
-    knowledge.retriever.configure(fulltext_terms, reciprocal_rank_fusion, _cross_encoder)
-    return knowledge
 
 
 def _wire(

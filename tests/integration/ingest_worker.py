@@ -12,8 +12,11 @@ from desktop.cli.kb import collect_sources
 from desktop.core.clock import SystemClock
 from desktop.core.models import Actor, Role
 from desktop.core.services.knowledge import KnowledgeService
+from desktop.core.services.retrieval import TextTools
 from desktop.retrieval.chunking import SentenceChunker
+from desktop.retrieval.fusion import reciprocal_rank_fusion
 from desktop.retrieval.parsers import FileParser
+from desktop.retrieval.query import fulltext_terms
 from desktop.retrieval.vector_index import FaissIndexFactory
 from desktop.storage.db import open_database
 from tests.fakes_retrieval import HashEmbedder
@@ -27,6 +30,7 @@ def build(db: Path, key: bytes) -> KnowledgeService:
         SentenceChunker(),
         lambda _: HashEmbedder(64),
         FaissIndexFactory(),
+        TextTools(fulltext_terms, reciprocal_rank_fusion),
         SystemClock(),
     )
 
@@ -34,10 +38,6 @@ def build(db: Path, key: bytes) -> KnowledgeService:
 def main() -> None:
     key = bytes.fromhex(sys.stdin.readline().strip())
     knowledge = build(Path(sys.argv[1]), key)
-    from desktop.retrieval.fusion import reciprocal_rank_fusion
-    from desktop.retrieval.query import fulltext_terms
-
-    knowledge.retriever.configure(fulltext_terms, reciprocal_rank_fusion)
     owner = Actor(user_id=1, username="owner", role=Role.OWNER)
 
     def progress(done: int, total: int | None, message: str = "") -> None:

@@ -193,3 +193,40 @@ def test_chat_retrieves_only_readable_linked_kbs_and_stores_citations(
     with ws.store.transaction() as tx:
         traces = [e.payload for e in tx.audit.iter_events() if e.action == "chat.turn"]
     assert traces[0]["retrieved"][0]["document"] == "open.txt"  # type: ignore[index]
+
+
+def test_a_reranker_reorders_and_is_loaded_once(
+    ws: app.Workspace, people: dict[str, Actor]
+) -> None:
+    from desktop.core.services.retrieval import Retriever, TextTools
+    from desktop.retrieval.fusion import reciprocal_rank_fusion
+    from desktop.retrieval.query import fulltext_terms
+
+    loads: list[str] = []
+
+    class LengthReranker:  # prefers the longest passage
+        def scores(self, query: str, texts: list[str]) -> list[float]:
+            return [len(t) / 1000 for t in texts]
+
+    def factory(folder: str) -> LengthReranker:
+        loads.append(folder)
+        return LengthReranker()
+
+    ada = people["ada"]
+    kb = ws.knowledge.create(ada, "docs", settings=KbSettings(reranker="some-folder"))
+    ws.knowledge.ingest(
+        ada,
+        kb.id,
+        [txt("short.txt", "Lighthouse."), txt("long.txt", "Lighthouse keepers kept the lamp lit.")],
+    )
+    retriever = Retriever(
+        ws.store,
+        lambda _: HashEmbedder(64),
+        ws.knowledge._indexes,
+        TextTools(fulltext_terms, reciprocal_rank_fusion, factory),
+    )
+    for _ in range(2):
+        hits = retriever.search(kb, "Lighthouse", k=2, mode=RetrievalMode.FULLTEXT)
+        assert [h.chunk.document for h in hits] == ["long.txt", "short.txt"]
+        assert "rerank" in hits[0].scores
+    assert loads == ["some-folder"]

@@ -26,7 +26,7 @@ from desktop.core.services.base import AuditedService, Refusal, best_effort_chec
 from desktop.core.services.ingest import DocumentSource, Ingestor, IngestReport
 from desktop.core.services.kb_index import EmbedderFactory, IndexCache, IndexFactory
 from desktop.core.services.knowledge_access import can_manage, can_read, find_kb
-from desktop.core.services.retrieval import Retriever
+from desktop.core.services.retrieval import Retriever, TextTools
 from desktop.core.tasks import CancelToken, ProgressSink, no_progress
 
 _KBS = frozenset({"knowledge_bases"})
@@ -42,6 +42,7 @@ class KnowledgeService(AuditedService):
         chunker: TextChunker,
         embedders: EmbedderFactory,
         indexes: IndexFactory,
+        text: TextTools,
         clock: Clock,
         max_file_bytes: int = MAX_FILE_BYTES,
     ) -> None:
@@ -52,7 +53,7 @@ class KnowledgeService(AuditedService):
         self._lock = threading.Lock()
         self._indexes = IndexCache(store, indexes)
         self._ingestor = Ingestor(store, parser, chunker, self._indexes, clock, max_file_bytes)
-        self.retriever = Retriever(store, self._embedder, self._indexes)
+        self.retriever = Retriever(store, self._embedder, self._indexes, text)
 
     def _embedder(self, kb: KnowledgeBase) -> Embedder:
         key = kb.settings.embedding_model

@@ -7,7 +7,9 @@ versions are ever candidates, and callers pass only knowledge bases the user may
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.knowledge_models import KnowledgeBase, RetrievalMode, SearchHit
@@ -23,25 +25,30 @@ Fuser = Callable[[dict[str, Ranked]], Fused]
 RerankerFactory = Callable[[str], Reranker]
 
 
+@dataclass(frozen=True, slots=True)
+class TextTools:
+    """The retrieval adapter's text functions: query terms for full-text search, rank
+    fusion, and (optionally) a reranker by model folder."""
+
+    terms: TermSplitter
+    fuse: Fuser
+    reranker_for: RerankerFactory | None = None
+
+
 class Retriever:
     def __init__(
         self,
         store: Store,
         embedder_for: Callable[[KnowledgeBase], Embedder],
         indexes: IndexCache,
+        tools: TextTools,
     ) -> None:
         self._store = store
         self._embedder_for = embedder_for
         self._indexes = indexes
-        self.terms: TermSplitter | None = None
-        self.fuse: Fuser | None = None
-        self.reranker_for: RerankerFactory | None = None
-
-    def configure(
-        self, terms: TermSplitter, fuse: Fuser, reranker_for: RerankerFactory | None = None
-    ) -> None:
-        """Wire the text-processing functions of the retrieval adapter (``app.py``)."""
-        self.terms, self.fuse, self.reranker_for = terms, fuse, reranker_for
+        self._tools = tools
+        self._rerankers: dict[str, Reranker] = {}
+        self._lock = threading.Lock()
 
     def search(
         self, kb: KnowledgeBase, query: str, *, k: int, mode: RetrievalMode
@@ -53,13 +60,12 @@ class Retriever:
         if mode in (RetrievalMode.FULLTEXT, RetrievalMode.HYBRID):
             lists["fulltext"] = self._fulltext(kb, query, candidates)
         if mode is RetrievalMode.HYBRID:
-            assert self.fuse is not None, "Retriever.configure() was not called"
-            fused = self.fuse(lists)
+            fused = self._tools.fuse(lists)
         else:
             ((name, ranked),) = lists.items()
             fused = [(cid, score, {name: score}) for cid, score in ranked]
         fused = [f for f in fused if f[1] >= kb.settings.score_threshold]
-        if kb.settings.reranker and self.reranker_for is not None:
+        if kb.settings.reranker and self._tools.reranker_for is not None:
             fused = self._rerank(kb, query, fused[: k * 2])
         return self._hits(fused[:k])
 
@@ -69,19 +75,25 @@ class Retriever:
         return self._indexes.get(kb.id, embedder.dimension()).search(vector, limit)
 
     def _fulltext(self, kb: KnowledgeBase, query: str, limit: int) -> Ranked:
-        assert self.terms is not None, "Retriever.configure() was not called"
-        phrases, short = self.terms(query)
+        phrases, short = self._tools.terms(query)
         with self._store.transaction() as tx:
             return tx.knowledge.fulltext(kb.id, phrases, short, limit)
 
     def _rerank(self, kb: KnowledgeBase, query: str, fused: Fused) -> Fused:
-        assert self.reranker_for is not None
         with self._store.transaction() as tx:
             chunks = tx.knowledge.chunks([f[0] for f in fused])
-        scores = self.reranker_for(kb.settings.reranker).scores(query, [c.text for c in chunks])
+        scores = self._reranker(kb.settings.reranker).scores(query, [c.text for c in chunks])
         by_id = {f[0]: f for f in fused}
         ranked = sorted(zip(chunks, scores, strict=True), key=lambda p: -p[1])
         return [(c.id, s, {**by_id[c.id][2], "rerank": s}) for c, s in ranked]
+
+    def _reranker(self, folder: str) -> Reranker:
+        """One reranker per model folder, kept loaded between searches."""
+        assert self._tools.reranker_for is not None
+        with self._lock:
+            if folder not in self._rerankers:
+                self._rerankers[folder] = self._tools.reranker_for(folder)
+            return self._rerankers[folder]
 
     def _hits(self, fused: Fused) -> list[SearchHit]:
         with self._store.transaction() as tx:
