@@ -45,6 +45,27 @@ def _run(k: Kura, *args: str):  # type: ignore[no-untyped-def]
     return k(*args, *_as(), stdin=PW + "\n")
 
 
+def _rag_app(k: Kura, model: Path, *, max_tokens: int) -> None:
+    """Register the demo model and a greedy app linked to knowledge base 1."""
+    assert _run(k, "models", "add", str(model), "--name", "demo").code == 0
+    res = _run(
+        k,
+        "apps",
+        "create",
+        "--name",
+        "rag",
+        "--model",
+        "demo",
+        "--kb",
+        "1",
+        "--param",
+        f"max_tokens={max_tokens}",
+        "--param",
+        "temperature=0",
+    )
+    assert res.code == 0, res.err
+
+
 def test_every_format_and_encoding_ingests_and_is_searchable(kura: Kura, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
@@ -134,25 +155,7 @@ def test_versions_rollback_reach_search_and_chat(
     assert hits[0]["version"] == 1 and "SEVEN" in hits[0]["text"]
     assert not any("NINETY" in h["text"] for h in hits)
 
-    assert _run(kura, "models", "add", str(demo_model_path), "--name", "demo").code == 0
-    assert (
-        _run(
-            kura,
-            "apps",
-            "create",
-            "--name",
-            "rag",
-            "--model",
-            "demo",
-            "--kb",
-            "1",
-            "--param",
-            "max_tokens=16",
-            "--param",
-            "temperature=0",
-        ).code
-        == 0
-    )
+    _rag_app(kura, demo_model_path, max_tokens=16)
     chat = _run(kura, "chat", "rag", "--message", "What is the retention period?", "--json")
     assert chat.code == 0, chat.err
     cites = chat.json()["citations"]
@@ -174,23 +177,7 @@ def test_no_canary_or_chunk_text_ever_reaches_disk(
     for canary in CANARIES:
         res = _run(kura, "kb", "search", "docs", canary, "--json")
         assert any(canary in h["text"] for h in res.json()["results"]), canary
-    assert _run(kura, "models", "add", str(demo_model_path), "--name", "demo").code == 0
-    assert (
-        _run(
-            kura,
-            "apps",
-            "create",
-            "--name",
-            "rag",
-            "--model",
-            "demo",
-            "--kb",
-            "1",
-            "--param",
-            "max_tokens=8",
-        ).code
-        == 0
-    )
+    _rag_app(kura, demo_model_path, max_tokens=8)
     assert _run(kura, "chat", "rag", "--message", f"Tell me about {CANARIES[0]}").code == 0
     for p in src.iterdir():  # the sources are the user's own files: remove before scanning
         p.unlink()
