@@ -36,9 +36,12 @@ class HashEmbedder:
     calls and ``texts`` counts the texts embedded.
     """
 
-    def __init__(self, dimension: int = 384, name: str = "hash") -> None:
+    def __init__(
+        self, dimension: int = 384, name: str = "hash", languages: tuple[str, ...] | None = None
+    ) -> None:
         self._dimension = dimension
         self._name = name
+        self._languages = languages
         self.calls = 0
         self.texts = 0
 
@@ -47,6 +50,9 @@ class HashEmbedder:
 
     def dimension(self) -> int:
         return self._dimension
+
+    def languages(self) -> tuple[str, ...] | None:
+        return self._languages
 
     def warm_up(self) -> None:
         """Nothing to load."""

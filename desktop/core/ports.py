@@ -330,6 +330,11 @@ class Embedder(Protocol):
 
     def dimension(self) -> int: ...
 
+    def languages(self) -> tuple[str, ...] | None:
+        """ISO 639-1 codes of the languages the model was trained on; None: unknown or
+        multilingual (hybrid search then trusts it for every script)."""
+        ...
+
     def embed(self, texts: Sequence[str]) -> Any:
         """A float32 array of shape (len(texts), dimension), rows L2-normalised."""
         ...

@@ -110,6 +110,46 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+_UNREAD = object()
+_CARD_LIMIT = 64 << 10
+
+
+def model_card_languages(card: Path) -> tuple[str, ...] | None:
+    """``language:`` from a Hugging Face model card's YAML front matter (a value or a
+    list); None when the card, the front matter or the key is missing, or when it says
+    ``multilingual``. Only this key's simple forms are read, without a YAML parser."""
+    try:
+        with card.open("r", encoding="utf-8", errors="replace") as fh:
+            text = fh.read(_CARD_LIMIT)
+    except OSError:
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    found: list[str] = []
+    in_list = False
+    for line in lines[1:]:
+        if line.strip() == "---":
+            break
+        if in_list and line.lstrip().startswith("- "):
+            found.append(line.lstrip()[2:])
+            continue
+        in_list = False
+        key, _, value = line.partition(":")
+        if key.strip() == "language" and not line.startswith((" ", "\t")):
+            value = value.strip()
+            if value.startswith("[") and value.endswith("]"):
+                found += value[1:-1].split(",")
+            elif value:
+                found.append(value)
+            else:
+                in_list = True
+    languages = tuple(v.strip().strip("'\"").lower() for v in found if v.strip().strip("'\""))
+    if not languages or "multilingual" in languages:
+        return None
+    return languages
+
+
 def pick_device(requested: str | None) -> str:
     """``requested``, else ``cuda`` when torch sees a GPU, else ``cpu``."""
     if requested:
@@ -139,6 +179,7 @@ class SentenceTransformerEmbedder:
         self._dimension: int | None = None
         self._max_tokens = 0
         self._model_id: str | None = None
+        self._languages: object = _UNREAD
 
     # ------------------------------------------------------------------ identity
 
@@ -154,6 +195,13 @@ class SentenceTransformerEmbedder:
             check_model_dir(folder, kind="embedding model")
             self._model_id = f"{folder.name}-{folder_fingerprint(folder)[:12]}"
         return self._model_id
+
+    def languages(self) -> tuple[str, ...] | None:
+        """The languages the model card (``README.md`` front matter) declares; None when
+        it declares none or ``multilingual``. Reads the card only; loads nothing."""
+        if self._languages is _UNREAD:
+            self._languages = model_card_languages(self.folder / "README.md")
+        return self._languages  # type: ignore[return-value]
 
     def dimension(self) -> int:
         """Length of each vector (loads the model on first call)."""

@@ -1,6 +1,7 @@
-"""Full-text search over the active chunks of one knowledge base (``chunk_fts``).
+"""Full-text search over the active chunks of one knowledge base (``chunk_fts``): BM25
+over the query's terms, found as substrings through the ``trigram`` index.
 
-Every query term becomes an FTS5 expression over the ``trigram`` index:
+Every query term becomes an FTS5 expression:
 
 - a **phrase** (3+ characters) is itself: ``"phrase"`` (``"`` doubled inside);
 - a **short term** (1-2 characters, which the trigram tokenizer cannot match) is the
@@ -12,26 +13,30 @@ Every query term becomes an FTS5 expression over the ``trigram`` index:
   ``MAX_VARIANTS`` different characters is common, and only its first followers (in
   byte order) are looked up.
 
-Terms are then sorted by how many chunks (of all kbs and versions) they occur in:
+Phrases and short terms are then ranked alike, which matters for Japanese, where the
+content words of a question are often two kanji (``帯域``, ``制限``):
 
-- **rare** (in 1 to ``COMMON`` chunks): ranked exactly. Phrases by ``bm25`` (lower is
-  better), scored ``bm25 / best bm25`` so the best hit scores 1.0 and the others keep
-  their relative distance (FTS5's ``bm25`` is always negative); short terms by the
-  share of the rare short terms a chunk holds. A chunk keeps its best score.
-- **common** (in more than ``COMMON`` chunks): ranking them would mean scoring every
-  chunk that holds them (``bm25`` is a pass over all matches), which stop words such
-  as "model" or "設定" in a big kb make slow. They are left out of the exact ranking,
-  like stop words; when it finds fewer than ``limit`` chunks, the first few matches of
-  the common terms (``window_size``, in id order) are ranked by the share of all terms
-  they match, and follow, scored below every exact hit.
+1. Each term's weight is its BM25 inverse document frequency, from the number of
+   chunks (of all kbs and versions) it occurs in. A term in more than ``COMMON``
+   chunks is **common** (stop words such as "the" or "設定" in a big kb): its matches
+   are not enumerated, since that would cost a pass over every chunk holding it.
+2. **Candidates**: every active chunk of the kb matching a rare term, scored by the
+   summed weights of the rare terms it holds. When fewer than ``pool_size(limit)``
+   are found and common terms exist, the first matches of the common terms
+   (``window_size``, in id order) join them.
+3. The best ``pool_size(limit)`` candidates are **scored exactly** with BM25 (k1 1.2,
+   b 0.75) over every term, rare and common: term frequencies are counted in the
+   chunk's text (NFKC, casefolded), lengths in characters against the pool's mean.
 
-Costs stay bounded by ``COMMON`` and the window however frequent the terms are; every
-hit is checked against the kb's active versions through the narrow ``chunks_scope``
-index.
+Scores are divided by the best one, so the top hit scores 1.0. Costs stay bounded by
+``COMMON``, the window and the pool however frequent the terms are; every hit is
+checked against the kb's active versions through the narrow ``chunks_scope`` index.
 """
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,6 +61,10 @@ _SCOPED_HITS = (
 #: Trigrams compare as UTF-8 bytes: all those starting with a prefix sort below this.
 _TOP = "\U0010ffff"
 _TRIGRAM = 3
+#: BM25's term-frequency saturation and length normalisation.
+_K1 = 1.2
+_B = 0.75
+_FLOOR = 1e-6
 
 Ranked = list[tuple[int, float]]
 
@@ -131,70 +140,68 @@ def short_term(conn: Connection, text: str) -> Term | None:
     return Term(text, expression, True, _occurrences(conn, expression))
 
 
-def ranked_phrases(conn: Connection, kb_id: int, terms: Sequence[Term], limit: int) -> Ranked:
-    """The ``limit`` best active chunks matching any of the phrases, by ``bm25``."""
-    rows = conn.execute(
-        f"SELECT chunk_fts.rowid, bm25(chunk_fts) AS rank {_SCOPED_HITS}"
-        " ORDER BY rank, chunk_fts.rowid LIMIT ?",
-        (any_of(terms), kb_id, kb_id, limit),
-    ).fetchall()
-    if not rows:
-        return []
-    best = float(rows[0][1])
-    if best >= 0:  # cannot happen with FTS5's bm25; keep the order, score them all 1.0
-        return [(int(cid), 1.0) for cid, _ in rows]
-    return [(int(cid), float(rank) / best) for cid, rank in rows]
-
-
-def ranked_short_terms(conn: Connection, kb_id: int, terms: Sequence[Term], limit: int) -> Ranked:
-    """The ``limit`` active chunks holding the most of the short terms, scored by the
-    share of them they hold."""
-    union = " UNION ALL ".join(["SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH ?"] * len(terms))
-    rows = conn.execute(
-        f"WITH hits (id) AS ({union}) SELECT h.id, count(*) AS held FROM hits AS h"
-        " CROSS JOIN chunks AS c INDEXED BY chunks_scope ON c.id = h.id"
-        f" WHERE {_IN_SCOPE} GROUP BY h.id ORDER BY held DESC, h.id LIMIT ?",
-        (*(term.expression for term in terms), kb_id, kb_id, limit),
-    ).fetchall()
-    return [(int(cid), int(held) / len(terms)) for cid, held in rows]
-
-
-def common_window(
-    conn: Connection, kb_id: int, common: Sequence[Term], terms: Sequence[Term], limit: int
-) -> Ranked:
-    """The first ``window_size(limit)`` active chunks matching any ``common`` term, the
-    best ``limit`` of them first by the share of all ``terms`` they match."""
+def _scoped_matches(conn: Connection, kb_id: int, expression: str, limit: int) -> list[int]:
+    """Ids of the kb's active chunks matching ``expression``, in id order, at most ``limit``."""
     rows = conn.execute(
         f"SELECT chunk_fts.rowid {_SCOPED_HITS} ORDER BY chunk_fts.rowid LIMIT ?",
-        (any_of(common), kb_id, kb_id, window_size(limit)),
+        (expression, kb_id, kb_id, limit),
     ).fetchall()
-    if not rows:
-        return []
-    held = dict.fromkeys((int(row[0]) for row in rows), 0)
-    low, high = min(held), max(held)
-    for term in terms:  # each term's matches among the window's ids: a short range
-        for (cid,) in conn.execute(
-            "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH ? AND rowid BETWEEN ? AND ?",
-            (term.expression, low, high),
-        ).fetchall():
-            if cid in held:
-                held[cid] += 1
-    best = sorted(held.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [(cid, max(count, 1) / len(terms)) for cid, count in best]
+    return [int(row[0]) for row in rows]
+
+
+def idf(chunks: int, occurrences: int) -> float:
+    """BM25's inverse document frequency (the variant that is never negative)."""
+    total = max(chunks, occurrences)
+    return math.log(1.0 + (total - occurrences + 0.5) / (occurrences + 0.5))
+
+
+def pool_size(limit: int) -> int:
+    """How many candidates are scored exactly for ``limit`` results."""
+    return min(max(3 * limit, 60), 1024)
 
 
 def window_size(limit: int) -> int:
-    """How many matches of common terms are ranked for ``limit`` results."""
+    """How many matches of common terms join the candidates for ``limit`` results."""
     return min(max(4 * limit, 64), 1024)
 
 
-def merge(lists: Sequence[Ranked], limit: int) -> Ranked:
-    """One list: each chunk with its best score, best first (ties by id), at most ``limit``."""
-    best: dict[int, float] = {}
-    for ranked in lists:
-        for cid, score in ranked:
-            best[cid] = max(score, best.get(cid, score))
-    return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+def candidates(
+    conn: Connection, kb_id: int, terms: Sequence[Term], weights: Sequence[float], limit: int
+) -> list[int]:
+    """Step 2 of the module docstring: the best ``pool_size(limit)`` candidate ids."""
+    coarse: dict[int, float] = {}
+    for term, weight in zip(terms, weights, strict=True):
+        if not term.common:
+            for cid in _scoped_matches(conn, kb_id, term.expression, COMMON):
+                coarse[cid] = coarse.get(cid, 0.0) + weight
+    pool = pool_size(limit)
+    common = [t for t in terms if t.common]
+    if len(coarse) < pool and common:
+        for cid in _scoped_matches(conn, kb_id, any_of(common), window_size(limit)):
+            coarse.setdefault(cid, 0.0)
+    best = sorted(coarse.items(), key=lambda item: (-item[1], item[0]))
+    return [cid for cid, _ in best[:pool]]
+
+
+def bm25(texts: dict[int, str], terms: Sequence[str], weights: Sequence[float]) -> dict[int, float]:
+    """BM25 of each text (already normalised) for the (normalised) terms."""
+    if not texts:
+        return {}
+    mean = max(1.0, sum(len(t) for t in texts.values()) / len(texts))
+    scores: dict[int, float] = {}
+    for cid, text in texts.items():
+        norm = _K1 * (1.0 - _B + _B * len(text) / mean)
+        score = 0.0
+        for term, weight in zip(terms, weights, strict=True):
+            tf = text.count(term)
+            if tf:
+                score += weight * tf * (_K1 + 1.0) / (tf + norm)
+        scores[cid] = score
+    return scores
+
+
+def _normalised(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def fulltext(
@@ -206,21 +213,26 @@ def fulltext(
         return []
     found = [phrase_term(conn, p) for p in long_ones] + [short_term(conn, s) for s in short]
     terms = [t for t in found if t is not None and t.occurrences > 0]
-    rare = [t for t in terms if not t.common]
-    lists = []
-    if any(not t.short for t in rare):
-        lists.append(ranked_phrases(conn, kb_id, [t for t in rare if not t.short], limit))
-    if any(t.short for t in rare):
-        lists.append(ranked_short_terms(conn, kb_id, [t for t in rare if t.short], limit))
-    exact = merge(lists, limit)
-    common = [t for t in terms if t.common]
-    if len(exact) >= limit or not common:
-        return exact
-    floor = exact[-1][1] / 2 if exact else 1.0
-    seen = {cid for cid, _ in exact}
-    window = common_window(conn, kb_id, common, terms, limit)
-    extra = [(cid, share * floor) for cid, share in window if cid not in seen]
-    return exact + extra[: limit - len(exact)]
+    if not terms:
+        return []
+    chunks = int(scalar(conn, "SELECT count(*) FROM chunks"))
+    weights = [idf(chunks, t.occurrences) for t in terms]
+    ids = candidates(conn, kb_id, terms, weights, limit)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    texts = {
+        int(cid): _normalised(str(text))
+        for cid, text in conn.execute(
+            f"SELECT id, text FROM chunks WHERE id IN ({marks})", ids
+        ).fetchall()
+    }
+    scores = bm25(texts, [_normalised(t.text) for t in terms], weights)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    best = ranked[0][1] if ranked and ranked[0][1] > 0.0 else 1.0
+    # A match the index saw in a form NFKC and casefold spell differently (rare) scores
+    # zero here, yet it matched: it stays, last, with the smallest positive score.
+    return [(cid, max(score / best, _FLOOR)) for cid, score in ranked]
 
 
 def active_stamp(conn: Connection, kb_id: int) -> str:

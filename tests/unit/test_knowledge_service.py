@@ -230,3 +230,52 @@ def test_a_reranker_reorders_and_is_loaded_once(
         assert [h.chunk.document for h in hits] == ["long.txt", "short.txt"]
         assert "rerank" in hits[0].scores
     assert loads == ["some-folder"]
+
+
+@pytest.mark.parametrize(
+    ("languages", "query", "vector_counts"),
+    [
+        (("en",), "緑茶と抹茶の茶道", False),  # an English-only model, a Japanese question
+        (("en",), "Espresso brewed under pressure", True),
+        (("ja", "en"), "緑茶と抹茶の茶道", True),
+        (None, "緑茶と抹茶の茶道", True),  # languages unknown: trusted
+    ],
+)
+def test_hybrid_leaves_out_a_vector_ranking_the_model_cannot_read(
+    ws: app.Workspace,
+    people: dict[str, Actor],
+    languages: tuple[str, ...] | None,
+    query: str,
+    vector_counts: bool,
+) -> None:
+    from desktop.core.services.retrieval import Retriever, TextTools
+    from desktop.retrieval.fusion import reciprocal_rank_fusion
+    from desktop.retrieval.query import fulltext_terms
+
+    ada = people["ada"]
+    kb = ws.knowledge.create(ada, "docs")
+    ws.knowledge.ingest(
+        ada,
+        kb.id,
+        [
+            txt("tea.txt", "緑茶は日本で広く飲まれている。"),
+            txt("matcha.txt", "抹茶は茶道で使われる。"),
+            txt("coffee.md", "Espresso is brewed under pressure."),
+            txt("more.md", "Filter coffee is brewed slowly."),
+        ],
+    )
+    embedder = HashEmbedder(64, languages=languages)
+    retriever = Retriever(
+        ws.store,
+        lambda _: embedder,
+        ws.knowledge._indexes,
+        TextTools(fulltext_terms, reciprocal_rank_fusion),
+    )
+    hybrid = retriever.search(kb, query, k=4, mode=RetrievalMode.HYBRID)
+    text = retriever.search(kb, query, k=4, mode=RetrievalMode.FULLTEXT)
+    if vector_counts:
+        assert any("vector" in h.scores for h in hybrid)
+        assert len(hybrid) == 4  # the vector ranking brings in the rest
+    else:  # exactly the full-text ranking: no vector-only hits trail it
+        assert [h.chunk.id for h in hybrid] == [h.chunk.id for h in text]
+        assert all("vector" not in h.scores for h in hybrid)

@@ -1,27 +1,49 @@
 """Retrieval over one or several knowledge bases: vector, full-text or hybrid.
 
 Hybrid search fuses the vector and full-text rankings (reciprocal rank fusion); an
-optional cross-encoder re-orders the best candidates. Only chunks of active document
+optional cross-encoder re-orders the best candidates. The vector ranking weighs as much
+as the embedding model can read of the question and of the passages it found
+(:mod:`desktop.core.scripts`), and not at all below ``TRUST_FLOOR``: an English-only
+model's ranking of Japanese text is left out, a multilingual model's counts fully. (Rank
+fusion is flat near the top: even a lightly weighted list of noise reorders the
+full-text ranking, so a half-read ranking is dropped rather than down-weighted.) Only chunks of active document
 versions are ever candidates, and callers pass only knowledge bases the user may read.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from desktop.core.knowledge_models import KnowledgeBase, RetrievalMode, SearchHit
 from desktop.core.models import Actor
 from desktop.core.ports import Embedder, Reranker, Store
+from desktop.core.scripts import coverage, scripts_for
 from desktop.core.services.kb_index import IndexCache
 from desktop.core.services.knowledge_access import app_may_use, can_read
 
 Ranked = list[tuple[int, float]]
 Fused = list[tuple[int, float, dict[str, float]]]
 TermSplitter = Callable[[str], tuple[Sequence[str], Sequence[str]]]
-Fuser = Callable[[dict[str, Ranked]], Fused]
+#: How many of the vector hits are read to judge whether the model could read them.
+TRUST_SAMPLE = 10
+#: Below this share of readable letters the vector ranking is left out of hybrid search.
+TRUST_FLOOR = 0.5
+
+
+class Fuser(Protocol):
+    """Rank fusion: ranked lists by source name, optional weights by source name."""
+
+    def __call__(
+        self,
+        ranked_lists: Mapping[str, Sequence[tuple[int, float]]],
+        *,
+        weights: Mapping[str, float],
+    ) -> list[tuple[int, float, dict[str, float]]]: ...
+
+
 RerankerFactory = Callable[[str], Reranker]
 
 
@@ -56,11 +78,15 @@ class Retriever:
         candidates = max(k * 4, 20)
         lists: dict[str, Ranked] = {}
         if mode in (RetrievalMode.VECTOR, RetrievalMode.HYBRID):
-            lists["vector"] = self._vector(kb, query, candidates)
+            embedder = self._embedder_for(kb)
+            lists["vector"] = self._vector(kb, embedder, query, candidates)
         if mode in (RetrievalMode.FULLTEXT, RetrievalMode.HYBRID):
             lists["fulltext"] = self._fulltext(kb, query, candidates)
         if mode is RetrievalMode.HYBRID:
-            fused = self._tools.fuse(lists)
+            trust = self.vector_trust(embedder, query, lists["vector"])
+            if trust == 0.0:  # left out: at weight 0 its hits would still trail the list
+                del lists["vector"]
+            fused = self._tools.fuse(lists, weights={"vector": trust})
         else:
             ((name, ranked),) = lists.items()
             fused = [(cid, score, {name: score}) for cid, score in ranked]
@@ -69,10 +95,25 @@ class Retriever:
             fused = self._rerank(kb, query, fused[: k * 2])
         return self._hits(fused[:k])
 
-    def _vector(self, kb: KnowledgeBase, query: str, limit: int) -> Ranked:
-        embedder = self._embedder_for(kb)
+    def _vector(self, kb: KnowledgeBase, embedder: Embedder, query: str, limit: int) -> Ranked:
         vector = embedder.embed([query])[0]
         return self._indexes.get(kb.id, embedder.dimension()).search(vector, limit)
+
+    def vector_trust(self, embedder: Embedder, query: str, ranked: Ranked) -> float:
+        """0..1: the share of the question's letters the model reads, times the mean
+        share of the letters of its first TRUST_SAMPLE hits, or 0 when that is below
+        TRUST_FLOOR; 1.0 for a model whose languages are unknown or many."""
+        scripts = scripts_for(embedder.languages())
+        if scripts is None or not ranked:
+            return 1.0
+        asked = coverage(query, scripts)
+        if asked < TRUST_FLOOR:
+            return 0.0
+        with self._store.transaction() as tx:
+            found = tx.knowledge.chunks([cid for cid, _ in ranked[:TRUST_SAMPLE]])
+        read = [coverage(chunk.text, scripts) for chunk in found]
+        trust = asked * (sum(read) / len(read) if read else 1.0)
+        return trust if trust >= TRUST_FLOOR else 0.0
 
     def _fulltext(self, kb: KnowledgeBase, query: str, limit: int) -> Ranked:
         phrases, short = self._tools.terms(query)
