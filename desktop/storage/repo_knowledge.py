@@ -29,8 +29,8 @@ from desktop.storage.repo_knowledge_rows import (
 )
 
 _INSERT_CHUNK = (
-    'INSERT INTO chunks (version_id, kb_id, idx, start, "end", heading, text)'
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    'INSERT INTO chunks (version_id, kb_id, idx, start, "end", heading, text, folded)'
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -302,7 +302,10 @@ class SqlKnowledgeRepository:
     def _insert_chunks(
         self, version_id: int, kb_id: int, chunks: Sequence[Chunk], vectors: Sequence[bytes]
     ) -> list[int]:
-        rows = [(version_id, kb_id, c.index, c.start, c.end, c.heading, c.text) for c in chunks]
+        rows = [
+            (version_id, kb_id, c.index, c.start, c.end, c.heading, c.text, search.folded(c.text))
+            for c in chunks
+        ]
         self._many(_INSERT_CHUNK, rows)
         by_index = {
             int(idx): int(cid)

@@ -6,7 +6,8 @@ Every query term becomes an FTS5 expression:
 - a **phrase** (3+ characters) is itself: ``"phrase"`` (``"`` doubled inside);
 - a **short term** (1-2 characters, which the trigram tokenizer cannot match) is the
   ``OR`` of the indexed trigrams that start with it, listed by ``chunk_fts_terms``
-  (``fts5vocab``). Every indexed text ends with two line breaks (``fts_text``), so
+  (``fts5vocab``). Every indexed text is NFKC-normalised and ends with two line breaks
+  (``search_text``, migrations m0003 and m0005), so
   each occurrence of a character, the last ones included, starts a trigram: this
   finds exactly the chunks holding the term as a substring (letters compared without
   case, as the index does), and never scans chunk text. A term followed by more than
@@ -198,6 +199,13 @@ def bm25(texts: dict[int, str], terms: Sequence[str], weights: Sequence[float]) 
                 score += weight * tf * (_K1 + 1.0) / (tf + norm)
         scores[cid] = score
     return scores
+
+
+def folded(text: str) -> str | None:
+    """What ``chunks.folded`` holds for ``text``: its NFKC form, or None when that is
+    ``text`` itself (see m0005)."""
+    normal = unicodedata.normalize("NFKC", text)
+    return None if normal == text else normal
 
 
 def _normalised(text: str) -> str:

@@ -430,6 +430,18 @@ class KnowledgeContract:
             assert len(self.ids(tx, other.id, ["語句"])) == 1
             assert self.ids(tx, 999, ["語句"], ["X"]) == []
 
+    def test_full_width_and_half_width_forms_meet(self, store: Any) -> None:
+        with store.transaction() as tx:
+            kb = tx.knowledge.create_kb(kb_record())
+            _, ids, _ = self.add(
+                tx, kb.id, "w.txt", "２０２４年のＰＤＦ版。", "操作ﾛｸﾞの保存期間。", "plain"
+            )
+            assert self.ids(tx, kb.id, ["2024年", "pdf"]) == ids[:1]  # queries come as NFKC
+            assert self.ids(tx, kb.id, ["操作ログ"]) == ids[1:2]
+            assert self.ids(tx, kb.id, [], ["ロ"]) == ids[1:2]
+            (text,) = tx.knowledge.chunks(ids[:1])
+            assert text.text == "２０２４年のＰＤＦ版。"  # the stored text is the original
+
     # -------------------------------------------------------------- embeddings and stamps
 
     def test_embeddings_round_trip_and_cover_exactly_the_active_chunks(self, store: Any) -> None:
@@ -593,6 +605,44 @@ def test_a_plain_m0002_database_gets_the_knowledge_tables() -> None:
         conn.close()
     assert applied[0] == "m0003_knowledge" and applied == [m.__name__ for m in MIGRATIONS[2:]]
     assert {"knowledge_bases", "chunk_fts", "chunk_fts_terms", "kb_index"} <= tables
+
+
+def test_an_m0004_database_gets_folded_full_text() -> None:
+    """m0005 rebuilds the index over NFKC text, folding the chunks already stored."""
+    if not trigram_in_stdlib():
+        pytest.skip("the stdlib sqlite3 has no FTS5 trigram tokenizer")
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn, FixedClock(), migrations=MIGRATIONS[:4])
+        conn.execute(
+            "INSERT INTO knowledge_bases"
+            " VALUES (1, 'kb', '', 'all', '[]', '[]', '{}', 'o', 't', 't')"
+        )
+        conn.execute("INSERT INTO documents VALUES (1, 1, 'a.txt', NULL, 't')")
+        conn.execute(
+            "INSERT INTO document_versions VALUES (1, 1, 1, 'h', 1, 'txt', '{}', 'o', 't', '', x'')"
+        )
+        conn.execute("UPDATE documents SET active_version_id = 1")
+        for idx, text in enumerate(["ＡＰＩキー", "api key", "ｶﾀｶﾅ"]):
+            conn.execute(
+                'INSERT INTO chunks (version_id, kb_id, idx, start, "end", heading, text)'
+                " VALUES (1, 1, ?, 0, 1, '', ?)",
+                (idx, text),
+            )
+        assert migrate(conn, FixedClock()) == ["m0005_folded_fulltext"]
+        folded = conn.execute("SELECT folded FROM chunks ORDER BY id").fetchall()
+        assert folded == [("APIキー",), (None,), ("カタカナ",)]
+        conn.execute("INSERT INTO chunk_fts (chunk_fts) VALUES ('integrity-check')")
+        assert search.fulltext(conn, 1, ["api"], [], 10)[0][0] in {1, 2}
+        assert {cid for cid, _ in search.fulltext(conn, 1, ["api"], [], 10)} == {1, 2}
+        assert [cid for cid, _ in search.fulltext(conn, 1, ["カタカナ"], [], 10)] == [3]
+        with pytest.raises(sqlite3.DatabaseError, match="immutable"):
+            conn.execute("UPDATE chunks SET text = 'x' WHERE id = 1")
+        conn.execute("DELETE FROM chunks WHERE id = 3")  # the delete trigger is back too
+        assert search.fulltext(conn, 1, ["カタカナ"], [], 10) == []
+        conn.execute("INSERT INTO chunk_fts (chunk_fts) VALUES ('integrity-check')")
+    finally:
+        conn.close()
 
 
 # ------------------------------------------------------------------ what a delete leaves on disk

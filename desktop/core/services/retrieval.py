@@ -6,8 +6,10 @@ as the embedding model can read of the question and of the passages it found
 (:mod:`desktop.core.scripts`), and not at all below ``TRUST_FLOOR``: an English-only
 model's ranking of Japanese text is left out, a multilingual model's counts fully. (Rank
 fusion is flat near the top: even a lightly weighted list of noise reorders the
-full-text ranking, so a half-read ranking is dropped rather than down-weighted.) Only chunks of active document
-versions are ever candidates, and callers pass only knowledge bases the user may read.
+full-text ranking, so a half-read ranking is dropped rather than down-weighted.)
+
+Only chunks of active document versions are ever candidates, and callers pass only
+knowledge bases the user may read.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from desktop.storage.migrations.m0002_models_apps_conversations import (
 )
 from desktop.storage.migrations.m0003_knowledge import m0003_knowledge
 from desktop.storage.migrations.m0004_turn_citations import m0004_turn_citations
+from desktop.storage.migrations.m0005_folded_fulltext import m0005_folded_fulltext
 
 Migration = Callable[[Connection], None]
 
@@ -31,6 +32,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0002_models_apps_conversations,
     m0003_knowledge,
     m0004_turn_citations,
+    m0005_folded_fulltext,
 )
 
 _LEDGER_DDL = (
