@@ -39,12 +39,16 @@ from desktop.core.services.chat import ChatService
 from desktop.core.services.kb_index import EmbedderFactory
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.models import ModelService
+from desktop.core.services.policies import PolicyService
 from desktop.core.services.retrieval import TextTools
+from desktop.core.services.totp import TotpService
 from desktop.core.services.workspace import WorkspaceService
 from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.netguard import install_network_guard
 from desktop.security.passwords import Argon2PasswordHasher
 from desktop.security.process import disable_core_dumps
+from desktop.security.strength import ZxcvbnStrength
+from desktop.security.totp import PyOtpTotp
 from desktop.storage.db import SqlCipherStore, create_database, open_database
 
 DB_NAME = "kura.db"
@@ -108,6 +112,8 @@ class Workspace:
     store: SqlCipherStore
     keys: WorkspaceKeys
     accounts: AccountService
+    totp: TotpService
+    policies: PolicyService
     workspace: WorkspaceService
     models: ModelService
     apps: AppService
@@ -195,13 +201,16 @@ def _wire(
     engines: Engines | None = None,
 ) -> Workspace:
     engines = engines or Engines.local()
+    totp = PyOtpTotp()
     models = ModelService(store, engines.inspector, clock)
     knowledge = _knowledge(store, engines, clock)
     return Workspace(
         layout=layout,
         store=store,
         keys=keys,
-        accounts=AccountService(store, hasher, clock),
+        accounts=AccountService(store, hasher, clock, strength=ZxcvbnStrength(), totp=totp),
+        totp=TotpService(store, totp, clock),
+        policies=PolicyService(store, clock),
         workspace=WorkspaceService(store, keys),
         models=models,
         apps=AppService(store, clock),

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop import app
-from desktop.core.errors import EXIT_USAGE, InputError
+from desktop.core.errors import EXIT_USAGE, InputError, SecondFactorRequired
 from desktop.core.models import Actor
 
 Handler = Callable[[argparse.Namespace], int]
@@ -74,9 +74,16 @@ def open_workspace(args: argparse.Namespace) -> app.Workspace:
 
 
 def sign_in(ws: app.Workspace, args: argparse.Namespace, lines: StdinLines) -> Actor:
+    """Authenticate ``--user``: the password, then, for an account with TOTP, a one-time
+    code (the next line of stdin with ``--password-stdin``, else a prompt)."""
     if not args.user:
         raise InputError("this command acts as a user: pass --user NAME")
-    return ws.accounts.authenticate(args.user, secret(args, f"password for {args.user}", lines))
+    password = secret(args, f"password for {args.user}", lines)
+    try:
+        return ws.accounts.authenticate(args.user, password)
+    except SecondFactorRequired:
+        code = secret(args, f"one-time code for {args.user} (authenticator or recovery)", lines)
+        return ws.accounts.authenticate(args.user, password, code)
 
 
 def common(p: argparse.ArgumentParser, *, user: bool = False, json_out: bool = True) -> None:

@@ -18,7 +18,6 @@ from desktop.cli.io import (
     sign_in,
 )
 from desktop.core.errors import InputError
-from desktop.core.models import Role, UserStatus
 
 
 def _recovery_text(recovery_key: str, verb: str, folder: Path) -> str:
@@ -86,41 +85,6 @@ def cmd_rekey(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    lines = StdinLines()
-    with open_workspace(args) as ws:
-        actor = sign_in(ws, args, lines)
-        if args.users_cmd == "list":
-            users = [u.public_dict() for u in ws.accounts.list_users(actor)]
-            table = "\n".join(f"{u['username']:<24} {u['role']:<8} {u['status']}" for u in users)
-            emit(args, {"users": users}, table)
-            return 0
-        target = args.name
-        message: dict[str, Any] = {"ok": True, "user": target}
-        if args.users_cmd in ("add", "reset-password"):
-            what = f"the new password for {target}"
-            password = (
-                lines.read(what + " (second line)")
-                if args.password_stdin
-                else secret(args, what, lines)
-            )
-            if args.users_cmd == "add":
-                ws.accounts.add_user(actor, target, Role(args.role), password)
-                text = f"Added {target} ({args.role})."
-            else:
-                ws.accounts.reset_password(actor, target, password)
-                text = f"Password of {target} reset."
-        elif args.users_cmd == "set-role":
-            ws.accounts.set_role(actor, target, Role(args.role))
-            text = f"{target} is now {args.role}."
-        else:
-            status = UserStatus.DISABLED if args.users_cmd == "disable" else UserStatus.ACTIVE
-            ws.accounts.set_status(actor, target, status)
-            text = f"{target} {args.users_cmd}d."
-    emit(args, message, text)
-    return 0
-
-
 def register(sub: Any) -> None:
     """Add the workspace and account commands to the top-level subparsers."""
     p = sub.add_parser("init", help="create a workspace and its Owner; prints the recovery key")
@@ -141,25 +105,3 @@ def register(sub: Any) -> None:
     p = sub.add_parser("rekey", help="rotate the database key (Owner); prints a new recovery key")
     common(p, user=True)
     p.set_defaults(handler=cmd_rekey)
-
-    users = sub.add_parser("users", help="manage accounts")
-    usub = users.add_subparsers(dest="users_cmd", metavar="ACTION", required=True)
-    roles = [r.value for r in Role if r is not Role.OWNER]
-    p = usub.add_parser("list", help="list accounts")
-    common(p, user=True)
-    for action, helptext in (
-        ("add", "add an account (stdin: your password, then theirs)"),
-        ("set-role", "change an account's role"),
-    ):
-        p = usub.add_parser(action, help=helptext)
-        p.add_argument("name")
-        p.add_argument("--role", required=True, choices=roles)
-        common(p, user=True)
-    for action in ("disable", "enable"):
-        p = usub.add_parser(action, help=f"{action} an account")
-        p.add_argument("name")
-        common(p, user=True)
-    p = usub.add_parser("reset-password", help="set a password (stdin: yours, then the new one)")
-    p.add_argument("name")
-    common(p, user=True)
-    users.set_defaults(handler=cmd_users)

@@ -57,6 +57,12 @@ class AuthenticationFailed(AppError):
     exit_code = EXIT_DENIED
 
 
+class SecondFactorRequired(AppError):
+    """The password was right; this account also needs a one-time (TOTP or recovery) code."""
+
+    exit_code = EXIT_DENIED
+
+
 class AccountLocked(AppError):
     exit_code = EXIT_LOCKED
 

@@ -84,3 +84,35 @@ class ChangeSet:
 
     kinds: frozenset[str]
     ids: tuple[int | str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LoginGuard:
+    """Failed sign-ins in a row for one user name, and until when it is locked."""
+
+    failures: int = 0
+    locked_until: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TotpState:
+    """A user's TOTP: the confirmed secret, one being enrolled, the last step accepted."""
+
+    secret: str | None = field(default=None, repr=False)
+    pending_secret: str | None = field(default=None, repr=False)
+    last_step: int = -1
+    enrolled_at: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.secret is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRequest:
+    """A role change an Admin asked for, waiting for the Owner (policy: role approval)."""
+
+    user_id: int
+    role: Role
+    requested_by: str
+    requested_at: str

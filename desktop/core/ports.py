@@ -28,7 +28,15 @@ from desktop.core.knowledge_models import (
     ParsedDocument,
     StoredChunk,
 )
-from desktop.core.models import AuditEvent, Role, User, UserStatus
+from desktop.core.models import (
+    AuditEvent,
+    LoginGuard,
+    Role,
+    RoleRequest,
+    TotpState,
+    User,
+    UserStatus,
+)
 from desktop.core.tasks import CancelToken
 
 
@@ -60,6 +68,41 @@ class PasswordHasher(Protocol):
     def needs_rehash(self, encoded: str) -> bool: ...
 
 
+class PasswordStrength(Protocol):
+    """An offline password-strength estimator (zxcvbn's bundled lists in production)."""
+
+    def weakness(self, password: str, user_inputs: Sequence[str]) -> str | None:
+        """None when the password is strong enough; otherwise a short reason, e.g.
+        "it is one of the most common passwords" (``user_inputs``: the user name and
+        display name, which a password must not be built from)."""
+        ...
+
+
+class TotpEngine(Protocol):
+    """RFC 6238 time-based one-time passwords (SHA-1, 6 digits, 30 s steps)."""
+
+    def new_secret(self) -> str:
+        """A fresh random base32 secret (160 bits)."""
+        ...
+
+    def matching_step(self, secret: str, code: str, at: float) -> int | None:
+        """The time step (unix time // 30) within one step of ``at`` whose code is
+        ``code``, or None. Codes with spaces are accepted; anything else is None."""
+        ...
+
+    def provisioning_uri(self, secret: str, account: str, issuer: str) -> str:
+        """The ``otpauth://totp/...`` URI an authenticator app scans."""
+        ...
+
+    def qr_text(self, uri: str) -> str:
+        """The URI as a QR code drawn with text characters, for a terminal."""
+        ...
+
+    def qr_png(self, uri: str, scale: int = 6) -> bytes:
+        """The URI as a QR code in PNG bytes (in memory, never a file), for the GUI."""
+        ...
+
+
 class UserRepository(Protocol):
     def add(
         self, *, username: str, display_name: str, role: Role, password_hash: str, created_at: str
@@ -80,6 +123,50 @@ class UserRepository(Protocol):
     def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
 
     def set_last_login(self, user_id: int, ts: str) -> None: ...
+
+
+class AccountSecurityRepository(Protocol):
+    """Sign-in throttling, TOTP secrets, recovery codes and pending role requests."""
+
+    def guard(self, name_key: str) -> LoginGuard: ...
+
+    def set_guard(
+        self, name_key: str, failures: int, locked_until: str | None, at: str
+    ) -> None: ...
+
+    def clear_guard(self, name_key: str) -> None: ...
+
+    def totp(self, user_id: int) -> TotpState | None: ...
+
+    def set_pending_totp(self, user_id: int, secret: str) -> None:
+        """Start (or restart) an enrollment; a confirmed secret stays until confirmed."""
+        ...
+
+    def confirm_totp(self, user_id: int, step: int, at: str) -> None:
+        """The pending secret becomes the secret; ``step`` is the last accepted."""
+        ...
+
+    def set_totp_step(self, user_id: int, step: int) -> None: ...
+
+    def delete_totp(self, user_id: int) -> None:
+        """Remove TOTP and the recovery codes."""
+        ...
+
+    def replace_recovery_codes(self, user_id: int, code_hashes: Sequence[str]) -> None: ...
+
+    def use_recovery_code(self, user_id: int, code_hash: str, at: str) -> bool:
+        """Mark an unused code used; False when there is no such unused code."""
+        ...
+
+    def unused_recovery_codes(self, user_id: int) -> int: ...
+
+    def request_role(self, user_id: int, role: Role, requested_by: str, at: str) -> None: ...
+
+    def role_request(self, user_id: int) -> RoleRequest | None: ...
+
+    def role_requests(self) -> list[RoleRequest]: ...
+
+    def delete_role_request(self, user_id: int) -> None: ...
 
 
 class AuditLog(Protocol):
@@ -296,6 +383,7 @@ class KnowledgeRepository(Protocol):
 
 class Transaction(Protocol):
     users: UserRepository
+    security: AccountSecurityRepository
     audit: AuditLog
     settings: SettingsRepository
     models: ModelRepository

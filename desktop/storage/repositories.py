@@ -18,6 +18,7 @@ from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, AuditChainBroken, NotFound
 from desktop.core.models import AuditEvent, Role, User, UserStatus
 from desktop.core.ports import (
+    AccountSecurityRepository,
     AppRepository,
     AuditLog,
     ConversationRepository,
@@ -27,6 +28,7 @@ from desktop.core.ports import (
     UserRepository,
 )
 from desktop.storage.dbapi import Connection, scalar
+from desktop.storage.repo_accounts import SqlAccountSecurityRepository
 from desktop.storage.repo_apps import SqlAppRepository
 from desktop.storage.repo_conversations import SqlConversationRepository
 from desktop.storage.repo_knowledge import SqlKnowledgeRepository
@@ -277,6 +279,7 @@ class SqlTransaction:
     """What ``Store.transaction()`` yields: the repositories bound to one connection."""
 
     users: UserRepository
+    security: AccountSecurityRepository
     audit: AuditLog
     settings: SettingsRepository
     models: ModelRepository
@@ -286,6 +289,7 @@ class SqlTransaction:
 
     def __init__(self, conn: Connection, clock: Clock) -> None:
         self.users = SqlUserRepository(conn)
+        self.security = SqlAccountSecurityRepository(conn)
         self.audit = SqlAuditLog(conn, clock)
         self.settings = SqlSettingsRepository(conn)
         self.models = SqlModelRepository(conn)

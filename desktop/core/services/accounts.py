@@ -2,32 +2,83 @@
 
 Every mutating method checks the permission table, does the change and appends its
 audit event inside one database transaction.
+
+Sign-in is throttled per user name (known or not, so the lock does not tell which names
+exist): after ``THROTTLE_AFTER`` failures in a row each further failure locks the name
+for ``FIRST_DELAY`` seconds, doubling up to ``MAX_DELAY``; the count lives in the
+database, so a restart does not reset it. An account with TOTP needs a code (or one of
+its recovery codes) after the password; a wrong or replayed code is a failure like a
+wrong password. Passwords must pass the length rules and the strength estimator.
 """
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+
 from desktop.core import rbac
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import (
+    AccountLocked,
     AlreadyExists,
     AuthenticationFailed,
     InputError,
     NotFound,
+    SecondFactorRequired,
 )
 from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, ChangeSet, Role, User, UserStatus
 from desktop.core.policy import check_password, normalise_username
-from desktop.core.ports import PasswordHasher, Store, Transaction
+from desktop.core.ports import PasswordHasher, PasswordStrength, Store, TotpEngine, Transaction
 from desktop.core.services.base import AuditedService, Refusal
+from desktop.core.workspace_policy import Policy, policy_on
 
 _USERS = frozenset({"users"})
 
+#: Failures in a row before a user name is locked, the first lock, the longest lock.
+THROTTLE_AFTER = 5
+FIRST_DELAY = 30
+MAX_DELAY = 3600
+_RANK = {Role.MEMBER: 0, Role.EDITOR: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+
+def lock_seconds(failures: int) -> int:
+    """How long a name is locked after ``failures`` failures in a row (0: not locked)."""
+    if failures < THROTTLE_AFTER:
+        return 0
+    return int(min(MAX_DELAY, FIRST_DELAY * 2 ** (failures - THROTTLE_AFTER)))
+
+
+def recovery_code_hash(code: str) -> str:
+    """SHA-256 of a recovery code, ignoring case, spaces and dashes."""
+    canonical = "".join(ch for ch in code.casefold() if ch.isalnum())
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
 
 class AccountService(AuditedService):
-    def __init__(self, store: Store, hasher: PasswordHasher, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        hasher: PasswordHasher,
+        clock: Clock,
+        *,
+        strength: PasswordStrength | None = None,
+        totp: TotpEngine | None = None,
+    ) -> None:
         super().__init__(store)
         self._hasher = hasher
         self._dummy: str | None = None
         self._clock = clock
+        self._strength = strength
+        self._totp = totp
+
+    def check_new_password(self, password: str, *user_inputs: str) -> None:
+        """Length rules, then the strength estimator: InputError saying why it is weak."""
+        check_password(password)
+        if self._strength is None:
+            return
+        reason = self._strength.weakness(password, [u for u in user_inputs if u])
+        if reason:
+            raise InputError(f"password refused: {reason}; a few unrelated words make a strong one")
 
     def _now(self) -> str:
         return iso_utc(self._clock.now())
@@ -37,7 +88,7 @@ class AccountService(AuditedService):
     def bootstrap_owner(self, username: str, password: str, *, workspace_id: str) -> User:
         """Create the workspace's first and only Owner. Refused once any user exists."""
         name = normalise_username(username)
-        check_password(password)
+        self.check_new_password(password, name)
         encoded = self._hasher.hash(password)
         with self._store.transaction() as tx:
             if tx.users.list():
@@ -68,38 +119,139 @@ class AccountService(AuditedService):
 
     # ------------------------------------------------------------------ sign-in
 
-    def authenticate(self, username: str, password: str) -> Actor:
-        """Check the password and return the Actor; every attempt is audited."""
+    def authenticate(self, username: str, password: str, code: str | None = None) -> Actor:
+        """Check the password (and the TOTP or recovery ``code`` when the account has
+        TOTP) and return the Actor. Every attempt is audited; failures are throttled
+        (module docstring). SecondFactorRequired: the password was right and a code is
+        needed; AccountLocked: too many failures, wait."""
         name = normalise_username(username)
+        key = name.casefold()
         with self._store.transaction() as tx:
-            user = tx.users.get_by_name(name)
-            # Verify against a throwaway hash for unknown names, so timing does not tell
-            # which user names exist.
-            encoded = user.password_hash if user is not None else self._dummy_hash()
-            ok = self._hasher.verify(encoded, password) and user is not None
-            if user is None or not ok or user.status is not UserStatus.ACTIVE:
-                reason = "disabled" if ok else "bad_credentials"
+            now = self._clock.now()
+            guard = tx.security.guard(key)
+            if guard.locked_until is not None and iso_utc(now) < guard.locked_until:
                 tx.audit.append(
                     actor=name,
                     action="login.failed",
                     obj=f"user:{name}",
-                    payload={"reason": reason},
+                    payload={"reason": "locked"},
                 )
-                failure = AuthenticationFailed(
-                    "sign-in failed: wrong user name or password (or the account is disabled)"
+                locked = AccountLocked(
+                    f"sign-in failed {guard.failures} times in a row: locked until "
+                    f"{guard.locked_until[:19].replace('T', ' ')} UTC; try again then, or ask "
+                    "an Admin"
                 )
             else:
-                tx.users.set_last_login(user.id, self._now())
-                if self._hasher.needs_rehash(user.password_hash):
-                    tx.users.set_password_hash(user.id, self._hasher.hash(password))
-                tx.audit.append(
-                    actor=user.username,
-                    action="login.succeeded",
-                    obj=f"user:{user.username}",
-                    payload={},
-                )
-                return user.as_actor()
-        raise failure
+                locked = None
+                user = tx.users.get_by_name(name)
+                reason = self._check(tx, user, password, code)
+                if reason is None and user is not None:
+                    tx.security.clear_guard(key)
+                    tx.users.set_last_login(user.id, iso_utc(now))
+                    if self._hasher.needs_rehash(user.password_hash):
+                        tx.users.set_password_hash(user.id, self._hasher.hash(password))
+                    tx.audit.append(
+                        actor=user.username,
+                        action="login.succeeded",
+                        obj=f"user:{user.username}",
+                        payload={"second_factor": code is not None},
+                    )
+                    return user.as_actor()
+                if reason == "code_required":
+                    tx.audit.append(
+                        actor=name,
+                        action="login.code_required",
+                        obj=f"user:{name}",
+                        payload={},
+                    )
+                else:
+                    until = self._fail(tx, key, name, guard.failures + 1, str(reason))
+                    if until is not None:
+                        locked = AccountLocked(
+                            f"sign-in failed {guard.failures + 1} times in a row: locked until "
+                            f"{until[:19].replace('T', ' ')} UTC; try again then, or ask an Admin"
+                        )
+        if locked is not None:
+            raise locked
+        if reason == "code_required":
+            raise SecondFactorRequired(
+                "this account also needs a one-time code: give the code from the "
+                "authenticator app (or a recovery code)"
+            )
+        raise AuthenticationFailed(
+            "sign-in failed: wrong user name, password or code (or the account is disabled)"
+        )
+
+    def _check(
+        self, tx: Transaction, user: User | None, password: str, code: str | None
+    ) -> str | None:
+        """None when the credentials are good; else why not (for the audit event)."""
+        # Unknown names verify against a throwaway hash: timing does not tell them apart.
+        encoded = user.password_hash if user is not None else self._dummy_hash()
+        if not self._hasher.verify(encoded, password) or user is None:
+            return "bad_credentials"
+        if user.status is not UserStatus.ACTIVE:
+            return "disabled"
+        state = tx.security.totp(user.id)
+        if state is None or state.secret is None:
+            return None
+        if code is None:
+            return "code_required"
+        return self._second_factor(tx, user, state.secret, state.last_step, code)
+
+    def _second_factor(
+        self, tx: Transaction, user: User, secret: str, last_step: int, code: str
+    ) -> str | None:
+        """A TOTP code newer than the last one accepted, or an unused recovery code."""
+        if self._totp is not None:
+            step = self._totp.matching_step(secret, code, self._clock.now().timestamp())
+            if step is not None:
+                if step <= last_step:
+                    return "code_reused"
+                tx.security.set_totp_step(user.id, step)
+                return None
+        if not tx.security.use_recovery_code(user.id, recovery_code_hash(code), self._now()):
+            return "bad_code"
+        tx.audit.append(
+            actor=user.username,
+            action="login.recovery_code_used",
+            obj=f"user:{user.username}",
+            payload={"left": tx.security.unused_recovery_codes(user.id)},
+        )
+        return None
+
+    def _fail(self, tx: Transaction, key: str, name: str, failures: int, reason: str) -> str | None:
+        """Count a failure; lock the name once there are THROTTLE_AFTER in a row.
+        Returns until when it is locked, or None."""
+        now = self._clock.now()
+        seconds = lock_seconds(failures)
+        until = iso_utc(now + timedelta(seconds=seconds)) if seconds else None
+        tx.security.set_guard(key, failures, until, iso_utc(now))
+        tx.audit.append(
+            actor=name,
+            action="login.failed",
+            obj=f"user:{name}",
+            payload={"reason": reason, "failures": failures},
+        )
+        if seconds:
+            tx.audit.append(
+                actor=SYSTEM_ACTOR_NAME,
+                action="account.locked",
+                obj=f"user:{name}",
+                payload={"failures": failures, "seconds": seconds, "until": until},
+            )
+        return until
+
+    def unlock(self, actor: Actor, username: str) -> ChangeSet:
+        """Clear a user name's failure count and lock (Admin and Owner)."""
+        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
+        name = normalise_username(username)
+        with self._store.transaction() as tx:
+            tx.security.clear_guard(name.casefold())
+            tx.audit.append(
+                actor=actor.username, action="account.unlocked", obj=f"user:{name}", payload={}
+            )
+        return ChangeSet(_USERS, ())
 
     # ------------------------------------------------------------------ members
 
@@ -122,7 +274,7 @@ class AccountService(AuditedService):
         if role is Role.OWNER:
             raise InputError("a workspace has exactly one Owner: add the user, then transfer")
         name = normalise_username(username)
-        check_password(password)
+        self.check_new_password(password, name, display_name or "")
         encoded = self._hasher.hash(password)
         with self._store.transaction() as tx:
             folded = name.casefold()
@@ -146,19 +298,100 @@ class AccountService(AuditedService):
         return ChangeSet(_USERS, (user.id,))
 
     def set_role(self, actor: Actor, username: str, role: Role) -> ChangeSet:
+        """Change an Admin's, Editor's or Member's role. Under the role-approval policy a
+        role an Admin raises waits for the Owner (``approve_role``); ``pending`` in the
+        audit event says so."""
         self._require(actor, rbac.Permission.MANAGE_MEMBERS)
         if role is Role.OWNER:
-            raise InputError("use ownership transfer to make someone the Owner")
+            raise InputError("use `kura users transfer-ownership` to make someone the Owner")
         with self._transaction(actor) as tx:
             user = self._managed_user(tx, actor, username)
-            tx.users.set_role(user.id, role)
+            current = tx.users.get(actor.user_id)
+            pending = (
+                current is not None
+                and current.role is not Role.OWNER
+                and _RANK[role] > _RANK[user.role]
+                and policy_on(tx.settings, Policy.ROLE_APPROVAL)
+            )
+            if pending:
+                tx.security.request_role(user.id, role, actor.username, self._now())
+                action = "user.role_requested"
+            else:
+                tx.users.set_role(user.id, role)
+                tx.security.delete_role_request(user.id)
+                action = "user.role_changed"
             tx.audit.append(
                 actor=actor.username,
-                action="user.role_changed",
+                action=action,
                 obj=f"user:{user.username}",
                 payload={"from": user.role.value, "to": role.value},
             )
         return ChangeSet(_USERS, (user.id,))
+
+    def role_requests(self, actor: Actor) -> list[dict[str, str]]:
+        """Role changes waiting for the Owner (Admin and Owner)."""
+        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
+        with self._store.transaction() as tx:
+            out = []
+            for request in tx.security.role_requests():
+                user = tx.users.get(request.user_id)
+                if user is not None:
+                    out.append(
+                        {
+                            "user": user.username,
+                            "from": user.role.value,
+                            "to": request.role.value,
+                            "requested_by": request.requested_by,
+                            "requested_at": request.requested_at,
+                        }
+                    )
+            return out
+
+    def decide_role(self, actor: Actor, username: str, *, approve: bool) -> ChangeSet:
+        """Approve or reject a pending role change (Owner: security settings)."""
+        self._require(actor, rbac.Permission.MANAGE_SECURITY, f"user:{username}")
+        with self._transaction(actor) as tx:
+            user = self._existing(tx, username)
+            request = tx.security.role_request(user.id)
+            if request is None:
+                raise NotFound(f"no role change is pending for {user.username!r}")
+            tx.security.delete_role_request(user.id)
+            if approve:
+                tx.users.set_role(user.id, request.role)
+            tx.audit.append(
+                actor=actor.username,
+                action="user.role_approved" if approve else "user.role_rejected",
+                obj=f"user:{user.username}",
+                payload={
+                    "from": user.role.value,
+                    "to": request.role.value,
+                    "requested_by": request.requested_by,
+                },
+            )
+        return ChangeSet(_USERS, (user.id,))
+
+    def transfer_ownership(self, actor: Actor, username: str) -> ChangeSet:
+        """Make an active user the Owner; the current Owner becomes an Admin. There is
+        always exactly one Owner, and only the Owner can hand the role on."""
+        self._require(actor, rbac.Permission.TRANSFER_OWNERSHIP, f"user:{username}")
+        with self._transaction(actor) as tx:
+            user = self._existing(tx, username)
+            if user.id == actor.user_id:
+                raise InputError("you are already the Owner: name another user")
+            if user.status is not UserStatus.ACTIVE:
+                raise InputError(
+                    f"{user.username} is disabled: enable the account before handing it ownership"
+                )
+            tx.users.set_role(actor.user_id, Role.ADMIN)
+            tx.users.set_role(user.id, Role.OWNER)
+            tx.security.delete_role_request(user.id)
+            tx.audit.append(
+                actor=actor.username,
+                action="ownership.transferred",
+                obj=f"user:{user.username}",
+                payload={"from": actor.username, "to": user.username},
+            )
+        return ChangeSet(_USERS, (actor.user_id, user.id))
 
     def set_status(self, actor: Actor, username: str, status: UserStatus) -> ChangeSet:
         self._require(actor, rbac.Permission.MANAGE_MEMBERS)
@@ -172,13 +405,17 @@ class AccountService(AuditedService):
         return ChangeSet(_USERS, (user.id,))
 
     def reset_password(self, actor: Actor, username: str, new_password: str) -> ChangeSet:
-        """Set another user's password (or, for anyone, their own)."""
-        check_password(new_password)
-        encoded = self._hasher.hash(new_password)
+        """Set another user's password (or, for anyone, their own). The permission is
+        checked before the name is looked up, so a Member cannot probe for names."""
         with self._store.transaction() as tx:
-            own = self._existing(tx, username).id == actor.user_id
+            found = tx.users.get_by_name(normalise_username(username))
+        own = found is not None and found.id == actor.user_id
         if not own:
             self._require(actor, rbac.Permission.MANAGE_MEMBERS)
+        if found is None:
+            raise NotFound(f"user {username!r} not found: `kura users list` shows the names")
+        self.check_new_password(new_password, found.username, found.display_name)
+        encoded = self._hasher.hash(new_password)
         with self._transaction(actor) as tx:
             user = self._existing(tx, username) if own else self._managed_user(tx, actor, username)
             tx.users.set_password_hash(user.id, encoded)

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 
 from desktop.core import rbac
 from desktop.core.errors import AppError, AuthenticationFailed, PermissionDenied
-from desktop.core.models import Actor, UserStatus
+from desktop.core.models import Actor, Role, UserStatus
 from desktop.core.ports import Store, Transaction
+from desktop.core.workspace_policy import Policy, policy_on
 
 
 class Refusal(Exception):
@@ -41,12 +42,30 @@ class AuditedService:
 
     def _current(self, actor: Actor) -> Actor:
         """The actor as the database knows them now: a role changed or an account
-        disabled since sign-in takes effect at once."""
+        disabled since sign-in takes effect at once. Under the policy that Owners and
+        Admins use TOTP, one without it may do nothing but enroll (audited denial)."""
+        current, needs_totp = self._current_user(actor)
+        if needs_totp:
+            self._record_denial(current, "totp_enrollment_required", f"user:{current.username}")
+            raise PermissionDenied(
+                "this workspace requires a one-time code for Owners and Admins: enroll one "
+                "with `kura users totp enroll` (or in Settings > Security), then try again"
+            )
+        return current
+
+    def _current_user(self, actor: Actor) -> tuple[Actor, bool]:
+        """(the actor as stored now, whether policy requires a TOTP they lack)."""
         with self._store.transaction() as tx:
             user = tx.users.get(actor.user_id)
-        if user is None or user.status is not UserStatus.ACTIVE:
-            raise AuthenticationFailed("your account is disabled or gone: sign in again")
-        return user.as_actor()
+            if user is None or user.status is not UserStatus.ACTIVE:
+                raise AuthenticationFailed("your account is disabled or gone: sign in again")
+            needs_totp = False
+            if user.role in (Role.OWNER, Role.ADMIN) and policy_on(
+                tx.settings, Policy.REQUIRE_TOTP_FOR_ADMINS
+            ):
+                state = tx.security.totp(user.id)
+                needs_totp = state is None or not state.enabled
+        return user.as_actor(), needs_totp
 
     @contextmanager
     def _transaction(self, actor: Actor) -> Iterator[Transaction]:

@@ -23,6 +23,7 @@ from desktop.storage.migrations.m0002_models_apps_conversations import (
 from desktop.storage.migrations.m0003_knowledge import m0003_knowledge
 from desktop.storage.migrations.m0004_turn_citations import m0004_turn_citations
 from desktop.storage.migrations.m0005_folded_fulltext import m0005_folded_fulltext
+from desktop.storage.migrations.m0006_account_security import m0006_account_security
 
 Migration = Callable[[Connection], None]
 
@@ -33,6 +34,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0003_knowledge,
     m0004_turn_citations,
     m0005_folded_fulltext,
+    m0006_account_security,
 )
 
 _LEDGER_DDL = (

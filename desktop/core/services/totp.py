@@ -1,0 +1,135 @@
+"""TOTP enrollment (RFC 6238) and recovery codes, for the signed-in user.
+
+Enrolling is two steps: ``begin`` makes a secret and shows it as a QR code (it is kept as
+*pending*: an existing TOTP stays in force), and ``confirm`` with a code from the
+authenticator app turns it on and returns ten one-time recovery codes, shown once and
+stored only as SHA-256. Enrolling is the one thing an Owner or Admin may do while the
+workspace policy requires TOTP and they have none.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from desktop.core import rbac
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import InputError, NotFound
+from desktop.core.models import Actor, ChangeSet, Role
+from desktop.core.policy import normalise_username
+from desktop.core.ports import Store, TotpEngine
+from desktop.core.services.accounts import recovery_code_hash
+from desktop.core.services.base import AuditedService, Refusal
+
+RECOVERY_CODES = 10
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+_ISSUER = "Kura"
+
+
+def new_recovery_code() -> str:
+    """``xxxxx-xxxxx`` from 31 unambiguous characters: about 50 bits."""
+    chars = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+@dataclass(frozen=True, slots=True)
+class TotpEnrollment:
+    """What the user needs to add the account to an authenticator app."""
+
+    secret: str = field(repr=False)
+    uri: str = field(repr=False)
+    qr_text: str = field(repr=False)
+
+
+class TotpService(AuditedService):
+    def __init__(self, store: Store, engine: TotpEngine, clock: Clock) -> None:
+        super().__init__(store)
+        self._engine = engine
+        self._clock = clock
+
+    def begin(self, actor: Actor) -> TotpEnrollment:
+        """A new pending secret for the actor, as a QR code and as text."""
+        current, _ = self._current_user(actor)
+        secret = self._engine.new_secret()
+        uri = self._engine.provisioning_uri(secret, current.username, _ISSUER)
+        with self._store.transaction() as tx:
+            tx.security.set_pending_totp(current.user_id, secret)
+            tx.audit.append(
+                actor=current.username,
+                action="totp.enrollment_started",
+                obj=f"user:{current.username}",
+                payload={},
+            )
+        return TotpEnrollment(secret, uri, self._engine.qr_text(uri))
+
+    def qr_png(self, enrollment: TotpEnrollment, scale: int = 6) -> bytes:
+        """The enrollment's QR code as PNG bytes (for the GUI; never written to disk)."""
+        return self._engine.qr_png(enrollment.uri, scale)
+
+    def confirm(self, actor: Actor, code: str) -> list[str]:
+        """Turn the pending secret on with a current code; returns the recovery codes."""
+        current, _ = self._current_user(actor)
+        with self._store.transaction() as tx:
+            state = tx.security.totp(current.user_id)
+            if state is None or state.pending_secret is None:
+                raise NotFound("no TOTP enrollment is pending: run `kura users totp enroll`")
+            step = self._engine.matching_step(
+                state.pending_secret, code, self._clock.now().timestamp()
+            )
+            if step is None:
+                raise InputError(
+                    "the code does not match: enter the current code from the authenticator "
+                    "app (and check that the device's clock is right)"
+                )
+            codes = [new_recovery_code() for _ in range(RECOVERY_CODES)]
+            tx.security.confirm_totp(current.user_id, step, iso_utc(self._clock.now()))
+            tx.security.replace_recovery_codes(
+                current.user_id, [recovery_code_hash(c) for c in codes]
+            )
+            tx.audit.append(
+                actor=current.username,
+                action="totp.enrolled",
+                obj=f"user:{current.username}",
+                payload={"recovery_codes": len(codes)},
+            )
+        return codes
+
+    def status(self, actor: Actor) -> dict[str, object]:
+        """Whether the actor has TOTP, and how many recovery codes are left."""
+        current, _ = self._current_user(actor)
+        with self._store.transaction() as tx:
+            state = tx.security.totp(current.user_id)
+            left = tx.security.unused_recovery_codes(current.user_id)
+        return {
+            "enabled": bool(state and state.enabled),
+            "pending": bool(state and state.pending_secret),
+            "enrolled_at": state.enrolled_at if state else None,
+            "recovery_codes_left": left,
+        }
+
+    def reset(self, actor: Actor, username: str) -> ChangeSet:
+        """Remove a user's TOTP and recovery codes: one's own, or (Admin and Owner) a
+        lost device's for someone else, never the Owner's by another."""
+        name = normalise_username(username)
+        current, _ = self._current_user(actor)
+        own = name.casefold() == current.username.casefold()
+        if not own:
+            self._require(actor, rbac.Permission.MANAGE_MEMBERS, f"user:{name}")
+        with self._transaction(current) as tx:
+            user = tx.users.get_by_name(name)
+            if user is None:
+                raise NotFound(f"user {username!r} not found: `kura users list` shows the names")
+            if not own and user.role is Role.OWNER:
+                raise Refusal(
+                    "manage_owner",
+                    f"user:{user.username}",
+                    "permission denied: only the Owner can reset the Owner's one-time codes",
+                )
+            tx.security.delete_totp(user.id)
+            tx.audit.append(
+                actor=current.username,
+                action="totp.reset",
+                obj=f"user:{user.username}",
+                payload={},
+            )
+        return ChangeSet(frozenset({"users"}), (user.id,))

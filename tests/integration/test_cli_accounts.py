@@ -1,0 +1,75 @@
+"""``kura users`` and ``kura policy`` end to end: real keyring, real processes.
+
+Each command is its own process, so the throttle count and the TOTP state crossing
+process boundaries also proves they live in the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyotp
+import pytest
+
+from tests.integration.cli_support import Kura, require_secret_service
+
+OWNER_PW = "correct horse battery staple 蔵"
+MEMBER_PW = "an unrelated passphrase for ann"
+WRONG = "this is not the password"
+
+
+@pytest.fixture
+def kura(tmp_path: Path) -> Kura:
+    require_secret_service()
+    k = Kura(tmp_path / "ws", tmp_path / "tmp")
+    k.init("boss", OWNER_PW)
+    return k
+
+
+def _as(kura: Kura, user: str, *args: str, stdin: str) -> tuple[int, str, str]:
+    res = kura(*args, "--user", user, "--password-stdin", stdin=stdin)
+    return res.code, res.out, res.err
+
+
+def test_weak_passwords_are_refused_with_the_reason(kura: Kura) -> None:
+    for weak, why in (("password1234", "most common"), ("qwertyuiop123", "password refused")):
+        code, _, err = _as(kura, "boss", "users", "add", "ann", "--role", "member",
+                           stdin=f"{OWNER_PW}\n{weak}\n")  # fmt: skip
+        assert code == 2 and why in err and len(err.strip().splitlines()) == 1
+    code, out, _ = _as(kura, "boss", "users", "list", "--json", stdin=OWNER_PW + "\n")
+    assert code == 0 and "ann" not in out  # nothing was added
+
+
+def test_a_locked_account_exits_4_across_processes(kura: Kura) -> None:
+    code, _, err = _as(kura, "boss", "users", "add", "ann", "--role", "member",
+                       stdin=f"{OWNER_PW}\n{MEMBER_PW}\n")  # fmt: skip
+    assert code == 0, err
+    codes = [_as(kura, "ann", "users", "totp", "status", stdin=WRONG + "\n")[0] for _ in range(5)]
+    assert codes == [3, 3, 3, 3, 4]
+    code, _, err = _as(kura, "ann", "users", "totp", "status", stdin=MEMBER_PW + "\n")
+    assert code == 4 and "locked until" in err and "Traceback" not in err
+    code, _, err = _as(kura, "boss", "users", "unlock", "ann", stdin=OWNER_PW + "\n")
+    assert code == 0, err
+    code, out, _ = _as(kura, "ann", "users", "totp", "status", stdin=MEMBER_PW + "\n")
+    assert code == 0 and "TOTP off" in out
+
+
+def test_totp_enrollment_and_sign_in_with_a_code_on_stdin(kura: Kura) -> None:
+    code, out, err = _as(kura, "boss", "users", "totp", "enroll", "--json", stdin=OWNER_PW + "\n")
+    assert code == 0, err
+    secret = __import__("json").loads(out)["secret"]
+    totp = pyotp.TOTP(secret)
+    code, out, err = _as(kura, "boss", "users", "totp", "confirm", totp.now(), "--json",
+                         stdin=OWNER_PW + "\n")  # fmt: skip
+    assert code == 0, err
+    recovery = __import__("json").loads(out)["recovery_codes"]
+    assert len(recovery) == 10
+    code, _, err = _as(kura, "boss", "users", "list", stdin=OWNER_PW + "\n")
+    assert code == 2 and "one-time code" in err  # no code on stdin
+    code, out, err = _as(kura, "boss", "users", "list", stdin=f"{OWNER_PW}\n{recovery[0]}\n")
+    assert code == 0 and "boss" in out, err
+    code, _, err = _as(kura, "boss", "users", "list", stdin=f"{OWNER_PW}\n{recovery[0]}\n")
+    assert code == 3  # a recovery code works once
+    code, out, _ = _as(kura, "boss", "policy", "set", "require-totp-for-admins", "on",
+                       stdin=f"{OWNER_PW}\n{recovery[1]}\n")  # fmt: skip
+    assert code == 0 and "require-totp-for-admins    on" in out
