@@ -35,7 +35,8 @@ def cmd_users(args: argparse.Namespace) -> int:
             return 0
         target = args.name
         if action == "add":
-            ws.accounts.add_user(actor, target, Role(args.role), _new_password(args, lines, target))
+            password = _new_password(args, lines, target)
+            ws.accounts.add_user(actor, target, Role(args.role), password, args.display_name)
             text = f"Added {target} ({args.role})."
         elif action == "reset-password":
             ws.accounts.reset_password(actor, target, _new_password(args, lines, target))
@@ -133,6 +134,8 @@ def register(sub: Any) -> None:
         p = usub.add_parser(action, help=helptext)
         p.add_argument("name")
         p.add_argument("--role", required=True, choices=roles)
+        if action == "add":
+            p.add_argument("--display-name", help="the name shown in the app (default: NAME)")
         common(p, user=True)
     for action, helptext in (
         ("disable", "disable an account"),

@@ -6,6 +6,7 @@ process boundaries also proves they live in the database.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyotp
@@ -41,9 +42,12 @@ def test_weak_passwords_are_refused_with_the_reason(kura: Kura) -> None:
 
 
 def test_a_locked_account_exits_4_across_processes(kura: Kura) -> None:
-    code, _, err = _as(kura, "boss", "users", "add", "ann", "--role", "member",
-                       stdin=f"{OWNER_PW}\n{MEMBER_PW}\n")  # fmt: skip
+    add = ("users", "add", "ann", "--role", "member", "--display-name", "Ann Example")
+    code, _, err = _as(kura, "boss", *add, stdin=f"{OWNER_PW}\n{MEMBER_PW}\n")
     assert code == 0, err
+    code, out, _ = _as(kura, "boss", "users", "list", "--json", stdin=OWNER_PW + "\n")
+    listed = {u["username"]: u for u in json.loads(out)["users"]}
+    assert listed["ann"]["display_name"] == "Ann Example" and listed["ann"]["role"] == "member"
     codes = [_as(kura, "ann", "users", "totp", "status", stdin=WRONG + "\n")[0] for _ in range(5)]
     assert codes == [3, 3, 3, 3, 4]
     code, _, err = _as(kura, "ann", "users", "totp", "status", stdin=MEMBER_PW + "\n")
@@ -57,12 +61,12 @@ def test_a_locked_account_exits_4_across_processes(kura: Kura) -> None:
 def test_totp_enrollment_and_sign_in_with_a_code_on_stdin(kura: Kura) -> None:
     code, out, err = _as(kura, "boss", "users", "totp", "enroll", "--json", stdin=OWNER_PW + "\n")
     assert code == 0, err
-    secret = __import__("json").loads(out)["secret"]
+    secret = json.loads(out)["secret"]
     totp = pyotp.TOTP(secret)
     code, out, err = _as(kura, "boss", "users", "totp", "confirm", totp.now(), "--json",
                          stdin=OWNER_PW + "\n")  # fmt: skip
     assert code == 0, err
-    recovery = __import__("json").loads(out)["recovery_codes"]
+    recovery = json.loads(out)["recovery_codes"]
     assert len(recovery) == 10
     code, _, err = _as(kura, "boss", "users", "list", stdin=OWNER_PW + "\n")
     assert code == 2 and "one-time code" in err  # no code on stdin
