@@ -308,3 +308,25 @@ def test_a_member_cannot_probe_user_names_through_password_reset(ws: app.Workspa
     for name in ("owner", "nobody"):  # existing or not: the same denial
         with pytest.raises(PermissionDenied):
             ws.accounts.reset_password(mo, name, "an entirely new passphrase")
+
+
+def test_raised_argon2_parameters_upgrade_the_hash_at_sign_in(
+    tmp_path: Path, ws: app.Workspace, key_store: MemoryKeyStore, clock: FixedClock
+) -> None:
+    def stored() -> str:
+        with ws.store.transaction() as tx:
+            user = tx.users.get_by_name("owner")
+            assert user is not None
+            return user.password_hash
+
+    assert "m=1024,t=1,p=1" in stored()
+    ws.close()
+    stronger = Argon2PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+    with app.open_workspace(
+        tmp_path / "w", key_store=key_store, hasher=stronger, clock=clock
+    ) as again:
+        again.accounts.authenticate("owner", PEOPLE_PASSWORD)
+        with again.store.transaction() as tx:
+            user = tx.users.get_by_name("owner")
+            assert user is not None and "m=2048,t=2,p=1" in user.password_hash
+        assert again.accounts.authenticate("owner", PEOPLE_PASSWORD).role is Role.OWNER
