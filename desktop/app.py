@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop import __version__
 from desktop.core.clock import Clock, SystemClock
 from desktop.core.errors import (
     AppError,
@@ -38,11 +39,13 @@ from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.kb_index import EmbedderFactory
 from desktop.core.services.knowledge import KnowledgeService
+from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.policies import PolicyService
 from desktop.core.services.retrieval import TextTools
 from desktop.core.services.totp import TotpService
 from desktop.core.services.workspace import WorkspaceService
+from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.netguard import install_network_guard
 from desktop.security.passwords import Argon2PasswordHasher
@@ -114,6 +117,7 @@ class Workspace:
     accounts: AccountService
     totp: TotpService
     policies: PolicyService
+    logs: LogService
     workspace: WorkspaceService
     models: ModelService
     apps: AppService
@@ -199,6 +203,8 @@ def _wire(
     hasher: PasswordHasher,
     clock: Clock,
     engines: Engines | None = None,
+    *,
+    key_store: KeyStore,
 ) -> Workspace:
     engines = engines or Engines.local()
     totp = PyOtpTotp()
@@ -211,6 +217,7 @@ def _wire(
         accounts=AccountService(store, hasher, clock, strength=ZxcvbnStrength(), totp=totp),
         totp=TotpService(store, totp, clock),
         policies=PolicyService(store, clock),
+        logs=LogService(store, clock, key_store, SshBundleSigner(), __version__),
         workspace=WorkspaceService(store, keys),
         models=models,
         apps=AppService(store, clock),
@@ -274,8 +281,9 @@ def init_workspace(
         made.append("keys")
         store = create_database(layout.db, dek, clock=clock)
         made.append("db")
-        with _wire(layout, store, keys, hasher, clock) as ws:
+        with _wire(layout, store, keys, hasher, clock, key_store=key_store) as ws:
             ws.accounts.bootstrap_owner(owner, password, workspace_id=workspace_id)
+            ws.logs.ensure_signing_key()
     except BaseException:
         _undo_init(layout, keys, workspace_id, made, created_dir)
         raise
@@ -314,7 +322,15 @@ def open_workspace(
     layout, keys = _existing(data_dir, key_store, clock)
     store, finished = _open_with_slots(layout, keys, clock)
     try:
-        ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, engines)
+        ws = _wire(
+            layout,
+            store,
+            keys,
+            hasher or Argon2PasswordHasher(),
+            clock,
+            engines,
+            key_store=key_store,
+        )
         if finished:
             ws.workspace.finish_interrupted_rekey()
     except BaseException:
@@ -389,7 +405,7 @@ def recover_workspace(
     except BaseException:
         store.close()
         raise
-    ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock)
+    ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, key_store=key_store)
     ws.workspace.record_key_event(
         "workspace.recovered", {"keyring_backend": key_store.backend_name()}
     )

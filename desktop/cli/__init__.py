@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 
 from desktop import __version__, app
-from desktop.cli import accounts, apps, chat, kb, models, workspace
+from desktop.cli import accounts, apps, chat, kb, logs, models, workspace
 from desktop.cli.io import Handler, Parser, note
 from desktop.core.errors import EXIT_USAGE, AppError
 
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kura {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (workspace, accounts, models, apps, chat, kb):
+    for module in (workspace, accounts, models, apps, chat, kb, logs):
         module.register(sub)
     return parser
 

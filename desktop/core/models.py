@@ -116,3 +116,15 @@ class RoleRequest:
     role: Role
     requested_by: str
     requested_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TraceFilter:
+    """Which chat traces to list: every field that is set must match."""
+
+    app_id: int | None = None
+    username: str | None = None
+    since: str | None = None  # ISO 8601 UTC, inclusive
+    until: str | None = None  # ISO 8601 UTC, exclusive
+    rating: str | None = None  # "up" or "down"
+    text: str | None = None  # in the question or the answer, ignoring case

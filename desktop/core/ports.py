@@ -34,6 +34,7 @@ from desktop.core.models import (
     Role,
     RoleRequest,
     TotpState,
+    TraceFilter,
     User,
     UserStatus,
 )
@@ -101,6 +102,20 @@ class TotpEngine(Protocol):
     def qr_png(self, uri: str, scale: int = 6) -> bytes:
         """The URI as a QR code in PNG bytes (in memory, never a file), for the GUI."""
         ...
+
+
+class BundleSigner(Protocol):
+    """Ed25519 keys and SSHSIG signatures for audit bundles (``security.signing``)."""
+
+    def new_key(self) -> tuple[bytes, str, str]:
+        """(private seed, ``ssh-ed25519 AAAA...`` public key, ``SHA256:...`` fingerprint)."""
+        ...
+
+    def sign(self, seed: bytes, message: bytes, namespace: str) -> str:
+        """The armored SSHSIG signature of ``message``, as ``ssh-keygen -Y sign`` writes."""
+        ...
+
+    def allowed_signers_line(self, identity: str, public_key: str, namespace: str) -> str: ...
 
 
 class UserRepository(Protocol):
@@ -183,6 +198,70 @@ class AuditLog(Protocol):
     def iter_events(self, since_seq: int = 1) -> Iterator[AuditEvent]: ...
 
     def count(self) -> int: ...
+
+    def events_between(self, first_seq: int, last_seq: int) -> Iterator[AuditEvent]: ...
+
+    def seq_range(self, since: str | None, until: str | None) -> tuple[int, int] | None:
+        """First and last seq stamped ``since`` <= ts < ``until``; None when none is."""
+        ...
+
+    def find(self, filters: TraceFilter, actions: Sequence[str], limit: int) -> list[AuditEvent]:
+        """Events of ``actions`` matching ``filters``, newest first."""
+        ...
+
+    def tombstone(self, actions: Sequence[str], app_id: int, before: str) -> list[int]:
+        """Drop the payloads of the app's ``actions`` events older than ``before``."""
+        ...
+
+    def purges(self) -> list[tuple[int, list[tuple[int, int]]]]:
+        """Each retention purge event's seq with the seq ranges it emptied."""
+        ...
+
+    def purged_ranges(self) -> list[tuple[int, int]]:
+        """The seq ranges retention purges emptied, sorted."""
+        ...
+
+
+class ReviewRepository(Protocol):
+    """Feedback, annotations, retention per app and the signing keys' public halves."""
+
+    def set_feedback(
+        self, turn_id: int, user_id: int, rating: str, comment: str, at: str
+    ) -> None: ...
+
+    def feedback(self, turn_id: int) -> dict[str, Any] | None: ...
+
+    def add_annotation(self, turn_id: int, author: str, answer: str, at: str) -> int: ...
+
+    def turn_context(self, turn_id: int) -> tuple[int, int, int] | None:
+        """(conversation id, app id, user id) of a turn, or None."""
+        ...
+
+    def annotations(self, turn_id: int) -> list[dict[str, Any]]: ...
+
+    def retention(self, app_id: int) -> tuple[int | None, bool]:
+        """(days kept or None for forever, legal hold)."""
+        ...
+
+    def set_retention(
+        self, app_id: int, days: int | None, legal_hold: bool, by: str, at: str
+    ) -> None: ...
+
+    def expired_turns(self, app_id: int, before: str) -> list[int]:
+        """Ids of the app's turns created before ``before``."""
+        ...
+
+    def delete_turns(self, turn_ids: Sequence[int]) -> int:
+        """Delete turns, then conversations left without any; returns conversations gone."""
+        ...
+
+    def add_signing_key(self, public_key: str, fingerprint: str, at: str) -> int: ...
+
+    def retire_signing_key(self, key_id: int, at: str) -> None: ...
+
+    def signing_keys(self) -> list[dict[str, Any]]:
+        """Every key, oldest first: id, public_key, fingerprint, created_at, retired_at."""
+        ...
 
 
 class SettingsRepository(Protocol):
@@ -390,6 +469,7 @@ class Transaction(Protocol):
     apps: AppRepository
     conversations: ConversationRepository
     knowledge: KnowledgeRepository
+    review: ReviewRepository
 
 
 # ---------------------------------------------------------------- inference

@@ -7,16 +7,17 @@ audit log live here; models, apps, conversations and knowledge in the ``repo_*``
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from desktop.core.audit import ChainReport, canonical_json, seal, verify_chain
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, AuditChainBroken, NotFound
-from desktop.core.models import AuditEvent, Role, User, UserStatus
+from desktop.core.models import AuditEvent, Role, TraceFilter, User, UserStatus
 from desktop.core.ports import (
     AccountSecurityRepository,
     AppRepository,
@@ -24,6 +25,7 @@ from desktop.core.ports import (
     ConversationRepository,
     KnowledgeRepository,
     ModelRepository,
+    ReviewRepository,
     SettingsRepository,
     UserRepository,
 )
@@ -33,6 +35,7 @@ from desktop.storage.repo_apps import SqlAppRepository
 from desktop.storage.repo_conversations import SqlConversationRepository
 from desktop.storage.repo_knowledge import SqlKnowledgeRepository
 from desktop.storage.repo_models import SqlModelRepository
+from desktop.storage.repo_review import SqlReviewRepository
 
 _USER_COLUMNS = "id, username, display_name, role, status, password_hash, created_at, last_login_at"
 _EVENT_COLUMNS = "seq, ts, actor, action, object, payload, payload_sha256, prev_hash, hash"
@@ -240,6 +243,85 @@ class SqlAuditLog:
         """How many events the table holds."""
         return int(scalar(self._conn, "SELECT count(*) FROM audit_events"))
 
+    def events_between(self, first_seq: int, last_seq: int) -> Iterator[AuditEvent]:
+        """Events ``first_seq``..``last_seq`` in seq order, page by page."""
+        for event in self.iter_events(first_seq):
+            if event.seq > last_seq:
+                return
+            yield event
+
+    def seq_range(self, since: str | None, until: str | None) -> tuple[int, int] | None:
+        """First and last seq of the events stamped ``since`` <= ts < ``until`` (ISO)."""
+        row = self._conn.execute(
+            "SELECT min(seq), max(seq) FROM audit_events WHERE ts >= ? AND ts < ?",
+            (since or "", until or "\uffff"),
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return int(row[0]), int(row[1])
+
+    def find(self, filters: TraceFilter, actions: Sequence[str], limit: int) -> list[AuditEvent]:
+        """Events of ``actions`` matching ``filters``, newest first."""
+        where = [f"action IN ({','.join('?' * len(actions))})"]
+        params: list[Any] = list(actions)
+        if filters.app_id is not None:
+            where.append("json_extract(payload, '$.app_id') = ?")
+            params.append(filters.app_id)
+        if filters.username is not None:
+            where.append("actor = ? COLLATE NOCASE")
+            params.append(filters.username)
+        if filters.since is not None:
+            where.append("ts >= ?")
+            params.append(filters.since)
+        if filters.until is not None:
+            where.append("ts < ?")
+            params.append(filters.until)
+        if filters.text:
+            where.append(
+                "(instr(lower(json_extract(payload, '$.input')), lower(?)) > 0"
+                " OR instr(lower(json_extract(payload, '$.output')), lower(?)) > 0)"
+            )
+            params += [filters.text, filters.text]
+        if filters.rating is not None:
+            where.append(
+                "json_extract(payload, '$.turn_id') IN (SELECT turn_id FROM feedback"
+                " WHERE rating = ?)"
+            )
+            params.append(filters.rating)
+        rows = self._conn.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM audit_events WHERE {' AND '.join(where)}"
+            " ORDER BY seq DESC LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [_event(row) for row in rows]
+
+    def tombstone(self, actions: Sequence[str], app_id: int, before: str) -> list[int]:
+        """Drop the payloads of ``actions`` events of the app stamped before ``before``;
+        returns their seqs (the chain keeps each payload's hash)."""
+        marks = ",".join("?" * len(actions))
+        rows = self._conn.execute(
+            f"UPDATE audit_events SET payload = NULL WHERE action IN ({marks})"
+            " AND payload IS NOT NULL AND ts < ? AND json_extract(payload, '$.app_id') = ?"
+            " RETURNING seq",
+            (*actions, before, app_id),
+        ).fetchall()
+        return sorted(int(row[0]) for row in rows)
+
+    def purges(self) -> list[tuple[int, list[tuple[int, int]]]]:
+        """Each ``retention.purged`` event's seq with the seq ranges it emptied."""
+        found = []
+        for seq, text in self._conn.execute(
+            "SELECT seq, payload FROM audit_events WHERE action = 'retention.purged'"
+            " AND payload IS NOT NULL ORDER BY seq"
+        ).fetchall():
+            ranges = [(int(a), int(b)) for a, b in json.loads(text).get("ranges", [])]
+            found.append((int(seq), ranges))
+        return found
+
+    def purged_ranges(self) -> list[tuple[int, int]]:
+        """Every seq range a ``retention.purged`` event says it emptied, sorted."""
+        return sorted(r for _, ranges in self.purges() for r in ranges)
+
 
 def verify_log(log: SqlAuditLog) -> ChainReport:
     """``verify_chain`` over every event, plus: ``audit_head`` names the chain's last link.
@@ -255,7 +337,14 @@ def verify_log(log: SqlAuditLog) -> ChainReport:
         except AuditChainBroken as exc:
             unreadable.append(exc)
 
-    report = verify_chain(events())
+    ranges = log.purged_ranges()
+    starts = [first for first, _ in ranges]
+
+    def purged(seq: int) -> bool:
+        at = bisect.bisect_right(starts, seq) - 1
+        return at >= 0 and ranges[at][0] <= seq <= ranges[at][1]
+
+    report = verify_chain(events(), purged=purged)
     if not report.ok:
         return report
     if unreadable:
@@ -286,6 +375,7 @@ class SqlTransaction:
     apps: AppRepository
     conversations: ConversationRepository
     knowledge: KnowledgeRepository
+    review: ReviewRepository
 
     def __init__(self, conn: Connection, clock: Clock) -> None:
         self.users = SqlUserRepository(conn)
@@ -296,6 +386,7 @@ class SqlTransaction:
         self.apps = SqlAppRepository(conn)
         self.conversations = SqlConversationRepository(conn)
         self.knowledge = SqlKnowledgeRepository(conn, clock)
+        self.review = SqlReviewRepository(conn)
 
 
 @contextmanager

@@ -38,7 +38,7 @@ def _actions(ws: app.Workspace) -> list[str]:
 def test_init_audits_creation_and_refuses_overwrite(
     ws: app.Workspace, tmp_path: Path, key_store: MemoryKeyStore
 ) -> None:
-    assert _actions(ws) == ["workspace.created", "user.created"]
+    assert _actions(ws) == ["workspace.created", "user.created", "signing_key.created"]
     with pytest.raises(WorkspaceExists):
         app.init_workspace(tmp_path / "w", "x", PW, key_store=key_store, hasher=FAST)
 

@@ -37,6 +37,10 @@ EXPECTED_COLUMNS = {
     ],
     "audit_head": ["id", "seq", "hash"],
     "chunk_fts": ["search_text"],
+    "annotations": ["id", "turn_id", "author", "answer", "at"],
+    "app_retention": ["app_id", "days", "legal_hold", "updated_by", "updated_at"],
+    "feedback": ["turn_id", "user_id", "rating", "comment", "at"],
+    "signing_keys": ["id", "public_key", "fingerprint", "created_at", "retired_at"],
     "login_guard": ["name_key", "failures", "locked_until", "last_failure_at"],
     "recovery_codes": ["user_id", "code_hash", "used_at"],
     "role_requests": ["user_id", "role", "requested_by", "requested_at"],
@@ -140,6 +144,8 @@ EXPECTED_TRIGGERS = {
     "documents_active_version_is_own",
 }
 EXPECTED_INDEXES = {
+    "annotations_by_turn": ["turn_id"],
+    "audit_by_action": ["action", "seq"],
     "chunks_by_kb": ["kb_id"],
     "chunks_scope": ["id", "kb_id", "version_id"],
     "conversations_by_app": ["app_id"],

@@ -333,6 +333,7 @@ class ChatService(AuditedService):
         conversation it had just created goes too); the audit log records the failure."""
         reason = exc.message if isinstance(exc, AppError) else type(exc).__name__
         with self._store.transaction() as tx:
+            conv = tx.conversations.get(pending.conversation_id)
             tx.conversations.delete_turn(pending.id)
             if new_conversation is not None:
                 tx.conversations.delete(new_conversation.id)
@@ -341,6 +342,7 @@ class ChatService(AuditedService):
                 action="chat.failed",
                 obj=f"conversation:{pending.conversation_id}",
                 payload={
+                    "app_id": conv.app_id if conv is not None else None,
                     "input": pending.user_text,
                     "error": reason,
                     "conversation_removed": new_conversation is not None,
@@ -374,7 +376,7 @@ class ChatService(AuditedService):
                 actor=actor.username,
                 action="conversation.renamed",
                 obj=f"conversation:{conv.id}",
-                payload={"title": title},
+                payload={"app_id": conv.app_id, "title": title},
             )
         return ChangeSet(_CONVERSATIONS, (conv.id,))
 

@@ -24,6 +24,7 @@ from desktop.storage.migrations.m0003_knowledge import m0003_knowledge
 from desktop.storage.migrations.m0004_turn_citations import m0004_turn_citations
 from desktop.storage.migrations.m0005_folded_fulltext import m0005_folded_fulltext
 from desktop.storage.migrations.m0006_account_security import m0006_account_security
+from desktop.storage.migrations.m0007_audit_review import m0007_audit_review
 
 Migration = Callable[[Connection], None]
 
@@ -35,6 +36,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0004_turn_citations,
     m0005_folded_fulltext,
     m0006_account_security,
+    m0007_audit_review,
 )
 
 _LEDGER_DDL = (

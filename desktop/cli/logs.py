@@ -1,0 +1,226 @@
+"""``kura logs ...``, ``kura keys rotate-signing`` and ``kura verify``: review the log,
+rate and annotate answers, retention, signed bundles and their offline verification."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from desktop.cli.io import StdinLines, common, emit, note, open_workspace, sign_in
+from desktop.core import bundle_verify
+from desktop.core.errors import EXIT_CHECK_FAILED, InputError
+from desktop.core.models import TraceFilter
+from desktop.core.services.apps import find_app
+from desktop.core.services.logs import parse_when
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a new file (owner-only permissions) through a temporary name in the same
+    folder; an existing file is never replaced."""
+    if path.exists():
+        raise InputError(f"{path} already exists: choose another --out name")
+    if not path.parent.is_dir():
+        raise InputError(f"no such folder: {path.parent}: create it or choose another --out")
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(partial, path)  # fails, rather than replaces, if it appeared meanwhile
+    except FileExistsError:
+        raise InputError(f"{path} already exists: choose another --out name") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    lines = StdinLines()
+    with open_workspace(args) as ws:
+        actor = sign_in(ws, args, lines)
+        action = args.logs_cmd
+        document: dict[str, Any]
+        if action == "traces":
+            app_id = None
+            if args.app:
+                with ws.store.transaction() as tx:
+                    app_id = find_app(tx, actor, args.app).id
+            filters = TraceFilter(
+                app_id=app_id,
+                username=args.for_user,
+                since=parse_when(args.since),
+                until=parse_when(args.until, end=True),
+                rating=args.rating,
+                text=args.text,
+            )
+            traces = ws.logs.traces(actor, filters, limit=args.limit)
+            document = {"traces": traces}
+            text = "\n".join(
+                f"#{t['seq']:<7} {t['ts'][:19]} {t['user']:<16} "
+                + ("(purged)" if t["purged"] else repr(str(t["trace"].get("input", ""))[:60]))
+                + (f"  [{t['feedback']['rating']}]" if t["feedback"] else "")
+                for t in traces
+            )
+            text = text or "No traces match."
+        elif action == "rate":
+            ws.logs.rate(actor, args.turn, args.rating, args.comment or "")
+            document, text = (
+                {"ok": True, "turn": args.turn},
+                f"Turn {args.turn} rated {args.rating}.",
+            )
+        elif action == "annotate":
+            ws.logs.annotate(actor, args.turn, args.answer)
+            document, text = {"ok": True, "turn": args.turn}, f"Turn {args.turn} annotated."
+        elif action == "retention":
+            if args.days is None and args.legal_hold is None:
+                document = ws.logs.retention(actor, args.app)
+            else:
+                current = ws.logs.retention(actor, args.app)
+                days = current["days"] if args.days is None else _days(args.days)
+                hold = current["legal_hold"] if args.legal_hold is None else args.legal_hold == "on"
+                ws.logs.set_retention(actor, args.app, days=days, legal_hold=hold)
+                document = ws.logs.retention(actor, args.app)
+            text = (
+                f"{document['app']}: keep "
+                + ("forever" if document["days"] is None else f"{document['days']} days")
+                + ("; legal hold ON (nothing is purged)" if document["legal_hold"] else "")
+            )
+        elif action == "purge":
+            document = ws.logs.purge(actor)
+            apps = ", ".join(document["apps"]) or "no app was due"
+            text = (
+                f"Purged {document['events']} audit payloads, {document['turns']} turns and "
+                f"{document['conversations']} conversations ({apps})."
+            )
+        elif action == "pubkey":
+            signers = ws.logs.allowed_signers(actor)
+            document, text = {"allowed_signers": signers}, signers.rstrip("\n")
+        else:
+            out = Path(args.out).expanduser()
+            if out.exists():
+                raise InputError(f"{out} already exists: choose another --out name")
+            export = ws.logs.export(actor, app_ref=args.app, since=args.since, until=args.until)
+            _write_new(out, export.data)
+            document = {
+                "out": str(out),
+                "first_seq": export.first_seq,
+                "last_seq": export.last_seq,
+                "count": export.count,
+                "redacted": export.redacted,
+                "bytes": len(export.data),
+                "key_fingerprint": export.fingerprint,
+            }
+            text = (
+                f"Wrote {out}: events {export.first_seq}-{export.last_seq} "
+                f"({export.count}, {export.redacted} redacted), {len(export.data)} bytes, "
+                f"signed by {export.fingerprint}."
+            )
+    emit(args, document, text)
+    return 0
+
+
+def _days(text: str) -> int | None:
+    if text.strip().lower() in ("keep", "forever"):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(f"--days takes a number of days or 'keep', not {text!r}") from None
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    lines = StdinLines()
+    with open_workspace(args) as ws:
+        actor = sign_in(ws, args, lines)
+        key = ws.logs.rotate_signing_key(actor)
+    emit(
+        args,
+        {"fingerprint": key["fingerprint"], "public_key": key["public_key"]},
+        f"New audit signing key {key['fingerprint']}. Give auditors the new "
+        "`kura logs pubkey` output; bundles signed before still verify with the old key.",
+    )
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """No workspace, no keyring: only the bundle and what the auditor pinned."""
+    bundle = Path(args.bundle).expanduser()
+    if not bundle.exists():
+        raise InputError(f"no such bundle: {bundle}")
+    pinned = _read_text(args.allowed_signers, "--allowed-signers")
+    previous = _read_text(args.previous_checkpoint, "--previous-checkpoint")
+    report = bundle_verify.verify_bundle(
+        str(bundle), allowed_signers=pinned, previous_checkpoint=previous
+    )
+    emit(
+        args,
+        {"ok": report.ok, "reason": report.reason, "facts": report.facts},
+        ("OK: " if report.ok else "FAILED: ") + report.reason,
+    )
+    if not report.ok:
+        note(f"kura: bundle verification failed: {report.reason}")
+    return 0 if report.ok else EXIT_CHECK_FAILED
+
+
+def _read_text(path: str | None, flag: str) -> str | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {flag} {path}: {exc}") from None
+
+
+def register(sub: Any) -> None:
+    logs = sub.add_parser("logs", help="traces, feedback, retention and signed bundles")
+    lsub = logs.add_subparsers(dest="logs_cmd", metavar="ACTION", required=True)
+    p = lsub.add_parser("traces", help="chat traces (Admin and Owner)")
+    p.add_argument("--app")
+    p.add_argument("--for-user", help="only this user's turns")
+    p.add_argument("--since", help="YYYY-MM-DD or ISO time")
+    p.add_argument("--until", help="YYYY-MM-DD (inclusive) or ISO time (exclusive)")
+    p.add_argument("--rating", choices=["up", "down"])
+    p.add_argument("--text", help="in the question or the answer")
+    p.add_argument("--limit", type=int, default=200)
+    common(p, user=True)
+    p = lsub.add_parser("rate", help="rate one of your answers")
+    p.add_argument("turn", type=int)
+    p.add_argument("rating", choices=["up", "down"])
+    p.add_argument("--comment")
+    common(p, user=True)
+    p = lsub.add_parser("annotate", help="attach an improved answer (Admin and Owner)")
+    p.add_argument("turn", type=int)
+    p.add_argument("--answer", required=True)
+    common(p, user=True)
+    p = lsub.add_parser("retention", help="show or set an app's retention (set: Owner)")
+    p.add_argument("app")
+    p.add_argument("--days", help="days to keep, or 'keep' for forever")
+    p.add_argument("--legal-hold", choices=["on", "off"])
+    common(p, user=True)
+    p = lsub.add_parser("purge", help="apply every app's retention now (Owner)")
+    common(p, user=True)
+    p = lsub.add_parser("pubkey", help="the allowed_signers lines of the signing keys")
+    common(p, user=True)
+    p = lsub.add_parser("export", help="write a signed bundle (Admin and Owner)")
+    p.add_argument("--out", required=True, help="the .zip to write (never overwritten)")
+    p.add_argument("--app")
+    p.add_argument("--since", help="YYYY-MM-DD or ISO time")
+    p.add_argument("--until", help="YYYY-MM-DD (inclusive) or ISO time (exclusive)")
+    common(p, user=True)
+    logs.set_defaults(handler=cmd_logs)
+
+    keys = sub.add_parser("keys", help="the audit signing key")
+    ksub = keys.add_subparsers(dest="keys_cmd", metavar="ACTION", required=True)
+    p = ksub.add_parser("rotate-signing", help="make a new signing key (Owner)")
+    common(p, user=True)
+    keys.set_defaults(handler=cmd_keys)
+
+    p = sub.add_parser("verify", help="verify a bundle offline (no workspace needed)")
+    p.add_argument("bundle")
+    p.add_argument("--allowed-signers", help="the allowed_signers file you pinned")
+    p.add_argument("--previous-checkpoint", help="checkpoint.json of the last bundle you kept")
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.set_defaults(handler=cmd_verify)

@@ -1,0 +1,80 @@
+"""``kura logs export`` and ``kura verify`` end to end, with stock OpenSSH and coreutils."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.integration.cli_support import Kura, require_secret_service
+
+OWNER_PW = "correct horse battery staple 蔵"
+MEMBER_PW = "an unrelated passphrase for mo"
+
+
+def _need(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is missing: .ci/run installs it")
+        pytest.skip(f"{tool} is not installed")
+    return path
+
+
+@pytest.fixture
+def kura(tmp_path: Path) -> Kura:
+    require_secret_service()
+    k = Kura(tmp_path / "ws", tmp_path / "tmp")
+    k.init("boss", OWNER_PW)
+    return k
+
+
+def _as(kura: Kura, user: str, pw: str, *args: str) -> tuple[int, str, str]:
+    res = kura(*args, "--user", user, "--password-stdin", stdin=pw + "\n")
+    return res.code, res.out, res.err
+
+
+def test_export_verifies_with_stock_tools_and_kura_verify(kura: Kura, tmp_path: Path) -> None:
+    ssh_keygen, sha256sum = _need("ssh-keygen"), _need("sha256sum")
+    res = kura("users", "add", "mo", "--role", "member", "--user", "boss", "--password-stdin",
+               stdin=f"{OWNER_PW}\n{MEMBER_PW}\n")  # fmt: skip
+    assert res.code == 0, res.err
+    out = tmp_path / "bundle.zip"
+    code, _, err = _as(kura, "mo", MEMBER_PW, "logs", "export", "--out", str(out))
+    assert code == 3 and not out.exists()  # Members cannot export
+    code, text, err = _as(kura, "boss", OWNER_PW, "logs", "export", "--out", str(out))
+    assert code == 0, err
+    assert "signed by SHA256:" in text
+    code, _, err = _as(kura, "boss", OWNER_PW, "logs", "export", "--out", str(out))
+    assert code == 2 and "already exists" in err  # never overwritten
+    code, signers, _ = _as(kura, "boss", OWNER_PW, "logs", "pubkey")
+    pinned = tmp_path / "allowed_signers"
+    pinned.write_text(signers)
+    folder = tmp_path / "x"
+    with zipfile.ZipFile(out) as z:
+        z.extractall(folder)
+    identity = signers.split()[0]
+    with (folder / "SHA256SUMS").open("rb") as sums:
+        check = subprocess.run(
+            [ssh_keygen, "-Y", "verify", "-f", str(pinned), "-I", identity,
+             "-n", "kura-audit-bundle@v1", "-s", "SHA256SUMS.sig"],
+            stdin=sums, cwd=folder, capture_output=True, text=True,
+        )  # fmt: skip
+    assert check.returncode == 0, check.stderr
+    assert subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=folder).returncode == 0
+    alone = subprocess.run(["python3", "-I", "verify_bundle.py"], cwd=folder)
+    assert alone.returncode == 0
+    # kura verify needs no workspace and no keyring: a data dir that does not exist
+    elsewhere = Kura(tmp_path / "nowhere", tmp_path / "tmp2")
+    res = elsewhere("verify", str(out), "--allowed-signers", str(pinned))
+    assert res.code == 0 and res.out.startswith("OK"), res.err
+    damaged = tmp_path / "damaged.zip"
+    data = bytearray(out.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    damaged.write_bytes(bytes(data))
+    res = elsewhere("verify", str(damaged), "--allowed-signers", str(pinned))
+    assert res.code == 1 and res.out.startswith("FAILED:") and "Traceback" not in res.err
