@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -11,18 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.integration.cli_support import Kura, require_secret_service
+from tests.tools import need
 
 OWNER_PW = "correct horse battery staple 蔵"
 MEMBER_PW = "an unrelated passphrase for mo"
-
-
-def _need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is missing: .ci/run installs it")
-        pytest.skip(f"{tool} is not installed")
-    return path
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def _as(kura: Kura, user: str, pw: str, *args: str) -> tuple[int, str, str]:
 
 
 def test_export_verifies_with_stock_tools_and_kura_verify(kura: Kura, tmp_path: Path) -> None:
-    ssh_keygen, sha256sum = _need("ssh-keygen"), _need("sha256sum")
+    ssh_keygen, sha256sum = need("ssh-keygen"), need("sha256sum")
     res = kura("users", "add", "mo", "--role", "member", "--user", "boss", "--password-stdin",
                stdin=f"{OWNER_PW}\n{MEMBER_PW}\n")  # fmt: skip
     assert res.code == 0, res.err

@@ -24,8 +24,8 @@ from desktop.core.workspace_policy import Policy
 from desktop.security.passwords import Argon2PasswordHasher
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FixedClock, MemoryKeyStore
+from tests.tools import FAST_HASHER as FAST
 
-FAST = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 WRONG = "not the password at all"
 
 

@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import warnings
@@ -29,21 +28,12 @@ from desktop.core.bundle import BUNDLE_FILES, NAMESPACE, build_bundle, full_reco
 from desktop.core.errors import AuditChainBroken, InputError
 from desktop.core.models import AuditEvent
 from desktop.security.signing import allowed_signers_line, public_openssh, sshsig_sign
+from tests.tools import need
 
 SEED = bytes(range(32))
 OTHER_SEED = bytes(range(100, 132))
 IDENTITY = "owner@kura.example"
 WORKSPACE = "ws-0001"
-
-
-def need(tool: str) -> str:
-    """The tool's path; skip without it locally, fail without it on CI."""
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is required on CI")
-        pytest.skip(f"{tool} is not installed")
-    return path
 
 
 # ------------------------------------------------------------------ helpers

@@ -20,11 +20,10 @@ from desktop.core.errors import (
 )
 from desktop.core.models import Actor
 from desktop.core.tasks import CancelToken
-from desktop.security.passwords import Argon2PasswordHasher
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
+from tests.tools import fake_workspace
 
 PW = "a long enough passphrase"
-FAST = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture
@@ -43,11 +42,8 @@ def fake() -> FakeChatModel:
 def ws(
     tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
 ) -> Iterator[app.Workspace]:
-    app.init_workspace(tmp_path / "w", "owner", PW, key_store=key_store, hasher=FAST, clock=clock)
     engines = app.Engines(FakeInspector(), fake)
-    with app.open_workspace(
-        tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock, engines=engines
-    ) as w:
+    with fake_workspace(tmp_path / "w", key_store, clock, engines, owner_password=PW) as w:
         yield w
 
 

@@ -10,11 +10,10 @@ import pytest
 from desktop import app
 from desktop.core.errors import KeyringUnavailable
 from desktop.doctor import run_doctor
-from desktop.security.passwords import Argon2PasswordHasher
 from tests.fakes import FixedClock, MemoryKeyStore
+from tests.tools import FAST_HASHER as FAST
 
 PW = "a long enough passphrase"
-FAST = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def _checks(report: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -17,12 +17,11 @@ from desktop.core.errors import Cancelled, InputError, NotFound, PermissionDenie
 from desktop.core.knowledge_models import KbSettings, KbVisibility, RetrievalMode
 from desktop.core.models import Actor
 from desktop.core.tasks import CancelToken
-from desktop.security.passwords import Argon2PasswordHasher
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
 from tests.fakes_retrieval import HashEmbedder
+from tests.tools import fake_workspace
 
 PW = "a long enough passphrase"
-FAST = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @dataclass(frozen=True)
@@ -51,11 +50,8 @@ def fake() -> FakeChatModel:
 def ws(
     tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
 ) -> Iterator[app.Workspace]:
-    app.init_workspace(tmp_path / "w", "owner", PW, key_store=key_store, hasher=FAST, clock=clock)
     engines = app.Engines(FakeInspector(), fake, embedder_factory=lambda _: HashEmbedder(64))
-    with app.open_workspace(
-        tmp_path / "w", key_store=key_store, hasher=FAST, clock=clock, engines=engines
-    ) as w:
+    with fake_workspace(tmp_path / "w", key_store, clock, engines, owner_password=PW) as w:
         yield w
 
 

@@ -17,11 +17,10 @@ from desktop.core import bundle_verify
 from desktop.core.chat_models import AppConfig
 from desktop.core.errors import InputError, KeyItemMissing, NotFound, PermissionDenied
 from desktop.core.models import Actor, TraceFilter
-from desktop.security.passwords import Argon2PasswordHasher
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
+from tests.tools import fake_workspace
 
-FAST = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 DAY = 86_400
 
 
@@ -34,13 +33,9 @@ def fake() -> FakeChatModel:
 def ws(
     tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
 ) -> Iterator[app.Workspace]:
-    path = tmp_path / "w"
-    app.init_workspace(
-        path, "owner", PEOPLE_PASSWORD, key_store=key_store, hasher=FAST, clock=clock
-    )
     engines = app.Engines(FakeInspector(), fake)
-    with app.open_workspace(
-        path, key_store=key_store, hasher=FAST, clock=clock, engines=engines
+    with fake_workspace(
+        tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
     ) as w:
         yield w
 

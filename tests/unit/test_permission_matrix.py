@@ -24,12 +24,11 @@ from desktop.core.knowledge_models import KbVisibility, RetrievalMode
 from desktop.core.models import Actor, Role
 from desktop.core.rbac import Permission
 from desktop.core.workspace_policy import Policy
-from desktop.security.passwords import Argon2PasswordHasher
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
 from tests.fakes_retrieval import HashEmbedder
+from tests.tools import fake_workspace
 
-FAST = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 ACTOR_OF_ROLE = {Role.OWNER: "owner", Role.ADMIN: "ada", Role.EDITOR: "eve", Role.MEMBER: "mo"}
 
 
@@ -54,13 +53,9 @@ def fake() -> FakeChatModel:
 def ws(
     tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
 ) -> Iterator[app.Workspace]:
-    path = tmp_path / "w"
-    app.init_workspace(
-        path, "owner", PEOPLE_PASSWORD, key_store=key_store, hasher=FAST, clock=clock
-    )
     engines = app.Engines(FakeInspector(), fake, embedder_factory=lambda _: HashEmbedder(64))
-    with app.open_workspace(
-        path, key_store=key_store, hasher=FAST, clock=clock, engines=engines
+    with fake_workspace(
+        tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
     ) as w:
         yield w
 

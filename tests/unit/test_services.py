@@ -16,11 +16,10 @@ from desktop.core.errors import (
     WorkspaceExists,
 )
 from desktop.core.models import Role, UserStatus
-from desktop.security.passwords import Argon2PasswordHasher
 from tests.fakes import FixedClock, MemoryKeyStore
+from tests.tools import FAST_HASHER as FAST
 
 PW = "a long enough passphrase"
-FAST = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture

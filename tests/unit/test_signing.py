@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,19 +16,10 @@ from desktop.security.signing import (
     public_openssh,
     sshsig_sign,
 )
+from tests.tools import need
 
 NS = "kura-audit-bundle@v1"
 SEED = bytes(range(32))
-
-
-def need(tool: str) -> str:
-    """The tool's path; skip without it locally, fail without it on CI."""
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is required on CI")
-        pytest.skip(f"{tool} is not installed")
-    return path
 
 
 def no_agent() -> dict[str, str]:
