@@ -94,6 +94,38 @@ def _llama_class() -> type:
     return KuraLlama
 
 
+#: A word joiner breaks a control token's text without changing how it reads.
+_JOINER = "\u2060"
+
+
+def control_pattern(llm: Any) -> re.Pattern[str] | None:
+    """A regex matching the text of every control or user-defined token of the model's
+    vocabulary that looks like markup (``<start_of_turn>``, ``<|im_start|>``, ``[INST]``);
+    None when there is none. Plain words and whitespace tokens are left out."""
+    llama_cpp = _llama_cpp()
+    vocab = llama_cpp.llama_model_get_vocab(llm.model)
+    mask = llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED
+    texts = set()
+    for token in range(int(llama_cpp.llama_vocab_n_tokens(vocab))):
+        if llama_cpp.llama_vocab_get_attr(vocab, token) & mask:
+            text = llm.detokenize([token], special=True).decode("utf-8", "replace")
+            if (
+                len(text) >= 2
+                and not any(c.isspace() for c in text)
+                and any(c in "<>[]|" for c in text)
+            ):
+                texts.add(text)
+    if not texts:
+        return None
+    return re.compile("|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True)))
+
+
+def defuse(pattern: re.Pattern[str], text: str) -> str:
+    """``text`` with every control-token string broken by a word joiner after its first
+    character, so it tokenizes as ordinary text."""
+    return pattern.sub(lambda m: m.group()[0] + _JOINER + m.group()[1:], text)
+
+
 def gpu_offload_supported() -> bool:
     """Whether the installed llama-cpp-python build can put layers on a GPU."""
     try:
@@ -152,6 +184,7 @@ class _Loaded:
     stops: tuple[str, ...]
     bos_text: str
     add_bos: bool
+    controls: re.Pattern[str] | None = None
 
     def is_eog(self, token: int) -> bool:
         llama_cpp = _llama_cpp()
@@ -275,6 +308,7 @@ class LlamaCppChatModel:
             llm = self._open(path, settings)
             eos = (info.eos_token,) if info.eos_token and info.eos_token.strip() else ()
             bos_text, add_bos = self._bos(llm)
+            controls = control_pattern(llm)
             self._loaded = _Loaded(
                 llm=llm,
                 sha256=sha256,
@@ -283,6 +317,7 @@ class LlamaCppChatModel:
                 stops=tuple(dict.fromkeys(choice.stops + eos)),
                 bos_text=bos_text,
                 add_bos=add_bos,
+                controls=controls,
             )
             self._memo = None
             if current is not None:
@@ -361,8 +396,16 @@ class LlamaCppChatModel:
         return int(self._require().llm.n_ctx())
 
     def render(self, messages: list[ChatMessage]) -> str:
-        """The prompt text: the model's chat template in a sandbox (or the fallback)."""
-        return self._require().template.render(messages)
+        """The prompt text: the model's chat template in a sandbox (or the fallback).
+
+        The prompt is tokenized with control tokens recognised (the template's own turn
+        markers must be), so control-token text inside a message (a user typing
+        ``<end_of_turn>``, a document carrying ``<|im_start|>``) would forge turns:
+        it is defused first (:func:`defuse`)."""
+        loaded = self._require()
+        if loaded.controls is not None:
+            messages = [ChatMessage(m.role, defuse(loaded.controls, m.content)) for m in messages]
+        return loaded.template.render(messages)
 
     def count_tokens(self, prompt: str) -> int:
         """Tokens ``generate`` will feed for this prompt (BOS included when added)."""
