@@ -85,6 +85,7 @@ class ModelRecord:
     settings: LoadSettings
     created_at: str
     created_by: str
+    file_key: str = ""  # device:inode:ctime_ns when the hash was last proven
 
     def public_dict(self) -> dict[str, Any]:
         info = self.info.as_dict()

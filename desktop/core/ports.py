@@ -293,8 +293,9 @@ class ModelRepository(Protocol):
 
     def list(self) -> list[ModelRecord]: ...
 
-    def update_file_state(self, model_id: int, *, size: int, mtime_ns: int) -> None:
-        """Remember that the file with this size and mtime still has the recorded hash."""
+    def update_file_state(self, model_id: int, *, size: int, mtime_ns: int, file_key: str) -> None:
+        """Remember that the file in this state (size, mtime, device:inode:ctime) still
+        has the recorded hash."""
         ...
 
     def update_settings(self, model_id: int, settings: LoadSettings) -> None: ...

@@ -9,11 +9,13 @@ from desktop.core.errors import NotFound
 from desktop.storage.columns import json_object, to_json, unique_name
 from desktop.storage.dbapi import Connection
 
-_MODEL_COLUMNS = "id, name, path, sha256, size, mtime_ns, info, settings, created_at, created_by"
+_MODEL_COLUMNS = (
+    "id, name, path, sha256, size, mtime_ns, info, settings, created_at, created_by, file_key"
+)
 
 
 def _model(row: Any) -> ModelRecord:
-    mid, name, path, sha256, size, mtime_ns, info, settings, created_at, created_by = row
+    mid, name, path, sha256, size, mtime_ns, info, settings, created_at, created_by, key = row
     where = f"model #{mid}"
     return ModelRecord(
         id=int(mid),
@@ -26,6 +28,7 @@ def _model(row: Any) -> ModelRecord:
         settings=LoadSettings.from_dict(json_object(settings, f"{where} settings")),
         created_at=str(created_at),
         created_by=str(created_by),
+        file_key=str(key),
     )
 
 
@@ -93,13 +96,14 @@ class SqlModelRepository:
         ).fetchall()
         return [_model(row) for row in rows]
 
-    def update_file_state(self, model_id: int, *, size: int, mtime_ns: int) -> None:
-        """Remember that the file with this size and mtime still has the recorded hash.
+    def update_file_state(self, model_id: int, *, size: int, mtime_ns: int, file_key: str) -> None:
+        """Remember that the file in this state still has the recorded hash.
 
         NotFound for an unknown id.
         """
         cur = self._conn.execute(
-            "UPDATE models SET size = ?, mtime_ns = ? WHERE id = ?", (size, mtime_ns, model_id)
+            "UPDATE models SET size = ?, mtime_ns = ?, file_key = ? WHERE id = ?",
+            (size, mtime_ns, file_key, model_id),
         )
         self._found(cur.rowcount, model_id)
 

@@ -188,16 +188,17 @@ class ChatRepositoriesContract:
         settings = LoadSettings(n_gpu_layers=-1, n_ctx=2048)
         with store.transaction() as tx:
             model = self.model(tx)
-            tx.models.update_file_state(model.id, size=7, mtime_ns=99)
+            tx.models.update_file_state(model.id, size=7, mtime_ns=99, file_key="1:2:3")
             tx.models.update_settings(model.id, settings)
         with store.transaction() as tx:
             changed = tx.models.get(model.id)
             with pytest.raises(NotFound):
-                tx.models.update_file_state(999, size=1, mtime_ns=1)
+                tx.models.update_file_state(999, size=1, mtime_ns=1, file_key="")
             with pytest.raises(NotFound):
                 tx.models.update_settings(999, settings)
         assert changed is not None
         assert (changed.size, changed.mtime_ns, changed.settings) == (7, 99, settings)
+        assert changed.file_key == "1:2:3"
         assert (changed.sha256, changed.info, changed.name) == (SHA, INFO, model.name)
 
     # -------------------------------------------------------------- apps

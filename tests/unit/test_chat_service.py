@@ -87,6 +87,27 @@ def test_a_changed_model_file_is_refused_before_loading(
     assert len(ws.chat.conversations(people["mo"])) == 1  # the failed turn left nothing
 
 
+def test_a_same_size_swap_with_its_mtime_set_back_is_hashed_again(
+    ws: app.Workspace, people: dict[str, Actor], model_file: Path, fake: FakeChatModel
+) -> None:
+    import os
+
+    helper = _app(ws, people, model_file)
+    fake.replies = [["ok"]]
+    ws.chat.send(people["mo"], helper.id, "first")
+    before = model_file.stat()
+    swapped = model_file.with_name("swap.gguf")
+    swapped.write_bytes(b"GGUF" + b"\2" * 64)  # same size, other bytes
+    os.utime(swapped, ns=(before.st_atime_ns, before.st_mtime_ns))
+    swapped.replace(model_file)
+    assert (model_file.stat().st_size, model_file.stat().st_mtime_ns) == (
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    with pytest.raises(ModelChanged):
+        ws.chat.send(people["mo"], helper.id, "second")
+
+
 def test_apps_are_versioned_and_managed_by_editors_up(
     ws: app.Workspace, people: dict[str, Actor], model_file: Path
 ) -> None:

@@ -100,6 +100,7 @@ EXPECTED_COLUMNS = {
         "settings",
         "created_at",
         "created_by",
+        "file_key",
     ],
     "schema_migrations": ["name", "applied_at"],
     "settings": ["key", "value"],

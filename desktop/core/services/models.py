@@ -17,6 +17,11 @@ from desktop.core.tasks import CancelToken
 _MODELS = frozenset({"models"})
 
 
+def file_key(stat: os.stat_result) -> str:
+    """``device:inode:ctime_ns``: what a swap or an edit of the file changes."""
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_ctime_ns}"
+
+
 class ModelService(AuditedService):
     def __init__(self, store: Store, inspector: ModelInspector, clock: Clock) -> None:
         super().__init__(store)
@@ -53,6 +58,9 @@ class ModelService(AuditedService):
                 settings=settings or LoadSettings(),
                 created_at=iso_utc(self._clock.now()),
                 created_by=actor.username,
+            )
+            tx.models.update_file_state(
+                record.id, size=stat.st_size, mtime_ns=stat.st_mtime_ns, file_key=file_key(stat)
             )
             payload = record.public_dict()
             payload.pop("created_at", None)
@@ -92,7 +100,9 @@ class ModelService(AuditedService):
     def verified(self, model_id: int, cancel: CancelToken | None = None) -> ModelRecord:
         """The record, after proving the file still has the registered SHA-256.
 
-        The hash is recomputed only when the size or mtime changed since the last proof.
+        The hash is recomputed only when the file's size, mtime, device, inode or change
+        time differ from the last proof (a same-size swap with its mtime set back still
+        has a new change time).
         """
         with self._store.transaction() as tx:
             record = tx.models.get(model_id)
@@ -105,7 +115,8 @@ class ModelService(AuditedService):
                 f"the file of model {record.name!r} is missing ({record.path}): put it back "
                 "or register the model again"
             ) from exc
-        if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns):
+        state = (stat.st_size, stat.st_mtime_ns, file_key(stat))
+        if state == (record.size, record.mtime_ns, record.file_key):
             return record
         if self._inspector.sha256(record.path, cancel) != record.sha256:
             raise ModelChanged(
@@ -113,7 +124,9 @@ class ModelService(AuditedService):
                 "differs): restore the original file or register it again as a new model"
             )
         with self._store.transaction() as tx:
-            tx.models.update_file_state(record.id, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+            tx.models.update_file_state(
+                record.id, size=stat.st_size, mtime_ns=stat.st_mtime_ns, file_key=state[2]
+            )
         return record
 
     @staticmethod

@@ -25,6 +25,7 @@ from desktop.storage.migrations.m0004_turn_citations import m0004_turn_citations
 from desktop.storage.migrations.m0005_folded_fulltext import m0005_folded_fulltext
 from desktop.storage.migrations.m0006_account_security import m0006_account_security
 from desktop.storage.migrations.m0007_audit_review import m0007_audit_review
+from desktop.storage.migrations.m0008_model_file_key import m0008_model_file_key
 
 Migration = Callable[[Connection], None]
 
@@ -37,6 +38,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0005_folded_fulltext,
     m0006_account_security,
     m0007_audit_review,
+    m0008_model_file_key,
 )
 
 _LEDGER_DDL = (
