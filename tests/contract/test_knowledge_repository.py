@@ -8,6 +8,7 @@ file covers upgrading an m0002 database and what deleting a document leaves on d
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -34,8 +35,10 @@ from desktop.storage.migrations.m0002_models_apps_conversations import (
     m0002_models_apps_conversations,
 )
 from tests.contract.test_chat_repositories import (
+    INFO,
     ChatRepositoriesContract,
     PlainSecureStore,
+    config,
     decrypted_pages,
 )
 from tests.fakes import FixedClock
@@ -575,13 +578,22 @@ def test_an_m0002_database_upgrades_with_its_rows_intact(tmp_path: Path) -> None
     pytest.importorskip("sqlcipher3")
     path, chat = tmp_path / "kura.db", ChatRepositoriesContract()
     old_steps = (m0001_initial, m0002_models_apps_conversations)
-    with (
-        create_database(path, KEY, clock=FixedClock(), migrations=old_steps) as old,
-        old.transaction() as tx,
-    ):
-        alice = chat.user(tx, "alice")
-        app = chat.app(tx, "Helper")
-        conv = chat.chat(tx, app, alice, 10)
+    with create_database(path, KEY, clock=FixedClock(), migrations=old_steps) as old:
+        # the model row as m0002's code wrote it: today's repository names later columns
+        model_id = (
+            old._live()
+            .execute(
+                "INSERT INTO models (name, path, sha256, size, mtime_ns, info, settings,"
+                " created_at, created_by) VALUES ('m', '/m.gguf', ?, 1, 1, ?, '{}', 't', 'o')"
+                " RETURNING id",
+                (SHA, json.dumps(INFO.as_dict())),
+            )
+            .fetchone()[0]
+        )
+        with old.transaction() as tx:
+            alice = chat.user(tx, "alice")
+            app = tx.apps.create(config(model_id, "Helper"), created_by="ed", now=at(2))
+            conv = chat.chat(tx, app, alice, 10)
     with open_database(path, KEY, clock=FixedClock()) as store:
         assert store.schema_version() == len(MIGRATIONS)
         with store.transaction() as tx:
