@@ -16,23 +16,33 @@ from desktop.core.services.apps import find_app
 from desktop.core.services.logs import parse_when
 
 
-def _write_new(path: Path, data: bytes) -> None:
+def write_new(path: Path, data: bytes) -> None:
     """Write a new file (owner-only permissions) through a temporary name in the same
-    folder; an existing file is never replaced."""
+    folder; an existing file is never replaced, and a failed write leaves nothing."""
     if path.exists():
         raise InputError(f"{path} already exists: choose another --out name")
     if not path.parent.is_dir():
         raise InputError(f"no such folder: {path.parent}: create it or choose another --out")
-    partial = path.with_name(path.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.link(partial, path)  # fails, rather than replaces, if it appeared meanwhile
+        try:
+            os.link(partial, path)  # fails, rather than replaces, if it appeared meanwhile
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links (FAT/exFAT removable media): checked, then renamed
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(partial, path)
     except FileExistsError:
         raise InputError(f"{path} already exists: choose another --out name") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"cannot write {path} ({reason}): choose another --out") from None
     finally:
         partial.unlink(missing_ok=True)
 
@@ -103,7 +113,7 @@ def cmd_logs(args: argparse.Namespace) -> int:
             if out.exists():
                 raise InputError(f"{out} already exists: choose another --out name")
             export = ws.logs.export(actor, app_ref=args.app, since=args.since, until=args.until)
-            _write_new(out, export.data)
+            write_new(out, export.data)
             document = {
                 "out": str(out),
                 "first_seq": export.first_seq,
