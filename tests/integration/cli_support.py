@@ -79,3 +79,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+def workspace_with_owner(tmp_path: Path, owner: str, password: str) -> Kura:
+    """``kura`` bound to a new workspace under ``tmp_path`` whose Owner is ``owner``."""
+    require_secret_service()
+    kura = Kura(tmp_path / "ws", tmp_path / "tmp")
+    kura.init(owner, password)
+    return kura

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from tests.integration.cli_support import Kura, require_secret_service
+from tests.integration.cli_support import Kura, workspace_with_owner
 
 OWNER_PW = "correct horse battery staple 蔵"
 MEMBER_PW = "an unrelated passphrase for ann"
@@ -21,10 +21,7 @@ WRONG = "this is not the password"
 
 @pytest.fixture
 def kura(tmp_path: Path) -> Kura:
-    require_secret_service()
-    k = Kura(tmp_path / "ws", tmp_path / "tmp")
-    k.init("boss", OWNER_PW)
-    return k
+    return workspace_with_owner(tmp_path, "boss", OWNER_PW)
 
 
 def _as(kura: Kura, user: str, *args: str, stdin: str) -> tuple[int, str, str]:

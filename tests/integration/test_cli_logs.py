@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.cli_support import Kura, require_secret_service
+from tests.integration.cli_support import Kura, workspace_with_owner
 from tests.tools import need
 
 OWNER_PW = "correct horse battery staple 蔵"
@@ -17,10 +17,7 @@ MEMBER_PW = "an unrelated passphrase for mo"
 
 @pytest.fixture
 def kura(tmp_path: Path) -> Kura:
-    require_secret_service()
-    k = Kura(tmp_path / "ws", tmp_path / "tmp")
-    k.init("boss", OWNER_PW)
-    return k
+    return workspace_with_owner(tmp_path, "boss", OWNER_PW)
 
 
 def _as(kura: Kura, user: str, pw: str, *args: str) -> tuple[int, str, str]:

@@ -48,6 +48,18 @@ def lock_seconds(failures: int) -> int:
     return int(min(MAX_DELAY, FIRST_DELAY * 2 ** (failures - THROTTLE_AFTER)))
 
 
+def user_not_found(username: str) -> NotFound:
+    return NotFound(f"user {username!r} not found: `kura users list` shows the names")
+
+
+def existing_user(tx: Transaction, username: str) -> User:
+    """The user with this name (normalised, any case); NotFound otherwise."""
+    user = tx.users.get_by_name(normalise_username(username))
+    if user is None:
+        raise user_not_found(username)
+    return user
+
+
 def recovery_code_hash(code: str) -> str:
     """SHA-256 of a recovery code, ignoring case, spaces and dashes."""
     canonical = "".join(ch for ch in code.casefold() if ch.isalnum())
@@ -351,7 +363,7 @@ class AccountService(AuditedService):
         """Approve or reject a pending role change (Owner: security settings)."""
         self._require(actor, rbac.Permission.MANAGE_SECURITY, f"user:{username}")
         with self._transaction(actor) as tx:
-            user = self._existing(tx, username)
+            user = existing_user(tx, username)
             request = tx.security.role_request(user.id)
             if request is None:
                 raise NotFound(f"no role change is pending for {user.username!r}")
@@ -375,7 +387,7 @@ class AccountService(AuditedService):
         always exactly one Owner, and only the Owner can hand the role on."""
         self._require(actor, rbac.Permission.TRANSFER_OWNERSHIP, f"user:{username}")
         with self._transaction(actor) as tx:
-            user = self._existing(tx, username)
+            user = existing_user(tx, username)
             if user.id == actor.user_id:
                 raise InputError("you are already the Owner: name another user")
             if user.status is not UserStatus.ACTIVE:
@@ -413,11 +425,11 @@ class AccountService(AuditedService):
         if not own:
             self._require(actor, rbac.Permission.MANAGE_MEMBERS)
         if found is None:
-            raise NotFound(f"user {username!r} not found: `kura users list` shows the names")
+            raise user_not_found(username)
         self.check_new_password(new_password, found.username, found.display_name)
         encoded = self._hasher.hash(new_password)
         with self._transaction(actor) as tx:
-            user = self._existing(tx, username) if own else self._managed_user(tx, actor, username)
+            user = existing_user(tx, username) if own else self._managed_user(tx, actor, username)
             tx.users.set_password_hash(user.id, encoded)
             tx.audit.append(
                 actor=actor.username,
@@ -434,16 +446,9 @@ class AccountService(AuditedService):
             self._dummy = self._hasher.hash("kura: no such user")
         return self._dummy
 
-    @staticmethod
-    def _existing(tx: Transaction, username: str) -> User:
-        user = tx.users.get_by_name(normalise_username(username))
-        if user is None:
-            raise NotFound(f"user {username!r} not found: `kura users list` shows the names")
-        return user
-
     def _managed_user(self, tx: Transaction, actor: Actor, username: str) -> User:
         """The target of a management action; the Owner and oneself are off limits."""
-        user = self._existing(tx, username)
+        user = existing_user(tx, username)
         if user.role is Role.OWNER:
             raise Refusal(
                 "manage_owner",

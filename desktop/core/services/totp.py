@@ -18,7 +18,7 @@ from desktop.core.errors import InputError, NotFound
 from desktop.core.models import Actor, ChangeSet, Role
 from desktop.core.policy import normalise_username
 from desktop.core.ports import Store, TotpEngine
-from desktop.core.services.accounts import recovery_code_hash
+from desktop.core.services.accounts import existing_user, recovery_code_hash
 from desktop.core.services.base import AuditedService, Refusal
 
 RECOVERY_CODES = 10
@@ -116,9 +116,7 @@ class TotpService(AuditedService):
         if not own:
             self._require(actor, rbac.Permission.MANAGE_MEMBERS, f"user:{name}")
         with self._transaction(current) as tx:
-            user = tx.users.get_by_name(name)
-            if user is None:
-                raise NotFound(f"user {username!r} not found: `kura users list` shows the names")
+            user = existing_user(tx, name)
             if not own and user.role is Role.OWNER:
                 raise Refusal(
                     "manage_owner",
