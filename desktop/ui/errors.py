@@ -1,0 +1,72 @@
+"""The one error presenter (STYLE.md §6): Cancelled shows nothing, an AppError shows its
+one-line message, anything else a generic message with an incident id (details go only
+to the log). Input problems show inline, in the panel that caused them."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
+
+from desktop.core.errors import AppError, Cancelled
+
+log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Errors", text)
+
+
+def describe(exc: BaseException) -> str | None:
+    """The text a user sees for ``exc``; None for a cancellation."""
+    if isinstance(exc, Cancelled):
+        return None
+    if isinstance(exc, AppError):
+        return exc.message
+    incident = uuid.uuid4().hex[:8]
+    log.error("incident %s: %s", incident, type(exc).__name__, exc_info=exc)
+    return _tr("Something went wrong inside Kura (incident {id}). Nothing was lost; try again.").format(
+        id=incident
+    )
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """A modal message for errors that are not about the panel's own input."""
+    text = describe(exc)
+    if text is None:
+        return
+    QMessageBox.warning(parent, _tr("Kura"), text)
+
+
+class InlineMessage(QLabel):
+    """A strip inside a panel for input problems and states (hidden when empty)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inlineMessage")
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.hide()
+
+    def show_error(self, exc: BaseException | str) -> None:
+        text = exc if isinstance(exc, str) else describe(exc)
+        if text is None:
+            self.clear_message()
+            return
+        self._show(text, "error")
+
+    def show_info(self, text: str) -> None:
+        self._show(text, "info")
+
+    def _show(self, text: str, kind: str) -> None:
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()

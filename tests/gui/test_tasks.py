@@ -1,0 +1,115 @@
+"""The task runner: results arrive on the GUI thread, stale results never land,
+cancellation is silent, shutdown waits and closes each lane's workspace."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from desktop.core.errors import Cancelled, InputError
+from desktop.ui.tasks import LaneContext, NoWorkspace, TaskRunner, current_lane
+
+
+@pytest.fixture
+def runner(qtbot: Any) -> Any:
+    r = TaskRunner()
+    yield r
+    assert r.shutdown(timeout=10)
+
+
+def test_result_arrives_on_gui_thread(qtbot: Any, runner: TaskRunner) -> None:
+    seen: dict[str, Any] = {}
+
+    def op(ctx: LaneContext) -> str:
+        seen["lane"] = current_lane()
+        return "done"
+
+    def on_done(result: str) -> None:
+        seen["result"] = result
+        seen["thread"] = threading.current_thread() is threading.main_thread()
+
+    task = runner.run("db", op, on_done=on_done)
+    qtbot.waitUntil(lambda: task.finished)
+    assert seen == {"lane": "db", "result": "done", "thread": True}
+
+
+def test_failure_is_delivered_and_cancel_is_silent(qtbot: Any, runner: TaskRunner) -> None:
+    errors: list[BaseException] = []
+
+    def bad(ctx: LaneContext) -> None:
+        raise InputError("no")
+
+    t1 = runner.run("db", bad, on_failed=errors.append)
+    qtbot.waitUntil(lambda: t1.finished)
+    assert isinstance(errors[0], InputError)
+
+    gate = threading.Event()
+
+    def slow(ctx: LaneContext) -> None:
+        gate.wait(5)
+        ctx.token.raise_if_cancelled()
+
+    t2 = runner.run("ingest", slow, on_failed=errors.append)
+    t2.cancel()
+    gate.set()
+    qtbot.waitUntil(lambda: t2.finished)
+    assert isinstance(errors[1], Cancelled)
+
+
+def test_a_new_task_under_the_same_key_detaches_the_old(qtbot: Any, runner: TaskRunner) -> None:
+    owner = object()
+    gate = threading.Event()
+    results: list[str] = []
+
+    def first(ctx: LaneContext) -> str:
+        gate.wait(5)
+        return "stale"
+
+    old = runner.run("db", first, on_done=results.append, owner=owner, key="load")
+    new = runner.run("db", lambda ctx: "fresh", on_done=results.append, owner=owner, key="load")
+    assert old.token.cancelled
+    gate.set()
+    qtbot.waitUntil(lambda: new.finished)
+    assert results == ["fresh"]
+
+
+def test_stream_pieces_are_batched(qtbot: Any, runner: TaskRunner) -> None:
+    chunks: list[str] = []
+
+    def stream(ctx: LaneContext) -> None:
+        for i in range(200):
+            ctx.emit(f"{i} ")
+
+    task = runner.run("inference", stream, on_chunk=chunks.append)
+    qtbot.waitUntil(lambda: task.finished)
+    assert "".join(chunks) == "".join(f"{i} " for i in range(200))
+    assert len(chunks) < 200
+
+
+def test_ops_without_workspace_fail_clearly(qtbot: Any, runner: TaskRunner) -> None:
+    errors: list[BaseException] = []
+    task = runner.run("db", lambda ctx: ctx.ws, on_failed=errors.append)
+    qtbot.waitUntil(lambda: task.finished)
+    assert isinstance(errors[0], NoWorkspace)
+
+
+def test_each_lane_opens_its_own_workspace_and_shutdown_closes_it(qtbot: Any) -> None:
+    opened: list[tuple[str | None, Any]] = []
+    closed: list[str | None] = []
+
+    class Ws:
+        def __init__(self) -> None:
+            self.lane = current_lane()
+            opened.append((self.lane, self))
+
+        def close(self) -> None:
+            closed.append(current_lane())
+
+    runner = TaskRunner(opener=Ws)
+    tasks = [runner.run(lane, lambda ctx: ctx.ws) for lane in ("db", "inference", "db")]
+    qtbot.waitUntil(lambda: all(t.finished for t in tasks))
+    assert [lane for lane, _ in opened] == ["db", "inference"]
+    assert runner.shutdown(timeout=10)
+    assert sorted(c or "" for c in closed) == ["db", "inference"]
