@@ -265,6 +265,25 @@ class AccountService(AuditedService):
             )
         return ChangeSet(_USERS, ())
 
+    def sign_in_states(self, actor: Actor) -> dict[int, dict[str, object]]:
+        """Per user id: whether one-time codes (TOTP) are on, failed sign-ins in a row,
+        and until when the name is locked (None: not locked). Admin and Owner; no secret
+        is ever returned."""
+        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
+        now = self._now()
+        states: dict[int, dict[str, object]] = {}
+        with self._store.transaction() as tx:
+            for user in tx.users.list():
+                totp = tx.security.totp(user.id)
+                guard = tx.security.guard(user.username.casefold())
+                locked = guard.locked_until is not None and now < guard.locked_until
+                states[user.id] = {
+                    "totp": bool(totp and totp.enabled),
+                    "failures": guard.failures,
+                    "locked_until": guard.locked_until if locked else None,
+                }
+        return states
+
     # ------------------------------------------------------------------ members
 
     def list_users(self, actor: Actor) -> list[User]:
