@@ -43,7 +43,9 @@ from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.policies import PolicyService
 from desktop.core.services.retrieval import TextTools
+from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
+from desktop.core.services.usage import UsageService
 from desktop.core.services.workspace import WorkspaceService
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import WorkspaceKeys
@@ -123,6 +125,8 @@ class Workspace:
     apps: AppService
     chat: ChatService
     knowledge: KnowledgeService
+    settings: SettingsService
+    usage: UsageService
 
     @property
     def workspace_id(self) -> str:
@@ -223,6 +227,8 @@ def _wire(
         apps=AppService(store, clock),
         chat=ChatService(store, models, engines.chat_model, clock, retriever=knowledge.retriever),
         knowledge=knowledge,
+        settings=SettingsService(store, clock),
+        usage=UsageService(store, clock),
     )
 
 

@@ -272,6 +272,37 @@ class SettingsRepository(Protocol):
     def set(self, key: str, value: str) -> None: ...
 
 
+class PreferenceRepository(Protocol):
+    """Each user's own preferences (language, theme), as strings by key."""
+
+    def all(self, user_id: int) -> dict[str, str]:
+        """Every preference the user has set; keys never set are absent."""
+        ...
+
+    def set(self, user_id: int, key: str, value: str, at: str) -> None: ...
+
+
+class UsageRepository(Protocol):
+    """Counts over finished turns created at or after ``since`` (ISO UTC), of one app or
+    (``app_id`` None) every app. A day is the turn's UTC date, ``YYYY-MM-DD``."""
+
+    def tokens_by_day_app(self, since: str, app_id: int | None) -> list[tuple[str, str, int, int]]:
+        """(day, app name, prompt tokens, completion tokens), by day then app name."""
+        ...
+
+    def tokens_by_day_user(self, since: str, app_id: int | None) -> list[tuple[str, str, int, int]]:
+        """(day, user name, prompt tokens, completion tokens), by day then user name."""
+        ...
+
+    def turns_by_day(self, since: str, app_id: int | None) -> list[tuple[str, int]]:
+        """(day, turns) for each day that has any, oldest first."""
+        ...
+
+    def ratings(self, since: str, app_id: int | None) -> dict[str, int]:
+        """Turns by rating: always the keys ``up``, ``down`` and ``none``."""
+        ...
+
+
 class ModelRepository(Protocol):
     def add(
         self,
@@ -471,6 +502,8 @@ class Transaction(Protocol):
     conversations: ConversationRepository
     knowledge: KnowledgeRepository
     review: ReviewRepository
+    preferences: PreferenceRepository
+    usage: UsageRepository
 
 
 # ---------------------------------------------------------------- inference

@@ -25,8 +25,10 @@ from desktop.core.ports import (
     ConversationRepository,
     KnowledgeRepository,
     ModelRepository,
+    PreferenceRepository,
     ReviewRepository,
     SettingsRepository,
+    UsageRepository,
     UserRepository,
 )
 from desktop.storage.dbapi import Connection, scalar
@@ -36,6 +38,8 @@ from desktop.storage.repo_conversations import SqlConversationRepository
 from desktop.storage.repo_knowledge import SqlKnowledgeRepository
 from desktop.storage.repo_models import SqlModelRepository
 from desktop.storage.repo_review import SqlReviewRepository
+from desktop.storage.repo_settings import SqlPreferenceRepository
+from desktop.storage.repo_usage import SqlUsageRepository
 
 _USER_COLUMNS = "id, username, display_name, role, status, password_hash, created_at, last_login_at"
 _EVENT_COLUMNS = "seq, ts, actor, action, object, payload, payload_sha256, prev_hash, hash"
@@ -376,6 +380,8 @@ class SqlTransaction:
     conversations: ConversationRepository
     knowledge: KnowledgeRepository
     review: ReviewRepository
+    preferences: PreferenceRepository
+    usage: UsageRepository
 
     def __init__(self, conn: Connection, clock: Clock) -> None:
         self.users = SqlUserRepository(conn)
@@ -387,6 +393,8 @@ class SqlTransaction:
         self.conversations = SqlConversationRepository(conn)
         self.knowledge = SqlKnowledgeRepository(conn, clock)
         self.review = SqlReviewRepository(conn)
+        self.preferences = SqlPreferenceRepository(conn)
+        self.usage = SqlUsageRepository(conn)
 
 
 @contextmanager

@@ -45,6 +45,7 @@ EXPECTED_COLUMNS = {
     "recovery_codes": ["user_id", "code_hash", "used_at"],
     "role_requests": ["user_id", "role", "requested_by", "requested_at"],
     "totp": ["user_id", "secret", "pending_secret", "last_step", "enrolled_at"],
+    "user_preferences": ["user_id", "key", "value", "updated_at"],
     "chunk_fts_config": ["k", "v"],
     "chunk_fts_data": ["id", "block"],
     "chunk_fts_docsize": ["id", "sz"],
@@ -152,6 +153,7 @@ EXPECTED_INDEXES = {
     "conversations_by_app": ["app_id"],
     "conversations_by_user": ["user_id", "updated_at"],
     "documents_by_active_version": ["active_version_id"],
+    "turns_by_created": ["created_at"],
 }
 
 

@@ -26,6 +26,7 @@ from desktop.storage.migrations.m0005_folded_fulltext import m0005_folded_fullte
 from desktop.storage.migrations.m0006_account_security import m0006_account_security
 from desktop.storage.migrations.m0007_audit_review import m0007_audit_review
 from desktop.storage.migrations.m0008_model_file_key import m0008_model_file_key
+from desktop.storage.migrations.m0009_preferences_usage import m0009_preferences_usage
 
 Migration = Callable[[Connection], None]
 
@@ -39,6 +40,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0006_account_security,
     m0007_audit_review,
     m0008_model_file_key,
+    m0009_preferences_usage,
 )
 
 _LEDGER_DDL = (
