@@ -68,6 +68,7 @@ class UiContext(QObject):
         self.translations = translations or Translations()
         self.runner = TaskRunner()
         self.session: Session | None = None
+        self.last_username: str | None = None
         self._key_store: KeyStore | None = None
         self._engines: app.Engines | None = None
         self._idle = QTimer(self)
@@ -119,9 +120,14 @@ class UiContext(QObject):
         """From now on every lane opens the workspace at ``data_dir``."""
         self.runner.set_opener(self.open_workspace)
 
+    def attach_if_needed(self) -> None:
+        if self.runner.opener is None:
+            self.attach()
+
     # ------------------------------------------------------------------ session
 
     def sign_in(self, actor: Actor, idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT) -> None:
+        self.last_username = actor.username
         self.session = Session(actor, self.backend.clock, idle_timeout)
         self._idle.start()
         self.actor_did_change.emit()

@@ -27,9 +27,9 @@ def describe(exc: BaseException) -> str | None:
         return exc.message
     incident = uuid.uuid4().hex[:8]
     log.error("incident %s: %s", incident, type(exc).__name__, exc_info=exc)
-    return _tr("Something went wrong inside Kura (incident {id}). Nothing was lost; try again.").format(
-        id=incident
-    )
+    return _tr(
+        "Something went wrong inside Kura (incident {id}). Nothing was lost; try again."
+    ).format(id=incident)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:

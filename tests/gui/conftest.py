@@ -11,18 +11,18 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop import app  # noqa: E402
-from desktop.core.models import Actor  # noqa: E402
-from tests.conftest import PEOPLE_PASSWORD  # noqa: E402
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore  # noqa: E402
-from tests.fakes_retrieval import HashEmbedder  # noqa: E402
-from tests.tools import FAST_HASHER  # noqa: E402
+from desktop import app
+from desktop.core.models import Actor
+from tests.conftest import PEOPLE_PASSWORD
+from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
+from tests.fakes_retrieval import HashEmbedder
+from tests.tools import FAST_HASHER
 
 pytest.importorskip("pytestqt")
 
-from desktop.ui.context import Backend, UiContext  # noqa: E402
+from desktop.ui.context import Backend, UiContext
 
 
 @pytest.fixture

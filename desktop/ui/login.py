@@ -1,0 +1,167 @@
+"""Sign-in and unlock: user name, password and, when enrolled, a TOTP code.
+
+Authentication runs on the db lane (opening the workspace unwraps its key from the
+keyring there). After the idle timeout locks the window this screen comes back with the
+user name filled in; the password field is cleared every time it is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.errors import SecondFactorRequired
+from desktop.core.models import Actor
+from desktop.ui.context import UiContext
+from desktop.ui.errors import InlineMessage
+from desktop.ui.tasks import LaneContext
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    actor: Actor
+    idle_timeout: timedelta
+    language: str | None
+
+
+def authenticate(lc: LaneContext, username: str, password: str, code: str | None) -> SignedIn:
+    """The sign-in op: check the credentials, then read the session settings."""
+    ws = lc.ws
+    actor = ws.accounts.authenticate(username, password, code)
+    settings = getattr(ws, "settings", None)
+    if settings is None:
+        return SignedIn(actor, timedelta(minutes=15), None)
+    language = settings.preferences(actor).get("language")
+    return SignedIn(actor, settings.idle_timeout(), language)
+
+
+class LoginView(QWidget):
+    """Emits ``signed_in`` after a successful sign-in (the context is already updated)."""
+
+    signed_in = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._locked_user: str | None = None
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        card = QFrame(self)
+        card.setObjectName("lockCard")
+        card.setMaximumWidth(420)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(12)
+        self.heading = QLabel(card)
+        self.heading.setObjectName("pageTitle")
+        layout.addWidget(self.heading)
+        self.subtitle = QLabel(card)
+        self.subtitle.setWordWrap(True)
+        layout.addWidget(self.subtitle)
+        form = QFormLayout()
+        self.username = QLineEdit(card)
+        self.username.setObjectName("username")
+        self.password = QLineEdit(card)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code = QLineEdit(card)
+        self.code.setObjectName("totpCode")
+        self.code.setMaxLength(12)
+        self.code.setPlaceholderText(self.tr("6-digit code or a backup code"))
+        self.code_label = QLabel(self.tr("Authenticator code"), card)
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.code_label, self.code)
+        layout.addLayout(form)
+        self.message = InlineMessage(card)
+        layout.addWidget(self.message)
+        self.submit = QPushButton(self.tr("Sign in"), card)
+        self.submit.setObjectName("signIn")
+        self.submit.setProperty("primary", True)
+        self.submit.setDefault(True)
+        layout.addWidget(self.submit)
+        self.submit.clicked.connect(self._on_submit_clicked)
+        for field in (self.username, self.password, self.code):
+            field.returnPressed.connect(self._on_submit_clicked)
+        self._show_code(False)
+        self.reset()
+
+    def _show_code(self, visible: bool) -> None:
+        self.code.setVisible(visible)
+        self.code_label.setVisible(visible)
+
+    def reset(self, locked_user: str | None = None) -> None:
+        """Show the screen fresh: no password, no code; for an unlock, the user's name."""
+        self._locked_user = locked_user
+        self.password.clear()
+        self.code.clear()
+        self._show_code(False)
+        self.message.clear_message()
+        self.submit.setEnabled(True)
+        if locked_user:
+            self.heading.setText(self.tr("Kura is locked"))
+            self.subtitle.setText(
+                self.tr(
+                    "The window locked itself after a while without activity. Sign in to go on."
+                )
+            )
+            self.username.setText(locked_user)
+            self.password.setFocus()
+        else:
+            self.heading.setText(self.tr("Sign in to Kura"))
+            self.subtitle.setText(self.tr("Your workspace is encrypted on this computer."))
+            self.username.setFocus()
+
+    def _on_submit_clicked(self) -> None:
+        username = self.username.text().strip()
+        password = self.password.text()
+        code = self.code.text().strip() or None
+        if not username or not password:
+            self.message.show_error(self.tr("Enter your user name and password."))
+            return
+        self.submit.setEnabled(False)
+        self.message.show_info(self.tr("Checking…"))
+        self.ctx.attach_if_needed()
+        self.ctx.runner.run(
+            "db",
+            lambda lc: authenticate(lc, username, password, code),
+            on_done=self._on_auth_done,
+            on_failed=self._on_auth_failed,
+            owner=self,
+            key="auth",
+        )
+
+    def _on_auth_done(self, result: SignedIn) -> None:
+        self.password.clear()
+        self.code.clear()
+        self.message.clear_message()
+        self.submit.setEnabled(True)
+        self.ctx.sign_in(result.actor, result.idle_timeout)
+        if result.language:
+            self.ctx.set_language(result.language)
+        self.signed_in.emit()
+
+    def _on_auth_failed(self, exc: BaseException) -> None:
+        self.submit.setEnabled(True)
+        if isinstance(exc, SecondFactorRequired):
+            self._show_code(True)
+            self.message.show_info(exc.message)
+            self.code.setFocus()
+            return
+        self.password.clear()
+        self.code.clear()
+        self.message.show_error(exc)
+        self.password.setFocus()

@@ -1,0 +1,256 @@
+"""The main window: first run or sign-in, then the workspace shell.
+
+The shell is a sidebar of screens the signed-in role may use and a stack that builds each
+screen the first time it is opened (a fast first paint). Locking hides the shell behind
+the sign-in screen; closing cancels running work, waits for it and closes the database
+on its lanes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.rbac import Permission
+from desktop.ui.context import UiContext
+from desktop.ui.first_run import FirstRunWizard
+from desktop.ui.login import LoginView
+from desktop.ui.view import View
+
+CLOSE_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    key: str
+    module: str
+    cls: str
+    permission: Permission | None
+
+
+SCREENS = (
+    Screen("chat", "desktop.ui.chat.view", "ChatView", Permission.USE_APPS),
+    Screen("studio", "desktop.ui.studio.view", "StudioView", Permission.MANAGE_APPS),
+    Screen("knowledge", "desktop.ui.knowledge.view", "KnowledgeView", Permission.MANAGE_KNOWLEDGE),
+    Screen("logs", "desktop.ui.logs.view", "LogsView", Permission.VIEW_LOGS),
+    Screen("usage", "desktop.ui.usage", "UsageView", Permission.VIEW_LOGS),
+    Screen("members", "desktop.ui.members", "MembersView", Permission.MANAGE_MEMBERS),
+    Screen("settings", "desktop.ui.settings.view", "SettingsView", None),
+)
+
+
+def screen_label(key: str) -> str:
+    labels = {
+        "chat": QCoreApplication.translate("MainWindow", "Chat"),
+        "studio": QCoreApplication.translate("MainWindow", "Studio"),
+        "knowledge": QCoreApplication.translate("MainWindow", "Knowledge"),
+        "logs": QCoreApplication.translate("MainWindow", "Logs"),
+        "usage": QCoreApplication.translate("MainWindow", "Usage"),
+        "members": QCoreApplication.translate("MainWindow", "Members"),
+        "settings": QCoreApplication.translate("MainWindow", "Settings"),
+    }
+    return labels[key]
+
+
+class ShellView(QWidget):
+    """Sidebar + screens for the signed-in actor. Rebuilt on sign-in and language change."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.sidebar = QFrame(self)
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(190)
+        side = QVBoxLayout(self.sidebar)
+        side.setContentsMargins(0, 0, 0, 12)
+        title = QLabel(self.tr("Kura 蔵"), self.sidebar)
+        title.setObjectName("sidebarTitle")
+        side.addWidget(title)
+        self.stack = QStackedWidget(self)
+        self.buttons: dict[str, QPushButton] = {}
+        self.views: dict[str, View] = {}
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        for screen in self.visible_screens():
+            button = QPushButton(screen_label(screen.key), self.sidebar)
+            button.setObjectName(f"nav_{screen.key}")
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, key=screen.key: self.show_screen(key))
+            self._group.addButton(button)
+            side.addWidget(button)
+            self.buttons[screen.key] = button
+        side.addStretch(1)
+        actor = ctx.peek_actor()
+        self.user_id = actor.user_id if actor else None
+        who = f"{actor.username} · {actor.role.value}" if actor else ""
+        self.user_label = QLabel(who, self.sidebar)
+        self.user_label.setObjectName("sidebarUser")
+        side.addWidget(self.user_label)
+        self.lock_button = QPushButton(self.tr("Lock"), self.sidebar)
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.setToolTip(self.tr("Lock now (Ctrl+L)"))
+        self.lock_button.clicked.connect(ctx.lock)
+        side.addWidget(self.lock_button)
+        self.sign_out_button = QPushButton(self.tr("Sign out"), self.sidebar)
+        self.sign_out_button.setObjectName("signOutButton")
+        side.addWidget(self.sign_out_button)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(self.stack, 1)
+
+    def visible_screens(self) -> list[Screen]:
+        return [s for s in SCREENS if s.permission is None or self.ctx.can(s.permission)]
+
+    def show_screen(self, key: str) -> View:
+        view = self.views.get(key)
+        if view is None:
+            screen = next(s for s in SCREENS if s.key == key)
+            module = importlib.import_module(screen.module)
+            view = getattr(module, screen.cls)(self.ctx, self.stack)
+            self.views[key] = view
+            self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        self.buttons[key].setChecked(True)
+        self.ctx.touch()
+        view.activate()
+        return view
+
+    def teardown(self) -> None:
+        for view in self.views.values():
+            view.teardown()
+
+
+class _ActivityFilter(QObject):
+    """Any key or mouse input in the application counts as activity for the idle lock."""
+
+    KINDS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel)
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self._ctx = ctx
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.KINDS:
+            self._ctx.touch()
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Kura"))
+        self.resize(1200, 780)
+        self.pages = QStackedWidget(self)
+        self.setCentralWidget(self.pages)
+        self.wizard: FirstRunWizard | None = None
+        self.login = LoginView(ctx, self.pages)
+        self.login.signed_in.connect(self._on_login_signed_in)
+        self.pages.addWidget(self.login)
+        self.shell: ShellView | None = None
+        self._closing = False
+        self._activity = _ActivityFilter(ctx)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._activity)
+        ctx.session_did_lock.connect(self._on_ctx_locked)
+        ctx.language_did_change.connect(self._on_ctx_language_changed)
+        QShortcut(QKeySequence("Ctrl+L"), self, ctx.lock)
+
+    def start(self) -> None:
+        """First run when no workspace exists here, else the sign-in screen."""
+        if self.ctx.workspace_exists():
+            self.ctx.attach()
+            self.login.reset()
+            self.pages.setCurrentWidget(self.login)
+            return
+        self.wizard = FirstRunWizard(self.ctx, self.pages)
+        self.wizard.completed.connect(self._on_wizard_completed)
+        self.pages.addWidget(self.wizard)
+        self.pages.setCurrentWidget(self.wizard)
+        self.wizard.start()
+
+    # ------------------------------------------------------------------ transitions
+
+    def _open_shell(self, screen: str = "chat") -> ShellView:
+        if self.shell is not None:
+            self.shell.teardown()
+            self.pages.removeWidget(self.shell)
+            self.shell.deleteLater()
+        self.shell = ShellView(self.ctx, self.pages)
+        self.shell.sign_out_button.clicked.connect(self._on_shell_sign_out)
+        self.pages.addWidget(self.shell)
+        self.pages.setCurrentWidget(self.shell)
+        keys = [s.key for s in self.shell.visible_screens()]
+        self.shell.show_screen(screen if screen in keys else keys[0])
+        return self.shell
+
+    def _on_wizard_completed(self) -> None:
+        wizard, self.wizard = self.wizard, None
+        self._open_shell()
+        if wizard is not None:
+            wizard.deleteLater()
+
+    def _on_login_signed_in(self) -> None:
+        actor = self.ctx.peek_actor()
+        if self.shell is not None and actor is not None and self.shell.user_id == actor.user_id:
+            self.pages.setCurrentWidget(self.shell)  # unlocked: everything as it was
+            return
+        self._open_shell()
+
+    def _on_ctx_locked(self) -> None:
+        self.login.reset(locked_user=self.ctx.last_username)
+        self.pages.setCurrentWidget(self.login)
+
+    def _on_shell_sign_out(self) -> None:
+        self.ctx.lock()
+        if self.shell is not None:
+            self.shell.teardown()
+            self.pages.removeWidget(self.shell)
+            self.shell.deleteLater()
+            self.shell = None
+        self.login.reset()
+
+    def _on_ctx_language_changed(self, _language: str) -> None:
+        self.setWindowTitle(self.tr("Kura"))
+        self.login.deleteLater()
+        self.login = LoginView(self.ctx, self.pages)
+        self.login.signed_in.connect(self._on_login_signed_in)
+        self.pages.insertWidget(0, self.login)
+        if self.shell is not None and self.ctx.signed_in:
+            current = next(
+                (k for k, v in self.shell.views.items() if v is self.shell.stack.currentWidget()),
+                "settings",
+            )
+            self._open_shell(current)
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing:
+            self._closing = True
+            self.setEnabled(False)
+            if self.shell is not None:
+                self.shell.teardown()
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self._activity)
+            self.ctx.shutdown(CLOSE_TIMEOUT_S)
+        event.accept()
