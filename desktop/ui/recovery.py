@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - depends on the Qt build
     QPrinter = None  # type: ignore[assignment,misc]
 
 #: Tells clipboard managers (Klipper, and others that honour it) not to keep the text.
-_SECRET_HINT = "x-kde-passwordManagerHint"
+_CLIPBOARD_MANAGER_HINT = "x-kde-passwordManagerHint"
 
 
 def _digest(text: str) -> bytes:
@@ -54,7 +54,7 @@ def copy_secret(text: str, clear_after_ms: int) -> None:
     """Put ``text`` on the clipboard, marked secret, and take it off again later."""
     data = QMimeData()
     data.setText(text)
-    data.setData(_SECRET_HINT, b"secret")
+    data.setData(_CLIPBOARD_MANAGER_HINT, b"secret")
     QGuiApplication.clipboard().setMimeData(data)
     digest = _digest(text)
     # No receiver: the timer outlives the dialog, which may be gone in 30 seconds.
