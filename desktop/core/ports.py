@@ -468,6 +468,10 @@ class KnowledgeRepository(Protocol):
         """The chunks with these ids, in the order given (unknown ids skipped)."""
         ...
 
+    def version_chunk(self, kb_id: int, name: str, version: int, index: int) -> StoredChunk | None:
+        """Chunk ``index`` of one version of a document, active or not (citations)."""
+        ...
+
     def embeddings(self, chunk_ids: Sequence[int]) -> list[tuple[int, bytes]]: ...
 
     def active_embeddings(self, kb_id: int) -> Iterator[tuple[int, bytes]]:

@@ -226,6 +226,17 @@ class SqlKnowledgeRepository:
         rows = self._conn.execute(SELECT_CHUNKS, (id_list(chunk_ids),)).fetchall()
         return [stored_chunk(row) for row in rows]
 
+    def version_chunk(self, kb_id: int, name: str, version: int, index: int) -> StoredChunk | None:
+        """Chunk ``index`` of one version of a document, active or not; None when absent."""
+        row = self._conn.execute(
+            'SELECT c.id, c.kb_id, d.name, v.version, c.idx, c.start, c."end", c.text, c.heading'
+            " FROM documents AS d JOIN document_versions AS v ON v.document_id = d.id"
+            " JOIN chunks AS c ON c.version_id = v.id"
+            " WHERE d.kb_id = ? AND d.name = ? AND v.version = ? AND c.idx = ?",
+            (kb_id, name, version, index),
+        ).fetchone()
+        return None if row is None else stored_chunk(row)
+
     def embeddings(self, chunk_ids: Sequence[int]) -> list[tuple[int, bytes]]:
         """(chunk id, vector bytes) for these ids, in the order given (unknown ids skipped)."""
         if not chunk_ids:

@@ -26,6 +26,7 @@ from desktop.core.prompting import FittedPrompt, fit_context
 from desktop.core.services.apps import find_app, visible_to
 from desktop.core.services.base import AuditedService, best_effort_checkpoint
 from desktop.core.services.models import ModelService
+from desktop.core.services.passages import CitedPassage, cited_passage
 from desktop.core.services.retrieval import Retriever, citation_block, citations
 from desktop.core.tasks import CancelToken
 
@@ -363,6 +364,14 @@ class ChatService(AuditedService):
         self._require(actor, rbac.Permission.USE_APPS)
         with self._store.transaction() as tx:
             return tx.conversations.turns(self._own(tx, actor, conversation_id).id)
+
+    def passage(self, actor: Actor, turn_id: int, marker: int) -> CitedPassage:
+        """The passage behind citation ``[marker]`` of one of your answers, with the
+        document version it came from (read-only; a knowledge base you may no longer
+        read answers NotFound)."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        with self._store.transaction() as tx:
+            return cited_passage(tx, actor, turn_id, marker)
 
     def rename(self, actor: Actor, conversation_id: int, title: str) -> ChangeSet:
         self._require(actor, rbac.Permission.USE_APPS)

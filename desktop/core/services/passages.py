@@ -1,0 +1,73 @@
+"""The passage behind a citation marker in a stored answer, with its document version.
+
+A turn stores where each passage came from (knowledge base, document, version, chunk),
+not its text; this reads the text back. Only the actor's own turns are looked at, and a
+knowledge base they may no longer read answers exactly like a passage that is gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core.errors import NotFound
+from desktop.core.models import Actor
+from desktop.core.ports import Transaction
+from desktop.core.services.knowledge_access import can_read
+
+
+@dataclass(frozen=True, slots=True)
+class CitedPassage:
+    """One numbered passage an answer was given: its text and the version it came from."""
+
+    marker: int
+    kb_name: str
+    document: str
+    version: int
+    active: bool  # whether this version is still the one search and chat use
+    heading: str
+    text: str
+    cited: bool  # whether the answer names the marker
+
+
+def _gone(marker: int) -> NotFound:
+    return NotFound(
+        f"passage [{marker}] is no longer available: its document or knowledge base was "
+        "removed, or you may no longer read it"
+    )
+
+
+def own_turn_citation(tx: Transaction, actor: Actor, turn_id: int, marker: int) -> dict[str, Any]:
+    """The stored citation ``marker`` of one of the actor's own turns."""
+    context = tx.review.turn_context(turn_id)
+    if context is None or context[2] != actor.user_id:
+        raise NotFound(f"no answer {turn_id} of yours: it may have been deleted")
+    turn = next((t for t in tx.conversations.turns(context[0]) if t.id == turn_id), None)
+    found = [c for c in (turn.citations if turn else ()) if c.get("marker") == marker]
+    if not found:
+        raise NotFound(f"that answer has no passage [{marker}]")
+    return found[0]
+
+
+def cited_passage(tx: Transaction, actor: Actor, turn_id: int, marker: int) -> CitedPassage:
+    """The text and document version behind ``[marker]`` in the actor's turn."""
+    cite = own_turn_citation(tx, actor, turn_id, marker)
+    kb = tx.knowledge.get_kb(int(cite["kb_id"]))
+    if kb is None or not can_read(actor, kb):
+        raise _gone(marker)
+    name, version = str(cite["document"]), int(cite["version"])
+    chunk = tx.knowledge.version_chunk(kb.id, name, version, int(cite["chunk"]))
+    if chunk is None:
+        raise _gone(marker)
+    versions = tx.knowledge.versions(kb.id, name)
+    active = any(v.version == version and v.active for v in versions)
+    return CitedPassage(
+        marker=marker,
+        kb_name=kb.name,
+        document=name,
+        version=version,
+        active=active,
+        heading=chunk.heading,
+        text=chunk.text,
+        cited=bool(cite.get("cited")),
+    )
