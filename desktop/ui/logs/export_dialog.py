@@ -1,0 +1,332 @@
+"""Export a signed audit bundle: choose a folder and a filter, see the signing key's
+fingerprint first, export on the ``db`` lane, then read where the bundle went and how an
+auditor checks it (the bundle's own VERIFY.txt)."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import bundle_verify
+from desktop.core.errors import AppError, InputError
+from desktop.core.models import Actor
+from desktop.ui.context import UiContext
+from desktop.ui.errors import InlineMessage
+from desktop.ui.logs.filters import AppFilter, DateRangeFilter
+from desktop.ui.tasks import LaneContext
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOutcome:
+    path: Path
+    fingerprint: str
+    first_seq: int
+    last_seq: int
+    count: int
+    redacted: int
+    verify_text: str
+
+
+def signing_fingerprint(lc: LaneContext, actor: Actor) -> str:
+    """The current signing key's fingerprint (the first allowed_signers line)."""
+    signers = bundle_verify.parse_allowed_signers(lc.ws.logs.allowed_signers(actor))
+    if not signers:
+        raise InputError("the workspace has no audit signing key yet: ask the Owner")
+    return bundle_verify.key_fingerprint(signers[0].key_blob)
+
+
+def write_bundle(path: Path, data: bytes) -> None:
+    """Write a new owner-only file through a temporary name; never replace one."""
+    if path.exists():
+        raise InputError(f"{path.name} already exists there: choose another file name")
+    if not path.parent.is_dir():
+        raise InputError(f"no such folder: {path.parent}: choose another")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(partial, path)  # fails, rather than replaces, if it appeared meanwhile
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links (FAT/exFAT removable media): checked, then renamed
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(partial, path)
+    except FileExistsError:
+        raise InputError(f"{path.name} already exists there: choose another file name") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"cannot write {path} ({reason}): choose another folder") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def export_bundle(
+    lc: LaneContext,
+    actor: Actor,
+    path: Path,
+    app_id: int | None,
+    since: str | None,
+    until: str | None,
+) -> ExportOutcome:
+    """The export op: sign the bundle, write it (unless cancelled meanwhile)."""
+    if path.exists():  # before exporting: a refused write should not leave an audit event
+        raise InputError(f"{path.name} already exists there: choose another file name")
+    lc.progress(0, None, "")
+    export = lc.ws.logs.export(
+        actor, app_ref=app_id, since=since, until=until, progress=lc.progress
+    )
+    lc.token.raise_if_cancelled()
+    write_bundle(path, export.data)
+    with zipfile.ZipFile(io.BytesIO(export.data)) as bundle:
+        verify = bundle.read("VERIFY.txt").decode("utf-8")
+    return ExportOutcome(
+        path=path,
+        fingerprint=export.fingerprint,
+        first_seq=export.first_seq,
+        last_seq=export.last_seq,
+        count=export.count,
+        redacted=export.redacted,
+        verify_text=verify,
+    )
+
+
+def ssh_keygen_line(verify_text: str) -> str:
+    """The ``ssh-keygen -Y verify`` command from VERIFY.txt (empty if absent)."""
+    for line in verify_text.splitlines():
+        if line.strip().startswith("ssh-keygen -Y verify"):
+            return line.strip()
+    return ""
+
+
+class ExportDialog(QDialog):
+    """Destination, filter and the signing key's fingerprint, then the result."""
+
+    def __init__(self, ctx: UiContext, apps: dict[int, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.outcome: ExportOutcome | None = None
+        self.setObjectName("exportDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(self.tr("Export a signed audit bundle"))
+        self.resize(640, 560)
+        self.finished.connect(self._on_finished)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.setSpacing(12)
+        intro = QLabel(
+            self.tr(
+                "The bundle holds the audit log over the chosen days, signed with this "
+                "workspace's key. Events outside the chosen app stay in it redacted, so "
+                "the chain still verifies."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(self._build_form(apps))
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("exportProgress")
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.message = InlineMessage(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self._build_result())
+        layout.addLayout(self._build_buttons())
+        self._load_fingerprint()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_form(self, apps: dict[int, str]) -> QFormLayout:
+        form = QFormLayout()
+        folder_row = QHBoxLayout()
+        self.folder = QLineEdit(self)
+        self.folder.setObjectName("exportFolder")
+        self.folder.setPlaceholderText(self.tr("Choose a folder, e.g. a USB stick"))
+        choose = QPushButton(self.tr("Choose…"), self)
+        choose.setObjectName("chooseFolder")
+        choose.clicked.connect(self._on_choose_clicked)
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(choose)
+        form.addRow(self.tr("Folder"), folder_row)
+        self.file_name = QLineEdit(self)
+        self.file_name.setObjectName("exportFileName")
+        stamp = self.ctx.backend.clock.now().strftime("%Y%m%d-%H%M")
+        self.file_name.setText(f"kura-audit-{stamp}.zip")
+        form.addRow(self.tr("File name"), self.file_name)
+        self.app_filter = AppFilter(self)
+        self.app_filter.setObjectName("exportApp")
+        self.app_filter.set_apps(apps)
+        form.addRow(self.tr("App"), self.app_filter)
+        self.dates = DateRangeFilter(self.ctx.backend.clock.now().date(), self)
+        form.addRow(self.tr("Days"), self.dates)
+        self.fingerprint = QLabel(self.tr("Reading the signing key…"), self)
+        self.fingerprint.setObjectName("signingFingerprint")
+        self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Signing key"), self.fingerprint)
+        hint = QLabel(
+            self.tr("Give auditors this fingerprint in person, so they can trust the signature."),
+            self,
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        return form
+
+    def _build_result(self) -> QWidget:
+        self.result = QWidget(self)
+        column = QVBoxLayout(self.result)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.bundle_path = QLabel(self.result)
+        self.bundle_path.setObjectName("bundlePath")
+        self.bundle_path.setWordWrap(True)
+        self.bundle_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.bundle_path)
+        self.command = QLabel(self.result)
+        self.command.setObjectName("verifyCommand")
+        self.command.setWordWrap(True)
+        self.command.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.command)
+        self.verify_text = QPlainTextEdit(self.result)
+        self.verify_text.setObjectName("verifyHint")
+        self.verify_text.setReadOnly(True)
+        self.verify_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.verify_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        column.addWidget(self.verify_text, 1)
+        self.result.hide()
+        return self.result
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.close_button = QPushButton(self.tr("Close"), self)
+        self.close_button.setObjectName("closeExport")
+        self.close_button.clicked.connect(self.reject)
+        self.export_button = QPushButton(self.tr("Export"), self)
+        self.export_button.setObjectName("startExport")
+        self.export_button.setProperty("primary", True)
+        self.export_button.setEnabled(False)  # until the fingerprint is shown
+        self.export_button.clicked.connect(self._on_export_clicked)
+        row.addWidget(self.close_button)
+        row.addWidget(self.export_button)
+        return row
+
+    # ------------------------------------------------------------------ ops
+
+    def _load_fingerprint(self) -> None:
+        try:
+            actor = self.ctx.actor()
+        except AppError as exc:
+            self.message.show_error(exc)
+            return
+        self.ctx.runner.run(
+            "db",
+            lambda lc: signing_fingerprint(lc, actor),
+            owner=self,
+            key="fingerprint",
+            on_done=self._on_fingerprint_loaded,
+            on_failed=self._on_fingerprint_failed,
+        )
+
+    def _on_fingerprint_loaded(self, fingerprint: str) -> None:
+        self.fingerprint.setText(fingerprint)
+        self.export_button.setEnabled(True)
+
+    def _on_fingerprint_failed(self, exc: BaseException) -> None:
+        self.fingerprint.setText(self.tr("unavailable"))
+        self.message.show_error(exc)
+
+    def _on_choose_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Where to write the bundle"), self.folder.text()
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    def _on_export_clicked(self) -> None:
+        folder, name = self.folder.text().strip(), self.file_name.text().strip()
+        if not folder or not name:
+            self.message.show_error(self.tr("Choose a folder and a file name first."))
+            return
+        if not name.lower().endswith(".zip"):
+            name += ".zip"
+        try:
+            actor = self.ctx.actor()
+        except AppError as exc:
+            self.message.show_error(exc)
+            return
+        path = Path(folder).expanduser() / name
+        app_id, since, until = self.app_filter.app_id(), self.dates.since(), self.dates.until()
+        self.message.clear_message()
+        self.export_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.ctx.runner.run(
+            "db",
+            lambda lc: export_bundle(lc, actor, path, app_id, since, until),
+            owner=self,
+            key="export",
+            on_done=self._on_export_done,
+            on_failed=self._on_export_failed,
+            on_progress=self._on_export_progress,
+        )
+
+    def _on_export_progress(self, done: int, total: object, _message: str) -> None:
+        if isinstance(total, int) and total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _on_export_failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.message.show_error(exc)
+
+    def _on_export_done(self, outcome: ExportOutcome) -> None:
+        self.outcome = outcome
+        self.progress.hide()
+        self.fingerprint.setText(outcome.fingerprint)
+        self.bundle_path.setText(
+            self.tr(
+                "Wrote {path}: events {first}–{last} ({count}, {redacted} redacted), signed by "
+                "{fingerprint}. An auditor extracts it and checks the signature with:"
+            ).format(
+                path=outcome.path,
+                first=outcome.first_seq,
+                last=outcome.last_seq,
+                count=outcome.count,
+                redacted=outcome.redacted,
+                fingerprint=outcome.fingerprint,
+            )
+        )
+        self.command.setText(ssh_keygen_line(outcome.verify_text))
+        self.verify_text.setPlainText(outcome.verify_text)
+        self.result.show()
+        self.close_button.setText(self.tr("Done"))
+        self.close_button.setProperty("primary", True)
+
+    def _on_finished(self, _result: int) -> None:
+        self.ctx.runner.cancel_owner(self)

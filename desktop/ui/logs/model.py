@@ -1,0 +1,123 @@
+"""The trace table's item model: one row per chat turn, newest first, as
+``LogService.traces`` returns them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+_PREVIEW = 90
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TraceListModel", text)
+
+
+def one_line(text: str, limit: int = _PREVIEW) -> str:
+    """The text on one line, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def when(ts: str) -> str:
+    """``2026-01-02T03:04:05.000000Z`` as ``2026-01-02 03:04`` (UTC)."""
+    return ts[:16].replace("T", " ")
+
+
+class TraceListModel(QAbstractTableModel):
+    """Columns: time, user, app, question, answer, rating, annotations."""
+
+    COLUMNS = ("time", "user", "app", "question", "answer", "rating", "notes")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+        self._apps: dict[int, str] = {}
+
+    # ------------------------------------------------------------------ contents
+
+    def set_traces(self, traces: list[dict[str, Any]], apps: dict[int, str]) -> None:
+        self.beginResetModel()
+        self._rows = list(traces)
+        self._apps = dict(apps)
+        self.endResetModel()
+
+    def trace(self, row: int) -> dict[str, Any]:
+        return self._rows[row]
+
+    def app_name(self, trace: dict[str, Any]) -> str:
+        app_id = (trace.get("trace") or {}).get("app_id")
+        if app_id is None:
+            return ""
+        return self._apps.get(int(app_id), _tr("app {id}").format(id=app_id))
+
+    def replace_trace(self, turn_id: int, trace: dict[str, Any]) -> None:
+        """Swap in a fresh copy of one turn (after an annotation)."""
+        for row, old in enumerate(self._rows):
+            if (old.get("trace") or {}).get("turn_id") == turn_id:
+                self._rows[row] = trace
+                last = self.index(row, len(self.COLUMNS) - 1)
+                self.dataChanged.emit(self.index(row, 0), last)
+
+    # ------------------------------------------------------------------ Qt API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        titles = {
+            "time": _tr("Time (UTC)"),
+            "user": _tr("User"),
+            "app": _tr("App"),
+            "question": _tr("Question"),
+            "answer": _tr("Answer"),
+            "rating": _tr("Rating"),
+            "notes": _tr("Annotations"),
+        }
+        return titles[self.COLUMNS[section]]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        trace = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(trace, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("question", "answer"):
+            body = trace.get("trace") or {}
+            return str(body.get("input" if column == "question" else "output", ""))[:2000]
+        if role == Qt.ItemDataRole.UserRole:
+            return (trace.get("trace") or {}).get("turn_id")
+        return None
+
+    def _display(self, trace: dict[str, Any], column: str) -> str:
+        body = trace.get("trace") or {}
+        if trace.get("purged") and column not in ("time", "user", "app"):
+            return _tr("(removed by retention)") if column == "question" else ""
+        rating = (trace.get("feedback") or {}).get("rating")
+        count = len(trace.get("annotations") or [])
+        cells = {
+            "time": lambda: when(str(trace.get("ts", ""))),
+            "user": lambda: str(trace.get("user", "")),
+            "app": lambda: self.app_name(trace),
+            "question": lambda: one_line(body.get("input", "")),
+            "answer": lambda: one_line(body.get("output", "")),
+            "rating": lambda: {"up": "👍", "down": "👎"}.get(str(rating), ""),
+            "notes": lambda: str(count) if count else "",
+        }
+        return cells[column]()

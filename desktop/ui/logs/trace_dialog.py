@@ -1,0 +1,275 @@
+"""One chat turn's full trace: what was asked (and with which app, model and settings),
+the passages retrieved for it, what was answered, the user's feedback, and the
+reviewers' annotations with an editor for a new one."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.errors import AppError
+from desktop.ui.context import UiContext
+from desktop.ui.errors import InlineMessage
+from desktop.ui.logs.model import when
+
+
+def _text_box(text: str, name: str, parent: QWidget, height: int = 70) -> QPlainTextEdit:
+    box = QPlainTextEdit(text, parent)
+    box.setObjectName(name)
+    box.setReadOnly(True)
+    box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    box.setMinimumHeight(height)
+    box.setMaximumHeight(height * 3)
+    return box
+
+
+def _value(text: object, parent: QWidget) -> QLabel:
+    label = QLabel(str(text), parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class TraceDialog(QDialog):
+    """Read-only sections over an annotation editor; ``annotation_did_save(turn_id)``
+    fires after ``LogService.annotate`` stored a new one."""
+
+    annotation_did_save = Signal(int)
+
+    def __init__(
+        self, ctx: UiContext, trace: dict[str, Any], app_name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.trace = trace
+        self.body: dict[str, Any] = trace.get("trace") or {}
+        self.turn_id: int | None = self.body.get("turn_id")
+        self.setObjectName("traceDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(self.tr("Turn {id}").format(id=self.turn_id or "?"))
+        self.resize(760, 720)
+        self.finished.connect(self._on_finished)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        inner = QWidget(scroll)
+        column = QVBoxLayout(inner)
+        column.setSpacing(12)
+        if trace.get("purged"):
+            note = _value(
+                self.tr(
+                    "Retention removed this turn's content; only its place in the audit "
+                    "chain remains."
+                ),
+                inner,
+            )
+            note.setObjectName("emptyState")
+            column.addWidget(note)
+        else:
+            column.addWidget(self._input_section(inner, app_name))
+            column.addWidget(self._retrieved_section(inner))
+            column.addWidget(self._output_section(inner))
+            column.addWidget(self._feedback_section(inner))
+            column.addWidget(self._annotation_section(inner))
+        column.addStretch(1)
+        scroll.setWidget(inner)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+
+    # ------------------------------------------------------------------ sections
+
+    def _input_section(self, parent: QWidget, app_name: str) -> QGroupBox:
+        box = QGroupBox(self.tr("Input"), parent)
+        form = QFormLayout(box)
+        body = self.body
+        model = body.get("model") or {}
+        form.addRow(self.tr("When (UTC)"), _value(when(str(self.trace.get("ts", ""))), box))
+        form.addRow(self.tr("User"), _value(self.trace.get("user", ""), box))
+        app = self.tr("{name}, version {version}").format(
+            name=app_name, version=body.get("app_version", "?")
+        )
+        form.addRow(self.tr("App"), _value(app, box))
+        form.addRow(self.tr("Model"), _value(model.get("name", ""), box))
+        form.addRow(self.tr("Parameters"), _value(self._params(), box))
+        if body.get("variables"):
+            variables = json.dumps(body["variables"], ensure_ascii=False)
+            form.addRow(self.tr("Variables"), _value(variables, box))
+        if body.get("dropped_turns"):
+            dropped = self.tr("{n} earlier turns left out to fit the context")
+            form.addRow(self.tr("Context"), _value(dropped.format(n=body["dropped_turns"]), box))
+        form.addRow(self.tr("Message"), _text_box(str(body.get("input", "")), "traceInput", box))
+        return box
+
+    def _params(self) -> str:
+        params = self.body.get("params") or {}
+        return ", ".join(f"{key} {value}" for key, value in params.items() if value is not None)
+
+    def _retrieved_section(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(self.tr("Retrieved passages"), parent)
+        layout = QVBoxLayout(box)
+        hits = self.body.get("retrieved") or []
+        if not hits:
+            none = self.tr("No passages: the app has no knowledge base, or nothing matched.")
+            layout.addWidget(_value(none, box))
+            return box
+        headers = [
+            self.tr("Document"),
+            self.tr("Version"),
+            self.tr("Passage"),
+            self.tr("Characters"),
+            self.tr("Score"),
+            self.tr("Cited"),
+        ]
+        table = QTableWidget(len(hits), len(headers), box)
+        table.setObjectName("retrievedTable")
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, hit in enumerate(hits):
+            span = hit.get("span") or ["", ""]
+            cells = [
+                hit.get("document", ""),
+                hit.get("version", ""),
+                f"[{hit.get('marker', row + 1)}] #{hit.get('chunk', '')}",
+                f"{span[0]}–{span[1]}",
+                f"{float(hit.get('score', 0.0)):.3f}",
+                "✓" if hit.get("cited") else "",
+            ]
+            for col, cell in enumerate(cells):
+                table.setItem(row, col, QTableWidgetItem(str(cell)))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setMinimumHeight(min(60 + 30 * len(hits), 220))
+        layout.addWidget(table)
+        return box
+
+    def _output_section(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(self.tr("Output"), parent)
+        form = QFormLayout(box)
+        body = self.body
+        usage = body.get("usage") or {}
+        timings = body.get("timings") or {}
+        answer = _text_box(str(body.get("output", "")), "traceOutput", box, 100)
+        form.addRow(self.tr("Answer"), answer)
+        tokens = self.tr("{prompt} prompt + {completion} answer").format(
+            prompt=usage.get("prompt_tokens", 0), completion=usage.get("completion_tokens", 0)
+        )
+        form.addRow(self.tr("Tokens"), _value(tokens, box))
+        timing = self.tr("first token {ttft} ms, total {total} ms, {rate} tokens/s").format(
+            ttft=timings.get("ttft_ms", "?"),
+            total=timings.get("total_ms", "?"),
+            rate=timings.get("tokens_per_s", "?"),
+        )
+        form.addRow(self.tr("Timing"), _value(timing, box))
+        form.addRow(self.tr("Stopped because"), _value(body.get("stop_reason", ""), box))
+        return box
+
+    def _feedback_section(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(self.tr("Feedback"), parent)
+        form = QFormLayout(box)
+        feedback = self.trace.get("feedback")
+        if not feedback:
+            form.addRow(_value(self.tr("The user has not rated this answer."), box))
+            return box
+        rating = {"up": self.tr("👍 Helpful"), "down": self.tr("👎 Not helpful")}
+        label = _value(rating.get(str(feedback.get("rating")), ""), box)
+        label.setObjectName("traceRating")
+        form.addRow(self.tr("Rating"), label)
+        form.addRow(self.tr("Comment"), _value(feedback.get("comment") or "—", box))
+        return box
+
+    def _annotation_section(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(self.tr("Annotations"), parent)
+        layout = QVBoxLayout(box)
+        self.annotations = QLabel(box)
+        self.annotations.setObjectName("annotationList")
+        self.annotations.setWordWrap(True)
+        self.annotations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.annotations)
+        self._show_annotations(list(self.trace.get("annotations") or []))
+        self.editor = QPlainTextEdit(box)
+        self.editor.setObjectName("annotationEditor")
+        self.editor.setPlaceholderText(self.tr("Write the answer the app should have given…"))
+        self.editor.setMaximumHeight(120)
+        layout.addWidget(self.editor)
+        self.message = InlineMessage(box)
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.save_button = QPushButton(self.tr("Save annotation"), box)
+        self.save_button.setObjectName("saveAnnotation")
+        self.save_button.setProperty("primary", True)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        return box
+
+    def _show_annotations(self, annotations: list[dict[str, Any]]) -> None:
+        self.annotations.setText(
+            "\n\n".join(
+                self.tr("{author}, {at}:\n{answer}").format(
+                    author=a.get("author", ""), at=when(str(a.get("at", ""))), answer=a["answer"]
+                )
+                for a in annotations
+            )
+            or self.tr("No annotations yet.")
+        )
+        self._annotations = annotations
+
+    # ------------------------------------------------------------------ saving
+
+    def _on_save_clicked(self) -> None:
+        answer = self.editor.toPlainText().strip()
+        if not answer:
+            self.message.show_error(self.tr("Write the improved answer first."))
+            return
+        if self.turn_id is None:
+            return
+        try:
+            actor = self.ctx.actor()
+        except AppError as exc:
+            self.message.show_error(exc)
+            return
+        turn_id = int(self.turn_id)
+        self.save_button.setEnabled(False)
+        self.message.clear_message()
+        self.ctx.runner.run(
+            "db",
+            lambda lc: lc.ws.logs.annotate(actor, turn_id, answer),
+            owner=self,
+            key="annotate",
+            on_done=lambda _change: self._on_annotation_saved(actor.username, answer),
+            on_failed=self.message.show_error,
+            on_finally=lambda: self.save_button.setEnabled(True),
+        )
+
+    def _on_annotation_saved(self, author: str, answer: str) -> None:
+        now = self.ctx.backend.clock.now().strftime("%Y-%m-%dT%H:%M")
+        added = {"author": author, "at": now, "answer": answer}
+        self._show_annotations([*self._annotations, added])
+        self.editor.clear()
+        self.message.show_info(self.tr("Annotation saved."))
+        if self.turn_id is not None:
+            self.annotation_did_save.emit(int(self.turn_id))
+
+    def _on_finished(self, _result: int) -> None:
+        self.ctx.runner.cancel_owner(self)
