@@ -1,0 +1,383 @@
+"""The Usage screen: tokens per day by app or by user (stacked bars), answers per day,
+how answers were rated, and summary tiles, over the last 7, 30 or 90 days.
+
+Charts are pyqtgraph (MIT), imported only when the first report arrives so the window
+paints without it. The report comes from ``UsageService.usage`` on the ``db`` lane;
+the screen is for the Owner and Admins (``Permission.VIEW_LOGS``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.errors import AppError
+from desktop.core.rbac import Permission
+from desktop.core.services.usage import UsageReport
+from desktop.ui.context import UiContext
+from desktop.ui.errors import InlineMessage
+from desktop.ui.view import View
+
+PERIODS = (7, 30, 90)
+DEFAULT_PERIOD = 30
+COLOURS = ("#3b6fd8", "#e07a5f", "#81b29a", "#f2cc8f", "#8e7dbe", "#4ea8de", "#c06c84")
+OTHERS_COLOUR = "#b8bec9"
+MAX_SERIES = len(COLOURS)
+LABEL_PX = 56  # room one ``MM-DD`` tick label needs on the day axis
+
+
+# ---------------------------------------------------------------------- data shaping
+
+
+def day_range(first_day: str, last_day: str) -> list[str]:
+    """Every ``YYYY-MM-DD`` from ``first_day`` to ``last_day``, inclusive."""
+    first, last = date.fromisoformat(first_day), date.fromisoformat(last_day)
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+def token_series(rows: list[tuple[str, str, int, int]], days: list[str]) -> dict[str, list[int]]:
+    """Tokens (prompt + completion) per day for each name, biggest first; names past
+    ``MAX_SERIES - 1`` are summed into one "others" series keyed ``""``."""
+    where = {day: n for n, day in enumerate(days)}
+    series: dict[str, list[int]] = {}
+    for day, name, prompt, completion in rows:
+        if day in where:
+            series.setdefault(name, [0] * len(days))[where[day]] += prompt + completion
+    ranked = sorted(series, key=lambda name: (-sum(series[name]), name.casefold()))
+    if len(ranked) <= MAX_SERIES:
+        return {name: series[name] for name in ranked}
+    kept = {name: series[name] for name in ranked[: MAX_SERIES - 1]}
+    rest = [series[name] for name in ranked[MAX_SERIES - 1 :]]
+    kept[""] = [sum(values) for values in zip(*rest, strict=True)]
+    return kept
+
+
+def per_day(rows: list[tuple[str, int]], days: list[str]) -> list[int]:
+    counts = dict(rows)
+    return [int(counts.get(day, 0)) for day in days]
+
+
+@functools.cache
+def _pg() -> Any:
+    """pyqtgraph, configured once (imported lazily: first paint stays fast)."""
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, background=None, foreground="#4b5563")
+    return pg
+
+
+@functools.cache
+def _date_axis_class() -> type:
+    pg = _pg()
+
+    class DateAxisItem(pg.AxisItem):  # type: ignore[misc, name-defined]
+        """A bottom axis whose ticks are day indexes shown as ``MM-DD``."""
+
+        def __init__(self) -> None:
+            super().__init__(orientation="bottom")
+            self.days: list[str] = []
+
+        def set_days(self, days: list[str]) -> None:
+            self.days = days
+            self.picture = None  # redraw with the new labels
+            self.update()
+
+        def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+            if not self.days:
+                return super().tickValues(minVal, maxVal, size)
+            room = max(2, int(size // LABEL_PX))
+            step = max(1, math.ceil(len(self.days) / room))
+            return [(float(step), [float(n) for n in range(0, len(self.days), step)])]
+
+        def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+            out = []
+            for value in values:
+                n = round(value)
+                ok = abs(value - n) < 1e-6 and 0 <= n < len(self.days)
+                out.append(self.days[n][5:] if ok else "")
+            return out
+
+    return DateAxisItem
+
+
+# ---------------------------------------------------------------------- widgets
+
+
+class _Tile(QFrame):
+    """A number with a caption."""
+
+    def __init__(self, name: str, caption: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("tile", True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.value = QLabel("—", self)
+        self.value.setObjectName("tileValue")
+        self.value.setStyleSheet("font-size: 18pt; font-weight: 600;")
+        self.caption = QLabel(caption, self)
+        self.caption.setObjectName("tileCaption")
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+
+
+class UsageView(View):
+    """Summary tiles over three charts; ``report`` is the last report shown."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("usageView")
+        self.report: UsageReport | None = None
+        self.days = DEFAULT_PERIOD
+        self.by = "app"
+        self.charts: dict[str, Any] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addLayout(self._build_header())
+        self.message = InlineMessage(self)
+        layout.addWidget(self.message)
+        self.pages = QStackedWidget(self)
+        self.body = self._build_body()
+        self.pages.addWidget(self.body)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("emptyState")
+        self.notice.setWordWrap(True)
+        self.pages.addWidget(self.notice)
+        layout.addWidget(self.pages, 1)
+
+    def title(self) -> str:
+        return self.tr("Usage")
+
+    def _segmented(self, options: list[tuple[str, object, str]], current: object) -> QButtonGroup:
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        for label, value, name in options:
+            button = QPushButton(label, self)
+            button.setObjectName(name)
+            button.setCheckable(True)
+            button.setChecked(value == current)
+            button.setProperty("value", value)
+            group.addButton(button)
+        return group
+
+    def _build_header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        heading = QLabel(self.tr("Usage"), self)
+        heading.setObjectName("pageTitle")
+        row.addWidget(heading)
+        row.addStretch(1)
+        labels = {7: self.tr("7 days"), 30: self.tr("30 days"), 90: self.tr("90 days")}
+        self.period_group = self._segmented(
+            [(labels[d], d, f"period{d}") for d in PERIODS], DEFAULT_PERIOD
+        )
+        for button in self.period_group.buttons():
+            row.addWidget(button)
+        self.period_group.buttonClicked.connect(self._on_period_clicked)
+        return row
+
+    def _card(self, title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
+        card = QFrame(parent)
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(12, 10, 12, 10)
+        heading = QLabel(title, card)
+        heading.setStyleSheet("font-weight: 600;")
+        layout.addWidget(heading)
+        return card, layout
+
+    def _build_body(self) -> QWidget:
+        body = QWidget(self)
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(12)
+        self.tiles = {
+            "tokens": _Tile("tileTokens", self.tr("Tokens (prompt + answer)"), body),
+            "turns": _Tile("tileTurns", self.tr("Answers"), body),
+            "ratings": _Tile("tileRatings", self.tr("Rated helpful / not helpful"), body),
+        }
+        for column, tile in enumerate(self.tiles.values()):
+            grid.addWidget(tile, 0, column)
+        card, self.tokens_box = self._card(self.tr("Tokens per day"), body)
+        self.by_group = self._segmented(
+            [(self.tr("By app"), "app", "byApp"), (self.tr("By user"), "user", "byUser")], "app"
+        )
+        toggle = QHBoxLayout()
+        toggle.addStretch(1)
+        for button in self.by_group.buttons():
+            toggle.addWidget(button)
+        self.tokens_box.addLayout(toggle)
+        self.by_group.buttonClicked.connect(self._on_by_clicked)
+        grid.addWidget(card, 1, 0, 1, 3)
+        card, self.turns_box = self._card(self.tr("Answers per day"), body)
+        grid.addWidget(card, 2, 0, 1, 2)
+        card, self.ratings_box = self._card(self.tr("Ratings"), body)
+        grid.addWidget(card, 2, 2)
+        grid.setRowStretch(1, 3)
+        grid.setRowStretch(2, 2)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        return body
+
+    # ------------------------------------------------------------------ loading
+
+    def activate(self) -> None:
+        if not self.ctx.can(Permission.VIEW_LOGS):
+            self._show_notice(self.tr("Only the Owner and Admins can see usage."))
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            actor = self.actor()
+        except AppError as exc:
+            self.message.show_error(exc)
+            return
+        days = self.days
+        self.message.clear_message()
+        self.run(
+            "db",
+            lambda lc: lc.ws.usage.usage(actor, days=days),
+            key="usage",
+            on_done=self._on_report_loaded,
+            on_failed=self.message.show_error,
+        )
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.pages.setCurrentWidget(self.notice)
+
+    def _on_report_loaded(self, report: UsageReport) -> None:
+        self.report = report
+        if report.total_turns == 0:
+            self._show_notice(
+                self.tr(
+                    "No answers in the last {days} days yet — usage shows up here once "
+                    "people chat with your apps."
+                ).format(days=report.days)
+            )
+            return
+        self.pages.setCurrentWidget(self.body)
+        self._fill_tiles(report)
+        self._draw(report)
+
+    def _fill_tiles(self, report: UsageReport) -> None:
+        self.tiles["tokens"].value.setText(f"{report.total_tokens:,}")
+        self.tiles["turns"].value.setText(f"{report.total_turns:,}")
+        up, down = report.ratings.get("up", 0), report.ratings.get("down", 0)
+        rated = up + down
+        self.tiles["ratings"].value.setText(
+            self.tr("👍 {up}% · 👎 {down}%").format(
+                up=round(100 * up / rated), down=100 - round(100 * up / rated)
+            )
+            if rated
+            else self.tr("No ratings yet")
+        )
+
+    # ------------------------------------------------------------------ charts
+
+    def _ensure_charts(self) -> None:
+        if self.charts:
+            return
+        pg = _pg()
+        axis = _date_axis_class()
+        for key, box in (("tokens", self.tokens_box), ("turns", self.turns_box)):
+            plot = pg.PlotWidget(self, axisItems={"bottom": axis()})
+            plot.setObjectName(f"{key}Chart")
+            plot.setMouseEnabled(x=False, y=False)
+            plot.showGrid(y=True, alpha=0.2)
+            plot.setMinimumHeight(160)
+            box.addWidget(plot, 1)
+            self.charts[key] = plot
+        self.charts["legend"] = self.charts["tokens"].addLegend(offset=(10, 5))
+        ratings = pg.PlotWidget(self)
+        ratings.setObjectName("ratingsChart")
+        ratings.setMouseEnabled(x=False, y=False)
+        ratings.setMinimumHeight(160)
+        self.ratings_box.addWidget(ratings, 1)
+        self.charts["ratings"] = ratings
+
+    def _draw(self, report: UsageReport) -> None:
+        self._ensure_charts()
+        days = day_range(report.first_day, report.last_day)
+        for key in ("tokens", "turns"):
+            self.charts[key].getAxis("bottom").set_days(days)
+        self._draw_tokens(report, days)
+        turns = self.charts["turns"]
+        turns.clear()
+        turns.plot(
+            list(range(len(days))),
+            per_day(report.turns_by_day, days),
+            pen=_pg().mkPen(COLOURS[0], width=2),
+            symbol="o",
+            symbolSize=5,
+            symbolBrush=COLOURS[0],
+        )
+        turns.setXRange(-0.5, len(days) - 0.5, padding=0)
+        self._draw_ratings(report)
+
+    def _draw_tokens(self, report: UsageReport, days: list[str]) -> None:
+        pg = _pg()
+        plot, legend = self.charts["tokens"], self.charts["legend"]
+        plot.clear()
+        legend.clear()
+        rows = report.tokens_by_day_app if self.by == "app" else report.tokens_by_day_user
+        series = token_series(rows, days)
+        x = list(range(len(days)))
+        bottoms = [0] * len(days)
+        for n, (name, values) in enumerate(series.items()):
+            colour = COLOURS[n] if name else OTHERS_COLOUR
+            bars = pg.BarGraphItem(
+                x=x,
+                height=values,
+                y0=list(bottoms),
+                width=0.7,
+                brush=colour,
+                pen=None,
+                name=name or self.tr("others"),
+            )
+            plot.addItem(bars)
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        plot.setXRange(-0.5, len(days) - 0.5, padding=0)
+        plot.setYRange(0, max([*bottoms, 1]) * 1.1, padding=0)
+        self.charts["series"] = series
+
+    def _draw_ratings(self, report: UsageReport) -> None:
+        pg = _pg()
+        plot = self.charts["ratings"]
+        plot.clear()
+        keys = ("up", "down", "none")
+        heights = [report.ratings.get(k, 0) for k in keys]
+        brushes = ["#81b29a", "#e07a5f", OTHERS_COLOUR]
+        plot.addItem(pg.BarGraphItem(x=[0, 1, 2], height=heights, width=0.6, brushes=brushes))
+        labels = [self.tr("👍 Helpful"), self.tr("👎 Not helpful"), self.tr("Not rated")]
+        plot.getAxis("bottom").setTicks([list(enumerate(labels))])
+        plot.setXRange(-0.6, 2.6, padding=0)
+        plot.setYRange(0, max([*heights, 1]) * 1.15, padding=0)
+
+    # ------------------------------------------------------------------ slots
+
+    def _on_period_clicked(self, button: QPushButton) -> None:
+        self.days = int(button.property("value"))
+        self.reload()
+
+    def _on_by_clicked(self, button: QPushButton) -> None:
+        self.by = str(button.property("value"))
+        if self.report is not None and self.report.total_turns:
+            days = day_range(self.report.first_day, self.report.last_day)
+            self._draw_tokens(self.report, days)
