@@ -279,7 +279,7 @@ class LogsView(View):
         return dialog
 
     def _on_dialog_annotation_saved(self, _turn_id: int) -> None:
-        self.reload()
+        QTimer.singleShot(0, self, self.reload)  # not from inside the dialog's op callback
 
     def _on_export_clicked(self) -> None:
         self.open_export()
