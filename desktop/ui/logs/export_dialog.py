@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -46,20 +46,32 @@ class ExportOutcome:
     verify_text: str
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ExportDialog", text)
+
+
+def _exists(path: Path) -> InputError:
+    return InputError(
+        _tr("{name} already exists there: choose another file name.").format(name=path.name)
+    )
+
+
 def signing_fingerprint(lc: LaneContext, actor: Actor) -> str:
     """The current signing key's fingerprint (the first allowed_signers line)."""
     signers = bundle_verify.parse_allowed_signers(lc.ws.logs.allowed_signers(actor))
     if not signers:
-        raise InputError("the workspace has no audit signing key yet: ask the Owner")
+        raise InputError(_tr("The workspace has no audit signing key yet: ask the Owner."))
     return bundle_verify.key_fingerprint(signers[0].key_blob)
 
 
 def write_bundle(path: Path, data: bytes) -> None:
     """Write a new owner-only file through a temporary name; never replace one."""
     if path.exists():
-        raise InputError(f"{path.name} already exists there: choose another file name")
+        raise _exists(path)
     if not path.parent.is_dir():
-        raise InputError(f"no such folder: {path.parent}: choose another")
+        raise InputError(
+            _tr("No such folder: {folder}. Choose another.").format(folder=path.parent)
+        )
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -76,10 +88,11 @@ def write_bundle(path: Path, data: bytes) -> None:
                 raise FileExistsError(path) from None
             os.replace(partial, path)
     except FileExistsError:
-        raise InputError(f"{path.name} already exists there: choose another file name") from None
+        raise _exists(path) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise InputError(f"cannot write {path} ({reason}): choose another folder") from None
+        message = _tr("Cannot write {path} ({reason}): choose another folder.")
+        raise InputError(message.format(path=path, reason=reason)) from None
     finally:
         partial.unlink(missing_ok=True)
 
@@ -94,7 +107,7 @@ def export_bundle(
 ) -> ExportOutcome:
     """The export op: sign the bundle, write it (unless cancelled meanwhile)."""
     if path.exists():  # before exporting: a refused write should not leave an audit event
-        raise InputError(f"{path.name} already exists there: choose another file name")
+        raise _exists(path)
     lc.progress(0, None, "")
     export = lc.ws.logs.export(
         actor, app_ref=app_id, since=since, until=until, progress=lc.progress

@@ -69,10 +69,18 @@ class TraceDialog(QDialog):
         self.finished.connect(self._on_finished)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
+        scroll.setWidget(self._build_sections(scroll, app_name))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+
+    def _build_sections(self, scroll: QScrollArea, app_name: str) -> QWidget:
         inner = QWidget(scroll)
         column = QVBoxLayout(inner)
         column.setSpacing(12)
-        if trace.get("purged"):
+        if self.trace.get("purged"):
             note = _value(
                 self.tr(
                     "Retention removed this turn's content; only its place in the audit "
@@ -89,12 +97,7 @@ class TraceDialog(QDialog):
             column.addWidget(self._feedback_section(inner))
             column.addWidget(self._annotation_section(inner))
         column.addStretch(1)
-        scroll.setWidget(inner)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(buttons)
+        return inner
 
     # ------------------------------------------------------------------ sections
 
