@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
 from desktop.core import bundle_verify
@@ -69,6 +69,17 @@ def test_traces_show_and_filters_narrow(
     qtbot.waitUntil(lambda: view.model.rowCount() == 2)
     view.text_filter.setText("CONTRACTS")
     qtbot.waitUntil(lambda: _turn_ids(view) == [turns["second"]])
+
+    view.text_filter.setText("")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    view.rating_filter.setCurrentIndex(view.rating_filter.findData("down"))
+    qtbot.waitUntil(lambda: _turn_ids(view) == [turns["first"]])
+    view.rating_filter.setCurrentIndex(0)
+    view.dates.enabled.setChecked(True)  # the last 30 days, today included
+    view.dates.until_edit.setDate(QDate(2026, 1, 1))  # the day before both turns
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0 and not owner_ctx.runner.busy)
+    view.dates.enabled.setChecked(False)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
 
     view.text_filter.setText("nothing like this")
     qtbot.waitUntil(lambda: view.model.rowCount() == 0 and not owner_ctx.runner.busy)
