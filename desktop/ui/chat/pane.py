@@ -1,0 +1,104 @@
+"""The right-hand side of the chat screen: the app's name, the transcript, the variable
+form, the message box with Send and Stop, and the context gauge."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.core.chat_models import AppConfig
+from desktop.ui.chat.composer import ComposerEdit
+from desktop.ui.chat.gauge import ContextGauge
+from desktop.ui.chat.transcript import Transcript
+from desktop.ui.chat.variables import VariableForm
+from desktop.ui.errors import InlineMessage
+
+COMPOSER_HEIGHT = 84
+
+
+class ChatPane(QWidget):
+    """Widgets only; the view decides what they show."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatPane")
+        main = QVBoxLayout(self)
+        main.setContentsMargins(16, 12, 16, 12)
+        main.setSpacing(8)
+        self.app_title = QLabel(self)
+        self.app_title.setObjectName("pageTitle")
+        self.app_title.setTextFormat(Qt.TextFormat.PlainText)
+        main.addWidget(self.app_title)
+        self.app_description = QLabel(self)
+        self.app_description.setObjectName("appDescription")
+        self.app_description.setTextFormat(Qt.TextFormat.PlainText)
+        self.app_description.setWordWrap(True)
+        main.addWidget(self.app_description)
+        self.message = InlineMessage(self)
+        main.addWidget(self.message)
+        self.empty = QLabel(self)
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        main.addWidget(self.empty, 1)
+        self.transcript = Transcript(self)
+        main.addWidget(self.transcript, 1)
+        self.variables = VariableForm(self)
+        main.addWidget(self.variables)
+        main.addLayout(self._composer_row())
+        self.composer_message = InlineMessage(self)
+        main.addWidget(self.composer_message)
+        self.gauge = ContextGauge(self)
+        main.addWidget(self.gauge)
+
+    def _composer_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.composer = ComposerEdit(self)
+        self.composer.setFixedHeight(COMPOSER_HEIGHT)
+        self.composer.setPlaceholderText(
+            self.tr("Type a message — Enter sends, Shift+Enter starts a new line")
+        )
+        row.addWidget(self.composer, 1)
+        self.send_button = QPushButton(self.tr("Send"), self)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setProperty("primary", True)
+        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.stop_button = QPushButton(self.tr("Stop"), self)
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip(self.tr("Stop the answer (Esc); what was written is kept"))
+        self.stop_button.hide()
+        row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
+        return row
+
+    def show_app(self, config: AppConfig, n_ctx: int | None) -> None:
+        self.app_title.setText(config.name)
+        self.app_description.setText(config.description)
+        self.app_description.setVisible(bool(config.description))
+        self.gauge.set_context_length(n_ctx)
+
+    def set_usable(self, usable: bool, empty_text: str) -> None:
+        """Without an app to chat with, only the empty-state text shows."""
+        self.empty.setText(empty_text)
+        self.empty.setVisible(not usable)
+        for widget in (self.transcript, self.app_title, self.gauge):
+            widget.setVisible(usable)
+        self.app_description.setVisible(usable and bool(self.app_description.text()))
+        self.composer.setEnabled(usable)
+        self.send_button.setEnabled(usable)
+        if not usable:
+            self.variables.hide()
+
+    def set_streaming(self, streaming: bool) -> None:
+        """Stop replaces Send while an answer streams; the box stays editable."""
+        self.send_button.setVisible(not streaming)
+        self.stop_button.setVisible(streaming)
+        self.stop_button.setEnabled(True)
+        self.stop_button.setText(self.tr("Stop"))
+        self.variables.setEnabled(not streaming)
+        if streaming:
+            self.gauge.show_streaming()
+
+    def set_stopping(self) -> None:
+        self.stop_button.setEnabled(False)
+        self.stop_button.setText(self.tr("Stopping…"))

@@ -1,0 +1,414 @@
+"""The Chat screen: pick an app, pick or start a conversation, and talk to it.
+
+Reads run on the ``db`` lane; answers stream on the ``inference`` lane in ~30 ms batches
+into the answer's own bubble. Stop (or Esc) cancels the token: the service keeps the
+partial answer, marked stopped, and the bubble then shows exactly what was stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from desktop.core.chat_models import AppRecord, Turn
+from desktop.core.errors import AppError
+from desktop.core.models import Actor
+from desktop.core.rbac import Permission
+from desktop.core.services.chat import TurnResult
+from desktop.ui.chat.actions import AnswerActions
+from desktop.ui.chat.conversations import ConversationPanel
+from desktop.ui.chat.look import CHAT_STYLE_SHEET
+from desktop.ui.chat.messages import AnswerBubble
+from desktop.ui.chat.pane import ChatPane
+from desktop.ui.chat.streaming import StreamState, stream_sink
+from desktop.ui.context import UiContext
+from desktop.ui.errors import show_error
+from desktop.ui.tasks import LaneContext, Task
+from desktop.ui.view import View
+
+
+class ChatView(View):
+    """Apps, conversations, a streaming transcript and the message box."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("chatView")
+        self.setStyleSheet(CHAT_STYLE_SHEET)
+        self._apps: dict[int, AppRecord] = {}
+        self._n_ctx: dict[int, int] = {}
+        self._app: AppRecord | None = None
+        self._conversation_id: int | None = None
+        self._turns: list[Turn] = []
+        self._stream: StreamState | None = None
+        self._loading_turns: Task | None = None
+        self._build()
+        self._connect()
+        self.answer_actions = AnswerActions(
+            self, self.transcript, self.message, self._actor, self._show_failure
+        )
+        self._set_has_apps(False)
+
+    def title(self) -> str:
+        return self.tr("Chat")
+
+    # ------------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.sidebar = ConversationPanel(self)
+        outer.addWidget(self.sidebar)
+        self.pane = ChatPane(self)
+        outer.addWidget(self.pane, 1)
+        p = self.pane
+        self.transcript, self.composer, self.variables = p.transcript, p.composer, p.variables
+        self.message, self.composer_message = p.message, p.composer_message
+        self.send_button, self.stop_button, self.gauge = p.send_button, p.stop_button, p.gauge
+
+    def _connect(self) -> None:
+        self.sidebar.app_chosen.connect(self._on_sidebar_app_chosen)
+        self.sidebar.conversation_chosen.connect(self._on_sidebar_conversation_chosen)
+        self.sidebar.new_requested.connect(self._on_sidebar_new_requested)
+        self.sidebar.rename_requested.connect(self._on_sidebar_rename_requested)
+        self.sidebar.delete_requested.connect(self._on_sidebar_delete_requested)
+        self.transcript.question_clicked.connect(self.send_text)
+        self.transcript.edit_requested.connect(self._on_transcript_edit_requested)
+        self.transcript.regenerate_requested.connect(self.regenerate)
+        self.composer.send_requested.connect(self._on_composer_send_requested)
+        self.composer.stop_requested.connect(self.stop)
+        self.send_button.clicked.connect(self._on_composer_send_requested)
+        self.stop_button.clicked.connect(self.stop)
+
+    # ------------------------------------------------------------------ loading
+
+    def activate(self) -> None:
+        if self._stream is None:
+            self._load_apps()
+
+    def _load_apps(self) -> None:
+        actor = self._actor()
+        if actor is None:
+            return
+
+        def op(lc: LaneContext) -> tuple[list[AppRecord], dict[int, int]]:
+            apps = lc.ws.apps.list(actor)
+            return apps, {m.id: m.settings.n_ctx for m in lc.ws.models.list(actor)}
+
+        self.run("db", op, key="apps", on_done=self._on_apps_loaded, on_failed=self._show_failure)
+
+    def _on_apps_loaded(self, result: tuple[list[AppRecord], dict[int, int]]) -> None:
+        apps, self._n_ctx = result
+        self._apps = {a.id: a for a in apps}
+        current = self._app.id if self._app is not None else None
+        keep = current if current in self._apps else (apps[0].id if apps else None)
+        self.sidebar.set_apps(apps, keep)
+        self._set_has_apps(keep is not None)
+        if keep is None:
+            self._app = None
+            return
+        if keep == current:  # the same app, perhaps a newer version of it
+            self._app = self._apps[keep]
+            self._show_header()
+            if self._conversation_id is None:
+                self._start_new()
+            self._later(self._load_conversations)
+        else:
+            self._select_app(keep)
+
+    def _select_app(self, app_id: int) -> None:
+        self._app = self._apps[app_id]
+        self._show_header()
+        self._start_new()
+        self._later(self._load_conversations)
+        self.composer.setFocus()
+
+    def _load_conversations(self) -> None:
+        actor = self._actor()
+        if actor is None or self._app is None:
+            return
+        app_id = self._app.id
+        self.run(
+            "db",
+            lambda lc: lc.ws.chat.conversations(actor, app_id),
+            key="conversations",
+            on_done=lambda convs: self.sidebar.set_conversations(convs, self._conversation_id),
+            on_failed=self._show_failure,
+        )
+
+    def _load_turns(self, conversation_id: int) -> None:
+        actor = self._actor()
+        if actor is None:
+            return
+        self._loading_turns = self.run(
+            "db",
+            lambda lc: lc.ws.chat.turns(actor, conversation_id),
+            key="turns",
+            on_done=lambda turns: self._on_turns_loaded(conversation_id, turns),
+            on_failed=self._show_failure,
+        )
+
+    def _on_turns_loaded(self, conversation_id: int, turns: list[Turn]) -> None:
+        conv = self.sidebar.model.find(conversation_id)
+        self._conversation_id = conversation_id
+        self._turns = list(turns)
+        if turns:
+            self.transcript.show_turns(turns)
+        else:
+            self._show_intro()
+        values = conv.variables if conv is not None else {}
+        self.variables.set_variables(list(values), values, editable=False)
+        self.gauge.show_turn(turns[-1] if turns else None)
+        self.message.clear_message()
+        self.composer_message.clear_message()
+
+    # ------------------------------------------------------------------ state
+
+    def _show_header(self) -> None:
+        assert self._app is not None
+        config = self._app.config
+        self.pane.show_app(config, self._n_ctx.get(config.model_id))
+
+    def _show_intro(self) -> None:
+        if self._app is not None:
+            config = self._app.config
+            self.transcript.show_intro(config.opening_statement, config.suggested_questions)
+
+    def _start_new(self) -> None:
+        """An empty conversation with the current app (created by the first message)."""
+        if self._loading_turns is not None and not self._loading_turns.finished:
+            self._loading_turns.detach()  # a conversation still loading must not land
+        self._conversation_id = None
+        self._turns = []
+        self._show_intro()
+        names = self._app.config.variables if self._app is not None else ()
+        self.variables.set_variables(names, None, editable=True)
+        self.gauge.show_turn(None)
+        self.sidebar.select(None)
+        self.message.clear_message()
+        self.composer_message.clear_message()
+
+    def _set_has_apps(self, has_apps: bool) -> None:
+        allowed = self.ctx.can(Permission.USE_APPS)
+        if not allowed:
+            text = self.tr("Your role may not use apps.")
+        elif self.ctx.can(Permission.MANAGE_APPS):
+            text = self.tr("No apps yet — create one in Studio, then chat with it here")
+        else:
+            text = self.tr("No apps yet — ask an Editor or Admin to create one")
+        self.pane.set_usable(has_apps and allowed, text)
+        self.sidebar.setEnabled(has_apps and allowed)
+
+    def _set_streaming(self, streaming: bool) -> None:
+        self.pane.set_streaming(streaming)
+        self.sidebar.setEnabled(not streaming)
+
+    @property
+    def streaming(self) -> bool:
+        return self._stream is not None
+
+    # ------------------------------------------------------------------ sending
+
+    def _on_composer_send_requested(self) -> None:
+        if self.send_text(self.composer.toPlainText()):
+            self.composer.clear()
+
+    def send_text(self, text: str) -> bool:
+        """Ask ``text`` in the current conversation (or a new one); False if not sent."""
+        if self._stream is not None or self._app is None or not text.strip():
+            return False
+        variables: dict[str, str] | None = None
+        if self._conversation_id is None:
+            missing = self.variables.missing()
+            if missing:
+                self.composer_message.show_error(
+                    self.tr("Fill in {names} before sending.").format(names=", ".join(missing))
+                )
+                self.variables.focus_first_missing()
+                return False
+            variables = self.variables.values()
+        actor = self._actor()
+        if actor is None:
+            return False
+        app_id, conv_id = self._app.id, self._conversation_id
+
+        def op(lc: LaneContext) -> TurnResult:
+            result: TurnResult = lc.ws.chat.send(
+                actor,
+                app_id,
+                text,
+                conversation_id=conv_id,
+                variables=variables,
+                cancel=lc.token,
+                on_piece=stream_sink(lc),
+            )
+            return result
+
+        answer = self.transcript.add_exchange(text)
+        self._start_stream(op, answer, text, None, variables)
+        return True
+
+    def regenerate(self) -> None:
+        """Answer the last message again (the new answer replaces it once stored)."""
+        answer = self.transcript.last_answer()
+        conv_id = self._conversation_id
+        if self._stream is not None or conv_id is None or not self._turns or answer is None:
+            return
+        actor = self._actor()
+        if actor is None:
+            return
+
+        def op(lc: LaneContext) -> TurnResult:
+            sink = stream_sink(lc)
+            result: TurnResult = lc.ws.chat.regenerate(
+                actor, conv_id, cancel=lc.token, on_piece=sink
+            )
+            return result
+
+        previous = self._turns[-1]
+        answer.start_stream()
+        self._start_stream(op, answer, previous.user_text, previous, None)
+
+    def stop(self) -> None:
+        """Stop the streaming answer; what was written so far is kept."""
+        if self._stream is None:
+            return
+        self._stream.task.cancel()
+        self.pane.set_stopping()
+
+    def _start_stream(
+        self,
+        op: Callable[[LaneContext], TurnResult],
+        answer: AnswerBubble,
+        question: str,
+        previous: Turn | None,
+        variables: dict[str, str] | None,
+    ) -> None:
+        self.message.clear_message()
+        self.composer_message.clear_message()
+        task = self.run(
+            "inference",
+            op,
+            key="stream",
+            on_chunk=self._on_stream_chunk,
+            on_done=self._on_stream_done,
+            on_failed=self._on_stream_failed,
+            on_finally=self._on_stream_finally,
+        )
+        self._stream = StreamState(task, answer, question, previous, variables)
+        self._set_streaming(True)
+
+    def _on_stream_chunk(self, text: str) -> None:
+        if self._stream is not None:
+            self._stream.answer.append(text)
+
+    def _on_stream_done(self, result: TurnResult) -> None:
+        stream = self._stream
+        assert stream is not None
+        turn = result.turn
+        if stream.previous is not None and self._turns:
+            self._turns[-1] = turn
+        else:
+            self._turns.append(turn)
+        if self._conversation_id is None:
+            values = stream.variables or {}
+            self.variables.set_variables(list(values), values, editable=False)
+        self._conversation_id = result.conversation_id
+        stream.answer.finish(turn, last=True)
+        self.gauge.show_turn(turn)
+        self._later(self._load_conversations)
+
+    def _on_stream_failed(self, exc: BaseException) -> None:
+        stream = self._stream
+        assert stream is not None
+        if stream.previous is not None:
+            stream.answer.finish(stream.previous, last=True)
+        else:
+            self.transcript.drop_last_exchange()
+            if not self._turns:
+                self._show_intro()
+            if not self.composer.toPlainText().strip():
+                self.composer.setPlainText(stream.question)
+        self.gauge.show_turn(self._turns[-1] if self._turns else None)
+        self._show_failure(exc)
+
+    def _on_stream_finally(self) -> None:
+        self._stream = None
+        self._set_streaming(False)
+
+    # ------------------------------------------------------------------ answer actions
+
+    def _on_transcript_edit_requested(self, text: str) -> None:
+        if self._stream is not None:
+            return
+        self.composer.setPlainText(text)
+        self.composer.moveCursor(QTextCursor.MoveOperation.End)
+        self.composer.setFocus()
+        if self._conversation_id is not None:
+            self.composer_message.show_info(
+                self.tr("Your edited message will be sent as a new message in this conversation.")
+            )
+
+    # ------------------------------------------------------------------ sidebar
+
+    def _on_sidebar_app_chosen(self, app_id: int) -> None:
+        if self._stream is None and app_id in self._apps:
+            self._select_app(app_id)
+
+    def _on_sidebar_new_requested(self) -> None:
+        if self._stream is None and self._app is not None:
+            self._start_new()
+            self.composer.setFocus()
+
+    def _on_sidebar_conversation_chosen(self, conversation_id: int) -> None:
+        if self._stream is None:
+            self._load_turns(conversation_id)
+
+    def _on_sidebar_rename_requested(self, conversation_id: int, title: str) -> None:
+        self._change(lambda lc, actor: lc.ws.chat.rename(actor, conversation_id, title))
+
+    def _on_sidebar_delete_requested(self, conversation_id: int) -> None:
+        if conversation_id == self._conversation_id:
+            self._start_new()
+        self._change(lambda lc, actor: lc.ws.chat.delete(actor, conversation_id))
+
+    def _change(self, fn: Callable[[LaneContext, Actor], Any]) -> None:
+        actor = self._actor()
+        if actor is None:
+            return
+        self.run(
+            "db",
+            lambda lc: fn(lc, actor),
+            key="change",
+            on_done=lambda _: self._later(self._load_conversations),
+            on_failed=self._show_failure,
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self._stream is not None:
+            self.stop()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _actor(self) -> Actor | None:
+        try:
+            return self.actor()
+        except AppError:  # signed out or locked: the window shows the sign-in screen
+            return None
+
+    def _later(self, fn: Callable[[], None]) -> None:
+        """Start follow-up work from the event loop, never inside a completion callback."""
+        QTimer.singleShot(0, self, fn)
+
+    def _show_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, AppError):
+            self.message.show_error(exc)
+        else:
+            show_error(self, exc)
