@@ -98,7 +98,7 @@ def _date_axis_class() -> type:
 
         def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
             if not self.days:
-                return super().tickValues(minVal, maxVal, size)
+                return list(super().tickValues(minVal, maxVal, size))
             room = max(2, int(size // LABEL_PX))
             step = max(1, math.ceil(len(self.days) / room))
             return [(float(step), [float(n) for n in range(0, len(self.days), step)])]

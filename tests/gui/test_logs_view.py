@@ -183,3 +183,31 @@ def test_a_member_gets_no_logs(
     assert not view.export_button.isVisibleTo(view)
     assert view.model.rowCount() == 0
     assert not ctx.runner.busy  # nothing was even asked of the service
+
+
+def test_trace_dialog_shows_the_text_of_each_retrieved_passage(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, fake_chat: FakeChatModel, tmp_path: Path
+) -> None:
+    from desktop.core.knowledge_models import KbVisibility
+    from tests.demo_workspace import MemorySource
+
+    model = tmp_path / "tiny.gguf"
+    model.write_bytes(b"GGUF" + b"\0" * 32)
+    with open_direct(workspace) as ws:
+        owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
+        kb = ws.knowledge.create(owner, "manuals", visibility=KbVisibility.ALL)
+        text = "Reset the router with the PIN-CANARY button."
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("router.txt", text.encode())])
+        model_id = ws.models.register(owner, str(model), name="tiny").id
+        helper = ws.apps.create(owner, AppConfig(name="it", model_id=model_id, kb_ids=(kb.id,)))
+        fake_chat.replies = [["Press it [1]."]]
+        ws.chat.send(owner, helper.id, "How do I reset the router?")
+    view = _loaded_view(qtbot, owner_ctx, 1)
+    dialog = view.open_trace(0)
+    try:
+        box = dialog.findChild(QPlainTextEdit, "passageText")
+        qtbot.waitUntil(lambda: "PIN-CANARY" in box.toPlainText())
+        assert "router.txt · version 1 (current version)" in box.toPlainText()
+    finally:
+        dialog.close()
+    qtbot.waitUntil(lambda: not owner_ctx.runner.busy)

@@ -97,3 +97,24 @@ def test_a_knowledge_base_made_private_hides_its_passages(
     with pytest.raises(NotFound) as err:
         ws.chat.passage(mo, turn.id, 1)
     assert "CANARY" not in str(err.value)
+
+
+def test_log_reviewers_read_every_passage_a_turn_was_given(
+    ws: app.Workspace, people: dict[str, Actor], fake: FakeChatModel, tmp_path: Path
+) -> None:
+    from desktop.core.errors import PermissionDenied
+
+    ada, mo = people["ada"], people["mo"]
+    kb = ws.knowledge.create(ada, "manuals", visibility=KbVisibility.ALL)
+    ws.knowledge.ingest(ada, kb.id, [Src("valve.txt", b"Close VALVE-CANARY before service.")])
+    app_id = _helper_app(ws, people, tmp_path, kb.id)
+    fake.replies = [["Close it [1]."]]
+    turn = ws.chat.send(mo, app_id, "How do I service the valve?").turn
+
+    passages = ws.logs.trace_passages(ada, turn.id)  # an Admin reviewing Mo's turn
+    assert [(p.marker, p.document, p.version) for p in passages] == [(1, "valve.txt", 1)]
+    assert "VALVE-CANARY" in passages[0].text
+    with pytest.raises(PermissionDenied):
+        ws.logs.trace_passages(mo, turn.id)
+    with pytest.raises(NotFound):
+        ws.logs.trace_passages(ada, turn.id + 999)

@@ -40,6 +40,7 @@ from desktop.core.models import Actor, ChangeSet, TraceFilter
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
 from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService, best_effort_checkpoint
+from desktop.core.services.passages import CitedPassage, turn_passages
 
 #: Audit actions that carry a conversation's content, named by ``app_id``: what a
 #: retention purge empties.
@@ -153,6 +154,13 @@ class LogService(AuditedService):
                     }
                 )
         return out
+
+    def trace_passages(self, actor: Actor, turn_id: int) -> list[CitedPassage]:
+        """The text and document version of every passage a turn was given (Admin+),
+        for the full trace of a turn: input, retrieved passages, output."""
+        self._require(actor, rbac.Permission.VIEW_LOGS)
+        with self._store.transaction() as tx:
+            return turn_passages(tx, turn_id)
 
     # ------------------------------------------------------------------ feedback
 

@@ -55,6 +55,30 @@ def cited_passage(tx: Transaction, actor: Actor, turn_id: int, marker: int) -> C
     kb = tx.knowledge.get_kb(int(cite["kb_id"]))
     if kb is None or not can_read(actor, kb):
         raise _gone(marker)
+    return _read(tx, kb, cite, marker)
+
+
+def turn_passages(tx: Transaction, turn_id: int) -> list[CitedPassage]:
+    """Every passage a turn was given, for log review (the caller checks VIEW_LOGS).
+    Passages whose document or knowledge base is gone are left out."""
+    context = tx.review.turn_context(turn_id)
+    if context is None:
+        raise NotFound(f"no answer {turn_id}: it may have been deleted or purged")
+    turn = next((t for t in tx.conversations.turns(context[0]) if t.id == turn_id), None)
+    out: list[CitedPassage] = []
+    for cite in turn.citations if turn else ():
+        marker = int(cite.get("marker", 0))
+        kb = tx.knowledge.get_kb(int(cite["kb_id"]))
+        if kb is None:
+            continue
+        try:
+            out.append(_read(tx, kb, cite, marker))
+        except NotFound:
+            continue
+    return out
+
+
+def _read(tx: Transaction, kb: Any, cite: dict[str, Any], marker: int) -> CitedPassage:
     name, version = str(cite["document"]), int(cite["version"])
     chunk = tx.knowledge.version_chunk(kb.id, name, version, int(cite["chunk"]))
     if chunk is None:

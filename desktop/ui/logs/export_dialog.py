@@ -210,28 +210,28 @@ class ExportDialog(QDialog):
         return form
 
     def _build_result(self) -> QWidget:
-        self.result = QWidget(self)
-        column = QVBoxLayout(self.result)
+        self.result_panel = QWidget(self)
+        column = QVBoxLayout(self.result_panel)
         column.setContentsMargins(0, 0, 0, 0)
-        self.bundle_path = QLabel(self.result)
+        self.bundle_path = QLabel(self.result_panel)
         self.bundle_path.setObjectName("bundlePath")
         self.bundle_path.setWordWrap(True)
         self.bundle_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.bundle_path)
-        self.command = QLabel(self.result)
+        self.command = QLabel(self.result_panel)
         self.command.setObjectName("verifyCommand")
         self.command.setWordWrap(True)
         self.command.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.command)
-        self.verify_text = QPlainTextEdit(self.result)
+        self.verify_text = QPlainTextEdit(self.result_panel)
         self.verify_text.setObjectName("verifyHint")
         self.verify_text.setReadOnly(True)
         self.verify_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.verify_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         column.addWidget(self.verify_text, 1)
-        self.result.hide()
-        return self.result
+        self.result_panel.hide()
+        return self.result_panel
 
     def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -337,7 +337,7 @@ class ExportDialog(QDialog):
         )
         self.command.setText(ssh_keygen_line(outcome.verify_text))
         self.verify_text.setPlainText(outcome.verify_text)
-        self.result.show()
+        self.result_panel.show()
         self.close_button.setText(self.tr("Done"))
         self.close_button.setProperty("primary", True)
 

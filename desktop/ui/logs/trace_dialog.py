@@ -162,8 +162,50 @@ class TraceDialog(QDialog):
                 table.setItem(row, col, QTableWidgetItem(str(cell)))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.setMinimumHeight(min(60 + 30 * len(hits), 220))
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         layout.addWidget(table)
+        self.passage_text = _text_box(self.tr("Loading the passage text…"), "passageText", box)
+        layout.addWidget(self.passage_text)
+        self._hits = hits
+        self._passages: dict[int, Any] = {}
+        table.currentCellChanged.connect(self._on_table_current_changed)
+        self._retrieved_table = table
+        self._load_passages()
         return box
+
+    def _load_passages(self) -> None:
+        if self.turn_id is None:
+            return
+        actor, turn_id = self.ctx.actor(), int(self.turn_id)
+        self.ctx.runner.run(
+            "db",
+            lambda lc: lc.ws.logs.trace_passages(actor, turn_id),
+            on_done=self._on_passages_loaded,
+            on_failed=lambda exc: self.passage_text.setPlainText(str(exc)),
+            owner=self,
+            key="passages",
+        )
+
+    def _on_passages_loaded(self, passages: list[Any]) -> None:
+        self._passages = {p.marker: p for p in passages}
+        self._retrieved_table.setCurrentCell(0, 0)
+        self._on_table_current_changed(0, 0, -1, -1)
+
+    def _on_table_current_changed(self, row: int, _col: int, _prev: int, _pcol: int) -> None:
+        if not 0 <= row < len(self._hits):
+            return
+        marker = int(self._hits[row].get("marker", row + 1))
+        passage = self._passages.get(marker)
+        if passage is None:
+            self.passage_text.setPlainText(
+                self.tr("The text of this passage is no longer stored (its document was removed).")
+            )
+            return
+        current = self.tr("current version") if passage.active else self.tr("older version")
+        head = self.tr("[{marker}] {document} · version {version} ({state})").format(
+            marker=marker, document=passage.document, version=passage.version, state=current
+        )
+        self.passage_text.setPlainText(f"{head}\n\n{passage.text}")
 
     def _output_section(self, parent: QWidget) -> QGroupBox:
         box = QGroupBox(self.tr("Output"), parent)
