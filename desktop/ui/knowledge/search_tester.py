@@ -1,0 +1,156 @@
+"""Try retrieval on a knowledge base: the passages a query finds, with their scores."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.knowledge_models import RetrievalMode, SearchHit
+from desktop.ui.context import UiContext
+from desktop.ui.errors import InlineMessage
+from desktop.ui.knowledge.widgets import Panel, primary_button
+
+SNIPPET_CHARS = 220
+
+
+def score_parts(scores: dict[str, float]) -> str:
+    """Each method's score, with its rank when fusion gave one: "vector 0.812 (#2)"."""
+    parts = []
+    for name in sorted(k for k in scores if not k.endswith("_rank")):
+        rank = scores.get(f"{name}_rank")
+        text = f"{name} {scores[name]:.3f}"
+        parts.append(f"{text} (#{int(rank)})" if rank is not None else text)
+    return "\n".join(parts)
+
+
+def snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1] + "…"
+
+
+class SearchTesterPanel(Panel):
+    """Query, mode and k in; score, per-method scores, document and snippet out."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.kb_id: int | None = None
+        self.hits: list[SearchHit] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(8)
+        layout.addLayout(self._build_controls())
+        self.message = InlineMessage(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self._build_table(), 1)
+        self.hint = QLabel(
+            self.tr(
+                "The score orders the passages; beside it, each method's own score and "
+                "rank (#1 is its best)."
+            ),
+            self,
+        )
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.query.returnPressed.connect(self._on_search_clicked)
+        self.search_button.clicked.connect(self._on_search_clicked)
+
+    def _build_controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.query = QLineEdit(self)
+        self.query.setObjectName("searchQuery")
+        self.query.setPlaceholderText(self.tr("Ask something the documents should answer"))
+        self.mode = QComboBox(self)
+        self.mode.setObjectName("searchMode")
+        self.mode.addItem(self.tr("Default mode"), None)
+        for mode, label in (
+            (RetrievalMode.HYBRID, self.tr("Hybrid")),
+            (RetrievalMode.FULLTEXT, self.tr("Full text")),
+            (RetrievalMode.VECTOR, self.tr("Vector")),
+        ):
+            self.mode.addItem(label, mode.value)
+        self.k = QSpinBox(self)
+        self.k.setObjectName("searchK")
+        self.k.setRange(1, 50)
+        self.k.setValue(5)
+        self.k.setPrefix(self.tr("top "))
+        self.search_button = primary_button(self.tr("Search"), "searchButton", self)
+        row.addWidget(self.query, 1)
+        row.addWidget(self.mode)
+        row.addWidget(self.k)
+        row.addWidget(self.search_button)
+        return row
+
+    def _build_table(self) -> QTableWidget:
+        self.table = QTableWidget(0, 4, self)
+        self.table.setObjectName("searchResults")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Score"), self.tr("Scores"), self.tr("Document"), self.tr("Passage")]
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        return self.table
+
+    def set_kb(self, kb_id: int | None) -> None:
+        if kb_id != self.kb_id:
+            self.table.setRowCount(0)
+            self.message.clear_message()
+        self.kb_id = kb_id
+        self.search_button.setEnabled(kb_id is not None)
+
+    def _on_search_clicked(self) -> None:
+        query = self.query.text().strip()
+        if self.kb_id is None:
+            return
+        if not query:
+            self.message.show_error(self.tr("Type a query to search for."))
+            return
+        self.message.clear_message()
+        actor, kb_id, k = self.ctx.actor(), self.kb_id, self.k.value()
+        mode_value = self.mode.currentData()
+        mode = RetrievalMode(mode_value) if mode_value else None
+        self.search_button.setEnabled(False)
+        self.run(
+            "db",
+            lambda lc: lc.ws.knowledge.search(actor, kb_id, query, k=k, mode=mode),
+            key="search",
+            on_done=self._show,
+            on_failed=self.message.show_error,
+            on_finally=lambda: self.search_button.setEnabled(self.kb_id is not None),
+        )
+
+    def _show(self, hits: list[SearchHit]) -> None:
+        self.hits = hits
+        self.table.setRowCount(0)
+        for hit in hits:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            parts = score_parts(hit.scores)
+            doc = self.tr("{name} v{version} #{chunk}").format(
+                name=hit.chunk.document, version=hit.chunk.version, chunk=hit.chunk.index + 1
+            )
+            for column, text in enumerate(
+                (f"{hit.score:.3f}", parts, doc, snippet(hit.chunk.text))
+            ):
+                item = QTableWidgetItem(text)
+                if column == 3:
+                    item.setToolTip(hit.chunk.text[:2000])
+                self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
+        if not hits:
+            self.message.show_info(self.tr("No passages matched this query."))
