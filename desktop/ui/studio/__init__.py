@@ -1,0 +1,1 @@
+"""The Studio screen: chat apps, their editor and a live preview chat."""
