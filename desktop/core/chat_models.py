@@ -311,6 +311,7 @@ class Turn:
     dropped_turns: int
     created_at: str
     citations: tuple[dict[str, Any], ...] = ()
+    superseded_by: int | None = None  # the turn that replaced it after an edit
 
     def public_dict(self) -> dict[str, Any]:
         return {

@@ -370,7 +370,9 @@ class ConversationRepository(Protocol):
 
     def delete(self, conversation_id: int) -> None: ...
 
-    def turns(self, conversation_id: int) -> list[Turn]: ...
+    def turns(self, conversation_id: int, *, current_only: bool = False) -> list[Turn]:
+        """Oldest first; ``current_only`` leaves out turns an edited message replaced."""
+        ...
 
     def add_turn(
         self,
@@ -400,6 +402,10 @@ class ConversationRepository(Protocol):
         ...
 
     def delete_turn(self, turn_id: int) -> None: ...
+
+    def supersede(self, turn_ids: Sequence[int], *, by: int, now: str) -> int:
+        """Mark turns as replaced by turn ``by`` (kept, but no longer current)."""
+        ...
 
 
 class KnowledgeRepository(Protocol):

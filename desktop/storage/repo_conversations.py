@@ -14,7 +14,7 @@ from desktop.storage.dbapi import Connection
 _CONVERSATION_COLUMNS = "id, app_id, app_version, user_id, title, variables, created_at, updated_at"
 _TURN_COLUMNS = (
     "id, conversation_id, seq, user_text, answer, stop_reason, app_version, model_sha256,"
-    " usage, timings, dropped_turns, created_at, citations"
+    " usage, timings, dropped_turns, created_at, citations, superseded_by"
 )
 
 
@@ -52,6 +52,7 @@ def _turn(row: Any) -> Turn:
         dropped_turns=int(dropped),
         created_at=str(created),
         citations=tuple(json.loads(row[12])),
+        superseded_by=None if row[13] is None else int(row[13]),
     )
 
 
@@ -115,11 +116,13 @@ class SqlConversationRepository:
         if cur.rowcount == 0:
             raise _not_found("conversation", conversation_id)
 
-    def turns(self, conversation_id: int) -> list[Turn]:
-        """Every turn of the conversation, oldest (seq 1) first."""
+    def turns(self, conversation_id: int, *, current_only: bool = False) -> list[Turn]:
+        """Every turn of the conversation, oldest (seq 1) first; ``current_only`` leaves
+        out the turns an edited message replaced (``superseded_by`` set)."""
         rows = self._conn.execute(
-            f"SELECT {_TURN_COLUMNS} FROM turns WHERE conversation_id = ? ORDER BY seq",
-            (conversation_id,),
+            f"SELECT {_TURN_COLUMNS} FROM turns WHERE conversation_id = ?"
+            " AND (? = 0 OR superseded_by IS NULL) ORDER BY seq",
+            (conversation_id, int(current_only)),
         ).fetchall()
         return [_turn(row) for row in rows]
 
@@ -188,6 +191,22 @@ class SqlConversationRepository:
         cur = self._conn.execute("DELETE FROM turns WHERE id = ?", (turn_id,))
         if cur.rowcount == 0:
             raise _not_found("turn", turn_id)
+
+    def supersede(self, turn_ids: Sequence[int], *, by: int, now: str) -> int:
+        """Mark these turns as replaced by turn ``by`` (an edited message and its answer).
+
+        They stay stored; turns already superseded keep their first mark. Returns how
+        many were marked.
+        """
+        if not turn_ids:
+            return 0
+        marks = ",".join("?" * len(turn_ids))
+        cur = self._conn.execute(
+            "UPDATE turns SET superseded_by = ?, superseded_at = ?"
+            f" WHERE id IN ({marks}) AND superseded_by IS NULL",
+            (by, now, *turn_ids),
+        )
+        return int(cur.rowcount)
 
     def _touch(self, conversation_id: int, now: str, *, title: str | None = None) -> None:
         """Set ``updated_at`` (and the title, when given); NotFound for an unknown id."""

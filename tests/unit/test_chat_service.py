@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from desktop import app
-from desktop.core.chat_models import AppConfig, AppVisibility, LoadSettings, SamplingParams
+from desktop.core.chat_models import AppConfig, AppVisibility, LoadSettings, SamplingParams, Turn
 from desktop.core.errors import (
     AlreadyExists,
+    Cancelled,
     ContextOverflow,
     InputError,
     ModelChanged,
@@ -18,7 +19,7 @@ from desktop.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from desktop.core.models import Actor
+from desktop.core.models import Actor, TraceFilter
 from desktop.core.tasks import CancelToken
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
 from tests.tools import fake_workspace
@@ -250,3 +251,141 @@ def test_model_settings_are_validated_and_audited(
     assert ws.models.get(people["mo"], "tiny").settings.n_ctx == 1024
     with pytest.raises(InputError):
         SamplingParams.from_dict({"temperature": 0.2, "tempreature": 1})
+
+
+# ------------------------------------------------------------------ edit and resend
+
+
+def _three_turns(ws: app.Workspace, people: dict[str, Actor], fake: FakeChatModel) -> list[Turn]:
+    fake.replies = [["alpha-answer"], ["beta-answer"], ["gamma-answer"]]
+    conv = None
+    for text in ("alpha-question", "beta-question", "gamma-question"):
+        conv = ws.chat.send(people["mo"], "helper", text, conversation_id=conv).conversation_id
+    assert conv is not None
+    return ws.chat.turns(people["mo"], conv)
+
+
+def _stored_turns(ws: app.Workspace, conversation_id: int) -> list[Turn]:
+    with ws.store.transaction() as tx:
+        return tx.conversations.turns(conversation_id)
+
+
+def test_edit_and_resend_branches_from_the_edited_message(
+    ws: app.Workspace, people: dict[str, Actor], model_file: Path, fake: FakeChatModel
+) -> None:
+    _app(ws, people, model_file)
+    first, second, third = _three_turns(ws, people, fake)
+    conv = first.conversation_id
+    fake.replies = [["delta-answer"]]
+    res = ws.chat.edit_and_resend(people["mo"], conv, second.id, "beta-edited")
+    prompt = fake.prompts[-1]
+    assert "alpha-question" in prompt and "alpha-answer" in prompt and "beta-edited" in prompt
+    for gone in ("beta-question", "beta-answer", "gamma-question", "gamma-answer"):
+        assert gone not in prompt
+    assert res.conversation_id == conv and res.turn.answer == "delta-answer"
+    current = ws.chat.turns(people["mo"], conv)
+    assert [(t.user_text, t.answer) for t in current] == [
+        ("alpha-question", "alpha-answer"),
+        ("beta-edited", "delta-answer"),
+    ]
+    stored = {t.id: t for t in _stored_turns(ws, conv)}  # nothing was destroyed
+    assert [stored[t.id].superseded_by for t in (first, second, third)] == [
+        None,
+        res.turn.id,
+        res.turn.id,
+    ]
+    trace = _events(ws, "chat.turn")[-1]
+    assert trace["edited_from"] == second.id and trace["replaced_turns"] == [second.id, third.id]
+    traced = [t["trace"]["turn_id"] for t in ws.logs.traces(people["owner"], TraceFilter())]
+    assert {first.id, second.id, third.id, res.turn.id} <= set(traced)
+    assert ws.logs.trace_passages(people["owner"], third.id) == []  # its trace still opens
+    assert ws.workspace.verify_audit(people["owner"]).ok
+
+    fake.replies = [["epsilon-answer"]]
+    ws.chat.send(people["mo"], None, "next-question", conversation_id=conv)
+    assert "gamma" not in fake.prompts[-1] and "delta-answer" in fake.prompts[-1]
+    ws.chat.regenerate(people["mo"], conv)
+    assert "gamma" not in fake.prompts[-1] and "beta-question" not in fake.prompts[-1]
+    assert [t.user_text for t in ws.chat.turns(people["mo"], conv)] == [
+        "alpha-question",
+        "beta-edited",
+        "next-question",
+    ]
+
+
+def test_edit_and_resend_only_takes_your_own_current_messages(
+    ws: app.Workspace, people: dict[str, Actor], model_file: Path, fake: FakeChatModel
+) -> None:
+    _app(ws, people, model_file)
+    first, second, _ = _three_turns(ws, people, fake)
+    conv = first.conversation_id
+    with pytest.raises(NotFound):
+        ws.chat.edit_and_resend(people["mia"], conv, second.id, "hijack")
+    other = ws.chat.send(people["mo"], "helper", "elsewhere")
+    with pytest.raises(NotFound):
+        ws.chat.edit_and_resend(people["mo"], conv, other.turn.id, "wrong conversation")
+    with pytest.raises(InputError):
+        ws.chat.edit_and_resend(people["mo"], conv, second.id, "   ")
+    ws.chat.edit_and_resend(people["mo"], conv, first.id, "alpha-edited")
+    with pytest.raises(NotFound):  # superseded now: edit what is shown
+        ws.chat.edit_and_resend(people["mo"], conv, second.id, "stale")
+    assert [t.user_text for t in ws.chat.turns(people["mo"], conv)] == ["alpha-edited"]
+    assert len(_stored_turns(ws, conv)) == 4
+
+
+def test_a_failed_or_stopped_edit_leaves_the_old_turns(
+    ws: app.Workspace, people: dict[str, Actor], model_file: Path, fake: FakeChatModel
+) -> None:
+    _app(ws, people, model_file)
+    turns = _three_turns(ws, people, fake)
+    conv = turns[0].conversation_id
+
+    def explode(_: int) -> None:
+        raise RuntimeError("the model fell over")
+
+    fake.replies, fake.on_piece = [["never"]], explode
+    with pytest.raises(RuntimeError):
+        ws.chat.edit_and_resend(people["mo"], conv, turns[1].id, "beta-edited")
+    fake.on_piece = None
+    stopped = CancelToken()
+    stopped.cancel()  # a stop before the first token: nothing would replace them
+    with pytest.raises(Cancelled):
+        ws.chat.edit_and_resend(people["mo"], conv, turns[1].id, "beta-again", cancel=stopped)
+    assert ws.chat.turns(people["mo"], conv) == turns
+    assert _stored_turns(ws, conv) == turns  # no pending turn or superseded mark left
+    failed = _events(ws, "chat.failed")
+    assert [f["input"] for f in failed] == ["beta-edited", "beta-again"]
+    assert not failed[0]["conversation_removed"]
+    assert failed[1]["error"] == "stopped before the answer began"
+
+
+def test_a_regenerate_stopped_before_its_first_token_keeps_the_answer(
+    ws: app.Workspace, people: dict[str, Actor], model_file: Path, fake: FakeChatModel
+) -> None:
+    _app(ws, people, model_file)
+    fake.replies = [["kept"]]
+    res = ws.chat.send(people["mo"], "helper", "q")
+    stopped = CancelToken()
+    stopped.cancel()
+    with pytest.raises(Cancelled):
+        ws.chat.regenerate(people["mo"], res.conversation_id, cancel=stopped)
+    assert [t.answer for t in ws.chat.turns(people["mo"], res.conversation_id)] == ["kept"]
+
+
+# ------------------------------------------------------------------ feedback
+
+
+def test_my_feedback_reads_your_own_ratings_of_current_answers(
+    ws: app.Workspace, people: dict[str, Actor], model_file: Path, fake: FakeChatModel
+) -> None:
+    _app(ws, people, model_file)
+    first, second, third = _three_turns(ws, people, fake)
+    conv = first.conversation_id
+    assert ws.chat.my_feedback(people["mo"], conv) == {}
+    ws.logs.rate(people["mo"], first.id, "up")
+    ws.logs.rate(people["mo"], third.id, "down", "too long")
+    assert ws.chat.my_feedback(people["mo"], conv) == {first.id: "up", third.id: "down"}
+    with pytest.raises(NotFound):
+        ws.chat.my_feedback(people["mia"], conv)
+    ws.chat.edit_and_resend(people["mo"], conv, second.id, "beta-edited")
+    assert ws.chat.my_feedback(people["mo"], conv) == {first.id: "up"}

@@ -120,6 +120,8 @@ EXPECTED_COLUMNS = {
         "dropped_turns",
         "created_at",
         "citations",
+        "superseded_by",
+        "superseded_at",
     ],
     "users": [
         "id",

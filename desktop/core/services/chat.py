@@ -4,20 +4,29 @@ A turn runs in three steps: (1) resolve the app and conversation and prove the m
 file; (2) outside any transaction, fit the context and stream the answer, checking the
 CancelToken between tokens; (3) store the answer and append the ``chat.turn`` audit event
 with the full trace in one transaction. A stopped answer is kept, marked "cancelled".
+
+A turn that replaces others (regenerate, edit-and-resend) replaces them only in step (3):
+a failure, or a stop before the first token, leaves the conversation as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.core import rbac
-from desktop.core.chat_models import AppRecord, Conversation, ModelRecord, Turn, fill_variables
+from desktop.core.chat_models import (
+    AppRecord,
+    Conversation,
+    ModelRecord,
+    StopReason,
+    Turn,
+    fill_variables,
+)
 from desktop.core.clock import Clock, iso_utc
-from desktop.core.errors import AppError, InputError, NotFound
+from desktop.core.errors import AppError, Cancelled, InputError, NotFound
 from desktop.core.knowledge_models import SearchHit
 from desktop.core.models import Actor, ChangeSet
 from desktop.core.policy import require_text
@@ -25,34 +34,29 @@ from desktop.core.ports import ChatModel, Generation, Store, Transaction
 from desktop.core.prompting import FittedPrompt, fit_context
 from desktop.core.services.apps import find_app, visible_to
 from desktop.core.services.base import AuditedService, best_effort_checkpoint
+from desktop.core.services.chat_trace import PieceSink, TurnResult, stream_answer, turn_trace
 from desktop.core.services.models import ModelService
 from desktop.core.services.passages import CitedPassage, cited_passage
 from desktop.core.services.retrieval import Retriever, citation_block, citations
 from desktop.core.tasks import CancelToken
 
+__all__ = ["MAX_MESSAGE", "ChatService", "PieceSink", "TurnResult"]
+
 MAX_MESSAGE = 100_000
 _CONVERSATIONS = frozenset({"conversations"})
-PieceSink = Callable[[str], None]
+_REPLACING = ("regenerated_from", "replaced_turns")
 
 
-@dataclass(frozen=True, slots=True)
-class TurnResult:
-    conversation_id: int
-    turn: Turn
+def _history(turns: list[Turn]) -> list[tuple[str, str]]:
+    """(question, answer) pairs for the prompt: finished turns only."""
+    return [(t.user_text, t.answer) for t in turns if t.stop_reason is not None]
 
-    def as_dict(self) -> dict[str, Any]:
-        t = self.turn
-        return {
-            "conversation_id": self.conversation_id,
-            "message_id": t.id,
-            "text": t.answer,
-            "stop_reason": t.stop_reason,
-            "usage": t.usage,
-            "timings": t.timings,
-            "dropped_turns": t.dropped_turns,
-            "app_version": t.app_version,
-            "citations": list(t.citations),
-        }
+
+def _check_message(message: str) -> None:
+    if not require_text(message, "message").strip():
+        raise InputError("the message is empty: type something to ask")
+    if len(message) > MAX_MESSAGE:
+        raise InputError(f"the message is too long (at most {MAX_MESSAGE} characters)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +100,7 @@ class ChatService(AuditedService):
     ) -> TurnResult:
         """Ask ``message`` in a new conversation with the app, or continue one."""
         self._require(actor, rbac.Permission.USE_APPS)
-        if not require_text(message, "message").strip():
-            raise InputError("the message is empty: type something to ask")
-        if len(message) > MAX_MESSAGE:
-            raise InputError(f"the message is too long (at most {MAX_MESSAGE} characters)")
+        _check_message(message)
         with self._store.transaction() as tx:
             plan = self._plan(tx, actor, app_ref, conversation_id, variables or {})
         return self._run(actor, plan, message, cancel or CancelToken(), on_piece, {})
@@ -113,20 +114,51 @@ class ChatService(AuditedService):
         on_piece: PieceSink | None = None,
     ) -> TurnResult:
         """Answer the last message again. The new answer replaces the old one only once it
-        is stored (the audit log keeps both); a failure leaves the old one in place."""
+        is stored (the audit log keeps both); a failure, or a stop before the first token,
+        leaves the old one in place."""
         self._require(actor, rbac.Permission.USE_APPS)
         with self._store.transaction() as tx:
             conv = self._own(tx, actor, conversation_id)
-            turns = tx.conversations.turns(conv.id)
+            turns = tx.conversations.turns(conv.id, current_only=True)
             if not turns:
                 raise InputError("this conversation has no answer to regenerate yet")
             last = turns[-1]
             plan = self._plan(tx, actor, None, conv.id, {})
-        plan = replace(
-            plan, history=[(t.user_text, t.answer) for t in turns[:-1] if t.stop_reason is not None]
-        )
+        plan = replace(plan, history=_history(turns[:-1]))
         extra = {"regenerated_from": last.id}
         return self._run(actor, plan, last.user_text, cancel or CancelToken(), on_piece, extra)
+
+    def edit_and_resend(
+        self,
+        actor: Actor,
+        conversation_id: int,
+        turn_id: int,
+        message: str,
+        *,
+        cancel: CancelToken | None = None,
+        on_piece: PieceSink | None = None,
+    ) -> TurnResult:
+        """Send ``message`` in place of message ``turn_id``: the model is given only the
+        turns before it, and the new turn replaces that turn and every later one.
+
+        The replaced turns are kept, marked superseded: left out of ``turns`` and of
+        later prompts, still in the log. They are marked only once the new answer is
+        stored; a failure, or a stop before the first token, leaves them current. The
+        conversation keeps its variables. NotFound unless ``turn_id`` is a current turn
+        of one of your own conversations.
+        """
+        self._require(actor, rbac.Permission.USE_APPS)
+        _check_message(message)
+        with self._store.transaction() as tx:
+            conv = self._own(tx, actor, conversation_id)
+            turns = tx.conversations.turns(conv.id, current_only=True)
+            at = next((i for i, t in enumerate(turns) if t.id == turn_id), None)
+            if at is None:
+                raise NotFound(f"conversation {conv.id} has no current message {turn_id} to edit")
+            plan = self._plan(tx, actor, None, conv.id, {})
+        plan = replace(plan, history=_history(turns[:at]))
+        extra = {"edited_from": turn_id, "replaced_turns": [t.id for t in turns[at:]]}
+        return self._run(actor, plan, message, cancel or CancelToken(), on_piece, extra)
 
     def _plan(
         self,
@@ -148,11 +180,7 @@ class ChatService(AuditedService):
                     f"{app_ref!r}: name that app or leave --conversation out"
                 )
             variables = conv.variables
-            history = [
-                (t.user_text, t.answer)
-                for t in tx.conversations.turns(conv.id)
-                if t.stop_reason is not None
-            ]
+            history = _history(tx.conversations.turns(conv.id, current_only=True))
         else:
             if app_ref is None:
                 raise InputError("name the app to chat with")
@@ -189,7 +217,15 @@ class ChatService(AuditedService):
         )
         conv, pending = self._start(actor, plan, message, model)
         try:
-            answer, generation, timings = self._stream(fitted, plan, cancel, on_piece)
+            answer, generation, timings = stream_answer(
+                self._model, fitted, plan.app, cancel, on_piece, self._perf
+            )
+            if (
+                not answer
+                and generation.stop_reason == StopReason.CANCELLED
+                and any(key in extra for key in _REPLACING)
+            ):  # stopped before a word: what it would replace stays
+                raise Cancelled("stopped before the answer began")
         except BaseException as exc:
             self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
             raise
@@ -238,33 +274,6 @@ class ChatService(AuditedService):
             )
         return conv, pending
 
-    def _stream(
-        self,
-        fitted: FittedPrompt,
-        plan: _Plan,
-        cancel: CancelToken,
-        on_piece: PieceSink | None,
-    ) -> tuple[str, Generation, dict[str, float]]:
-        pieces: list[str] = []
-        started = self._perf()
-        first: float | None = None
-        generation = self._model.generate(fitted.prompt, plan.app.config.params, cancel)
-        for piece in generation:
-            if first is None:
-                first = self._perf()
-            pieces.append(piece)
-            if on_piece is not None:
-                on_piece(piece)
-        ended = self._perf()
-        decode = ended - first if first is not None else 0.0
-        rate = (generation.completion_tokens - 1) / decode if decode > 0 else 0.0
-        timings = {
-            "ttft_ms": round(((first or ended) - started) * 1000, 2),
-            "total_ms": round((ended - started) * 1000, 2),
-            "tokens_per_s": round(rate, 2),
-        }
-        return "".join(pieces), generation, timings
-
     def _finish(
         self,
         actor: Actor,
@@ -282,9 +291,12 @@ class ChatService(AuditedService):
             "prompt_tokens": generation.prompt_tokens,
             "completion_tokens": generation.completion_tokens,
         }
+        now = iso_utc(self._clock.now())
         with self._store.transaction() as tx:
             if "regenerated_from" in extra:
                 tx.conversations.delete_turn(int(extra["regenerated_from"]))
+            if "replaced_turns" in extra:
+                tx.conversations.supersede(extra["replaced_turns"], by=pending.id, now=now)
             turn = tx.conversations.finish_turn(
                 pending.id,
                 answer=answer,
@@ -292,34 +304,14 @@ class ChatService(AuditedService):
                 usage=usage,
                 timings=timings,
                 dropped_turns=fitted.dropped_turns,
-                now=iso_utc(self._clock.now()),
+                now=now,
                 citations=extra["retrieved"],
             )
             tx.audit.append(
                 actor=actor.username,
                 action="chat.turn",
                 obj=f"conversation:{conv.id}",
-                payload={
-                    "conversation_id": conv.id,
-                    "turn_id": turn.id,
-                    "seq": turn.seq,
-                    "app_id": plan.app.id,
-                    "app_version": plan.app.version,
-                    "input": turn.user_text,
-                    "model": {
-                        "name": model.name,
-                        "sha256": model.sha256,
-                        "settings": model.settings.as_dict(),
-                    },
-                    "params": {**plan.app.config.params.as_dict(), "seed_used": generation.seed},
-                    "prompt_sha256": hashlib.sha256(fitted.prompt.encode()).hexdigest(),
-                    "dropped_turns": fitted.dropped_turns,
-                    "output": answer,
-                    "usage": usage,
-                    "timings": timings,
-                    "stop_reason": generation.stop_reason,
-                    **extra,
-                },
+                payload=turn_trace(turn, plan.app, model, fitted, generation, extra),
             )
         return TurnResult(conv.id, turn)
 
@@ -361,9 +353,25 @@ class ChatService(AuditedService):
             return [c for c in convs if self._app_visible(tx, actor, c.app_id)]
 
     def turns(self, actor: Actor, conversation_id: int) -> list[Turn]:
+        """The conversation as it stands, oldest first: turns replaced by an edited
+        message are left out (they stay stored, and in the log)."""
         self._require(actor, rbac.Permission.USE_APPS)
         with self._store.transaction() as tx:
-            return tx.conversations.turns(self._own(tx, actor, conversation_id).id)
+            conv = self._own(tx, actor, conversation_id)
+            return tx.conversations.turns(conv.id, current_only=True)
+
+    def my_feedback(self, actor: Actor, conversation_id: int) -> dict[int, str]:
+        """Your own rating ("up" or "down") of the rated answers in one of your
+        conversations, by turn id (answers you have not rated are left out)."""
+        self._require(actor, rbac.Permission.USE_APPS)
+        ratings: dict[int, str] = {}
+        with self._store.transaction() as tx:
+            conv = self._own(tx, actor, conversation_id)
+            for turn in tx.conversations.turns(conv.id, current_only=True):
+                feedback = tx.review.feedback(turn.id)
+                if feedback is not None:
+                    ratings[turn.id] = str(feedback["rating"])
+        return ratings
 
     def passage(self, actor: Actor, turn_id: int, marker: int) -> CitedPassage:
         """The passage behind citation ``[marker]`` of one of your answers, with the

@@ -27,6 +27,7 @@ from desktop.storage.migrations.m0006_account_security import m0006_account_secu
 from desktop.storage.migrations.m0007_audit_review import m0007_audit_review
 from desktop.storage.migrations.m0008_model_file_key import m0008_model_file_key
 from desktop.storage.migrations.m0009_preferences_usage import m0009_preferences_usage
+from desktop.storage.migrations.m0010_turn_superseded import m0010_turn_superseded
 
 Migration = Callable[[Connection], None]
 
@@ -41,6 +42,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0007_audit_review,
     m0008_model_file_key,
     m0009_preferences_usage,
+    m0010_turn_superseded,
 )
 
 _LEDGER_DDL = (
