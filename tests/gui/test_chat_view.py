@@ -1,7 +1,8 @@
 """The Chat screen over fakes: an app's opening statement and suggestions, a streamed
-Markdown answer stored as a turn, feedback, regenerate, copy, Stop and Esc, variables,
-edit-and-resend, conversation search / rename / delete, failures, and citations that
-open their passage."""
+Markdown answer stored as a turn, feedback (and its state when a conversation is
+reopened), regenerate, copy, Stop and Esc, variables, editing an earlier message (which
+replaces it and what followed), conversation search / rename / delete, failures, and
+citations that open their passage."""
 
 from __future__ import annotations
 
@@ -228,25 +229,127 @@ def test_required_variables_are_asked_before_sending(
     assert "Help the ops team." in fake_chat.prompts[-1]
 
 
-def test_edit_and_resend_adds_the_edited_message(
-    qtbot: Any, view: ChatView, tea_app: int, fake_chat: FakeChatModel, workspace: Backend
-) -> None:
-    _open(qtbot, view)
+def _two_turns(qtbot: Any, view: ChatView, fake_chat: FakeChatModel) -> None:
     fake_chat.replies = [["First."], ["Second."]]
     view.send_text("How mcuh is matcha?")
     _wait_answer(qtbot, view)
-    question = view.transcript.questions[-1]
-    qtbot.mouseClick(question.edit_button, Qt.MouseButton.LeftButton)
+    view.send_text("And sencha?")
+    _wait_answer(qtbot, view, count=2)
+
+
+def test_editing_a_message_replaces_it_and_everything_after_it(
+    qtbot: Any, view: ChatView, tea_app: int, fake_chat: FakeChatModel, workspace: Backend
+) -> None:
+    _open(qtbot, view)
+    _two_turns(qtbot, view, fake_chat)
+    conv_id = view._conversation_id
+    before = _stored(workspace, lambda ws, owner: ws.chat.turns(owner, conv_id))
+    first = view.transcript.questions[0]
+    qtbot.mouseClick(first.edit_button, Qt.MouseButton.LeftButton)
     assert view.composer.toPlainText() == "How mcuh is matcha?"
-    assert "new message" in view.composer_message.text()
+    assert "Editing message 1" in view.composer_message.text()
+    assert view.pane.cancel_edit_button.isVisibleTo(view)
+    assert first.bubble.property("editing") is True
+    assert not view.transcript.questions[1].bubble.property("editing")
+
+    fake_chat.replies = [["About ", "a dollar a gram."]]
     view.composer.setPlainText("How much is matcha?")
     qtbot.keyClick(view.composer, Qt.Key.Key_Return)
-    _wait_answer(qtbot, view, count=2)
-    conv_id = view._conversation_id
+    qtbot.waitUntil(
+        lambda: (
+            not view.streaming
+            and len(view.transcript.answers) == 1
+            and view.transcript.answers[0].turn is not None
+        )
+    )
+    assert [q.text for q in view.transcript.questions] == ["How much is matcha?"]
+    answer = view.transcript.answers[0]
+    assert answer.body.toPlainText().strip() == "About a dollar a gram."
+    assert answer.regenerate_button.isVisibleTo(view)
+    assert not view.pane.cancel_edit_button.isVisibleTo(view)
+    assert not view.composer_message.isVisibleTo(view) and view.composer.toPlainText() == ""
+    assert "mcuh" not in fake_chat.prompts[-1] and "sencha" not in fake_chat.prompts[-1]
     turns = _stored(workspace, lambda ws, owner: ws.chat.turns(owner, conv_id))
-    assert [t.user_text for t in turns] == ["How mcuh is matcha?", "How much is matcha?"]
-    assert not view.transcript.answers[0].regenerate_button.isVisibleTo(view)
+    assert [(t.user_text, t.answer) for t in turns] == [
+        ("How much is matcha?", "About a dollar a gram.")
+    ]
+    assert answer.turn is not None and answer.turn.id == turns[0].id
+    traces = _stored(workspace, lambda ws, owner: ws.logs.traces(owner, TraceFilter()))
+    traced = {t["trace"]["turn_id"] for t in traces}
+    assert {t.id for t in before} | {turns[0].id} == traced  # the replaced turns stay logged
+
+
+def test_an_edit_can_be_cancelled_and_a_failed_one_changes_nothing(
+    qtbot: Any,
+    view: ChatView,
+    tea_app: int,
+    fake_chat: FakeChatModel,
+    workspace: Backend,
+    tmp_path: Path,
+) -> None:
+    _open(qtbot, view)
+    _two_turns(qtbot, view, fake_chat)
+    conv_id = view._conversation_id
+    before = _stored(workspace, lambda ws, owner: ws.chat.turns(owner, conv_id))
+    qtbot.mouseClick(view.transcript.questions[1].edit_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.pane.cancel_edit_button, Qt.MouseButton.LeftButton)
+    assert not view.editing.active and view.composer.toPlainText() == ""
+    assert not view.pane.cancel_edit_button.isVisibleTo(view)
+    qtbot.mouseClick(view.transcript.questions[0].edit_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(view.composer, Qt.Key.Key_Escape)
+    assert not view.editing.active and not view.composer_message.isVisibleTo(view)
+
+    qtbot.mouseClick(view.transcript.questions[0].edit_button, Qt.MouseButton.LeftButton)
+    (tmp_path / "tiny.gguf").unlink()  # the model file is gone: the edit fails
+    view.composer.setPlainText("How much is matcha?")
+    qtbot.keyClick(view.composer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not view.streaming and view.message.isVisibleTo(view))
+    assert [q.text for q in view.transcript.questions] == ["How mcuh is matcha?", "And sencha?"]
+    assert all(q.isVisibleTo(view) for q in view.transcript.questions)
+    assert [a.turn.id for a in view.transcript.answers if a.turn] == [t.id for t in before]
     assert view.transcript.answers[1].regenerate_button.isVisibleTo(view)
+    assert view.editing.active and view.editing.turn == before[0]
+    assert view.composer.toPlainText() == "How much is matcha?"
+    assert _stored(workspace, lambda ws, owner: ws.chat.turns(owner, conv_id)) == before
+
+
+def test_a_reopened_conversation_shows_your_ratings(
+    qtbot: Any, view: ChatView, tea_app: int, fake_chat: FakeChatModel, workspace: Backend
+) -> None:
+    fake_chat.replies = [["Green."], ["Grassy."]]
+
+    def arrange(ws: Any, owner: Any) -> None:
+        first = ws.chat.send(owner, tea_app, "What colour is matcha?")
+        second = ws.chat.send(
+            owner, None, "How does it taste?", conversation_id=first.conversation_id
+        )
+        ws.logs.rate(owner, first.turn.id, "up")
+        ws.logs.rate(owner, second.turn.id, "down", "too short")
+
+    _stored(workspace, arrange)
+    _open(qtbot, view)
+    qtbot.waitUntil(lambda: len(view.sidebar.visible_titles()) == 1)
+    view.sidebar.list.clicked.emit(view.sidebar.proxy.index(0, 0))
+    _wait_answer(qtbot, view, count=2)
+    first, second = view.transcript.answers
+    assert first.up_button.isChecked() and not first.down_button.isChecked()
+    assert second.down_button.isChecked() and not second.up_button.isChecked()
+    assert (first.rating, second.rating) == ("up", "down")
+
+    fake_chat.replies = [["Sweet and grassy."]]
+    qtbot.mouseClick(second.regenerate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not view.streaming and "Sweet" in second.body.toPlainText())
+    assert not second.down_button.isChecked() and second.rating is None  # a new answer
+    assert first.up_button.isChecked()
+
+    fake_chat.replies = [["Umami."]]  # an edit keeps the ratings of the answers before it
+    qtbot.mouseClick(view.transcript.questions[1].edit_button, Qt.MouseButton.LeftButton)
+    view.send_text("How does it really taste?")
+    qtbot.waitUntil(
+        lambda: not view.streaming and "Umami" in view.transcript.answers[-1].body.toPlainText()
+    )
+    kept, new = view.transcript.answers
+    assert kept.up_button.isChecked() and new.rating is None and not new.down_button.isChecked()
 
 
 def test_conversations_search_open_rename_and_delete(

@@ -6,6 +6,7 @@ from __future__ import annotations
 CHAT_STYLE_SHEET = """
 #transcript, #transcriptBody { background: palette(base); }
 #userMessage { background: #eef2fb; border-radius: 12px; }
+#userMessage[editing="true"] { border: 2px solid #3b6fd8; }
 #answerBody, #openingStatement { background: transparent; }
 #answerMeta, #contextLabel, #speedLabel, #appDescription { color: #6b7280; }
 #citationChip { color: #3b6fd8; text-align: left; padding: 2px 6px; }

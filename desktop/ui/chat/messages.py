@@ -34,7 +34,8 @@ def _tool(parent: QWidget, name: str, text: str, tip: str) -> QToolButton:
 
 
 class UserBubble(QWidget):
-    """The user's message (plain text, never Markdown), right-aligned, with Edit."""
+    """The user's message (plain text, never Markdown), right-aligned, with Edit (which
+    sends an edited version in its place)."""
 
     edit_requested = Signal(str)
 
@@ -46,11 +47,14 @@ class UserBubble(QWidget):
         row.setContentsMargins(48, 0, 0, 0)
         row.addStretch(1)
         self.edit_button = _tool(
-            self, "editButton", self.tr("Edit"), self.tr("Put this message back in the box")
+            self,
+            "editButton",
+            self.tr("Edit"),
+            self.tr("Edit this message and send it again in its place"),
         )
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.text))
         row.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignBottom)
-        bubble = QFrame(self)
+        bubble = self.bubble = QFrame(self)
         bubble.setObjectName("userMessage")
         bubble.setMaximumWidth(USER_BUBBLE_MAX_WIDTH)
         inner = QVBoxLayout(bubble)
@@ -61,6 +65,12 @@ class UserBubble(QWidget):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         inner.addWidget(self.label)
         row.addWidget(bubble)
+
+    def set_editing(self, editing: bool) -> None:
+        """Mark the message being edited in the box below."""
+        self.bubble.setProperty("editing", editing)
+        self.bubble.style().unpolish(self.bubble)
+        self.bubble.style().polish(self.bubble)
 
 
 class AnswerBubble(QFrame):
@@ -143,7 +153,10 @@ class AnswerBubble(QFrame):
         self.meta.setText(self.tr("Writing…"))
 
     def finish(self, turn: Turn, *, last: bool) -> None:
-        """Show the stored answer (the authority, also after Stop) with its sources."""
+        """Show the stored answer (the authority, also after Stop) with its sources; a
+        different turn (a regenerated answer) starts unrated."""
+        if self.turn is None or self.turn.id != turn.id:
+            self.set_rating(None)
         self.turn = turn
         markers = [int(c["marker"]) for c in turn.citations if "marker" in c]
         self.body.set_markdown(turn.answer, markers)

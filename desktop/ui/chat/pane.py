@@ -60,6 +60,11 @@ class ChatPane(QWidget):
             self.tr("Type a message — Enter sends, Shift+Enter starts a new line")
         )
         row.addWidget(self.composer, 1)
+        self.cancel_edit_button = QPushButton(self.tr("Cancel edit"), self)
+        self.cancel_edit_button.setObjectName("cancelEditButton")
+        self.cancel_edit_button.setToolTip(self.tr("Keep the conversation as it is (Esc)"))
+        self.cancel_edit_button.hide()
+        row.addWidget(self.cancel_edit_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.setObjectName("sendButton")
         self.send_button.setProperty("primary", True)
@@ -98,6 +103,11 @@ class ChatPane(QWidget):
         self.variables.setEnabled(not streaming)
         if streaming:
             self.gauge.show_streaming()
+
+    def set_editing(self, editing: bool) -> None:
+        """While an earlier message is being edited, Send replaces it and Cancel shows."""
+        self.cancel_edit_button.setVisible(editing)
+        self.send_button.setText(self.tr("Send edit") if editing else self.tr("Send"))
 
     def set_stopping(self) -> None:
         self.stop_button.setEnabled(False)

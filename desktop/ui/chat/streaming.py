@@ -1,5 +1,6 @@
-"""What a streaming answer needs on each side of the lanes: the sink that feeds pieces to
-the GUI from the inference lane, and the view's record of the answer in flight."""
+"""What a streaming answer needs on each side of the lanes: the ops that ask for one on
+the inference lane, the sink that feeds its pieces to the GUI, and the view's record of
+the answer in flight."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 
 from desktop.core.chat_models import Turn
 from desktop.core.errors import Cancelled
+from desktop.core.models import Actor
+from desktop.core.services.chat import TurnResult
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.tasks import LaneContext, Task
 
@@ -26,6 +29,59 @@ def stream_sink(lc: LaneContext) -> Callable[[str], None]:
     return sink
 
 
+TurnOp = Callable[[LaneContext], TurnResult]
+
+
+def send_op(
+    actor: Actor,
+    app_id: int,
+    text: str,
+    conversation_id: int | None,
+    variables: dict[str, str] | None,
+) -> TurnOp:
+    """Ask ``text`` in the conversation (a new one with ``variables`` when None)."""
+
+    def op(lc: LaneContext) -> TurnResult:
+        result: TurnResult = lc.ws.chat.send(
+            actor,
+            app_id,
+            text,
+            conversation_id=conversation_id,
+            variables=variables,
+            cancel=lc.token,
+            on_piece=stream_sink(lc),
+        )
+        return result
+
+    return op
+
+
+def regenerate_op(actor: Actor, conversation_id: int) -> TurnOp:
+    """Answer the conversation's last message again."""
+
+    def op(lc: LaneContext) -> TurnResult:
+        sink = stream_sink(lc)
+        result: TurnResult = lc.ws.chat.regenerate(
+            actor, conversation_id, cancel=lc.token, on_piece=sink
+        )
+        return result
+
+    return op
+
+
+def edit_op(actor: Actor, conversation_id: int, turn_id: int, text: str) -> TurnOp:
+    """Send ``text`` in place of message ``turn_id`` and everything after it."""
+
+    def op(lc: LaneContext) -> TurnResult:
+        sink = stream_sink(lc)
+        result: TurnResult = lc.ws.chat.edit_and_resend(
+            actor, conversation_id, turn_id, text, cancel=lc.token, on_piece=sink
+        )
+        return result
+
+    return op
+
+
 @dataclass
 class StreamState:
     """The answer in flight: its task, its bubble, and what to restore if it fails."""
@@ -35,3 +91,4 @@ class StreamState:
     question: str
     previous: Turn | None  # the answer being regenerated
     variables: dict[str, str] | None  # a new conversation's values
+    edited: Turn | None = None  # the message an edit replaces (with every later one)

@@ -3,7 +3,7 @@ has scrolled up to read something earlier."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
@@ -18,7 +18,7 @@ class Transcript(QScrollArea):
     """Messages top to bottom; signals carry what the view needs to act."""
 
     question_clicked = Signal(str)
-    edit_requested = Signal(str)
+    edit_requested = Signal(int, str)  # (index of the message, its text)
     copy_requested = Signal(str)
     regenerate_requested = Signal()
     rate_requested = Signal(object, str)  # (AnswerBubble, "up" | "down")
@@ -63,12 +63,19 @@ class Transcript(QScrollArea):
         self.intro.question_clicked.connect(self.question_clicked)
         self._insert(self.intro)
 
-    def show_turns(self, turns: Sequence[Turn]) -> None:
+    def show_turns(self, turns: Sequence[Turn], ratings: Mapping[int, str] | None = None) -> None:
+        """The stored turns, each answer with the user's own rating of it, if any."""
         self.clear()
         for i, turn in enumerate(turns):
             self._add_question(turn.user_text)
-            self._add_answer().finish(turn, last=i == len(turns) - 1)
+            answer = self._add_answer()
+            answer.finish(turn, last=i == len(turns) - 1)
+            answer.set_rating((ratings or {}).get(turn.id))
         self._follow = True
+
+    def ratings(self) -> dict[int, str]:
+        """The rating shown on each rated answer, by turn id."""
+        return {a.turn.id: a.rating for a in self.answers if a.turn is not None and a.rating}
 
     def add_exchange(self, question: str) -> AnswerBubble:
         """A new question and its (streaming) answer at the end."""
@@ -94,6 +101,20 @@ class Transcript(QScrollArea):
         if self.answers:
             self.answers[-1].set_last(True)
 
+    def hide_from(self, index: int) -> None:
+        """Hide message ``index`` and everything after it (an edit is replacing them)."""
+        for widget in [*self.questions[index:], *self.answers[index:]]:
+            widget.hide()
+
+    def unhide_all(self) -> None:
+        for widget in [*self.questions, *self.answers]:
+            widget.show()
+
+    def mark_editing(self, index: int | None) -> None:
+        """Mark message ``index`` as the one being edited (None: no message)."""
+        for i, question in enumerate(self.questions):
+            question.set_editing(i == index)
+
     def last_answer(self) -> AnswerBubble | None:
         return self.answers[-1] if self.answers else None
 
@@ -104,7 +125,9 @@ class Transcript(QScrollArea):
 
     def _add_question(self, text: str) -> None:
         bubble = UserBubble(text, self.widget())
-        bubble.edit_requested.connect(self.edit_requested)
+        bubble.edit_requested.connect(
+            lambda text: self.edit_requested.emit(self.questions.index(bubble), text)
+        )
         self.questions.append(bubble)
         self._insert(bubble)
 

@@ -3,6 +3,8 @@
 Reads run on the ``db`` lane; answers stream on the ``inference`` lane in ~30 ms batches
 into the answer's own bubble. Stop (or Esc) cancels the token: the service keeps the
 partial answer, marked stopped, and the bubble then shows exactly what was stored.
+Sending an edited earlier message replaces it and every later turn once its answer is
+stored; until then the replaced turns are only hidden, and a failure shows them again.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from desktop.core.chat_models import AppRecord, Turn
@@ -21,10 +23,11 @@ from desktop.core.rbac import Permission
 from desktop.core.services.chat import TurnResult
 from desktop.ui.chat.actions import AnswerActions
 from desktop.ui.chat.conversations import ConversationPanel
+from desktop.ui.chat.editing import MessageEdit
 from desktop.ui.chat.look import CHAT_STYLE_SHEET
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.chat.pane import ChatPane
-from desktop.ui.chat.streaming import StreamState, stream_sink
+from desktop.ui.chat.streaming import StreamState, edit_op, regenerate_op, send_op
 from desktop.ui.context import UiContext
 from desktop.ui.errors import show_error
 from desktop.ui.tasks import LaneContext, Task
@@ -46,6 +49,7 @@ class ChatView(View):
         self._stream: StreamState | None = None
         self._loading_turns: Task | None = None
         self._build()
+        self.editing = MessageEdit(self.pane)
         self._connect()
         self.answer_actions = AnswerActions(
             self, self.transcript, self.message, self._actor, self._show_failure
@@ -144,20 +148,28 @@ class ChatView(View):
         actor = self._actor()
         if actor is None:
             return
+
+        def op(lc: LaneContext) -> tuple[list[Turn], dict[int, str]]:
+            chat = lc.ws.chat
+            return chat.turns(actor, conversation_id), chat.my_feedback(actor, conversation_id)
+
         self._loading_turns = self.run(
             "db",
-            lambda lc: lc.ws.chat.turns(actor, conversation_id),
+            op,
             key="turns",
-            on_done=lambda turns: self._on_turns_loaded(conversation_id, turns),
+            on_done=lambda loaded: self._on_turns_loaded(conversation_id, *loaded),
             on_failed=self._show_failure,
         )
 
-    def _on_turns_loaded(self, conversation_id: int, turns: list[Turn]) -> None:
+    def _on_turns_loaded(
+        self, conversation_id: int, turns: list[Turn], ratings: dict[int, str]
+    ) -> None:
         conv = self.sidebar.model.find(conversation_id)
+        self.editing.end(clear_box=True)
         self._conversation_id = conversation_id
         self._turns = list(turns)
         if turns:
-            self.transcript.show_turns(turns)
+            self.transcript.show_turns(turns, ratings)
         else:
             self._show_intro()
         values = conv.variables if conv is not None else {}
@@ -182,6 +194,7 @@ class ChatView(View):
         """An empty conversation with the current app (created by the first message)."""
         if self._loading_turns is not None and not self._loading_turns.finished:
             self._loading_turns.detach()  # a conversation still loading must not land
+        self.editing.end(clear_box=True)
         self._conversation_id = None
         self._turns = []
         self._show_intro()
@@ -221,6 +234,8 @@ class ChatView(View):
         """Ask ``text`` in the current conversation (or a new one); False if not sent."""
         if self._stream is not None or self._app is None or not text.strip():
             return False
+        if self.editing.active:
+            return self._send_edit(text)
         variables: dict[str, str] | None = None
         if self._conversation_id is None:
             missing = self.variables.missing()
@@ -234,20 +249,7 @@ class ChatView(View):
         actor = self._actor()
         if actor is None:
             return False
-        app_id, conv_id = self._app.id, self._conversation_id
-
-        def op(lc: LaneContext) -> TurnResult:
-            result: TurnResult = lc.ws.chat.send(
-                actor,
-                app_id,
-                text,
-                conversation_id=conv_id,
-                variables=variables,
-                cancel=lc.token,
-                on_piece=stream_sink(lc),
-            )
-            return result
-
+        op = send_op(actor, self._app.id, text, self._conversation_id, variables)
         answer = self.transcript.add_exchange(text)
         self._start_stream(op, answer, text, None, variables)
         return True
@@ -261,21 +263,30 @@ class ChatView(View):
         actor = self._actor()
         if actor is None:
             return
-
-        def op(lc: LaneContext) -> TurnResult:
-            sink = stream_sink(lc)
-            result: TurnResult = lc.ws.chat.regenerate(
-                actor, conv_id, cancel=lc.token, on_piece=sink
-            )
-            return result
-
+        self.editing.end(clear_box=True)
+        op = regenerate_op(actor, conv_id)
         previous = self._turns[-1]
         answer.start_stream()
         self._start_stream(op, answer, previous.user_text, previous, None)
 
+    def _send_edit(self, text: str) -> bool:
+        """Send ``text`` in place of the message being edited (and everything after it)."""
+        edited, index, conv_id = self.editing.turn, self.editing.index, self._conversation_id
+        actor = self._actor()
+        if edited is None or conv_id is None or actor is None:
+            return False
+        op = edit_op(actor, conv_id, edited.id, text)
+        self.editing.end(clear_box=False)
+        self.transcript.hide_from(index)
+        answer = self.transcript.add_exchange(text)
+        self._start_stream(op, answer, text, None, None, edited=edited)
+        return True
+
     def stop(self) -> None:
-        """Stop the streaming answer; what was written so far is kept."""
+        """Stop the streaming answer (what was written so far is kept), or, with no
+        answer streaming, stop editing an earlier message."""
         if self._stream is None:
+            self.editing.end(clear_box=True)
             return
         self._stream.task.cancel()
         self.pane.set_stopping()
@@ -287,6 +298,8 @@ class ChatView(View):
         question: str,
         previous: Turn | None,
         variables: dict[str, str] | None,
+        *,
+        edited: Turn | None = None,
     ) -> None:
         self.message.clear_message()
         self.composer_message.clear_message()
@@ -299,7 +312,7 @@ class ChatView(View):
             on_failed=self._on_stream_failed,
             on_finally=self._on_stream_finally,
         )
-        self._stream = StreamState(task, answer, question, previous, variables)
+        self._stream = StreamState(task, answer, question, previous, variables, edited)
         self._set_streaming(True)
 
     def _on_stream_chunk(self, text: str) -> None:
@@ -310,7 +323,11 @@ class ChatView(View):
         stream = self._stream
         assert stream is not None
         turn = result.turn
-        if stream.previous is not None and self._turns:
+        if stream.edited is not None:  # the edited message and what followed are replaced
+            kept = [t for t in self._turns if t.seq < stream.edited.seq]
+            self._turns = [*kept, turn]
+            self.transcript.show_turns(self._turns, self.transcript.ratings())
+        elif stream.previous is not None and self._turns:
             self._turns[-1] = turn
         else:
             self._turns.append(turn)
@@ -318,14 +335,20 @@ class ChatView(View):
             values = stream.variables or {}
             self.variables.set_variables(list(values), values, editable=False)
         self._conversation_id = result.conversation_id
-        stream.answer.finish(turn, last=True)
+        if stream.edited is None:
+            stream.answer.finish(turn, last=True)
         self.gauge.show_turn(turn)
         self._later(self._load_conversations)
 
     def _on_stream_failed(self, exc: BaseException) -> None:
         stream = self._stream
         assert stream is not None
-        if stream.previous is not None:
+        if stream.edited is not None:  # nothing was replaced: edit again or cancel
+            self.transcript.drop_last_exchange()
+            self.transcript.unhide_all()
+            index = next(i for i, t in enumerate(self._turns) if t.id == stream.edited.id)
+            self.editing.begin(index, stream.edited, self.composer.toPlainText() or stream.question)
+        elif stream.previous is not None:
             stream.answer.finish(stream.previous, last=True)
         else:
             self.transcript.drop_last_exchange()
@@ -342,16 +365,9 @@ class ChatView(View):
 
     # ------------------------------------------------------------------ answer actions
 
-    def _on_transcript_edit_requested(self, text: str) -> None:
-        if self._stream is not None:
-            return
-        self.composer.setPlainText(text)
-        self.composer.moveCursor(QTextCursor.MoveOperation.End)
-        self.composer.setFocus()
-        if self._conversation_id is not None:
-            self.composer_message.show_info(
-                self.tr("Your edited message will be sent as a new message in this conversation.")
-            )
+    def _on_transcript_edit_requested(self, index: int, text: str) -> None:
+        if self._stream is None and self._conversation_id is not None and index < len(self._turns):
+            self.editing.begin(index, self._turns[index], text)
 
     # ------------------------------------------------------------------ sidebar
 
@@ -391,7 +407,7 @@ class ChatView(View):
     # ------------------------------------------------------------------ helpers
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self._stream is not None:
+        if event.key() == Qt.Key.Key_Escape and (self._stream is not None or self.editing.active):
             self.stop()
             event.accept()
             return
