@@ -15,10 +15,6 @@ from desktop.core.errors import AppError, Cancelled
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
-
-
 def describe(exc: BaseException) -> str | None:
     """The text a user sees for ``exc``; None for a cancellation."""
     if isinstance(exc, Cancelled):
@@ -27,8 +23,8 @@ def describe(exc: BaseException) -> str | None:
         return exc.message
     incident = uuid.uuid4().hex[:8]
     log.error("incident %s: %s", incident, type(exc).__name__, exc_info=exc)
-    return _tr(
-        "Something went wrong inside Kura (incident {id}). Nothing was lost; try again."
+    return QCoreApplication.translate(
+        "Errors", "Something went wrong inside Kura (incident {id}). Nothing was lost; try again."
     ).format(id=incident)
 
 
@@ -37,7 +33,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     text = describe(exc)
     if text is None:
         return
-    QMessageBox.warning(parent, _tr("Kura"), text)
+    QMessageBox.warning(parent, QCoreApplication.translate("Errors", "Kura"), text)
 
 
 class InlineMessage(QLabel):

@@ -30,6 +30,7 @@ from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.first_run import FirstRunWizard
 from desktop.ui.login import LoginView
+from desktop.ui.members_dialogs import role_names
 from desktop.ui.view import View
 
 CLOSE_TIMEOUT_S = 30.0
@@ -100,7 +101,7 @@ class ShellView(QWidget):
         side.addStretch(1)
         actor = ctx.peek_actor()
         self.user_id = actor.user_id if actor else None
-        who = f"{actor.username} · {actor.role.value}" if actor else ""
+        who = f"{actor.username} · {role_names()[actor.role]}" if actor else ""
         self.user_label = QLabel(who, self.sidebar)
         self.user_label.setObjectName("sidebarUser")
         side.addWidget(self.user_label)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.models import User, UserStatus
 from desktop.ui.context import UiContext
+from desktop.ui.members_dialogs import role_names
 from desktop.ui.tasks import LaneContext, Task
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -134,7 +135,7 @@ def member_choices(users: list[User] | None) -> list[tuple[str, str]] | None:
     if users is None:
         return None
     return [
-        (u.username, f"{u.display_name or u.username} ({u.role.value})")
+        (u.username, f"{u.display_name or u.username} ({role_names()[u.role]})")
         for u in users
         if u.status is UserStatus.ACTIVE
     ]

@@ -46,13 +46,11 @@ class ExportOutcome:
     verify_text: str
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ExportDialog", text)
-
-
 def _exists(path: Path) -> InputError:
     return InputError(
-        _tr("{name} already exists there: choose another file name.").format(name=path.name)
+        QCoreApplication.translate(
+            "ExportDialog", "{name} already exists there: choose another file name."
+        ).format(name=path.name)
     )
 
 
@@ -60,7 +58,11 @@ def signing_fingerprint(lc: LaneContext, actor: Actor) -> str:
     """The current signing key's fingerprint (the first allowed_signers line)."""
     signers = bundle_verify.parse_allowed_signers(lc.ws.logs.allowed_signers(actor))
     if not signers:
-        raise InputError(_tr("The workspace has no audit signing key yet: ask the Owner."))
+        raise InputError(
+            QCoreApplication.translate(
+                "ExportDialog", "The workspace has no audit signing key yet: ask the Owner."
+            )
+        )
     return bundle_verify.key_fingerprint(signers[0].key_blob)
 
 
@@ -70,7 +72,9 @@ def write_bundle(path: Path, data: bytes) -> None:
         raise _exists(path)
     if not path.parent.is_dir():
         raise InputError(
-            _tr("No such folder: {folder}. Choose another.").format(folder=path.parent)
+            QCoreApplication.translate(
+                "ExportDialog", "No such folder: {folder}. Choose another."
+            ).format(folder=path.parent)
         )
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
@@ -91,7 +95,9 @@ def write_bundle(path: Path, data: bytes) -> None:
         raise _exists(path) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        message = _tr("Cannot write {path} ({reason}): choose another folder.")
+        message = QCoreApplication.translate(
+            "ExportDialog", "Cannot write {path} ({reason}): choose another folder."
+        )
         raise InputError(message.format(path=path, reason=reason)) from None
     finally:
         partial.unlink(missing_ok=True)

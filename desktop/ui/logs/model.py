@@ -17,10 +17,6 @@ Index = QModelIndex | QPersistentModelIndex
 _PREVIEW = 90
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TraceListModel", text)
-
-
 def one_line(text: str, limit: int = _PREVIEW) -> str:
     """The text on one line, cut to ``limit`` characters with an ellipsis."""
     flat = " ".join(str(text).split())
@@ -57,7 +53,9 @@ class TraceListModel(QAbstractTableModel):
         app_id = (trace.get("trace") or {}).get("app_id")
         if app_id is None:
             return ""
-        return self._apps.get(int(app_id), _tr("app {id}").format(id=app_id))
+        return self._apps.get(
+            int(app_id), QCoreApplication.translate("TraceListModel", "app {id}").format(id=app_id)
+        )
 
     def replace_trace(self, turn_id: int, trace: dict[str, Any]) -> None:
         """Swap in a fresh copy of one turn (after an annotation)."""
@@ -81,13 +79,13 @@ class TraceListModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         titles = {
-            "time": _tr("Time (UTC)"),
-            "user": _tr("User"),
-            "app": _tr("App"),
-            "question": _tr("Question"),
-            "answer": _tr("Answer"),
-            "rating": _tr("Rating"),
-            "notes": _tr("Annotations"),
+            "time": QCoreApplication.translate("TraceListModel", "Time (UTC)"),
+            "user": QCoreApplication.translate("TraceListModel", "User"),
+            "app": QCoreApplication.translate("TraceListModel", "App"),
+            "question": QCoreApplication.translate("TraceListModel", "Question"),
+            "answer": QCoreApplication.translate("TraceListModel", "Answer"),
+            "rating": QCoreApplication.translate("TraceListModel", "Rating"),
+            "notes": QCoreApplication.translate("TraceListModel", "Annotations"),
         }
         return titles[self.COLUMNS[section]]
 
@@ -108,7 +106,11 @@ class TraceListModel(QAbstractTableModel):
     def _display(self, trace: dict[str, Any], column: str) -> str:
         body = trace.get("trace") or {}
         if trace.get("purged") and column not in ("time", "user", "app"):
-            return _tr("(removed by retention)") if column == "question" else ""
+            return (
+                QCoreApplication.translate("TraceListModel", "(removed by retention)")
+                if column == "question"
+                else ""
+            )
         rating = (trace.get("feedback") or {}).get("rating")
         count = len(trace.get("annotations") or [])
         cells = {

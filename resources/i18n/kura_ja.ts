@@ -1,0 +1,3223 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>AddMemberDialog</name>
+    <message>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+197"/>
+        <source>Add a member</source>
+        <translation>メンバーを追加</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Add member</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>e.g. mika (used to sign in)</source>
+        <translation>例：mika（サインインに使用）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. Mika Tanaka (optional)</source>
+        <translation>例：田中 美香（任意）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Display name</source>
+        <translation>表示名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role</source>
+        <translation>ロール</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Type a user name.</source>
+        <translation>ユーザー名を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Added {name}.</source>
+        <translation>{name} を追加しました。</translation>
+    </message>
+</context>
+<context>
+    <name>AnswerActions</name>
+    <message>
+        <location filename="../../desktop/ui/chat/actions.py" line="+52"/>
+        <source>Kura does not open web pages. The link was copied: {url}</source>
+        <translation>Kura は Web ページを開きません。リンクをコピーしました：{url}</translation>
+    </message>
+</context>
+<context>
+    <name>AnswerBubble</name>
+    <message>
+        <location filename="../../desktop/ui/chat/messages.py" line="+114"/>
+        <location line="+113"/>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <location line="-113"/>
+        <source>Copy the answer</source>
+        <translation>回答をコピー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Regenerate</source>
+        <translation>再生成</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Answer this message again</source>
+        <translation>このメッセージにもう一度回答させる</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Helpful</source>
+        <translation>役に立った</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Rate this answer as helpful</source>
+        <translation>この回答を「役に立った」と評価</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not helpful</source>
+        <translation>役に立たなかった</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Rate this answer as unhelpful</source>
+        <translation>この回答を「役に立たなかった」と評価</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Thinking…</source>
+        <translation>考えています…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Writing…</source>
+        <translation>回答を作成しています…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Stopped</source>
+        <translation>停止しました</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cut off at the length limit</source>
+        <translation>長さの上限で打ち切られました</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{rate} tokens/s</source>
+        <translation>{rate} トークン/秒</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>[{n}] {document} · v{version}</source>
+        <translation>[{n}] {document} · v{version}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Open the passage and its document version</source>
+        <translation>抜粋と、そのドキュメントのバージョンを開く</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Copied</source>
+        <translation>コピーしました</translation>
+    </message>
+</context>
+<context>
+    <name>AppEditor</name>
+    <message>
+        <location filename="../../desktop/ui/studio/editor.py" line="+81"/>
+        <source>App</source>
+        <translation>アプリ</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>e.g. Support assistant</source>
+        <translation>例：サポートアシスタント</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>An emoji</source>
+        <translation>絵文字</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What the app is for</source>
+        <translation>アプリの用途</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No models yet: the Owner registers one in Models.</source>
+        <translation>モデルがまだありません。オーナーが「モデル」で登録します。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Icon</source>
+        <translation>アイコン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Description</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Instructions</source>
+        <translation>指示</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You are a friendly assistant for {{topic}}. Answer briefly.</source>
+        <translation>あなたは {{topic}} についての親切なアシスタントです。簡潔に答えてください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Model parameters</source>
+        <translation>モデルのパラメーター</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Higher is more varied, lower more predictable</source>
+        <translation>高いほど多様に、低いほど予測しやすくなります</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Random</source>
+        <translation>ランダム</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Max answer tokens</source>
+        <translation>回答の最大トークン数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat penalty</source>
+        <translation>繰り返しペナルティ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Conversation start</source>
+        <translation>会話の開始</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Hello! Ask me anything about…</source>
+        <translation>こんにちは！…について何でもお尋ねください。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Opening statement</source>
+        <translation>オープニングメッセージ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Suggested questions</source>
+        <translation>おすすめの質問</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Knowledge and access</source>
+        <translation>ナレッジとアクセス</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No knowledge bases you can read yet.</source>
+        <translation>閲覧できるナレッジベースはまだありません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All members</source>
+        <translation>全メンバー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chosen members</source>
+        <translation>選択したメンバー</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Knowledge bases</source>
+        <translation>ナレッジベース</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Who can use it</source>
+        <translation>利用できるユーザー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members</source>
+        <translation>メンバー</translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>{name} (not allowed for this app)</source>
+        <translation>{name}（このアプリでは使用不可）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Its settings in Knowledge list the apps that may use it.</source>
+        <translation>利用できるアプリは「ナレッジ」の設定で指定します。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>(missing model)</source>
+        <translation>（モデルが見つかりません）</translation>
+    </message>
+    <message>
+        <location line="+86"/>
+        <source>Variables: {names} — each new chat asks for them.</source>
+        <translation>変数：{names} — 新しいチャットを始めるたびに入力を求めます。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Write {{name}} in the instructions to ask for a value per chat.</source>
+        <translation>指示に {{name}} と書くと、チャットごとに値の入力を求めます。</translation>
+    </message>
+</context>
+<context>
+    <name>AppFilter</name>
+    <message>
+        <location filename="../../desktop/ui/logs/filters.py" line="+71"/>
+        <source>All apps</source>
+        <translation>すべてのアプリ</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeRoleDialog</name>
+    <message>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+10"/>
+        <source>Change role</source>
+        <translation>ロールを変更</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Member</source>
+        <translation>メンバー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New role</source>
+        <translation>新しいロール</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>When the workspace requires approval, a role an Admin raises waits for the Owner.</source>
+        <translation>ワークスペースで承認が必須の場合、管理者によるロールの引き上げはオーナーの承認待ちになります。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{name}: {role} requested; it takes effect when the Owner approves.</source>
+        <translation>{name}：{role}への変更を申請しました。オーナーが承認すると有効になります。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} is now {role}.</source>
+        <translation>{name} のロールを{role}に変更しました。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPane</name>
+    <message>
+        <location filename="../../desktop/ui/chat/pane.py" line="+60"/>
+        <source>Type a message — Enter sends, Shift+Enter starts a new line</source>
+        <translation>メッセージを入力 — Enter で送信、Shift+Enter で改行</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel edit</source>
+        <translation>編集をキャンセル</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the conversation as it is (Esc)</source>
+        <translation>会話をそのままにする（Esc）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+42"/>
+        <source>Send</source>
+        <translation>送信</translation>
+    </message>
+    <message>
+        <location line="-38"/>
+        <location line="+30"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <source>Stop the answer (Esc); what was written is kept</source>
+        <translation>回答を停止（Esc）。それまでの内容は残ります</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Send edit</source>
+        <translation>編集を送信</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stopping…</source>
+        <translation>停止しています…</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <location filename="../../desktop/ui/chat/view.py" line="+60"/>
+        <source>Chat</source>
+        <translation>チャット</translation>
+    </message>
+    <message>
+        <location line="+151"/>
+        <source>Your role may not use apps.</source>
+        <translation>あなたのロールではアプリを利用できません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No apps yet — create one in Studio, then chat with it here</source>
+        <translation>アプリはまだありません — スタジオで作成すると、ここでチャットできます</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No apps yet — ask an Editor or Admin to create one</source>
+        <translation>アプリはまだありません — 編集者または管理者に作成を依頼してください</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Fill in {names} before sending.</source>
+        <translation>送信する前に {names} を入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>CitationDialog</name>
+    <message>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+25"/>
+        <source>Source [{n}]</source>
+        <translation>出典 [{n}]</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Section: {heading}</source>
+        <translation>セクション：{heading}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Knowledge base “{kb}”, version {version}</source>
+        <translation>ナレッジベース「{kb}」、バージョン {version}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{where} (the current version)</source>
+        <translation>{where}（現在のバージョン）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{where} — a newer version has replaced it since this answer</source>
+        <translation>{where} — この回答の後、新しいバージョンに置き換えられています</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmDialog</name>
+    <message>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+48"/>
+        <source>Type the user name</source>
+        <translation>ユーザー名を入力</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Type the user name exactly to confirm.</source>
+        <translation>確認のため、ユーザー名を正確に入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ContextGauge</name>
+    <message>
+        <location filename="../../desktop/ui/chat/gauge.py" line="+53"/>
+        <source>Context {percent}% ({used} of {total} tokens)</source>
+        <translation>コンテキスト {percent}%（{total} トークン中 {used}）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{rate} tokens/s</source>
+        <translation>{rate} トークン/秒</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Generating…</source>
+        <translation>生成しています…</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPanel</name>
+    <message>
+        <location filename="../../desktop/ui/chat/conversations.py" line="+91"/>
+        <source>The app to chat with</source>
+        <translation>チャットするアプリ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>New chat</source>
+        <translation>新しいチャット</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Search conversations</source>
+        <translation>会話を検索</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>No conversations yet — ask something to start one</source>
+        <translation>会話はまだありません — 質問すると会話が始まります</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Rename…</source>
+        <translation>名前を変更…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Rename conversation</source>
+        <translation>会話の名前を変更</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Title:</source>
+        <translation>タイトル：</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Delete conversation</source>
+        <translation>会話を削除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete “{title}” and all its messages? This cannot be undone.</source>
+        <translation>「{title}」とそのすべてのメッセージを削除しますか？この操作は元に戻せません。</translation>
+    </message>
+</context>
+<context>
+    <name>DateRangeFilter</name>
+    <message>
+        <location filename="../../desktop/ui/logs/filters.py" line="-49"/>
+        <source>Between</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>and</source>
+        <translation>～</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPanel</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+82"/>
+        <source>Document</source>
+        <translation>ドキュメント</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chunks</source>
+        <translation>チャンク</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added</source>
+        <translation>追加日時</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No documents yet — drop files or folders above to add them.</source>
+        <translation>ドキュメントはまだありません — 上の領域にファイルやフォルダーをドロップして追加してください。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Versions…</source>
+        <translation>バージョン…</translation>
+    </message>
+</context>
+<context>
+    <name>EncryptionKeyPanel</name>
+    <message>
+        <location filename="../../desktop/ui/settings/keys.py" line="+52"/>
+        <source>The workspace is encrypted with a key kept in your system keyring. The recovery key opens it if that keyring item is lost. Kura shows the recovery key once — when the workspace is created and after each rekey — and keeps no copy it could show again. To get a new recovery key, rekey: the old one then stops working.</source>
+        <extracomment>Lanes that hold a database connection besides &quot;db&quot;, where the rekey runs.</extracomment>
+        <translation>ワークスペースは、システムのキーリングに保管されたキーで暗号化されています。キーリングのその項目が失われた場合は、リカバリーキーでワークスペースを開けます。Kura がリカバリーキーを表示するのは、ワークスペースの作成時とキーの更新時の一度だけで、再表示できるコピーは保持しません。新しいリカバリーキーが必要な場合はキーを更新してください。古いリカバリーキーはその時点で使えなくなります。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The current recovery key was never shown (a key rotation was interrupted). Rekey now to get a recovery key you can store.</source>
+        <translation>現在のリカバリーキーは一度も表示されていません（キーの更新が中断されました）。今すぐキーを更新して、保管できるリカバリーキーを取得してください。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Rekey the database…</source>
+        <translation>データベースのキーを更新…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Encryption key and recovery key</source>
+        <translation>暗号化キーとリカバリーキー</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Wait for running replies and document imports to finish, then rekey.</source>
+        <translation>実行中の回答とドキュメントの取り込みが終わってから、キーを更新してください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Rekey the database?</source>
+        <translation>データベースのキーを更新しますか？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kura re-encrypts the whole database with a new key, stores that key in the system keyring and makes a new recovery key, which you see once. The old recovery key stops working. Large workspaces take a while; keep Kura open until it finishes.</source>
+        <translation>Kura はデータベース全体を新しいキーで再暗号化し、そのキーをシステムのキーリングに保存して、新しいリカバリーキーを作成します（表示は一度だけです）。古いリカバリーキーは使えなくなります。大きなワークスペースでは時間がかかります。完了するまで Kura を開いたままにしてください。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Re-encrypting…</source>
+        <translation>再暗号化しています…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>The database is under its new key.</source>
+        <translation>データベースは新しいキーで暗号化されました。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Done. Only the new recovery key opens the workspace from now on.</source>
+        <translation>完了しました。今後は新しいリカバリーキーでのみワークスペースを開けます。</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../desktop/ui/errors.py" line="+26"/>
+        <source>Something went wrong inside Kura (incident {id}). Nothing was lost; try again.</source>
+        <translation>Kura の内部で問題が発生しました（インシデント {id}）。データは失われていません。もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Kura</source>
+        <translation>Kura</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../desktop/ui/logs/export_dialog.py" line="+51"/>
+        <source>{name} already exists there: choose another file name.</source>
+        <translation>{name} は既に存在します。別のファイル名を指定してください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The workspace has no audit signing key yet: ask the Owner.</source>
+        <translation>このワークスペースには監査用の署名キーがまだありません。オーナーに依頼してください。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No such folder: {folder}. Choose another.</source>
+        <translation>フォルダーが見つかりません：{folder}。別のフォルダーを選択してください。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Cannot write {path} ({reason}): choose another folder.</source>
+        <translation>{path} に書き込めません（{reason}）。別のフォルダーを選択してください。</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Export a signed audit bundle</source>
+        <translation>署名付き監査バンドルをエクスポート</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The bundle holds the audit log over the chosen days, signed with this workspace&apos;s key. Events outside the chosen app stay in it redacted, so the chain still verifies.</source>
+        <translation>バンドルには、選択した期間の監査ログがこのワークスペースのキーで署名されて含まれます。選択したアプリ以外のイベントは内容を伏せた状態で残るため、チェーンの検証は引き続き可能です。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Choose a folder, e.g. a USB stick</source>
+        <translation>フォルダーを選択（USB メモリーなど）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Folder</source>
+        <translation>フォルダー</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>File name</source>
+        <translation>ファイル名</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>App</source>
+        <translation>アプリ</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Days</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reading the signing key…</source>
+        <translation>署名キーを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Signing key</source>
+        <translation>署名キー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give auditors this fingerprint in person, so they can trust the signature.</source>
+        <translation>署名を信頼してもらえるよう、このフィンガープリントは監査担当者に直接伝えてください。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export</source>
+        <translation>エクスポート</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>unavailable</source>
+        <translation>取得できません</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Where to write the bundle</source>
+        <translation>バンドルの保存先</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Choose a folder and a file name first.</source>
+        <translation>先にフォルダーとファイル名を選択してください。</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Wrote {path}: events {first}–{last} ({count}, {redacted} redacted), signed by {fingerprint}. An auditor extracts it and checks the signature with:</source>
+        <translation>{path} に書き出しました：イベント {first}–{last}（{count} 件、うち {redacted} 件は内容を伏せています）、{fingerprint} で署名。監査担当者はバンドルを展開し、次のコマンドで署名を確認します：</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackDialog</name>
+    <message>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+13"/>
+        <source>Helpful answer</source>
+        <translation>役に立った回答</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Unhelpful answer</source>
+        <translation>役に立たなかった回答</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>What was good about this answer? (optional)</source>
+        <translation>この回答のどこが良かったですか？（任意）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What was wrong with this answer? (optional)</source>
+        <translation>この回答のどこに問題がありましたか？（任意）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add a comment for whoever reviews the logs</source>
+        <translation>ログを確認する担当者へのコメントを追加</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Send feedback</source>
+        <translation>フィードバックを送信</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../desktop/ui/first_run.py" line="+90"/>
+        <source>Welcome to Kura</source>
+        <translation>Kura へようこそ</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kura keeps your chat apps, knowledge bases and logs in one encrypted workspace on this computer. Its key is kept in the system keyring, never in a file. First, Kura checks that a keyring is available.</source>
+        <translation>Kura は、チャットアプリ、ナレッジベース、ログを、このコンピューター上の 1 つの暗号化されたワークスペースに保管します。そのキーはファイルではなく、システムのキーリングに保管されます。まず、キーリングが利用できるかどうかを確認します。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Check again</source>
+        <translation>再確認</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next</source>
+        <translation>次へ</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Checking the keyring…</source>
+        <translation>キーリングを確認しています…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Keys will be kept in: {backend}</source>
+        <translation>キーの保管先：{backend}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No usable keyring was found. On Linux, install and unlock GNOME Keyring or KWallet (a Secret Service), then press Check again.</source>
+        <translation>使用できるキーリングが見つかりません。Linux の場合は GNOME Keyring または KWallet（Secret Service）をインストールしてロックを解除し、「再確認」を押してください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Create the Owner</source>
+        <translation>オーナーを作成</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The Owner manages members, models and security. Choose a long passphrase: it protects everything in this workspace.</source>
+        <translation>オーナーはメンバー、モデル、セキュリティを管理します。長いパスフレーズを設定してください。このワークスペースのすべてを保護します。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>e.g. tanaka</source>
+        <translation>例：tanaka</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passphrase</source>
+        <translation>パスフレーズ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat passphrase</source>
+        <translation>パスフレーズ（確認）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Create workspace</source>
+        <translation>ワークスペースを作成</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Enter a user name for the Owner.</source>
+        <translation>オーナーのユーザー名を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The two passphrases differ: type them again.</source>
+        <translation>2 つのパスフレーズが一致しません。もう一度入力してください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Creating the encrypted workspace…</source>
+        <translation>暗号化されたワークスペースを作成しています…</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Store your recovery key</source>
+        <translation>リカバリーキーの保管</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>If this computer&apos;s keyring is lost, the recovery key is the only way to open the workspace again. Kura shows it once. Print it or save it to removable media and keep it somewhere safe.</source>
+        <translation>このコンピューターのキーリングが失われた場合、ワークスペースを再び開く手段はリカバリーキーだけです。表示されるのは一度だけです。印刷するかリムーバブルメディアに保存し、安全な場所に保管してください。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Show recovery key…</source>
+        <translation>リカバリーキーを表示…</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Add a model</source>
+        <translation>モデルを追加</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed.</source>
+        <translation>チャットアプリはローカルの GGUF モデルで回答します。今すぐ登録するか、後で「設定」から登録してください。ファイルの変更を検出できるよう、Kura はファイルの SHA-256 を確認します。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Use the bundled demo model</source>
+        <translation>同梱のデモモデルを使用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a GGUF file…</source>
+        <translation>GGUF ファイルを選択…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Skip for now</source>
+        <translation>後で設定</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>demo</source>
+        <translation>デモ</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose a GGUF model</source>
+        <translation>GGUF モデルを選択</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF モデル (*.gguf)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Checking {file}…</source>
+        <translation>{file} を確認しています…</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/general.py" line="+41"/>
+        <source>General</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Language</source>
+        <translation>言語</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Kura remembers your choice for your account.</source>
+        <translation>選択した言語はアカウントごとに保存されます。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Workspace</source>
+        <translation>ワークスペース</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Folder</source>
+        <translation>フォルダー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workspace ID</source>
+        <translation>ワークスペース ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keyring</source>
+        <translation>キーリング</translation>
+    </message>
+</context>
+<context>
+    <name>GpuLayersSpinBox</name>
+    <message>
+        <location filename="../../desktop/ui/settings/model_settings.py" line="+24"/>
+        <source>Auto</source>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All layers</source>
+        <translation>すべてのレイヤー</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>0 (CPU only)</source>
+        <translation>0（CPU のみ）</translation>
+    </message>
+</context>
+<context>
+    <name>IdleTimeoutPanel</name>
+    <message>
+        <location filename="../../desktop/ui/settings/security.py" line="+60"/>
+        <source> minutes</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Every window of this workspace locks after this long without input.</source>
+        <translation>入力がないままこの時間が経過すると、このワークスペースのすべてのウィンドウがロックされます。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Windows lock after this long without input (set by the Owner or an Admin).</source>
+        <translation>入力がないままこの時間が経過すると、ウィンドウがロックされます（オーナーまたは管理者が設定）。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Lock when idle</source>
+        <translation>無操作時のロック</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Saved. Windows lock after {minutes} idle minutes.</source>
+        <translation>保存しました。{minutes} 分間操作がないとウィンドウがロックされます。</translation>
+    </message>
+</context>
+<context>
+    <name>IngestPanel</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/ingest_panel.py" line="+114"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Drop files or folders here to add them</source>
+        <translation>ここにファイルやフォルダーをドロップして追加</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Folders are searched for: {kinds}</source>
+        <translation>フォルダー内で探す形式：{kinds}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add files…</source>
+        <translation>ファイルを追加…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add folder…</source>
+        <translation>フォルダーを追加…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Progress</source>
+        <translation>進行状況</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Add files</source>
+        <translation>ファイルを追加</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add a folder</source>
+        <translation>フォルダーを追加</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Looking for files…</source>
+        <translation>ファイルを探しています…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Waiting</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot read it: {error}</source>
+        <translation>読み込めません：{error}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not found</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No files to add were found. Supported: {kinds}</source>
+        <translation>追加できるファイルが見つかりませんでした。対応形式：{kinds}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Adding {count} file(s)…</source>
+        <translation>{count} 件のファイルを追加しています…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+15"/>
+        <source>Reading and indexing…</source>
+        <translation>読み込みとインデックス作成を行っています…</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Indexed, waiting to be stored</source>
+        <translation>インデックス作成済み、保存待ち</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Cancelled before any file was added.</source>
+        <translation>ファイルが追加される前にキャンセルされました。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+41"/>
+        <source>Not added</source>
+        <translation>追加されませんでした</translation>
+    </message>
+    <message>
+        <location line="-33"/>
+        <source>Cancelling… the file being stored is rolled back.</source>
+        <translation>キャンセルしています… 保存中のファイルはロールバックされます。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stored as version {version} · {chunks} chunk(s)</source>
+        <translation>バージョン {version} として保存 · {chunks} チャンク</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Unchanged: this version is stored</source>
+        <translation>変更なし：このバージョンは保存済みです</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{added} added, {unchanged} unchanged, {failed} failed.</source>
+        <translation>追加 {added} 件、変更なし {unchanged} 件、失敗 {failed} 件。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Stored before the run stopped: it stays</source>
+        <translation>停止前に保存済み：そのまま残ります</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancelled: not added</source>
+        <translation>キャンセル：追加されませんでした</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancelled. {kept} file(s) stored before the cancel stay; {dropped} were not added.</source>
+        <translation>キャンセルしました。キャンセル前に保存された {kept} 件のファイルは残り、{dropped} 件は追加されませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>IntroPanel</name>
+    <message>
+        <location filename="../../desktop/ui/chat/messages.py" line="+29"/>
+        <source>Ask anything to start the conversation.</source>
+        <translation>何でも質問して会話を始めましょう。</translation>
+    </message>
+</context>
+<context>
+    <name>KbSettingsPanel</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+63"/>
+        <source>e.g. Product manuals</source>
+        <translation>例：製品マニュアル</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What is in it, for whom</source>
+        <translation>内容と対象者</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Description</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Delete knowledge base…</source>
+        <translation>ナレッジベースを削除…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+97"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="-85"/>
+        <source>Only me</source>
+        <translation>自分のみ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All members</source>
+        <translation>全メンバー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chosen members</source>
+        <translation>選択したメンバー</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>None ticked: any app may link it.</source>
+        <translation>何も選択しない場合は、どのアプリからもリンクできます。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Who can read it</source>
+        <translation>閲覧できるユーザー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members</source>
+        <translation>メンバー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Apps that may link it</source>
+        <translation>リンクできるアプリ</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Linked by</source>
+        <translation>リンクしているアプリ</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Hybrid (keywords and meaning)</source>
+        <translation>ハイブリッド（キーワードと意味）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Full text (keywords)</source>
+        <translation>全文検索（キーワード）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vector (meaning)</source>
+        <translation>ベクトル（意味）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+2"/>
+        <source> characters</source>
+        <translation> 文字</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search mode</source>
+        <translation>検索モード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passages per question</source>
+        <translation>質問あたりの抜粋数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minimum score</source>
+        <translation>最小スコア</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chunk size</source>
+        <translation>チャンクサイズ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chunk overlap</source>
+        <translation>チャンクの重なり</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Create knowledge base</source>
+        <translation>ナレッジベースを作成</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No app yet: link it from an app in Studio.</source>
+        <translation>アプリはまだありません。スタジオでアプリからリンクしてください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No app links it yet (link it in Studio).</source>
+        <translation>まだどのアプリからもリンクされていません（スタジオでリンクできます）。</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Give the knowledge base a name.</source>
+        <translation>ナレッジベースの名前を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Created. Add documents in the Documents tab.</source>
+        <translation>作成しました。「ドキュメント」タブでドキュメントを追加してください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saved.</source>
+        <translation>保存しました。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Delete knowledge base</source>
+        <translation>ナレッジベースを削除</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete {name} with all its documents and versions? Apps that link it stop using it. This cannot be undone.</source>
+        <translation>{name} を、すべてのドキュメントとバージョンとともに削除しますか？リンクしているアプリでは使用されなくなります。この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete</source>
+        <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgeView</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/view.py" line="+63"/>
+        <location line="+18"/>
+        <source>Knowledge</source>
+        <translation>ナレッジ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+149"/>
+        <source>New knowledge base</source>
+        <translation>新しいナレッジベース</translation>
+    </message>
+    <message>
+        <location line="-131"/>
+        <source>Choose a knowledge base on the left.</source>
+        <translation>左の一覧からナレッジベースを選択してください。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Documents</source>
+        <translation>ドキュメント</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search test</source>
+        <translation>検索テスト</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>No knowledge bases yet — create one with “New knowledge base”.</source>
+        <translation>ナレッジベースはまだありません — 「新しいナレッジベース」で作成してください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No knowledge bases are shared with you yet.</source>
+        <translation>あなたと共有されているナレッジベースはまだありません。</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>only {creator}</source>
+        <translation>{creator} のみ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>all members</source>
+        <translation>全メンバー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{count} chosen member(s)</source>
+        <translation>選択した {count} 人のメンバー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} — readable by {who}</source>
+        <translation>{name} — 閲覧できるユーザー：{who}</translation>
+    </message>
+</context>
+<context>
+    <name>LoadSettingsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/settings/model_settings.py" line="+31"/>
+        <source>How many layers run on the GPU. Auto uses all when this build can offload.</source>
+        <translation>GPU で実行するレイヤー数です。「自動」では、このビルドがオフロードに対応していればすべてのレイヤーを使用します。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Auto</source>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> tokens</source>
+        <translation> トークン</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>GPU layers</source>
+        <translation>GPU レイヤー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CPU threads</source>
+        <translation>CPU スレッド</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Context length</source>
+        <translation>コンテキスト長</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Batch size</source>
+        <translation>バッチサイズ</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The model was trained with a context of {tokens} tokens.</source>
+        <translation>このモデルは {tokens} トークンのコンテキストで学習されています。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginView</name>
+    <message>
+        <location filename="../../desktop/ui/login.py" line="+83"/>
+        <source>6-digit code or a backup code</source>
+        <translation>6 桁のコードまたはバックアップコード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Authenticator code</source>
+        <translation>認証アプリのコード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sign in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Kura is locked</source>
+        <translation>Kura はロックされています</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The window locked itself after a while without activity. Sign in to go on.</source>
+        <translation>一定時間操作がなかったため、ウィンドウがロックされました。続けるにはサインインしてください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sign in to Kura</source>
+        <translation>Kura にサインイン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your workspace is encrypted on this computer.</source>
+        <translation>ワークスペースはこのコンピューター上で暗号化されています。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Enter your user name and password.</source>
+        <translation>ユーザー名とパスワードを入力してください。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Checking…</source>
+        <translation>確認しています…</translation>
+    </message>
+</context>
+<context>
+    <name>LogsView</name>
+    <message>
+        <location filename="../../desktop/ui/logs/view.py" line="+79"/>
+        <source>Only the Owner and Admins can review the logs. Ask one of them for access.</source>
+        <translation>ログを確認できるのはオーナーと管理者のみです。アクセスが必要な場合は、オーナーまたは管理者に依頼してください。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+6"/>
+        <source>Logs</source>
+        <translation>ログ</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export signed bundle…</source>
+        <translation>署名付きバンドルをエクスポート…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+114"/>
+        <source>All users</source>
+        <translation>すべてのユーザー</translation>
+    </message>
+    <message>
+        <location line="-111"/>
+        <source>Any rating</source>
+        <translation>すべての評価</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>👍 Helpful</source>
+        <translation>👍 役に立った</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>👎 Not helpful</source>
+        <translation>👎 役に立たなかった</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Search questions and answers</source>
+        <translation>質問と回答を検索</translation>
+    </message>
+    <message>
+        <location line="+118"/>
+        <source>No chat turns match these filters — widen or clear them.</source>
+        <translation>条件に一致するやり取りはありません — 条件を広げるか解除してください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No chat turns yet — conversations in your apps will show up here.</source>
+        <translation>やり取りはまだありません — アプリでの会話がここに表示されます。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Showing the newest {n} turns; narrow the filters to see older ones.</source>
+        <translation>最新の {n} 件を表示しています。それより前のものを見るには条件を絞り込んでください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} turns</source>
+        <translation>{n} 件</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="+60"/>
+        <source>Chat</source>
+        <translation>チャット</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Studio</source>
+        <translation>スタジオ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Knowledge</source>
+        <translation>ナレッジ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Logs</source>
+        <translation>ログ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Usage</source>
+        <translation>利用状況</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Members</source>
+        <translation>メンバー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location line="+94"/>
+        <location line="+73"/>
+        <source>Kura</source>
+        <translation>Kura</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDialog</name>
+    <message>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-188"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
+    <name>MemberListModel</name>
+    <message>
+        <location filename="../../desktop/ui/members_model.py" line="+100"/>
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Display name</source>
+        <translation>表示名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role</source>
+        <translation>ロール</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One-time codes</source>
+        <translation>ワンタイムコード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Disabled</source>
+        <translation>無効</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>On</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Locked until {until} UTC</source>
+        <translation>{until} UTC までロック中</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} failed attempts</source>
+        <translation>{n} 回失敗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+</context>
+<context>
+    <name>MemberPicker</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/widgets.py" line="+159"/>
+        <source>Usernames, separated by commas</source>
+        <translation>ユーザー名（カンマ区切り）</translation>
+    </message>
+</context>
+<context>
+    <name>MembersView</name>
+    <message>
+        <location filename="../../desktop/ui/members.py" line="+80"/>
+        <source>Only the Owner and Admins can manage members.</source>
+        <translation>メンバーを管理できるのはオーナーと管理者のみです。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+6"/>
+        <source>Members</source>
+        <translation>メンバー</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add member</source>
+        <translation>メンバーを追加</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Change role…</source>
+        <translation>ロールを変更…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+124"/>
+        <source>Disable</source>
+        <translation>無効にする</translation>
+    </message>
+    <message>
+        <location line="-123"/>
+        <source>Reset password…</source>
+        <translation>パスワードをリセット…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset one-time codes…</source>
+        <translation>ワンタイムコードをリセット…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unlock sign-in</source>
+        <translation>サインインのロックを解除</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Transfer ownership…</source>
+        <translation>オーナー権限を譲渡…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Role changes waiting for the Owner&apos;s approval</source>
+        <translation>オーナーの承認待ちのロール変更</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-103"/>
+        <source>Member</source>
+        <translation>メンバー</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Change</source>
+        <translation>変更内容</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Asked by</source>
+        <translation>申請者</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Asked at (UTC)</source>
+        <translation>申請日時（UTC）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Reject</source>
+        <translation>却下</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Approve</source>
+        <translation>承認</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>Enable</source>
+        <translation>有効にする</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Remove {name}&apos;s one-time codes and recovery codes? They sign in with the password alone until they enroll again (for a lost phone).</source>
+        <translation>{name} のワンタイムコードとリカバリーコードを削除しますか？再登録するまで、パスワードだけでサインインすることになります（スマートフォンを紛失した場合など）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>One-time codes of {name} removed.</source>
+        <translation>{name} のワンタイムコードを削除しました。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reset one-time codes</source>
+        <translation>ワンタイムコードをリセット</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reset</source>
+        <translation>リセット</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Make {name} the Owner? You become an Admin, and only {name} can hand ownership on again. Type the user name to confirm.</source>
+        <translation>{name} をオーナーにしますか？あなたは管理者になり、以後オーナー権限を譲渡できるのは {name} だけになります。確認のためユーザー名を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{name} is now the Owner; you are an Admin.</source>
+        <translation>{name} がオーナーになりました。あなたは管理者になりました。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Transfer ownership</source>
+        <translation>オーナー権限を譲渡</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Transfer</source>
+        <translation>譲渡</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>{name} is enabled.</source>
+        <translation>{name} を有効にしました。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} is disabled.</source>
+        <translation>{name} を無効にしました。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Sign-in for {name} unlocked.</source>
+        <translation>{name} のサインインのロックを解除しました。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Role change of {name} approved.</source>
+        <translation>{name} のロール変更を承認しました。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Role change of {name} rejected.</source>
+        <translation>{name} のロール変更を却下しました。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-3"/>
+        <source>Owner</source>
+        <translation>オーナー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Admin</source>
+        <translation>管理者</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Editor</source>
+        <translation>編集者</translation>
+    </message>
+</context>
+<context>
+    <name>MessageEdit</name>
+    <message>
+        <location filename="../../desktop/ui/chat/editing.py" line="+39"/>
+        <source>Editing message {n}: sending replaces it and everything after it. Cancel edit (or Esc) keeps the conversation as it is.</source>
+        <translation>メッセージ {n} を編集しています。送信すると、このメッセージとそれ以降のすべてが置き換えられます。「編集をキャンセル」（または Esc）で会話はそのまま残ります。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/models.py" line="+48"/>
+        <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
+        <translation>アプリで使用するローカルの GGUF ファイルを登録します。ファイルは元の場所に置いたままで、Kura は読み込む前に各ファイルの SHA-256 を確認します。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No models yet — add a GGUF file to get started.</source>
+        <translation>モデルはまだありません — GGUF ファイルを追加して始めましょう。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Models</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Add model…</source>
+        <translation>モデルを追加…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>GPU offload: checking…</source>
+        <translation>GPU オフロード：確認しています…</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Path</source>
+        <translation>パス</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy the full SHA-256</source>
+        <translation>SHA-256 全体をコピー</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Load settings</source>
+        <translation>読み込み設定</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save load settings</source>
+        <translation>読み込み設定を保存</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Architecture</source>
+        <translation>アーキテクチャ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantization</source>
+        <translation>量子化</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trained context</source>
+        <translation>学習時のコンテキスト長</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>GPU offload: available</source>
+        <translation>GPU オフロード：利用可能</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>GPU offload: not available in this build — models run on the CPU</source>
+        <translation>GPU オフロード：このビルドでは利用できません — モデルは CPU で実行されます</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>SHA-256 copied.</source>
+        <translation>SHA-256 をコピーしました。</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Saved. {name} loads with these settings next time.</source>
+        <translation>保存しました。次回から {name} はこの設定で読み込まれます。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Add a GGUF model</source>
+        <translation>GGUF モデルを追加</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF モデル (*.gguf);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Added {name}.</source>
+        <translation>{name} を追加しました。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Checking and hashing the file…</source>
+        <translation>ファイルを確認し、ハッシュを計算しています…</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordFields</name>
+    <message>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+15"/>
+        <source>At least 12 characters</source>
+        <translation>12 文字以上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The same again</source>
+        <translation>確認のためもう一度入力</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirm</source>
+        <translation>確認</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Type the new password.</source>
+        <translation>新しいパスワードを入力してください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The two passwords differ: type the same one twice.</source>
+        <translation>2 つのパスワードが一致しません。同じパスワードを 2 回入力してください。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Strong enough — but the two passwords differ.</source>
+        <translation>強度は十分です — ただし 2 つのパスワードが一致しません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>✓ Strong enough.</source>
+        <translation>✓ 強度は十分です。</translation>
+    </message>
+</context>
+<context>
+    <name>PoliciesPanel</name>
+    <message>
+        <location filename="../../desktop/ui/settings/security.py" line="+14"/>
+        <source>Policies</source>
+        <translation>ポリシー</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The Owner and Admins must sign in with a one-time code</source>
+        <translation>オーナーと管理者のサインインにワンタイムコードを必須にする</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A role raised by an Admin waits for the Owner&apos;s approval</source>
+        <translation>管理者によるロールの引き上げにオーナーの承認を必須にする</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewChat</name>
+    <message>
+        <location filename="../../desktop/ui/studio/preview.py" line="+90"/>
+        <source>The preview conversation appears here.</source>
+        <translation>プレビューの会話がここに表示されます。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Preview</source>
+        <translation>プレビュー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Restart</source>
+        <translation>やり直す</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Start a new preview conversation</source>
+        <translation>新しいプレビューの会話を開始</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Ask the app something…</source>
+        <translation>アプリに質問…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send</source>
+        <translation>送信</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Value for {name}</source>
+        <translation>{name} の値</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Save the app to preview it here.</source>
+        <translation>アプリを保存すると、ここでプレビューできます。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save to preview: the preview uses the saved app.</source>
+        <translation>プレビューするには保存してください。プレビューでは保存済みのアプリを使用します。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Previewing version {version}.</source>
+        <translation>バージョン {version} をプレビューしています。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>You</source>
+        <translation>あなた</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Fill in: {names}</source>
+        <translation>入力してください：{names}</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/studio/questions.py" line="+32"/>
+        <source>A question users can click to start</source>
+        <translation>ユーザーがクリックして会話を始められる質問</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <location filename="../../desktop/ui/recovery.py" line="+73"/>
+        <source>Your recovery key</source>
+        <extracomment>Tells clipboard managers (Klipper, and others that honour it) not to keep the text.</extracomment>
+        <translation>リカバリーキー</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>I have stored the recovery key somewhere safe</source>
+        <translation>リカバリーキーを安全な場所に保管しました</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Continue</source>
+        <translation>続行</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>This key opens the workspace if the key in your system keyring is ever lost. Kura shows it only now and cannot show it again. Keep it offline, for example printed and stored in a safe place.</source>
+        <translation>このキーは、システムのキーリングにあるキーが失われた場合にワークスペースを開くためのものです。表示されるのは今回だけで、再表示はできません。印刷して安全な場所に保管するなど、オフラインで保管してください。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as…</source>
+        <translation>名前を付けて保存…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print…</source>
+        <translation>印刷…</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Copied. The clipboard is cleared in {seconds} seconds.</source>
+        <translation>コピーしました。クリップボードは {seconds} 秒後に消去されます。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Save the recovery key</source>
+        <translation>リカバリーキーを保存</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Text files (*.txt)</source>
+        <translation>テキストファイル (*.txt)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Could not save to {path}: {reason}. Choose another place.</source>
+        <translation>{path} に保存できませんでした：{reason}。別の場所を選択してください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saved to {path}.</source>
+        <translation>{path} に保存しました。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Kura workspace recovery key</source>
+        <translation>Kura ワークスペースのリカバリーキー</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>It opens the workspace when the system keyring item is lost. Anyone holding it and the workspace folder can read the workspace.</source>
+        <translation>システムのキーリングの項目が失われたときに、ワークスペースを開くためのキーです。このキーとワークスペースのフォルダーを持つ人は誰でも、ワークスペースを読み取れます。</translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+169"/>
+        <source>New password for {name}</source>
+        <translation>{name} の新しいパスワード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set password</source>
+        <translation>パスワードを設定</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Password of {name} reset.</source>
+        <translation>{name} のパスワードをリセットしました。</translation>
+    </message>
+</context>
+<context>
+    <name>RetentionPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/retention.py" line="+58"/>
+        <source>Conversations and their log entries older than an app&apos;s retention are deleted when you purge; the audit chain keeps a tombstone for each. A legal hold keeps everything of that app until it is lifted.</source>
+        <translation>アプリの保持期間を過ぎた会話とそのログエントリは、消去を実行したときに削除されます。監査チェーンにはそれぞれの削除記録が残ります。リーガルホールド中のアプリは、解除されるまですべてのデータが保持されます。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Retention</source>
+        <translation>データ保持</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Per app</source>
+        <translation>アプリごと</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>App</source>
+        <translation>アプリ</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Keep for</source>
+        <translation>保持期間</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Legal hold</source>
+        <translation>リーガルホールド</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No apps yet — retention is set per app once an app exists.</source>
+        <translation>アプリはまだありません — 保持期間は、アプリの作成後にアプリごとに設定します。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save retention</source>
+        <translation>保持期間を保存</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Purge</source>
+        <translation>消去</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kura does not purge on its own: purge after changing retention.</source>
+        <translation>Kura は自動では消去しません。保持期間を変更したら消去を実行してください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Purge expired now…</source>
+        <translation>期限切れのデータを今すぐ消去…</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Forever</source>
+        <translation>無期限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> days</source>
+        <translation> 日</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Nothing changed.</source>
+        <translation>変更はありません。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Retention saved. Purge to apply it now.</source>
+        <translation>保持期間を保存しました。今すぐ適用するには消去を実行してください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Purge expired conversations?</source>
+        <translation>期限切れの会話を消去しますか？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Conversations and log entries older than each app&apos;s retention are deleted for good (apps under a legal hold are skipped). This cannot be undone.</source>
+        <translation>各アプリの保持期間を過ぎた会話とログエントリを完全に削除します（リーガルホールド中のアプリは対象外です）。この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Nothing had expired.</source>
+        <translation>期限切れのデータはありませんでした。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Purged {turns} turns, {conversations} conversations and {events} log entries from {apps}.</source>
+        <translation>{apps} から、やり取り {turns} 件、会話 {conversations} 件、ログエントリ {events} 件を消去しました。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchTesterPanel</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+58"/>
+        <source>The score orders the passages; beside it, each method&apos;s own score and rank (#1 is its best).</source>
+        <translation>抜粋はスコア順に並びます。その横には、検索方式ごとのスコアと順位（#1 が最上位）を表示します。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Ask something the documents should answer</source>
+        <translation>ドキュメントで答えられるはずの質問を入力</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Default mode</source>
+        <translation>既定のモード</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hybrid</source>
+        <translation>ハイブリッド</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Full text</source>
+        <translation>全文検索</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vector</source>
+        <translation>ベクトル</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>top </source>
+        <translation>上位 </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Scores</source>
+        <translation>方式別スコア</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Document</source>
+        <translation>ドキュメント</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Passage</source>
+        <translation>抜粋</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Type a query to search for.</source>
+        <translation>検索するクエリを入力してください。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>{name} v{version} #{chunk}</source>
+        <translation>{name} v{version} #{chunk}</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No passages matched this query.</source>
+        <translation>このクエリに一致する抜粋はありませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>SecurityPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/security.py" line="-100"/>
+        <source>Security</source>
+        <translation>セキュリティ</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <location filename="../../desktop/ui/settings/view.py" line="+54"/>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+</context>
+<context>
+    <name>ShellView</name>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="-148"/>
+        <source>Kura 蔵</source>
+        <translation>Kura 蔵</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Lock</source>
+        <translation>ロック</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Lock now (Ctrl+L)</source>
+        <translation>今すぐロック（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign out</source>
+        <translation>サインアウト</translation>
+    </message>
+</context>
+<context>
+    <name>SigningKeyPanel</name>
+    <message>
+        <location filename="../../desktop/ui/settings/keys.py" line="+13"/>
+        <source>Exported log bundles are signed with this key. Auditors verify them with the allowed_signers text (ssh-keygen -Y verify or the bundled verifier).</source>
+        <translation>エクスポートしたログバンドルはこのキーで署名されます。監査担当者は allowed_signers のテキストを使って検証します（ssh-keygen -Y verify または同梱の検証ツール）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Copy allowed_signers</source>
+        <translation>allowed_signers をコピー</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rotate signing key…</source>
+        <translation>署名キーをローテーション…</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Audit signing key</source>
+        <translation>監査用の署名キー</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>No signing key yet.</source>
+        <translation>署名キーはまだありません。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Copied. Give it to auditors with the bundles you export.</source>
+        <translation>コピーしました。エクスポートしたバンドルと一緒に監査担当者に渡してください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Rotate the signing key?</source>
+        <translation>署名キーをローテーションしますか？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New bundles are signed with a new key. Bundles signed before still verify with the old key, which stays in allowed_signers. Give auditors the new text.</source>
+        <translation>今後のバンドルは新しいキーで署名されます。以前に署名されたバンドルは、allowed_signers に残る古いキーで引き続き検証できます。新しいテキストを監査担当者に渡してください。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>New signing key in use. Copy allowed_signers for auditors.</source>
+        <translation>新しい署名キーを使用しています。監査担当者用に allowed_signers をコピーしてください。</translation>
+    </message>
+</context>
+<context>
+    <name>StudioView</name>
+    <message>
+        <location filename="../../desktop/ui/studio/view.py" line="+63"/>
+        <location line="+21"/>
+        <source>Studio</source>
+        <translation>スタジオ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>New app</source>
+        <translation>新しいアプリ</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choose an app on the left.</source>
+        <translation>左の一覧からアプリを選択してください。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Delete app…</source>
+        <translation>アプリを削除…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+126"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="-105"/>
+        <source>No apps yet — create one with “New app”.</source>
+        <translation>アプリはまだありません — 「新しいアプリ」で作成してください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No apps are shared with you yet.</source>
+        <translation>あなたと共有されているアプリはまだありません。</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Unsaved changes</source>
+        <translation>未保存の変更</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard the changes to this app?</source>
+        <translation>このアプリへの変更を破棄しますか？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>破棄</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Create app</source>
+        <translation>アプリを作成</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Give the app a name.</source>
+        <translation>アプリの名前を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Pick a model for the app.</source>
+        <translation>アプリのモデルを選択してください。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Created.</source>
+        <translation>作成しました。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saved as version {version}.</source>
+        <translation>バージョン {version} として保存しました。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Delete app</source>
+        <translation>アプリを削除</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete {name} with all its versions and conversations? This cannot be undone.</source>
+        <translation>{name} を、すべてのバージョンと会話とともに削除しますか？この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete</source>
+        <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>TotpDialog</name>
+    <message>
+        <location filename="../../desktop/ui/settings/totp.py" line="+97"/>
+        <source>Set up two-step sign-in</source>
+        <translation>2 段階サインインの設定</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Scan this code with your authenticator app.</source>
+        <translation>認証アプリでこのコードをスキャンしてください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Or type this key into the app by hand:</source>
+        <translation>または、このキーをアプリに手動で入力してください：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The 6-digit code the app shows</source>
+        <translation>アプリに表示される 6 桁のコード</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Turn on</source>
+        <translation>有効にする</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Two-step sign-in is on. If you lose your phone, each of these recovery codes signs you in once. They are shown only now: store them safely.</source>
+        <translation>2 段階サインインを有効にしました。スマートフォンを紛失した場合は、これらのリカバリーコードでそれぞれ 1 回ずつサインインできます。表示されるのは今回だけです。安全に保管してください。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Copied. The clipboard is cleared in {seconds} seconds.</source>
+        <translation>コピーしました。クリップボードは {seconds} 秒後に消去されます。</translation>
+    </message>
+</context>
+<context>
+    <name>TotpPanel</name>
+    <message>
+        <location line="-183"/>
+        <location line="+35"/>
+        <source>Set up…</source>
+        <translation>設定…</translation>
+    </message>
+    <message>
+        <location line="-24"/>
+        <source>Two-step sign-in</source>
+        <translation>2 段階サインイン</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>On since {date}. {left} recovery codes left.</source>
+        <translation>{date} から有効です。リカバリーコードの残り：{left} 個。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Replace authenticator…</source>
+        <translation>認証アプリを再設定…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Off. Add an authenticator app to ask for a one-time code at sign-in.</source>
+        <translation>オフです。認証アプリを追加すると、サインイン時にワンタイムコードの入力が求められます。</translation>
+    </message>
+</context>
+<context>
+    <name>TraceDialog</name>
+    <message>
+        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+67"/>
+        <source>Turn {id}</source>
+        <translation>やり取り {id}</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Retention removed this turn&apos;s content; only its place in the audit chain remains.</source>
+        <translation>保持期間の設定により、このやり取りの内容は削除されました。監査チェーン上の記録のみ残っています。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Input</source>
+        <translation>入力</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>When (UTC)</source>
+        <translation>日時（UTC）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{name}, version {version}</source>
+        <translation>{name}、バージョン {version}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>App</source>
+        <translation>アプリ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Parameters</source>
+        <translation>パラメーター</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Variables</source>
+        <translation>変数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{n} earlier turns left out to fit the context</source>
+        <translation>コンテキストに収めるため、以前のやり取り {n} 件を省略</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Context</source>
+        <translation>コンテキスト</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>メッセージ</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Retrieved passages</source>
+        <translation>取得した抜粋</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No passages: the app has no knowledge base, or nothing matched.</source>
+        <translation>抜粋はありません。アプリにナレッジベースがないか、一致するものがありませんでした。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Document</source>
+        <translation>ドキュメント</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passage</source>
+        <translation>抜粋</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Characters</source>
+        <translation>文字数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cited</source>
+        <translation>引用</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Loading the passage text…</source>
+        <translation>抜粋のテキストを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>The text of this passage is no longer stored (its document was removed).</source>
+        <translation>この抜粋のテキストは保存されていません（ドキュメントが削除されました）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>current version</source>
+        <translation>現在のバージョン</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>older version</source>
+        <translation>古いバージョン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>[{marker}] {document} · version {version} ({state})</source>
+        <translation>[{marker}] {document} · バージョン {version}（{state}）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Output</source>
+        <translation>出力</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{prompt} prompt + {completion} answer</source>
+        <translation>プロンプト {prompt} + 回答 {completion}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tokens</source>
+        <translation>トークン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>first token {ttft} ms, total {total} ms, {rate} tokens/s</source>
+        <translation>最初のトークンまで {ttft} ms、合計 {total} ms、{rate} トークン/秒</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Timing</source>
+        <translation>所要時間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped because</source>
+        <translation>停止理由</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Feedback</source>
+        <translation>フィードバック</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The user has not rated this answer.</source>
+        <translation>ユーザーはこの回答を評価していません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>👍 Helpful</source>
+        <translation>👍 役に立った</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>👎 Not helpful</source>
+        <translation>👎 役に立たなかった</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rating</source>
+        <translation>評価</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Comment</source>
+        <translation>コメント</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Annotations</source>
+        <translation>注釈</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Write the answer the app should have given…</source>
+        <translation>アプリが返すべきだった回答を入力…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Save annotation</source>
+        <translation>注釈を保存</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{author}, {at}:
+{answer}</source>
+        <translation>{author}、{at}：
+{answer}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No annotations yet.</source>
+        <translation>注釈はまだありません。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Write the improved answer first.</source>
+        <translation>先に改善した回答を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Annotation saved.</source>
+        <translation>注釈を保存しました。</translation>
+    </message>
+</context>
+<context>
+    <name>TraceListModel</name>
+    <message>
+        <location filename="../../desktop/ui/logs/model.py" line="+57"/>
+        <source>app {id}</source>
+        <translation>アプリ {id}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Time (UTC)</source>
+        <translation>日時（UTC）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>App</source>
+        <translation>アプリ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Question</source>
+        <translation>質問</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rating</source>
+        <translation>評価</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Annotations</source>
+        <translation>注釈</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>(removed by retention)</source>
+        <translation>（保持期間により削除）</translation>
+    </message>
+</context>
+<context>
+    <name>UsageView</name>
+    <message>
+        <location filename="../../desktop/ui/usage.py" line="+165"/>
+        <location line="+16"/>
+        <source>Usage</source>
+        <translation>利用状況</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>7 days</source>
+        <translation>7 日間</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>30 days</source>
+        <translation>30 日間</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>90 days</source>
+        <translation>90 日間</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Tokens (prompt + answer)</source>
+        <translation>トークン（プロンプト + 回答）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answers</source>
+        <translation>回答数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rated helpful / not helpful</source>
+        <translation>評価（役に立った / 役に立たなかった）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Tokens per day</source>
+        <translation>1 日あたりのトークン数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>By app</source>
+        <translation>アプリ別</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>By user</source>
+        <translation>ユーザー別</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Answers per day</source>
+        <translation>1 日あたりの回答数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ratings</source>
+        <translation>評価</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Only the Owner and Admins can see usage.</source>
+        <translation>利用状況を確認できるのはオーナーと管理者のみです。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No answers in the last {days} days yet — usage shows up here once people chat with your apps.</source>
+        <translation>過去 {days} 日間の回答はまだありません — アプリでチャットが行われると、ここに利用状況が表示されます。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>👍 {up}% · 👎 {down}%</source>
+        <translation>👍 {up}% · 👎 {down}%</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No ratings yet</source>
+        <translation>評価はまだありません</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>others</source>
+        <translation>その他</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>👍 Helpful</source>
+        <translation>👍 役に立った</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>👎 Not helpful</source>
+        <translation>👎 役に立たなかった</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Not rated</source>
+        <translation>未評価</translation>
+    </message>
+</context>
+<context>
+    <name>UserBubble</name>
+    <message>
+        <location filename="../../desktop/ui/chat/messages.py" line="-202"/>
+        <source>Edit</source>
+        <translation>編集</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit this message and send it again in its place</source>
+        <translation>このメッセージを編集して、元の位置で送信し直す</translation>
+    </message>
+</context>
+<context>
+    <name>VariableForm</name>
+    <message>
+        <location filename="../../desktop/ui/chat/variables.py" line="+33"/>
+        <source>Value for {name} (required)</source>
+        <translation>{name} の値（必須）</translation>
+    </message>
+</context>
+<context>
+    <name>VersionsDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+89"/>
+        <source>Versions of {name}</source>
+        <translation>{name} のバージョン</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chunks</source>
+        <translation>チャンク</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added by</source>
+        <translation>追加したユーザー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added</source>
+        <translation>追加日時</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Make this version active</source>
+        <translation>このバージョンを有効にする</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete document…</source>
+        <translation>ドキュメントを削除…</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Roll back</source>
+        <translation>ロールバック</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Make version {version} of {name} the one search and chat use? The newer versions are kept and can be made active again.</source>
+        <translation>{name} のバージョン {version} を、検索とチャットで使用するバージョンにしますか？新しいバージョンは残るため、後で再び有効にできます。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Make active</source>
+        <translation>有効にする</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Version {version} is active.</source>
+        <translation>バージョン {version} を有効にしました。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Delete document</source>
+        <translation>ドキュメントを削除</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delete {name} and all its versions from this knowledge base? This cannot be undone.</source>
+        <translation>{name} とそのすべてのバージョンをこのナレッジベースから削除しますか？この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete</source>
+        <translation>削除</translation>
+    </message>
+</context>
+</TS>
