@@ -172,6 +172,7 @@ class Engines:
     inspector: ModelInspector
     chat_model: ChatModel
     embedder_factory: EmbedderFactory = _sentence_transformer
+    preload: Callable[[], None] = lambda: None
 
     @classmethod
     def local(cls) -> Engines:
@@ -179,7 +180,17 @@ class Engines:
         from desktop.inference.gguf import GgufModelInspector
         from desktop.inference.llama import LlamaCppChatModel
 
-        return cls(GgufModelInspector(), LlamaCppChatModel())
+        return cls(GgufModelInspector(), LlamaCppChatModel(), preload=_preload_runtimes)
+
+
+def _preload_runtimes() -> None:
+    """Import the model runtimes ahead of first use (the GUI runs this on a lane right
+    after it starts, so a later first search or ingest does not pause the window)."""
+    from desktop.inference.llama import import_llama_cpp
+    from desktop.retrieval.preload import preload_embedding_runtime
+
+    preload_embedding_runtime()
+    import_llama_cpp()
 
 
 def _knowledge(store: SqlCipherStore, engines: Engines, clock: Clock) -> KnowledgeService:

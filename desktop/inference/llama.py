@@ -78,6 +78,11 @@ def _llama_cpp() -> ModuleType:
     return llama_cpp
 
 
+def import_llama_cpp() -> None:
+    """Import llama-cpp-python now (ahead of the first model load)."""
+    _llama_cpp()
+
+
 @functools.cache
 def _llama_class() -> type:
     """``Llama`` whose token generator reports to the running generation's probe."""

@@ -9,9 +9,10 @@ on its lanes.
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,9 +32,12 @@ from desktop.ui.context import UiContext
 from desktop.ui.first_run import FirstRunWizard
 from desktop.ui.login import LoginView
 from desktop.ui.members_dialogs import role_names
+from desktop.ui.tasks import Task
 from desktop.ui.view import View
 
 CLOSE_TIMEOUT_S = 30.0
+WARM_UP_DELAY_MS = 400
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,7 @@ class MainWindow(QMainWindow):
         self.login.signed_in.connect(self._on_login_signed_in)
         self.pages.addWidget(self.login)
         self.shell: ShellView | None = None
+        self.warm_up_task: Task | None = None
         self._closing = False
         self._activity = _ActivityFilter(ctx)
         app = QApplication.instance()
@@ -177,6 +182,7 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """First run when no workspace exists here, else the sign-in screen."""
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
         if self.ctx.workspace_exists():
             self.ctx.attach()
             self.login.reset()
@@ -187,6 +193,18 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.wizard)
         self.pages.setCurrentWidget(self.wizard)
         self.wizard.start()
+
+    def _warm_up(self) -> None:
+        """Import the model runtimes on the idle ingest lane once the window is up, so the
+        first search, ingest or answer does not pause the window while they load."""
+        if self._closing:
+            return
+        ctx = self.ctx
+        self.warm_up_task = ctx.runner.run(
+            "ingest",
+            lambda lc: ctx.engines().preload(),
+            on_failed=lambda exc: log.warning("preloading the model runtimes failed: %s", exc),
+        )
 
     # ------------------------------------------------------------------ transitions
 

@@ -6,6 +6,11 @@ beyond the interval. Measured idle (the floor on this machine), while the demo m
 streams an answer (rendered as Markdown as it arrives), while 60 python3-doc pages (or
 generated pages where that package is missing) are parsed, embedded with the real
 sentence-transformers model and stored, and with both at once. Goal: max stall ≤ 50 ms.
+
+It drives the real window: started as a user starts it, the window first preloads the
+model runtimes on the ingest lane (importing torch holds the GIL in long C calls no
+thread can interrupt); that start-up phase is printed too, but the goal applies to
+streaming and ingesting.
 """
 
 from __future__ import annotations
@@ -28,9 +33,8 @@ from PySide6.QtCore import QTimer
 from desktop import app
 from desktop.core.chat_models import AppConfig, LoadSettings, SamplingParams
 from desktop.core.knowledge_models import KbVisibility
-from desktop.ui.chat.view import ChatView
 from desktop.ui.context import Backend, UiContext
-from desktop.ui.knowledge.view import KnowledgeView
+from desktop.ui.main_window import MainWindow
 from tests.fakes import MemoryKeyStore
 
 PW = "a long enough passphrase"
@@ -72,14 +76,16 @@ class LatencyProbe:
         }
 
 
-def _pages(target: Path) -> Path:
+def _pages(target: Path, offset: int) -> Path:
+    """PAGES distinct pages (a different set for each offset)."""
     target.mkdir()
-    sources = sorted(PYDOC.glob("*.html"))[:PAGES] if PYDOC.is_dir() else []
+    found = sorted(PYDOC.glob("*.html")) if PYDOC.is_dir() else []
+    sources = found[offset * PAGES : (offset + 1) * PAGES]
     for src in sources:
         shutil.copy(src, target / src.name)
     for i in range(PAGES - len(sources)):  # no python3-doc: generated pages
         body = "".join(
-            f"<p>Section {j} of page {i} explains option {j * i}.</p>" for j in range(80)
+            f"<p>Section {j} of page {offset}-{i} explains option {j * i}.</p>" for j in range(80)
         )
         (target / f"page-{i:03d}.html").write_text(f"<html><body>{body}</body></html>")
     return target
@@ -98,11 +104,11 @@ def real_ctx(qtbot: Any, tmp_path: Path, demo_model_path: Path) -> Any:
         params = SamplingParams(temperature=0.7, max_tokens=160, seed=3)
         ws.apps.create(owner, AppConfig(name="writer", model_id=model.id, params=params))
         kb = ws.knowledge.create(owner, "docs", visibility=KbVisibility.ALL)
-    ctx = UiContext(backend)
-    ctx.attach()
-    ctx.sign_in(owner)
-    yield ctx, kb.id
-    assert ctx.shutdown(timeout=120)
+    window = MainWindow(UiContext(backend))
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    yield window, kb.id
+    window.close()
 
 
 def _measure(
@@ -110,6 +116,7 @@ def _measure(
 ) -> dict[str, float]:
     probe.start()
     start()
+    qtbot.wait(50)  # at least a few ticks, even for work that ends at once
     qtbot.waitUntil(done, timeout=900_000)
     return probe.stop()
 
@@ -117,23 +124,32 @@ def _measure(
 def test_event_loop_never_stalls_while_streaming_and_ingesting(
     qtbot: Any, real_ctx: Any, tmp_path: Path
 ) -> None:
-    ctx, kb_id = real_ctx
-    chat = ChatView(ctx)
-    knowledge = KnowledgeView(ctx)
-    for view in (chat, knowledge):
-        qtbot.addWidget(view)
-        view.resize(1100, 760)
-        view.show()
-        view.activate()
-    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=60_000)
-    knowledge.select_kb(kb_id)
-    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=60_000)
+    window, kb_id = real_ctx
+    ctx = window.ctx
     probe = LatencyProbe()
     results: dict[str, dict[str, float]] = {}
 
     probe.start()
-    qtbot.wait(2000)
+    qtbot.wait(1000)
     results["idle"] = probe.stop()
+
+    # as a user starts Kura: the window shows, and preloads the model runtimes on the
+    # ingest lane while the sign-in screen waits for the password
+    results["start-up preload"] = _measure(
+        qtbot,
+        probe,
+        lambda: (window.start(), window.show()),
+        lambda: window.warm_up_task is not None and window.warm_up_task.finished,
+    )
+    window.login.username.setText("owner")
+    window.login.password.setText(PW)
+    window.login.submit.click()
+    qtbot.waitUntil(lambda: window.shell is not None and not ctx.runner.busy, timeout=60_000)
+    knowledge = window.shell.show_screen("knowledge")
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=60_000)
+    knowledge.select_kb(kb_id)
+    chat = window.shell.show_screen("chat")
+    qtbot.waitUntil(lambda: not ctx.runner.busy and chat.composer.isEnabled(), timeout=60_000)
 
     # warm the model once so its load (a one-off) is not in the streaming figure
     assert chat.send_text("Say hello.")
@@ -145,14 +161,16 @@ def test_event_loop_never_stalls_while_streaming_and_ingesting(
         lambda: chat.send_text("Write a short story about a lighthouse keeper."),
         lambda: not chat.streaming,
     )
-    folder_a = _pages(tmp_path / "pages-a")
+    assert chat.transcript.answers[-1].turn.usage["completion_tokens"] > 20
+    folder_a = _pages(tmp_path / "pages-a", 0)
     results[f"ingesting {PAGES} pages"] = _measure(
         qtbot,
         probe,
         lambda: knowledge.ingest.add_paths([str(folder_a)]),
         lambda: not knowledge.ingest.running and not ctx.runner.busy,
     )
-    folder_b = _pages(tmp_path / "pages-b")
+    assert len(knowledge.ingest.row_states()) == PAGES, knowledge.ingest.message.text()
+    folder_b = _pages(tmp_path / "pages-b", 1)
 
     def both() -> None:
         knowledge.ingest.add_paths([str(folder_b)])
@@ -164,13 +182,13 @@ def test_event_loop_never_stalls_while_streaming_and_ingesting(
         both,
         lambda: not chat.streaming and not knowledge.ingest.running and not ctx.runner.busy,
     )
-    states = {state for _, state in knowledge.ingest.row_states()}
-    assert states == {"stored"}, states
     print(f"\nGUI event-loop latency ({TICK_MS} ms timer, stall = lateness beyond it):")
     for label, r in results.items():
         print(
             f"  {label:<24} ticks {r['ticks']:>6.0f}  p50 {r['p50']:5.1f} ms  "
             f"p99 {r['p99']:5.1f} ms  max {r['max']:5.1f} ms"
         )
-    worst = max(r["max"] for r in results.values())
+    states = {state for _, state in knowledge.ingest.row_states()}
+    assert states == {"stored"}, states
+    worst = max(r["max"] for key, r in results.items() if key != "start-up preload")
     assert worst <= GOAL_MS, f"the event loop stalled for {worst:.1f} ms (goal ≤ {GOAL_MS} ms)"
