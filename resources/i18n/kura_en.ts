@@ -1608,7 +1608,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+60"/>
+        <location filename="../../desktop/ui/main_window.py" line="+64"/>
         <source>Chat</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1644,7 +1644,7 @@
     </message>
     <message>
         <location line="+94"/>
-        <location line="+73"/>
+        <location line="+87"/>
         <source>Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2474,7 +2474,7 @@
 <context>
     <name>ShellView</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-148"/>
+        <location filename="../../desktop/ui/main_window.py" line="-162"/>
         <source>Kura 蔵</source>
         <translation type="unfinished"></translation>
     </message>
