@@ -31,6 +31,8 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.tasks import LaneContext
 
+DEMO_MODEL_NAME = "demo"  # a model name, not prose: the same in every language
+
 
 @dataclass(frozen=True, slots=True)
 class Created:
@@ -289,7 +291,7 @@ class FirstRunWizard(QWidget):
         self.pages.addWidget(page)
 
     def _on_demo_clicked(self) -> None:
-        self.register_model_path(self._demo_path, self.tr("demo"))
+        self.register_model_path(self._demo_path, DEMO_MODEL_NAME)
 
     def _on_pick_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

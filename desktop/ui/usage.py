@@ -282,7 +282,7 @@ class UsageView(View):
         up, down = report.ratings.get("up", 0), report.ratings.get("down", 0)
         rated = up + down
         self.tiles["ratings"].value.setText(
-            self.tr("👍 {up}% · 👎 {down}%").format(
+            self.tr("{up}% helpful · {down}% not").format(
                 up=round(100 * up / rated), down=100 - round(100 * up / rated)
             )
             if rated
@@ -365,7 +365,7 @@ class UsageView(View):
         heights = [report.ratings.get(k, 0) for k in keys]
         brushes = ["#81b29a", "#e07a5f", OTHERS_COLOUR]
         plot.addItem(pg.BarGraphItem(x=[0, 1, 2], height=heights, width=0.6, brushes=brushes))
-        labels = [self.tr("👍 Helpful"), self.tr("👎 Not helpful"), self.tr("Not rated")]
+        labels = [self.tr("Helpful"), self.tr("Not helpful"), self.tr("Not rated")]
         plot.getAxis("bottom").setTicks([list(enumerate(labels))])
         plot.setXRange(-0.6, 2.6, padding=0)
         plot.setYRange(0, max([*heights, 1]) * 1.15, padding=0)

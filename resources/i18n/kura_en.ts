@@ -822,7 +822,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+90"/>
+        <location filename="../../desktop/ui/first_run.py" line="+92"/>
         <source>Welcome to Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -947,12 +947,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>demo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+15"/>
         <source>Choose a GGUF model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1571,12 +1566,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>👍 Helpful</source>
+        <source>Helpful</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>👎 Not helpful</source>
+        <source>Not helpful</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1646,6 +1641,19 @@
         <location line="+94"/>
         <location line="+87"/>
         <source>Kura</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MarkdownBrowser</name>
+    <message>
+        <location filename="../../desktop/ui/chat/markdown.py" line="+29"/>
+        <source>[image: {alt}]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>[image]</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2898,12 +2906,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>👍 Helpful</source>
+        <source>Helpful</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>👎 Not helpful</source>
+        <source>Not helpful</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3000,6 +3008,16 @@
         <source>(removed by retention)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+13"/>
+        <source>Helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>UsageView</name>
@@ -3076,11 +3094,21 @@
     </message>
     <message>
         <location line="+15"/>
-        <source>👍 {up}% · 👎 {down}%</source>
+        <source>{up}% helpful · {down}% not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+83"/>
+        <source>Helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Not helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-79"/>
         <source>No ratings yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3091,16 +3119,6 @@
     </message>
     <message>
         <location line="+16"/>
-        <source>👍 Helpful</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>👎 Not helpful</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
         <source>Not rated</source>
         <translation type="unfinished"></translation>
     </message>

@@ -822,7 +822,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+90"/>
+        <location filename="../../desktop/ui/first_run.py" line="+92"/>
         <source>Welcome to Kura</source>
         <translation>Kura へようこそ</translation>
     </message>
@@ -947,12 +947,7 @@
         <translation>後で設定</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>demo</source>
-        <translation>デモ</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+15"/>
         <source>Choose a GGUF model</source>
         <translation>GGUF モデルを選択</translation>
     </message>
@@ -1571,13 +1566,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>👍 Helpful</source>
-        <translation>👍 役に立った</translation>
+        <source>Helpful</source>
+        <translation>役に立った</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>👎 Not helpful</source>
-        <translation>👎 役に立たなかった</translation>
+        <source>Not helpful</source>
+        <translation>役に立たなかった</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1647,6 +1642,19 @@
         <location line="+87"/>
         <source>Kura</source>
         <translation>Kura</translation>
+    </message>
+</context>
+<context>
+    <name>MarkdownBrowser</name>
+    <message>
+        <location filename="../../desktop/ui/chat/markdown.py" line="+29"/>
+        <source>[image: {alt}]</source>
+        <translation>[画像: {alt}]</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>[image]</source>
+        <translation>[画像]</translation>
     </message>
 </context>
 <context>
@@ -2898,13 +2906,13 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>👍 Helpful</source>
-        <translation>👍 役に立った</translation>
+        <source>Helpful</source>
+        <translation>役に立った</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>👎 Not helpful</source>
-        <translation>👎 役に立たなかった</translation>
+        <source>Not helpful</source>
+        <translation>役に立たなかった</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -3001,6 +3009,16 @@
         <source>(removed by retention)</source>
         <translation>（保持期間により削除）</translation>
     </message>
+    <message>
+        <location line="+13"/>
+        <source>Helpful</source>
+        <translation>役に立った</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not helpful</source>
+        <translation>役に立たなかった</translation>
+    </message>
 </context>
 <context>
     <name>UsageView</name>
@@ -3077,11 +3095,21 @@
     </message>
     <message>
         <location line="+15"/>
-        <source>👍 {up}% · 👎 {down}%</source>
-        <translation>👍 {up}% · 👎 {down}%</translation>
+        <source>{up}% helpful · {down}% not</source>
+        <translation>役に立った {up}% · 役に立たなかった {down}%</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+83"/>
+        <source>Helpful</source>
+        <translation>役に立った</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Not helpful</source>
+        <translation>役に立たなかった</translation>
+    </message>
+    <message>
+        <location line="-79"/>
         <source>No ratings yet</source>
         <translation>評価はまだありません</translation>
     </message>
@@ -3092,16 +3120,6 @@
     </message>
     <message>
         <location line="+16"/>
-        <source>👍 Helpful</source>
-        <translation>👍 役に立った</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>👎 Not helpful</source>
-        <translation>👎 役に立たなかった</translation>
-    </message>
-    <message>
-        <location line="+0"/>
         <source>Not rated</source>
         <translation>未評価</translation>
     </message>

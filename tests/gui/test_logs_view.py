@@ -59,7 +59,7 @@ def test_traces_show_and_filters_narrow(
     view = _loaded_view(qtbot, owner_ctx, 2)
     assert _turn_ids(view) == [turns["second"], turns["first"]]  # newest first
     assert view.model.index(1, 2).data() == "hr"
-    assert view.model.index(1, 5).data() == "👎"
+    assert view.model.index(1, 5).data() == "Not helpful"
     assert view.user_filter.findData("mo") > 0
 
     view.app_filter.setCurrentIndex(view.app_filter.findData(turns["hr"]))

@@ -63,7 +63,7 @@ def test_charts_build_and_tiles_match_the_service(
     assert view.pages.currentWidget() is view.body
     assert view.tiles["tokens"].value.text() == f"{expected.total_tokens:,}"
     assert view.tiles["turns"].value.text() == str(expected.total_turns) == "3"
-    assert view.tiles["ratings"].value.text() == "👍 50% · 👎 50%"
+    assert view.tiles["ratings"].value.text() == "50% helpful · 50% not"
     assert set(view.charts) >= {"tokens", "turns", "ratings"}
     assert set(view.charts["series"]) == {"hr", "legal"}
     days = view.charts["tokens"].getAxis("bottom").days

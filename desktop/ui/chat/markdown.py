@@ -22,14 +22,14 @@ CITE_SCHEME = "kura-cite"
 _MARKER = re.compile(r"\[(\d{1,4})\]")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MarkdownBrowser", text)
-
-
 def _render_image(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     """An image is never fetched: show its description in its place."""
     alt = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
-    label = _tr("[image: {alt}]").format(alt=alt) if alt else _tr("[image]")
+    label = (
+        QCoreApplication.translate("MarkdownBrowser", "[image: {alt}]").format(alt=alt)
+        if alt
+        else QCoreApplication.translate("MarkdownBrowser", "[image]")
+    )
     return f'<span class="image">{escapeHtml(label)}</span>'
 
 

@@ -119,7 +119,10 @@ class TraceListModel(QAbstractTableModel):
             "app": lambda: self.app_name(trace),
             "question": lambda: one_line(body.get("input", "")),
             "answer": lambda: one_line(body.get("output", "")),
-            "rating": lambda: {"up": "👍", "down": "👎"}.get(str(rating), ""),
+            "rating": lambda: {
+                "up": QCoreApplication.translate("TraceListModel", "Helpful"),
+                "down": QCoreApplication.translate("TraceListModel", "Not helpful"),
+            }.get(str(rating), ""),
             "notes": lambda: str(count) if count else "",
         }
         return cells[column]()

@@ -235,7 +235,7 @@ class TraceDialog(QDialog):
         if not feedback:
             form.addRow(_value(self.tr("The user has not rated this answer."), box))
             return box
-        rating = {"up": self.tr("👍 Helpful"), "down": self.tr("👎 Not helpful")}
+        rating = {"up": self.tr("Helpful"), "down": self.tr("Not helpful")}
         label = _value(rating.get(str(feedback.get("rating")), ""), box)
         label.setObjectName("traceRating")
         form.addRow(self.tr("Rating"), label)
