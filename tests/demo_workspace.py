@@ -75,7 +75,7 @@ def seed(ws: Any, demo_model: Path) -> dict[str, Any]:
         name="規程アシスタント",
         model_id=model.id,
         description="Answers questions about the company rules",
-        instructions="You answer questions about company rules for {department}. Be brief.",
+        instructions="Answer questions about company rules for the {{department}} department.",
         params=SamplingParams(temperature=0.2, max_tokens=96, seed=7),
         opening_statement="こんにちは。社内規程について質問してください。",
         suggested_questions=("USBメモリは使えますか？", "How many remote days are allowed?"),

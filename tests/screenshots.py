@@ -12,7 +12,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from desktop import app
 from tests import demo_workspace
@@ -79,14 +81,52 @@ def _workspace_screens(out: Path, language: str, data_dir: Path, qt_app: object)
     window.login.password.setText(demo_workspace.PASSWORD)
     window.login.submit.click()
     _settle(qt_app, ctx)
-    for number, screen in enumerate(window.shell.visible_screens(), start=4):
-        window.shell.show_screen(screen.key)
+    number = 3
+    for screen in window.shell.visible_screens():
+        view = window.shell.show_screen(screen.key)
         _settle(qt_app, ctx, 1.2)
-        _shoot(window, out / f"{language}-{number:02d}-{screen.key}.png")
+        for suffix, target in _variants(screen.key, view, qt_app, ctx):
+            number += 1
+            _shoot(target or window, out / f"{language}-{number:02d}-{screen.key}{suffix}.png")
+            if target is not None:
+                target.close()
     ctx.lock()
     _settle(qt_app, ctx, 0.3)
     _shoot(window, out / f"{language}-{number + 1:02d}-locked.png")
     window.close()
+
+
+def _variants(key: str, view: Any, qt_app: object, ctx: Any) -> Iterator[tuple[str, Any]]:
+    """Each screen as first shown, plus its main states and dialogs. A variant yields the
+    widget to photograph (None for the whole window)."""
+    yield "", None
+    if key == "chat":
+        sidebar = view.sidebar
+        for row in range(sidebar.proxy.rowCount()):
+            index = sidebar.proxy.index(row, 0)
+            if "USB" in str(index.data()):
+                sidebar.list.clicked.emit(index)
+        _settle(qt_app, ctx, 1.0)
+        yield "-conversation", None
+    elif key == "knowledge":
+        view.tabs.setCurrentIndex(2)
+        view.search.query.setText("USBメモリの持ち出し")
+        view.search.search_button.click()
+        _settle(qt_app, ctx, 1.0)
+        yield "-search-tester", None
+    elif key == "logs":
+        dialog = view.open_trace(1)
+        dialog.resize(820, 780)
+        _settle(qt_app, ctx, 1.0)
+        yield "-trace", dialog
+        dialog = view.open_export()
+        _settle(qt_app, ctx, 1.0)
+        yield "-export", dialog
+    elif key == "settings":
+        for section in view.section_keys()[1:]:
+            view.show_section(section)
+            _settle(qt_app, ctx, 1.0)
+            yield f"-{section}", None
 
 
 def main(argv: list[str]) -> int:

@@ -59,7 +59,7 @@ class LoginView(QWidget):
         outer.addStretch(1)
         card = QFrame(self)
         card.setObjectName("lockCard")
-        card.setMaximumWidth(420)
+        card.setFixedWidth(440)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         layout = QVBoxLayout(card)

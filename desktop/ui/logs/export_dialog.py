@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -165,6 +166,7 @@ class ExportDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
+        intro.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout.addWidget(intro)
         layout.addLayout(self._build_form(apps))
         self.progress = QProgressBar(self)
@@ -173,7 +175,8 @@ class ExportDialog(QDialog):
         layout.addWidget(self.progress)
         self.message = InlineMessage(self)
         layout.addWidget(self.message)
-        layout.addWidget(self._build_result())
+        layout.addWidget(self._build_result(), 1)
+        layout.addStretch(0)
         layout.addLayout(self._build_buttons())
         self._load_fingerprint()
 
