@@ -21,6 +21,7 @@ from desktop.ui.context import Backend, UiContext
 from desktop.ui.errors import show_error
 from desktop.ui.i18n import Translations, system_language
 from desktop.ui.main_window import MainWindow
+from desktop.ui.privacy import keep_qt_from_writing
 from desktop.ui.resources import resource_path
 from desktop.ui.style import STYLE_SHEET
 
@@ -62,6 +63,8 @@ def _install_excepthooks(window: MainWindow) -> None:
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
+    if QApplication.instance() is None:
+        keep_qt_from_writing()
     qt_app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("Kura")

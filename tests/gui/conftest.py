@@ -23,6 +23,9 @@ from tests.tools import FAST_HASHER
 pytest.importorskip("pytestqt")
 
 from desktop.ui.context import Backend, UiContext
+from desktop.ui.privacy import keep_qt_from_writing
+
+keep_qt_from_writing()  # as the app does, before pytest-qt creates the QApplication
 
 
 @pytest.fixture
