@@ -188,3 +188,17 @@ def test_first_run_to_a_verified_bundle(
     bundle = _export(qtbot, window, out)
     report = bundle_verify.verify_bundle(str(bundle))
     assert report.ok, report
+
+    # nothing readable was left behind: remove the user's own files (the sources and
+    # the bundle they exported), then no file under the test's folder holds the text
+    for path in [*docs.iterdir(), bundle]:
+        path.unlink()
+    needles = {
+        text.encode(codec)
+        for text in ("night shift badge", "Sendai plant", PASSPHRASE)
+        for codec in ("utf-8", "utf-16-le", "utf-16-be")
+    }
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(n in data for n in needles), path.name
