@@ -4,7 +4,6 @@ rate and annotate answers, retention, signed bundles and their offline verificat
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,37 +13,18 @@ from desktop.core.errors import EXIT_CHECK_FAILED, InputError
 from desktop.core.models import TraceFilter
 from desktop.core.services.apps import find_app
 from desktop.core.services.logs import parse_when
+from desktop.files import NewFileRefusals, write_new_file
+
+_REFUSALS = NewFileRefusals(
+    exists="{path} already exists: choose another --out name",
+    no_folder="no such folder: {folder}: create it or choose another --out",
+    failed="cannot write {path} ({reason}): choose another --out",
+)
 
 
 def write_new(path: Path, data: bytes) -> None:
-    """Write a new file (owner-only permissions) through a temporary name in the same
-    folder; an existing file is never replaced, and a failed write leaves nothing."""
-    if path.exists():
-        raise InputError(f"{path} already exists: choose another --out name")
-    if not path.parent.is_dir():
-        raise InputError(f"no such folder: {path.parent}: create it or choose another --out")
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(partial, path)  # fails, rather than replaces, if it appeared meanwhile
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links (FAT/exFAT removable media): checked, then renamed
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(partial, path)
-    except FileExistsError:
-        raise InputError(f"{path} already exists: choose another --out name") from None
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputError(f"cannot write {path} ({reason}): choose another --out") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    """Write the new file ``path`` (see :func:`desktop.files.write_new_file`)."""
+    write_new_file(path, data, _REFUSALS)
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
@@ -111,7 +91,7 @@ def cmd_logs(args: argparse.Namespace) -> int:
         else:
             out = Path(args.out).expanduser()
             if out.exists():
-                raise InputError(f"{out} already exists: choose another --out name")
+                raise _REFUSALS.refuse_existing(out)
             export = ws.logs.export(actor, app_ref=args.app, since=args.since, until=args.until)
             write_new(out, export.data)
             document = {

@@ -5,7 +5,6 @@ auditor checks it (the bundle's own VERIFY.txt)."""
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.core import bundle_verify
 from desktop.core.errors import AppError, InputError
 from desktop.core.models import Actor
+from desktop.files import NewFileRefusals, write_new_file
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
@@ -47,11 +47,17 @@ class ExportOutcome:
     verify_text: str
 
 
-def _exists(path: Path) -> InputError:
-    return InputError(
-        QCoreApplication.translate(
+def _refusals() -> NewFileRefusals:
+    return NewFileRefusals(
+        exists=QCoreApplication.translate(
             "ExportDialog", "{name} already exists there: choose another file name."
-        ).format(name=path.name)
+        ),
+        no_folder=QCoreApplication.translate(
+            "ExportDialog", "No such folder: {folder}. Choose another."
+        ),
+        failed=QCoreApplication.translate(
+            "ExportDialog", "Cannot write {path} ({reason}): choose another folder."
+        ),
     )
 
 
@@ -67,43 +73,6 @@ def signing_fingerprint(lc: LaneContext, actor: Actor) -> str:
     return bundle_verify.key_fingerprint(signers[0].key_blob)
 
 
-def write_bundle(path: Path, data: bytes) -> None:
-    """Write a new owner-only file through a temporary name; never replace one."""
-    if path.exists():
-        raise _exists(path)
-    if not path.parent.is_dir():
-        raise InputError(
-            QCoreApplication.translate(
-                "ExportDialog", "No such folder: {folder}. Choose another."
-            ).format(folder=path.parent)
-        )
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(partial, path)  # fails, rather than replaces, if it appeared meanwhile
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links (FAT/exFAT removable media): checked, then renamed
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(partial, path)
-    except FileExistsError:
-        raise _exists(path) from None
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        message = QCoreApplication.translate(
-            "ExportDialog", "Cannot write {path} ({reason}): choose another folder."
-        )
-        raise InputError(message.format(path=path, reason=reason)) from None
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def export_bundle(
     lc: LaneContext,
     actor: Actor,
@@ -114,13 +83,13 @@ def export_bundle(
 ) -> ExportOutcome:
     """The export op: sign the bundle, write it (unless cancelled meanwhile)."""
     if path.exists():  # before exporting: a refused write should not leave an audit event
-        raise _exists(path)
+        raise _refusals().refuse_existing(path)
     lc.progress(0, None, "")
     export = lc.ws.logs.export(
         actor, app_ref=app_id, since=since, until=until, progress=lc.progress
     )
     lc.token.raise_if_cancelled()
-    write_bundle(path, export.data)
+    write_new_file(path, export.data, _refusals())
     with zipfile.ZipFile(io.BytesIO(export.data)) as bundle:
         verify = bundle.read("VERIFY.txt").decode("utf-8")
     return ExportOutcome(
