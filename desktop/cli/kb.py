@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from desktop.cli.io import StdinLines, common, emit, note, open_workspace, sign_in
 from desktop.core.errors import EXIT_USAGE, InputError
 from desktop.core.knowledge_models import KbSettings, KbVisibility, KnowledgeBase, RetrievalMode
 from desktop.core.tasks import CancelToken
+from desktop.files import FileSource, collect_sources
 
 _SETTING_FLAGS = {
     "embedding_model": "embedding_model",
@@ -25,36 +23,14 @@ _SETTING_FLAGS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FileSource:
-    """A file on disk as a DocumentSource; read only when its turn comes."""
-
-    name: str
-    path: Path
-    size: int
-
-    def read(self) -> bytes:
-        return self.path.read_bytes()
-
-
-def collect_sources(paths: list[str]) -> list[FileSource]:
-    """Files given directly keep their name; files in a folder are named by their path
-    inside it. Hidden files and folders are skipped; the order is stable."""
-    sources: list[FileSource] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(f for f in files if not f.startswith(".")):
-                    file = Path(root) / name
-                    sources.append(
-                        FileSource(file.relative_to(path).as_posix(), file, file.stat().st_size)
-                    )
-        elif path.is_file():
-            sources.append(FileSource(path.name, path, path.stat().st_size))
-        else:
-            raise InputError(f"no such file or folder: {raw}")
+def files_to_add(paths: list[str]) -> list[FileSource]:
+    """Every file in ``paths`` (see :func:`desktop.files.collect_sources`); a path that is
+    neither a file nor a folder stops the command."""
+    sources, missing = collect_sources(paths)
+    if missing and missing[0].error:
+        raise InputError(f"cannot read {missing[0].given}: {missing[0].error}")
+    if missing:
+        raise InputError(f"no such file or folder: {missing[0].given}")
     return sources
 
 
@@ -164,7 +140,7 @@ def _delete(args: argparse.Namespace, ws: Any, actor: Any) -> int:
 
 
 def _add(args: argparse.Namespace, ws: Any, actor: Any) -> int:
-    sources = collect_sources(args.paths)
+    sources = files_to_add(args.paths)
     report = ws.knowledge.ingest(actor, args.kb, sources, CancelToken(), _Progress())
     for failure in report.failed:
         note(f"kura: skipped {failure['name']}: {failure['error']}")

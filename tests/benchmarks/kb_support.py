@@ -5,27 +5,17 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import app
 from desktop.core.models import Actor
+from desktop.files import FileSource
 from desktop.security.passwords import Argon2PasswordHasher
 from tests.fakes import MemoryKeyStore
 
 PW = "a long enough passphrase"
 REPO = Path(__file__).resolve().parents[2]
 SHARED_EVAL = REPO.parent / "shared" / "eval"
-
-
-@dataclass(frozen=True, slots=True)
-class FileSource:
-    name: str
-    path: Path
-    size: int
-
-    def read(self) -> bytes:
-        return self.path.read_bytes()
 
 
 def sources(paths: list[Path], root: Path | None = None) -> list[FileSource]:

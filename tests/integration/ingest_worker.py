@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.cli.kb import collect_sources
+from desktop.cli.kb import files_to_add
 from desktop.core.clock import SystemClock
 from desktop.core.models import Actor, Role
 from desktop.core.services.knowledge import KnowledgeService
@@ -43,7 +43,7 @@ def main() -> None:
     def progress(done: int, total: int | None, message: str = "") -> None:
         print(f"progress {done}", flush=True)
 
-    knowledge.ingest(owner, int(sys.argv[2]), collect_sources([sys.argv[3]]), progress=progress)
+    knowledge.ingest(owner, int(sys.argv[2]), files_to_add([sys.argv[3]]), progress=progress)
     print("done", flush=True)
 
 

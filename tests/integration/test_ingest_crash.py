@@ -70,9 +70,9 @@ def test_kill_9_mid_ingestion_then_rerun_leaves_each_document_once(tmp_path: Pat
         with store.transaction() as tx:
             before = len(tx.knowledge.list_documents(kb.id))
         assert 0 < before < FILES, "the kill should land mid-ingestion"
-        from desktop.cli.kb import collect_sources
+        from desktop.cli.kb import files_to_add
 
-        report = knowledge.ingest(owner, kb.id, collect_sources([str(folder)]))
+        report = knowledge.ingest(owner, kb.id, files_to_add([str(folder)]))
         assert len(report.unchanged) == before and len(report.added) == FILES - before
         with store.transaction() as tx:
             docs = tx.knowledge.list_documents(kb.id)

@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import AppError, Cancelled
 from desktop.core.services.ingest import IngestReport
+from desktop.files import FileSource, Missing
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge.sources import (
     SUPPORTED_SUFFIXES,
-    FileSource,
     IngestOutcome,
-    Missing,
     collect_sources,
     ingest_op,
 )

@@ -8,15 +8,16 @@ unsupported one in its row instead of it silently vanishing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from desktop import files
 from desktop.core.errors import Cancelled
 from desktop.core.services.ingest import IngestReport
 from desktop.core.tasks import CancelToken
+from desktop.files import FileSource, Missing
 
 if TYPE_CHECKING:
     from desktop.ui.tasks import LaneContext
@@ -32,59 +33,10 @@ def is_supported(name: str) -> bool:
     return PurePath(name).suffix.lower() in SUPPORTED_SUFFIXES
 
 
-@dataclass(frozen=True, slots=True)
-class FileSource:
-    """A file on disk as a DocumentSource; read only when its turn comes."""
-
-    name: str
-    path: Path
-    size: int
-
-    def read(self) -> bytes:
-        return self.path.read_bytes()
-
-
-@dataclass(frozen=True, slots=True)
-class Missing:
-    """A dropped path that is neither a file nor a folder (gone, or unreadable)."""
-
-    name: str
-    error: str = ""  # the system's reason when it could not be read; "" when not found
-
-
-def _walk(folder: Path, token: CancelToken) -> list[FileSource]:
-    found: list[FileSource] = []
-    for root, dirs, files in os.walk(folder):
-        token.raise_if_cancelled()
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(f for f in files if not f.startswith(".") and is_supported(f)):
-            file = Path(root) / name
-            try:
-                size = file.stat().st_size
-            except OSError:
-                continue
-            found.append(FileSource(file.relative_to(folder).as_posix(), file, size))
-    return found
-
-
 def collect_sources(paths: list[str], token: CancelToken) -> tuple[list[FileSource], list[Missing]]:
-    """Files named directly keep their name; files inside a folder are named by their
-    path in it (as ``kura kb add`` names them, so versions line up)."""
-    sources: list[FileSource] = []
-    missing: list[Missing] = []
-    for raw in paths:
-        token.raise_if_cancelled()
-        path = Path(raw)
-        try:
-            if path.is_dir():
-                sources.extend(_walk(path, token))
-            elif path.is_file():
-                sources.append(FileSource(path.name, path, path.stat().st_size))
-            else:
-                missing.append(Missing(path.name or raw))
-        except OSError as exc:
-            missing.append(Missing(path.name or raw, exc.strerror or type(exc).__name__))
-    return sources, missing
+    """The files to add from the dropped or chosen ``paths`` (folders: the supported
+    files in them) and the paths that were not found or could not be read."""
+    return files.collect_sources(paths, token, keep=is_supported)
 
 
 @dataclass
