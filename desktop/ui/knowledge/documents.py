@@ -25,8 +25,9 @@ from desktop.core.knowledge_models import DocumentVersion
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage, show_error
 from desktop.ui.knowledge import widgets
-from desktop.ui.knowledge.widgets import Panel, empty_state, soon
+from desktop.ui.knowledge.widgets import Panel, soon
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import empty_state
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 

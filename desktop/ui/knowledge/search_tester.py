@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from desktop.core.knowledge_models import RetrievalMode, SearchHit
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
-from desktop.ui.knowledge.widgets import Panel, primary_button
+from desktop.ui.knowledge.widgets import Panel
+from desktop.ui.widgets import primary_button
 
 SNIPPET_CHARS = 220
 

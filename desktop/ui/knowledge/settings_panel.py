@@ -26,8 +26,9 @@ from desktop.core.knowledge_models import KbSettings, KbVisibility, KnowledgeBas
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
-from desktop.ui.knowledge.widgets import CheckList, MemberPicker, Panel, primary_button
+from desktop.ui.knowledge.widgets import CheckList, MemberPicker, Panel
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import primary_button
 
 
 def _spin(parent: QWidget, name: str, low: int, high: int, step: int = 1) -> QSpinBox:

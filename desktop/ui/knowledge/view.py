@@ -32,9 +32,10 @@ from desktop.ui.knowledge.documents import DocumentsPanel
 from desktop.ui.knowledge.ingest_panel import DropZone, IngestPanel
 from desktop.ui.knowledge.search_tester import SearchTesterPanel
 from desktop.ui.knowledge.settings_panel import KbSettingsPanel
-from desktop.ui.knowledge.widgets import empty_state, member_choices, primary_button, soon
+from desktop.ui.knowledge.widgets import member_choices, soon
 from desktop.ui.tasks import LaneContext
 from desktop.ui.view import View
+from desktop.ui.widgets import empty_state, primary_button
 
 KB_ROLE = Qt.ItemDataRole.UserRole
 

@@ -8,44 +8,24 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.models import User, UserStatus
-from desktop.ui.context import UiContext
 from desktop.ui.members_dialogs import role_names
-from desktop.ui.tasks import LaneContext, Task
+from desktop.ui.view import View
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class Panel(QWidget):
+class Panel(View):
     """A part of a screen that runs its own ops; they are cancelled under the same key or
-    when the panel is torn down (like :class:`~desktop.ui.view.View`, without a title)."""
-
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-
-    def run(
-        self,
-        lane: str,
-        op: Callable[[LaneContext], Any],
-        *,
-        key: str = "",
-        **callbacks: Callable[..., Any],
-    ) -> Task:
-        return self.ctx.runner.run(lane, op, owner=self, key=key, **callbacks)
-
-    def teardown(self) -> None:
-        self.ctx.runner.cancel_owner(self)
+    when the panel is torn down (a :class:`~desktop.ui.view.View` without a title)."""
 
 
 def soon(owner: QObject, slot: Callable[[], Any]) -> None:
@@ -62,22 +42,6 @@ def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     return box.clickedButton() is yes
-
-
-def primary_button(text: str, name: str, parent: QWidget | None = None) -> QPushButton:
-    button = QPushButton(text, parent)
-    button.setObjectName(name)
-    button.setProperty("primary", True)
-    return button
-
-
-def empty_state(text: str, name: str, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName("emptyState")
-    label.setProperty("name", name)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
 
 
 class CheckList(QListWidget):

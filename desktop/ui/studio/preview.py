@@ -27,8 +27,9 @@ from desktop.core.chat_models import AppRecord
 from desktop.core.services.chat import TurnResult
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
-from desktop.ui.knowledge.widgets import Panel, primary_button
+from desktop.ui.knowledge.widgets import Panel
 from desktop.ui.tasks import LaneContext, Task
+from desktop.ui.widgets import primary_button
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 

@@ -26,11 +26,12 @@ from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
-from desktop.ui.knowledge.widgets import empty_state, member_choices, primary_button
+from desktop.ui.knowledge.widgets import member_choices
 from desktop.ui.studio.editor import AppEditor
 from desktop.ui.studio.preview import PreviewChat
 from desktop.ui.tasks import LaneContext
 from desktop.ui.view import View
+from desktop.ui.widgets import empty_state, primary_button
 
 APP_ROLE = Qt.ItemDataRole.UserRole
 NEW = -1  # the list has no row for an app being created

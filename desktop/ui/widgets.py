@@ -1,0 +1,110 @@
+"""Building blocks every screen shares: a page title and header row, primary and danger
+buttons, an empty-state label, a read-only table of rows and an item model over a list.
+Their looks come from the style sheet (desktop/ui/style.py), by object name or property."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+TableT = TypeVar("TableT", bound=QTableView)
+
+
+def page_title(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("pageTitle")
+    return label
+
+
+def spread_row(left: Iterable[QWidget] = (), right: Iterable[QWidget] = ()) -> QHBoxLayout:
+    """A row with ``left`` at its start and ``right`` at its end."""
+    row = QHBoxLayout()
+    for widget in left:
+        row.addWidget(widget)
+    row.addStretch(1)
+    for widget in right:
+        row.addWidget(widget)
+    return row
+
+
+def page_header(title: str, parent: QWidget, *buttons: QWidget) -> QHBoxLayout:
+    """A screen's title on the left, its buttons on the right."""
+    return spread_row([page_title(title, parent)], buttons)
+
+
+def primary_button(text: str, name: str, parent: QWidget | None = None) -> QPushButton:
+    button = QPushButton(text, parent)
+    button.setObjectName(name)
+    button.setProperty("primary", True)
+    return button
+
+
+def danger_button(text: str, name: str, parent: QWidget | None = None) -> QPushButton:
+    """A button for something that cannot be undone (ask first: knowledge.widgets.confirm)."""
+    button = QPushButton(text, parent)
+    button.setObjectName(name)
+    button.setProperty("danger", True)
+    return button
+
+
+def empty_state(text: str, name: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("emptyState")
+    label.setProperty("name", name)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def row_table(table: TableT, name: str) -> TableT:
+    """``table`` (a QTableView or QTableWidget) made read-only, choosing one whole row at a
+    time, without row numbers."""
+    table.setObjectName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    return table
+
+
+class RowTableModel(QAbstractTableModel):
+    """A read-only table over ``rows``, one per row; ``COLUMNS`` names the columns and
+    :meth:`titles` gives their headers (translated) in the same order."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def titles(self) -> Sequence[str]:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self.titles()[section]
