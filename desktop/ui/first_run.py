@@ -30,6 +30,7 @@ from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import page_title, primary_button
 
 DEMO_MODEL_NAME = "demo"  # a model name, not prose: the same in every language
 
@@ -45,9 +46,7 @@ def _page(parent: QWidget, title: str, text: str) -> tuple[QWidget, QVBoxLayout]
     page = QWidget(parent)
     layout = QVBoxLayout(page)
     layout.setSpacing(12)
-    heading = QLabel(title, page)
-    heading.setObjectName("pageTitle")
-    layout.addWidget(heading)
+    layout.addWidget(page_title(title, page))
     body = QLabel(text, page)
     body.setWordWrap(True)
     body.setTextFormat(Qt.TextFormat.PlainText)
@@ -103,9 +102,7 @@ class FirstRunWizard(QWidget):
         layout.addStretch(1)
         row = QHBoxLayout()
         self.keyring_retry = QPushButton(self.tr("Check again"), page)
-        self.keyring_next = QPushButton(self.tr("Next"), page)
-        self.keyring_next.setObjectName("keyringNext")
-        self.keyring_next.setProperty("primary", True)
+        self.keyring_next = primary_button(self.tr("Next"), "keyringNext", page)
         self.keyring_next.setEnabled(False)
         row.addStretch(1)
         row.addWidget(self.keyring_retry)
@@ -170,9 +167,7 @@ class FirstRunWizard(QWidget):
         layout.addLayout(form)
         layout.addStretch(1)
         row = QHBoxLayout()
-        self.create_button = QPushButton(self.tr("Create workspace"), page)
-        self.create_button.setObjectName("createWorkspace")
-        self.create_button.setProperty("primary", True)
+        self.create_button = primary_button(self.tr("Create workspace"), "createWorkspace", page)
         row.addStretch(1)
         row.addWidget(self.create_button)
         layout.addLayout(row)
@@ -235,9 +230,9 @@ class FirstRunWizard(QWidget):
         )
         layout.addStretch(1)
         row = QHBoxLayout()
-        self.show_key_button = QPushButton(self.tr("Show recovery key…"), page)
-        self.show_key_button.setObjectName("showRecoveryKey")
-        self.show_key_button.setProperty("primary", True)
+        self.show_key_button = primary_button(
+            self.tr("Show recovery key…"), "showRecoveryKey", page
+        )
         row.addStretch(1)
         row.addWidget(self.show_key_button)
         layout.addLayout(row)

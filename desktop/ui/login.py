@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +25,7 @@ from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import page_title, primary_button
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,7 @@ class LoginView(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(12)
-        self.heading = QLabel(card)
-        self.heading.setObjectName("pageTitle")
+        self.heading = page_title("", card)
         layout.addWidget(self.heading)
         self.subtitle = QLabel(card)
         self.subtitle.setWordWrap(True)
@@ -88,9 +87,7 @@ class LoginView(QWidget):
         layout.addLayout(form)
         self.message = InlineMessage(card)
         layout.addWidget(self.message)
-        self.submit = QPushButton(self.tr("Sign in"), card)
-        self.submit.setObjectName("signIn")
-        self.submit.setProperty("primary", True)
+        self.submit = primary_button(self.tr("Sign in"), "signIn", card)
         self.submit.setDefault(True)
         layout.addWidget(self.submit)
         self.submit.clicked.connect(self._on_submit_clicked)

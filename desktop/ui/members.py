@@ -50,6 +50,7 @@ from desktop.ui.members_model import (
 )
 from desktop.ui.tasks import LaneContext
 from desktop.ui.view import View
+from desktop.ui.widgets import page_header, primary_button
 
 
 class MembersView(View):
@@ -90,17 +91,9 @@ class MembersView(View):
     # ------------------------------------------------------------------ building
 
     def _build_header(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        heading = QLabel(self.tr("Members"), self)
-        heading.setObjectName("pageTitle")
-        row.addWidget(heading)
-        row.addStretch(1)
-        self.add_button = QPushButton(self.tr("Add member"), self)
-        self.add_button.setObjectName("addMember")
-        self.add_button.setProperty("primary", True)
+        self.add_button = primary_button(self.tr("Add member"), "addMember", self)
         self.add_button.clicked.connect(self._on_add_clicked)
-        row.addWidget(self.add_button)
-        return row
+        return page_header(self.tr("Members"), self, self.add_button)
 
     def _build_toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()

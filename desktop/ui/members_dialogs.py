@@ -26,6 +26,7 @@ from desktop.core.models import Actor, Role
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage, describe
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import primary_button
 
 STRENGTH_DELAY_MS = 250
 ASSIGNABLE = (Role.ADMIN, Role.EDITOR, Role.MEMBER)
@@ -143,9 +144,7 @@ class MemberDialog(QDialog):
         cancel = QPushButton(self.tr("Cancel"), self)
         cancel.setObjectName("cancelButton")
         cancel.clicked.connect(self.reject)
-        self.submit_button = QPushButton(button, self)
-        self.submit_button.setObjectName("submitButton")
-        self.submit_button.setProperty("primary", True)
+        self.submit_button = primary_button(button, "submitButton", self)
         self.submit_button.setDefault(True)
         self.submit_button.clicked.connect(self._on_submit_clicked)
         row.addWidget(cancel)

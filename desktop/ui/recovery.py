@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.errors import InlineMessage
+from desktop.ui.widgets import primary_button
 
 try:  # PySide6-Essentials ships QtPrintSupport on most platforms; hide Print if not
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -82,9 +83,7 @@ class RecoveryKeyDialog(QDialog):
         self._stored = QCheckBox(self.tr("I have stored the recovery key somewhere safe"), self)
         self._stored.setObjectName("storedCheck")
         self._stored.toggled.connect(self._on_stored_toggled)
-        self._continue = QPushButton(self.tr("Continue"), self)
-        self._continue.setObjectName("continueButton")
-        self._continue.setProperty("primary", True)
+        self._continue = primary_button(self.tr("Continue"), "continueButton", self)
         self._continue.setEnabled(False)
         self._continue.clicked.connect(self.accept)
         self._build()

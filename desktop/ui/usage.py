@@ -31,6 +31,7 @@ from desktop.core.services.usage import UsageReport
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.view import View
+from desktop.ui.widgets import page_header
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
@@ -177,19 +178,12 @@ class UsageView(View):
         return group
 
     def _build_header(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        heading = QLabel(self.tr("Usage"), self)
-        heading.setObjectName("pageTitle")
-        row.addWidget(heading)
-        row.addStretch(1)
         labels = {7: self.tr("7 days"), 30: self.tr("30 days"), 90: self.tr("90 days")}
         self.period_group = self._segmented(
             [(labels[d], d, f"period{d}") for d in PERIODS], DEFAULT_PERIOD
         )
-        for button in self.period_group.buttons():
-            row.addWidget(button)
         self.period_group.buttonClicked.connect(self._on_period_clicked)
-        return row
+        return page_header(self.tr("Usage"), self, *self.period_group.buttons())
 
     def _card(self, title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
         card = QFrame(parent)

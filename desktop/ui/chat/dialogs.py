@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.services.passages import CitedPassage
+from desktop.ui.widgets import page_title
 
 
 class CitationDialog(QDialog):
@@ -27,8 +28,7 @@ class CitationDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(8)
-        title = QLabel(passage.document, self)
-        title.setObjectName("pageTitle")
+        title = page_title(passage.document, self)
         title.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(title)
         self.version_label = QLabel(self._version_text(passage), self)

@@ -12,6 +12,7 @@ from desktop.ui.chat.gauge import ContextGauge
 from desktop.ui.chat.transcript import Transcript
 from desktop.ui.chat.variables import VariableForm
 from desktop.ui.errors import InlineMessage
+from desktop.ui.widgets import page_title, primary_button
 
 COMPOSER_HEIGHT = 84
 
@@ -25,8 +26,7 @@ class ChatPane(QWidget):
         main = QVBoxLayout(self)
         main.setContentsMargins(16, 12, 16, 12)
         main.setSpacing(8)
-        self.app_title = QLabel(self)
-        self.app_title.setObjectName("pageTitle")
+        self.app_title = page_title("", self)
         self.app_title.setTextFormat(Qt.TextFormat.PlainText)
         main.addWidget(self.app_title)
         self.app_description = QLabel(self)
@@ -65,9 +65,7 @@ class ChatPane(QWidget):
         self.cancel_edit_button.setToolTip(self.tr("Keep the conversation as it is (Esc)"))
         self.cancel_edit_button.hide()
         row.addWidget(self.cancel_edit_button, 0, Qt.AlignmentFlag.AlignBottom)
-        self.send_button = QPushButton(self.tr("Send"), self)
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setProperty("primary", True)
+        self.send_button = primary_button(self.tr("Send"), "sendButton", self)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.stop_button = QPushButton(self.tr("Stop"), self)
         self.stop_button.setObjectName("stopButton")

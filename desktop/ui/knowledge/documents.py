@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QStackedLayout,
     QTableWidget,
@@ -27,7 +26,7 @@ from desktop.ui.errors import InlineMessage, show_error
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import Panel, soon
 from desktop.ui.tasks import LaneContext
-from desktop.ui.widgets import empty_state
+from desktop.ui.widgets import danger_button, empty_state, page_title
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
@@ -197,9 +196,7 @@ class VersionsDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        title = QLabel(self.name, self)
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
+        layout.addWidget(page_title(self.name, self))
         self.table = _table(
             self,
             "versionsTable",
@@ -219,9 +216,9 @@ class VersionsDialog(QDialog):
         buttons = QDialogButtonBox(self)
         self.rollback_button = QPushButton(self.tr("Make this version active"), self)
         self.rollback_button.setObjectName("rollbackButton")
-        self.delete_button = QPushButton(self.tr("Delete document…"), self)
-        self.delete_button.setObjectName("deleteDocumentButton")
-        self.delete_button.setProperty("danger", True)
+        self.delete_button = danger_button(
+            self.tr("Delete document…"), "deleteDocumentButton", self
+        )
         buttons.addButton(self.rollback_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.delete_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Close)

@@ -10,11 +10,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -28,7 +26,7 @@ from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker, Panel
 from desktop.ui.tasks import LaneContext
-from desktop.ui.widgets import primary_button
+from desktop.ui.widgets import danger_button, primary_button, spread_row
 
 
 def _spin(parent: QWidget, name: str, low: int, high: int, step: int = 1) -> QSpinBox:
@@ -73,15 +71,11 @@ class KbSettingsPanel(Panel):
         layout.addLayout(form)
         self.message = InlineMessage(self)
         layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        self.delete_button = QPushButton(self.tr("Delete knowledge base…"), self)
-        self.delete_button.setObjectName("kbDeleteButton")
-        self.delete_button.setProperty("danger", True)
+        self.delete_button = danger_button(
+            self.tr("Delete knowledge base…"), "kbDeleteButton", self
+        )
         self.save_button = primary_button(self.tr("Save"), "kbSaveButton", self)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
+        layout.addLayout(spread_row([self.delete_button], [self.save_button]))
         layout.addStretch(1)
         self._connect()
 

@@ -35,7 +35,7 @@ from desktop.ui.knowledge.settings_panel import KbSettingsPanel
 from desktop.ui.knowledge.widgets import member_choices, soon
 from desktop.ui.tasks import LaneContext
 from desktop.ui.view import View
-from desktop.ui.widgets import empty_state, primary_button
+from desktop.ui.widgets import empty_state, page_title, primary_button
 
 KB_ROLE = Qt.ItemDataRole.UserRole
 
@@ -79,9 +79,7 @@ class KnowledgeView(View):
         side = QWidget(self)
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 8, 0)
-        title = QLabel(self.tr("Knowledge"), side)
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
+        layout.addWidget(page_title(self.tr("Knowledge"), side))
         self.new_button = primary_button(self.tr("New knowledge base"), "newKbButton", side)
         layout.addWidget(self.new_button)
         self.kb_list = QListWidget(side)

@@ -34,6 +34,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import primary_button
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,9 +218,7 @@ class ExportDialog(QDialog):
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.setObjectName("closeExport")
         self.close_button.clicked.connect(self.reject)
-        self.export_button = QPushButton(self.tr("Export"), self)
-        self.export_button.setObjectName("startExport")
-        self.export_button.setProperty("primary", True)
+        self.export_button = primary_button(self.tr("Export"), "startExport", self)
         self.export_button.setEnabled(False)  # until the fingerprint is shown
         self.export_button.clicked.connect(self._on_export_clicked)
         row.addWidget(self.close_button)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -29,6 +28,7 @@ from desktop.core.errors import AppError
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.model import when
+from desktop.ui.widgets import primary_button
 
 
 def _text_box(text: str, name: str, parent: QWidget, height: int = 70) -> QPlainTextEdit:
@@ -260,9 +260,7 @@ class TraceDialog(QDialog):
         layout.addWidget(self.message)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.save_button = QPushButton(self.tr("Save annotation"), box)
-        self.save_button.setObjectName("saveAnnotation")
-        self.save_button.setProperty("primary", True)
+        self.save_button = primary_button(self.tr("Save annotation"), "saveAnnotation", box)
         self.save_button.clicked.connect(self._on_save_clicked)
         row.addWidget(self.save_button)
         layout.addLayout(row)

@@ -37,6 +37,7 @@ from desktop.ui.logs.model import TraceListModel
 from desktop.ui.logs.trace_dialog import TraceDialog
 from desktop.ui.tasks import LaneContext
 from desktop.ui.view import View
+from desktop.ui.widgets import page_header, primary_button
 
 TRACE_LIMIT = 500
 TEXT_DELAY_MS = 300
@@ -90,21 +91,12 @@ class LogsView(View):
     # ------------------------------------------------------------------ building
 
     def _build_header(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        heading = QLabel(self.tr("Logs"), self)
-        heading.setObjectName("pageTitle")
-        row.addWidget(heading)
-        row.addStretch(1)
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
         self.refresh_button.setObjectName("refreshTraces")
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
-        self.export_button = QPushButton(self.tr("Export signed bundle…"), self)
-        self.export_button.setObjectName("exportBundle")
-        self.export_button.setProperty("primary", True)
+        self.export_button = primary_button(self.tr("Export signed bundle…"), "exportBundle", self)
         self.export_button.clicked.connect(self._on_export_clicked)
-        row.addWidget(self.refresh_button)
-        row.addWidget(self.export_button)
-        return row
+        return page_header(self.tr("Logs"), self, self.refresh_button, self.export_button)
 
     def _build_filters(self, parent: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()

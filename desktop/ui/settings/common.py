@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.context import UiContext
 from desktop.ui.view import View
+from desktop.ui.widgets import page_title
 
 
 class SettingsPage(View):
@@ -36,9 +37,7 @@ class SettingsPage(View):
         self.body = QVBoxLayout(content)
         self.body.setContentsMargins(28, 24, 28, 24)
         self.body.setSpacing(16)
-        heading = QLabel(self.title(), content)
-        heading.setObjectName("pageTitle")
-        self.body.addWidget(heading)
+        self.body.addWidget(page_title(self.title(), content))
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

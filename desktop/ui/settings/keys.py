@@ -16,6 +16,7 @@ from desktop.ui.errors import InlineMessage
 from desktop.ui.recovery import RecoveryKeyDialog
 from desktop.ui.settings.common import Panel, copy_text, hint, value_label
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import danger_button
 
 #: Lanes that hold a database connection besides "db", where the rekey runs.
 _OTHER_LANES = ("inference", "ingest")
@@ -69,9 +70,7 @@ class EncryptionKeyPanel(Panel):
         self.unseen.setWordWrap(True)
         self.unseen.setProperty("kind", "error")
         self.unseen.hide()
-        self.rekey_button = QPushButton(self.tr("Rekey the database…"), self.box)
-        self.rekey_button.setObjectName("rekeyButton")
-        self.rekey_button.setProperty("danger", True)
+        self.rekey_button = danger_button(self.tr("Rekey the database…"), "rekeyButton", self.box)
         self.rekey_button.clicked.connect(self._on_rekey_clicked)
         self.message = InlineMessage(self.box)
         row = QHBoxLayout()

@@ -30,6 +30,7 @@ from desktop.ui.settings.common import (
 )
 from desktop.ui.settings.model_settings import LoadSettingsEditor
 from desktop.ui.tasks import LaneContext, Task
+from desktop.ui.widgets import primary_button
 
 SHA_SHOWN = 16  # hex digits of the SHA-256 shown; Copy gives all 64
 
@@ -65,9 +66,7 @@ class ModelsPage(SettingsPage):
 
     def _build_toolbar(self) -> None:
         row = QHBoxLayout()
-        self.add_button = QPushButton(self.tr("Add model…"), self)
-        self.add_button.setObjectName("addModelButton")
-        self.add_button.setProperty("primary", True)
+        self.add_button = primary_button(self.tr("Add model…"), "addModelButton", self)
         self.add_button.clicked.connect(self._on_add_clicked)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("registerProgress")
@@ -135,9 +134,9 @@ class ModelsPage(SettingsPage):
         box, layout = group(self.tr("Load settings"), parent)
         self.editor = LoadSettingsEditor(box)
         layout.addWidget(self.editor)
-        self.save_button = QPushButton(self.tr("Save load settings"), box)
-        self.save_button.setObjectName("saveModelSettingsButton")
-        self.save_button.setProperty("primary", True)
+        self.save_button = primary_button(
+            self.tr("Save load settings"), "saveModelSettingsButton", box
+        )
         self.save_button.clicked.connect(self._on_save_clicked)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

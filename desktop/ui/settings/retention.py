@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +24,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.settings.common import SettingsPage, group, hint
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import danger_button, primary_button
 
 MAX_DAYS = 36_500
 
@@ -89,9 +89,7 @@ class RetentionPage(SettingsPage):
             self.tr("No apps yet — retention is set per app once an app exists."), box
         )
         self.empty.setObjectName("emptyState")
-        self.save_button = QPushButton(self.tr("Save retention"), box)
-        self.save_button.setObjectName("saveRetentionButton")
-        self.save_button.setProperty("primary", True)
+        self.save_button = primary_button(self.tr("Save retention"), "saveRetentionButton", box)
         self.save_button.clicked.connect(self._on_save_clicked)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -106,9 +104,7 @@ class RetentionPage(SettingsPage):
         layout.addWidget(
             hint(self.tr("Kura does not purge on its own: purge after changing retention."), box)
         )
-        self.purge_button = QPushButton(self.tr("Purge expired now…"), box)
-        self.purge_button.setObjectName("purgeButton")
-        self.purge_button.setProperty("danger", True)
+        self.purge_button = danger_button(self.tr("Purge expired now…"), "purgeButton", box)
         self.purge_button.clicked.connect(self._on_purge_clicked)
         self.purge_result = QLabel(box)
         self.purge_result.setObjectName("purgeResult")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QSpinBox, QWidget
 
 from desktop.core.errors import InputError
 from desktop.core.rbac import Permission
@@ -19,6 +19,7 @@ from desktop.ui.settings.common import Panel, SettingsPage, hint
 from desktop.ui.settings.keys import EncryptionKeyPanel, SigningKeyPanel
 from desktop.ui.settings.totp import TotpPanel
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import primary_button
 
 
 class SecurityPage(SettingsPage):
@@ -58,9 +59,7 @@ class IdleTimeoutPanel(Panel):
         self.spin.setObjectName("idleTimeoutSpin")
         self.spin.setRange(MIN_IDLE_MINUTES, MAX_IDLE_MINUTES)
         self.spin.setSuffix(self.tr(" minutes"))
-        self.save_button = QPushButton(self.tr("Save"), self.box)
-        self.save_button.setObjectName("saveIdleTimeoutButton")
-        self.save_button.setProperty("primary", True)
+        self.save_button = primary_button(self.tr("Save"), "saveIdleTimeoutButton", self.box)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.message = InlineMessage(self.box)
         may_change = ctx.can(Permission.MANAGE_MEMBERS)

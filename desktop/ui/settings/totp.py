@@ -26,6 +26,7 @@ from desktop.ui.errors import InlineMessage
 from desktop.ui.recovery import RecoveryKeyDialog, copy_secret
 from desktop.ui.settings.common import Panel, hint, value_label
 from desktop.ui.tasks import LaneContext
+from desktop.ui.widgets import primary_button
 
 
 def _begin(lc: LaneContext, actor: Any) -> tuple[str, bytes]:
@@ -124,9 +125,7 @@ class TotpDialog(QDialog):
         self.code.setPlaceholderText(self.tr("The 6-digit code the app shows"))
         self.code.setMaxLength(10)
         self.code.returnPressed.connect(self._on_confirm_clicked)
-        self.confirm_button = QPushButton(self.tr("Turn on"), page)
-        self.confirm_button.setObjectName("totpConfirmButton")
-        self.confirm_button.setProperty("primary", True)
+        self.confirm_button = primary_button(self.tr("Turn on"), "totpConfirmButton", page)
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self._on_confirm_clicked)
         cancel = QPushButton(self.tr("Cancel"), page)
@@ -160,9 +159,7 @@ class TotpDialog(QDialog):
         copy = QPushButton(self.tr("Copy"), page)
         copy.setObjectName("copyRecoveryCodesButton")
         copy.clicked.connect(self._on_copy_clicked)
-        done = QPushButton(self.tr("Done"), page)
-        done.setObjectName("totpDoneButton")
-        done.setProperty("primary", True)
+        done = primary_button(self.tr("Done"), "totpDoneButton", page)
         done.clicked.connect(self.accept)
         row = QHBoxLayout()
         row.addWidget(copy)

@@ -9,10 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -31,7 +29,7 @@ from desktop.ui.studio.editor import AppEditor
 from desktop.ui.studio.preview import PreviewChat
 from desktop.ui.tasks import LaneContext
 from desktop.ui.view import View
-from desktop.ui.widgets import empty_state, primary_button
+from desktop.ui.widgets import danger_button, empty_state, page_title, primary_button, spread_row
 
 APP_ROLE = Qt.ItemDataRole.UserRole
 NEW = -1  # the list has no row for an app being created
@@ -82,9 +80,7 @@ class StudioView(View):
         side = QWidget(self)
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 0, 8, 0)
-        title = QLabel(self.tr("Studio"), side)
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
+        layout.addWidget(page_title(self.tr("Studio"), side))
         self.new_button = primary_button(self.tr("New app"), "newAppButton", side)
         layout.addWidget(self.new_button)
         self.app_list = QListWidget(side)
@@ -113,15 +109,9 @@ class StudioView(View):
         layout.addWidget(scroll, 1)
         self.message = InlineMessage(page)
         layout.addWidget(self.message)
-        bar = QHBoxLayout()
-        self.delete_button = QPushButton(self.tr("Delete app…"), page)
-        self.delete_button.setObjectName("deleteAppButton")
-        self.delete_button.setProperty("danger", True)
+        self.delete_button = danger_button(self.tr("Delete app…"), "deleteAppButton", page)
         self.save_button = primary_button(self.tr("Save"), "saveAppButton", page)
-        bar.addWidget(self.delete_button)
-        bar.addStretch(1)
-        bar.addWidget(self.save_button)
-        layout.addLayout(bar)
+        layout.addLayout(spread_row([self.delete_button], [self.save_button]))
         self._center.addWidget(self.center_empty)
         self._center.addWidget(page)
         self.editor.changed.connect(self._on_editor_changed)
