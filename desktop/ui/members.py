@@ -50,7 +50,7 @@ from desktop.ui.members_model import (
 )
 from desktop.ui.tasks import LaneContext
 from desktop.ui.view import View
-from desktop.ui.widgets import page_header, primary_button
+from desktop.ui.widgets import page_header, primary_button, row_table
 
 
 class MembersView(View):
@@ -68,13 +68,8 @@ class MembersView(View):
         layout.addLayout(self._build_toolbar())
         self.message = InlineMessage(self)
         layout.addWidget(self.message)
-        self.table = QTableView(self)
-        self.table.setObjectName("memberTable")
+        self.table = row_table(QTableView(self), "memberTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         layout.addWidget(self.table, 1)

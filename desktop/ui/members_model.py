@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from desktop.core.models import Actor, Role, UserStatus
 from desktop.ui.members_dialogs import role_names
 from desktop.ui.tasks import LaneContext
-
-Index = QModelIndex | QPersistentModelIndex
+from desktop.ui.widgets import Index, RowTableModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,30 +72,12 @@ def allowed_actions(actor: Actor, row: MemberRow) -> set[str]:
     return actions
 
 
-class MemberListModel(QAbstractTableModel):
+class MemberListModel(RowTableModel):
     COLUMNS = ("username", "display_name", "role", "status", "totp", "sign_in")
+    rows: list[MemberRow]
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[MemberRow] = []
-
-    def set_rows(self, rows: list[MemberRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        titles = (
+    def titles(self) -> tuple[str, ...]:
+        return (
             self.tr("User name"),
             self.tr("Display name"),
             self.tr("Role"),
@@ -104,7 +85,6 @@ class MemberListModel(QAbstractTableModel):
             self.tr("One-time codes"),
             self.tr("Sign-in"),
         )
-        return titles[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:

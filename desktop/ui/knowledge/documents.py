@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -26,7 +25,7 @@ from desktop.ui.errors import InlineMessage, show_error
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import Panel, soon
 from desktop.ui.tasks import LaneContext
-from desktop.ui.widgets import danger_button, empty_state, page_title
+from desktop.ui.widgets import danger_button, empty_state, page_title, row_table
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
@@ -40,13 +39,8 @@ def _size(size: int) -> str:
 
 
 def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), parent)
-    table.setObjectName(name)
+    table = row_table(QTableWidget(0, len(headers), parent), name)
     table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return table
 

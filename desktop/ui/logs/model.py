@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, Qt
 
-Index = QModelIndex | QPersistentModelIndex
+from desktop.ui.widgets import Index, RowTableModel
+
 _PREVIEW = 90
 
 
@@ -28,26 +23,24 @@ def when(ts: str) -> str:
     return ts[:16].replace("T", " ")
 
 
-class TraceListModel(QAbstractTableModel):
+class TraceListModel(RowTableModel):
     """Columns: time, user, app, question, answer, rating, annotations."""
 
     COLUMNS = ("time", "user", "app", "question", "answer", "rating", "notes")
+    rows: list[dict[str, Any]]
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
         self._apps: dict[int, str] = {}
 
     # ------------------------------------------------------------------ contents
 
     def set_traces(self, traces: list[dict[str, Any]], apps: dict[int, str]) -> None:
-        self.beginResetModel()
-        self._rows = list(traces)
         self._apps = dict(apps)
-        self.endResetModel()
+        self.set_rows(traces)
 
     def trace(self, row: int) -> dict[str, Any]:
-        return self._rows[row]
+        return self.rows[row]
 
     def app_name(self, trace: dict[str, Any]) -> str:
         app_id = (trace.get("trace") or {}).get("app_id")
@@ -59,40 +52,29 @@ class TraceListModel(QAbstractTableModel):
 
     def replace_trace(self, turn_id: int, trace: dict[str, Any]) -> None:
         """Swap in a fresh copy of one turn (after an annotation)."""
-        for row, old in enumerate(self._rows):
+        for row, old in enumerate(self.rows):
             if (old.get("trace") or {}).get("turn_id") == turn_id:
-                self._rows[row] = trace
+                self.rows[row] = trace
                 last = self.index(row, len(self.COLUMNS) - 1)
                 self.dataChanged.emit(self.index(row, 0), last)
 
     # ------------------------------------------------------------------ Qt API
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        titles = {
-            "time": QCoreApplication.translate("TraceListModel", "Time (UTC)"),
-            "user": QCoreApplication.translate("TraceListModel", "User"),
-            "app": QCoreApplication.translate("TraceListModel", "App"),
-            "question": QCoreApplication.translate("TraceListModel", "Question"),
-            "answer": QCoreApplication.translate("TraceListModel", "Answer"),
-            "rating": QCoreApplication.translate("TraceListModel", "Rating"),
-            "notes": QCoreApplication.translate("TraceListModel", "Annotations"),
-        }
-        return titles[self.COLUMNS[section]]
+    def titles(self) -> tuple[str, ...]:
+        return (
+            QCoreApplication.translate("TraceListModel", "Time (UTC)"),
+            QCoreApplication.translate("TraceListModel", "User"),
+            QCoreApplication.translate("TraceListModel", "App"),
+            QCoreApplication.translate("TraceListModel", "Question"),
+            QCoreApplication.translate("TraceListModel", "Answer"),
+            QCoreApplication.translate("TraceListModel", "Rating"),
+            QCoreApplication.translate("TraceListModel", "Annotations"),
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        trace = self._rows[index.row()]
+        trace = self.rows[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(trace, column)

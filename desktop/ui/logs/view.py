@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,7 +36,7 @@ from desktop.ui.logs.model import TraceListModel
 from desktop.ui.logs.trace_dialog import TraceDialog
 from desktop.ui.tasks import LaneContext
 from desktop.ui.view import View
-from desktop.ui.widgets import page_header, primary_button
+from desktop.ui.widgets import page_header, primary_button, row_table
 
 TRACE_LIMIT = 500
 TEXT_DELAY_MS = 300
@@ -133,14 +132,9 @@ class LogsView(View):
         layout.addLayout(self._build_filters(page))
         self.message = InlineMessage(page)
         layout.addWidget(self.message)
-        self.table = QTableView(page)
-        self.table.setObjectName("traceTable")
+        self.table = row_table(QTableView(page), "traceTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for column in (3, 4):
