@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint unit bench screenshots translations package clean
+.PHONY: run test lint unit bench screenshots translations package package-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ $(PACKAGE_STAMP): $(STAMP)
 
 package: $(PACKAGE_STAMP)
 	$(PY) packaging/build.py
+
+# The frozen self-test with no network, and the frozen GUI's first-run wizard on Xvfb.
+package-check:
+	packaging/check.sh
 
 # Qt Linguist catalogues: refresh the .ts sources from desktop/ui, then compile the .qm
 # files the app loads (both are committed; tests/gui/test_i18n.py checks they are current).

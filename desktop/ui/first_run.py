@@ -66,8 +66,7 @@ class FirstRunWizard(QWidget):
         outer.addStretch(1)
         card = QFrame(self)
         card.setObjectName("wizardCard")
-        card.setMinimumWidth(520)
-        card.setMaximumWidth(620)
+        card.setFixedWidth(580)  # a fixed width lets the wrapped text get its full height
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         layout = QVBoxLayout(card)
