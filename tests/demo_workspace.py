@@ -7,7 +7,6 @@ GGUF, the packaged sentence-transformers model), so what the screens show is rea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from desktop import app
 from desktop.core.chat_models import AppConfig, SamplingParams
 from desktop.core.knowledge_models import KbVisibility
 from desktop.core.models import Role
+from tests.fakes import MemorySource
 
 OWNER = "tanaka"
 PASSWORD = "correct horse battery staple 蔵"
@@ -38,19 +38,6 @@ Staff may work remotely up to three days a week with their manager's approval.
 Laptops must use full-disk encryption and lock after five minutes without activity.
 Report a lost device to the security desk within one hour.
 """
-
-
-@dataclass(frozen=True, slots=True)
-class MemorySource:
-    name: str
-    data: bytes
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-    def read(self) -> bytes:
-        return self.data
 
 
 def seed(ws: Any, demo_model: Path) -> dict[str, Any]:

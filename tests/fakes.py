@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from desktop.core.chat_models import ChatMessage, GgufInfo, LoadSettings, SamplingParams
 from desktop.core.errors import KeyringLocked, ModelInvalid, ModelNotFound
 from desktop.core.tasks import CancelToken
+
+
+@dataclass(frozen=True, slots=True)
+class MemorySource:
+    """A DocumentSource held in memory (a file to ingest, without a file)."""
+
+    name: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def read(self) -> bytes:
+        return self.data
 
 
 class MemoryKeyStore:

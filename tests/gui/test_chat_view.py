@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,24 +24,11 @@ from desktop.ui.chat.markdown import MarkdownBrowser
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.context import Backend, UiContext
 from tests.conftest import PEOPLE_PASSWORD
-from tests.fakes import FakeChatModel
+from tests.fakes import FakeChatModel, MemorySource
 from tests.gui.conftest import open_direct, sign_in_as
 
 OPENING = "Hi! I answer questions about **tea**."
 SUGGESTIONS = ("What is matcha?", "How hot should the water be?")
-
-
-@dataclass(frozen=True)
-class Src:
-    name: str
-    data: bytes
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-    def read(self) -> bytes:
-        return self.data
 
 
 def _arrange(backend: Backend, tmp_path: Path, fn: Callable[[Any, Any, int], Any]) -> Any:
@@ -421,7 +407,7 @@ def test_a_citation_opens_its_passage_and_document_version(
 
     def arrange(ws: Any, owner: Any, model_id: int) -> int:
         kb = ws.knowledge.create(owner, "tea notes", visibility=KbVisibility.ALL)
-        ws.knowledge.ingest(owner, kb.id, [Src("matcha.md", passage.encode())])
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("matcha.md", passage.encode())])
         cfg = AppConfig(name="librarian", model_id=model_id, kb_ids=(kb.id,))
         return int(ws.apps.create(owner, cfg).id)
 

@@ -22,8 +22,7 @@ from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.sources import SUPPORTED_SUFFIXES
 from desktop.ui.knowledge.view import KnowledgeView
 from tests.conftest import PEOPLE_PASSWORD
-from tests.demo_workspace import MemorySource
-from tests.fakes import FakeChatModel, FakeInspector
+from tests.fakes import FakeChatModel, FakeInspector, MemorySource
 from tests.fakes_retrieval import HashEmbedder
 from tests.gui.conftest import open_direct, sign_in_as
 

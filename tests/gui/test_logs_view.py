@@ -189,7 +189,7 @@ def test_trace_dialog_shows_the_text_of_each_retrieved_passage(
     qtbot: Any, owner_ctx: UiContext, workspace: Backend, fake_chat: FakeChatModel, tmp_path: Path
 ) -> None:
     from desktop.core.knowledge_models import KbVisibility
-    from tests.demo_workspace import MemorySource
+    from tests.fakes import MemorySource
 
     model = tmp_path / "tiny.gguf"
     model.write_bytes(b"GGUF" + b"\0" * 32)

@@ -3,8 +3,6 @@ the user who asked and only while they may read the knowledge base."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,38 +12,7 @@ from desktop.core.chat_models import AppConfig
 from desktop.core.errors import NotFound
 from desktop.core.knowledge_models import KbVisibility
 from desktop.core.models import Actor
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
-from tests.fakes_retrieval import HashEmbedder
-from tests.tools import fake_workspace
-
-PW = "a long enough passphrase"
-
-
-@dataclass(frozen=True)
-class Src:
-    name: str
-    data: bytes
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-    def read(self) -> bytes:
-        return self.data
-
-
-@pytest.fixture
-def fake() -> FakeChatModel:
-    return FakeChatModel()
-
-
-@pytest.fixture
-def ws(
-    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
-) -> Iterator[app.Workspace]:
-    engines = app.Engines(FakeInspector(), fake, embedder_factory=lambda _: HashEmbedder(64))
-    with fake_workspace(tmp_path / "w", key_store, clock, engines, owner_password=PW) as w:
-        yield w
+from tests.fakes import FakeChatModel, MemorySource
 
 
 def _helper_app(ws: app.Workspace, people: dict[str, Actor], tmp_path: Path, kb_id: int) -> int:
@@ -62,7 +29,7 @@ def test_a_cited_passage_opens_with_its_document_version(
     ada, mo = people["ada"], people["mo"]
     kb = ws.knowledge.create(ada, "manuals", visibility=KbVisibility.ALL)
     text = "The pump restarts after PRESSURE-CANARY is cleared."
-    ws.knowledge.ingest(ada, kb.id, [Src("pump.txt", text.encode())])
+    ws.knowledge.ingest(ada, kb.id, [MemorySource("pump.txt", text.encode())])
     app_id = _helper_app(ws, people, tmp_path, kb.id)
     fake.replies = [["Clear it first [1]."]]
     turn = ws.chat.send(mo, app_id, "How does the pump restart?").turn
@@ -72,7 +39,7 @@ def test_a_cited_passage_opens_with_its_document_version(
     assert (passage.version, passage.active, passage.cited) == (1, True, True)
     assert passage.kb_name == "manuals"
 
-    ws.knowledge.ingest(ada, kb.id, [Src("pump.txt", b"A rewritten manual.")])
+    ws.knowledge.ingest(ada, kb.id, [MemorySource("pump.txt", b"A rewritten manual.")])
     old = ws.chat.passage(mo, turn.id, 1)  # the version the answer saw, no longer active
     assert old.version == 1 and not old.active and "PRESSURE-CANARY" in old.text
 
@@ -88,7 +55,7 @@ def test_a_knowledge_base_made_private_hides_its_passages(
 ) -> None:
     ada, mo = people["ada"], people["mo"]
     kb = ws.knowledge.create(ada, "team", visibility=KbVisibility.ALL)
-    ws.knowledge.ingest(ada, kb.id, [Src("plan.txt", b"The plan is SECRET-CANARY.")])
+    ws.knowledge.ingest(ada, kb.id, [MemorySource("plan.txt", b"The plan is SECRET-CANARY.")])
     app_id = _helper_app(ws, people, tmp_path, kb.id)
     fake.replies = [["See [1]."]]
     turn = ws.chat.send(mo, app_id, "What is the plan?").turn
@@ -106,7 +73,9 @@ def test_log_reviewers_read_every_passage_a_turn_was_given(
 
     ada, mo = people["ada"], people["mo"]
     kb = ws.knowledge.create(ada, "manuals", visibility=KbVisibility.ALL)
-    ws.knowledge.ingest(ada, kb.id, [Src("valve.txt", b"Close VALVE-CANARY before service.")])
+    ws.knowledge.ingest(
+        ada, kb.id, [MemorySource("valve.txt", b"Close VALVE-CANARY before service.")]
+    )
     app_id = _helper_app(ws, people, tmp_path, kb.id)
     fake.replies = [["Close it [1]."]]
     turn = ws.chat.send(mo, app_id, "How do I service the valve?").turn

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,7 @@ from desktop.core.errors import (
 )
 from desktop.core.models import Actor, TraceFilter
 from desktop.core.tasks import CancelToken
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
-from tests.tools import fake_workspace
-
-PW = "a long enough passphrase"
+from tests.fakes import FakeChatModel
 
 
 @pytest.fixture
@@ -32,20 +28,6 @@ def model_file(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.gguf"
     path.write_bytes(b"GGUF" + b"\0" * 64)
     return path
-
-
-@pytest.fixture
-def fake() -> FakeChatModel:
-    return FakeChatModel()
-
-
-@pytest.fixture
-def ws(
-    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
-) -> Iterator[app.Workspace]:
-    engines = app.Engines(FakeInspector(), fake)
-    with fake_workspace(tmp_path / "w", key_store, clock, engines, owner_password=PW) as w:
-        yield w
 
 
 def _events(ws: app.Workspace, action: str) -> list[dict]:  # type: ignore[type-arg]

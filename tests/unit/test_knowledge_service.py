@@ -5,8 +5,6 @@ Real parser, chunker, FTS5 and FAISS; a hash embedder stands in for the model.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,42 +15,12 @@ from desktop.core.errors import Cancelled, InputError, NotFound, PermissionDenie
 from desktop.core.knowledge_models import KbSettings, KbVisibility, RetrievalMode
 from desktop.core.models import Actor
 from desktop.core.tasks import CancelToken
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
+from tests.fakes import FakeChatModel, MemorySource
 from tests.fakes_retrieval import HashEmbedder
-from tests.tools import fake_workspace
-
-PW = "a long enough passphrase"
 
 
-@dataclass(frozen=True)
-class Src:
-    name: str
-    data: bytes
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-    def read(self) -> bytes:
-        return self.data
-
-
-def txt(name: str, text: str) -> Src:
-    return Src(name, text.encode("utf-8"))
-
-
-@pytest.fixture
-def fake() -> FakeChatModel:
-    return FakeChatModel()
-
-
-@pytest.fixture
-def ws(
-    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
-) -> Iterator[app.Workspace]:
-    engines = app.Engines(FakeInspector(), fake, embedder_factory=lambda _: HashEmbedder(64))
-    with fake_workspace(tmp_path / "w", key_store, clock, engines, owner_password=PW) as w:
-        yield w
+def txt(name: str, text: str) -> MemorySource:
+    return MemorySource(name, text.encode("utf-8"))
 
 
 def _actions(ws: app.Workspace) -> list[str]:
@@ -131,8 +99,8 @@ def test_one_bad_file_never_aborts_the_batch(ws: app.Workspace, people: dict[str
         kb.id,
         [
             txt("good.txt", "A perfectly good sentence."),
-            Src("empty.txt", b""),
-            Src("binary.txt", bytes(range(256)) * 4),
+            MemorySource("empty.txt", b""),
+            MemorySource("binary.txt", bytes(range(256)) * 4),
             txt("notes.exe", "unsupported"),
             txt("also-good.txt", "Another good sentence."),
         ],

@@ -7,48 +7,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from desktop import app
 from desktop.core import bundle_verify
-from desktop.core.chat_models import AppConfig
 from desktop.core.errors import InputError, KeyItemMissing, NotFound, PermissionDenied
 from desktop.core.models import Actor, TraceFilter
-from tests.conftest import PEOPLE_PASSWORD
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
-from tests.tools import fake_workspace
+from tests.fakes import FakeChatModel, FixedClock, MemoryKeyStore
 
 DAY = 86_400
-
-
-@pytest.fixture
-def fake() -> FakeChatModel:
-    return FakeChatModel()
-
-
-@pytest.fixture
-def ws(
-    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
-) -> Iterator[app.Workspace]:
-    engines = app.Engines(FakeInspector(), fake)
-    with fake_workspace(
-        tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
-    ) as w:
-        yield w
-
-
-@pytest.fixture
-def apps(ws: app.Workspace, people: dict[str, Actor], tmp_path: Path) -> dict[str, int]:
-    model = tmp_path / "m.gguf"
-    model.write_bytes(b"GGUF" + b"\0" * 32)
-    model_id = ws.models.register(people["owner"], str(model), name="m").id
-    return {
-        name: ws.apps.create(people["eve"], AppConfig(name=name, model_id=model_id)).id
-        for name in ("hr", "legal")
-    }
 
 
 def _ask(ws: app.Workspace, fake: FakeChatModel, who: Actor, app_id: int, q: str) -> int:

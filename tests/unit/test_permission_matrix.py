@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,40 +24,13 @@ from desktop.core.knowledge_models import KbVisibility, RetrievalMode
 from desktop.core.models import Actor, Role
 from desktop.core.rbac import Permission
 from desktop.core.workspace_policy import Policy
-from tests.conftest import PEOPLE_PASSWORD
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
-from tests.fakes_retrieval import HashEmbedder
-from tests.tools import fake_workspace
+from tests.fakes import FakeChatModel, MemorySource
 
 ACTOR_OF_ROLE = {Role.OWNER: "owner", Role.ADMIN: "ada", Role.EDITOR: "eve", Role.MEMBER: "mo"}
 
 
-class Src:
-    def __init__(self, name: str, text: str) -> None:
-        self.name, self.data = name, text.encode()
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
-
-    def read(self) -> bytes:
-        return self.data
-
-
-@pytest.fixture
-def fake() -> FakeChatModel:
-    return FakeChatModel()
-
-
-@pytest.fixture
-def ws(
-    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
-) -> Iterator[app.Workspace]:
-    engines = app.Engines(FakeInspector(), fake, embedder_factory=lambda _: HashEmbedder(64))
-    with fake_workspace(
-        tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
-    ) as w:
-        yield w
+def text_source(name: str, text: str) -> MemorySource:
+    return MemorySource(name, text.encode())
 
 
 @pytest.fixture
@@ -145,7 +118,9 @@ def test_knowledge_base_visibility(
 ) -> None:
     visibility, members = KB_CASES[case]
     kb = ws.knowledge.create(people["ada"], "Dossier", visibility=visibility, members=members)
-    ws.knowledge.ingest(people["ada"], kb.id, [Src("d.txt", "The dossier mentions KESTREL.")])
+    ws.knowledge.ingest(
+        people["ada"], kb.id, [text_source("d.txt", "The dossier mentions KESTREL.")]
+    )
     actor = people[who]
     reads: list[Callable[[], Any]] = [
         lambda: ws.knowledge.get(actor, kb.id),
@@ -241,7 +216,9 @@ def test_no_chunk_of_an_unreadable_kb_reaches_prompt_citations_or_results(
     rng = random.Random(5)
     for tag, kb in kbs.items():
         docs = [
-            Src(f"{tag.lower()}{i}.txt", f"{tag}-{i} " + " ".join(rng.sample(words, 5)) + ".")
+            text_source(
+                f"{tag.lower()}{i}.txt", f"{tag}-{i} " + " ".join(rng.sample(words, 5)) + "."
+            )
             for i in range(12)
         ]
         ws.knowledge.ingest(ada, kb.id, docs)

@@ -5,49 +5,18 @@ clock, turns produced through ChatService; real SQLCipher)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from desktop import app
-from desktop.core.chat_models import AppConfig, Turn
+from desktop.core.chat_models import Turn
 from desktop.core.errors import InputError, NotFound, PermissionDenied
 from desktop.core.models import Actor
 from desktop.core.services.usage import UsageReport
-from tests.conftest import PEOPLE_PASSWORD
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
-from tests.tools import fake_workspace
+from tests.fakes import FakeChatModel, FixedClock
 
 DAY = 86_400
 DAY1, DAY2 = "2026-01-02", "2026-01-03"  # the FixedClock starts 2026-01-02T03:04:05Z
-
-
-@pytest.fixture
-def fake() -> FakeChatModel:
-    return FakeChatModel()
-
-
-@pytest.fixture
-def ws(
-    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
-) -> Iterator[app.Workspace]:
-    engines = app.Engines(FakeInspector(), fake)
-    with fake_workspace(
-        tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
-    ) as w:
-        yield w
-
-
-@pytest.fixture
-def apps(ws: app.Workspace, people: dict[str, Actor], tmp_path: Path) -> dict[str, int]:
-    model = tmp_path / "m.gguf"
-    model.write_bytes(b"GGUF" + b"\0" * 32)
-    model_id = ws.models.register(people["owner"], str(model), name="m").id
-    return {
-        name: ws.apps.create(people["eve"], AppConfig(name=name, model_id=model_id)).id
-        for name in ("hr", "legal")
-    }
 
 
 def _ask(ws: app.Workspace, fake: FakeChatModel, who: Actor, app_id: int, words: int) -> Turn:
