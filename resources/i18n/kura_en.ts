@@ -4,7 +4,7 @@
 <context>
     <name>AddMemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+197"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+196"/>
         <source>Add a member</source>
         <translation type="unfinished"></translation>
     </message>
@@ -389,7 +389,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+42"/>
+        <location line="+40"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
@@ -446,12 +446,12 @@
 <context>
     <name>CitationDialog</name>
     <message>
-        <location filename="../../desktop/ui/chat/dialogs.py" line="+25"/>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+26"/>
         <source>Source [{n}]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Section: {heading}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -571,7 +571,7 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+82"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+76"/>
         <source>Document</source>
         <translation type="unfinished"></translation>
     </message>
@@ -609,7 +609,7 @@
 <context>
     <name>EncryptionKeyPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/keys.py" line="+52"/>
+        <location filename="../../desktop/ui/settings/keys.py" line="+53"/>
         <source>The workspace is encrypted with a key kept in your system keyring. The recovery key opens it if that keyring item is lost. Kura shows the recovery key once — when the workspace is created and after each rekey — and keeps no copy it could show again. To get a new recovery key, rekey: the old one then stops working.</source>
         <extracomment>Lanes that hold a database connection besides &quot;db&quot;, where the rekey runs.</extracomment>
         <translation type="unfinished"></translation>
@@ -625,7 +625,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
         <source>Encryption key and recovery key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -676,27 +676,27 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/export_dialog.py" line="+51"/>
+        <location filename="../../desktop/ui/logs/export_dialog.py" line="+53"/>
         <source>{name} already exists there: choose another file name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+17"/>
         <source>The workspace has no audit signing key yet: ask the Owner.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-14"/>
         <source>No such folder: {folder}. Choose another.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+3"/>
         <source>Cannot write {path} ({reason}): choose another folder.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+65"/>
         <source>Export a signed audit bundle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -706,7 +706,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Choose a folder, e.g. a USB stick</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,7 +761,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+29"/>
         <source>unavailable</source>
         <translation type="unfinished"></translation>
     </message>
@@ -822,7 +822,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+92"/>
+        <location filename="../../desktop/ui/first_run.py" line="+90"/>
         <source>Welcome to Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -842,7 +842,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
         <source>Checking the keyring…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -892,7 +892,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Enter a user name for the Owner.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -917,12 +917,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Show recovery key…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+26"/>
         <source>Add a model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1021,7 +1021,7 @@
 <context>
     <name>IdleTimeoutPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/security.py" line="+60"/>
+        <location filename="../../desktop/ui/settings/security.py" line="+61"/>
         <source> minutes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1031,7 +1031,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>Every window of this workspace locks after this long without input.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1054,7 +1054,7 @@
 <context>
     <name>IngestPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/ingest_panel.py" line="+114"/>
+        <location filename="../../desktop/ui/knowledge/ingest_panel.py" line="+113"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1202,7 +1202,7 @@
 <context>
     <name>KbSettingsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+63"/>
+        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+62"/>
         <source>e.g. Product manuals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1227,8 +1227,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+97"/>
+        <location line="+2"/>
+        <location line="+94"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1367,13 +1367,13 @@
 <context>
     <name>KnowledgeView</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/view.py" line="+63"/>
+        <location filename="../../desktop/ui/knowledge/view.py" line="+64"/>
         <location line="+18"/>
         <source>Knowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <location line="+149"/>
         <source>New knowledge base</source>
         <translation type="unfinished"></translation>
@@ -1475,7 +1475,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/ui/login.py" line="+83"/>
+        <location filename="../../desktop/ui/login.py" line="+82"/>
         <source>6-digit code or a backup code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1500,7 +1500,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>Kura is locked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1539,12 +1539,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>Logs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-5"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1554,13 +1554,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
-        <location line="+114"/>
+        <location line="+11"/>
+        <location line="+109"/>
         <source>All users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-111"/>
+        <location line="-106"/>
         <source>Any rating</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1580,7 +1580,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="+113"/>
         <source>No chat turns match these filters — widen or clear them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1660,7 +1660,7 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-188"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-186"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1668,7 +1668,7 @@
 <context>
     <name>MemberListModel</name>
     <message>
-        <location filename="../../desktop/ui/members_model.py" line="+100"/>
+        <location filename="../../desktop/ui/members_model.py" line="+81"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1698,7 +1698,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Active</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1736,7 +1736,7 @@
 <context>
     <name>MemberPicker</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/widgets.py" line="+159"/>
+        <location filename="../../desktop/ui/knowledge/widgets.py" line="+123"/>
         <source>Usernames, separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1744,23 +1744,23 @@
 <context>
     <name>MembersView</name>
     <message>
-        <location filename="../../desktop/ui/members.py" line="+80"/>
+        <location filename="../../desktop/ui/members.py" line="+76"/>
         <source>Only the Owner and Admins can manage members.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Members</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-2"/>
         <source>Add member</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
         <source>Change role…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1923,7 +1923,7 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/models.py" line="+48"/>
+        <location filename="../../desktop/ui/settings/models.py" line="+49"/>
         <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1943,7 +1943,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1978,12 +1978,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Save load settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2112,7 +2112,7 @@
 <context>
     <name>PreviewChat</name>
     <message>
-        <location filename="../../desktop/ui/studio/preview.py" line="+90"/>
+        <location filename="../../desktop/ui/studio/preview.py" line="+91"/>
         <source>The preview conversation appears here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2198,7 +2198,7 @@
 <context>
     <name>RecoveryKeyDialog</name>
     <message>
-        <location filename="../../desktop/ui/recovery.py" line="+73"/>
+        <location filename="../../desktop/ui/recovery.py" line="+74"/>
         <source>Your recovery key</source>
         <extracomment>Tells clipboard managers (Klipper, and others that honour it) not to keep the text.</extracomment>
         <translation type="unfinished"></translation>
@@ -2214,7 +2214,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>This key opens the workspace if the key in your system keyring is ever lost. Kura shows it only now and cannot show it again. Keep it offline, for example printed and stored in a safe place.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2272,7 +2272,7 @@
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+169"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+167"/>
         <source>New password for {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2330,7 +2330,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
         <source>Purge</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2345,7 +2345,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+35"/>
         <source>Forever</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2388,7 +2388,7 @@
 <context>
     <name>SearchTesterPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+58"/>
+        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+59"/>
         <source>The score orders the passages; beside it, each method&apos;s own score and rank (#1 is its best).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2466,7 +2466,7 @@
 <context>
     <name>SecurityPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/security.py" line="-100"/>
+        <location filename="../../desktop/ui/settings/security.py" line="-98"/>
         <source>Security</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2553,13 +2553,13 @@
 <context>
     <name>StudioView</name>
     <message>
-        <location filename="../../desktop/ui/studio/view.py" line="+63"/>
+        <location filename="../../desktop/ui/studio/view.py" line="+62"/>
         <location line="+21"/>
         <source>Studio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>New app</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2569,13 +2569,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>Delete app…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+126"/>
+        <location line="+1"/>
+        <location line="+123"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2648,7 +2648,7 @@
 <context>
     <name>TotpDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/totp.py" line="+97"/>
+        <location filename="../../desktop/ui/settings/totp.py" line="+98"/>
         <source>Set up two-step sign-in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2673,7 +2673,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2693,7 +2693,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+60"/>
         <source>Copied. The clipboard is cleared in {seconds} seconds.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2701,7 +2701,7 @@
 <context>
     <name>TotpPanel</name>
     <message>
-        <location line="-183"/>
+        <location line="-179"/>
         <location line="+35"/>
         <source>Set up…</source>
         <translation type="unfinished"></translation>
@@ -2940,7 +2940,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
         <source>{author}, {at}:
 {answer}</source>
         <translation type="unfinished"></translation>
@@ -2964,12 +2964,12 @@
 <context>
     <name>TraceListModel</name>
     <message>
-        <location filename="../../desktop/ui/logs/model.py" line="+57"/>
+        <location filename="../../desktop/ui/logs/model.py" line="+50"/>
         <source>app {id}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+15"/>
         <source>Time (UTC)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3004,7 +3004,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>(removed by retention)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3022,13 +3022,13 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+165"/>
-        <location line="+16"/>
+        <location filename="../../desktop/ui/usage.py" line="+166"/>
+        <location line="+20"/>
         <source>Usage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-5"/>
         <source>7 days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3043,7 +3043,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+23"/>
         <source>Tokens (prompt + answer)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3152,7 +3152,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3192,12 +3192,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Delete document…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>Active</source>
         <translation type="unfinished"></translation>
     </message>
