@@ -1,5 +1,6 @@
 """Building blocks every screen shares: a page title and header row, primary and danger
-buttons, an empty-state label, a read-only table of rows and an item model over a list.
+buttons, an empty-state label, a whole-number spin box, a read-only table of rows and an
+item model over a list.
 Their looks come from the style sheet (desktop/ui/style.py), by object name or property."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableView,
     QWidget,
 )
@@ -65,6 +67,14 @@ def empty_state(text: str, name: str, parent: QWidget | None = None) -> QLabel:
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
+
+
+def spin_box(parent: QWidget, name: str, low: int, high: int, step: int = 1) -> QSpinBox:
+    box = QSpinBox(parent)
+    box.setObjectName(name)
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    return box
 
 
 def row_table(table: TableT, name: str) -> TableT:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,15 +25,7 @@ from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker, Panel
 from desktop.ui.tasks import LaneContext
-from desktop.ui.widgets import danger_button, primary_button, spread_row
-
-
-def _spin(parent: QWidget, name: str, low: int, high: int, step: int = 1) -> QSpinBox:
-    box = QSpinBox(parent)
-    box.setObjectName(name)
-    box.setRange(low, high)
-    box.setSingleStep(step)
-    return box
+from desktop.ui.widgets import danger_button, primary_button, spin_box, spread_row
 
 
 class KbSettingsPanel(Panel):
@@ -113,15 +104,15 @@ class KbSettingsPanel(Panel):
             (RetrievalMode.VECTOR, self.tr("Vector (meaning)")),
         ):
             self.mode.addItem(label, mode.value)
-        self.top_k = _spin(self, "kbTopK", 1, 50)
+        self.top_k = spin_box(self, "kbTopK", 1, 50)
         self.threshold = QDoubleSpinBox(self)
         self.threshold.setObjectName("kbThreshold")
         self.threshold.setRange(0.0, 1.0)
         self.threshold.setSingleStep(0.05)
         self.threshold.setDecimals(2)
-        self.chunk_size = _spin(self, "kbChunkSize", 100, 8000, 50)
+        self.chunk_size = spin_box(self, "kbChunkSize", 100, 8000, 50)
         self.chunk_size.setSuffix(self.tr(" characters"))
-        self.chunk_overlap = _spin(self, "kbChunkOverlap", 0, 3999, 10)
+        self.chunk_overlap = spin_box(self, "kbChunkOverlap", 0, 3999, 10)
         self.chunk_overlap.setSuffix(self.tr(" characters"))
         form.addRow(self.tr("Search mode"), self.mode)
         form.addRow(self.tr("Passages per question"), self.top_k)

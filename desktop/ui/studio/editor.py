@@ -29,6 +29,7 @@ from desktop.core.chat_models import (
 from desktop.core.knowledge_models import KnowledgeBase
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker
 from desktop.ui.studio.questions import QuestionsEditor
+from desktop.ui.widgets import spin_box
 
 SEED_RANDOM = -1
 
@@ -41,13 +42,6 @@ def _double(
     box.setRange(low, high)
     box.setSingleStep(step)
     box.setDecimals(decimals)
-    return box
-
-
-def _int(parent: QWidget, name: str, low: int, high: int) -> QSpinBox:
-    box = QSpinBox(parent)
-    box.setObjectName(name)
-    box.setRange(low, high)
     return box
 
 
@@ -124,10 +118,10 @@ class AppEditor(QWidget):
         self.temperature = _double(box, "appTemperature", 0.0, 5.0, 0.05)
         self.temperature.setToolTip(self.tr("Higher is more varied, lower more predictable"))
         self.top_p = _double(box, "appTopP", 0.01, 1.0, 0.01)
-        self.top_k = _int(box, "appTopK", 0, 1000)
-        self.max_tokens = _int(box, "appMaxTokens", 1, 131_072)
+        self.top_k = spin_box(box, "appTopK", 0, 1000)
+        self.max_tokens = spin_box(box, "appMaxTokens", 1, 131_072)
         self.repeat_penalty = _double(box, "appRepeatPenalty", 0.5, 2.0, 0.05)
-        self.seed = _int(box, "appSeed", SEED_RANDOM, 2**31 - 1)
+        self.seed = spin_box(box, "appSeed", SEED_RANDOM, 2**31 - 1)
         self.seed.setSpecialValueText(self.tr("Random"))
         form.addRow(self.tr("Temperature"), self.temperature)
         form.addRow(self.tr("Top-p"), self.top_p)
