@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from tests.fakes_retrieval import HashEmbedder
 from tests.tools import FAST_HASHER
 
 pytest.importorskip("pytestqt")
+
+from pytestqt.exceptions import TimeoutError as QtTimeout
 
 from desktop.ui.context import Backend, UiContext
 from desktop.ui.privacy import keep_qt_from_writing
@@ -81,6 +83,10 @@ def make_ctx(qtbot: Any, backend: Backend) -> Iterator[Callable[..., UiContext]]
 
     yield make
     for ctx in made:
+        # work a view scheduled just before the test ended may still be finishing; a
+        # leak is work that does not end
+        with suppress(QtTimeout):
+            qtbot.waitUntil(lambda c=ctx: not c.runner.busy, timeout=10_000)
         leaked = ctx.runner.live_tasks()
         assert ctx.shutdown(timeout=20), "a worker did not stop within 20 s"
         assert not leaked, f"the test left {len(leaked)} task(s) running"
