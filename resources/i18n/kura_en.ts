@@ -149,7 +149,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+81"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+75"/>
         <source>App</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1202,7 +1202,7 @@
 <context>
     <name>KbSettingsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+62"/>
+        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+56"/>
         <source>e.g. Product manuals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1228,12 +1228,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+94"/>
+        <location line="+117"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="-108"/>
         <source>Only me</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1319,7 +1319,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+4"/>
+        <source>The bundled default (English only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Embedding model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A sentence-transformers folder (see models/README.md); choose one that knows your documents&apos; languages. It cannot change once documents are added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Create knowledge base</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1334,7 +1359,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+56"/>
+        <source>Choose an embedding model folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Give the knowledge base a name.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -313,3 +313,32 @@ def test_settings_change_visibility_members_and_allowed_apps(
     assert saved.app_allowlist == (helper.id,)
     assert saved.settings.top_k == 7
     assert not panel.save_button.isEnabled()
+
+
+def test_a_new_kb_takes_an_embedding_model_folder(
+    qtbot: Any,
+    owner_ctx: UiContext,
+    workspace: Backend,
+    make_view: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    folder = tmp_path / "multilingual-e5-small"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    view = make_view(owner_ctx)
+    view.new_button.click()
+    view.settings.name.setText("社内規程")
+    view.settings.embedding_default.click()
+    assert view.settings.embedding_model.text() == ""
+    view.settings.embedding_choose.click()
+    assert view.settings.embedding_model.text() == str(folder)
+    view.settings.save_button.click()
+    qtbot.waitUntil(lambda: view.kb_list.count() == 1)
+    _wait_idle(qtbot, owner_ctx)
+    with open_direct(workspace) as ws:
+        [kb] = ws.knowledge.list(_owner(ws))
+    assert kb.settings.embedding_model == str(folder)
+    assert view.settings.embedding_model.text() == str(folder)  # shown after the reload

@@ -9,10 +9,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -119,6 +122,26 @@ class KbSettingsPanel(Panel):
         form.addRow(self.tr("Minimum score"), self.threshold)
         form.addRow(self.tr("Chunk size"), self.chunk_size)
         form.addRow(self.tr("Chunk overlap"), self.chunk_overlap)
+        self.embedding_model = QLineEdit(self)
+        self.embedding_model.setObjectName("kbEmbeddingModel")
+        self.embedding_model.setReadOnly(True)
+        self.embedding_model.setPlaceholderText(self.tr("The bundled default (English only)"))
+        self.embedding_choose = QPushButton(self.tr("Choose folder…"), self)
+        self.embedding_default = QPushButton(self.tr("Default"), self)
+        row = QHBoxLayout()
+        row.addWidget(self.embedding_model, 1)
+        row.addWidget(self.embedding_choose)
+        row.addWidget(self.embedding_default)
+        form.addRow(self.tr("Embedding model"), row)
+        hint = QLabel(
+            self.tr(
+                "A sentence-transformers folder (see models/README.md); choose one that "
+                "knows your documents' languages. It cannot change once documents are added."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
 
     def _connect(self) -> None:
         for edit in (self.name,):
@@ -132,6 +155,8 @@ class KbSettingsPanel(Panel):
         self.allowlist.changed.connect(self._on_form_changed)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.embedding_choose.clicked.connect(self._on_embedding_choose_clicked)
+        self.embedding_default.clicked.connect(self._on_embedding_default_clicked)
 
     # ------------------------------------------------------------------ showing
 
@@ -159,6 +184,7 @@ class KbSettingsPanel(Panel):
         self.threshold.setValue(settings.score_threshold)
         self.chunk_size.setValue(settings.chunk_size)
         self.chunk_overlap.setValue(settings.chunk_overlap)
+        self.embedding_model.setText(settings.embedding_model)
         self.save_button.setText(self.tr("Save") if kb else self.tr("Create knowledge base"))
         self.delete_button.setVisible(kb is not None and self.can_manage)
         self._show_links()
@@ -187,6 +213,8 @@ class KbSettingsPanel(Panel):
             self.threshold,
             self.chunk_size,
             self.chunk_overlap,
+            self.embedding_choose,
+            self.embedding_default,
         ):
             widget.setEnabled(can)
         self.save_button.setVisible(can)
@@ -205,6 +233,7 @@ class KbSettingsPanel(Panel):
                 "score_threshold": round(self.threshold.value(), 4),
                 "chunk_size": self.chunk_size.value(),
                 "chunk_overlap": self.chunk_overlap.value(),
+                "embedding_model": self.embedding_model.text(),
             },
         }
 
@@ -221,6 +250,18 @@ class KbSettingsPanel(Panel):
         if self._members_label is not None:
             self._members_label.setVisible(partial)
         self.save_button.setEnabled(self.can_manage and (self.dirty or self.kb is None))
+
+    def _on_embedding_choose_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose an embedding model folder"), self.embedding_model.text()
+        )
+        if folder:
+            self.embedding_model.setText(folder)
+            self._on_form_changed()
+
+    def _on_embedding_default_clicked(self) -> None:
+        self.embedding_model.clear()
+        self._on_form_changed()
 
     # ------------------------------------------------------------------ saving
 
