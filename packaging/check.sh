@@ -27,11 +27,12 @@ self_test() {
 }
 
 first_run_screenshot() {  # runs inside tests/with_secret_service.sh
-    local screen=":$((90 + RANDOM % 50))" data app="" xvfb
+    # globals, not locals: the EXIT trap runs after this function has returned
+    screen=":$((90 + RANDOM % 50))" app="" xvfb=""
     data=$(mktemp -d)
     Xvfb "$screen" -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
     xvfb=$!
-    trap 'kill $xvfb ${app:-} 2>/dev/null || true; rm -rf "$data"' EXIT
+    trap 'kill ${xvfb:-} ${app:-} 2>/dev/null || true; rm -rf "${data:-}"' EXIT
     sleep 1
     DISPLAY=$screen QT_QPA_PLATFORM=xcb KURA_DATA_DIR="$data/workspace" "$FROZEN" >/dev/null 2>&1 &
     app=$!
