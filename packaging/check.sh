@@ -5,7 +5,7 @@
 #    (unshare -n), against a throwaway Secret Service, with the demo chat and embedding
 #    models when they are installed.
 # 2. The frozen GUI on Xvfb with no workspace (and a throwaway Secret Service): a
-#    screenshot of the first-run wizard, build/package-check/first-run.png.
+#    screenshot of the first-run wizard in English and Japanese, build/package-check/.
 # Needs: unshare (util-linux), xvfb, x11-apps (xwd), netpbm (xwdtopnm, pnmtopng), xdotool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,13 +34,21 @@ first_run_screenshot() {  # runs inside tests/with_secret_service.sh
     xvfb=$!
     trap 'kill ${xvfb:-} ${app:-} 2>/dev/null || true; rm -rf "${data:-}"' EXIT
     sleep 1
-    DISPLAY=$screen QT_QPA_PLATFORM=xcb KURA_DATA_DIR="$data/workspace" "$FROZEN" >/dev/null 2>&1 &
-    app=$!
-    DISPLAY=$screen xdotool search --sync --onlyvisible --name "^Kura$" >/dev/null
-    sleep 2  # the keyring check settles
-    DISPLAY=$screen xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > "$OUT/first-run.png"
-    [[ -d "$data/workspace" ]] && { echo "package-check: the wizard wrote a workspace" >&2; exit 1; }
-    echo "package-check: ok; screenshot in $OUT/first-run.png" >&2
+    local lang png
+    for lang in en_US.UTF-8 ja_JP.UTF-8; do  # Japanese proves the translations load frozen
+        png="$OUT/first-run-${lang%%_*}.png"
+        DISPLAY=$screen QT_QPA_PLATFORM=xcb LANG=$lang LC_ALL=$lang \
+            KURA_DATA_DIR="$data/workspace" "$FROZEN" >/dev/null 2>&1 &
+        app=$!
+        DISPLAY=$screen xdotool search --sync --onlyvisible --name "^(Kura|蔵)$" >/dev/null
+        sleep 2  # the keyring check settles
+        DISPLAY=$screen xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > "$png"
+        kill "$app"
+        wait "$app" 2>/dev/null || true
+        app=""
+        [[ -d "$data/workspace" ]] && { echo "package-check: the wizard wrote a workspace" >&2; exit 1; }
+        echo "package-check: ok; screenshot in $png" >&2
+    done
 }
 
 if [[ "${1:-}" == "--first-run-screenshot" ]]; then

@@ -1,18 +1,20 @@
-"""Where the icons and translations are: ``resources/`` beside the package in a
-checkout, or inside the PyInstaller bundle when frozen."""
+"""Where the icons and translations are, found through importlib.resources.
+
+A build (PyInstaller, or a wheel) carries them as ``desktop/resources``; in a checkout
+they are the top-level ``resources/`` folder beside the package (DESIGN.md layout).
+"""
 
 from __future__ import annotations
 
 import importlib.resources
-import sys
 from pathlib import Path
 
 
 def resource_root() -> Path:
-    bundle = getattr(sys, "_MEIPASS", None)
-    if getattr(sys, "frozen", False) and bundle:
-        return Path(bundle) / "resources"
     package = Path(str(importlib.resources.files("desktop")))
+    packaged = package / "resources"
+    if packaged.is_dir():
+        return packaged
     return package.parent / "resources"
 
 
