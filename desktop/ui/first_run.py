@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,7 +29,7 @@ from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.tasks import LaneContext
-from desktop.ui.widgets import page_title, primary_button
+from desktop.ui.widgets import Card, page_title, primary_button
 
 DEMO_MODEL_NAME = "demo"  # a model name, not prose: the same in every language
 
@@ -64,9 +63,7 @@ class FirstRunWizard(QWidget):
         self.ctx = ctx
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        card = QFrame(self)
-        card.setObjectName("wizardCard")
-        card.setFixedWidth(580)  # a fixed width lets the wrapped text get its full height
+        card = Card(580, "wizardCard", self)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         layout = QVBoxLayout(card)

@@ -13,7 +13,6 @@ from datetime import timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QFrame,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -25,7 +24,7 @@ from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.tasks import LaneContext
-from desktop.ui.widgets import page_title, primary_button
+from desktop.ui.widgets import Card, page_title, primary_button
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +56,8 @@ class LoginView(QWidget):
         self._locked_user: str | None = None
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        card = QFrame(self)
-        card.setObjectName("lockCard")
-        card.setFixedWidth(440)
+        card = Card(440, "lockCard", self)
+        self.card = card
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         layout = QVBoxLayout(card)

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,6 +22,33 @@ from PySide6.QtWidgets import (
 
 Index = QModelIndex | QPersistentModelIndex
 TableT = TypeVar("TableT", bound=QTableView)
+
+
+class Card(QFrame):
+    """A fixed-width panel (sign-in, first run) whose height follows its content.
+
+    Qt lays a frame out by its plain size hint, which ignores how tall word-wrapped text
+    becomes at the frame's width, so the fields below a wrapped label were squeezed. The
+    card sets its minimum height from its layout whenever that layout changes.
+    """
+
+    def __init__(self, width: int, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFixedWidth(width)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return super().event(event)
+
+    def _fit(self) -> None:
+        layout = self.layout()
+        if layout is None:
+            return
+        height = layout.totalHeightForWidth(self.width())
+        if height > 0:
+            self.setMinimumHeight(height)
 
 
 def page_title(text: str, parent: QWidget | None = None) -> QLabel:
