@@ -3,8 +3,9 @@ location. Views never reach for a global; the window passes this down."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,19 @@ def installed_demo_model() -> Path | None:
     return path if path.exists() else None
 
 
+def _shared(factory: Callable[[str], Any]) -> Callable[[str], Any]:
+    made: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def embedder(folder: str) -> Any:
+        with lock:
+            if folder not in made:
+                made[folder] = factory(folder)
+            return made[folder]
+
+    return embedder
+
+
 class UiContext(QObject):
     """Owns the runner and the session. ``session_did_lock`` fires when the idle timer
     (or the user) locks; ``actor_did_change`` after every sign-in."""
@@ -71,6 +85,7 @@ class UiContext(QObject):
         self.last_username: str | None = None
         self._key_store: KeyStore | None = None
         self._engines: app.Engines | None = None
+        self._engines_lock = threading.Lock()
         self._idle = QTimer(self)
         self._idle.setInterval(IDLE_CHECK_MS)
         self._idle.timeout.connect(self._on_idle_tick)
@@ -91,9 +106,14 @@ class UiContext(QObject):
         return self._key_store
 
     def engines(self) -> app.Engines:
-        if self._engines is None:
-            self._engines = self.backend.engines_factory()
-        return self._engines
+        """The model engines every lane shares: one chat model, and one embedder per
+        model folder (embedders lock around encoding, and a second copy of a large
+        embedding model per lane would cost gigabytes)."""
+        with self._engines_lock:
+            if self._engines is None:
+                engines = self.backend.engines_factory()
+                self._engines = replace(engines, embedder_factory=_shared(engines.embedder_factory))
+            return self._engines
 
     def open_workspace(self) -> Any:
         """Open this lane's connection (runs on a lane, via the runner's opener)."""
