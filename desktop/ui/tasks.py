@@ -254,8 +254,12 @@ class TaskRunner(QObject):
 
     def cancel_owner(self, owner: object) -> None:
         """Cancel and detach every task a view started (the view is going away)."""
+        self.cancel_owner_id(id(owner))
+
+    def cancel_owner_id(self, owner: int) -> None:
+        """``cancel_owner`` by the owner's id (for a view that is being destroyed)."""
         for (owner_id, key), task in list(self._keyed.items()):
-            if owner_id == id(owner):
+            if owner_id == owner:
                 task.detach()
                 del self._keyed[(owner_id, key)]
 

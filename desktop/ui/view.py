@@ -20,6 +20,9 @@ class View(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # a view destroyed with work still running must never receive its results
+        runner, owner_id = ctx.runner, id(self)
+        self.destroyed.connect(lambda *_: runner.cancel_owner_id(owner_id))
 
     def title(self) -> str:
         """The name shown in the navigation (translated)."""

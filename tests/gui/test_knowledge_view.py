@@ -342,3 +342,5 @@ def test_a_new_kb_takes_an_embedding_model_folder(
         [kb] = ws.knowledge.list(_owner(ws))
     assert kb.settings.embedding_model == str(folder)
     assert view.settings.embedding_model.text() == str(folder)  # shown after the reload
+    qtbot.waitUntil(lambda: view.documents.kb_id == kb.id)
+    _wait_idle(qtbot, owner_ctx)

@@ -4,6 +4,7 @@ cancellation is silent, shutdown waits and closes each lane's workspace."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +114,20 @@ def test_each_lane_opens_its_own_workspace_and_shutdown_closes_it(qtbot: Any) ->
     assert [lane for lane, _ in opened] == ["db", "inference"]
     assert runner.shutdown(timeout=10)
     assert sorted(c or "" for c in closed) == ["db", "inference"]
+
+
+def test_a_destroyed_view_never_gets_its_results(qtbot: Any) -> None:
+    from desktop.ui.context import Backend, UiContext
+    from desktop.ui.view import View
+
+    ctx = UiContext(Backend(data_dir=Path("unused"), key_store_factory=lambda: None))  # type: ignore[arg-type,return-value]
+    gate = threading.Event()
+    landed: list[str] = []
+    view = View(ctx)
+    task = view.run("db", lambda lc: gate.wait(5) and "late", on_done=landed.append)
+    view.deleteLater()
+    qtbot.waitUntil(lambda: task.token.cancelled)  # detached when the view went away
+    gate.set()
+    qtbot.waitUntil(lambda: task.finished)
+    assert landed == []
+    assert ctx.shutdown(timeout=10)
