@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from desktop import __version__
+from desktop.core.errors import AppError
 from desktop.security import signing
 
 BUILD = ROOT / "build"
@@ -105,7 +106,7 @@ def _release_seed() -> bytes:
     return seed
 
 
-def sign(files: list[Path]) -> tuple[Path, str]:
+def sign(files: list[Path], seed: bytes) -> tuple[Path, str]:
     lines = []
     for path in files:
         digest = hashlib.sha256()
@@ -115,7 +116,6 @@ def sign(files: list[Path]) -> tuple[Path, str]:
         lines.append(f"{digest.hexdigest()}  {path.name}\n")
     sums = DIST / "SHA256SUMS"
     sums.write_text("".join(lines), encoding="ascii")
-    seed = _release_seed()
     public = signing.public_openssh(seed)
     (DIST / "SHA256SUMS.sig").write_text(
         signing.sshsig_sign(seed, sums.read_bytes(), NAMESPACE), encoding="ascii"
@@ -175,6 +175,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-build", action="store_true", help="reuse build/dist/kura")
     args = parser.parse_args()
+    try:  # before minutes of building: without the key nothing can be signed
+        seed = _release_seed()
+    except AppError as exc:
+        _say(f"cannot get the release signing key: {exc.message}")
+        return 1
     seconds = None if args.skip_build else build()
     if not (FROZEN / "kura").exists() and not (FROZEN / "kura.exe").exists():
         _say("no build at build/dist/kura: run without --skip-build")
@@ -184,7 +189,7 @@ def main() -> int:
     for old in DIST.glob("kura-*.tar.gz") if DIST.exists() else ():
         old.unlink()
     tar = tarball(name)
-    sums, fingerprint = sign([tar])
+    sums, fingerprint = sign([tar], seed)
     verify(sums)
     report(seconds, tar, fingerprint)
     return 0

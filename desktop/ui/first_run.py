@@ -183,6 +183,7 @@ class FirstRunWizard(QWidget):
             return
         self.create_button.setEnabled(False)
         self.message.show_info(self.tr("Creating the encrypted workspace…"))
+        self.ctx.attach()  # lanes open the workspace lazily, once it exists
         self.ctx.runner.run(
             "db",
             lambda lc: self._create(lc, name, password),
@@ -194,7 +195,6 @@ class FirstRunWizard(QWidget):
 
     def _create(self, lc: LaneContext, name: str, password: str) -> Created:
         result = self.ctx.init_workspace(name, password)
-        self.ctx.attach()
         actor = lc.ws.accounts.authenticate(name, password)
         settings = getattr(lc.ws, "settings", None)
         timeout = settings.idle_timeout() if settings is not None else timedelta(minutes=15)

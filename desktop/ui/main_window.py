@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self.shell: ShellView | None = None
         self.warm_up_task: Task | None = None
         self._closing = False
+        self.closed_cleanly: bool | None = None
         self._activity = _ActivityFilter(ctx)
         app = QApplication.instance()
         if app is not None:
@@ -271,5 +272,7 @@ class MainWindow(QMainWindow):
             app = QApplication.instance()
             if app is not None:
                 app.removeEventFilter(self._activity)
-            self.ctx.shutdown(CLOSE_TIMEOUT_S)
+            self.closed_cleanly = self.ctx.shutdown(CLOSE_TIMEOUT_S)
+            if not self.closed_cleanly:
+                log.warning("some work did not stop within %.0f s of closing", CLOSE_TIMEOUT_S)
         event.accept()

@@ -199,5 +199,6 @@ class RecoveryKeyDialog(QDialog):
 def _write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` readable by the user only (replacing its content)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # the mode of open() applies only to a new file
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)

@@ -136,13 +136,17 @@ class Task:
     def _finish(self, name: str, arg: object) -> None:
         if self.finished:
             return
-        self._deliver(name, arg)
+        callbacks, self._callbacks = self._callbacks or {}, None
         self.finished = True
-        always = (self._callbacks or {}).get("on_finally")
-        self._callbacks = None
-        self.runner._forget(self)
-        if always is not None:
-            always()
+        try:  # a callback that raises must not leave the task live (busy forever)
+            fn = callbacks.get(name)
+            if fn is not None:
+                fn(arg)
+        finally:
+            self.runner._forget(self)
+            always = callbacks.get("on_finally")
+            if always is not None:
+                always()
 
 
 class _Lane:
@@ -299,10 +303,11 @@ class TaskRunner(QObject):
         for task in list(self._live):
             task.detach()
         stopped = self.wait_idle(timeout)
-        closes = [lane.executor.submit(lane.close_workspace) for lane in self._lanes.values()]
-        for future in closes:
-            with contextlib.suppress(TimeoutError):
-                future.result(timeout=max(1.0, timeout / 3))
+        if stopped:  # a close queued behind a stuck op would only block longer
+            closes = [lane.executor.submit(lane.close_workspace) for lane in self._lanes.values()]
+            for future in closes:
+                with contextlib.suppress(TimeoutError):
+                    future.result(timeout=max(1.0, timeout / 3))
         for lane in self._lanes.values():
             lane.executor.shutdown(wait=stopped, cancel_futures=True)
         self._live.clear()

@@ -187,7 +187,7 @@ def test_close_cancels_a_running_answer_and_closes_the_database(
     assert started.wait(10)
     threading.Timer(0.2, release.set).start()
     window.close()  # cancels, waits for the lane, closes every connection there
-    assert not window.ctx.runner.busy
+    assert window.closed_cleanly is True
     assert all(lane._ws is None for lane in window.ctx.runner._lanes.values())
     with open_direct(workspace) as ws:
         owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)

@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
 
 from desktop import app
 from desktop.core.chat_models import AppConfig, AppVisibility
 from desktop.core.knowledge_models import KbVisibility
 from desktop.core.models import Role
+from desktop.ui.chat.markdown import NoResourceBrowser, render_markdown
 from desktop.ui.context import Backend, UiContext
 from desktop.ui.knowledge import widgets
-from desktop.ui.studio.preview import SafeTextBrowser, render_markdown
+from desktop.ui.studio import preview as preview_module
 from desktop.ui.studio.view import StudioView
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FakeChatModel
@@ -180,13 +183,19 @@ def test_preview_chats_with_the_saved_app(
     assert preview.turns == [] and preview.conversation_id is None
 
 
-def test_markdown_is_rendered_without_html_or_remote_resources(qtbot: Any) -> None:
+def test_markdown_is_rendered_without_html_or_remote_resources(qtbot: Any, tmp_path: Path) -> None:
     rendered = render_markdown("**bold** <script>alert(1)</script>")
     assert "<strong>bold</strong>" in rendered
     assert "<script>" not in rendered
-    browser = SafeTextBrowser()
+    assert preview_module.NoResourceBrowser is NoResourceBrowser  # the chat's safe browser
+    browser = NoResourceBrowser()
     qtbot.addWidget(browser)
-    assert browser.loadResource(2, "http://example.com/x.png") is None
+    local = tmp_path / "a.png"
+    local.write_bytes(b"\x89PNG not really")
+    browser.setHtml(f'<img src="http://example.com/x.png"><img src="{local.as_uri()}">')
+    kind = int(QTextDocument.ResourceType.ImageResource.value)
+    assert browser.document().resource(kind, QUrl(local.as_uri())).isNull()
+    assert browser.loadResource(kind, QUrl(local.as_uri())).isNull()
     assert not browser.openLinks() and not browser.openExternalLinks()
 
 

@@ -131,3 +131,15 @@ def test_a_destroyed_view_never_gets_its_results(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: task.finished)
     assert landed == []
     assert ctx.shutdown(timeout=10)
+
+
+def test_a_callback_that_raises_still_ends_its_task(qtbot: Any, runner: TaskRunner) -> None:
+    ended: list[bool] = []
+
+    def boom(_result: object) -> None:
+        raise ValueError("a bug in a view")
+
+    task = runner.run("db", lambda lc: 1, on_done=boom, on_finally=lambda: ended.append(True))
+    with qtbot.captureExceptions() as caught:
+        qtbot.waitUntil(lambda: task.finished)
+    assert caught and ended == [True] and not runner.busy

@@ -94,7 +94,25 @@ def render_markdown(text: str, citations: Sequence[int] = ()) -> str:
     return str(_MD.render(text, {"citations": list(citations)}))
 
 
-class MarkdownBrowser(QTextBrowser):
+class NoResourceBrowser(QTextBrowser):
+    """A text browser that loads nothing, remote or local, and follows no link."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenExternalLinks(False)
+        self.setOpenLinks(False)
+
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
+        """Refuse every resource: answers load nothing, remote or local.
+
+        The answer must be an *empty value*, not None: for None, QTextDocument falls back
+        to reading ``file:`` URLs from disk itself."""
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            return QImage()
+        return QByteArray()
+
+
+class MarkdownBrowser(NoResourceBrowser):
     """A read-only, self-sizing view of one Markdown text. Links are never followed:
     a citation link emits ``citation_clicked``, any other link ``link_clicked`` (the view
     decides; nothing is opened). ``loadResource`` refuses everything."""
@@ -104,8 +122,6 @@ class MarkdownBrowser(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setOpenExternalLinks(False)
-        self.setOpenLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -126,15 +142,6 @@ class MarkdownBrowser(QTextBrowser):
 
     def markdown(self) -> str:
         return self._markdown
-
-    def loadResource(self, kind: int, url: QUrl | str) -> Any:
-        """Refuse every resource: answers load nothing, remote or local.
-
-        The answer must be an *empty value*, not None: for None, QTextDocument falls back
-        to reading ``file:`` URLs from disk itself."""
-        if kind == QTextDocument.ResourceType.ImageResource.value:
-            return QImage()
-        return QByteArray()
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.height())

@@ -3,13 +3,11 @@ signing key (its fingerprint, rotation and the ``allowed_signers`` text for audi
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
+from desktop.core import bundle_verify
 from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
@@ -24,11 +22,8 @@ _OTHER_LANES = ("inference", "ingest")
 
 def ssh_fingerprint(allowed_signers_line: str) -> str:
     """``SHA256:…`` of the key in an ``allowed_signers`` line, as ``ssh-keygen -l``."""
-    try:
-        blob = base64.b64decode(allowed_signers_line.rsplit(maxsplit=1)[-1], validate=True)
-    except (IndexError, binascii.Error):
-        return ""
-    return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
+    signers = bundle_verify.parse_allowed_signers(allowed_signers_line)
+    return bundle_verify.key_fingerprint(signers[0].key_blob) if signers else ""
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:

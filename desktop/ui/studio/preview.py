@@ -8,47 +8,26 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
 
-from markdown_it import MarkdownIt
-from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.chat_models import AppRecord
 from desktop.core.services.chat import TurnResult
+from desktop.ui.chat.markdown import NoResourceBrowser, render_markdown
+from desktop.ui.chat.streaming import send_op
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge.widgets import Panel
-from desktop.ui.tasks import LaneContext, Task
+from desktop.ui.tasks import Task
 from desktop.ui.widgets import primary_button
-
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
-
-
-def render_markdown(text: str) -> str:
-    """HTML for an answer; any HTML inside ``text`` is shown as text, never run."""
-    return str(_MARKDOWN.render(text))
-
-
-class SafeTextBrowser(QTextBrowser):
-    """A QTextBrowser that fetches nothing: every resource request gets no data."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-
-    def loadResource(self, kind: int, name: QUrl | str) -> Any:
-        return None
 
 
 @dataclass
@@ -86,7 +65,7 @@ class PreviewChat(Panel):
         self._variables_form = QFormLayout(self.variables_box)
         self._variables_form.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.variables_box)
-        self.transcript = SafeTextBrowser(self)
+        self.transcript = NoResourceBrowser(self)
         self.transcript.setObjectName("previewTranscript")
         self.transcript.setPlaceholderText(self.tr("The preview conversation appears here."))
         layout.addWidget(self.transcript, 1)
@@ -238,22 +217,9 @@ class PreviewChat(Panel):
         self.turns.append(_Turn(text))
         actor, app_id, conversation_id = self.ctx.actor(), self.app.id, self.conversation_id
 
-        def op(lc: LaneContext) -> TurnResult:
-            def sink(piece: str) -> None:
-                if not lc.token.cancelled:  # a stopped answer is kept, not failed
-                    lc.emit(piece)
-
-            result: TurnResult = lc.ws.chat.send(
-                actor,
-                app_id,
-                text,
-                conversation_id=conversation_id,
-                variables=variables if conversation_id is None else None,
-                cancel=lc.token,
-                on_piece=sink,
-            )
-            return result
-
+        op = send_op(
+            actor, app_id, text, conversation_id, variables if conversation_id is None else None
+        )
         self._task = self.run(
             "inference",
             op,
