@@ -113,12 +113,18 @@ class FirstRunWizard(QWidget):
         self.keyring_next.setEnabled(False)
         self.ctx.runner.run(
             "db",
-            lambda lc: self.ctx.key_store().backend_name(),
+            self._keyring_op,
             on_done=self._on_keyring_done,
             on_failed=self._on_keyring_failed,
             owner=self,
             key="keyring",
         )
+
+    def _keyring_op(self, lc: LaneContext) -> str:
+        """The keyring's name; also finds the demo model (a file look-up, off the GUI)."""
+        backend = self.ctx.key_store().backend_name()
+        self._demo_path = self.ctx.backend.demo_model()
+        return backend
 
     def _on_keyring_done(self, backend: str) -> None:
         self.keyring_status.setText(
@@ -196,9 +202,7 @@ class FirstRunWizard(QWidget):
     def _create(self, lc: LaneContext, name: str, password: str) -> Created:
         result = self.ctx.init_workspace(name, password)
         actor = lc.ws.accounts.authenticate(name, password)
-        settings = getattr(lc.ws, "settings", None)
-        timeout = settings.idle_timeout() if settings is not None else timedelta(minutes=15)
-        return Created(actor, result.recovery_key, timeout)
+        return Created(actor, result.recovery_key, lc.ws.settings.idle_timeout())
 
     def _on_created(self, created: Created) -> None:
         self.owner_password.clear()
@@ -321,7 +325,6 @@ class FirstRunWizard(QWidget):
         self.message.clear_message()
         self.pages.setCurrentIndex(index)
         if index == 3:
-            self._demo_path = self.ctx.backend.demo_model()
             self.demo_button.setVisible(self._demo_path is not None)
 
     def start(self) -> None:

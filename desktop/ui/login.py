@@ -38,11 +38,8 @@ def authenticate(lc: LaneContext, username: str, password: str, code: str | None
     """The sign-in op: check the credentials, then read the session settings."""
     ws = lc.ws
     actor = ws.accounts.authenticate(username, password, code)
-    settings = getattr(ws, "settings", None)
-    if settings is None:
-        return SignedIn(actor, timedelta(minutes=15), None)
-    language = settings.preferences(actor).get("language")
-    return SignedIn(actor, settings.idle_timeout(), language)
+    language = ws.settings.preferences(actor).get("language")
+    return SignedIn(actor, ws.settings.idle_timeout(), language)
 
 
 class LoginView(QWidget):

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -116,7 +116,6 @@ class Task:
         self._callbacks: dict[str, Callable[..., Any]] | None = callbacks
         self.relay = _Relay(self)
         self.finished = False
-        self.future: Future[None] | None = None
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -180,9 +179,6 @@ class TaskRunner(QObject):
     """The one owner of the worker lanes. Views pass themselves as ``owner`` with a
     ``key``: starting a task under the same (owner, key) cancels and detaches the old one."""
 
-    task_started = Signal()
-    tasks_idle = Signal()
-
     def __init__(self, opener: Opener | None = None) -> None:
         super().__init__()
         self.opener = opener
@@ -228,8 +224,7 @@ class TaskRunner(QObject):
             self._keyed[(id(owner), key)] = task
         self._live.add(task)
         worker = self._lanes[lane]
-        task.future = worker.executor.submit(self._execute, worker, task, op)
-        self.task_started.emit()
+        worker.executor.submit(self._execute, worker, task, op)
         return task
 
     @staticmethod
@@ -253,8 +248,6 @@ class TaskRunner(QObject):
         for key, value in list(self._keyed.items()):
             if value is task:
                 del self._keyed[key]
-        if not self._live:
-            self.tasks_idle.emit()
 
     def cancel_owner(self, owner: object) -> None:
         """Cancel and detach every task a view started (the view is going away)."""

@@ -62,16 +62,20 @@ def test_sign_in_then_totp_then_session(
 def test_idle_timeout_locks_and_unlock_prefills_user(
     qtbot: Any, workspace: Backend, make_ctx: Callable[[], UiContext]
 ) -> None:
-    ctx = make_ctx()
-    ctx.attach()
-    view = LoginView(ctx)
-    qtbot.addWidget(view)
-    with qtbot.waitSignal(view.signed_in, timeout=10_000):
-        _submit(qtbot, view, "owner", PEOPLE_PASSWORD)
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(make_ctx())
+    qtbot.addWidget(window)
+    window.start()
+    ctx = window.ctx
+    with qtbot.waitSignal(window.login.signed_in, timeout=10_000):
+        _submit(qtbot, window.login, "owner", PEOPLE_PASSWORD)
+    qtbot.waitUntil(lambda: window.shell is not None and not ctx.runner.busy)
     assert ctx.session is not None
     workspace.clock.advance(seconds=ctx.session.idle_timeout.total_seconds() + 1)
     with qtbot.waitSignal(ctx.session_did_lock):
-        ctx._on_idle_tick()
+        ctx._on_idle_tick()  # what the idle timer does
     assert not ctx.signed_in
-    view.reset(locked_user=ctx.last_username)
-    assert view.username.text() == "owner" and view.password.text() == ""
+    assert window.pages.currentWidget() is window.login  # the workspace is hidden
+    assert window.login.username.text() == "owner" and window.login.password.text() == ""
+    window.close()
