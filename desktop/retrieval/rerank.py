@@ -18,12 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from desktop.core.errors import AppError, InputError, ModelLoadFailed
+from desktop.core.errors import InputError, ModelLoadFailed, RerankFailed
 from desktop.retrieval.embedder import check_model_dir, import_sentence_transformers, pick_device
-
-
-class RerankFailed(AppError):
-    """The reranker failed while scoring; searching without reranking still works."""
 
 
 def _raw_logits(logits: Any) -> Any:

@@ -1,0 +1,220 @@
+"""The ports' adapters on the main process's side: ``ChatModel``, ``Embedder`` and
+``Reranker`` calls become requests to a model host (:mod:`desktop.modelhost.client`).
+
+The services see the same ports as before; what moved is where the runtime runs. A host
+that died is started again by the next call, and a chat model reloads its GGUF there
+(``loaded_sha256`` is None until it has).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop.core.chat_models import ChatMessage, GgufInfo, LoadSettings, SamplingParams, StopReason
+from desktop.core.errors import EmbeddingFailed, InputError
+from desktop.core.tasks import CancelToken
+from desktop.modelhost.client import HostProcess
+from desktop.retrieval.model_folder import (
+    check_model_dir,
+    default_model_dir,
+    folder_fingerprint,
+    model_card_languages,
+)
+
+
+class HostedGeneration:
+    """``Generation`` streamed from the host; the counters are final after iterating."""
+
+    def __init__(
+        self, host: HostProcess, generation: int, prompt_tokens: int, seed: int, cancel: CancelToken
+    ) -> None:
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = 0
+        self.stop_reason: str = StopReason.STOP.value
+        self.seed = seed
+        self._host, self._generation, self._cancel = host, generation, cancel
+        self._started = False
+
+    def __iter__(self) -> Iterator[str]:
+        if self._started:
+            raise RuntimeError("a generation can be iterated only once")
+        self._started = True
+        return self._stream()
+
+    def _stream(self) -> Iterator[str]:
+        frames = self._host.stream("chat.stream", self._cancel, generation=self._generation)
+        try:
+            for frame in frames:
+                if "piece" in frame:
+                    yield str(frame["piece"])
+                else:
+                    self.completion_tokens = int(frame.get("completion_tokens", 0))
+                    self.stop_reason = str(frame.get("stop_reason", StopReason.STOP.value))
+        finally:
+            frames.close()  # type: ignore[attr-defined]
+
+
+class HostedChatModel:
+    """``ChatModel`` whose GGUF runs in the model host (llama-cpp-python there)."""
+
+    def __init__(self, host: HostProcess) -> None:
+        self._host = host
+        self._loaded: tuple[str, LoadSettings, int] | None = None
+
+    @property
+    def host(self) -> HostProcess:
+        return self._host
+
+    def load(self, path: str, sha256: str, settings: LoadSettings, info: GgufInfo) -> None:
+        """Load (or keep) this model in the host; a new host loads it again."""
+        if self.loaded_sha256() == sha256 and self._loaded and self._loaded[1] == settings:
+            return
+        self._host.request(
+            "chat.load",
+            path=path,
+            sha256=sha256,
+            settings=settings.as_dict(),
+            info=info.as_dict(),
+        )
+        self._loaded = (sha256, settings, self._host.epoch)
+
+    def loaded_sha256(self) -> str | None:
+        loaded = self._loaded
+        if loaded is None or loaded[2] != self._host.epoch or not self._host.alive:
+            return None
+        return loaded[0]
+
+    def _value(self, op: str, **fields: Any) -> Any:
+        return self._host.request(op, **fields)[0]["value"]
+
+    def context_length(self) -> int:
+        return int(self._value("chat.context_length"))
+
+    def render(self, messages: list[ChatMessage]) -> str:
+        payload = [{"role": m.role, "content": m.content} for m in messages]
+        return str(self._value("chat.render", messages=payload))
+
+    def count_tokens(self, prompt: str) -> int:
+        return int(self._value("chat.count_tokens", prompt=prompt))
+
+    def generate(
+        self,
+        prompt: str,
+        params: SamplingParams,
+        cancel: CancelToken,
+        stop: tuple[str, ...] = (),
+    ) -> HostedGeneration:
+        header, _ = self._host.request(
+            "chat.generate", prompt=prompt, params=params.as_dict(), stop=list(stop)
+        )
+        return HostedGeneration(
+            self._host,
+            int(header["id"]),
+            int(header["prompt_tokens"]),
+            int(header["seed"]),
+            cancel,
+        )
+
+    def gpu_offload_supported(self) -> bool:
+        return bool(self._value("chat.gpu_offload_supported"))
+
+    def close(self) -> None:
+        """Release the model in the host (the host itself keeps running)."""
+        self._loaded = None
+        if self._host.alive:
+            self._host.request("chat.unload")
+
+    unload = close
+
+
+class HostedEmbedder:
+    """``Embedder`` whose sentence-transformers model runs in the model host. Identity
+    (folder fingerprint, model card languages) is read here without loading anything."""
+
+    def __init__(self, host: HostProcess, model_dir: str | None = None) -> None:
+        self._host = host
+        self._model_dir = model_dir or ""
+        self._model_id: str | None = None
+        self._languages: tuple[str, ...] | bool | None = False
+        self._shape: tuple[int, int] | None = None  # (dimension, max tokens)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self._model_dir if self._model_dir else default_model_dir())
+
+    def model_id(self) -> str:
+        if self._model_id is None:
+            folder = self.folder
+            check_model_dir(folder, kind="embedding model")
+            self._model_id = f"{folder.name}-{folder_fingerprint(folder)[:12]}"
+        return self._model_id
+
+    def languages(self) -> tuple[str, ...] | None:
+        if self._languages is False:
+            self._languages = model_card_languages(self.folder / "README.md")
+        return self._languages  # type: ignore[return-value]
+
+    def warm_up(self) -> None:
+        """Load the model in the host now (no-op when this embedder already has)."""
+        if self._shape is None:
+            check_model_dir(self.folder, kind="embedding model")
+            header, _ = self._host.request("embed.describe", folder=str(self.folder))
+            self._shape = (int(header["dimension"]), int(header["max_tokens"]))
+
+    @property
+    def loaded(self) -> bool:
+        return self._shape is not None and self._host.alive
+
+    def dimension(self) -> int:
+        self.warm_up()
+        assert self._shape is not None
+        return self._shape[0]
+
+    def max_tokens(self) -> int:
+        self.warm_up()
+        assert self._shape is not None
+        return self._shape[1]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """A C-contiguous float32 array (len(texts), dimension), rows L2-normalised."""
+        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+            raise InputError("embed takes a sequence of strings")
+        dimension = self.dimension()
+        if len(texts) == 0:
+            return np.zeros((0, dimension), dtype=np.float32)
+        header, body = self._host.request(
+            "embed.encode", folder=str(self.folder), texts=list(texts)
+        )
+        shape = tuple(int(n) for n in header["shape"])
+        if shape != (len(texts), dimension) or len(body) != 4 * len(texts) * dimension:
+            raise EmbeddingFailed(
+                f"the embedding model returned shape {shape}, expected ({len(texts)}, {dimension})"
+            )
+        return np.frombuffer(bytearray(body), dtype=np.float32).reshape(shape)
+
+    def close(self) -> None:
+        self._shape = None
+
+
+class HostedReranker:
+    """``Reranker`` on a CrossEncoder folder, scored in the model host."""
+
+    def __init__(self, host: HostProcess, model_dir: str) -> None:
+        self._host = host
+        self._folder = Path(model_dir)
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
+    def scores(self, query: str, texts: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        header, _ = self._host.request(
+            "rerank.scores", folder=str(self._folder), query=query, texts=list(texts)
+        )
+        return [float(s) for s in header["scores"]]

@@ -1,0 +1,309 @@
+"""The main process's side of a model host: start it, talk to it, notice when it dies.
+
+A :class:`HostProcess` starts the child lazily on the first request, over three pipes
+(requests, replies, and its standard error, kept in memory for the error message). One
+request runs at a time. Waiting for a reply polls the request's CancelToken every few
+milliseconds and sends ``cancel`` when it is set, so a stop reaches a model between two
+tokens. When the child dies the request fails with :class:`ModelProcessStopped` naming
+the signal or exit code and the remedy, and the next request starts a fresh child. The
+child also dies with Kura: end of input, ``PR_SET_PDEATHSIG`` on Linux, and ``close()``
+(called at exit) for an orderly stop.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import itertools
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+from desktop.core.errors import (
+    AppError,
+    Cancelled,
+    ContextOverflow,
+    EmbeddingFailed,
+    GenerationFailed,
+    InputError,
+    ModelLoadFailed,
+    ModelNotFound,
+    ModelProcessStopped,
+    RerankFailed,
+    TemplateError,
+)
+from desktop.core.tasks import CancelToken
+from desktop.modelhost.wire import VERSION, FrameWriter, WireClosed, read_frame
+
+#: Errors the host may send back by name; anything else arrives as GenerationFailed.
+_ERRORS: dict[str, type[AppError]] = {
+    cls.__name__: cls
+    for cls in (
+        Cancelled,
+        ContextOverflow,
+        EmbeddingFailed,
+        GenerationFailed,
+        InputError,
+        ModelLoadFailed,
+        ModelNotFound,
+        RerankFailed,
+        TemplateError,
+    )
+}
+_POLL_S = 0.005
+START_TIMEOUT_S = 120.0
+_DEAD = object()
+# The host never needs these: the session bus (the keyring), agents, the workspace.
+_ENV_DROPPED = ("DBUS_", "SSH_AUTH_SOCK", "GNOME_KEYRING", "KURA_DATA_DIR", "GPG_AGENT")
+_ENV_ADDED = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    # GPU drivers keep compiled-kernel caches in the home folder; nothing readable on disk
+    "MESA_SHADER_CACHE_DISABLE": "true",
+    "CUDA_CACHE_DISABLE": "1",
+}
+_LIVE: weakref.WeakSet[HostProcess] = weakref.WeakSet()
+
+
+def host_command() -> list[str]:
+    """How to start the host: the frozen app's own executable, else this interpreter."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--model-host"]
+    return [sys.executable, "-m", "desktop.modelhost"]
+
+
+def host_environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_DROPPED)}
+    env.update(_ENV_ADDED)
+    return env
+
+
+def _signal_name(returncode: int | None) -> str | None:
+    if returncode is None or returncode >= 0:
+        return None
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+class _Child:
+    """One running host process and the threads that read its pipes."""
+
+    def __init__(self, name: str) -> None:
+        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter or executable
+            [*host_command(), str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=host_environment(),
+            cwd=os.path.abspath(os.sep),
+            close_fds=True,
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.writer = FrameWriter(self.proc.stdin)
+        self.frames: queue.Queue[Any] = queue.Queue()
+        self.log: deque[str] = deque(maxlen=40)
+        threading.Thread(target=self._read, name=f"{name}-host-reader", daemon=True).start()
+        threading.Thread(target=self._drain, name=f"{name}-host-stderr", daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        assert stream is not None
+        try:
+            while True:
+                self.frames.put(read_frame(stream))
+        except (WireClosed, OSError, ValueError):
+            self.frames.put(_DEAD)
+
+    def _drain(self) -> None:
+        stream = self.proc.stderr
+        assert stream is not None
+        for line in iter(stream.readline, b""):
+            text = line.decode("utf-8", "replace").rstrip()
+            if text:
+                self.log.append(text)
+
+    def stopped(self, timeout: float = 5.0) -> ModelProcessStopped:
+        """The error for a child that closed its end: waits for its exit status."""
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        name = _signal_name(code)
+        how = name if name else f"exit code {code}"
+        return ModelProcessStopped(
+            f"the model process stopped ({how}); Kura and your data are unaffected: try again, "
+            "and if it happens again lower the context size or GPU layers, or check the model",
+            signal_name=name,
+            details="\n".join(self.log),
+        )
+
+    def close(self, grace: float = 2.0) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.writer.send({"op": "exit"})
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()
+                self.proc.wait(grace)
+            except (WireClosed, OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None and not stream.closed:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+class HostProcess:
+    """A model host, started on first use and again after it dies. Thread-safe: one
+    request (or stream) at a time."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._lock = threading.Lock()
+        self._child: _Child | None = None
+        self._ids = itertools.count(1)
+        self.epoch = 0  # how many hosts were started; a new one has no model loaded
+        self.hello: dict[str, Any] = {}
+        self.start_seconds = 0.0
+        _LIVE.add(self)
+
+    @property
+    def pid(self) -> int | None:
+        child = self._child
+        return child.proc.pid if child is not None and child.proc.poll() is None else None
+
+    @property
+    def alive(self) -> bool:
+        return self.pid is not None
+
+    def _ensure(self) -> _Child:
+        child = self._child
+        if child is not None and child.proc.poll() is None:
+            return child
+        if child is not None:
+            child.close()
+        started = time.perf_counter()
+        child = _Child(self.name)
+        try:
+            hello = child.frames.get(timeout=START_TIMEOUT_S)
+        except queue.Empty:
+            child.close(grace=0)
+            raise ModelProcessStopped(
+                "the model process did not start in time: restart Kura",
+                details="\n".join(child.log),
+            ) from None
+        if hello is _DEAD:
+            raise child.stopped()
+        header = hello[0]
+        if header.get("op") != "hello" or header.get("v") != VERSION:
+            child.close(grace=0)
+            raise ModelProcessStopped(
+                "the model process speaks another version: reinstall Kura", details=str(header)
+            )
+        self._child, self.hello = child, header
+        self.epoch += 1
+        self.start_seconds = time.perf_counter() - started
+        return child
+
+    def start(self) -> None:
+        """Start the host now (no-op when it runs)."""
+        with self._lock:
+            self._ensure()
+
+    def request(
+        self, op: str, cancel: CancelToken | None = None, payload: bytes = b"", **fields: Any
+    ) -> tuple[dict[str, Any], bytes]:
+        """Send one request and wait for its reply; AppError as the host raised it."""
+        with self._lock:
+            for header, body in self._exchange(op, cancel, payload, fields):
+                return header, body
+        raise GenerationFailed(f"the model process sent no reply to {op}: try again")
+
+    def stream(self, op: str, cancel: CancelToken, **fields: Any) -> Iterator[dict[str, Any]]:
+        """Send a request and yield its frames up to and including the ``done`` one."""
+        with self._lock:
+            yield from (header for header, _ in self._exchange(op, cancel, b"", fields))
+
+    def _exchange(
+        self, op: str, cancel: CancelToken | None, payload: bytes, fields: dict[str, Any]
+    ) -> Iterator[tuple[dict[str, Any], bytes]]:
+        child = self._ensure()
+        rid = next(self._ids)
+        try:
+            child.writer.send({"op": op, "id": rid, **fields}, payload)
+        except WireClosed:
+            raise self._lost(child) from None
+        cancel_sent = False
+        finished = False
+        try:
+            while True:
+                if cancel is not None and cancel.cancelled and not cancel_sent:
+                    cancel_sent = True
+                    try:
+                        child.writer.send({"op": "cancel", "target": rid})
+                    except WireClosed:
+                        raise self._lost(child) from None
+                try:
+                    frame = child.frames.get(timeout=_POLL_S if cancel is not None else None)
+                except queue.Empty:
+                    continue
+                if frame is _DEAD:
+                    raise self._lost(child)
+                header, body = frame
+                if header.get("id") != rid:
+                    continue  # the tail of an earlier, abandoned request
+                if "error" in header:
+                    finished = True
+                    raise _rebuild(header["error"])
+                finished = "piece" not in header
+                yield header, body
+                if finished:
+                    return
+        finally:
+            if not finished and child.proc.poll() is None:
+                # The caller stopped reading part-way (or raised): stop the host's work so
+                # the next request does not wait behind it.
+                with contextlib.suppress(WireClosed):
+                    child.writer.send({"op": "cancel", "target": rid})
+
+    def _lost(self, child: _Child) -> ModelProcessStopped:
+        error = child.stopped()
+        child.close(grace=0)
+        if self._child is child:
+            self._child = None
+        return error
+
+    def close(self) -> None:
+        """Stop the host (it is started again by the next request)."""
+        with self._lock:
+            child, self._child = self._child, None
+        if child is not None:
+            child.close()
+
+
+def _rebuild(error: dict[str, Any]) -> AppError:
+    cls = _ERRORS.get(str(error.get("type")), GenerationFailed)
+    message = str(error.get("message") or "the model process failed: try again")
+    if cls is Cancelled:
+        return Cancelled(message)
+    return cls(message, details=str(error.get("details") or ""))
+
+
+@atexit.register
+def close_all() -> None:
+    """Stop every host this process started (at exit; the kernel covers a crash)."""
+    for host in list(_LIVE):
+        host.close()

