@@ -115,16 +115,61 @@ def _check_workspace(data_dir: Path, key_store: KeyStore | None) -> Check:
     return Check("workspace", ok, detail, data)
 
 
-def _check_gpu() -> Check:
+def _runtime_detail(llama: dict[str, Any]) -> tuple[bool, str]:
+    build = llama.get("build")
+    features = ", ".join(f"{name}: {' '.join(on)}" for name, on in llama["features"].items())
+    seen = "; ".join(
+        f"{d['type']} {d['description'] or d['name']}"
+        + (f" ({d['memory_total'] / 2**30:.1f} GiB)" if d["type"] != "cpu" else "")
+        for d in llama["devices"]
+    )
+    offload = "layers offload to the GPU" if llama["gpu_offload"] else "CPU only"
+    if not isinstance(build, dict):
+        return False, (
+            f"llama-cpp-python {llama['version']} was not built by Kura's build step (no build "
+            f"record; features in use {features}): reinstall with `make` or the Kura package"
+        )
+    return True, (
+        f"llama.cpp {build['backend']} build, CPU baseline {build['cpu_baseline']}; "
+        f"in use {features}; devices: {seen or 'none'}; {offload}"
+    )
+
+
+def _check_model_host() -> list[Check]:
+    """Start a model host, ask how its runtime was built and what confines it."""
+    from desktop.modelhost.client import HostProcess
+
+    host = HostProcess("doctor")
     try:
-        import llama_cpp
-    except ImportError:
-        return Check("gpu_offload", True, "llama-cpp-python is not installed", {"available": None})
-    except Exception as exc:  # a broken native build must not break doctor
-        return Check("gpu_offload", False, f"llama-cpp-python fails to load: {exc}")
-    available = bool(llama_cpp.llama_supports_gpu_offload())
-    detail = "GPU offload available" if available else "CPU only (this build cannot offload)"
-    return Check("gpu_offload", True, detail, {"available": available})
+        info, _ = host.request("info", llama=True)
+    except AppError as exc:
+        return [Check("model_host", False, exc.message, {"log": exc.details})]
+    finally:
+        host.close()
+    confinement = info.get("confinement", {})
+    missing = [name for name, how in confinement.items() if str(how).startswith("unavailable")]
+    detail = "; ".join(f"{name}: {how}" for name, how in confinement.items())
+    host_check = Check(
+        "model_host",
+        True,
+        f"started in {host.start_seconds:.2f} s; {detail}",
+        {"confinement": confinement, "unavailable": missing, "start_seconds": host.start_seconds},
+    )
+    llama = info["llama"]
+    ok, runtime_detail = _runtime_detail(llama)
+    runtime_check = Check(
+        "inference_runtime",
+        ok,
+        runtime_detail,
+        {
+            "build": llama.get("build"),
+            "features": llama["features"],
+            "devices": llama["devices"],
+            "gpu_offload": llama["gpu_offload"],
+            "system_info": llama["system_info"],
+        },
+    )
+    return [host_check, runtime_check]
 
 
 def run_doctor(
@@ -136,7 +181,7 @@ def run_doctor(
         _check_sqlcipher(),
         keyring_check,
         _check_workspace(data_dir, key_store),
-        _check_gpu(),
+        *_check_model_host(),
     ]
     return {
         "ok": all(c.ok for c in checks),

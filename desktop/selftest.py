@@ -541,10 +541,8 @@ class _Run:
         s = self.s
         problems: list[str] = []
         if s.engines is not None:
-            close = getattr(s.engines.chat_model, "close", None)
-            if callable(close):
-                with _noting(problems, "unloading the model"):
-                    close()
+            with _noting(problems, "stopping the model hosts"):
+                s.engines.close()
         if s.ws is not None:
             with _noting(problems, "closing the workspace"):
                 s.ws.close()

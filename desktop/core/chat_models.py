@@ -263,6 +263,7 @@ class StopReason(enum.StrEnum):
     STOP = "stop"  # end of turn or a stop sequence
     LENGTH = "length"  # max_tokens reached
     CANCELLED = "cancelled"  # the user stopped it; the partial answer is kept
+    FAILED = "failed"  # the model (or its process) failed mid-answer; the partial is kept
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,9 @@ from desktop.core.tasks import CancelToken
 from desktop.inference.template import ChatTemplate, choose_template
 
 _LOG_TAIL: deque[tuple[int, str]] = deque(maxlen=20)
+#: llama.cpp's "offloaded N/M layers to GPU" line of the newest load (an info message).
+_OFFLOAD = re.compile(r"offloaded (\d+)/(\d+) layers")
+_OFFLOADED: list[tuple[int, int]] = []
 _KEEP_ALIVE: list[Any] = []
 # ggml.h: GGML_LOG_LEVEL_WARN = 3, GGML_LOG_LEVEL_ERROR = 4 (llama_cpp/_logger.py's own
 # table predates this numbering and shows warnings as errors, even with verbose=False).
@@ -70,8 +73,12 @@ def _llama_cpp() -> ModuleType:
 
     @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
     def sink(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+        line = text.decode("utf-8", errors="replace").strip()
         if level in (_WARN, _ERROR):
-            _LOG_TAIL.append((level, text.decode("utf-8", errors="replace").strip()))
+            _LOG_TAIL.append((level, line))
+        offload = _OFFLOAD.search(line)
+        if offload:
+            _OFFLOADED[:] = [(int(offload.group(1)), int(offload.group(2)))]
 
     llama_cpp.llama_log_set(sink, ctypes.c_void_p(0))
     _KEEP_ALIVE.append(sink)  # llama.cpp holds a raw pointer to the callback
@@ -347,6 +354,7 @@ class LlamaCppChatModel:
         layers = self._gpu_layers(llama_cpp, settings)
         threads = settings.n_threads or physical_cores()
         _LOG_TAIL.clear()
+        _OFFLOADED.clear()
         try:
             return _llama_class()(
                 model_path=path,
@@ -375,6 +383,11 @@ class LlamaCppChatModel:
         if layers != 0 and not supported:
             raise ModelLoadFailed(_NO_GPU)
         return layers
+
+    def offloaded_layers(self) -> tuple[int, int] | None:
+        """(layers on a GPU, layers in all) as llama.cpp reported for the newest load;
+        None when it said nothing (a build without a GPU backend)."""
+        return _OFFLOADED[0] if _OFFLOADED and self._loaded is not None else None
 
     def loaded_sha256(self) -> str | None:
         """The SHA-256 of the loaded model file, or None."""

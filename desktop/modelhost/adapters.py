@@ -64,6 +64,7 @@ class HostedChatModel:
     def __init__(self, host: HostProcess) -> None:
         self._host = host
         self._loaded: tuple[str, LoadSettings, int] | None = None
+        self.offloaded_layers: tuple[int, int] | None = None  # as llama.cpp reported
 
     @property
     def host(self) -> HostProcess:

@@ -105,7 +105,8 @@ class Host:
             LoadSettings.from_dict(req["settings"]),
             GgufInfo.from_dict(req["info"]),
         )
-        return {}, b""
+        offloaded = self._chat.offloaded_layers()
+        return {"offloaded_layers": list(offloaded) if offloaded else None}, b""
 
     def _chat_unload(self, _r: dict[str, Any], _p: bytes, _c: CancelToken) -> Reply:
         if self._chat is not None:

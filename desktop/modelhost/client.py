@@ -268,6 +268,8 @@ class HostProcess:
                 if "error" in header:
                     finished = True
                     raise _rebuild(header["error"])
+                if cancel_sent and "piece" in header:
+                    continue  # sampled before the stop reached the host: not shown
                 finished = "piece" not in header
                 yield header, body
                 if finished:

@@ -202,5 +202,12 @@ class UiContext(QObject):
             self.language_did_change.emit(language)
 
     def shutdown(self, timeout: float = 30.0) -> bool:
+        """Stop every lane, then the model hosts (after the lanes: a lane may be waiting
+        on one, and stopping the host answers it with an error it does not show)."""
         self._idle.stop()
-        return self.runner.shutdown(timeout)
+        clean = self.runner.shutdown(timeout)
+        with self._engines_lock:
+            engines, self._engines = self._engines, None
+        if engines is not None:
+            engines.close()
+        return clean

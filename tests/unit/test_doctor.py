@@ -35,7 +35,11 @@ def test_healthy_workspace(workspace: Path, key_store: MemoryKeyStore) -> None:
     assert ws["schema_version"] >= 1 and ws["audit_chain"]["ok"] and ws["users"] == 1
     assert ws["recipe"]["cipher_memory_security"] == "1"
     assert report["libraries"]["sqlcipher3-binary"]
-    assert "available" in checks["gpu_offload"]
+    runtime = checks["inference_runtime"]
+    assert runtime["ok"] and runtime["build"]["backend"] in ("cpu", "cuda", "vulkan", "metal")
+    assert isinstance(runtime["gpu_offload"], bool) and runtime["devices"]
+    host = checks["model_host"]
+    assert host["ok"] and set(host["confinement"]) >= {"seccomp", "landlock", "no_new_privs"}
 
 
 def test_no_workspace_yet_is_not_a_failure(tmp_path: Path, key_store: MemoryKeyStore) -> None:

@@ -307,3 +307,18 @@ def test_failed_migration_on_create_leaves_nothing(tmp_path: Path) -> None:
             tmp_path / "kura.db", KEY, clock=FixedClock(), migrations=(*MIGRATIONS, m0003_explodes)
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_m0011_lets_a_turn_end_as_failed_and_keeps_every_stored_turn(
+    plain: sqlite3.Connection,
+) -> None:
+    clock = FixedClock()
+    migrate(plain, clock, migrations=MIGRATIONS[:10])
+    before = plain.execute("SELECT sql FROM sqlite_schema WHERE name = 'turns'").fetchone()[0]
+    assert "'failed'" not in before
+    migrate(plain, clock)
+    after = plain.execute("SELECT sql FROM sqlite_schema WHERE name = 'turns'").fetchone()[0]
+    assert "'cancelled', 'failed')" in after
+    assert plain.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    columns = [r[1] for r in plain.execute("PRAGMA table_info(turns)")]
+    assert "stop_reason" in columns and "superseded_by" in columns

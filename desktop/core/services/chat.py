@@ -26,7 +26,7 @@ from desktop.core.chat_models import (
     fill_variables,
 )
 from desktop.core.clock import Clock, iso_utc
-from desktop.core.errors import AppError, Cancelled, InputError, NotFound
+from desktop.core.errors import AppError, Cancelled, GenerationFailed, InputError, NotFound
 from desktop.core.knowledge_models import SearchHit
 from desktop.core.models import Actor, ChangeSet
 from desktop.core.policy import require_text
@@ -34,7 +34,13 @@ from desktop.core.ports import ChatModel, Generation, Store, Transaction
 from desktop.core.prompting import FittedPrompt, fit_context
 from desktop.core.services.apps import find_app, visible_to
 from desktop.core.services.base import AuditedService, best_effort_checkpoint
-from desktop.core.services.chat_trace import PieceSink, TurnResult, stream_answer, turn_trace
+from desktop.core.services.chat_trace import (
+    PartialAnswer,
+    PieceSink,
+    TurnResult,
+    stream_answer,
+    turn_trace,
+)
 from desktop.core.services.models import ModelService
 from desktop.core.services.passages import CitedPassage, cited_passage
 from desktop.core.services.retrieval import Retriever, citation_block, citations
@@ -57,6 +63,20 @@ def _check_message(message: str) -> None:
         raise InputError("the message is empty: type something to ask")
     if len(message) > MAX_MESSAGE:
         raise InputError(f"the message is too long (at most {MAX_MESSAGE} characters)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """A turn whose answer failed part-way, with what it had produced."""
+
+    plan: _Plan
+    conv: Conversation
+    pending: Turn
+    model: ModelRecord
+    fitted: FittedPrompt
+    partial: PartialAnswer
+    hits: list[SearchHit]
+    error: GenerationFailed
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +236,10 @@ class ChatService(AuditedService):
             max_tokens=params.max_tokens,
         )
         conv, pending = self._start(actor, plan, message, model)
+        partial = PartialAnswer()
         try:
             answer, generation, timings = stream_answer(
-                self._model, fitted, plan.app, cancel, on_piece, self._perf
+                self._model, fitted, plan.app, cancel, on_piece, self._perf, partial
             )
             if (
                 not answer
@@ -226,6 +247,13 @@ class ChatService(AuditedService):
                 and any(key in extra for key in _REPLACING)
             ):  # stopped before a word: what it would replace stays
                 raise Cancelled("stopped before the answer began")
+        except GenerationFailed as exc:
+            if partial.pieces and not any(key in extra for key in _REPLACING):
+                failed = _Failed(plan, conv, pending, model, fitted, partial, hits, exc)
+                self._keep_failed(actor, failed, extra)
+            else:
+                self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
+            raise
         except BaseException as exc:
             self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
             raise
@@ -314,6 +342,49 @@ class ChatService(AuditedService):
                 payload=turn_trace(turn, plan.app, model, fitted, generation, extra),
             )
         return TurnResult(conv.id, turn)
+
+    def _keep_failed(self, actor: Actor, f: _Failed, extra: dict[str, Any]) -> None:
+        """A turn whose model failed after it had begun answering (the model process
+        crashed, was killed, ran out of memory): the partial answer stays in the
+        conversation, marked as failed, and the audit log records the full trace."""
+        answer = f.partial.text
+        generation = f.partial.generation
+        usage = {
+            "prompt_tokens": generation.prompt_tokens if generation is not None else 0,
+            "completion_tokens": len(f.partial.pieces),
+        }
+        elapsed = round((self._perf() - f.partial.started) * 1000, 2)
+        now = iso_utc(self._clock.now())
+        cited = citations(f.hits, answer)
+        with self._store.transaction() as tx:
+            turn = tx.conversations.finish_turn(
+                f.pending.id,
+                answer=answer,
+                stop_reason=StopReason.FAILED.value,
+                usage=usage,
+                timings={"total_ms": elapsed},
+                dropped_turns=f.fitted.dropped_turns,
+                now=now,
+                citations=cited,
+            )
+            trace: dict[str, Any] = {"input": turn.user_text, "output": answer, "usage": usage}
+            if generation is not None:
+                trace = turn_trace(
+                    turn, f.plan.app, f.model, f.fitted, generation, {**extra, "retrieved": cited}
+                )
+            tx.audit.append(
+                actor=actor.username,
+                action="chat.failed",
+                obj=f"conversation:{f.conv.id}",
+                payload={
+                    **trace,
+                    "app_id": f.plan.app.id,
+                    "stop_reason": StopReason.FAILED.value,
+                    "error": f.error.message,
+                    "partial_kept": True,
+                    "conversation_removed": False,
+                },
+            )
 
     def _abandon(
         self,

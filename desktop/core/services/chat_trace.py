@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core.chat_models import AppRecord, ModelRecord, Turn
@@ -36,6 +36,19 @@ class TurnResult:
         }
 
 
+@dataclass(slots=True)
+class PartialAnswer:
+    """What an answer had produced when it failed: kept, not thrown away."""
+
+    pieces: list[str] = field(default_factory=list)
+    generation: Generation | None = None
+    started: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
 def stream_answer(
     model: ChatModel,
     fitted: FittedPrompt,
@@ -43,13 +56,16 @@ def stream_answer(
     cancel: CancelToken,
     on_piece: PieceSink | None,
     perf: Callable[[], float],
+    partial: PartialAnswer | None = None,
 ) -> tuple[str, Generation, dict[str, float]]:
     """Generate the answer, passing each piece to ``on_piece``; returns the text, the
-    generation (counters, stop reason, seed) and its timings in ms and tokens/s."""
-    pieces: list[str] = []
-    started = perf()
+    generation (counters, stop reason, seed) and its timings in ms and tokens/s. When it
+    fails part-way, ``partial`` holds what came before the failure."""
+    partial = partial if partial is not None else PartialAnswer()
+    pieces = partial.pieces
+    started = partial.started = perf()
     first: float | None = None
-    generation = model.generate(fitted.prompt, app.config.params, cancel)
+    generation = partial.generation = model.generate(fitted.prompt, app.config.params, cancel)
     for piece in generation:
         if first is None:
             first = perf()

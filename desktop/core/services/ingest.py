@@ -6,6 +6,12 @@ own transaction with its audit event. A crash loses at most the files not yet st
 running the same command again skips every file whose content is already the active
 version, so each document ends up present exactly once. One bad file is reported and
 skipped; it never aborts the batch.
+
+When the embedding model fails on a batch (its process crashed, was killed, ran out of
+memory), the batch's files are tried again one at a time, so only the file that causes
+it is reported (stage ``embed``) and the rest are stored. After ``MAX_EMBED_FAILURES``
+failures in a row the embedder is taken to be broken: the remaining files are reported
+as not added, and nothing is half-stored.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from desktop.core.clock import Clock, iso_utc
-from desktop.core.errors import IngestionFailed
+from desktop.core.errors import EmbeddingFailed, IngestionFailed, ModelProcessStopped
 from desktop.core.knowledge_models import Chunk, KnowledgeBase, ParsedDocument
 from desktop.core.models import Actor
 from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker, Transaction
@@ -24,6 +30,7 @@ from desktop.core.services.kb_index import IndexCache
 from desktop.core.tasks import CancelToken, ProgressSink
 
 EMBED_BATCH = 64
+MAX_EMBED_FAILURES = 3
 
 
 class DocumentSource(Protocol):
@@ -40,6 +47,7 @@ class IngestReport:
     added: list[dict[str, Any]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
+    embed_failures: int = field(default=0, compare=False, repr=False)  # in a row
 
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "unchanged": self.unchanged, "failed": self.failed}
@@ -141,8 +149,35 @@ class Ingestor:
     ) -> None:
         if not pending:
             return
+        if report.embed_failures >= MAX_EMBED_FAILURES:
+            for prepared in pending:
+                report.failed.append(
+                    {
+                        "name": prepared.name,
+                        "stage": "embed",
+                        "error": f"{prepared.name} was not added: the embedding model failed "
+                        f"{MAX_EMBED_FAILURES} times in a row; check it, then add the file again",
+                    }
+                )
+            return
         texts = [c.text for p in pending for c in p.chunks]
-        vectors = embedder.embed(texts)
+        try:
+            vectors = embedder.embed(texts)
+        except (EmbeddingFailed, ModelProcessStopped) as exc:
+            report.embed_failures += 1
+            if len(pending) == 1:
+                report.failed.append(
+                    {
+                        "name": pending[0].name,
+                        "stage": "embed",
+                        "error": f"{pending[0].name} was not added: {exc.message}",
+                    }
+                )
+                return
+            for prepared in pending:  # one at a time: find the file that causes it
+                self._flush(actor, kb, embedder, [prepared], report, cancel)
+            return
+        report.embed_failures = 0
         cancel.raise_if_cancelled()
         blocks, row = [], 0
         for prepared in pending:

@@ -28,6 +28,7 @@ from desktop.storage.migrations.m0007_audit_review import m0007_audit_review
 from desktop.storage.migrations.m0008_model_file_key import m0008_model_file_key
 from desktop.storage.migrations.m0009_preferences_usage import m0009_preferences_usage
 from desktop.storage.migrations.m0010_turn_superseded import m0010_turn_superseded
+from desktop.storage.migrations.m0011_turn_failed import m0011_turn_failed
 
 Migration = Callable[[Connection], None]
 
@@ -43,6 +44,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0008_model_file_key,
     m0009_preferences_usage,
     m0010_turn_superseded,
+    m0011_turn_failed,
 )
 
 _LEDGER_DDL = (
