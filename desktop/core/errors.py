@@ -162,7 +162,10 @@ class TemplateError(AppError):
 
 
 class GenerationFailed(AppError):
-    """The model failed part-way through an answer."""
+    """The model failed part-way through an answer. ``conversation_id`` is set when the
+    words it had produced were kept, as a failed turn of that conversation."""
+
+    conversation_id: int | None = None
 
 
 class ModelProcessStopped(GenerationFailed):

@@ -61,12 +61,12 @@
     <name>AnswerBubble</name>
     <message>
         <location filename="../../desktop/ui/chat/messages.py" line="+114"/>
-        <location line="+113"/>
+        <location line="+115"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-113"/>
+        <location line="-115"/>
         <source>Copy the answer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -123,6 +123,11 @@
     <message>
         <location line="+2"/>
         <source>Cut off at the length limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Incomplete: the model stopped part-way</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -609,7 +614,7 @@
 <context>
     <name>EncryptionKeyPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/keys.py" line="+53"/>
+        <location filename="../../desktop/ui/settings/keys.py" line="+48"/>
         <source>The workspace is encrypted with a key kept in your system keyring. The recovery key opens it if that keyring item is lost. Kura shows the recovery key once — when the workspace is created and after each rekey — and keeps no copy it could show again. To get a new recovery key, rekey: the old one then stops working.</source>
         <extracomment>Lanes that hold a database connection besides &quot;db&quot;, where the rekey runs.</extracomment>
         <translation type="unfinished"></translation>
@@ -822,7 +827,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+90"/>
+        <location filename="../../desktop/ui/first_run.py" line="+87"/>
         <source>Welcome to Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -847,7 +852,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+19"/>
         <source>Keys will be kept in: {backend}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -907,7 +912,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+33"/>
         <source>Store your recovery key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1505,7 +1510,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/ui/login.py" line="+82"/>
+        <location filename="../../desktop/ui/login.py" line="+77"/>
         <source>6-digit code or a backup code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1669,7 +1674,7 @@
     </message>
     <message>
         <location line="+94"/>
-        <location line="+87"/>
+        <location line="+88"/>
         <source>Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2142,7 +2147,7 @@
 <context>
     <name>PreviewChat</name>
     <message>
-        <location filename="../../desktop/ui/studio/preview.py" line="+91"/>
+        <location filename="../../desktop/ui/studio/preview.py" line="+70"/>
         <source>The preview conversation appears here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2512,7 +2517,7 @@
 <context>
     <name>ShellView</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-162"/>
+        <location filename="../../desktop/ui/main_window.py" line="-163"/>
         <source>Kura 蔵</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3156,7 +3161,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-202"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-204"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>

@@ -61,12 +61,12 @@
     <name>AnswerBubble</name>
     <message>
         <location filename="../../desktop/ui/chat/messages.py" line="+114"/>
-        <location line="+113"/>
+        <location line="+115"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location line="-113"/>
+        <location line="-115"/>
         <source>Copy the answer</source>
         <translation>回答をコピー</translation>
     </message>
@@ -124,6 +124,11 @@
         <location line="+2"/>
         <source>Cut off at the length limit</source>
         <translation>長さの上限で打ち切られました</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Incomplete: the model stopped part-way</source>
+        <translation>未完了：モデルが途中で停止しました</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -609,7 +614,7 @@
 <context>
     <name>EncryptionKeyPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/keys.py" line="+53"/>
+        <location filename="../../desktop/ui/settings/keys.py" line="+48"/>
         <source>The workspace is encrypted with a key kept in your system keyring. The recovery key opens it if that keyring item is lost. Kura shows the recovery key once — when the workspace is created and after each rekey — and keeps no copy it could show again. To get a new recovery key, rekey: the old one then stops working.</source>
         <extracomment>Lanes that hold a database connection besides &quot;db&quot;, where the rekey runs.</extracomment>
         <translation>ワークスペースは、システムのキーリングに保管されたキーで暗号化されています。キーリングのその項目が失われた場合は、リカバリーキーでワークスペースを開けます。Kura がリカバリーキーを表示するのは、ワークスペースの作成時とキーの更新時の一度だけで、再表示できるコピーは保持しません。新しいリカバリーキーが必要な場合はキーを更新してください。古いリカバリーキーはその時点で使えなくなります。</translation>
@@ -822,7 +827,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+90"/>
+        <location filename="../../desktop/ui/first_run.py" line="+87"/>
         <source>Welcome to Kura</source>
         <translation>Kura へようこそ</translation>
     </message>
@@ -847,7 +852,7 @@
         <translation>キーリングを確認しています…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+19"/>
         <source>Keys will be kept in: {backend}</source>
         <translation>キーの保管先：{backend}</translation>
     </message>
@@ -907,7 +912,7 @@
         <translation>暗号化されたワークスペースを作成しています…</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+33"/>
         <source>Store your recovery key</source>
         <translation>リカバリーキーの保管</translation>
     </message>
@@ -1505,7 +1510,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/ui/login.py" line="+82"/>
+        <location filename="../../desktop/ui/login.py" line="+77"/>
         <source>6-digit code or a backup code</source>
         <translation>6 桁のコードまたはバックアップコード</translation>
     </message>
@@ -1669,7 +1674,7 @@
     </message>
     <message>
         <location line="+94"/>
-        <location line="+87"/>
+        <location line="+88"/>
         <source>Kura</source>
         <translation>Kura</translation>
     </message>
@@ -2142,7 +2147,7 @@
 <context>
     <name>PreviewChat</name>
     <message>
-        <location filename="../../desktop/ui/studio/preview.py" line="+91"/>
+        <location filename="../../desktop/ui/studio/preview.py" line="+70"/>
         <source>The preview conversation appears here.</source>
         <translation>プレビューの会話がここに表示されます。</translation>
     </message>
@@ -2512,7 +2517,7 @@
 <context>
     <name>ShellView</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-162"/>
+        <location filename="../../desktop/ui/main_window.py" line="-163"/>
         <source>Kura 蔵</source>
         <translation>Kura 蔵</translation>
     </message>
@@ -3157,7 +3162,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-202"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-204"/>
         <source>Edit</source>
         <translation>編集</translation>
     </message>

@@ -9,6 +9,8 @@ bundle exported from Logs that verifies offline.
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,13 @@ from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 
 from desktop import app
 from desktop.core import bundle_verify
+from desktop.core.chat_models import StopReason
 from desktop.core.knowledge_models import KbVisibility
 from desktop.ui.context import Backend, UiContext
 from desktop.ui.main_window import MainWindow
 from desktop.ui.recovery import RecoveryKeyDialog
 from tests.integration.cli_support import require_secret_service
+from tests.integration.test_model_host import mapped_runtimes
 
 pytestmark = [pytest.mark.keyring, pytest.mark.slow]
 
@@ -155,6 +159,34 @@ def _chat(qtbot: Any, win: MainWindow) -> None:
     _idle(qtbot, win.ctx)
 
 
+def _chat_through_a_crash(qtbot: Any, win: MainWindow) -> None:
+    """The model process dies (SIGSEGV) mid-answer: the window stays, the partial answer
+    is kept as a failed turn, an error is shown, and the next question is answered."""
+    view = win.shell.show_screen("chat")  # type: ignore[union-attr]
+    host = win.ctx.engines().chat_model.host  # type: ignore[attr-defined]
+    for _attempt in range(3):  # a reply that ends within the first batch leaves no time
+        assert view.send_text("Count from one to sixty in words, one per line.")
+        qtbot.waitUntil(lambda: bool(view.transcript.answers[-1].streamed), timeout=LONG)
+        if view.streaming and host.pid is not None:
+            os.kill(host.pid, signal.SIGSEGV)
+        qtbot.waitUntil(lambda: not view.streaming and not win.ctx.runner.busy, timeout=LONG)
+        _idle(qtbot, win.ctx)
+        turn = view.transcript.answers[-1].turn
+        if turn is not None and turn.stop_reason == StopReason.FAILED:
+            break
+    else:
+        pytest.fail("every answer ended before the model process could be stopped")
+    assert win.isVisible() and turn.answer  # the partial answer, as stored
+    assert "SIGSEGV" in view.message.text() and view.message.isVisible()
+    assert view.send_text("What colour is the night shift badge?")
+    qtbot.waitUntil(
+        lambda: not view.streaming and view.transcript.answers[-1].turn is not None,
+        timeout=LONG,
+    )
+    assert view.transcript.answers[-1].turn.stop_reason != StopReason.FAILED
+    _idle(qtbot, win.ctx)
+
+
 def _export(qtbot: Any, win: MainWindow, out: Path) -> Path:
     view = win.shell.show_screen("logs")  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: view.model.rowCount() >= 1, timeout=60_000)
@@ -181,10 +213,14 @@ def test_first_run_to_a_verified_bundle(
     (docs / "canteen.md").write_text("# Canteen\n\nThe canteen opens at 11:30 on weekdays.\n")
     out = tmp_path / "out"
     out.mkdir()
+    runtimes_before = mapped_runtimes()
     _first_run(qtbot, window, monkeypatch)
     _knowledge(qtbot, window, docs)
     _studio(qtbot, window)
     _chat(qtbot, window)
+    # the models ran in the model host: Kura's own process mapped no runtime library
+    assert mapped_runtimes() <= runtimes_before
+    _chat_through_a_crash(qtbot, window)
     bundle = _export(qtbot, window, out)
     report = bundle_verify.verify_bundle(str(bundle))
     assert report.ok, report

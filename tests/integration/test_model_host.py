@@ -244,7 +244,10 @@ def test_cli_chat_survives_a_host_crash(tmp_path: Path, demo_model_path: Path) -
     for pid in hosts:
         if b"modelhost" in Path(f"/proc/{pid}/cmdline").read_bytes():
             os.kill(pid, signal.SIGSEGV)
-    _out, err = proc.communicate(timeout=120)
+    assert proc.stderr is not None
+    proc.stdout.read()
+    err = proc.stderr.read()
+    proc.wait(timeout=120)
     lines = [line for line in err.decode().splitlines() if line.strip()]
     assert proc.returncode != 0
     assert len(lines) == 1 and "SIGSEGV" in lines[0] and "Traceback" not in err.decode(), err

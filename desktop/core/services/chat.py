@@ -251,6 +251,7 @@ class ChatService(AuditedService):
             if partial.pieces and not any(key in extra for key in _REPLACING):
                 failed = _Failed(plan, conv, pending, model, fitted, partial, hits, exc)
                 self._keep_failed(actor, failed, extra)
+                exc.conversation_id = conv.id
             else:
                 self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
             raise

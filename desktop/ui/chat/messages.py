@@ -187,6 +187,8 @@ class AnswerBubble(QFrame):
             parts.append(self.tr("Stopped"))
         elif turn.stop_reason == StopReason.LENGTH:
             parts.append(self.tr("Cut off at the length limit"))
+        elif turn.stop_reason == StopReason.FAILED:
+            parts.append(self.tr("Incomplete: the model stopped part-way"))
         rate = turn.timings.get("tokens_per_s")
         if rate:
             parts.append(self.tr("{rate} tokens/s").format(rate=f"{rate:.1f}"))

@@ -17,7 +17,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from desktop.core.chat_models import AppRecord, Turn
-from desktop.core.errors import AppError
+from desktop.core.errors import AppError, GenerationFailed
 from desktop.core.models import Actor
 from desktop.core.rbac import Permission
 from desktop.core.services.chat import TurnResult
@@ -144,7 +144,7 @@ class ChatView(View):
             on_failed=self._show_failure,
         )
 
-    def _load_turns(self, conversation_id: int) -> None:
+    def _load_turns(self, conversation_id: int, then: Callable[[], None] | None = None) -> None:
         actor = self._actor()
         if actor is None:
             return
@@ -157,12 +157,18 @@ class ChatView(View):
             "db",
             op,
             key="turns",
-            on_done=lambda loaded: self._on_turns_loaded(conversation_id, *loaded),
+            on_done=lambda loaded: self._on_turns_loaded(
+                conversation_id, loaded[0], loaded[1], then
+            ),
             on_failed=self._show_failure,
         )
 
     def _on_turns_loaded(
-        self, conversation_id: int, turns: list[Turn], ratings: dict[int, str]
+        self,
+        conversation_id: int,
+        turns: list[Turn],
+        ratings: dict[int, str],
+        then: Callable[[], None] | None = None,
     ) -> None:
         conv = self.sidebar.model.find(conversation_id)
         self.editing.end(clear_box=True)
@@ -177,6 +183,8 @@ class ChatView(View):
         self.gauge.show_turn(turns[-1] if turns else None)
         self.message.clear_message()
         self.composer_message.clear_message()
+        if then is not None:
+            then()
 
     # ------------------------------------------------------------------ state
 
@@ -343,6 +351,12 @@ class ChatView(View):
     def _on_stream_failed(self, exc: BaseException) -> None:
         stream = self._stream
         assert stream is not None
+        kept = exc.conversation_id if isinstance(exc, GenerationFailed) else None
+        if kept is not None:  # the partial answer was stored as a failed turn: show it
+            self._conversation_id = kept
+            self._later(lambda: self._load_turns(kept, then=lambda: self._show_failure(exc)))
+            self._later(self._load_conversations)
+            return
         if stream.edited is not None:  # nothing was replaced: edit again or cancel
             self.transcript.drop_last_exchange()
             self.transcript.unhide_all()
