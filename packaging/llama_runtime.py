@@ -163,6 +163,19 @@ def detect_backend() -> tuple[str, str]:
     return "cpu", note
 
 
+def _vulkan_headers() -> str:
+    """VK_HEADER_VERSION of the headers the build will use ($VULKAN_SDK first)."""
+    roots = [Path(os.environ["VULKAN_SDK"], "include")] if os.environ.get("VULKAN_SDK") else []
+    roots += [Path("/usr/include"), Path("/usr/local/include")]
+    for root in roots:
+        header = root / "vulkan" / "vulkan_core.h"
+        if header.is_file():
+            for line in header.read_text(errors="replace").splitlines():
+                if line.startswith("#define VK_HEADER_VERSION "):
+                    return f"VK_HEADER_VERSION {line.split()[-1]}"
+    raise BuildError("no Vulkan headers found: install libvulkan-dev or set VULKAN_SDK")
+
+
 def build_config(backend: str) -> dict[str, object]:
     """Everything that decides the build; its hash names the wheel's folder."""
     if backend not in BACKENDS:
@@ -181,6 +194,12 @@ def build_config(backend: str) -> dict[str, object]:
         args.append(f"-DCMAKE_CUDA_ARCHITECTURES={archs}")
     if sys.platform == "darwin":
         args.append(f"-DCMAKE_OSX_ARCHITECTURES={machine}")
+    extra: dict[str, object] = {}
+    if backend == "vulkan":
+        # llama.cpp needs newer headers than some distributions ship (Debian 12 has
+        # 1.3.239; this llama.cpp uses VK_EXT_layer_settings): VULKAN_SDK may name a
+        # folder with include/, lib/ and bin/glslc, which CMake's FindVulkan prefers.
+        extra["vulkan_headers"] = _vulkan_headers()
     config: dict[str, object] = {
         "package": "llama-cpp-python",
         "version": pinned_version(),
@@ -191,6 +210,7 @@ def build_config(backend: str) -> dict[str, object]:
         "python": f"cp{sys.version_info[0]}{sys.version_info[1]}",
         "cmake_args": args,
         "recipe": RECIPE,
+        **extra,
     }
     blob = json.dumps(config, sort_keys=True).encode()
     config["key"] = hashlib.sha256(blob).hexdigest()[:16]

@@ -74,13 +74,15 @@ class HostedChatModel:
         """Load (or keep) this model in the host; a new host loads it again."""
         if self.loaded_sha256() == sha256 and self._loaded and self._loaded[1] == settings:
             return
-        self._host.request(
+        header, _ = self._host.request(
             "chat.load",
             path=path,
             sha256=sha256,
             settings=settings.as_dict(),
             info=info.as_dict(),
         )
+        offloaded = header.get("offloaded_layers")
+        self.offloaded_layers = (int(offloaded[0]), int(offloaded[1])) if offloaded else None
         self._loaded = (sha256, settings, self._host.epoch)
 
     def loaded_sha256(self) -> str | None:
