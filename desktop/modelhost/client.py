@@ -2,10 +2,10 @@
 
 A :class:`HostProcess` starts the child lazily on the first request, over three pipes
 (requests, replies, and its standard error, kept in memory for the error message). One
-request runs at a time. Waiting for a reply polls the request's CancelToken every few
-milliseconds and sends ``cancel`` when it is set, so a stop reaches a model between two
-tokens. When the child dies the request fails with :class:`ModelProcessStopped` naming
-the signal or exit code and the remedy, and the next request starts a fresh child. The
+request runs at a time. Cancelling a request's token wakes the thread waiting for its
+reply, which sends ``cancel`` at once, so a stop reaches a model between two tokens.
+When the child dies the request fails with :class:`ModelProcessStopped` naming the
+signal or exit code and the remedy, and the next request starts a fresh child. The
 child also dies with Kura: end of input, ``PR_SET_PDEATHSIG`` on Linux, and ``close()``
 (called at exit) for an orderly stop.
 """
@@ -58,9 +58,9 @@ _ERRORS: dict[str, type[AppError]] = {
         TemplateError,
     )
 }
-_POLL_S = 0.005
 START_TIMEOUT_S = 120.0
 _DEAD = object()
+_WAKE = object()
 # The host never needs these: the session bus (the keyring), agents, the workspace.
 _ENV_DROPPED = ("DBUS_", "SSH_AUTH_SOCK", "GNOME_KEYRING", "KURA_DATA_DIR", "GPG_AGENT")
 _ENV_ADDED = {
@@ -242,29 +242,20 @@ class HostProcess:
     ) -> Iterator[tuple[dict[str, Any], bytes]]:
         child = self._ensure()
         rid = next(self._ids)
+        self._send(child, {"op": op, "id": rid, **fields}, payload)
+        cancel_sent = finished = False
+        # a cancel wakes the wait below at once (no polling: on a machine with as many
+        # cores as the model has threads, every wake-up here slows the model down)
+        forget = cancel.on_cancel(lambda: child.frames.put(_WAKE)) if cancel else None
         try:
-            child.writer.send({"op": op, "id": rid, **fields}, payload)
-        except WireClosed:
-            raise self._lost(child) from None
-        cancel_sent = False
-        finished = False
-        try:
-            while True:
+            while not finished:
                 if cancel is not None and cancel.cancelled and not cancel_sent:
                     cancel_sent = True
-                    try:
-                        child.writer.send({"op": "cancel", "target": rid})
-                    except WireClosed:
-                        raise self._lost(child) from None
-                try:
-                    frame = child.frames.get(timeout=_POLL_S if cancel is not None else None)
-                except queue.Empty:
-                    continue
-                if frame is _DEAD:
-                    raise self._lost(child)
+                    self._send(child, {"op": "cancel", "target": rid})
+                frame = self._next_frame(child, rid)
+                if frame is None:
+                    continue  # woken by the cancel: send it
                 header, body = frame
-                if header.get("id") != rid:
-                    continue  # the tail of an earlier, abandoned request
                 if "error" in header:
                     finished = True
                     raise _rebuild(header["error"])
@@ -272,14 +263,33 @@ class HostProcess:
                     continue  # sampled before the stop reached the host: not shown
                 finished = "piece" not in header
                 yield header, body
-                if finished:
-                    return
         finally:
+            if forget is not None:
+                forget()
             if not finished and child.proc.poll() is None:
                 # The caller stopped reading part-way (or raised): stop the host's work so
                 # the next request does not wait behind it.
                 with contextlib.suppress(WireClosed):
                     child.writer.send({"op": "cancel", "target": rid})
+
+    def _send(self, child: _Child, header: dict[str, Any], payload: bytes = b"") -> None:
+        try:
+            child.writer.send(header, payload)
+        except WireClosed:
+            raise self._lost(child) from None
+
+    def _next_frame(self, child: _Child, rid: int) -> tuple[dict[str, Any], bytes] | None:
+        """The next frame of request ``rid``; None when a cancel woke the wait."""
+        while True:
+            frame = child.frames.get()
+            if frame is _WAKE:
+                return None
+            if frame is _DEAD:
+                raise self._lost(child)
+            header, body = frame
+            if header.get("id") == rid:
+                return header, body
+            # else: the tail of an earlier, abandoned request
 
     def _lost(self, child: _Child) -> ModelProcessStopped:
         error = child.stopped()

@@ -7,10 +7,11 @@ streams an answer (rendered as Markdown as it arrives), while 60 python3-doc pag
 generated pages where that package is missing) are parsed, embedded with the real
 sentence-transformers model and stored, and with both at once. Goal: max stall ≤ 50 ms.
 
-It drives the real window: started as a user starts it, the window first preloads the
-model runtimes on the ingest lane (importing torch holds the GIL in long C calls no
-thread can interrupt); that start-up phase is printed too, but the goal applies to
-streaming and ingesting.
+It drives the real window from start-up: the window starts the model hosts and has them
+import their runtimes while the sign-in screen waits, then the first answer (the model
+loads in its host), streaming, ingesting, and both at once. The runtimes load in the
+model host processes, so nothing holds this process's GIL for long: the goal applies to
+every phase, start-up included (it did not when torch was imported here: ~300 ms).
 """
 
 from __future__ import annotations
@@ -133,8 +134,8 @@ def test_event_loop_never_stalls_while_streaming_and_ingesting(
     qtbot.wait(1000)
     results["idle"] = probe.stop()
 
-    # as a user starts Kura: the window shows, and preloads the model runtimes on the
-    # ingest lane while the sign-in screen waits for the password
+    # as a user starts Kura: the window shows, and the model hosts start and import their
+    # runtimes while the sign-in screen waits for the password
     results["start-up preload"] = _measure(
         qtbot,
         probe,
@@ -151,9 +152,9 @@ def test_event_loop_never_stalls_while_streaming_and_ingesting(
     chat = window.shell.show_screen("chat")
     qtbot.waitUntil(lambda: not ctx.runner.busy and chat.composer.isEnabled(), timeout=60_000)
 
-    # warm the model once so its load (a one-off) is not in the streaming figure
-    assert chat.send_text("Say hello.")
-    qtbot.waitUntil(lambda: not chat.streaming, timeout=300_000)
+    results["first answer (model loads)"] = _measure(
+        qtbot, probe, lambda: chat.send_text("Say hello."), lambda: not chat.streaming
+    )
 
     results["streaming"] = _measure(
         qtbot,
@@ -185,10 +186,10 @@ def test_event_loop_never_stalls_while_streaming_and_ingesting(
     print(f"\nGUI event-loop latency ({TICK_MS} ms timer, stall = lateness beyond it):")
     for label, r in results.items():
         print(
-            f"  {label:<24} ticks {r['ticks']:>6.0f}  p50 {r['p50']:5.1f} ms  "
+            f"  {label:<27} ticks {r['ticks']:>6.0f}  p50 {r['p50']:5.1f} ms  "
             f"p99 {r['p99']:5.1f} ms  max {r['max']:5.1f} ms"
         )
     states = {state for _, state in knowledge.ingest.row_states()}
     assert states == {"stored"}, states
-    worst = max(r["max"] for key, r in results.items() if key != "start-up preload")
+    worst = max(r["max"] for r in results.values())
     assert worst <= GOAL_MS, f"the event loop stalled for {worst:.1f} ms (goal ≤ {GOAL_MS} ms)"

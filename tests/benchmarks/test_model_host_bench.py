@@ -8,7 +8,10 @@ process vs raw llama-cpp-python (and sentence-transformers) in this process.
   fresh process that chats and embeds the way the application does.
 
 Rounds alternate A/B with the same prompts in the same order, so prefix reuse in the KV
-cache (llama-cpp-python keeps a matching prompt prefix) is the same on both sides.
+cache (llama-cpp-python keeps a matching prompt prefix) is the same on both sides. The
+embedding comparison runs first, before this process loads llama.cpp: run after the
+llama comparison in the same process it measured 0.92, run first 0.99-1.04 (the order in
+this process made that difference, not the host).
 """
 
 from __future__ import annotations
@@ -66,6 +69,35 @@ def _raw_run(llm: Any, prompt: str) -> tuple[float, float, int]:
     return stamps[0] - start, _rate(stamps), len(stamps)
 
 
+def test_embedding_throughput_through_the_host_vs_in_process() -> None:
+    from desktop.retrieval.embedder import SentenceTransformerEmbedder
+
+    texts = [
+        f"Paragraph {i}: the {i % 7}th shift reports to the {i % 5}th gate; badges are "
+        f"checked at {8 + i % 4}:30 and the canteen opens at 11:{i % 60:02d}." * 3
+        for i in range(512)
+    ]
+    host = HostProcess("bench-embed")
+    hosted = HostedEmbedder(host)
+    local = SentenceTransformerEmbedder()
+    hosted.embed(texts)  # load both, and one full run each to settle allocators
+    local.embed(texts)
+    ours, theirs = [], []
+    try:
+        for _ in range(4):
+            for embedder, sink in ((hosted, ours), (local, theirs)):
+                start = time.perf_counter()
+                embedder.embed(texts)
+                sink.append(len(texts) / (time.perf_counter() - start))
+    finally:
+        host.close()
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(
+        f"\nembedding, all-MiniLM-L6-v2, {len(texts)} texts x 4 alternating rounds (median): "
+        f"{a:.0f} vs {b:.0f} texts/s -> ratio {a / b:.3f} (goal >= 0.95)"
+    )
+
+
 def test_decode_and_first_token_through_the_host_vs_raw(demo_model_path: Path) -> None:
     import llama_cpp
 
@@ -108,35 +140,6 @@ def test_decode_and_first_token_through_the_host_vs_raw(demo_model_path: Path) -
         f"(goal >= 0.97); TTFT {ttft[0] * 1e3:.1f} vs {ttft[1] * 1e3:.1f} ms -> "
         f"{(ttft[0] - ttft[1]) * 1e3:+.1f} ms (goal <= 30 ms); pieces "
         f"{[r[2] for r in ours]} vs {[r[2] for r in raw]}"
-    )
-
-
-def test_embedding_throughput_through_the_host_vs_in_process() -> None:
-    from desktop.retrieval.embedder import SentenceTransformerEmbedder
-
-    texts = [
-        f"Paragraph {i}: the {i % 7}th shift reports to the {i % 5}th gate; badges are "
-        f"checked at {8 + i % 4}:30 and the canteen opens at 11:{i % 60:02d}." * 3
-        for i in range(512)
-    ]
-    host = HostProcess("bench-embed")
-    hosted = HostedEmbedder(host)
-    local = SentenceTransformerEmbedder()
-    hosted.embed(texts[:8])  # load both
-    local.embed(texts[:8])
-    ours, theirs = [], []
-    try:
-        for _ in range(3):
-            for embedder, sink in ((hosted, ours), (local, theirs)):
-                start = time.perf_counter()
-                embedder.embed(texts)
-                sink.append(len(texts) / (time.perf_counter() - start))
-    finally:
-        host.close()
-    a, b = statistics.median(ours), statistics.median(theirs)
-    print(
-        f"\nembedding, all-MiniLM-L6-v2, {len(texts)} texts x 3 alternating rounds (median): "
-        f"{a:.0f} vs {b:.0f} texts/s -> ratio {a / b:.3f} (goal >= 0.95)"
     )
 
 
