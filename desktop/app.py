@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, SystemClock
 from desktop.core.errors import (
     AppError,
@@ -444,7 +445,7 @@ def recover_workspace(
         raise
     ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, key_store=key_store)
     ws.workspace.record_key_event(
-        "workspace.recovered", {"keyring_backend": key_store.backend_name()}
+        AuditAction.WORKSPACE_RECOVERED, {"keyring_backend": key_store.backend_name()}
     )
     return ws
 

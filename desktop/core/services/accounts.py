@@ -17,6 +17,7 @@ import hashlib
 from datetime import timedelta
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import (
     AccountLocked,
@@ -29,7 +30,7 @@ from desktop.core.errors import (
 from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, ChangeSet, Role, User, UserStatus
 from desktop.core.policy import check_password, normalise_username
 from desktop.core.ports import PasswordHasher, PasswordStrength, Store, TotpEngine, Transaction
-from desktop.core.services.base import AuditedService, Refusal
+from desktop.core.services.base import AuditedService, Refusal, system_audit
 from desktop.core.workspace_policy import Policy, policy_on
 
 _USERS = frozenset({"users"})
@@ -108,9 +109,10 @@ class AccountService(AuditedService):
             now = self._now()
             tx.settings.set("workspace_id", workspace_id)
             tx.settings.set("created_at", now)
-            tx.audit.append(
+            system_audit(
+                tx,
                 actor=SYSTEM_ACTOR_NAME,
-                action="workspace.created",
+                action=AuditAction.WORKSPACE_CREATED,
                 obj=f"workspace:{workspace_id}",
                 payload={"workspace_id": workspace_id},
             )
@@ -121,9 +123,10 @@ class AccountService(AuditedService):
                 password_hash=encoded,
                 created_at=now,
             )
-            tx.audit.append(
+            system_audit(
+                tx,
                 actor=SYSTEM_ACTOR_NAME,
-                action="user.created",
+                action=AuditAction.USER_CREATED,
                 obj=f"user:{user.username}",
                 payload={"username": user.username, "role": user.role.value},
             )
@@ -142,9 +145,10 @@ class AccountService(AuditedService):
             now = self._clock.now()
             guard = tx.security.guard(key)
             if guard.locked_until is not None and iso_utc(now) < guard.locked_until:
-                tx.audit.append(
+                system_audit(
+                    tx,
                     actor=name,
-                    action="login.failed",
+                    action=AuditAction.LOGIN_FAILED,
                     obj=f"user:{name}",
                     payload={"reason": "locked"},
                 )
@@ -162,17 +166,19 @@ class AccountService(AuditedService):
                     tx.users.set_last_login(user.id, iso_utc(now))
                     if self._hasher.needs_rehash(user.password_hash):
                         tx.users.set_password_hash(user.id, self._hasher.hash(password))
-                    tx.audit.append(
+                    system_audit(
+                        tx,
                         actor=user.username,
-                        action="login.succeeded",
+                        action=AuditAction.LOGIN_SUCCEEDED,
                         obj=f"user:{user.username}",
                         payload={"second_factor": code is not None},
                     )
                     return user.as_actor()
                 if reason == "code_required":
-                    tx.audit.append(
+                    system_audit(
+                        tx,
                         actor=name,
-                        action="login.code_required",
+                        action=AuditAction.LOGIN_CODE_REQUIRED,
                         obj=f"user:{name}",
                         payload={},
                     )
@@ -224,9 +230,10 @@ class AccountService(AuditedService):
                 return None
         if not tx.security.use_recovery_code(user.id, recovery_code_hash(code), self._now()):
             return "bad_code"
-        tx.audit.append(
+        system_audit(
+            tx,
             actor=user.username,
-            action="login.recovery_code_used",
+            action=AuditAction.LOGIN_RECOVERY_CODE_USED,
             obj=f"user:{user.username}",
             payload={"left": tx.security.unused_recovery_codes(user.id)},
         )
@@ -239,16 +246,18 @@ class AccountService(AuditedService):
         seconds = lock_seconds(failures)
         until = iso_utc(now + timedelta(seconds=seconds)) if seconds else None
         tx.security.set_guard(key, failures, until, iso_utc(now))
-        tx.audit.append(
+        system_audit(
+            tx,
             actor=name,
-            action="login.failed",
+            action=AuditAction.LOGIN_FAILED,
             obj=f"user:{name}",
             payload={"reason": reason, "failures": failures},
         )
         if seconds:
-            tx.audit.append(
+            system_audit(
+                tx,
                 actor=SYSTEM_ACTOR_NAME,
-                action="account.locked",
+                action=AuditAction.ACCOUNT_LOCKED,
                 obj=f"user:{name}",
                 payload={"failures": failures, "seconds": seconds, "until": until},
             )
@@ -256,23 +265,20 @@ class AccountService(AuditedService):
 
     def unlock(self, actor: Actor, username: str) -> ChangeSet:
         """Clear a user name's failure count and lock (Admin and Owner)."""
-        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
         name = normalise_username(username)
-        with self._store.transaction() as tx:
-            tx.security.clear_guard(name.casefold())
-            tx.audit.append(
-                actor=actor.username, action="account.unlocked", obj=f"user:{name}", payload={}
-            )
+        with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
+            op.tx.security.clear_guard(name.casefold())
+            op.audit(action=AuditAction.ACCOUNT_UNLOCKED, obj=f"user:{name}", payload={})
         return ChangeSet(_USERS, ())
 
     def sign_in_states(self, actor: Actor) -> dict[int, dict[str, object]]:
         """Per user id: whether one-time codes (TOTP) are on, failed sign-ins in a row,
         and until when the name is locked (None: not locked). Admin and Owner; no secret
         is ever returned."""
-        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
         now = self._now()
         states: dict[int, dict[str, object]] = {}
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
+            tx = op.tx
             for user in tx.users.list():
                 totp = tx.security.totp(user.id)
                 guard = tx.security.guard(user.username.casefold())
@@ -288,8 +294,8 @@ class AccountService(AuditedService):
 
     def list_users(self, actor: Actor) -> list[User]:
         """All accounts (Admin and Owner)."""
-        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
+            tx, actor = op.tx, op.actor
             return tx.users.list()
 
     def add_user(
@@ -301,13 +307,14 @@ class AccountService(AuditedService):
         display_name: str | None = None,
     ) -> ChangeSet:
         """Create an Admin, Editor or Member. The Owner is made only by bootstrap/transfer."""
-        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
+        self._precheck(actor, rbac.Permission.MANAGE_MEMBERS)  # before hashing
         if role is Role.OWNER:
             raise InputError("a workspace has exactly one Owner: add the user, then transfer")
         name = normalise_username(username)
         self.check_new_password(password, name, display_name or "")
         encoded = self._hasher.hash(password)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
+            tx, actor = op.tx, op.actor
             folded = name.casefold()
             if any(u.username.casefold() == folded for u in tx.users.list()):
                 raise AlreadyExists(
@@ -320,9 +327,8 @@ class AccountService(AuditedService):
                 password_hash=encoded,
                 created_at=self._now(),
             )
-            tx.audit.append(
-                actor=actor.username,
-                action="user.created",
+            op.audit(
+                action=AuditAction.USER_CREATED,
                 obj=f"user:{name}",
                 payload={"username": name, "role": role.value},
             )
@@ -332,10 +338,10 @@ class AccountService(AuditedService):
         """Change an Admin's, Editor's or Member's role. Under the role-approval policy a
         role an Admin raises waits for the Owner (``approve_role``); ``pending`` in the
         audit event says so."""
-        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
-        if role is Role.OWNER:
-            raise InputError("use `kura users transfer-ownership` to make someone the Owner")
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
+            tx, actor = op.tx, op.actor
+            if role is Role.OWNER:
+                raise InputError("use `kura users transfer-ownership` to make someone the Owner")
             user = self._managed_user(tx, actor, username)
             current = tx.users.get(actor.user_id)
             pending = (
@@ -346,13 +352,12 @@ class AccountService(AuditedService):
             )
             if pending:
                 tx.security.request_role(user.id, role, actor.username, self._now())
-                action = "user.role_requested"
+                action = AuditAction.USER_ROLE_REQUESTED
             else:
                 tx.users.set_role(user.id, role)
                 tx.security.delete_role_request(user.id)
-                action = "user.role_changed"
-            tx.audit.append(
-                actor=actor.username,
+                action = AuditAction.USER_ROLE_CHANGED
+            op.audit(
                 action=action,
                 obj=f"user:{user.username}",
                 payload={"from": user.role.value, "to": role.value},
@@ -361,8 +366,8 @@ class AccountService(AuditedService):
 
     def role_requests(self, actor: Actor) -> list[dict[str, str]]:
         """Role changes waiting for the Owner (Admin and Owner)."""
-        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
+            tx, actor = op.tx, op.actor
             out = []
             for request in tx.security.role_requests():
                 user = tx.users.get(request.user_id)
@@ -380,8 +385,8 @@ class AccountService(AuditedService):
 
     def decide_role(self, actor: Actor, username: str, *, approve: bool) -> ChangeSet:
         """Approve or reject a pending role change (Owner: security settings)."""
-        self._require(actor, rbac.Permission.MANAGE_SECURITY, f"user:{username}")
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY, f"user:{username}") as op:
+            tx, actor = op.tx, op.actor
             user = existing_user(tx, username)
             request = tx.security.role_request(user.id)
             if request is None:
@@ -389,9 +394,10 @@ class AccountService(AuditedService):
             tx.security.delete_role_request(user.id)
             if approve:
                 tx.users.set_role(user.id, request.role)
-            tx.audit.append(
-                actor=actor.username,
-                action="user.role_approved" if approve else "user.role_rejected",
+            op.audit(
+                action=AuditAction.USER_ROLE_APPROVED
+                if approve
+                else AuditAction.USER_ROLE_REJECTED,
                 obj=f"user:{user.username}",
                 payload={
                     "from": user.role.value,
@@ -404,8 +410,8 @@ class AccountService(AuditedService):
     def transfer_ownership(self, actor: Actor, username: str) -> ChangeSet:
         """Make an active user the Owner; the current Owner becomes an Admin. There is
         always exactly one Owner, and only the Owner can hand the role on."""
-        self._require(actor, rbac.Permission.TRANSFER_OWNERSHIP, f"user:{username}")
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.TRANSFER_OWNERSHIP, f"user:{username}") as op:
+            tx, actor = op.tx, op.actor
             user = existing_user(tx, username)
             if user.id == actor.user_id:
                 raise InputError("you are already the Owner: name another user")
@@ -416,43 +422,40 @@ class AccountService(AuditedService):
             tx.users.set_role(actor.user_id, Role.ADMIN)
             tx.users.set_role(user.id, Role.OWNER)
             tx.security.delete_role_request(user.id)
-            tx.audit.append(
-                actor=actor.username,
-                action="ownership.transferred",
+            op.audit(
+                action=AuditAction.OWNERSHIP_TRANSFERRED,
                 obj=f"user:{user.username}",
                 payload={"from": actor.username, "to": user.username},
             )
         return ChangeSet(_USERS, (actor.user_id, user.id))
 
     def set_status(self, actor: Actor, username: str, status: UserStatus) -> ChangeSet:
-        self._require(actor, rbac.Permission.MANAGE_MEMBERS)
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
+            tx, actor = op.tx, op.actor
             user = self._managed_user(tx, actor, username)
             tx.users.set_status(user.id, status)
-            action = "user.enabled" if status is UserStatus.ACTIVE else "user.disabled"
-            tx.audit.append(
-                actor=actor.username, action=action, obj=f"user:{user.username}", payload={}
-            )
+            active = status is UserStatus.ACTIVE
+            action = AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED
+            op.audit(action=action, obj=f"user:{user.username}", payload={})
         return ChangeSet(_USERS, (user.id,))
 
     def reset_password(self, actor: Actor, username: str, new_password: str) -> ChangeSet:
         """Set another user's password (or, for anyone, their own). The permission is
         checked before the name is looked up, so a Member cannot probe for names."""
-        with self._store.transaction() as tx:
-            found = tx.users.get_by_name(normalise_username(username))
-        own = found is not None and found.id == actor.user_id
-        if not own:
-            self._require(actor, rbac.Permission.MANAGE_MEMBERS)
+        own = normalise_username(username).casefold() == actor.username.casefold()
+        permission = None if own else rbac.Permission.MANAGE_MEMBERS
+        with self._op(actor, permission) as op:  # before the name is looked up
+            found = op.tx.users.get_by_name(normalise_username(username))
         if found is None:
             raise user_not_found(username)
         self.check_new_password(new_password, found.username, found.display_name)
         encoded = self._hasher.hash(new_password)
-        with self._transaction(actor) as tx:
+        with self._op(actor, permission) as op:
+            tx, actor = op.tx, op.actor
             user = existing_user(tx, username) if own else self._managed_user(tx, actor, username)
             tx.users.set_password_hash(user.id, encoded)
-            tx.audit.append(
-                actor=actor.username,
-                action="user.password_reset",
+            op.audit(
+                action=AuditAction.USER_PASSWORD_RESET,
                 obj=f"user:{user.username}",
                 payload={},
             )

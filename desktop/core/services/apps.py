@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.chat_models import AppConfig, AppRecord, AppVisibility
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, InputError, NotFound
@@ -46,15 +47,14 @@ class AppService(AuditedService):
 
     def create(self, actor: Actor, config: AppConfig) -> AppRecord:
         """Create an app (Editor and above); version 1."""
-        self._require(actor, rbac.Permission.MANAGE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_APPS) as op:
+            tx, actor = op.tx, op.actor
             config = self._validated(tx, config)
             if tx.apps.get_by_name(config.name) is not None:
                 raise AlreadyExists(f"an app named {config.name!r} exists: choose another name")
             app = tx.apps.create(config, created_by=actor.username, now=self._now())
-            tx.audit.append(
-                actor=actor.username,
-                action="app.created",
+            op.audit(
+                action=AuditAction.APP_CREATED,
                 obj=f"app:{app.id}",
                 payload={"version": app.version, "config": config.as_dict()},
             )
@@ -62,8 +62,8 @@ class AppService(AuditedService):
 
     def edit(self, actor: Actor, ref: str | int, changes: dict[str, Any]) -> AppRecord:
         """Apply changes as a new version; conversations keep the version they ran with."""
-        self._require(actor, rbac.Permission.MANAGE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_APPS) as op:
+            tx, actor = op.tx, op.actor
             current = find_app(tx, actor, ref)
             try:
                 config = current.config.with_changes(**changes)
@@ -74,9 +74,8 @@ class AppService(AuditedService):
             if other is not None and other.id != current.id:
                 raise AlreadyExists(f"an app named {config.name!r} exists: choose another name")
             app = tx.apps.add_version(current.id, config, now=self._now())
-            tx.audit.append(
-                actor=actor.username,
-                action="app.edited",
+            op.audit(
+                action=AuditAction.APP_EDITED,
                 obj=f"app:{app.id}",
                 payload={
                     "version": app.version,
@@ -88,13 +87,12 @@ class AppService(AuditedService):
 
     def delete(self, actor: Actor, ref: str | int) -> ChangeSet:
         """Delete the app with its versions and conversations."""
-        self._require(actor, rbac.Permission.MANAGE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_APPS) as op:
+            tx, actor = op.tx, op.actor
             app = find_app(tx, actor, ref)
             tx.apps.delete(app.id)
-            tx.audit.append(
-                actor=actor.username,
-                action="app.deleted",
+            op.audit(
+                action=AuditAction.APP_DELETED,
                 obj=f"app:{app.id}",
                 payload={"name": app.config.name, "version": app.version},
             )
@@ -103,13 +101,13 @@ class AppService(AuditedService):
 
     def list(self, actor: Actor) -> list[AppRecord]:
         """The apps this actor may use."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             return [a for a in tx.apps.list() if visible_to(actor, a)]
 
     def show(self, actor: Actor, ref: str | int, version: int | None = None) -> AppRecord:
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             app = find_app(tx, actor, ref)
             if version is None or version == app.version:
                 return app

@@ -1,91 +1,147 @@
-"""What every service shares: the permission check that leaves a trace when it fails."""
+"""The one operation primitive every service method goes through.
+
+``with self._op(actor, permission) as op:`` opens ONE write transaction in which it
+re-reads the acting user (a role changed or an account disabled on another connection a
+moment ago takes effect here: the transaction holds the write lock, so nothing can
+change them between this check and the change), checks the permission and the
+workspace's TOTP policy, and yields the transaction with the audit recorder. The change
+and its audit event commit together or not at all.
+
+A refusal — the permission table, the TOTP policy, or a rule the method itself applies
+with ``op.refuse`` — rolls the whole transaction back, records a ``permission.denied``
+event in a transaction of its own (the attempt stays on the record) and raises
+PermissionDenied. Audit events are written only through ``op.audit`` (or, for the few
+events with no signed-in user, ``system_audit``), with an ``AuditAction`` name.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.errors import AppError, AuthenticationFailed, PermissionDenied
-from desktop.core.models import Actor, Role, UserStatus
+from desktop.core.models import Actor, AuditEvent, Role, UserStatus
 from desktop.core.ports import Store, Transaction
 from desktop.core.workspace_policy import Policy, policy_on
 
+TOTP_REQUIRED = (
+    "this workspace requires a one-time code for Owners and Admins: enroll one "
+    "with `kura users totp enroll` (or in Settings > Security), then try again"
+)
+
 
 class Refusal(Exception):
-    """Raised inside ``_transaction`` when a rule refuses the actor; becomes PermissionDenied."""
+    """A rule refuses the actor inside an operation; becomes an audited PermissionDenied."""
 
     def __init__(self, what: str, obj: str, message: str) -> None:
         super().__init__(message)
         self.what, self.obj, self.message = what, obj, message
 
 
+def system_audit(
+    tx: Transaction, action: AuditAction, obj: str, payload: dict[str, Any], *, actor: str
+) -> AuditEvent:
+    """An audit event no signed-in user causes (sign-in attempts, workspace creation,
+    key events): written in the caller's transaction, with an ``AuditAction`` name."""
+    return tx.audit.append(actor=actor, action=action.value, obj=obj, payload=payload)
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One operation: its transaction, and the acting user as stored right now."""
+
+    tx: Transaction
+    actor: Actor
+
+    def audit(
+        self, action: AuditAction, obj: str, payload: dict[str, Any] | None = None
+    ) -> AuditEvent:
+        """Append the operation's audit event, in its transaction."""
+        return system_audit(self.tx, action, obj, payload or {}, actor=self.actor.username)
+
+    def refuse(self, what: str, obj: str, message: str) -> NoReturn:
+        """Refuse the operation: everything it did is rolled back, the denial recorded."""
+        raise Refusal(what, obj, message)
+
+
 class AuditedService:
-    """Base for services: ``_require`` audits every denial before raising it."""
+    """Base for services: :meth:`_op` is the one way in."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def _require(self, actor: Actor, permission: rbac.Permission, obj: str = "") -> None:
-        """Raise PermissionDenied unless the actor's role grants ``permission``.
-
-        A denial is itself an audit event (``permission.denied``), committed on its own:
-        the refused change never happens, the attempt stays on the record.
-        """
-        current = self._current(actor)
-        try:
-            rbac.require(current, permission)
-        except PermissionDenied as exc:
-            self._record_denial(current, permission.value, obj)
-            raise exc from None
-
-    def _current(self, actor: Actor) -> Actor:
-        """The actor as the database knows them now: a role changed or an account
-        disabled since sign-in takes effect at once. Under the policy that Owners and
-        Admins use TOTP, one without it may do nothing but enroll (audited denial)."""
-        current, needs_totp = self._current_user(actor)
-        if needs_totp:
-            self._record_denial(current, "totp_enrollment_required", f"user:{current.username}")
-            raise PermissionDenied(
-                "this workspace requires a one-time code for Owners and Admins: enroll one "
-                "with `kura users totp enroll` (or in Settings > Security), then try again"
-            )
-        return current
-
-    def _current_user(self, actor: Actor) -> tuple[Actor, bool]:
-        """(the actor as stored now, whether policy requires a TOTP they lack)."""
-        with self._store.transaction() as tx:
-            user = tx.users.get(actor.user_id)
-            if user is None or user.status is not UserStatus.ACTIVE:
-                raise AuthenticationFailed("your account is disabled or gone: sign in again")
-            needs_totp = False
-            if user.role in (Role.OWNER, Role.ADMIN) and policy_on(
-                tx.settings, Policy.REQUIRE_TOTP_FOR_ADMINS
-            ):
-                state = tx.security.totp(user.id)
-                needs_totp = state is None or not state.enabled
-        return user.as_actor(), needs_totp
-
     @contextmanager
-    def _transaction(self, actor: Actor) -> Iterator[Transaction]:
-        """A store transaction in which a ``Refusal`` rolls the change back, is audited
-        in a transaction of its own, and surfaces as PermissionDenied."""
+    def _op(
+        self,
+        actor: Actor,
+        permission: rbac.Permission | None = None,
+        obj: str = "",
+        *,
+        enrolling: bool = False,
+    ) -> Iterator[Op]:
+        """ONE write transaction: the actor re-read, ``permission`` checked (None: any
+        active user), the TOTP policy applied (``enrolling``: not, so an Owner or Admin
+        the policy holds back can still enroll); see the module docstring."""
+        current = actor
         try:
             with self._store.transaction() as tx:
-                yield tx
+                current = _current(tx, actor, totp_policy=not enrolling)
+                if permission is not None and not rbac.allowed(current.role, permission):
+                    try:
+                        rbac.require(current, permission)
+                    except PermissionDenied as exc:
+                        raise Refusal(permission.value, obj, exc.message) from None
+                yield Op(tx, current)
         except Refusal as refusal:
-            self._record_denial(actor, refusal.what, refusal.obj)
+            self._record_denial(current, refusal.what, refusal.obj)
             raise PermissionDenied(refusal.message) from None
+
+    @contextmanager
+    def _continue(self, actor: Actor) -> Iterator[Op]:
+        """A write transaction that finishes an operation ``actor`` was allowed to begin
+        (the stored answer of a chat turn that ``_op`` authorised): the result of work
+        already done is recorded, never refused. No new permission is checked here."""
+        with self._store.transaction() as tx:
+            yield Op(tx, actor)
+
+    def _precheck(self, actor: Actor, permission: rbac.Permission, obj: str = "") -> None:
+        """Refuse (audited) before long work outside the transaction (hashing a model
+        file, a password); the operation that then makes the change checks again."""
+        with self._op(actor, permission, obj):
+            pass
 
     def _record_denial(self, actor: Actor, what: str, obj: str) -> None:
         with self._store.transaction() as tx:
-            tx.audit.append(
+            system_audit(
+                tx,
+                AuditAction.PERMISSION_DENIED,
+                obj or what,
+                {"permission": what, "role": actor.role.value},
                 actor=actor.username,
-                action="permission.denied",
-                obj=obj or what,
-                payload={"permission": what, "role": actor.role.value},
             )
+
+
+def _current(tx: Transaction, actor: Actor, *, totp_policy: bool = True) -> Actor:
+    """The actor as the database knows them in this transaction. Under the policy that
+    Owners and Admins use TOTP, one without it may do nothing but enroll."""
+    user = tx.users.get(actor.user_id)
+    if user is None or user.status is not UserStatus.ACTIVE:
+        raise AuthenticationFailed("your account is disabled or gone: sign in again")
+    current = user.as_actor()
+    if (
+        totp_policy
+        and user.role in (Role.OWNER, Role.ADMIN)
+        and policy_on(tx.settings, Policy.REQUIRE_TOTP_FOR_ADMINS)
+    ):
+        state = tx.security.totp(user.id)
+        if state is None or not state.enabled:
+            raise Refusal("totp_enrollment_required", f"user:{user.username}", TOTP_REQUIRED)
+    return current
 
 
 def best_effort_checkpoint(store: Store) -> None:

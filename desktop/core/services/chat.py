@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.chat_models import (
     AppRecord,
     Conversation,
@@ -119,10 +120,10 @@ class ChatService(AuditedService):
         on_piece: PieceSink | None = None,
     ) -> TurnResult:
         """Ask ``message`` in a new conversation with the app, or continue one."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        _check_message(message)
-        with self._store.transaction() as tx:
-            plan = self._plan(tx, actor, app_ref, conversation_id, variables or {})
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            _check_message(message)
+            actor = op.actor
+            plan = self._plan(op.tx, actor, app_ref, conversation_id, variables or {})
         return self._run(actor, plan, message, cancel or CancelToken(), on_piece, {})
 
     def regenerate(
@@ -136,8 +137,8 @@ class ChatService(AuditedService):
         """Answer the last message again. The new answer replaces the old one only once it
         is stored (the audit log keeps both); a failure, or a stop before the first token,
         leaves the old one in place."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             conv = self._own(tx, actor, conversation_id)
             turns = tx.conversations.turns(conv.id, current_only=True)
             if not turns:
@@ -167,9 +168,9 @@ class ChatService(AuditedService):
         conversation keeps its variables. NotFound unless ``turn_id`` is a current turn
         of one of your own conversations.
         """
-        self._require(actor, rbac.Permission.USE_APPS)
-        _check_message(message)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            _check_message(message)
+            tx, actor = op.tx, op.actor
             conv = self._own(tx, actor, conversation_id)
             turns = tx.conversations.turns(conv.id, current_only=True)
             at = next((i for i, t in enumerate(turns) if t.id == turn_id), None)
@@ -273,7 +274,8 @@ class ChatService(AuditedService):
         self, actor: Actor, plan: _Plan, message: str, model: ModelRecord
     ) -> tuple[Conversation, Turn]:
         now = iso_utc(self._clock.now())
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx = op.tx
             conv = plan.conversation
             if conv is None:
                 conv = tx.conversations.create(
@@ -284,9 +286,8 @@ class ChatService(AuditedService):
                     variables=plan.variables,
                     now=now,
                 )
-                tx.audit.append(
-                    actor=actor.username,
-                    action="conversation.created",
+                op.audit(
+                    action=AuditAction.CONVERSATION_CREATED,
                     obj=f"conversation:{conv.id}",
                     payload={
                         "app_id": plan.app.id,
@@ -321,7 +322,8 @@ class ChatService(AuditedService):
             "completion_tokens": generation.completion_tokens,
         }
         now = iso_utc(self._clock.now())
-        with self._store.transaction() as tx:
+        with self._continue(actor) as op:
+            tx = op.tx
             if "regenerated_from" in extra:
                 tx.conversations.delete_turn(int(extra["regenerated_from"]))
             if "replaced_turns" in extra:
@@ -336,9 +338,8 @@ class ChatService(AuditedService):
                 now=now,
                 citations=extra["retrieved"],
             )
-            tx.audit.append(
-                actor=actor.username,
-                action="chat.turn",
+            op.audit(
+                action=AuditAction.CHAT_TURN,
                 obj=f"conversation:{conv.id}",
                 payload=turn_trace(turn, plan.app, model, fitted, generation, extra),
             )
@@ -357,7 +358,8 @@ class ChatService(AuditedService):
         elapsed = round((self._perf() - f.partial.started) * 1000, 2)
         now = iso_utc(self._clock.now())
         cited = citations(f.hits, answer)
-        with self._store.transaction() as tx:
+        with self._continue(actor) as op:
+            tx = op.tx
             turn = tx.conversations.finish_turn(
                 f.pending.id,
                 answer=answer,
@@ -373,9 +375,8 @@ class ChatService(AuditedService):
                 trace = turn_trace(
                     turn, f.plan.app, f.model, f.fitted, generation, {**extra, "retrieved": cited}
                 )
-            tx.audit.append(
-                actor=actor.username,
-                action="chat.failed",
+            op.audit(
+                action=AuditAction.CHAT_FAILED,
                 obj=f"conversation:{f.conv.id}",
                 payload={
                     **trace,
@@ -397,14 +398,14 @@ class ChatService(AuditedService):
         """A turn that failed mid-answer is removed from the conversation (and a
         conversation it had just created goes too); the audit log records the failure."""
         reason = exc.message if isinstance(exc, AppError) else type(exc).__name__
-        with self._store.transaction() as tx:
+        with self._continue(actor) as op:
+            tx = op.tx
             conv = tx.conversations.get(pending.conversation_id)
             tx.conversations.delete_turn(pending.id)
             if new_conversation is not None:
                 tx.conversations.delete(new_conversation.id)
-            tx.audit.append(
-                actor=actor.username,
-                action="chat.failed",
+            op.audit(
+                action=AuditAction.CHAT_FAILED,
                 obj=f"conversation:{pending.conversation_id}",
                 payload={
                     "app_id": conv.app_id if conv is not None else None,
@@ -418,8 +419,8 @@ class ChatService(AuditedService):
 
     def conversations(self, actor: Actor, app_ref: str | int | None = None) -> list[Conversation]:
         """The actor's own conversations, newest first (optionally of one app)."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             app_id = find_app(tx, actor, app_ref).id if app_ref is not None else None
             convs = tx.conversations.list_for_user(actor.user_id, app_id)
             return [c for c in convs if self._app_visible(tx, actor, c.app_id)]
@@ -427,17 +428,17 @@ class ChatService(AuditedService):
     def turns(self, actor: Actor, conversation_id: int) -> list[Turn]:
         """The conversation as it stands, oldest first: turns replaced by an edited
         message are left out (they stay stored, and in the log)."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             conv = self._own(tx, actor, conversation_id)
             return tx.conversations.turns(conv.id, current_only=True)
 
     def my_feedback(self, actor: Actor, conversation_id: int) -> dict[int, str]:
         """Your own rating ("up" or "down") of the rated answers in one of your
         conversations, by turn id (answers you have not rated are left out)."""
-        self._require(actor, rbac.Permission.USE_APPS)
         ratings: dict[int, str] = {}
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             conv = self._own(tx, actor, conversation_id)
             for turn in tx.conversations.turns(conv.id, current_only=True):
                 feedback = tx.review.feedback(turn.id)
@@ -449,21 +450,20 @@ class ChatService(AuditedService):
         """The passage behind citation ``[marker]`` of one of your answers, with the
         document version it came from (read-only; a knowledge base you may no longer
         read answers NotFound)."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             return cited_passage(tx, actor, turn_id, marker)
 
     def rename(self, actor: Actor, conversation_id: int, title: str) -> ChangeSet:
-        self._require(actor, rbac.Permission.USE_APPS)
-        title = " ".join(title.split())
-        if not title or len(title) > 200:
-            raise InputError("a conversation title needs 1 to 200 characters")
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            title = " ".join(title.split())
+            if not title or len(title) > 200:
+                raise InputError("a conversation title needs 1 to 200 characters")
             conv = self._own(tx, actor, conversation_id)
             tx.conversations.rename(conv.id, title, now=iso_utc(self._clock.now()))
-            tx.audit.append(
-                actor=actor.username,
-                action="conversation.renamed",
+            op.audit(
+                action=AuditAction.CONVERSATION_RENAMED,
                 obj=f"conversation:{conv.id}",
                 payload={"app_id": conv.app_id, "title": title},
             )
@@ -471,13 +471,12 @@ class ChatService(AuditedService):
 
     def delete(self, actor: Actor, conversation_id: int) -> ChangeSet:
         """Really delete: rows go (secure_delete zeroes them) and the WAL is folded in."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             conv = self._own(tx, actor, conversation_id)
             tx.conversations.delete(conv.id)
-            tx.audit.append(
-                actor=actor.username,
-                action="conversation.deleted",
+            op.audit(
+                action=AuditAction.CONVERSATION_DELETED,
                 obj=f"conversation:{conv.id}",
                 payload={"app_id": conv.app_id},
             )

@@ -17,17 +17,22 @@ as not added, and nothing is half-stored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import EmbeddingFailed, IngestionFailed, ModelProcessStopped
 from desktop.core.knowledge_models import Chunk, KnowledgeBase, ParsedDocument
-from desktop.core.models import Actor
-from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker, Transaction
+from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker
+from desktop.core.services.base import Op
 from desktop.core.services.kb_index import IndexCache
 from desktop.core.tasks import CancelToken, ProgressSink
+
+#: Opens the acting user's operation (permission re-checked) for one batch of documents.
+Operation = Callable[[], AbstractContextManager[Op]]
 
 EMBED_BATCH = 64
 MAX_EMBED_FAILURES = 3
@@ -81,7 +86,7 @@ class Ingestor:
 
     def run(
         self,
-        actor: Actor,
+        operation: Operation,
         kb: KnowledgeBase,
         embedder: Embedder,
         sources: Sequence[DocumentSource],
@@ -96,10 +101,10 @@ class Ingestor:
             if prepared is not None:
                 pending.append(prepared)
             if sum(len(p.chunks) for p in pending) >= EMBED_BATCH:
-                self._flush(actor, kb, embedder, pending, report, cancel)
+                self._flush(operation, kb, embedder, pending, report, cancel)
                 pending = []
             progress(done, len(sources), source.name)
-        self._flush(actor, kb, embedder, pending, report, cancel)
+        self._flush(operation, kb, embedder, pending, report, cancel)
         self._indexes.persist(kb.id)
         return report
 
@@ -140,7 +145,7 @@ class Ingestor:
 
     def _flush(
         self,
-        actor: Actor,
+        operation: Operation,
         kb: KnowledgeBase,
         embedder: Embedder,
         pending: list[_Prepared],
@@ -175,7 +180,7 @@ class Ingestor:
                 )
                 return
             for prepared in pending:  # one at a time: find the file that causes it
-                self._flush(actor, kb, embedder, [prepared], report, cancel)
+                self._flush(operation, kb, embedder, [prepared], report, cancel)
             return
         report.embed_failures = 0
         cancel.raise_if_cancelled()
@@ -186,23 +191,22 @@ class Ingestor:
         # One transaction for the batch: fewer commits (each one an fsync) and fewer,
         # larger FTS5 segments to merge; still all-or-nothing for every document in it.
         stored = []
-        with self._store.transaction() as tx:
+        with operation() as op:
             for prepared, block in zip(pending, blocks, strict=True):
-                stored.append((*self._store_one(tx, actor, kb, embedder, prepared, block), block))
+                stored.append((*self._store_one(op, kb, embedder, prepared, block), block))
         for entry, new_ids, old_ids, block in stored:  # committed: now it counts
             report.added.append(entry)
             self._indexes.apply(kb.id, old_ids, new_ids, block)
 
     def _store_one(
         self,
-        tx: Transaction,
-        actor: Actor,
+        op: Op,
         kb: KnowledgeBase,
         embedder: Embedder,
         p: _Prepared,
         block: Any,
     ) -> tuple[dict[str, Any], list[int], list[int]]:
-        version, new_ids, old_ids = tx.knowledge.add_version(
+        version, new_ids, old_ids = op.tx.knowledge.add_version(
             kb_id=kb.id,
             name=p.name,
             sha256=p.sha256,
@@ -213,7 +217,7 @@ class Ingestor:
             meta=p.doc.meta,
             chunks=p.chunks,
             vectors=[bytes(v.tobytes()) for v in block],
-            added_by=actor.username,
+            added_by=op.actor.username,
             now=iso_utc(self._clock.now()),
         )
         entry = {
@@ -224,9 +228,8 @@ class Ingestor:
             "sha256": p.sha256,
             "kind": p.doc.kind,
         }
-        tx.audit.append(
-            actor=actor.username,
-            action="kb.document_added",
+        op.audit(
+            action=AuditAction.KB_DOCUMENT_ADDED,
             obj=f"kb:{kb.id}",
             payload={"kb": kb.name, **entry, "embedding_model": embedder.model_id()},
         )

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, InputError, NotFound
 from desktop.core.knowledge_models import (
@@ -79,7 +80,6 @@ class KnowledgeService(AuditedService):
         settings: KbSettings | None = None,
     ) -> KnowledgeBase:
         """A new, empty knowledge base (Admin and above); visible to its creator first."""
-        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
         now = self._now()
         kb = KnowledgeBase(
             0,
@@ -93,14 +93,14 @@ class KnowledgeService(AuditedService):
             now,
             now,
         )
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
+            tx = op.tx
             kb = self._validated(tx, kb)
             if tx.knowledge.get_kb_by_name(kb.name) is not None:
                 raise AlreadyExists(f"a knowledge base named {kb.name!r} exists: choose another")
             kb = tx.knowledge.create_kb(kb)
-            tx.audit.append(
-                actor=actor.username,
-                action="kb.created",
+            op.audit(
+                action=AuditAction.KB_CREATED,
                 obj=f"kb:{kb.id}",
                 payload=kb.public_dict(),
             )
@@ -108,8 +108,8 @@ class KnowledgeService(AuditedService):
 
     def update(self, actor: Actor, ref: str | int, changes: dict[str, Any]) -> KnowledgeBase:
         """Change name, description, visibility, members, app allowlist or settings."""
-        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
+            tx, actor = op.tx, op.actor
             kb = self._managed(tx, actor, ref)
             try:
                 updated = kb.with_changes(**changes, updated_at=self._now())
@@ -128,9 +128,8 @@ class KnowledgeService(AuditedService):
             if other is not None and other.id != kb.id:
                 raise AlreadyExists(f"a knowledge base named {updated.name!r} exists")
             tx.knowledge.update_kb(updated)
-            tx.audit.append(
-                actor=actor.username,
-                action="kb.updated",
+            op.audit(
+                action=AuditAction.KB_UPDATED,
                 obj=f"kb:{kb.id}",
                 payload={"changed": sorted(changes), "kb": updated.public_dict()},
             )
@@ -138,23 +137,22 @@ class KnowledgeService(AuditedService):
 
     def list(self, actor: Actor) -> builtins.list[KnowledgeBase]:
         """The knowledge bases this actor may read."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             return [kb for kb in tx.knowledge.list_kbs() if can_read(actor, kb)]
 
     def get(self, actor: Actor, ref: str | int) -> KnowledgeBase:
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             return find_kb(tx, actor, ref)
 
     def delete(self, actor: Actor, ref: str | int) -> ChangeSet:
-        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
+            tx, actor = op.tx, op.actor
             kb = self._managed(tx, actor, ref)
             tx.knowledge.delete_kb(kb.id)
-            tx.audit.append(
-                actor=actor.username,
-                action="kb.deleted",
+            op.audit(
+                action=AuditAction.KB_DELETED,
                 obj=f"kb:{kb.id}",
                 payload={"name": kb.name},
             )
@@ -173,21 +171,28 @@ class KnowledgeService(AuditedService):
         progress: ProgressSink = no_progress,
     ) -> IngestReport:
         """Add files; a file whose name exists becomes its next version."""
-        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
+            tx, actor = op.tx, op.actor
             kb = self._managed(tx, actor, ref)
+        # each batch of documents is stored in an operation of its own: a user demoted
+        # or disabled part-way adds nothing after that
         return self._ingestor.run(
-            actor, kb, self._embedder(kb), sources, cancel or CancelToken(), progress
+            lambda: self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE),
+            kb,
+            self._embedder(kb),
+            sources,
+            cancel or CancelToken(),
+            progress,
         )
 
     def documents(self, actor: Actor, ref: str | int) -> builtins.list[DocumentVersion]:
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             return tx.knowledge.list_documents(find_kb(tx, actor, ref).id)
 
     def versions(self, actor: Actor, ref: str | int, name: str) -> builtins.list[DocumentVersion]:
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
             found = tx.knowledge.versions(find_kb(tx, actor, ref).id, name)
         if not found:
             raise NotFound(f"no document {name!r}: `kura kb docs` lists them")
@@ -195,14 +200,13 @@ class KnowledgeService(AuditedService):
 
     def rollback(self, actor: Actor, ref: str | int, name: str, version: int) -> ChangeSet:
         """Make an earlier version the one search and chat use."""
-        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
+            tx, actor = op.tx, op.actor
             kb = self._managed(tx, actor, ref)
             activated, deactivated = tx.knowledge.set_active(kb.id, name, version)
             vectors = tx.knowledge.embeddings(activated)
-            tx.audit.append(
-                actor=actor.username,
-                action="kb.document_rolled_back",
+            op.audit(
+                action=AuditAction.KB_DOCUMENT_ROLLED_BACK,
                 obj=f"kb:{kb.id}",
                 payload={"name": name, "version": version},
             )
@@ -210,13 +214,12 @@ class KnowledgeService(AuditedService):
         return ChangeSet(_DOCS, (name,))
 
     def delete_document(self, actor: Actor, ref: str | int, name: str) -> ChangeSet:
-        self._require(actor, rbac.Permission.MANAGE_KNOWLEDGE)
-        with self._transaction(actor) as tx:
+        with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
+            tx, actor = op.tx, op.actor
             kb = self._managed(tx, actor, ref)
             removed = tx.knowledge.delete_document(kb.id, name)
-            tx.audit.append(
-                actor=actor.username,
-                action="kb.document_deleted",
+            op.audit(
+                action=AuditAction.KB_DOCUMENT_DELETED,
                 obj=f"kb:{kb.id}",
                 payload={"name": name},
             )
@@ -236,18 +239,17 @@ class KnowledgeService(AuditedService):
         mode: RetrievalMode | None = None,
     ) -> builtins.list[SearchHit]:
         """Best chunks first, from the active versions of the kb's documents."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        if not query.strip():
-            raise InputError("the search query is empty")
-        with self._store.transaction() as tx:
-            kb = find_kb(tx, actor, ref)
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            if not query.strip():
+                raise InputError("the search query is empty")
+            actor = op.actor
+            kb = find_kb(op.tx, actor, ref)
         hits = self.retriever.search(
             kb, query, k=k or kb.settings.top_k, mode=mode or kb.settings.mode
         )
-        with self._store.transaction() as tx:
-            tx.audit.append(
-                actor=actor.username,
-                action="kb.searched",
+        with self._continue(actor) as op:  # the record of a search that was allowed
+            op.audit(
+                action=AuditAction.KB_SEARCHED,
                 obj=f"kb:{kb.id}",
                 payload={
                     "query": query,

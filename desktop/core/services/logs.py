@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from desktop.core import rbac
 from desktop.core.audit import ChainReport
+from desktop.core.audit_actions import AuditAction
 from desktop.core.bundle import NAMESPACE, build_bundle, full_record, redacted_record
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import (
@@ -39,18 +40,21 @@ from desktop.core.errors import (
 from desktop.core.models import Actor, ChangeSet, TraceFilter
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
 from desktop.core.services.apps import find_app
-from desktop.core.services.base import AuditedService, best_effort_checkpoint
+from desktop.core.services.base import AuditedService, best_effort_checkpoint, system_audit
 from desktop.core.services.passages import CitedPassage, turn_passages
 
 #: Audit actions that carry a conversation's content, named by ``app_id``: what a
 #: retention purge empties.
-PURGEABLE = (
-    "chat.turn",
-    "chat.failed",
-    "conversation.created",
-    "conversation.renamed",
-    "turn.rated",
-    "turn.annotated",
+PURGEABLE = tuple(
+    a.value
+    for a in (
+        AuditAction.CHAT_TURN,
+        AuditAction.CHAT_FAILED,
+        AuditAction.CONVERSATION_CREATED,
+        AuditAction.CONVERSATION_RENAMED,
+        AuditAction.TURN_RATED,
+        AuditAction.TURN_ANNOTATED,
+    )
 )
 MAX_COMMENT = 2_000
 MAX_ANNOTATION = 20_000
@@ -131,13 +135,13 @@ class LogService(AuditedService):
         self, actor: Actor, filters: TraceFilter, *, limit: int = 200
     ) -> list[dict[str, Any]]:
         """Chat traces, newest first, with their feedback and annotations (Admin+)."""
-        self._require(actor, rbac.Permission.VIEW_LOGS)
-        if filters.rating not in (None, "up", "down"):
-            raise InputError("a rating filter is 'up' or 'down'")
-        if not 1 <= limit <= 10_000:
-            raise InputError("the trace limit must be between 1 and 10000")
-        with self._store.transaction() as tx:
-            events = tx.audit.find(filters, ("chat.turn",), limit)
+        with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
+            if filters.rating not in (None, "up", "down"):
+                raise InputError("a rating filter is 'up' or 'down'")
+            if not 1 <= limit <= 10_000:
+                raise InputError("the trace limit must be between 1 and 10000")
+            tx, actor = op.tx, op.actor
+            events = tx.audit.find(filters, (AuditAction.CHAT_TURN.value,), limit)
             out = []
             for event in events:
                 payload = event.payload or {}
@@ -158,26 +162,25 @@ class LogService(AuditedService):
     def trace_passages(self, actor: Actor, turn_id: int) -> list[CitedPassage]:
         """The text and document version of every passage a turn was given (Admin+),
         for the full trace of a turn: input, retrieved passages, output."""
-        self._require(actor, rbac.Permission.VIEW_LOGS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
+            tx, actor = op.tx, op.actor
             return turn_passages(tx, turn_id)
 
     # ------------------------------------------------------------------ feedback
 
     def rate(self, actor: Actor, turn_id: int, rating: str, comment: str = "") -> ChangeSet:
         """Rate one of your own answers up or down, with an optional comment."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        if rating not in ("up", "down"):
-            raise InputError("rate an answer 'up' or 'down'")
-        comment = comment.strip()
-        if len(comment) > MAX_COMMENT:
-            raise InputError(f"the comment is too long (at most {MAX_COMMENT} characters)")
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            if rating not in ("up", "down"):
+                raise InputError("rate an answer 'up' or 'down'")
+            comment = comment.strip()
+            if len(comment) > MAX_COMMENT:
+                raise InputError(f"the comment is too long (at most {MAX_COMMENT} characters)")
+            tx, actor = op.tx, op.actor
             conversation_id, app_id = self._own_turn(tx, actor, turn_id)
             tx.review.set_feedback(turn_id, actor.user_id, rating, comment, self._now())
-            tx.audit.append(
-                actor=actor.username,
-                action="turn.rated",
+            op.audit(
+                action=AuditAction.TURN_RATED,
                 obj=f"turn:{turn_id}",
                 payload={
                     "turn_id": turn_id,
@@ -191,19 +194,18 @@ class LogService(AuditedService):
 
     def annotate(self, actor: Actor, turn_id: int, answer: str) -> ChangeSet:
         """Attach an improved answer to a turn (Admin and Owner)."""
-        self._require(actor, rbac.Permission.VIEW_LOGS)
-        answer = answer.strip()
-        if not answer or len(answer) > MAX_ANNOTATION:
-            raise InputError(f"an annotation needs 1 to {MAX_ANNOTATION} characters")
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
+            answer = answer.strip()
+            if not answer or len(answer) > MAX_ANNOTATION:
+                raise InputError(f"an annotation needs 1 to {MAX_ANNOTATION} characters")
+            tx, actor = op.tx, op.actor
             context = tx.review.turn_context(turn_id)
             if context is None:
                 raise NotFound(f"no turn {turn_id}: `kura logs traces` lists them")
             conversation_id, app_id, _ = context
             annotation_id = tx.review.add_annotation(turn_id, actor.username, answer, self._now())
-            tx.audit.append(
-                actor=actor.username,
-                action="turn.annotated",
+            op.audit(
+                action=AuditAction.TURN_ANNOTATED,
                 obj=f"turn:{turn_id}",
                 payload={
                     "turn_id": turn_id,
@@ -229,16 +231,15 @@ class LogService(AuditedService):
     ) -> ChangeSet:
         """Keep the app's conversations and traces ``days`` (None: forever); a legal
         hold suspends purging (Owner: security settings)."""
-        self._require(actor, rbac.Permission.MANAGE_SECURITY, f"app:{app_ref}")
-        if days is not None and not 1 <= days <= 36_500:
-            raise InputError("retention is 1 to 36500 days, or 'keep' for forever")
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY, f"app:{app_ref}") as op:
+            if days is not None and not 1 <= days <= 36_500:
+                raise InputError("retention is 1 to 36500 days, or 'keep' for forever")
+            tx, actor = op.tx, op.actor
             app = find_app(tx, actor, app_ref)
             before = tx.review.retention(app.id)
             tx.review.set_retention(app.id, days, legal_hold, actor.username, self._now())
-            tx.audit.append(
-                actor=actor.username,
-                action="retention.changed",
+            op.audit(
+                action=AuditAction.RETENTION_CHANGED,
                 obj=f"app:{app.id}",
                 payload={
                     "app_id": app.id,
@@ -249,18 +250,18 @@ class LogService(AuditedService):
         return ChangeSet(frozenset({"retention"}), (app.id,))
 
     def retention(self, actor: Actor, app_ref: str | int) -> dict[str, Any]:
-        self._require(actor, rbac.Permission.VIEW_LOGS)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
+            tx, actor = op.tx, op.actor
             app = find_app(tx, actor, app_ref)
             days, hold = tx.review.retention(app.id)
         return {"app": app.config.name, "days": days, "legal_hold": hold}
 
     def purge(self, actor: Actor) -> dict[str, Any]:
         """Apply every app's retention now (Owner). One audit event per app purged."""
-        self._require(actor, rbac.Permission.MANAGE_SECURITY, "retention")
-        now = self._clock.now()
-        summary: dict[str, Any] = {"apps": [], "events": 0, "turns": 0, "conversations": 0}
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY, "retention") as op:
+            now = self._clock.now()
+            summary: dict[str, Any] = {"apps": [], "events": 0, "turns": 0, "conversations": 0}
+            tx, actor = op.tx, op.actor
             for app in tx.apps.list():
                 days, hold = tx.review.retention(app.id)
                 if days is None or hold:
@@ -272,9 +273,8 @@ class LogService(AuditedService):
                 if not turns and not seqs:
                     continue
                 ranges = _ranges(seqs)
-                tx.audit.append(
-                    actor=actor.username,
-                    action="retention.purged",
+                op.audit(
+                    action=AuditAction.RETENTION_PURGED,
                     obj=f"app:{app.id}",
                     payload={
                         "app_id": app.id,
@@ -308,46 +308,51 @@ class LogService(AuditedService):
     def ensure_signing_key(self) -> None:
         """Create the first signing key if the workspace has none (at ``init``)."""
         with self._store.transaction() as tx:
-            if tx.review.signing_keys():
-                return
-        self._add_key(actor_name="system", retire=None)
+            if not tx.review.signing_keys():
+                self._add_key(tx, actor_name="system", retire=None)
 
-    def _add_key(self, *, actor_name: str, retire: dict[str, Any] | None) -> dict[str, Any]:
-        """A new key: the keyring item first, then its public half and the audit event
-        in one transaction, then the retired key's keyring item goes."""
+    def _add_key(
+        self, tx: Transaction, *, actor_name: str, retire: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """A new key, in the caller's transaction: the keyring item first, then its
+        public half and the audit event. The caller removes the retired key's keyring
+        item once that transaction has committed."""
         seed, public, fingerprint = self._signer.new_key()
-        with self._store.transaction() as tx:
-            workspace_id, _ = self._identity(tx)
-            key_id = tx.review.add_signing_key(public, fingerprint, self._now())
-            self._key_store.set_secret(self._item(workspace_id, key_id), seed)
-            if retire is not None:
-                tx.review.retire_signing_key(int(retire["id"]), self._now())
-            tx.audit.append(
-                actor=actor_name,
-                action="signing_key.rotated" if retire else "signing_key.created",
-                obj=f"signing_key:{key_id}",
-                payload={
-                    "fingerprint": fingerprint,
-                    "public_key": public,
-                    "retired": retire["fingerprint"] if retire else None,
-                },
-            )
+        workspace_id, _ = self._identity(tx)
+        key_id = tx.review.add_signing_key(public, fingerprint, self._now())
+        self._key_store.set_secret(self._item(workspace_id, key_id), seed)
         if retire is not None:
-            self._key_store.delete_secret(self._item(workspace_id, int(retire["id"])))
+            tx.review.retire_signing_key(int(retire["id"]), self._now())
+        system_audit(
+            tx,
+            actor=actor_name,
+            action=AuditAction.SIGNING_KEY_ROTATED if retire else AuditAction.SIGNING_KEY_CREATED,
+            obj=f"signing_key:{key_id}",
+            payload={
+                "fingerprint": fingerprint,
+                "public_key": public,
+                "retired": retire["fingerprint"] if retire else None,
+            },
+        )
         return {"id": key_id, "public_key": public, "fingerprint": fingerprint}
 
     def rotate_signing_key(self, actor: Actor) -> dict[str, Any]:
         """A new signing key; the old one is retired (its public half stays)."""
-        self._require(actor, rbac.Permission.MANAGE_SECURITY, "signing_key")
-        with self._store.transaction() as tx:
-            current = [k for k in tx.review.signing_keys() if k["retired_at"] is None]
-        return self._add_key(actor_name=actor.username, retire=current[-1] if current else None)
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY, "signing_key") as op:
+            current = [k for k in op.tx.review.signing_keys() if k["retired_at"] is None]
+            retire = current[-1] if current else None
+            added = self._add_key(op.tx, actor_name=op.actor.username, retire=retire)
+            workspace_id, _ = self._identity(op.tx)
+        if retire is not None:
+            self._key_store.delete_secret(self._item(workspace_id, int(retire["id"])))
+        return added
 
     def allowed_signers(self, actor: Actor) -> str:
         """``allowed_signers`` lines for every signing key, the current one first."""
-        self._require(actor, rbac.Permission.VIEW_LOGS)
+        self._precheck(actor, rbac.Permission.VIEW_LOGS)
         self.ensure_signing_key()
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
+            tx = op.tx
             _, identity = self._identity(tx)
             keys = sorted(tx.review.signing_keys(), key=lambda k: k["retired_at"] is not None)
         return "".join(
@@ -367,7 +372,7 @@ class LogService(AuditedService):
         progress: Callable[[int, int], None] | None = None,
     ) -> Export:
         """A signed bundle of the events in [since, until) (Admin and Owner)."""
-        self._require(actor, rbac.Permission.VIEW_LOGS)
+        self._precheck(actor, rbac.Permission.VIEW_LOGS)  # before checking the whole file
         start, end = parse_when(since), parse_when(until, end=True)
         problems = self._store.integrity_check()
         if problems:
@@ -382,7 +387,8 @@ class LogService(AuditedService):
                 "run `kura doctor`"
             )
         self.ensure_signing_key()
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
+            tx, actor = op.tx, op.actor
             app_id = find_app(tx, actor, app_ref).id if app_ref is not None else None
             span = tx.audit.seq_range(start, end)
             if span is None:
@@ -424,10 +430,9 @@ class LogService(AuditedService):
             sign=lambda message: self._signer.sign(seed, message, NAMESPACE),
             public_key=str(key["public_key"]),
         )
-        with self._store.transaction() as tx:
-            tx.audit.append(
-                actor=actor.username,
-                action="logs.exported",
+        with self._continue(actor) as op:  # the record of the export it allowed
+            op.audit(
+                action=AuditAction.LOGS_EXPORTED,
                 obj=f"workspace:{workspace_id}",
                 payload={
                     "first_seq": span[0],

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.chat_models import LoadSettings, ModelRecord
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, InputError, ModelChanged, ModelNotFound
@@ -37,7 +38,7 @@ class ModelService(AuditedService):
         cancel: CancelToken | None = None,
     ) -> ModelRecord:
         """Check the GGUF header, hash the file and record it (Owner). The file stays put."""
-        self._require(actor, rbac.Permission.MANAGE_MODELS)
+        self._precheck(actor, rbac.Permission.MANAGE_MODELS)  # before minutes of hashing
         file = Path(path).expanduser().resolve()
         info = self._inspector.inspect(str(file))
         label = (name or file.stem).strip()
@@ -45,7 +46,8 @@ class ModelService(AuditedService):
             raise InputError("a model name needs 1 to 100 characters: pass --name")
         stat = file.stat()
         digest = self._inspector.sha256(str(file), cancel)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
+            tx = op.tx
             if tx.models.get_by_name(label) is not None:
                 raise AlreadyExists(f"a model named {label!r} exists: pass another --name")
             record = tx.models.add(
@@ -64,36 +66,27 @@ class ModelService(AuditedService):
             )
             payload = record.public_dict()
             payload.pop("created_at", None)
-            tx.audit.append(
-                actor=actor.username,
-                action="model.registered",
-                obj=f"model:{label}",
-                payload=payload,
-            )
+            op.audit(AuditAction.MODEL_REGISTERED, f"model:{label}", payload)
         return record
 
     def list(self, actor: Actor) -> list[ModelRecord]:
         """Registered models (every signed-in user: apps name them)."""
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
-            return tx.models.list()
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            return op.tx.models.list()
 
     def get(self, actor: Actor, name: str) -> ModelRecord:
-        self._require(actor, rbac.Permission.USE_APPS)
-        with self._store.transaction() as tx:
-            return self._named(tx, name)
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            return self._named(op.tx, name)
 
     def configure(self, actor: Actor, name: str, settings: LoadSettings) -> ChangeSet:
         """Change GPU layers, threads, context and batch size (Owner)."""
-        self._require(actor, rbac.Permission.MANAGE_MODELS)
-        with self._store.transaction() as tx:
-            record = self._named(tx, name)
-            tx.models.update_settings(record.id, settings)
-            tx.audit.append(
-                actor=actor.username,
-                action="model.configured",
-                obj=f"model:{record.name}",
-                payload={"from": record.settings.as_dict(), "to": settings.as_dict()},
+        with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
+            record = self._named(op.tx, name)
+            op.tx.models.update_settings(record.id, settings)
+            op.audit(
+                AuditAction.MODEL_CONFIGURED,
+                f"model:{record.name}",
+                {"from": record.settings.as_dict(), "to": settings.as_dict()},
             )
         return ChangeSet(_MODELS, (record.id,))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.models import Actor, ChangeSet
 from desktop.core.ports import Store
@@ -17,12 +18,11 @@ class PolicyService(AuditedService):
 
     def list(self, actor: Actor) -> list[dict[str, object]]:
         """Every policy, whether it is on, and what it does (any signed-in user)."""
-        self._current(actor)
-        with self._store.transaction() as tx:
+        with self._op(actor) as op:
             return [
                 {
                     "name": p.value.replace("_", "-"),
-                    "on": policy_on(tx.settings, p),
+                    "on": policy_on(op.tx.settings, p),
                     "description": DESCRIPTIONS[p],
                 }
                 for p in Policy
@@ -30,14 +30,12 @@ class PolicyService(AuditedService):
 
     def set(self, actor: Actor, policy: Policy, on: bool) -> ChangeSet:
         """Switch a policy (Owner: security settings)."""
-        self._require(actor, rbac.Permission.MANAGE_SECURITY, f"policy:{policy.value}")
-        with self._store.transaction() as tx:
-            before = policy_on(tx.settings, policy)
-            set_policy(tx.settings, policy, on)
-            tx.audit.append(
-                actor=actor.username,
-                action="policy.changed",
-                obj=f"policy:{policy.value}",
-                payload={"from": before, "to": on, "at": iso_utc(self._clock.now())},
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY, f"policy:{policy.value}") as op:
+            before = policy_on(op.tx.settings, policy)
+            set_policy(op.tx.settings, policy, on)
+            op.audit(
+                AuditAction.POLICY_CHANGED,
+                f"policy:{policy.value}",
+                {"from": before, "to": on, "at": iso_utc(self._clock.now())},
             )
         return ChangeSet(frozenset({"settings"}), ())

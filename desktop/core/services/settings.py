@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError
 from desktop.core.models import Actor, ChangeSet
@@ -57,9 +58,8 @@ class SettingsService(AuditedService):
 
     def workspace_settings(self, actor: Actor) -> dict[str, Any]:
         """The workspace settings (any signed-in user): ``idle_timeout_minutes``."""
-        self._current(actor)
-        with self._store.transaction() as tx:
-            return {"idle_timeout_minutes": _stored_minutes(tx.settings)}
+        with self._op(actor) as op:
+            return {"idle_timeout_minutes": _stored_minutes(op.tx.settings)}
 
     def idle_timeout(self) -> timedelta:
         """The idle timeout, for a session being started (no actor needed)."""
@@ -68,24 +68,22 @@ class SettingsService(AuditedService):
 
     def set_idle_timeout(self, actor: Actor, minutes: int) -> ChangeSet:
         """Lock idle windows after ``minutes`` (1 to 480; Owner and Admins)."""
-        self._require(actor, rbac.Permission.MANAGE_MEMBERS, "settings:idle_timeout")
-        if (
-            isinstance(minutes, bool)
-            or not isinstance(minutes, int)
-            or not MIN_IDLE_MINUTES <= minutes <= MAX_IDLE_MINUTES
-        ):
-            raise InputError(
-                f"the idle timeout must be a whole number of minutes from {MIN_IDLE_MINUTES} "
-                f"to {MAX_IDLE_MINUTES} (8 hours): choose one in that range"
-            )
-        with self._store.transaction() as tx:
-            before = _stored_minutes(tx.settings)
-            tx.settings.set(IDLE_TIMEOUT_KEY, str(minutes))
-            tx.audit.append(
-                actor=actor.username,
-                action="settings.idle_timeout",
-                obj="settings:idle_timeout_minutes",
-                payload={"from": before, "to": minutes, "at": iso_utc(self._clock.now())},
+        with self._op(actor, rbac.Permission.MANAGE_MEMBERS, "settings:idle_timeout") as op:
+            if (
+                isinstance(minutes, bool)
+                or not isinstance(minutes, int)
+                or not MIN_IDLE_MINUTES <= minutes <= MAX_IDLE_MINUTES
+            ):
+                raise InputError(
+                    f"the idle timeout must be a whole number of minutes from {MIN_IDLE_MINUTES} "
+                    f"to {MAX_IDLE_MINUTES} (8 hours): choose one in that range"
+                )
+            before = _stored_minutes(op.tx.settings)
+            op.tx.settings.set(IDLE_TIMEOUT_KEY, str(minutes))
+            op.audit(
+                AuditAction.SETTINGS_IDLE_TIMEOUT,
+                "settings:idle_timeout_minutes",
+                {"from": before, "to": minutes, "at": iso_utc(self._clock.now())},
             )
         return ChangeSet(frozenset({"settings"}), ("idle_timeout_minutes",))
 
@@ -93,14 +91,12 @@ class SettingsService(AuditedService):
 
     def preferences(self, actor: Actor) -> dict[str, str]:
         """The actor's own preferences that they have set (keys never set are absent)."""
-        current = self._current(actor)
-        with self._store.transaction() as tx:
-            stored = tx.preferences.all(current.user_id)
+        with self._op(actor) as op:
+            stored = op.tx.preferences.all(op.actor.user_id)
         return {k: v for k, v in stored.items() if v in PREFERENCES.get(k, ())}
 
     def set_preference(self, actor: Actor, key: str, value: str) -> ChangeSet:
         """Set one of the actor's own preferences (any signed-in user, for themself)."""
-        current = self._current(actor)
         name = key.strip().lower() if isinstance(key, str) else ""
         if name not in PREFERENCES:
             raise InputError(f"unknown preference {key!r}: choose one of {', '.join(PREFERENCES)}")
@@ -108,13 +104,13 @@ class SettingsService(AuditedService):
         choice = value.strip().lower() if isinstance(value, str) else ""
         if choice not in allowed:
             raise InputError(f"{name} cannot be {value!r}: choose one of {', '.join(allowed)}")
-        with self._store.transaction() as tx:
+        with self._op(actor) as op:
+            tx, current = op.tx, op.actor
             before = tx.preferences.all(current.user_id).get(name)
             tx.preferences.set(current.user_id, name, choice, iso_utc(self._clock.now()))
-            tx.audit.append(
-                actor=current.username,
-                action="preference.changed",
-                obj=f"user:{current.username}",
-                payload={"key": name, "from": before, "to": choice},
+            op.audit(
+                AuditAction.PREFERENCE_CHANGED,
+                f"user:{current.username}",
+                {"key": name, "from": before, "to": choice},
             )
         return ChangeSet(frozenset({"preferences"}), (name,))

@@ -13,13 +13,14 @@ import secrets
 from dataclasses import dataclass, field
 
 from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError, NotFound
 from desktop.core.models import Actor, ChangeSet, Role
 from desktop.core.policy import normalise_username
 from desktop.core.ports import Store, TotpEngine
 from desktop.core.services.accounts import existing_user, recovery_code_hash
-from desktop.core.services.base import AuditedService, Refusal
+from desktop.core.services.base import AuditedService
 
 RECOVERY_CODES = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
@@ -49,17 +50,12 @@ class TotpService(AuditedService):
 
     def begin(self, actor: Actor) -> TotpEnrollment:
         """A new pending secret for the actor, as a QR code and as text."""
-        current, _ = self._current_user(actor)
         secret = self._engine.new_secret()
-        uri = self._engine.provisioning_uri(secret, current.username, _ISSUER)
-        with self._store.transaction() as tx:
-            tx.security.set_pending_totp(current.user_id, secret)
-            tx.audit.append(
-                actor=current.username,
-                action="totp.enrollment_started",
-                obj=f"user:{current.username}",
-                payload={},
-            )
+        with self._op(actor, enrolling=True) as op:
+            current = op.actor
+            uri = self._engine.provisioning_uri(secret, current.username, _ISSUER)
+            op.tx.security.set_pending_totp(current.user_id, secret)
+            op.audit(AuditAction.TOTP_ENROLLMENT_STARTED, f"user:{current.username}")
         return TotpEnrollment(secret, uri, self._engine.qr_text(uri))
 
     def qr_png(self, enrollment: TotpEnrollment, scale: int = 6) -> bytes:
@@ -68,8 +64,8 @@ class TotpService(AuditedService):
 
     def confirm(self, actor: Actor, code: str) -> list[str]:
         """Turn the pending secret on with a current code; returns the recovery codes."""
-        current, _ = self._current_user(actor)
-        with self._store.transaction() as tx:
+        with self._op(actor, enrolling=True) as op:
+            tx, current = op.tx, op.actor
             state = tx.security.totp(current.user_id)
             if state is None or state.pending_secret is None:
                 raise NotFound("no TOTP enrollment is pending: run `kura users totp enroll`")
@@ -86,20 +82,15 @@ class TotpService(AuditedService):
             tx.security.replace_recovery_codes(
                 current.user_id, [recovery_code_hash(c) for c in codes]
             )
-            tx.audit.append(
-                actor=current.username,
-                action="totp.enrolled",
-                obj=f"user:{current.username}",
-                payload={"recovery_codes": len(codes)},
-            )
+            enrolled = {"recovery_codes": len(codes)}
+            op.audit(AuditAction.TOTP_ENROLLED, f"user:{current.username}", enrolled)
         return codes
 
     def status(self, actor: Actor) -> dict[str, object]:
         """Whether the actor has TOTP, and how many recovery codes are left."""
-        current, _ = self._current_user(actor)
-        with self._store.transaction() as tx:
-            state = tx.security.totp(current.user_id)
-            left = tx.security.unused_recovery_codes(current.user_id)
+        with self._op(actor, enrolling=True) as op:
+            state = op.tx.security.totp(op.actor.user_id)
+            left = op.tx.security.unused_recovery_codes(op.actor.user_id)
         return {
             "enabled": bool(state and state.enabled),
             "pending": bool(state and state.pending_secret),
@@ -111,23 +102,16 @@ class TotpService(AuditedService):
         """Remove a user's TOTP and recovery codes: one's own, or (Admin and Owner) a
         lost device's for someone else, never the Owner's by another."""
         name = normalise_username(username)
-        current, _ = self._current_user(actor)
-        own = name.casefold() == current.username.casefold()
-        if not own:
-            self._require(actor, rbac.Permission.MANAGE_MEMBERS, f"user:{name}")
-        with self._transaction(current) as tx:
-            user = existing_user(tx, name)
+        own = name.casefold() == actor.username.casefold()
+        permission = None if own else rbac.Permission.MANAGE_MEMBERS
+        with self._op(actor, permission, f"user:{name}", enrolling=own) as op:
+            user = existing_user(op.tx, name)
             if not own and user.role is Role.OWNER:
-                raise Refusal(
+                op.refuse(
                     "manage_owner",
                     f"user:{user.username}",
                     "permission denied: only the Owner can reset the Owner's one-time codes",
                 )
-            tx.security.delete_totp(user.id)
-            tx.audit.append(
-                actor=current.username,
-                action="totp.reset",
-                obj=f"user:{user.username}",
-                payload={},
-            )
+            op.tx.security.delete_totp(user.id)
+            op.audit(AuditAction.TOTP_RESET, f"user:{user.username}")
         return ChangeSet(frozenset({"users"}), (user.id,))

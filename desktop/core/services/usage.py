@@ -56,14 +56,18 @@ class UsageService(AuditedService):
         self, actor: Actor, *, days: int = 30, app_ref: str | int | None = None
     ) -> UsageReport:
         """Usage of the last ``days`` days, of one app or all (Owner and Admins)."""
-        self._require(actor, rbac.Permission.VIEW_LOGS)
-        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_USAGE_DAYS:
-            raise InputError(f"the usage period is 1 to {MAX_USAGE_DAYS} days: choose one")
-        today = self._clock.now().astimezone(UTC).date()
-        first = today - timedelta(days=days - 1)
-        since = iso_utc(datetime(first.year, first.month, first.day, tzinfo=UTC))
-        with self._store.transaction() as tx:
-            app = find_app(tx, actor, app_ref) if app_ref is not None else None
+        with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
+            if (
+                isinstance(days, bool)
+                or not isinstance(days, int)
+                or not 1 <= days <= MAX_USAGE_DAYS
+            ):
+                raise InputError(f"the usage period is 1 to {MAX_USAGE_DAYS} days: choose one")
+            today = self._clock.now().astimezone(UTC).date()
+            first = today - timedelta(days=days - 1)
+            since = iso_utc(datetime(first.year, first.month, first.day, tzinfo=UTC))
+            tx = op.tx
+            app = find_app(tx, op.actor, app_ref) if app_ref is not None else None
             app_id = app.id if app is not None else None
             by_app = tx.usage.tokens_by_day_app(since, app_id)
             by_user = tx.usage.tokens_by_day_user(since, app_id)

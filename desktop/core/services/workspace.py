@@ -7,9 +7,10 @@ from typing import Any, Protocol
 
 from desktop.core import rbac
 from desktop.core.audit import ChainReport
+from desktop.core.audit_actions import AuditAction
 from desktop.core.models import Actor
 from desktop.core.ports import Store
-from desktop.core.services.base import AuditedService
+from desktop.core.services.base import AuditedService, system_audit
 
 
 class AuditableStore(Store, Protocol):
@@ -57,7 +58,7 @@ class WorkspaceService(AuditedService):
 
     def verify_audit(self, actor: Actor) -> ChainReport:
         """Re-derive every hash of the audit chain (Admin and Owner)."""
-        self._require(actor, rbac.Permission.VIEW_LOGS)
+        self._precheck(actor, rbac.Permission.VIEW_LOGS)  # the chain is read outside it
         return self._store.verify_audit()
 
     def rekey(self, actor: Actor) -> RekeyResult:
@@ -68,18 +69,17 @@ class WorkspaceService(AuditedService):
         write. A crash at any point leaves a key that opens the database; the open
         sequence finishes an interrupted rotation.
         """
-        self._require(actor, rbac.Permission.MANAGE_SECURITY)
-        new_key, recovery_key = self._keys.begin_rekey()
-        with self._store.transaction() as tx:
-            tx.settings.set(_UNSEEN, "1")  # until the front end confirms it showed the key
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY) as op:
+            actor = op.actor
+            new_key, recovery_key = self._keys.begin_rekey()
+            op.tx.settings.set(_UNSEEN, "1")  # until the front end confirms it showed the key
         # A failure from here on leaves the pending slots in place: whichever key the
         # database ends up under, the next open finds it and settles the rotation.
         self._store.rekey(new_key)
         self._keys.commit_rekey()
-        with self._store.transaction() as tx:
-            event = tx.audit.append(
-                actor=actor.username,
-                action="workspace.rekeyed",
+        with self._continue(actor) as op:  # the rotation it authorised is done
+            event = op.audit(
+                action=AuditAction.WORKSPACE_REKEYED,
                 obj="workspace",
                 payload={"slots_rewrapped": ["keyring", "recovery"]},
             )
@@ -87,12 +87,11 @@ class WorkspaceService(AuditedService):
 
     def recovery_key_shown(self, actor: Actor) -> None:
         """The front end has shown the new recovery key: clear the doctor's warning."""
-        self._require(actor, rbac.Permission.MANAGE_SECURITY)
-        with self._store.transaction() as tx:
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY) as op:
+            tx, actor = op.tx, op.actor
             tx.settings.set(_UNSEEN, "0")
-            tx.audit.append(
-                actor=actor.username,
-                action="workspace.recovery_key_shown",
+            op.audit(
+                action=AuditAction.WORKSPACE_RECOVERY_KEY_SHOWN,
                 obj="workspace",
                 payload={},
             )
@@ -105,9 +104,10 @@ class WorkspaceService(AuditedService):
         """
         with self._store.transaction() as tx:
             tx.settings.set(_UNSEEN, "1")
-            tx.audit.append(
+            system_audit(
+                tx,
                 actor="key-holder",
-                action="workspace.rekey_completed",
+                action=AuditAction.WORKSPACE_REKEY_COMPLETED,
                 obj="workspace",
                 payload={
                     "reason": "finished a rotation interrupted by a crash",
@@ -115,7 +115,7 @@ class WorkspaceService(AuditedService):
                 },
             )
 
-    def record_key_event(self, action: str, payload: dict[str, Any]) -> None:
+    def record_key_event(self, action: AuditAction, payload: dict[str, Any]) -> None:
         """Audit a key event no signed-in user performs (recovery, finished rotation)."""
         with self._store.transaction() as tx:
-            tx.audit.append(actor="key-holder", action=action, obj="workspace", payload=payload)
+            system_audit(tx, action, "workspace", payload, actor="key-holder")
