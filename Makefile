@@ -18,11 +18,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 # with the CPU baseline and GPU backend that file chooses (KURA_GPU=cpu|cuda|vulkan|metal|
 # auto), never -march=native; pip then finds it installed at the locked version.
 LOCK := packaging/constraints.txt
-$(STAMP): pyproject.toml $(LOCK)
+PIP_VERSION := 26.3
+$(STAMP): pyproject.toml $(LOCK) packaging/build-constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet "pip==$(PIP_VERSION)"
 	$(PY) packaging/llama_runtime.py ensure --python $(PY)
 	$(PY) -m pip install --quiet -c $(LOCK) -e '.[demo,test,dev]'
+	@# torch must be the CPU build (a CUDA torch pulls gigabytes and ends up in the package)
+	$(PY) -c "import sys, torch; sys.exit('torch is a CUDA build: install the CPU wheel of torch first (README)' if torch.version.cuda else 0)"
 	touch $(STAMP)
 
 # Rebuilds llama-cpp-python when KURA_GPU or the recipe changed; quick otherwise.
@@ -32,9 +35,9 @@ llama-runtime: $(STAMP)
 # Re-resolve every dependency at its newest allowed version and write the lock file.
 lock:
 	rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
-	build/lock-venv/bin/pip install --quiet --upgrade "pip>=24"
+	build/lock-venv/bin/pip install --quiet "pip==$(PIP_VERSION)"
 	# llama-cpp-python stays at its pin (change that line of the lock file on purpose)
-	$(PYTHON) packaging/llama_runtime.py ensure --python build/lock-venv/bin/python
+	$(PYTHON) packaging/llama_runtime.py ensure --python build/lock-venv/bin/python --backend cpu
 	build/lock-venv/bin/pip install --quiet '.[demo,test,dev,package]'
 	packaging/write_lock.sh build/lock-venv/bin/python $(LOCK)
 
@@ -59,6 +62,7 @@ $(PACKAGE_STAMP): $(STAMP)
 # The package ships the portable CPU runtime unless PACKAGE_GPU names a GPU build
 # (cuda, vulkan, metal), whatever KURA_GPU the development environment uses.
 PACKAGE_GPU ?= cpu
+package: export KURA_GPU = $(PACKAGE_GPU)
 package: $(PACKAGE_STAMP)
 	$(PY) packaging/llama_runtime.py ensure --python $(PY) --backend $(PACKAGE_GPU)
 	$(PY) packaging/build.py --backend $(PACKAGE_GPU)

@@ -43,7 +43,11 @@ first_run_screenshot() {  # runs inside tests/with_secret_service.sh
         DISPLAY=$screen QT_QPA_PLATFORM=xcb LANG=$lang LC_ALL=$lang \
             KURA_DATA_DIR="$data/workspace" "$FROZEN" >/dev/null 2>&1 &
         app=$!
-        DISPLAY=$screen xdotool search --sync --onlyvisible --name "^(Kura|蔵)$" >/dev/null
+        if ! DISPLAY=$screen timeout 120 xdotool search --sync --onlyvisible \
+                --name "^(Kura|蔵)$" >/dev/null; then
+            echo "package-check: the frozen GUI showed no window within 120 s" >&2
+            exit 1
+        fi
         sleep 2  # the keyring check settles
         DISPLAY=$screen xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > "$png"
         kill "$app"

@@ -10,10 +10,6 @@ cd "$(dirname "$0")/.."
 backend=${1:-vulkan}
 PY=${PY:-.venv/bin/python}
 target=build/llama-runtime/$backend
-if [[ "$backend" == vulkan && -z "${VULKAN_SDK:-}" ]]; then
-    sdk=$(packaging/vulkan_sdk.sh build/vulkan-sdk)
-    [[ -n "$sdk" ]] && export VULKAN_SDK=$sdk
-fi
 if [[ "$backend" == vulkan && -z "${GGML_VK_VISIBLE_DEVICES:-}" ]] \
         && ! compgen -G "/dev/dri/renderD*" >/dev/null; then
     # No GPU: llama.cpp skips CPU-type Vulkan devices unless named, so name lavapipe.
@@ -22,5 +18,15 @@ fi
 started=$SECONDS
 "$PY" packaging/llama_runtime.py install --backend "$backend" --python "$PY" --target "$target"
 echo "gpu-check: $backend runtime ready in $((SECONDS - started)) s" >&2
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+status=0
 KURA_TEST_LLAMA_RUNTIME=$PWD/$target KURA_TEST_GPU_BACKEND=$backend \
-    "$PY" -m pytest -p no:cacheprovider -q tests/integration/test_gpu_offload.py
+    "$PY" -m pytest -p no:cacheprovider -q -rs -s tests/integration/test_gpu_offload.py \
+    | tee "$report" || status=$?
+[[ $status -eq 0 ]] || exit "$status"
+# a skipped check proves nothing (the demo model missing, say): that is a failure here
+if grep -q -E "[0-9]+ skipped" "$report"; then
+    echo "gpu-check: a check was skipped, so the $backend path is not proven" >&2
+    exit 1
+fi

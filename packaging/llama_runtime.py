@@ -43,6 +43,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = ROOT / "packaging" / "constraints.txt"
+BUILD_CONSTRAINTS = ROOT / "packaging" / "build-constraints.txt"
+VULKAN_SDK_SCRIPT = ROOT / "packaging" / "vulkan_sdk.sh"
+#: VK_HEADER_VERSION this llama.cpp needs (VK_EXT_layer_settings); Debian 12 has 239.
+VULKAN_HEADERS_NEEDED = 275
 WHEELS = ROOT / "build" / "llama"
 RECORD_NAME = "kura_build.json"
 BACKENDS = ("cpu", "cuda", "vulkan", "metal")
@@ -163,8 +167,8 @@ def detect_backend() -> tuple[str, str]:
     return "cpu", note
 
 
-def _vulkan_headers() -> str:
-    """VK_HEADER_VERSION of the headers the build will use ($VULKAN_SDK first)."""
+def _header_version() -> int | None:
+    """VK_HEADER_VERSION of the headers CMake will find ($VULKAN_SDK first)."""
     roots = [Path(os.environ["VULKAN_SDK"], "include")] if os.environ.get("VULKAN_SDK") else []
     roots += [Path("/usr/include"), Path("/usr/local/include")]
     for root in roots:
@@ -172,11 +176,51 @@ def _vulkan_headers() -> str:
         if header.is_file():
             for line in header.read_text(errors="replace").splitlines():
                 if line.startswith("#define VK_HEADER_VERSION "):
-                    return f"VK_HEADER_VERSION {line.split()[-1]}"
-    raise BuildError("no Vulkan headers found: install libvulkan-dev or set VULKAN_SDK")
+                    return int(line.split()[-1])
+    return None
 
 
-def build_config(backend: str) -> dict[str, object]:
+def _vulkan_headers() -> str:
+    """The Vulkan headers' version; when the system's are too old (Debian 12), newer ones
+    are fetched into build/vulkan-sdk (packaging/vulkan_sdk.sh) and VULKAN_SDK set."""
+    version = _header_version()
+    if (version is None or version < VULKAN_HEADERS_NEEDED) and not os.environ.get("VULKAN_SDK"):
+        out = subprocess.run(
+            ["bash", str(VULKAN_SDK_SCRIPT), str(ROOT / "build" / "vulkan-sdk")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode == 0 and out.stdout.strip():
+            os.environ["VULKAN_SDK"] = out.stdout.strip()
+            version = _header_version()
+    if version is None:
+        raise BuildError("no Vulkan headers found: install libvulkan-dev or set VULKAN_SDK")
+    if version < VULKAN_HEADERS_NEEDED:
+        raise BuildError(
+            f"the Vulkan headers are too old (VK_HEADER_VERSION {version}, llama.cpp needs "
+            f"{VULKAN_HEADERS_NEEDED}): set VULKAN_SDK to a newer Vulkan SDK"
+        )
+    return f"VK_HEADER_VERSION {version}"
+
+
+def _python_tag(python: str | None) -> str:
+    """cpXY of the interpreter the runtime is built for."""
+    if python is None:
+        return f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    out = subprocess.run(
+        [python, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    major, _, minor = out.stdout.strip().partition(" ")
+    if out.returncode != 0 or not minor:
+        raise BuildError(f"cannot run {python}: check the --python path")
+    return f"cp{major}{minor}"
+
+
+def build_config(backend: str, python: str | None = None) -> dict[str, object]:
     """Everything that decides the build; its hash names the wheel's folder."""
     if backend not in BACKENDS:
         raise BuildError(f"KURA_GPU={backend!r} is not one of auto, {', '.join(BACKENDS)}")
@@ -207,7 +251,7 @@ def build_config(backend: str) -> dict[str, object]:
         "cpu_baseline": baseline,
         "machine": machine,
         "platform": sys.platform,
-        "python": f"cp{sys.version_info[0]}{sys.version_info[1]}",
+        "python": _python_tag(python),
         "cmake_args": args,
         "recipe": RECIPE,
         **extra,
@@ -268,6 +312,7 @@ def build_wheel(python: str, config: dict[str, object]) -> Path:
     env = dict(os.environ)
     env["CMAKE_ARGS"] = " ".join(str(a) for a in config["cmake_args"])  # type: ignore[attr-defined]
     env["CMAKE_BUILD_PARALLEL_LEVEL"] = str(os.cpu_count() or 2)
+    env["PIP_CONSTRAINT"] = str(BUILD_CONSTRAINTS)  # the isolated build environment's tools
     env.pop("FORCE_CMAKE", None)
     spec = f"llama-cpp-python=={config['version']}"
     print(
@@ -276,7 +321,7 @@ def build_wheel(python: str, config: dict[str, object]) -> Path:
         file=sys.stderr,
         flush=True,
     )
-    with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix="kura-llama-build-") as tmp:
         cmd = [
             python,
             "-m",
@@ -305,7 +350,7 @@ def build_wheel(python: str, config: dict[str, object]) -> Path:
 
 def ensure(python: str, backend: str, target: Path | None = None) -> dict[str, object]:
     """Install the runtime for ``backend`` into ``python``'s environment (or ``target``)."""
-    config = build_config(backend)
+    config = build_config(backend, python)
     record = _installed_record(python, target)
     if record and record.get("key") == config["key"]:
         return config

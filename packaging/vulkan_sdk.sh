@@ -12,8 +12,9 @@ out=$(realpath -m "$1")
 need=275
 have=$(sed -n 's/^#define VK_HEADER_VERSION \([0-9]*\).*/\1/p' /usr/include/vulkan/vulkan_core.h 2>/dev/null || true)
 if [[ -n "$have" && "$have" -ge "$need" ]]; then exit 0; fi
-if [[ -f "$out/include/vulkan/vulkan_core.h" ]]; then echo "$out"; exit 0; fi
+if [[ -f "$out/.complete" ]]; then echo "$out"; exit 0; fi
 command -v apt-get >/dev/null || { echo "vulkan_sdk: Vulkan headers $need+ needed; set VULKAN_SDK" >&2; exit 2; }
+glslc=$(command -v glslc) || { echo "vulkan_sdk: no glslc: install glslc (Debian: glslc)" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/debs"
@@ -23,11 +24,14 @@ apt_opts=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o "Dir::Etc::SourceParts=
           -o "APT::Sandbox::User=root" -qq)
 apt-get "${apt_opts[@]}" update >&2
 (cd "$tmp/debs" && apt-get "${apt_opts[@]}" download libvulkan-dev spirv-headers >&2)
-rm -rf "$out" && mkdir -p "$out/lib" "$out/bin"
+sdk="$tmp/sdk"  # assembled aside, moved into place whole
+mkdir -p "$sdk/lib" "$sdk/bin"
 for deb in "$tmp"/debs/*.deb; do dpkg-deb -x "$deb" "$tmp/root"; done
-cp -r "$tmp/root/usr/include" "$out/include"
-loader=$(ldconfig -p | sed -n 's/.*libvulkan\.so\.1 .*=> \(.*\)/\1/p' | head -1)
+cp -r "$tmp/root/usr/include" "$sdk/include"
+loader=$(/sbin/ldconfig -p | sed -n 's/.*libvulkan\.so\.1 .*=> \(.*\)/\1/p' | head -1)
 [[ -n "$loader" ]] || { echo "vulkan_sdk: no Vulkan loader: install libvulkan1" >&2; exit 2; }
-ln -s "$loader" "$out/lib/libvulkan.so"
-ln -s "$(command -v glslc)" "$out/bin/glslc"
+ln -s "$loader" "$sdk/lib/libvulkan.so"
+ln -s "$glslc" "$sdk/bin/glslc"
+touch "$sdk/.complete"
+rm -rf "$out" && mkdir -p "$(dirname "$out")" && mv "$sdk" "$out"
 echo "$out"

@@ -71,6 +71,7 @@ _ENV_ADDED = {
     # GPU drivers keep compiled-kernel caches in the home folder; nothing readable on disk
     "MESA_SHADER_CACHE_DISABLE": "true",
     "CUDA_CACHE_DISABLE": "1",
+    "__GL_SHADER_DISK_CACHE": "0",
 }
 _LIVE: weakref.WeakSet[HostProcess] = weakref.WeakSet()
 
