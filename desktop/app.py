@@ -190,9 +190,9 @@ class Engines:
         either runtime takes down neither Kura nor the other."""
         from desktop.inference.gguf import GgufModelInspector
         from desktop.modelhost.adapters import HostedChatModel, HostedEmbedder, HostedReranker
-        from desktop.modelhost.client import HostProcess
+        from desktop.modelhost.client import EMBED_REMEDY, HostProcess
 
-        chat_host, embed_host = HostProcess("chat"), HostProcess("embed")
+        chat_host, embed_host = HostProcess("chat"), HostProcess("embed", EMBED_REMEDY)
 
         def preload() -> None:
             """Start both hosts and import their runtimes, ahead of first use (the GUI

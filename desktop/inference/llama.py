@@ -47,7 +47,7 @@ from desktop.inference.template import ChatTemplate, choose_template
 
 _LOG_TAIL: deque[tuple[int, str]] = deque(maxlen=20)
 #: llama.cpp's "offloaded N/M layers to GPU" line of the newest load (an info message).
-_OFFLOAD = re.compile(r"offloaded (\d+)/(\d+) layers")
+_OFFLOAD = re.compile(r"^\w+: offloaded (\d+)/(\d+) layers to GPU")
 _OFFLOADED: list[tuple[int, int]] = []
 _KEEP_ALIVE: list[Any] = []
 # ggml.h: GGML_LOG_LEVEL_WARN = 3, GGML_LOG_LEVEL_ERROR = 4 (llama_cpp/_logger.py's own

@@ -15,7 +15,12 @@ from typing import Any
 import numpy as np
 
 from desktop.core.chat_models import ChatMessage, GgufInfo, LoadSettings, SamplingParams, StopReason
-from desktop.core.errors import EmbeddingFailed, InputError
+from desktop.core.errors import (
+    EmbeddingFailed,
+    GenerationFailed,
+    InputError,
+    ModelProcessStopped,
+)
 from desktop.core.tasks import CancelToken
 from desktop.modelhost.client import HostProcess
 from desktop.retrieval.model_folder import (
@@ -24,6 +29,14 @@ from desktop.retrieval.model_folder import (
     folder_fingerprint,
     model_card_languages,
 )
+
+
+def _int(header: dict[str, Any], key: str) -> int:
+    """An integer field of a host's reply; a reply without it is a broken host."""
+    value = header.get(key)
+    if type(value) is not int:
+        raise GenerationFailed(f"the model process sent a malformed reply (no {key}): try again")
+    return value
 
 
 class HostedGeneration:
@@ -37,6 +50,7 @@ class HostedGeneration:
         self.stop_reason: str = StopReason.STOP.value
         self.seed = seed
         self._host, self._generation, self._cancel = host, generation, cancel
+        self._epoch = host.epoch  # the host that holds this answer
         self._started = False
 
     def __iter__(self) -> Iterator[str]:
@@ -46,13 +60,17 @@ class HostedGeneration:
         return self._stream()
 
     def _stream(self) -> Iterator[str]:
+        if self._host.epoch != self._epoch or not self._host.alive:
+            raise ModelProcessStopped(
+                "the model process stopped before the answer began: ask again"
+            )
         frames = self._host.stream("chat.stream", self._cancel, generation=self._generation)
         try:
             for frame in frames:
                 if "piece" in frame:
                     yield str(frame["piece"])
                 else:
-                    self.completion_tokens = int(frame.get("completion_tokens", 0))
+                    self.completion_tokens = _int(frame, "completion_tokens")
                     self.stop_reason = str(frame.get("stop_reason", StopReason.STOP.value))
         finally:
             frames.close()  # type: ignore[attr-defined]
@@ -116,9 +134,9 @@ class HostedChatModel:
         )
         return HostedGeneration(
             self._host,
-            int(header["id"]),
-            int(header["prompt_tokens"]),
-            int(header["seed"]),
+            _int(header, "id"),
+            _int(header, "prompt_tokens"),
+            _int(header, "seed"),
             cancel,
         )
 

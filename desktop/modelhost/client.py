@@ -74,6 +74,11 @@ _ENV_ADDED = {
     "__GL_SHADER_DISK_CACHE": "0",
 }
 _LIVE: weakref.WeakSet[HostProcess] = weakref.WeakSet()
+#: What the message of a host that died tells the user to do, per kind of host.
+CHAT_REMEDY = "lower the context size or GPU layers, or check the model file"
+EMBED_REMEDY = "check the embedding model folder, or add fewer files at once"
+#: How long a host may take to stop after a cancel before it is killed.
+CANCEL_GRACE_S = 10.0
 
 
 def host_command() -> list[str]:
@@ -99,9 +104,11 @@ def _signal_name(returncode: int | None) -> str | None:
 
 
 class _Child:
-    """One running host process and the threads that read its pipes."""
+    """One running host process and the threads that watch it. The child leads a process
+    group of its own, so closing it ends anything it may have started, too."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, remedy: str) -> None:
+        self.remedy = remedy
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter or executable
             [*host_command(), str(os.getpid())],
             stdin=subprocess.PIPE,
@@ -110,70 +117,97 @@ class _Child:
             env=host_environment(),
             cwd=os.path.abspath(os.sep),
             close_fds=True,
+            start_new_session=sys.platform != "win32",
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.writer = FrameWriter(self.proc.stdin)
         self.frames: queue.Queue[Any] = queue.Queue()
         self.log: deque[str] = deque(maxlen=40)
-        threading.Thread(target=self._read, name=f"{name}-host-reader", daemon=True).start()
-        threading.Thread(target=self._drain, name=f"{name}-host-stderr", daemon=True).start()
+        for target, role in ((self._read, "reader"), (self._drain, "stderr"), (self._wait, "wait")):
+            threading.Thread(target=target, name=f"{name}-host-{role}", daemon=True).start()
 
     def _read(self) -> None:
+        """Frames off the child's stdout; whatever ends it (end of file, a frame that is
+        not one, any error at all) ends the child and wakes the waiting request."""
         stream = self.proc.stdout
         assert stream is not None
         try:
             while True:
                 self.frames.put(read_frame(stream))
-        except (WireClosed, OSError, ValueError):
+        except BaseException:  # any failure here means the child is unusable
+            self.kill()
+        finally:
             self.frames.put(_DEAD)
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
 
     def _drain(self) -> None:
         stream = self.proc.stderr
         assert stream is not None
-        for line in iter(stream.readline, b""):
-            text = line.decode("utf-8", "replace").rstrip()
-            if text:
-                self.log.append(text)
+        with contextlib.suppress(OSError, ValueError):
+            for line in iter(lambda: stream.readline(4096), b""):
+                text = line.decode("utf-8", "replace").rstrip()
+                if text:
+                    self.log.append(text)
+            stream.close()
+
+    def _wait(self) -> None:
+        """A child that exits is noticed even while something else holds its pipes."""
+        self.proc.wait()
+        self.frames.put(_DEAD)
+
+    def kill(self) -> None:
+        """SIGKILL the child's process group (the child and anything it started)."""
+        if self.proc.poll() is not None:
+            return
+        with contextlib.suppress(OSError):
+            if sys.platform != "win32":
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
 
     def stopped(self, timeout: float = 5.0) -> ModelProcessStopped:
         """The error for a child that closed its end: waits for its exit status."""
         try:
             code = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            self.kill()
             code = self.proc.wait()
         name = _signal_name(code)
         how = name if name else f"exit code {code}"
         return ModelProcessStopped(
             f"the model process stopped ({how}); Kura and your data are unaffected: try again, "
-            "and if it happens again lower the context size or GPU layers, or check the model",
+            f"and if it happens again {self.remedy}",
             signal_name=name,
             details="\n".join(self.log),
         )
 
     def close(self, grace: float = 2.0) -> None:
+        """Ask the child to exit, kill it after ``grace`` seconds. Only stdin is closed
+        here; the watching threads close nothing and end with the child."""
         if self.proc.poll() is None:
             try:
                 self.writer.send({"op": "exit"})
-                assert self.proc.stdin is not None
-                self.proc.stdin.close()
                 self.proc.wait(grace)
             except (WireClosed, OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if stream is not None and not stream.closed:
-                with contextlib.suppress(OSError):
-                    stream.close()
+                pass
+        self.kill()
+        with contextlib.suppress(OSError, ValueError):
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(5)
 
 
 class HostProcess:
     """A model host, started on first use and again after it dies. Thread-safe: one
     request (or stream) at a time."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, remedy: str = CHAT_REMEDY) -> None:
         self.name = name
-        self._lock = threading.Lock()
+        self.remedy = remedy
+        self._lock = threading.Lock()  # one request at a time
+        self._state = threading.Lock()  # guards _child; never held while waiting
         self._child: _Child | None = None
         self._ids = itertools.count(1)
         self.epoch = 0  # how many hosts were started; a new one has no model loaded
@@ -191,13 +225,14 @@ class HostProcess:
         return self.pid is not None
 
     def _ensure(self) -> _Child:
-        child = self._child
+        with self._state:
+            child = self._child
         if child is not None and child.proc.poll() is None:
             return child
         if child is not None:
-            child.close()
+            child.close(grace=0)
         started = time.perf_counter()
-        child = _Child(self.name)
+        child = _Child(self.name, self.remedy)
         try:
             hello = child.frames.get(timeout=START_TIMEOUT_S)
         except queue.Empty:
@@ -214,7 +249,8 @@ class HostProcess:
             raise ModelProcessStopped(
                 "the model process speaks another version: reinstall Kura", details=str(header)
             )
-        self._child, self.hello = child, header
+        with self._state:
+            self._child, self.hello = child, header
         self.epoch += 1
         self.start_seconds = time.perf_counter() - started
         return child
@@ -253,7 +289,7 @@ class HostProcess:
                 if cancel is not None and cancel.cancelled and not cancel_sent:
                     cancel_sent = True
                     self._send(child, {"op": "cancel", "target": rid})
-                frame = self._next_frame(child, rid)
+                frame = self._next_frame(child, rid, cancel_sent)
                 if frame is None:
                     continue  # woken by the cancel: send it
                 header, body = frame
@@ -279,29 +315,46 @@ class HostProcess:
         except WireClosed:
             raise self._lost(child) from None
 
-    def _next_frame(self, child: _Child, rid: int) -> tuple[dict[str, Any], bytes] | None:
-        """The next frame of request ``rid``; None when a cancel woke the wait."""
+    def _next_frame(
+        self, child: _Child, rid: int, cancelled: bool
+    ) -> tuple[dict[str, Any], bytes] | None:
+        """The next frame of request ``rid``; None when a cancel woke the wait. A host
+        that does not stop within CANCEL_GRACE_S of a cancel, or that sends a frame that
+        is not a well-formed reply, is killed: the request fails as ModelProcessStopped."""
         while True:
-            frame = child.frames.get()
+            try:
+                frame = child.frames.get(timeout=CANCEL_GRACE_S if cancelled else None)
+            except queue.Empty:
+                child.kill()
+                continue
             if frame is _WAKE:
                 return None
             if frame is _DEAD:
                 raise self._lost(child)
             header, body = frame
-            if header.get("id") == rid:
-                return header, body
-            # else: the tail of an earlier, abandoned request
+            frame_id = header.get("id")
+            if type(frame_id) is not int:
+                child.kill()
+                continue
+            if frame_id != rid:
+                continue  # the tail of an earlier, abandoned request
+            if "error" in header and not isinstance(header["error"], dict):
+                child.kill()
+                continue
+            return header, body
 
     def _lost(self, child: _Child) -> ModelProcessStopped:
         error = child.stopped()
         child.close(grace=0)
-        if self._child is child:
-            self._child = None
+        with self._state:
+            if self._child is child:
+                self._child = None
         return error
 
     def close(self) -> None:
-        """Stop the host (it is started again by the next request)."""
-        with self._lock:
+        """Stop the host now, even while a request runs (it fails with
+        ModelProcessStopped); the next request starts a new one."""
+        with self._state:
             child, self._child = self._child, None
         if child is not None:
             child.close()

@@ -45,10 +45,14 @@ _NET_BIND_TCP, _NET_CONNECT_TCP = 1 << 0, 1 << 1
 _DEVICE_NODES = ("/dev/null", "/dev/dri", "/dev/kfd", "/dev/nvidia*")
 
 
+_SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1 << 0, 1 << 1
+
+
 class _RulesetAttr(ctypes.Structure):
     _fields_ = (
         ("handled_access_fs", ctypes.c_uint64),
         ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
     )
 
 
@@ -84,10 +88,18 @@ def deny_sockets() -> str:
     except (ImportError, OSError, RuntimeError) as exc:  # libseccomp missing
         raise OSError(errno.ENOSYS, f"libseccomp is not available ({exc})") from exc
     rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    rules.set_attr(seccomp.Attr.CTL_TSYNC, 1)  # every thread, should one exist already
+    refused = []
     for name in ("socket", "socketpair", "io_uring_setup"):
-        rules.add_rule(seccomp.ERRNO(errno.EACCES), name)
+        try:
+            rules.add_rule(seccomp.ERRNO(errno.EACCES), name)
+        except (OSError, RuntimeError, ValueError):
+            if name == "socket":  # the one that matters: without it, no filter at all
+                raise
+            continue  # a libseccomp too old to know this one: the others still apply
+        refused.append(f"{name}()")
     rules.load()
-    return "socket(), socketpair() and io_uring_setup() refused"
+    return f"{', '.join(refused)} refused"
 
 
 def _syscall(name: str, *args: Any) -> int:
@@ -100,6 +112,30 @@ def _syscall(name: str, *args: Any) -> int:
     return result
 
 
+def _allow_device_writes(ruleset: int, rights: int) -> None:
+    """Let GPU drivers open their device nodes read-write; a node that cannot be added
+    stays refused, and the rest of the ruleset still applies."""
+    for pattern in _DEVICE_NODES:
+        for path in glob.glob(pattern):
+            try:
+                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                rule = _PathBeneath(rights, fd)
+                _syscall(
+                    "add_rule",
+                    ctypes.c_int(ruleset),
+                    ctypes.c_int(_RULE_PATH_BENEATH),
+                    ctypes.byref(rule),
+                    ctypes.c_uint32(0),
+                )
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+
 def deny_writes() -> str:
     abi = _syscall(
         "create_ruleset", None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION)
@@ -107,32 +143,23 @@ def deny_writes() -> str:
     writes = _FS_WRITE_FILE | _FS_REMOVE_DIR | _FS_REMOVE_FILE | _FS_MAKE
     writes |= _FS_REFER if abi >= 2 else 0
     writes |= _FS_TRUNCATE if abi >= 3 else 0
-    attr = _RulesetAttr(writes, (_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 else 0)
-    size = ctypes.sizeof(attr) if abi >= 4 else ctypes.sizeof(ctypes.c_uint64)
+    net = (_NET_BIND_TCP | _NET_CONNECT_TCP) if abi >= 4 else 0
+    # ABI 6: no signal to a process outside the sandbox (Kura itself), no abstract socket
+    scoped = (_SCOPE_SIGNAL | _SCOPE_ABSTRACT_UNIX_SOCKET) if abi >= 6 else 0
+    attr = _RulesetAttr(writes, net, scoped)
+    size = 8 * (3 if abi >= 6 else 2 if abi >= 4 else 1)
     ruleset = _syscall(
         "create_ruleset", ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0)
     )
     try:
-        device_rights = _FS_WRITE_FILE | (_FS_TRUNCATE if abi >= 3 else 0)
-        for pattern in _DEVICE_NODES:
-            for path in glob.glob(pattern):
-                fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-                try:
-                    rule = _PathBeneath(device_rights, fd)
-                    _syscall(
-                        "add_rule",
-                        ctypes.c_int(ruleset),
-                        ctypes.c_int(_RULE_PATH_BENEATH),
-                        ctypes.byref(rule),
-                        ctypes.c_uint32(0),
-                    )
-                finally:
-                    os.close(fd)
+        _allow_device_writes(ruleset, _FS_WRITE_FILE | (_FS_TRUNCATE if abi >= 3 else 0))
         _syscall("restrict_self", ctypes.c_int(ruleset), ctypes.c_uint32(0))
     finally:
         os.close(ruleset)
-    net = ", TCP bind/connect refused" if abi >= 4 else ""
-    return f"file writes refused outside GPU device nodes (Landlock ABI {abi}{net})"
+    extra = (", TCP bind/connect refused" if abi >= 4 else "") + (
+        ", no signals out of the sandbox" if abi >= 6 else ""
+    )
+    return f"file writes refused outside GPU device nodes (Landlock ABI {abi}{extra})"
 
 
 def confine(parent_pid: int) -> dict[str, str]:
@@ -140,6 +167,9 @@ def confine(parent_pid: int) -> dict[str, str]:
     report: dict[str, str] = {}
     if not sys.platform.startswith("linux"):
         return {"confinement": "none beyond Kura's own guards on this OS"}
+    threads = len(os.listdir("/proc/self/task"))
+    if threads != 1:  # Landlock binds the calling thread only: never half-confine
+        raise RuntimeError(f"the model host runs {threads} threads before confining itself")
     steps = (
         ("no_new_privs", no_new_privs),
         ("die_with_parent", lambda: die_with_parent(parent_pid)),

@@ -14,8 +14,8 @@ from typing import IO, Any
 
 VERSION = 1
 _PREFIX = struct.Struct("!II")
-MAX_HEADER = 64 << 20
-MAX_PAYLOAD = 1 << 30
+MAX_HEADER = 16 << 20  # a request's texts or a reply's answer: far below this
+MAX_PAYLOAD = 256 << 20  # a batch of float32 vectors
 
 
 class WireClosed(Exception):
@@ -41,7 +41,7 @@ def read_frame(stream: IO[bytes]) -> tuple[dict[str, Any], bytes]:
         raise WireClosed(f"a frame of {head_len}+{body_len} bytes is over the limit")
     try:
         header = json.loads(_read_exact(stream, head_len).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise WireClosed("a frame's header is not JSON") from exc
     if not isinstance(header, dict):
         raise WireClosed("a frame's header is not an object")

@@ -55,8 +55,13 @@ _REPLACING = ("regenerated_from", "replaced_turns")
 
 
 def _history(turns: list[Turn]) -> list[tuple[str, str]]:
-    """(question, answer) pairs for the prompt: finished turns only."""
-    return [(t.user_text, t.answer) for t in turns if t.stop_reason is not None]
+    """(question, answer) pairs for the prompt: finished turns only (a failed turn's
+    answer is cut off where its model stopped: the model is not shown it as an answer)."""
+    return [
+        (t.user_text, t.answer)
+        for t in turns
+        if t.stop_reason is not None and t.stop_reason != StopReason.FAILED
+    ]
 
 
 def _check_message(message: str) -> None:
@@ -249,11 +254,16 @@ class ChatService(AuditedService):
             ):  # stopped before a word: what it would replace stays
                 raise Cancelled("stopped before the answer began")
         except GenerationFailed as exc:
+            kept = False
             if partial.pieces and not any(key in extra for key in _REPLACING):
                 failed = _Failed(plan, conv, pending, model, fitted, partial, hits, exc)
-                self._keep_failed(actor, failed, extra)
-                exc.conversation_id = conv.id
-            else:
+                try:
+                    self._keep_failed(actor, failed, extra)
+                    kept = True
+                    exc.conversation_id = conv.id
+                except AppError:  # could not be stored: leave no pending turn behind
+                    kept = False
+            if not kept:
                 self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
             raise
         except BaseException as exc:

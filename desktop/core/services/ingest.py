@@ -10,8 +10,9 @@ skipped; it never aborts the batch.
 When the embedding model fails on a batch (its process crashed, was killed, ran out of
 memory), the batch's files are tried again one at a time, so only the file that causes
 it is reported (stage ``embed``) and the rest are stored. After ``MAX_EMBED_FAILURES``
-failures in a row the embedder is taken to be broken: the remaining files are reported
-as not added, and nothing is half-stored.
+files in a row failed alone, the embedder is taken to be broken for this run: the
+remaining files are reported as not added (add them again once it is fixed), and
+nothing is half-stored.
 """
 
 from __future__ import annotations
@@ -169,8 +170,8 @@ class Ingestor:
         try:
             vectors = embedder.embed(texts)
         except (EmbeddingFailed, ModelProcessStopped) as exc:
-            report.embed_failures += 1
-            if len(pending) == 1:
+            if len(pending) == 1:  # only the documents tried alone count towards the limit
+                report.embed_failures += 1
                 report.failed.append(
                     {
                         "name": pending[0].name,
@@ -180,6 +181,7 @@ class Ingestor:
                 )
                 return
             for prepared in pending:  # one at a time: find the file that causes it
+                cancel.raise_if_cancelled()
                 self._flush(operation, kb, embedder, [prepared], report, cancel)
             return
         report.embed_failures = 0
