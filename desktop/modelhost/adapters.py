@@ -23,12 +23,7 @@ from desktop.core.errors import (
 )
 from desktop.core.tasks import CancelToken
 from desktop.modelhost.client import HostProcess
-from desktop.retrieval.model_folder import (
-    check_model_dir,
-    default_model_dir,
-    folder_fingerprint,
-    model_card_languages,
-)
+from desktop.retrieval.model_folder import FolderIdentity, ModelFolder, check_model_dir
 
 
 def _int(header: dict[str, Any], key: str) -> int:
@@ -152,32 +147,14 @@ class HostedChatModel:
     unload = close
 
 
-class HostedEmbedder:
+class HostedEmbedder(FolderIdentity):
     """``Embedder`` whose sentence-transformers model runs in the model host. Identity
     (folder fingerprint, model card languages) is read here without loading anything."""
 
     def __init__(self, host: HostProcess, model_dir: str | None = None) -> None:
         self._host = host
-        self._model_dir = model_dir or ""
-        self._model_id: str | None = None
-        self._languages: tuple[str, ...] | bool | None = False
+        self._identity = ModelFolder(model_dir)
         self._shape: tuple[int, int] | None = None  # (dimension, max tokens)
-
-    @property
-    def folder(self) -> Path:
-        return Path(self._model_dir if self._model_dir else default_model_dir())
-
-    def model_id(self) -> str:
-        if self._model_id is None:
-            folder = self.folder
-            check_model_dir(folder, kind="embedding model")
-            self._model_id = f"{folder.name}-{folder_fingerprint(folder)[:12]}"
-        return self._model_id
-
-    def languages(self) -> tuple[str, ...] | None:
-        if self._languages is False:
-            self._languages = model_card_languages(self.folder / "README.md")
-        return self._languages  # type: ignore[return-value]
 
     def warm_up(self) -> None:
         """Load the model in the host now (no-op when this embedder already has)."""

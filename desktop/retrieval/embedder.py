@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -23,6 +22,8 @@ import numpy as np
 
 from desktop.core.errors import EmbeddingFailed, InputError, ModelLoadFailed
 from desktop.retrieval.model_folder import (
+    FolderIdentity,
+    ModelFolder,
     check_model_dir,
     default_model_dir,
     folder_fingerprint,
@@ -70,10 +71,7 @@ def pick_device(requested: str | None) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-_UNREAD = object()
-
-
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(FolderIdentity):
     """``Embedder`` on a local sentence-transformers folder (default: all-MiniLM-L6-v2).
 
     Thread-safe: loading and encoding run under one lock. The constructor touches
@@ -85,37 +83,13 @@ class SentenceTransformerEmbedder:
     ) -> None:
         if batch_size < 1:
             raise InputError("the embedding batch size must be at least 1")
-        self._model_dir = model_dir
+        self._identity = ModelFolder(model_dir)
         self._batch_size = batch_size
         self._device = device
         self._lock = threading.Lock()
         self._model: Any = None
         self._dimension: int | None = None
         self._max_tokens = 0
-        self._model_id: str | None = None
-        self._languages: object = _UNREAD
-
-    # ------------------------------------------------------------------ identity
-
-    @property
-    def folder(self) -> Path:
-        """The model folder (the packaged default when none was given)."""
-        return Path(self._model_dir if self._model_dir else default_model_dir())
-
-    def model_id(self) -> str:
-        """``<folder name>-<12 hex digits of the folder fingerprint>``; loads nothing."""
-        if self._model_id is None:
-            folder = self.folder
-            check_model_dir(folder, kind="embedding model")
-            self._model_id = f"{folder.name}-{folder_fingerprint(folder)[:12]}"
-        return self._model_id
-
-    def languages(self) -> tuple[str, ...] | None:
-        """The languages the model card (``README.md`` front matter) declares; None when
-        it declares none or ``multilingual``. Reads the card only; loads nothing."""
-        if self._languages is _UNREAD:
-            self._languages = model_card_languages(self.folder / "README.md")
-        return self._languages  # type: ignore[return-value]
 
     def dimension(self) -> int:
         """Length of each vector (loads the model on first call)."""

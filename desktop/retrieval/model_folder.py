@@ -114,3 +114,56 @@ def model_card_languages(card: Path) -> tuple[str, ...] | None:
     if not languages or "multilingual" in languages:
         return None
     return languages
+
+
+class ModelFolder:
+    """A sentence-transformers folder's identity, read without loading the model: the
+    folder (the packaged default when none is given), its fingerprint-based id, and the
+    languages its model card declares. Both embedders (in process and hosted) use it."""
+
+    def __init__(self, model_dir: str | None = None) -> None:
+        self._model_dir = model_dir or ""
+        self._model_id: str | None = None
+        self._languages: tuple[str, ...] | None = None
+        self._languages_read = False
+
+    @property
+    def folder(self) -> Path:
+        """The model folder (the packaged default when none was given)."""
+        return Path(self._model_dir if self._model_dir else default_model_dir())
+
+    def model_id(self) -> str:
+        """``<folder name>-<12 hex digits of the folder fingerprint>``; loads nothing."""
+        if self._model_id is None:
+            folder = self.folder
+            check_model_dir(folder, kind="embedding model")
+            self._model_id = f"{folder.name}-{folder_fingerprint(folder)[:12]}"
+        return self._model_id
+
+    def languages(self) -> tuple[str, ...] | None:
+        """The languages the model card (``README.md`` front matter) declares; None when
+        it declares none or ``multilingual``. Reads the card only; loads nothing."""
+        if not self._languages_read:
+            self._languages = model_card_languages(self.folder / "README.md")
+            self._languages_read = True
+        return self._languages
+
+
+class FolderIdentity:
+    """For an embedder: ``folder``, ``model_id`` and ``languages`` from its
+    ``_identity`` (a :class:`ModelFolder`), read without loading the model."""
+
+    _identity: ModelFolder
+
+    @property
+    def folder(self) -> Path:
+        """The model folder (the packaged default when none was given)."""
+        return self._identity.folder
+
+    def model_id(self) -> str:
+        """Identifies the model, so vectors of different models are never mixed."""
+        return self._identity.model_id()
+
+    def languages(self) -> tuple[str, ...] | None:
+        """The languages the model card declares (None: none, or multilingual)."""
+        return self._identity.languages()
