@@ -30,6 +30,7 @@ from desktop.modelhost.wire import VERSION, FrameWriter, WireClosed, read_frame
 
 Req = dict[str, Any]
 Reply = tuple[dict[str, Any], bytes]
+EMBED_BATCH = 32  # texts per forward pass of the embedding model
 Handler = Callable[[Req, bytes, CancelToken], "Reply | None"]
 
 
@@ -66,7 +67,6 @@ class Host:
             ),
             "chat.generate": self._chat_generate,
             "chat.stream": self._chat_stream,
-            "chat.drop": self._chat_drop,
             "embed.describe": self._embed_describe,
             "embed.encode": self._embed_encode,
             "rerank.scores": self._rerank_scores,
@@ -150,17 +150,11 @@ class Host:
             }
         )
 
-    def _chat_drop(self, req: dict[str, Any], _p: bytes, _c: CancelToken) -> Reply:
-        self._generations.pop(int(req["generation"]), None)
-        return {}, b""
-
     # ------------------------------------------------------------------ embeddings
 
     def _embedder(self, folder: str) -> Any:
         if folder not in self._embedders:
-            self._embedders[folder] = runtime.embedder(
-                folder, int(os.environ.get("KURA_EMBED_BATCH", "32"))
-            )
+            self._embedders[folder] = runtime.embedder(folder, EMBED_BATCH)
         return self._embedders[folder]
 
     def _embed_describe(self, req: dict[str, Any], _p: bytes, _c: CancelToken) -> Reply:

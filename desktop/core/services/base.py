@@ -91,7 +91,7 @@ class AuditedService:
         try:
             with self._store.transaction() as tx:
                 current = _current(tx, actor, totp_policy=not enrolling)
-                if permission is not None and not rbac.allowed(current.role, permission):
+                if permission is not None:
                     try:
                         rbac.require(current, permission)
                     except PermissionDenied as exc:
