@@ -79,14 +79,6 @@ class AuditEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeSet:
-    """What a mutating service call changed, so views know what to refresh."""
-
-    kinds: frozenset[str]
-    ids: tuple[int | str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class LoginGuard:
     """Failed sign-ins in a row for one user name, and until when it is locked."""
 

@@ -27,13 +27,11 @@ from desktop.core.errors import (
     NotFound,
     SecondFactorRequired,
 )
-from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, ChangeSet, Role, User, UserStatus
+from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, Role, User, UserStatus
 from desktop.core.policy import check_password, normalise_username
 from desktop.core.ports import PasswordHasher, PasswordStrength, Store, TotpEngine, Transaction
 from desktop.core.services.base import AuditedService, Refusal, system_audit
 from desktop.core.workspace_policy import Policy, policy_on
-
-_USERS = frozenset({"users"})
 
 #: Failures in a row before a user name is locked, the first lock, the longest lock.
 THROTTLE_AFTER = 5
@@ -263,13 +261,12 @@ class AccountService(AuditedService):
             )
         return until
 
-    def unlock(self, actor: Actor, username: str) -> ChangeSet:
+    def unlock(self, actor: Actor, username: str) -> None:
         """Clear a user name's failure count and lock (Admin and Owner)."""
         name = normalise_username(username)
         with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
             op.tx.security.clear_guard(name.casefold())
             op.audit(action=AuditAction.ACCOUNT_UNLOCKED, obj=f"user:{name}", payload={})
-        return ChangeSet(_USERS, ())
 
     def sign_in_states(self, actor: Actor) -> dict[int, dict[str, object]]:
         """Per user id: whether one-time codes (TOTP) are on, failed sign-ins in a row,
@@ -305,7 +302,7 @@ class AccountService(AuditedService):
         role: Role,
         password: str,
         display_name: str | None = None,
-    ) -> ChangeSet:
+    ) -> None:
         """Create an Admin, Editor or Member. The Owner is made only by bootstrap/transfer."""
         self._precheck(actor, rbac.Permission.MANAGE_MEMBERS)  # before hashing
         if role is Role.OWNER:
@@ -320,7 +317,7 @@ class AccountService(AuditedService):
                 raise AlreadyExists(
                     f"user {name!r} already exists (user names ignore case): choose another name"
                 )
-            user = tx.users.add(
+            tx.users.add(
                 username=name,
                 display_name=(display_name or name).strip() or name,
                 role=role,
@@ -332,9 +329,8 @@ class AccountService(AuditedService):
                 obj=f"user:{name}",
                 payload={"username": name, "role": role.value},
             )
-        return ChangeSet(_USERS, (user.id,))
 
-    def set_role(self, actor: Actor, username: str, role: Role) -> ChangeSet:
+    def set_role(self, actor: Actor, username: str, role: Role) -> None:
         """Change an Admin's, Editor's or Member's role. Under the role-approval policy a
         role an Admin raises waits for the Owner (``approve_role``); ``pending`` in the
         audit event says so."""
@@ -362,7 +358,6 @@ class AccountService(AuditedService):
                 obj=f"user:{user.username}",
                 payload={"from": user.role.value, "to": role.value},
             )
-        return ChangeSet(_USERS, (user.id,))
 
     def role_requests(self, actor: Actor) -> list[dict[str, str]]:
         """Role changes waiting for the Owner (Admin and Owner)."""
@@ -383,7 +378,7 @@ class AccountService(AuditedService):
                     )
             return out
 
-    def decide_role(self, actor: Actor, username: str, *, approve: bool) -> ChangeSet:
+    def decide_role(self, actor: Actor, username: str, *, approve: bool) -> None:
         """Approve or reject a pending role change (Owner: security settings)."""
         with self._op(actor, rbac.Permission.MANAGE_SECURITY, f"user:{username}") as op:
             tx, actor = op.tx, op.actor
@@ -405,9 +400,8 @@ class AccountService(AuditedService):
                     "requested_by": request.requested_by,
                 },
             )
-        return ChangeSet(_USERS, (user.id,))
 
-    def transfer_ownership(self, actor: Actor, username: str) -> ChangeSet:
+    def transfer_ownership(self, actor: Actor, username: str) -> None:
         """Make an active user the Owner; the current Owner becomes an Admin. There is
         always exactly one Owner, and only the Owner can hand the role on."""
         with self._op(actor, rbac.Permission.TRANSFER_OWNERSHIP, f"user:{username}") as op:
@@ -427,9 +421,8 @@ class AccountService(AuditedService):
                 obj=f"user:{user.username}",
                 payload={"from": actor.username, "to": user.username},
             )
-        return ChangeSet(_USERS, (actor.user_id, user.id))
 
-    def set_status(self, actor: Actor, username: str, status: UserStatus) -> ChangeSet:
+    def set_status(self, actor: Actor, username: str, status: UserStatus) -> None:
         with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
             tx, actor = op.tx, op.actor
             user = self._managed_user(tx, actor, username)
@@ -437,9 +430,8 @@ class AccountService(AuditedService):
             active = status is UserStatus.ACTIVE
             action = AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED
             op.audit(action=action, obj=f"user:{user.username}", payload={})
-        return ChangeSet(_USERS, (user.id,))
 
-    def reset_password(self, actor: Actor, username: str, new_password: str) -> ChangeSet:
+    def reset_password(self, actor: Actor, username: str, new_password: str) -> None:
         """Set another user's password (or, for anyone, their own). The permission is
         checked before the name is looked up, so a Member cannot probe for names."""
         own = normalise_username(username).casefold() == actor.username.casefold()
@@ -459,7 +451,6 @@ class AccountService(AuditedService):
                 obj=f"user:{user.username}",
                 payload={},
             )
-        return ChangeSet(_USERS, (user.id,))
 
     # ------------------------------------------------------------------ helpers
 

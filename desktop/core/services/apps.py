@@ -13,12 +13,11 @@ from desktop.core.audit_actions import AuditAction
 from desktop.core.chat_models import AppConfig, AppRecord, AppVisibility
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, InputError, NotFound
-from desktop.core.models import Actor, ChangeSet
+from desktop.core.models import Actor
 from desktop.core.policy import normalise_username
 from desktop.core.ports import Store, Transaction
 from desktop.core.services.base import AuditedService, best_effort_checkpoint
 
-_APPS = frozenset({"apps"})
 MAX_TEXT = 20_000
 
 
@@ -85,7 +84,7 @@ class AppService(AuditedService):
             )
         return app
 
-    def delete(self, actor: Actor, ref: str | int) -> ChangeSet:
+    def delete(self, actor: Actor, ref: str | int) -> None:
         """Delete the app with its versions and conversations."""
         with self._op(actor, rbac.Permission.MANAGE_APPS) as op:
             tx, actor = op.tx, op.actor
@@ -97,7 +96,6 @@ class AppService(AuditedService):
                 payload={"name": app.config.name, "version": app.version},
             )
         best_effort_checkpoint(self._store)
-        return ChangeSet(_APPS, (app.id,))
 
     def list(self, actor: Actor) -> list[AppRecord]:
         """The apps this actor may use."""

@@ -29,7 +29,7 @@ from desktop.core.chat_models import (
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AppError, Cancelled, GenerationFailed, InputError, NotFound
 from desktop.core.knowledge_models import SearchHit
-from desktop.core.models import Actor, ChangeSet
+from desktop.core.models import Actor
 from desktop.core.policy import require_text
 from desktop.core.ports import ChatModel, Generation, Store, Transaction
 from desktop.core.prompting import FittedPrompt, fit_context
@@ -50,7 +50,6 @@ from desktop.core.tasks import CancelToken
 __all__ = ["MAX_MESSAGE", "ChatService", "PieceSink", "TurnResult"]
 
 MAX_MESSAGE = 100_000
-_CONVERSATIONS = frozenset({"conversations"})
 _REPLACING = ("regenerated_from", "replaced_turns")
 
 
@@ -464,7 +463,7 @@ class ChatService(AuditedService):
             tx, actor = op.tx, op.actor
             return cited_passage(tx, actor, turn_id, marker)
 
-    def rename(self, actor: Actor, conversation_id: int, title: str) -> ChangeSet:
+    def rename(self, actor: Actor, conversation_id: int, title: str) -> None:
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
             title = " ".join(title.split())
@@ -477,9 +476,8 @@ class ChatService(AuditedService):
                 obj=f"conversation:{conv.id}",
                 payload={"app_id": conv.app_id, "title": title},
             )
-        return ChangeSet(_CONVERSATIONS, (conv.id,))
 
-    def delete(self, actor: Actor, conversation_id: int) -> ChangeSet:
+    def delete(self, actor: Actor, conversation_id: int) -> None:
         """Really delete: rows go (secure_delete zeroes them) and the WAL is folded in."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
@@ -491,7 +489,6 @@ class ChatService(AuditedService):
                 payload={"app_id": conv.app_id},
             )
         best_effort_checkpoint(self._store)
-        return ChangeSet(_CONVERSATIONS, (conv.id,))
 
     # ------------------------------------------------------------------ helpers
 

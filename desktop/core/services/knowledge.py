@@ -20,7 +20,7 @@ from desktop.core.knowledge_models import (
     RetrievalMode,
     SearchHit,
 )
-from desktop.core.models import Actor, ChangeSet
+from desktop.core.models import Actor
 from desktop.core.policy import normalise_username
 from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker, Transaction
 from desktop.core.services.base import AuditedService, Refusal, best_effort_checkpoint
@@ -30,8 +30,6 @@ from desktop.core.services.knowledge_access import can_manage, can_read, find_kb
 from desktop.core.services.retrieval import Retriever, TextTools
 from desktop.core.tasks import CancelToken, ProgressSink, no_progress
 
-_KBS = frozenset({"knowledge_bases"})
-_DOCS = frozenset({"documents"})
 MAX_FILE_BYTES = 50 * 2**20
 
 
@@ -146,7 +144,7 @@ class KnowledgeService(AuditedService):
             tx, actor = op.tx, op.actor
             return find_kb(tx, actor, ref)
 
-    def delete(self, actor: Actor, ref: str | int) -> ChangeSet:
+    def delete(self, actor: Actor, ref: str | int) -> None:
         with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
             tx, actor = op.tx, op.actor
             kb = self._managed(tx, actor, ref)
@@ -158,7 +156,6 @@ class KnowledgeService(AuditedService):
             )
         self._indexes.forget(kb.id)
         best_effort_checkpoint(self._store)
-        return ChangeSet(_KBS, (kb.id,))
 
     # ------------------------------------------------------------------ documents
 
@@ -198,7 +195,7 @@ class KnowledgeService(AuditedService):
             raise NotFound(f"no document {name!r}: `kura kb docs` lists them")
         return found
 
-    def rollback(self, actor: Actor, ref: str | int, name: str, version: int) -> ChangeSet:
+    def rollback(self, actor: Actor, ref: str | int, name: str, version: int) -> None:
         """Make an earlier version the one search and chat use."""
         with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
             tx, actor = op.tx, op.actor
@@ -211,9 +208,8 @@ class KnowledgeService(AuditedService):
                 payload={"name": name, "version": version},
             )
         self._indexes.apply_stored(kb.id, deactivated, vectors)
-        return ChangeSet(_DOCS, (name,))
 
-    def delete_document(self, actor: Actor, ref: str | int, name: str) -> ChangeSet:
+    def delete_document(self, actor: Actor, ref: str | int, name: str) -> None:
         with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
             tx, actor = op.tx, op.actor
             kb = self._managed(tx, actor, ref)
@@ -225,7 +221,6 @@ class KnowledgeService(AuditedService):
             )
         self._indexes.apply_stored(kb.id, removed, [])
         best_effort_checkpoint(self._store)
-        return ChangeSet(_DOCS, (name,))
 
     # ------------------------------------------------------------------ search
 

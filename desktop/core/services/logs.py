@@ -37,7 +37,7 @@ from desktop.core.errors import (
     KeyItemMissing,
     NotFound,
 )
-from desktop.core.models import Actor, ChangeSet, TraceFilter
+from desktop.core.models import Actor, TraceFilter
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
 from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService, best_effort_checkpoint, system_audit
@@ -168,7 +168,7 @@ class LogService(AuditedService):
 
     # ------------------------------------------------------------------ feedback
 
-    def rate(self, actor: Actor, turn_id: int, rating: str, comment: str = "") -> ChangeSet:
+    def rate(self, actor: Actor, turn_id: int, rating: str, comment: str = "") -> None:
         """Rate one of your own answers up or down, with an optional comment."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             if rating not in ("up", "down"):
@@ -190,9 +190,8 @@ class LogService(AuditedService):
                     "comment": comment,
                 },
             )
-        return ChangeSet(frozenset({"feedback"}), (turn_id,))
 
-    def annotate(self, actor: Actor, turn_id: int, answer: str) -> ChangeSet:
+    def annotate(self, actor: Actor, turn_id: int, answer: str) -> None:
         """Attach an improved answer to a turn (Admin and Owner)."""
         with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
             answer = answer.strip()
@@ -215,7 +214,6 @@ class LogService(AuditedService):
                     "answer": answer,
                 },
             )
-        return ChangeSet(frozenset({"annotations"}), (turn_id,))
 
     @staticmethod
     def _own_turn(tx: Transaction, actor: Actor, turn_id: int) -> tuple[int, int]:
@@ -228,7 +226,7 @@ class LogService(AuditedService):
 
     def set_retention(
         self, actor: Actor, app_ref: str | int, *, days: int | None, legal_hold: bool
-    ) -> ChangeSet:
+    ) -> None:
         """Keep the app's conversations and traces ``days`` (None: forever); a legal
         hold suspends purging (Owner: security settings)."""
         with self._op(actor, rbac.Permission.MANAGE_SECURITY, f"app:{app_ref}") as op:
@@ -247,7 +245,6 @@ class LogService(AuditedService):
                     "to": {"days": days, "legal_hold": legal_hold},
                 },
             )
-        return ChangeSet(frozenset({"retention"}), (app.id,))
 
     def retention(self, actor: Actor, app_ref: str | int) -> dict[str, Any]:
         with self._op(actor, rbac.Permission.VIEW_LOGS) as op:

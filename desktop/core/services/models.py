@@ -10,12 +10,10 @@ from desktop.core.audit_actions import AuditAction
 from desktop.core.chat_models import LoadSettings, ModelRecord
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, InputError, ModelChanged, ModelNotFound
-from desktop.core.models import Actor, ChangeSet
+from desktop.core.models import Actor
 from desktop.core.ports import ModelInspector, Store, Transaction
 from desktop.core.services.base import AuditedService
 from desktop.core.tasks import CancelToken
-
-_MODELS = frozenset({"models"})
 
 
 def file_key(stat: os.stat_result) -> str:
@@ -78,7 +76,7 @@ class ModelService(AuditedService):
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             return self._named(op.tx, name)
 
-    def configure(self, actor: Actor, name: str, settings: LoadSettings) -> ChangeSet:
+    def configure(self, actor: Actor, name: str, settings: LoadSettings) -> None:
         """Change GPU layers, threads, context and batch size (Owner)."""
         with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
             record = self._named(op.tx, name)
@@ -88,7 +86,6 @@ class ModelService(AuditedService):
                 f"model:{record.name}",
                 {"from": record.settings.as_dict(), "to": settings.as_dict()},
             )
-        return ChangeSet(_MODELS, (record.id,))
 
     def verified(self, model_id: int, cancel: CancelToken | None = None) -> ModelRecord:
         """The record, after proving the file still has the registered SHA-256.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from desktop.core import rbac
 from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
-from desktop.core.models import Actor, ChangeSet
+from desktop.core.models import Actor
 from desktop.core.ports import Store
 from desktop.core.services.base import AuditedService
 from desktop.core.workspace_policy import DESCRIPTIONS, Policy, policy_on, set_policy
@@ -28,7 +28,7 @@ class PolicyService(AuditedService):
                 for p in Policy
             ]
 
-    def set(self, actor: Actor, policy: Policy, on: bool) -> ChangeSet:
+    def set(self, actor: Actor, policy: Policy, on: bool) -> None:
         """Switch a policy (Owner: security settings)."""
         with self._op(actor, rbac.Permission.MANAGE_SECURITY, f"policy:{policy.value}") as op:
             before = policy_on(op.tx.settings, policy)
@@ -38,4 +38,3 @@ class PolicyService(AuditedService):
                 f"policy:{policy.value}",
                 {"from": before, "to": on, "at": iso_utc(self._clock.now())},
             )
-        return ChangeSet(frozenset({"settings"}), ())

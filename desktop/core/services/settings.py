@@ -21,7 +21,7 @@ from desktop.core import rbac
 from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError
-from desktop.core.models import Actor, ChangeSet
+from desktop.core.models import Actor
 from desktop.core.ports import SettingsRepository, Store
 from desktop.core.services.base import AuditedService
 from desktop.core.session import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
@@ -66,7 +66,7 @@ class SettingsService(AuditedService):
         with self._store.transaction() as tx:
             return timedelta(minutes=_stored_minutes(tx.settings))
 
-    def set_idle_timeout(self, actor: Actor, minutes: int) -> ChangeSet:
+    def set_idle_timeout(self, actor: Actor, minutes: int) -> None:
         """Lock idle windows after ``minutes`` (1 to 480; Owner and Admins)."""
         with self._op(actor, rbac.Permission.MANAGE_MEMBERS, "settings:idle_timeout") as op:
             if (
@@ -85,7 +85,6 @@ class SettingsService(AuditedService):
                 "settings:idle_timeout_minutes",
                 {"from": before, "to": minutes, "at": iso_utc(self._clock.now())},
             )
-        return ChangeSet(frozenset({"settings"}), ("idle_timeout_minutes",))
 
     # ------------------------------------------------------------------ preferences
 
@@ -95,7 +94,7 @@ class SettingsService(AuditedService):
             stored = op.tx.preferences.all(op.actor.user_id)
         return {k: v for k, v in stored.items() if v in PREFERENCES.get(k, ())}
 
-    def set_preference(self, actor: Actor, key: str, value: str) -> ChangeSet:
+    def set_preference(self, actor: Actor, key: str, value: str) -> None:
         """Set one of the actor's own preferences (any signed-in user, for themself)."""
         name = key.strip().lower() if isinstance(key, str) else ""
         if name not in PREFERENCES:
@@ -113,4 +112,3 @@ class SettingsService(AuditedService):
                 f"user:{current.username}",
                 {"key": name, "from": before, "to": choice},
             )
-        return ChangeSet(frozenset({"preferences"}), (name,))

@@ -16,7 +16,7 @@ from desktop.core import rbac
 from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError, NotFound
-from desktop.core.models import Actor, ChangeSet, Role
+from desktop.core.models import Actor, Role
 from desktop.core.policy import normalise_username
 from desktop.core.ports import Store, TotpEngine
 from desktop.core.services.accounts import existing_user, recovery_code_hash
@@ -98,7 +98,7 @@ class TotpService(AuditedService):
             "recovery_codes_left": left,
         }
 
-    def reset(self, actor: Actor, username: str) -> ChangeSet:
+    def reset(self, actor: Actor, username: str) -> None:
         """Remove a user's TOTP and recovery codes: one's own, or (Admin and Owner) a
         lost device's for someone else, never the Owner's by another."""
         name = normalise_username(username)
@@ -114,4 +114,3 @@ class TotpService(AuditedService):
                 )
             op.tx.security.delete_totp(user.id)
             op.audit(AuditAction.TOTP_RESET, f"user:{user.username}")
-        return ChangeSet(frozenset({"users"}), (user.id,))
