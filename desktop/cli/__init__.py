@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from desktop import __version__, app
 from desktop.cli import accounts, apps, chat, kb, logs, models, selftest, workspace
-from desktop.cli.io import Handler, Parser, note
+from desktop.cli.io import Handler, Parser, note, say
 from desktop.core.errors import EXIT_USAGE, AppError
 
 EXIT_INTERNAL = 70
@@ -73,14 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except AppError as exc:
-        note(f"kura: error: {exc.message}")
+        note(say("common.cli_error", message=exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        note("kura: interrupted")
+        note(say("common.cli_interrupted"))
         return 130
     except Exception:
-        incident = uuid.uuid4().hex[:8]
-        note(f"kura: internal error (incident {incident}); rerun with --debug and report it")
+        note(say("common.cli_internal", incident=uuid.uuid4().hex[:8]))
         if args.debug:
             traceback.print_exc()
         return EXIT_INTERNAL

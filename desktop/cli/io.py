@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any, NoReturn
 
 from desktop import app
 from desktop.core.errors import EXIT_USAGE, InputError, SecondFactorRequired
+from desktop.core.messages import Language, Surface, language_from_environment, render
 from desktop.core.models import Actor
 
 Handler = Callable[[argparse.Namespace], int]
@@ -63,6 +65,16 @@ def emit(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
 
 def note(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def language() -> Language:
+    """The CLI speaks the locale's language: Japanese under ``LANG=ja_JP.UTF-8``."""
+    return language_from_environment(os.environ)
+
+
+def say(code: str, **params: Any) -> str:
+    """A catalogue message in the CLI's language, remedies worded as commands."""
+    return render(code, params, language(), Surface.CLI)
 
 
 def data_dir(args: argparse.Namespace) -> Path:

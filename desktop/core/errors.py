@@ -1,12 +1,18 @@
 """The one error hierarchy. Every error a user can cause is an ``AppError``.
 
-Each carries a user-safe, one-line message that names the problem and the remedy, an
-optional help topic, technical details for the log (never shown by default) and the
-exit code the CLI uses (DESIGN.md, The command line: 0 ok, 1 check failed, 2 usage or
-input error, 3 permission denied, 4 locked).
+Each carries a stable code and its parameters; the words — a one-line message naming
+the problem and the remedy, in English and Japanese, the remedy worded for the CLI or
+the GUI — live in the catalogue (``desktop.core.messages``). It also carries an optional
+help topic, technical details for the log (never shown by default) and the exit code
+the CLI uses (DESIGN.md, The command line: 0 ok, 1 check failed, 2 usage or input
+error, 3 permission denied, 4 locked).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from desktop.core.messages import Language, Surface, render
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -16,15 +22,27 @@ EXIT_LOCKED = 4
 
 
 class AppError(Exception):
-    """Root of every error Kura raises on purpose."""
+    """Root of every error Kura raises on purpose: ``InputError("kb.not_found", name=n)``."""
 
     exit_code: int = EXIT_USAGE
 
-    def __init__(self, message: str, *, help_topic: str | None = None, details: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, code: str, /, *, help_topic: str | None = None, details: str = "", **params: Any
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
         self.help_topic = help_topic
         self.details = details
+
+    def render(self, language: Language = Language.EN, surface: Surface = Surface.CLI) -> str:
+        """The message in ``language``, its remedy worded for ``surface``."""
+        return render(self.code, self.params, language, surface)
+
+    @property
+    def message(self) -> str:
+        """The English message as the CLI words it (logs, tests, ``str()``)."""
+        return self.render()
 
     def __str__(self) -> str:
         return self.message
@@ -33,8 +51,8 @@ class AppError(Exception):
 class Cancelled(AppError):
     """A long operation stopped because its CancelToken was set. Shown as nothing."""
 
-    def __init__(self, message: str = "cancelled") -> None:
-        super().__init__(message)
+    def __init__(self, code: str = "common.cancelled", /, **params: Any) -> None:
+        super().__init__(code, **params)
 
 
 class InputError(AppError):
@@ -173,8 +191,10 @@ class ModelProcessStopped(GenerationFailed):
     The application and the workspace are unaffected; the next request starts a new
     host. ``signal_name`` is e.g. "SIGSEGV", or None when it exited with a code."""
 
-    def __init__(self, message: str, *, signal_name: str | None = None, details: str = "") -> None:
-        super().__init__(message, details=details)
+    def __init__(
+        self, code: str, /, *, signal_name: str | None = None, details: str = "", **params: Any
+    ) -> None:
+        super().__init__(code, details=details, **params)
         self.signal_name = signal_name
 
 
@@ -193,6 +213,6 @@ class IngestionFailed(AppError):
     """One file could not be ingested; ``stage`` names the step (read, parse, limits,
     chunk, embed, store). The rest of the batch goes on."""
 
-    def __init__(self, message: str, *, stage: str, details: str = "") -> None:
-        super().__init__(message, details=details)
+    def __init__(self, code: str, /, *, stage: str, details: str = "", **params: Any) -> None:
+        super().__init__(code, details=details, **params)
         self.stage = stage

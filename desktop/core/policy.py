@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from desktop.core.errors import InputError
+from desktop.core.messages import Term
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
@@ -13,38 +14,28 @@ _USERNAME = re.compile(r"^[^\s/\\:@\x00-\x1f\x7f][^\s/\\:\x00-\x1f\x7f]{0,62}$")
 
 
 def require_text(value: str, what: str) -> str:
-    """``value`` if it is valid Unicode (no lone surrogates from undecodable input)."""
+    """``value`` if it is valid Unicode (no lone surrogates from undecodable input);
+    ``what`` is the catalogue code naming it (``"common.what.password"``)."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError(
-            f"the {what} contains bytes that are not valid text: check the terminal's "
-            "encoding (UTF-8) and type it again"
-        ) from None
+        raise InputError("common.text_not_valid", what=Term(what)) from None
     return value
 
 
 def normalise_username(raw: str) -> str:
     """NFKC-normalised, trimmed user name; raises InputError naming the rule broken."""
-    name = unicodedata.normalize("NFKC", require_text(raw, "user name")).strip()
+    name = unicodedata.normalize("NFKC", require_text(raw, "common.what.user_name")).strip()
     if not _USERNAME.match(name):
-        raise InputError(
-            f"invalid user name {raw!r}: use 1-63 characters without spaces, slashes, "
-            "colons or control characters"
-        )
+        raise InputError("accounts.username_invalid", name=raw)
     return name
 
 
 def check_password(password: str) -> None:
     """Length rules only (no composition rules); never truncates."""
-    require_text(password, "password")
+    require_text(password, "common.what.password")
     length = len(password)
     if length < PASSWORD_MIN:
-        raise InputError(
-            f"password too short ({length} characters): use at least {PASSWORD_MIN}; "
-            "a few unrelated words make a strong one"
-        )
+        raise InputError("accounts.password_too_short", length=length, minimum=PASSWORD_MIN)
     if length > PASSWORD_MAX:
-        raise InputError(
-            f"password too long ({length} characters): at most {PASSWORD_MAX} are accepted"
-        )
+        raise InputError("accounts.password_too_long", length=length, maximum=PASSWORD_MAX)

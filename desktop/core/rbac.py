@@ -6,6 +6,7 @@ import enum
 from types import MappingProxyType
 
 from desktop.core.errors import PermissionDenied
+from desktop.core.messages import Term
 from desktop.core.models import Actor, Role
 
 
@@ -47,18 +48,7 @@ def require(actor: Actor, permission: Permission) -> None:
     """Raise ``PermissionDenied`` unless the actor's role grants ``permission``."""
     if not allowed(actor.role, permission):
         raise PermissionDenied(
-            f"permission denied: the {actor.role.value} role may not {_VERBS[permission]}; "
-            "ask the workspace Owner or an Admin"
+            "accounts.permission_denied",
+            role=Term(f"accounts.role.{actor.role.value}"),
+            verb=Term(f"accounts.verb.{permission.value}"),
         )
-
-
-_VERBS: dict[Permission, str] = {
-    Permission.USE_APPS: "use apps",
-    Permission.MANAGE_APPS: "create, edit or delete apps",
-    Permission.MANAGE_KNOWLEDGE: "manage knowledge bases",
-    Permission.VIEW_LOGS: "view or export logs",
-    Permission.MANAGE_MEMBERS: "manage members",
-    Permission.MANAGE_MODELS: "register models or change model settings",
-    Permission.MANAGE_SECURITY: "change security settings",
-    Permission.TRANSFER_OWNERSHIP: "transfer ownership",
-}

@@ -7,10 +7,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
 from desktop.core.errors import AppError, Cancelled
+from desktop.core.messages import Language, Surface, render
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +21,15 @@ def describe(exc: BaseException) -> str | None:
     if isinstance(exc, Cancelled):
         return None
     if isinstance(exc, AppError):
-        return exc.message
+        return exc.render(ui_language(), Surface.GUI)
     incident = uuid.uuid4().hex[:8]
     log.error("incident %s: %s", incident, type(exc).__name__, exc_info=exc)
-    return QCoreApplication.translate(
-        "Errors", "Something went wrong inside Kura (incident {id}). Nothing was lost; try again."
-    ).format(id=incident)
+    return render("common.gui_internal", {"incident": incident}, ui_language(), Surface.GUI)
+
+
+def ui_language() -> Language:
+    """The window's language (``Translations.install`` sets the default locale)."""
+    return Language.JA if QLocale().name().startswith("ja") else Language.EN
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:

@@ -29,18 +29,14 @@ from desktop.core.models import Actor, AuditEvent, Role, UserStatus
 from desktop.core.ports import Store, Transaction
 from desktop.core.workspace_policy import Policy, policy_on
 
-TOTP_REQUIRED = (
-    "this workspace requires a one-time code for Owners and Admins: enroll one "
-    "with `kura users totp enroll` (or in Settings > Security), then try again"
-)
-
 
 class Refusal(Exception):
-    """A rule refuses the actor inside an operation; becomes an audited PermissionDenied."""
+    """A rule refuses the actor inside an operation; becomes an audited PermissionDenied
+    with the catalogue ``code`` and its parameters."""
 
-    def __init__(self, what: str, obj: str, message: str) -> None:
-        super().__init__(message)
-        self.what, self.obj, self.message = what, obj, message
+    def __init__(self, what: str, obj: str, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.what, self.obj, self.code, self.params = what, obj, code, params
 
 
 def system_audit(
@@ -64,9 +60,10 @@ class Op:
         """Append the operation's audit event, in its transaction."""
         return system_audit(self.tx, action, obj, payload or {}, actor=self.actor.username)
 
-    def refuse(self, what: str, obj: str, message: str) -> NoReturn:
-        """Refuse the operation: everything it did is rolled back, the denial recorded."""
-        raise Refusal(what, obj, message)
+    def refuse(self, what: str, obj: str, code: str, **params: Any) -> NoReturn:
+        """Refuse the operation: everything it did is rolled back, the denial recorded
+        and PermissionDenied raised with the catalogue ``code``."""
+        raise Refusal(what, obj, code, **params)
 
 
 class AuditedService:
@@ -95,11 +92,11 @@ class AuditedService:
                     try:
                         rbac.require(current, permission)
                     except PermissionDenied as exc:
-                        raise Refusal(permission.value, obj, exc.message) from None
+                        raise Refusal(permission.value, obj, exc.code, **exc.params) from None
                 yield Op(tx, current)
         except Refusal as refusal:
             self._record_denial(current, refusal.what, refusal.obj)
-            raise PermissionDenied(refusal.message) from None
+            raise PermissionDenied(refusal.code, **refusal.params) from None
 
     @contextmanager
     def _continue(self, actor: Actor) -> Iterator[Op]:
@@ -131,7 +128,7 @@ def _current(tx: Transaction, actor: Actor, *, totp_policy: bool = True) -> Acto
     Owners and Admins use TOTP, one without it may do nothing but enroll."""
     user = tx.users.get(actor.user_id)
     if user is None or user.status is not UserStatus.ACTIVE:
-        raise AuthenticationFailed("your account is disabled or gone: sign in again")
+        raise AuthenticationFailed("accounts.account_gone")
     current = user.as_actor()
     if (
         totp_policy
@@ -140,7 +137,9 @@ def _current(tx: Transaction, actor: Actor, *, totp_policy: bool = True) -> Acto
     ):
         state = tx.security.totp(user.id)
         if state is None or not state.enabled:
-            raise Refusal("totp_enrollment_required", f"user:{user.username}", TOTP_REQUIRED)
+            raise Refusal(
+                "totp_enrollment_required", f"user:{user.username}", "accounts.totp_required"
+            )
     return current
 
 

@@ -64,7 +64,7 @@ def _history(turns: list[Turn]) -> list[tuple[str, str]]:
 
 
 def _check_message(message: str) -> None:
-    if not require_text(message, "message").strip():
+    if not require_text(message, "common.what.message").strip():
         raise InputError("the message is empty: type something to ask")
     if len(message) > MAX_MESSAGE:
         raise InputError(f"the message is too long (at most {MAX_MESSAGE} characters)")

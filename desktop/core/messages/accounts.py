@@ -1,0 +1,111 @@
+"""Messages of accounts, roles, sign-in and the password policy (``accounts.``)."""
+
+from __future__ import annotations
+
+from desktop.core.messages import Entry, Text
+
+MESSAGES: dict[str, Entry] = {
+    # ---- roles and the permission table (rendered inside other messages as Terms)
+    "accounts.role.owner": Entry(Text(en="Owner", ja="オーナー")),
+    "accounts.role.admin": Entry(Text(en="Admin", ja="管理者")),
+    "accounts.role.editor": Entry(Text(en="Editor", ja="編集者")),
+    "accounts.role.member": Entry(Text(en="Member", ja="メンバー")),
+    "accounts.verb.use_apps": Entry(Text(en="use apps", ja="アプリを使う")),
+    "accounts.verb.manage_apps": Entry(
+        Text(en="create, edit or delete apps", ja="アプリを作成・編集・削除する")
+    ),
+    "accounts.verb.manage_knowledge": Entry(
+        Text(en="manage knowledge bases", ja="ナレッジベースを管理する")
+    ),
+    "accounts.verb.view_logs": Entry(Text(en="view or export logs", ja="ログを表示・書き出す")),
+    "accounts.verb.manage_members": Entry(Text(en="manage members", ja="メンバーを管理する")),
+    "accounts.verb.manage_models": Entry(
+        Text(
+            en="register models or change model settings",
+            ja="モデルを登録したりモデルの設定を変えたりする",
+        )
+    ),
+    "accounts.verb.manage_security": Entry(
+        Text(en="change security settings", ja="セキュリティ設定を変える")
+    ),
+    "accounts.verb.transfer_ownership": Entry(
+        Text(en="transfer ownership", ja="オーナー権限を譲る")
+    ),
+    "accounts.permission_denied": Entry(
+        Text(
+            en="permission denied: the {role} role may not {verb}; ask the workspace Owner "
+            "or an Admin",
+            ja="権限がありません: {role}の役割では{verb}ことはできません。"
+            "ワークスペースのオーナーか管理者に依頼してください",
+        )
+    ),
+    "accounts.totp_required": Entry(
+        Text(
+            en="this workspace requires a one-time code for Owners and Admins: {remedy}, "
+            "then try again",
+            ja="このワークスペースではオーナーと管理者にワンタイムコードが必要です。"
+            "{remedy}、もう一度お試しください",
+        ),
+        cli=Text(
+            en="enroll one with `kura users totp enroll`",
+            ja="`kura users totp enroll` で登録してから",
+        ),
+        gui=Text(
+            en="enroll one in Settings > Security",
+            ja="設定 > セキュリティ で登録してから",
+        ),
+    ),
+    "accounts.account_gone": Entry(
+        Text(
+            en="your account is disabled or gone: sign in again",
+            ja="アカウントが無効になったか削除されました。もう一度サインインしてください",
+        )
+    ),
+    # ---- signing in
+    "accounts.sign_in_failed": Entry(
+        Text(
+            en="sign-in failed: wrong user name, password or code (or the account is disabled)",
+            ja="サインインできません: ユーザー名、パスワードまたはコードが違います"
+            "（またはアカウントが無効です）",
+        )
+    ),
+    "accounts.second_factor_required": Entry(
+        Text(
+            en="this account also needs a one-time code: give the code from the "
+            "authenticator app (or a recovery code)",
+            ja="このアカウントにはワンタイムコードも必要です。認証アプリのコード"
+            "（または回復コード）を入力してください",
+        )
+    ),
+    "accounts.locked_out": Entry(
+        Text(
+            en="sign-in failed {failures} times in a row: locked until {until} UTC; try "
+            "again then, or ask an Admin",
+            ja="サインインに {failures} 回続けて失敗したため、{until}（UTC）までロック"
+            "されています。その後にもう一度試すか、管理者に依頼してください",
+        )
+    ),
+    # ---- input rules
+    "accounts.username_invalid": Entry(
+        Text(
+            en="invalid user name {name!r}: use 1-63 characters without spaces, slashes, "
+            "colons or control characters",
+            ja="ユーザー名「{name}」は使えません。空白・スラッシュ・コロン・制御文字を"
+            "含まない 1〜63 文字にしてください",
+        )
+    ),
+    "accounts.password_too_short": Entry(
+        Text(
+            en="password too short ({length} characters): use at least {minimum}; a few "
+            "unrelated words make a strong one",
+            ja="パスワードが短すぎます（{length} 文字）。{minimum} 文字以上にしてください。"
+            "関係のない単語をいくつか並べると強いパスワードになります",
+        )
+    ),
+    "accounts.password_too_long": Entry(
+        Text(
+            en="password too long ({length} characters): at most {maximum} are accepted",
+            ja="パスワードが長すぎます（{length} 文字）。{maximum} 文字までにしてください",
+        )
+    ),
+}
