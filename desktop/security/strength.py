@@ -3,8 +3,10 @@ adapter.
 
 zxcvbn estimates how many guesses an attacker who knows common passwords, words, names,
 keyboard patterns, dates and the user's own name would need, entirely offline. A password
-scoring below 3 of 4 (under about 10^10 guesses) is refused with a one-line reason taken
-from zxcvbn's feedback.
+scoring below 3 of 4 (under about 10^10 guesses) is refused with a reason taken from
+zxcvbn's feedback: the catalogue code of a phrase Kura words in English and Japanese
+(zxcvbn's own warnings are English only, and a finite set; an unknown one reads as
+"easy to guess").
 
 Only the estimate looks at a shortened, normalised copy: the first 100 characters after
 NFKC (zxcvbn slows down sharply on long inputs, and NFKC makes ``ｐａｓｓｗｏｒｄ`` typed in
@@ -26,10 +28,30 @@ MIN_SCORE = 3
 #: Characters the estimator sees; the first 100 already decide the score in practice.
 ESTIMATE_CHARS = 100
 
-REASON_COMMON = "it is one of the most common passwords"
-REASON_NAME = "it is built from the user name or display name"
-REASON_GUESSABLE = "it is easy to guess"
-REASON_EMPTY = "it is empty"
+REASON_COMMON = "accounts.weak.common"
+REASON_NAME = "accounts.weak.name"
+REASON_GUESSABLE = "accounts.weak.guessable"
+REASON_EMPTY = "accounts.weak.empty"
+
+#: zxcvbn's warnings (its feedback.py) -> the catalogue's words for them.
+WARNINGS: dict[str, str] = {
+    "Straight rows of keys are easy to guess.": "accounts.weak.keyboard_row",
+    "Short keyboard patterns are easy to guess.": "accounts.weak.keyboard_pattern",
+    'Repeats like "aaa" are easy to guess.': "accounts.weak.repeats",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': (
+        "accounts.weak.repeated_words"
+    ),
+    'Sequences like "abc" or "6543" are easy to guess.': "accounts.weak.sequence",
+    "Recent years are easy to guess.": "accounts.weak.recent_year",
+    "Dates are often easy to guess.": "accounts.weak.date",
+    "This is a top-10 common password.": "accounts.weak.top10",
+    "This is a top-100 common password.": "accounts.weak.top100",
+    "This is a very common password.": "accounts.weak.very_common",
+    "This is similar to a commonly used password.": "accounts.weak.similar_common",
+    "A word by itself is easy to guess.": "accounts.weak.single_word",
+    "Names and surnames by themselves are easy to guess.": "accounts.weak.names",
+    "Common names and surnames are easy to guess.": "accounts.weak.common_names",
+}
 
 #: zxcvbn keeps the user inputs in a module-level dictionary it replaces on every call,
 #: so two estimates must not run at the same time.
@@ -53,12 +75,6 @@ def _user_words(user_inputs: Sequence[str]) -> list[str]:
             if len(word) >= 3 and word not in words:
                 words.append(word)
     return words
-
-
-def _sentence(message: str) -> str:
-    """``This is a very common password.`` -> ``this is a very common password``."""
-    message = message.strip().rstrip(".").strip()
-    return message[:1].lower() + message[1:]
 
 
 def _is_common(text: str, sequence: Sequence[Mapping[str, Any]]) -> bool:
@@ -94,8 +110,8 @@ class ZxcvbnStrength:
         return self._estimate
 
     def weakness(self, password: str, user_inputs: Sequence[str]) -> str | None:
-        """None when the password is strong enough; otherwise a short, lower-case reason
-        without a final period, e.g. "it is one of the most common passwords"."""
+        """None when the password is strong enough; otherwise the catalogue code of the
+        reason, e.g. ``accounts.weak.common`` ("it is one of the most common passwords")."""
         text = unicodedata.normalize("NFKC", password)
         if not text:
             return REASON_EMPTY  # zxcvbn itself fails on an empty string
@@ -107,9 +123,9 @@ class ZxcvbnStrength:
             return None
         if len(text) <= ESTIMATE_CHARS and _is_common(text, result.get("sequence", ())):
             return REASON_COMMON
-        warning = _sentence(str(result.get("feedback", {}).get("warning") or ""))
+        warning = str(result.get("feedback", {}).get("warning") or "").strip()
         if warning:
-            return warning
+            return WARNINGS.get(warning, REASON_GUESSABLE)
         if any(m.get("dictionary_name") == "user_inputs" for m in result.get("sequence", ())):
             return REASON_NAME
         return REASON_GUESSABLE

@@ -74,3 +74,48 @@ def test_totp_enrollment_and_sign_in_with_a_code_on_stdin(kura: Kura) -> None:
     code, out, _ = _as(kura, "boss", "policy", "set", "require-totp-for-admins", "on",
                        stdin=f"{OWNER_PW}\n{recovery[1]}\n")  # fmt: skip
     assert code == 0 and "require-totp-for-admins    on" in out
+
+
+def test_errors_speak_the_locales_language(kura: Kura) -> None:
+    """A wrong password, a weak password and a permission denial: Japanese under
+    LANG=ja_JP.UTF-8, English under C; the exit codes do not depend on the language."""
+    ja = {"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    en = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+    def run(env: dict[str, str], user: str, *args: str, stdin: str) -> tuple[int, list[str]]:
+        res = kura(*args, "--user", user, "--password-stdin", stdin=stdin, env=env)
+        return res.code, res.err_lines
+
+    assert run(ja, "boss", "users", "list", stdin=WRONG + "\n") == (
+        3,
+        ["kura: エラー: サインインできません: ユーザー名、パスワードまたはコードが違います"
+         "（またはアカウントが無効です）"],
+    )  # fmt: skip
+    code, err = run(en, "boss", "users", "list", stdin=WRONG + "\n")
+    assert (code, err) == (3, [
+        "kura: error: sign-in failed: wrong user name, password or code (or the account is "
+        "disabled)"
+    ])  # fmt: skip
+
+    add = ("users", "add", "ann", "--role", "member")
+    code, err = run(ja, "boss", *add, stdin=f"{OWNER_PW}\npassword1234\n")
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith("kura: エラー: このパスワードは使えません: よく使われるパスワード")
+    code, err = run(en, "boss", *add, stdin=f"{OWNER_PW}\npassword1234\n")
+    assert code == 2 and err == [
+        "kura: error: password refused: it is one of the most common passwords; a few "
+        "unrelated words make a strong one"
+    ]
+
+    assert run(en, "boss", *add, stdin=f"{OWNER_PW}\n{MEMBER_PW}\n")[0] == 0
+    denied = ("users", "add", "bea", "--role", "member")
+    code, err = run(ja, "ann", *denied, stdin=f"{MEMBER_PW}\n{OWNER_PW}\n")
+    assert code == 3 and err == [
+        "kura: エラー: 権限がありません: メンバーの役割ではメンバーを管理することはできません。"
+        "ワークスペースのオーナーか管理者に依頼してください"
+    ]
+    code, err = run(en, "ann", *denied, stdin=f"{MEMBER_PW}\n{OWNER_PW}\n")
+    assert code == 3 and err == [
+        "kura: error: permission denied: the Member role may not manage members; ask the "
+        "workspace Owner or an Admin"
+    ]

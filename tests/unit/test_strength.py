@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import ast
 import random
 import string
 import time
+from pathlib import Path
 
 import pytest
 
+from desktop.core.messages import Language, render
+from desktop.core.messages.catalogue import CATALOGUE
 from desktop.core.ports import PasswordStrength
-from desktop.security.strength import REASON_COMMON, ZxcvbnStrength
+from desktop.security.strength import REASON_COMMON, WARNINGS, ZxcvbnStrength
+
+WARNING_STARTS = (
+    "Straight",
+    "Short",
+    "Repeats",
+    "Sequences",
+    "Recent",
+    "Dates",
+    "This is",
+    "A word",
+    "Names",
+    "Common names",
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +45,28 @@ def test_most_common_passwords_are_named_as_such(strength: PasswordStrength, pas
 )
 def test_common_passwords_are_refused(strength: PasswordStrength, password: str) -> None:
     reason = strength.weakness(password, [])
-    assert reason
-    assert "\n" not in reason
-    assert reason[0].islower()
-    assert not reason.endswith(".")
+    assert reason in CATALOGUE and reason.startswith("accounts.weak.")
+    assert render(reason, {}, Language.EN)[0].islower()
+    assert "推測" in render(reason, {}, Language.JA) or "パスワード" in render(
+        reason, {}, Language.JA
+    )
+
+
+def test_every_zxcvbn_warning_has_our_words() -> None:
+    """zxcvbn's warnings are English only: each one it can give maps to a catalogue
+    phrase (an upgrade that adds one fails here instead of showing English)."""
+    import zxcvbn.feedback
+
+    source = Path(zxcvbn.feedback.__file__).read_text(encoding="utf-8")
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_" and node.args:
+            arg = node.args[0]
+            if isinstance(arg, ast.Constant) and str(arg.value).startswith(WARNING_STARTS):
+                found.add(str(arg.value))
+    warnings = {w for w in found if w.rstrip(".").endswith(("guess", '"abc"', "password"))}
+    assert warnings and warnings <= set(WARNINGS), sorted(warnings - set(WARNINGS))
+    assert all(code in CATALOGUE for code in WARNINGS.values())
 
 
 def test_full_width_common_password_is_refused(strength: PasswordStrength) -> None:

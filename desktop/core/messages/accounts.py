@@ -108,4 +108,95 @@ MESSAGES: dict[str, Entry] = {
             ja="パスワードが長すぎます（{length} 文字）。{maximum} 文字までにしてください",
         )
     ),
+    "accounts.password_weak": Entry(
+        Text(
+            en="password refused: {reason}; a few unrelated words make a strong one",
+            ja="このパスワードは使えません: {reason}。関係のない単語をいくつか並べると"
+            "強いパスワードになります",
+        )
+    ),
+    # ---- why a password is weak (the strength estimator's reasons, as Terms)
+    "accounts.weak.common": Entry(
+        Text(en="it is one of the most common passwords", ja="よく使われるパスワードの一つです")
+    ),
+    "accounts.weak.name": Entry(
+        Text(
+            en="it is built from the user name or display name",
+            ja="ユーザー名か表示名からできています",
+        )
+    ),
+    "accounts.weak.guessable": Entry(Text(en="it is easy to guess", ja="推測されやすいです")),
+    "accounts.weak.empty": Entry(Text(en="it is empty", ja="空です")),
+    "accounts.weak.keyboard_row": Entry(
+        Text(
+            en="straight rows of keys are easy to guess",
+            ja="キーボードの横一列の並びは推測されやすいです",
+        )
+    ),
+    "accounts.weak.keyboard_pattern": Entry(
+        Text(
+            en="short keyboard patterns are easy to guess",
+            ja="短いキーボードのパターンは推測されやすいです",
+        )
+    ),
+    "accounts.weak.repeats": Entry(
+        Text(
+            en='repeats like "aaa" are easy to guess',
+            ja="「aaa」のような繰り返しは推測されやすいです",
+        )
+    ),
+    "accounts.weak.repeated_words": Entry(
+        Text(
+            en='repeats like "abcabcabc" are only slightly harder to guess than "abc"',
+            ja="「abcabcabc」のような繰り返しは「abc」とほとんど変わらず推測されやすいです",
+        )
+    ),
+    "accounts.weak.sequence": Entry(
+        Text(
+            en='sequences like "abc" or "6543" are easy to guess',
+            ja="「abc」や「6543」のような連続は推測されやすいです",
+        )
+    ),
+    "accounts.weak.recent_year": Entry(
+        Text(en="recent years are easy to guess", ja="最近の年は推測されやすいです")
+    ),
+    "accounts.weak.date": Entry(
+        Text(en="dates are often easy to guess", ja="日付は推測されやすいことが多いです")
+    ),
+    "accounts.weak.top10": Entry(
+        Text(
+            en="this is a top-10 common password",
+            ja="最もよく使われるパスワード上位 10 件に入っています",
+        )
+    ),
+    "accounts.weak.top100": Entry(
+        Text(
+            en="this is a top-100 common password",
+            ja="よく使われるパスワード上位 100 件に入っています",
+        )
+    ),
+    "accounts.weak.very_common": Entry(
+        Text(en="this is a very common password", ja="非常によく使われるパスワードです")
+    ),
+    "accounts.weak.similar_common": Entry(
+        Text(
+            en="this is similar to a commonly used password",
+            ja="よく使われるパスワードに似ています",
+        )
+    ),
+    "accounts.weak.single_word": Entry(
+        Text(en="a word by itself is easy to guess", ja="単語一つだけでは推測されやすいです")
+    ),
+    "accounts.weak.names": Entry(
+        Text(
+            en="names and surnames by themselves are easy to guess",
+            ja="名前や名字だけでは推測されやすいです",
+        )
+    ),
+    "accounts.weak.common_names": Entry(
+        Text(
+            en="common names and surnames are easy to guess",
+            ja="よくある名前や名字は推測されやすいです",
+        )
+    ),
 }

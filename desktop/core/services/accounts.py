@@ -27,6 +27,7 @@ from desktop.core.errors import (
     NotFound,
     SecondFactorRequired,
 )
+from desktop.core.messages import Term
 from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, Role, User, UserStatus
 from desktop.core.policy import check_password, normalise_username
 from desktop.core.ports import PasswordHasher, PasswordStrength, Store, TotpEngine, Transaction
@@ -89,7 +90,7 @@ class AccountService(AuditedService):
             return
         reason = self._strength.weakness(password, [u for u in user_inputs if u])
         if reason:
-            raise InputError(f"password refused: {reason}; a few unrelated words make a strong one")
+            raise InputError("accounts.password_weak", reason=Term(reason))
 
     def _now(self) -> str:
         return iso_utc(self._clock.now())
