@@ -174,7 +174,7 @@ def _calls(node: ast.AST) -> set[str]:
 #: Methods that open a transaction without a signed-in user, each for a stated reason.
 NO_ACTOR = {
     "AccountService.bootstrap_owner": "creates the first user: there is no actor yet",
-    "AccountService.authenticate": "sign-in: who the actor is is being established",
+    "SignInService.authenticate": "sign-in: who the actor is is being established",
     "ModelService.verified": "refreshes the file-state cache of a registered model",
     "WorkspaceService.summary": "read-only facts for diagnostics",
     "WorkspaceService.finish_interrupted_rekey": "the open sequence, before any sign-in",
