@@ -179,7 +179,7 @@ NO_ACTOR = {
     "WorkspaceService.summary": "read-only facts for diagnostics",
     "WorkspaceService.finish_interrupted_rekey": "the open sequence, before any sign-in",
     "WorkspaceService.record_key_event": "key events no signed-in user performs",
-    "LogService.ensure_signing_key": "the workspace's first key, at init",
+    "BundleService.ensure_signing_key": "the workspace's first key, at init",
     "SettingsService.idle_timeout": "read at sign-in, before there is an actor",
 }
 
