@@ -69,6 +69,11 @@ def parse_when(text: str | None, *, end: bool = False) -> str | None:
     return iso_utc(moment)
 
 
+def signing_key_item(workspace_id: str, key_id: int) -> str:
+    """The OS keyring item that holds signing key ``key_id``'s private half."""
+    return f"workspace:{workspace_id}:signing:{key_id}"
+
+
 class BundleService(AuditedService):
     def __init__(
         self,
@@ -92,10 +97,6 @@ class BundleService(AuditedService):
         workspace_id = tx.settings.get("workspace_id") or ""
         return workspace_id, f"kura-audit@{workspace_id}"
 
-    @staticmethod
-    def _item(workspace_id: str, key_id: int) -> str:
-        return f"workspace:{workspace_id}:signing:{key_id}"
-
     def ensure_signing_key(self) -> None:
         """Create the first signing key if the workspace has none (at ``init``)."""
         with self._store.transaction() as tx:
@@ -111,7 +112,7 @@ class BundleService(AuditedService):
         seed, public, fingerprint = self._signer.new_key()
         workspace_id, _ = self._identity(tx)
         key_id = tx.review.add_signing_key(public, fingerprint, self._now())
-        self._key_store.set_secret(self._item(workspace_id, key_id), seed)
+        self._key_store.set_secret(signing_key_item(workspace_id, key_id), seed)
         if retire is not None:
             tx.review.retire_signing_key(int(retire["id"]), self._now())
         system_audit(
@@ -135,7 +136,7 @@ class BundleService(AuditedService):
             added = self._add_key(op.tx, actor_name=op.actor.username, retire=retire)
             workspace_id, _ = self._identity(op.tx)
         if retire is not None:
-            self._key_store.delete_secret(self._item(workspace_id, int(retire["id"])))
+            self._key_store.delete_secret(signing_key_item(workspace_id, int(retire["id"])))
         return added
 
     def allowed_signers(self, actor: Actor) -> str:
@@ -199,7 +200,7 @@ class BundleService(AuditedService):
                 for seq, ranges in tx.audit.purges()
                 if any(a <= span[1] and b >= span[0] for a, b in ranges)
             ]
-        seed = self._key_store.get_secret(self._item(workspace_id, int(key["id"])))
+        seed = self._key_store.get_secret(signing_key_item(workspace_id, int(key["id"])))
         if seed is None:
             raise KeyItemMissing(
                 "the audit signing key is missing from the OS keyring: make a new one with "
