@@ -5,14 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from desktop.core.models import (
-    LoginGuard,
-    Role,
-    RoleRequest,
-    TotpState,
-    User,
-    UserStatus,
-)
+from desktop.core.models import LoginGuard, Role, RoleRequest, TotpState, User, UserStatus
 
 
 class UserRepository(Protocol):

@@ -6,10 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from desktop.core.models import (
-    AuditEvent,
-    TraceFilter,
-)
+from desktop.core.models import AuditEvent, TraceFilter
 
 
 class AuditLog(Protocol):

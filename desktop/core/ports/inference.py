@@ -5,12 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from desktop.core.chat_models import (
-    ChatMessage,
-    GgufInfo,
-    LoadSettings,
-    SamplingParams,
-)
+from desktop.core.chat_models import ChatMessage, GgufInfo, LoadSettings, SamplingParams
 from desktop.core.tasks import CancelToken
 
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from desktop.core.knowledge_models import (
-    Chunk,
-    DocumentVersion,
-    KnowledgeBase,
-    StoredChunk,
-)
+from desktop.core.knowledge_models import Chunk, DocumentVersion, KnowledgeBase, StoredChunk
 
 
 class KnowledgeRepository(Protocol):

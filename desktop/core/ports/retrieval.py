@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from desktop.core.knowledge_models import (
-    Chunk,
-    ParsedDocument,
-)
+from desktop.core.knowledge_models import Chunk, ParsedDocument
 
 
 class DocumentParser(Protocol):
