@@ -45,7 +45,7 @@ from desktop.core.errors import EXIT_CHECK_FAILED, EXIT_OK, AppError, ModelNotFo
 from desktop.core.knowledge_models import KbSettings, RetrievalMode
 from desktop.core.models import Actor
 from desktop.core.ports import KeyStore
-from desktop.core.services.logs import LogService
+from desktop.core.services.log_bundles import signing_key_item
 from desktop.security import netguard
 from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.keystore import ALLOWED_BACKENDS, platform_backend_name
@@ -582,7 +582,7 @@ class _Run:
         if s.workspace_id is not None and s.key_store is not None and s.tmp is not None:
             store, wid = s.key_store, s.workspace_id
             ids = s.signing_key_ids or [1, 2, 3]  # the workspace never opened: init made #1
-            items = [*keyring_items(wid), *(LogService._item(wid, i) for i in ids)]
+            items = [*keyring_items(wid), *(signing_key_item(wid, i) for i in ids)]
             slots = s.tmp / "workspace" / app.SLOTS_NAME
             with _noting(problems, "forgetting the workspace keys"):
                 WorkspaceKeys(slots, store, SystemClock()).forget()

@@ -3,7 +3,8 @@
 Pure Python (no llama.cpp), little-endian GGUF versions 2 and 3. The reader walks the
 header, the metadata and the tensor infos through a 1 MiB window, so memory stays bounded
 whatever the file holds: fixed-size arrays are seeked past, string arrays are walked
-without keeping their strings, and only the values ``GgufInfo`` needs are decoded.
+without keeping their strings, and only the values ``GgufInfo`` needs are decoded. The
+windowed reader is :mod:`desktop.inference.gguf_reader`.
 Anything unsound (wrong magic, unsupported version, absurd lengths, truncation) raises
 ``ModelInvalid`` with one line naming the file and the problem.
 """
@@ -19,21 +20,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from desktop.core.chat_models import GgufInfo
 from desktop.core.errors import ModelInvalid, ModelNotFound
 from desktop.core.tasks import CancelToken
+from desktop.inference.gguf_reader import MAX_KEY, GgufReader
 
 MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)
 MAX_DIMS = 4  # GGML_MAX_DIMS: llama.cpp refuses tensors with more dimensions
-MAX_KEY = 65_535  # bytes in a metadata key or tensor name
 MAX_VALUE = 1 << 20  # bytes in a string value that is decoded (chat templates, names)
 MAX_DEPTH = 4  # nesting of arrays inside arrays
 MAX_KEPT_ITEMS = 1 << 20  # elements of an array decoded on request (tests, diagnostics)
 DEFAULT_ALIGNMENT = 32
-_WINDOW = 1 << 20
 _HASH_BLOCK = 1 << 20
 
 STRING, ARRAY = 8, 9
@@ -96,111 +96,8 @@ class GgufHeader:
     data_end: int = 0  # absolute end of the furthest tensor whose size is computable
 
 
-class _Reader:
-    """Sequential little-endian reads through a bounded window onto an unbuffered file."""
-
-    def __init__(self, file: io.FileIO, size: int, label: str) -> None:
-        self._file, self._size, self.label = file, size, label
-        self._buf, self._pos, self._base = b"", 0, 0
-        self.where = "the header"
-
-    def tell(self) -> int:
-        return self._base + self._pos
-
-    def remaining(self) -> int:
-        return self._size - self.tell()
-
-    def truncated(self, detail: str = "") -> NoReturn:
-        detail = detail or f"the file ends inside {self.where}"
-        raise ModelInvalid(f"{self.label}: truncated GGUF: {detail}")
-
-    def invalid(self, problem: str) -> NoReturn:
-        raise ModelInvalid(f"{self.label}: invalid GGUF: {problem} (in {self.where})")
-
-    def check_length(self, count: int, unit: int, what: str) -> None:
-        """``count`` items of at least ``unit`` bytes must fit in what is left of the file."""
-        if count * unit > self.remaining():
-            self.truncated(
-                f"{what} of {count} cannot fit in the {self.remaining()} bytes left "
-                f"(in {self.where})"
-            )
-
-    def _fill(self, n: int) -> None:
-        if len(self._buf) - self._pos >= n:
-            return
-        if n > self.remaining():
-            self.truncated()
-        kept = self._buf[self._pos :]
-        self._base += self._pos
-        self._file.seek(self._base + len(kept))
-        parts, want = [kept], max(n - len(kept), _WINDOW)
-        while want > 0:
-            more = self._file.read(want)
-            if not more:
-                break
-            parts.append(more)
-            want -= len(more)
-        self._buf, self._pos = b"".join(parts), 0
-        if len(self._buf) < n:
-            self.truncated()
-
-    def unpack(self, st: struct.Struct) -> Any:
-        self._fill(st.size)
-        (value,) = st.unpack_from(self._buf, self._pos)
-        self._pos += st.size
-        return value
-
-    def take(self, n: int) -> bytes:
-        self._fill(n)
-        data = self._buf[self._pos : self._pos + n]
-        self._pos += n
-        return data
-
-    def skip(self, n: int) -> None:
-        if n <= len(self._buf) - self._pos:
-            self._pos += n
-            return
-        if n > self.remaining():
-            self.truncated()
-        self._base, self._buf, self._pos = self.tell() + n, b"", 0
-
-    def seek(self, offset: int) -> None:
-        self._base, self._buf, self._pos = offset, b"", 0
-
-    def skip_string(self) -> None:
-        n = self.unpack(_U64)
-        self.check_length(n, 1, "a string length")
-        self.skip(n)
-
-    def string(self, limit: int) -> str:
-        n = self.unpack(_U64)
-        self.check_length(n, 1, "a string length")
-        if n > limit:
-            self.invalid(f"a string of {n} bytes is over the {limit}-byte limit")
-        return self.take(n).decode("utf-8", errors="replace")
-
-    def skip_strings(self, count: int, wanted: frozenset[int]) -> dict[int, str]:
-        """Walk ``count`` strings, decoding only those at the ``wanted`` indexes."""
-        found: dict[int, str] = {}
-        buf, pos, i, unpack = self._buf, self._pos, 0, _U64.unpack_from
-        while i < count:
-            if pos + 8 <= len(buf):  # fast path: the whole string is in the window
-                stop = pos + 8 + unpack(buf, pos)[0]
-                if stop <= len(buf) and i not in wanted:
-                    pos, i = stop, i + 1
-                    continue
-            self._pos = pos
-            if i in wanted:
-                found[i] = self.string(MAX_KEY)
-            else:
-                self.skip_string()
-            buf, pos, i = self._buf, self._pos, i + 1
-        self._pos = pos
-        return found
-
-
 class _Parser:
-    def __init__(self, reader: _Reader, keep: Callable[[str], bool]) -> None:
+    def __init__(self, reader: GgufReader, keep: Callable[[str], bool]) -> None:
         self.r = reader
         self.keep = keep
         self.tokens_at: tuple[int, int] | None = None  # (file offset, count)
@@ -320,7 +217,7 @@ def read_header(path: str | Path, keep: Callable[[str], bool] = default_keep) ->
     """Parse a GGUF's header, metadata and tensor infos; ``keep`` picks values to decode."""
     with _opened(path) as handle:
         size = os.fstat(handle.fileno()).st_size
-        parser = _Parser(_Reader(handle, size, Path(path).name), keep)
+        parser = _Parser(GgufReader(handle, size, Path(path).name), keep)
         head = parser.header(size)
         parser.metadata(head)
         _resolve_tokens(parser, head)
@@ -350,7 +247,7 @@ def _opened(path: str | Path) -> Iterator[io.FileIO]:
         raise ModelInvalid(f"{label}: cannot read the model file ({exc.strerror or exc})") from exc
 
 
-def _alignment(r: _Reader, head: GgufHeader) -> int:
+def _alignment(r: GgufReader, head: GgufHeader) -> int:
     value = head.metadata.get("general.alignment", DEFAULT_ALIGNMENT)
     if not isinstance(value, int) or value <= 0 or value & (value - 1):
         r.where = "general.alignment"

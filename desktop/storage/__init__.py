@@ -2,7 +2,8 @@
 
 from desktop.storage.db import SqlCipherStore, create_database, driver_info, open_database
 from desktop.storage.migrations import MIGRATIONS, migrate
-from desktop.storage.repositories import SqlTransaction, transaction, verify_log
+from desktop.storage.repo_audit import verify_log
+from desktop.storage.repositories import SqlTransaction, transaction
 
 __all__ = [
     "MIGRATIONS",

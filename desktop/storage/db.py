@@ -32,7 +32,8 @@ from desktop.storage.migrations import (
     migrate,
     schema_version,
 )
-from desktop.storage.repositories import SqlAuditLog, SqlTransaction, transaction, verify_log
+from desktop.storage.repo_audit import SqlAuditLog, verify_log
+from desktop.storage.repositories import SqlTransaction, transaction
 
 if TYPE_CHECKING:
     from desktop.core.ports import Store

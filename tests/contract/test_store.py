@@ -21,7 +21,7 @@ from desktop.core.errors import AlreadyExists, NotFound
 from desktop.core.models import Role, UserStatus
 from desktop.core.ports import Transaction
 from desktop.storage import create_database, migrate, transaction
-from desktop.storage.repositories import SqlAuditLog, verify_log
+from desktop.storage.repo_audit import SqlAuditLog, verify_log
 from tests.fakes import FixedClock
 
 CREATED = "2026-01-02T03:04:05.000000Z"

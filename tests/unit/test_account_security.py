@@ -19,7 +19,7 @@ from desktop.core.errors import (
     SecondFactorRequired,
 )
 from desktop.core.models import Actor, Role, UserStatus
-from desktop.core.services.accounts import FIRST_DELAY, MAX_DELAY, THROTTLE_AFTER, lock_seconds
+from desktop.core.services.sign_in import FIRST_DELAY, MAX_DELAY, THROTTLE_AFTER, lock_seconds
 from desktop.core.workspace_policy import Policy
 from desktop.security.passwords import Argon2PasswordHasher
 from tests.conftest import PEOPLE_PASSWORD

@@ -12,7 +12,7 @@ import pytest
 from desktop import app
 from desktop.core.errors import AccountLocked, AuthenticationFailed, PermissionDenied
 from desktop.core.models import Actor
-from desktop.core.services.accounts import FIRST_DELAY, THROTTLE_AFTER
+from desktop.core.services.sign_in import FIRST_DELAY, THROTTLE_AFTER
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FixedClock, MemoryKeyStore
 from tests.tools import FAST_HASHER

@@ -174,12 +174,12 @@ def _calls(node: ast.AST) -> set[str]:
 #: Methods that open a transaction without a signed-in user, each for a stated reason.
 NO_ACTOR = {
     "AccountService.bootstrap_owner": "creates the first user: there is no actor yet",
-    "AccountService.authenticate": "sign-in: who the actor is is being established",
+    "SignInService.authenticate": "sign-in: who the actor is is being established",
     "ModelService.verified": "refreshes the file-state cache of a registered model",
     "WorkspaceService.summary": "read-only facts for diagnostics",
     "WorkspaceService.finish_interrupted_rekey": "the open sequence, before any sign-in",
     "WorkspaceService.record_key_event": "key events no signed-in user performs",
-    "LogService.ensure_signing_key": "the workspace's first key, at init",
+    "BundleService.ensure_signing_key": "the workspace's first key, at init",
     "SettingsService.idle_timeout": "read at sign-in, before there is an actor",
 }
 

@@ -12,9 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.core.audit import GENESIS_HASH, verify_chain
-from desktop.storage import SqlCipherStore, create_database, migrate, open_database, transaction
-from desktop.storage import repositories as repos
-from desktop.storage.repositories import SqlAuditLog, verify_log
+from desktop.storage import (
+    SqlCipherStore,
+    create_database,
+    migrate,
+    open_database,
+    repo_audit,
+    transaction,
+)
+from desktop.storage.repo_audit import SqlAuditLog, verify_log
 from tests.fakes import FixedClock
 
 sqlcipher = pytest.importorskip("sqlcipher3.dbapi2")
@@ -74,12 +80,12 @@ def test_empty_log_verifies(tmp_path: Path) -> None:
 
 
 def test_iter_events_pages_through_the_log(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(repos, "EVENT_PAGE_SIZE", 4)
+    monkeypatch.setattr(repo_audit, "EVENT_PAGE_SIZE", 4)
     with reopen(db) as store, store.transaction() as tx:
         assert [e.seq for e in tx.audit.iter_events()] == list(range(1, EVENTS + 1))
         assert [e.seq for e in tx.audit.iter_events(since_seq=5)] == [5, 6]
         assert list(tx.audit.iter_events(since_seq=EVENTS + 1)) == []
-    monkeypatch.setattr(repos, "EVENT_PAGE_SIZE", 3)  # a page boundary at the very end
+    monkeypatch.setattr(repo_audit, "EVENT_PAGE_SIZE", 3)  # a page boundary at the very end
     with reopen(db) as store:
         assert store.verify_audit().count == EVENTS
 

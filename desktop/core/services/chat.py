@@ -1,4 +1,4 @@
-"""Conversations and chat turns: the streaming path from a message to an audited answer.
+"""Chat turns: the streaming path from a message to an audited answer.
 
 A turn runs in three steps: (1) resolve the app and conversation and prove the model
 file; (2) outside any transaction, fit the context and stream the answer, checking the
@@ -7,25 +7,21 @@ with the full trace in one transaction. A stopped answer is kept, marked "cancel
 
 A turn that replaces others (regenerate, edit-and-resend) replaces them only in step (3):
 a failure, or a stop before the first token, leaves the conversation as it was.
+
+What each step writes is in :mod:`desktop.core.services.chat_record`; listing, reading,
+renaming and deleting conversations is :class:`ConversationService`
+(:mod:`desktop.core.services.conversations`), which ``ChatService`` hands them to.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from desktop.core import rbac
-from desktop.core.audit_actions import AuditAction
-from desktop.core.chat_models import (
-    AppRecord,
-    Conversation,
-    ModelRecord,
-    StopReason,
-    Turn,
-    fill_variables,
-)
+from desktop.core.chat_models import Conversation, ModelRecord, StopReason, Turn, fill_variables
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AppError, Cancelled, GenerationFailed, InputError, NotFound
 from desktop.core.knowledge_models import SearchHit
@@ -33,17 +29,21 @@ from desktop.core.models import Actor
 from desktop.core.policy import require_text
 from desktop.core.ports import ChatModel, Generation, Store, Transaction
 from desktop.core.prompting import FittedPrompt, fit_context
-from desktop.core.services.apps import find_app, visible_to
-from desktop.core.services.base import AuditedService, best_effort_checkpoint
-from desktop.core.services.chat_trace import (
-    PartialAnswer,
-    PieceSink,
-    TurnResult,
-    stream_answer,
-    turn_trace,
+from desktop.core.services.apps import find_app
+from desktop.core.services.base import AuditedService
+from desktop.core.services.chat_record import (
+    FailedTurn,
+    TurnPlan,
+    answered_history,
+    open_turn,
+    record_abandoned,
+    record_answer,
+    record_kept_failure,
 )
+from desktop.core.services.chat_trace import PartialAnswer, PieceSink, TurnResult, stream_answer
+from desktop.core.services.conversations import ConversationService, own_conversation
 from desktop.core.services.models import ModelService
-from desktop.core.services.passages import CitedPassage, cited_passage
+from desktop.core.services.passages import CitedPassage
 from desktop.core.services.retrieval import Retriever, citation_block, citations
 from desktop.core.tasks import CancelToken
 
@@ -53,44 +53,11 @@ MAX_MESSAGE = 100_000
 _REPLACING = ("regenerated_from", "replaced_turns")
 
 
-def _history(turns: list[Turn]) -> list[tuple[str, str]]:
-    """(question, answer) pairs for the prompt: finished turns only (a failed turn's
-    answer is cut off where its model stopped: the model is not shown it as an answer)."""
-    return [
-        (t.user_text, t.answer)
-        for t in turns
-        if t.stop_reason is not None and t.stop_reason != StopReason.FAILED
-    ]
-
-
 def _check_message(message: str) -> None:
     if not require_text(message, "common.what.message").strip():
         raise InputError("the message is empty: type something to ask")
     if len(message) > MAX_MESSAGE:
         raise InputError(f"the message is too long (at most {MAX_MESSAGE} characters)")
-
-
-@dataclass(frozen=True, slots=True)
-class _Failed:
-    """A turn whose answer failed part-way, with what it had produced."""
-
-    plan: _Plan
-    conv: Conversation
-    pending: Turn
-    model: ModelRecord
-    fitted: FittedPrompt
-    partial: PartialAnswer
-    hits: list[SearchHit]
-    error: GenerationFailed
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    conversation: Conversation | None  # None: created when the turn starts
-    app: AppRecord
-    model: ModelRecord
-    variables: dict[str, str]
-    history: list[tuple[str, str]]
 
 
 class ChatService(AuditedService):
@@ -109,6 +76,7 @@ class ChatService(AuditedService):
         self._model = chat_model
         self._clock = clock
         self._perf = perf_counter
+        self._conversations = ConversationService(store, clock)
 
     # ------------------------------------------------------------------ turns
 
@@ -143,13 +111,13 @@ class ChatService(AuditedService):
         leaves the old one in place."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
-            conv = self._own(tx, actor, conversation_id)
+            conv = own_conversation(tx, actor, conversation_id)
             turns = tx.conversations.turns(conv.id, current_only=True)
             if not turns:
                 raise InputError("this conversation has no answer to regenerate yet")
             last = turns[-1]
             plan = self._plan(tx, actor, None, conv.id, {})
-        plan = replace(plan, history=_history(turns[:-1]))
+        plan = replace(plan, history=answered_history(turns[:-1]))
         extra = {"regenerated_from": last.id}
         return self._run(actor, plan, last.user_text, cancel or CancelToken(), on_piece, extra)
 
@@ -175,13 +143,13 @@ class ChatService(AuditedService):
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             _check_message(message)
             tx, actor = op.tx, op.actor
-            conv = self._own(tx, actor, conversation_id)
+            conv = own_conversation(tx, actor, conversation_id)
             turns = tx.conversations.turns(conv.id, current_only=True)
             at = next((i for i, t in enumerate(turns) if t.id == turn_id), None)
             if at is None:
                 raise NotFound(f"conversation {conv.id} has no current message {turn_id} to edit")
             plan = self._plan(tx, actor, None, conv.id, {})
-        plan = replace(plan, history=_history(turns[:at]))
+        plan = replace(plan, history=answered_history(turns[:at]))
         extra = {"edited_from": turn_id, "replaced_turns": [t.id for t in turns[at:]]}
         return self._run(actor, plan, message, cancel or CancelToken(), on_piece, extra)
 
@@ -192,9 +160,9 @@ class ChatService(AuditedService):
         app_ref: str | int | None,
         conversation_id: int | None,
         variables: dict[str, str],
-    ) -> _Plan:
+    ) -> TurnPlan:
         if conversation_id is not None:
-            conv: Conversation | None = self._own(tx, actor, conversation_id)
+            conv: Conversation | None = own_conversation(tx, actor, conversation_id)
             assert conv is not None
             # New turns run on the newest version: unlinking a knowledge base or hiding
             # the app takes effect in running conversations too.
@@ -205,7 +173,7 @@ class ChatService(AuditedService):
                     f"{app_ref!r}: name that app or leave --conversation out"
                 )
             variables = conv.variables
-            history = _history(tx.conversations.turns(conv.id, current_only=True))
+            history = answered_history(tx.conversations.turns(conv.id, current_only=True))
         else:
             if app_ref is None:
                 raise InputError("name the app to chat with")
@@ -214,12 +182,12 @@ class ChatService(AuditedService):
         model = tx.models.get(app.config.model_id)
         if model is None:
             raise NotFound("the app's model is no longer registered: ask an Editor to fix it")
-        return _Plan(conv, app, model, variables, history)
+        return TurnPlan(conv, app, model, variables, history)
 
     def _run(
         self,
         actor: Actor,
-        plan: _Plan,
+        plan: TurnPlan,
         message: str,
         cancel: CancelToken,
         on_piece: PieceSink | None,
@@ -255,7 +223,7 @@ class ChatService(AuditedService):
         except GenerationFailed as exc:
             kept = False
             if partial.pieces and not any(key in extra for key in _REPLACING):
-                failed = _Failed(plan, conv, pending, model, fitted, partial, hits, exc)
+                failed = FailedTurn(plan, conv, pending, model, fitted, partial, hits, exc)
                 try:
                     self._keep_failed(actor, failed, extra)
                     kept = True
@@ -273,50 +241,23 @@ class ChatService(AuditedService):
             actor, plan, conv, pending, model, fitted, answer, generation, timings, extra
         )
 
-    def _retrieve(self, actor: Actor, plan: _Plan, message: str) -> list[SearchHit]:
+    def _retrieve(self, actor: Actor, plan: TurnPlan, message: str) -> list[SearchHit]:
         """Passages from the app's linked knowledge bases this user may read."""
         if self._retriever is None or not plan.app.config.kb_ids:
             return []
         return self._retriever.for_chat(actor, plan.app.id, plan.app.config.kb_ids, message)
 
     def _start(
-        self, actor: Actor, plan: _Plan, message: str, model: ModelRecord
+        self, actor: Actor, plan: TurnPlan, message: str, model: ModelRecord
     ) -> tuple[Conversation, Turn]:
         now = iso_utc(self._clock.now())
         with self._op(actor, rbac.Permission.USE_APPS) as op:
-            tx = op.tx
-            conv = plan.conversation
-            if conv is None:
-                conv = tx.conversations.create(
-                    app_id=plan.app.id,
-                    app_version=plan.app.version,
-                    user_id=actor.user_id,
-                    title=" ".join(message.split())[:80],
-                    variables=plan.variables,
-                    now=now,
-                )
-                op.audit(
-                    action=AuditAction.CONVERSATION_CREATED,
-                    obj=f"conversation:{conv.id}",
-                    payload={
-                        "app_id": plan.app.id,
-                        "app_version": plan.app.version,
-                        "variables": plan.variables,
-                    },
-                )
-            pending = tx.conversations.add_turn(
-                conversation_id=conv.id,
-                user_text=message,
-                app_version=plan.app.version,
-                model_sha256=model.sha256,
-                now=now,
-            )
-        return conv, pending
+            return open_turn(op, plan, message, model, now)
 
     def _finish(
         self,
         actor: Actor,
-        plan: _Plan,
+        plan: TurnPlan,
         conv: Conversation,
         pending: Turn,
         model: ModelRecord,
@@ -326,76 +267,21 @@ class ChatService(AuditedService):
         timings: dict[str, float],
         extra: dict[str, Any],
     ) -> TurnResult:
-        usage = {
-            "prompt_tokens": generation.prompt_tokens,
-            "completion_tokens": generation.completion_tokens,
-        }
         now = iso_utc(self._clock.now())
         with self._continue(actor) as op:
-            tx = op.tx
-            if "regenerated_from" in extra:
-                tx.conversations.delete_turn(int(extra["regenerated_from"]))
-            if "replaced_turns" in extra:
-                tx.conversations.supersede(extra["replaced_turns"], by=pending.id, now=now)
-            turn = tx.conversations.finish_turn(
-                pending.id,
-                answer=answer,
-                stop_reason=generation.stop_reason,
-                usage=usage,
-                timings=timings,
-                dropped_turns=fitted.dropped_turns,
-                now=now,
-                citations=extra["retrieved"],
-            )
-            op.audit(
-                action=AuditAction.CHAT_TURN,
-                obj=f"conversation:{conv.id}",
-                payload=turn_trace(turn, plan.app, model, fitted, generation, extra),
+            turn = record_answer(
+                op, plan, conv, pending, model, fitted, answer, generation, timings, extra, now
             )
         return TurnResult(conv.id, turn)
 
-    def _keep_failed(self, actor: Actor, f: _Failed, extra: dict[str, Any]) -> None:
+    def _keep_failed(self, actor: Actor, f: FailedTurn, extra: dict[str, Any]) -> None:
         """A turn whose model failed after it had begun answering (the model process
         crashed, was killed, ran out of memory): the partial answer stays in the
         conversation, marked as failed, and the audit log records the full trace."""
-        answer = f.partial.text
-        generation = f.partial.generation
-        usage = {
-            "prompt_tokens": generation.prompt_tokens if generation is not None else 0,
-            "completion_tokens": len(f.partial.pieces),
-        }
         elapsed = round((self._perf() - f.partial.started) * 1000, 2)
         now = iso_utc(self._clock.now())
-        cited = citations(f.hits, answer)
         with self._continue(actor) as op:
-            tx = op.tx
-            turn = tx.conversations.finish_turn(
-                f.pending.id,
-                answer=answer,
-                stop_reason=StopReason.FAILED.value,
-                usage=usage,
-                timings={"total_ms": elapsed},
-                dropped_turns=f.fitted.dropped_turns,
-                now=now,
-                citations=cited,
-            )
-            trace: dict[str, Any] = {"input": turn.user_text, "output": answer, "usage": usage}
-            if generation is not None:
-                trace = turn_trace(
-                    turn, f.plan.app, f.model, f.fitted, generation, {**extra, "retrieved": cited}
-                )
-            op.audit(
-                action=AuditAction.CHAT_FAILED,
-                obj=f"conversation:{f.conv.id}",
-                payload={
-                    **trace,
-                    "app_id": f.plan.app.id,
-                    "stop_reason": StopReason.FAILED.value,
-                    "error": f.error.message,
-                    "partial_kept": True,
-                    "conversation_removed": False,
-                },
-            )
+            record_kept_failure(op, f, extra, elapsed, now)
 
     def _abandon(
         self,
@@ -408,98 +294,30 @@ class ChatService(AuditedService):
         conversation it had just created goes too); the audit log records the failure."""
         reason = exc.message if isinstance(exc, AppError) else type(exc).__name__
         with self._continue(actor) as op:
-            tx = op.tx
-            conv = tx.conversations.get(pending.conversation_id)
-            tx.conversations.delete_turn(pending.id)
-            if new_conversation is not None:
-                tx.conversations.delete(new_conversation.id)
-            op.audit(
-                action=AuditAction.CHAT_FAILED,
-                obj=f"conversation:{pending.conversation_id}",
-                payload={
-                    "app_id": conv.app_id if conv is not None else None,
-                    "input": pending.user_text,
-                    "error": reason,
-                    "conversation_removed": new_conversation is not None,
-                },
-            )
+            record_abandoned(op, pending, new_conversation, reason)
 
     # ------------------------------------------------------------------ conversations
+    # (ConversationService, services/conversations.py, does these)
 
     def conversations(self, actor: Actor, app_ref: str | int | None = None) -> list[Conversation]:
         """The actor's own conversations, newest first (optionally of one app)."""
-        with self._op(actor, rbac.Permission.USE_APPS) as op:
-            tx, actor = op.tx, op.actor
-            app_id = find_app(tx, actor, app_ref).id if app_ref is not None else None
-            convs = tx.conversations.list_for_user(actor.user_id, app_id)
-            return [c for c in convs if self._app_visible(tx, actor, c.app_id)]
+        return self._conversations.conversations(actor, app_ref)
 
     def turns(self, actor: Actor, conversation_id: int) -> list[Turn]:
-        """The conversation as it stands, oldest first: turns replaced by an edited
-        message are left out (they stay stored, and in the log)."""
-        with self._op(actor, rbac.Permission.USE_APPS) as op:
-            tx, actor = op.tx, op.actor
-            conv = self._own(tx, actor, conversation_id)
-            return tx.conversations.turns(conv.id, current_only=True)
+        """The conversation as it stands, oldest first (edited-away turns left out)."""
+        return self._conversations.turns(actor, conversation_id)
 
     def my_feedback(self, actor: Actor, conversation_id: int) -> dict[int, str]:
-        """Your own rating ("up" or "down") of the rated answers in one of your
-        conversations, by turn id (answers you have not rated are left out)."""
-        ratings: dict[int, str] = {}
-        with self._op(actor, rbac.Permission.USE_APPS) as op:
-            tx, actor = op.tx, op.actor
-            conv = self._own(tx, actor, conversation_id)
-            for turn in tx.conversations.turns(conv.id, current_only=True):
-                feedback = tx.review.feedback(turn.id)
-                if feedback is not None:
-                    ratings[turn.id] = str(feedback["rating"])
-        return ratings
+        """Your own ratings of the answers in one of your conversations, by turn id."""
+        return self._conversations.my_feedback(actor, conversation_id)
 
     def passage(self, actor: Actor, turn_id: int, marker: int) -> CitedPassage:
-        """The passage behind citation ``[marker]`` of one of your answers, with the
-        document version it came from (read-only; a knowledge base you may no longer
-        read answers NotFound)."""
-        with self._op(actor, rbac.Permission.USE_APPS) as op:
-            tx, actor = op.tx, op.actor
-            return cited_passage(tx, actor, turn_id, marker)
+        """The passage behind citation ``[marker]`` of one of your answers."""
+        return self._conversations.passage(actor, turn_id, marker)
 
     def rename(self, actor: Actor, conversation_id: int, title: str) -> None:
-        with self._op(actor, rbac.Permission.USE_APPS) as op:
-            tx, actor = op.tx, op.actor
-            title = " ".join(title.split())
-            if not title or len(title) > 200:
-                raise InputError("a conversation title needs 1 to 200 characters")
-            conv = self._own(tx, actor, conversation_id)
-            tx.conversations.rename(conv.id, title, now=iso_utc(self._clock.now()))
-            op.audit(
-                action=AuditAction.CONVERSATION_RENAMED,
-                obj=f"conversation:{conv.id}",
-                payload={"app_id": conv.app_id, "title": title},
-            )
+        self._conversations.rename(actor, conversation_id, title)
 
     def delete(self, actor: Actor, conversation_id: int) -> None:
         """Really delete: rows go (secure_delete zeroes them) and the WAL is folded in."""
-        with self._op(actor, rbac.Permission.USE_APPS) as op:
-            tx, actor = op.tx, op.actor
-            conv = self._own(tx, actor, conversation_id)
-            tx.conversations.delete(conv.id)
-            op.audit(
-                action=AuditAction.CONVERSATION_DELETED,
-                obj=f"conversation:{conv.id}",
-                payload={"app_id": conv.app_id},
-            )
-        best_effort_checkpoint(self._store)
-
-    # ------------------------------------------------------------------ helpers
-
-    @staticmethod
-    def _own(tx: Transaction, actor: Actor, conversation_id: int) -> Conversation:
-        conv = tx.conversations.get(conversation_id)
-        if conv is None or conv.user_id != actor.user_id:
-            raise NotFound(f"no conversation {conversation_id}: `kura conversations list`")
-        return conv
-
-    @staticmethod
-    def _app_visible(tx: Transaction, actor: Actor, app_id: int) -> bool:
-        app = tx.apps.get(app_id)
-        return app is not None and visible_to(actor, app)
+        self._conversations.delete(actor, conversation_id)

@@ -19,8 +19,9 @@ from desktop.core.errors import InputError, NotFound
 from desktop.core.models import Actor, Role
 from desktop.core.policy import normalise_username
 from desktop.core.ports import Store, TotpEngine
-from desktop.core.services.accounts import existing_user, recovery_code_hash
+from desktop.core.services.accounts import existing_user
 from desktop.core.services.base import AuditedService
+from desktop.core.services.sign_in import recovery_code_hash
 
 RECOVERY_CODES = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i

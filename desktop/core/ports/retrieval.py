@@ -1,0 +1,56 @@
+"""Parsing, chunking, embedding, vector search and reranking (``desktop.retrieval``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from desktop.core.knowledge_models import Chunk, ParsedDocument
+
+
+class DocumentParser(Protocol):
+    def parse(self, name: str, data: bytes) -> ParsedDocument:
+        """Text and headings of a file, chosen by its extension; IngestionFailed (with the
+        stage and a one-line reason) for anything unusable or over the limits."""
+        ...
+
+
+class TextChunker(Protocol):
+    def chunk(self, doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]: ...
+
+
+class Embedder(Protocol):
+    """Sentence embeddings (``SentenceTransformerEmbedder``); loads lazily, offline."""
+
+    def model_id(self) -> str:
+        """Identifies the model, so vectors of different models are never mixed."""
+        ...
+
+    def dimension(self) -> int: ...
+
+    def languages(self) -> tuple[str, ...] | None:
+        """ISO 639-1 codes of the languages the model was trained on; None: unknown or
+        multilingual (hybrid search then trusts it for every script)."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        """A float32 array of shape (len(texts), dimension), rows L2-normalised."""
+        ...
+
+
+class VectorIndex(Protocol):
+    """Inner-product search over L2-normalised vectors, keyed by chunk id. In memory only."""
+
+    def add(self, ids: Sequence[int], vectors: Any) -> None: ...
+
+    def remove(self, ids: Sequence[int]) -> None: ...
+
+    def search(self, query: Any, k: int) -> list[tuple[int, float]]: ...
+
+    def count(self) -> int: ...
+
+    def serialize(self) -> bytes: ...
+
+
+class Reranker(Protocol):
+    def scores(self, query: str, texts: Sequence[str]) -> list[float]: ...

@@ -1,0 +1,192 @@
+"""What a chat turn writes: the plan it runs on and its four transactions' contents.
+
+:class:`~desktop.core.services.chat.ChatService` opens each transaction (``self._op``
+or ``self._continue``) and hands the operation to one of these: open the turn (and a
+new conversation), store the answer, keep a failed answer's partial text, or drop a
+turn that failed. Each writes its audit event through ``op.audit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core.audit_actions import AuditAction
+from desktop.core.chat_models import AppRecord, Conversation, ModelRecord, StopReason, Turn
+from desktop.core.errors import GenerationFailed
+from desktop.core.knowledge_models import SearchHit
+from desktop.core.ports import Generation
+from desktop.core.prompting import FittedPrompt
+from desktop.core.services.base import Op
+from desktop.core.services.chat_trace import PartialAnswer, turn_trace
+from desktop.core.services.retrieval import citations
+
+
+def answered_history(turns: list[Turn]) -> list[tuple[str, str]]:
+    """(question, answer) pairs for the prompt: finished turns only (a failed turn's
+    answer is cut off where its model stopped: the model is not shown it as an answer)."""
+    return [
+        (t.user_text, t.answer)
+        for t in turns
+        if t.stop_reason is not None and t.stop_reason != StopReason.FAILED
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnPlan:
+    conversation: Conversation | None  # None: created when the turn starts
+    app: AppRecord
+    model: ModelRecord
+    variables: dict[str, str]
+    history: list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class FailedTurn:
+    """A turn whose answer failed part-way, with what it had produced."""
+
+    plan: TurnPlan
+    conv: Conversation
+    pending: Turn
+    model: ModelRecord
+    fitted: FittedPrompt
+    partial: PartialAnswer
+    hits: list[SearchHit]
+    error: GenerationFailed
+
+
+def open_turn(
+    op: Op, plan: TurnPlan, message: str, model: ModelRecord, now: str
+) -> tuple[Conversation, Turn]:
+    """The pending turn, in the plan's conversation or in a new one (audited)."""
+    tx = op.tx
+    conv = plan.conversation
+    if conv is None:
+        conv = tx.conversations.create(
+            app_id=plan.app.id,
+            app_version=plan.app.version,
+            user_id=op.actor.user_id,
+            title=" ".join(message.split())[:80],
+            variables=plan.variables,
+            now=now,
+        )
+        op.audit(
+            action=AuditAction.CONVERSATION_CREATED,
+            obj=f"conversation:{conv.id}",
+            payload={
+                "app_id": plan.app.id,
+                "app_version": plan.app.version,
+                "variables": plan.variables,
+            },
+        )
+    pending = tx.conversations.add_turn(
+        conversation_id=conv.id,
+        user_text=message,
+        app_version=plan.app.version,
+        model_sha256=model.sha256,
+        now=now,
+    )
+    return conv, pending
+
+
+def record_answer(
+    op: Op,
+    plan: TurnPlan,
+    conv: Conversation,
+    pending: Turn,
+    model: ModelRecord,
+    fitted: FittedPrompt,
+    answer: str,
+    generation: Generation,
+    timings: dict[str, float],
+    extra: dict[str, Any],
+    now: str,
+) -> Turn:
+    """Store the answer (replacing the turns ``extra`` names) and its ``chat.turn`` trace."""
+    usage = {
+        "prompt_tokens": generation.prompt_tokens,
+        "completion_tokens": generation.completion_tokens,
+    }
+    tx = op.tx
+    if "regenerated_from" in extra:
+        tx.conversations.delete_turn(int(extra["regenerated_from"]))
+    if "replaced_turns" in extra:
+        tx.conversations.supersede(extra["replaced_turns"], by=pending.id, now=now)
+    turn = tx.conversations.finish_turn(
+        pending.id,
+        answer=answer,
+        stop_reason=generation.stop_reason,
+        usage=usage,
+        timings=timings,
+        dropped_turns=fitted.dropped_turns,
+        now=now,
+        citations=extra["retrieved"],
+    )
+    op.audit(
+        action=AuditAction.CHAT_TURN,
+        obj=f"conversation:{conv.id}",
+        payload=turn_trace(turn, plan.app, model, fitted, generation, extra),
+    )
+    return turn
+
+
+def record_kept_failure(
+    op: Op, f: FailedTurn, extra: dict[str, Any], elapsed_ms: float, now: str
+) -> None:
+    """Store a failed turn's partial answer, marked failed, with its full trace."""
+    answer = f.partial.text
+    generation = f.partial.generation
+    usage = {
+        "prompt_tokens": generation.prompt_tokens if generation is not None else 0,
+        "completion_tokens": len(f.partial.pieces),
+    }
+    cited = citations(f.hits, answer)
+    tx = op.tx
+    turn = tx.conversations.finish_turn(
+        f.pending.id,
+        answer=answer,
+        stop_reason=StopReason.FAILED.value,
+        usage=usage,
+        timings={"total_ms": elapsed_ms},
+        dropped_turns=f.fitted.dropped_turns,
+        now=now,
+        citations=cited,
+    )
+    trace: dict[str, Any] = {"input": turn.user_text, "output": answer, "usage": usage}
+    if generation is not None:
+        trace = turn_trace(
+            turn, f.plan.app, f.model, f.fitted, generation, {**extra, "retrieved": cited}
+        )
+    op.audit(
+        action=AuditAction.CHAT_FAILED,
+        obj=f"conversation:{f.conv.id}",
+        payload={
+            **trace,
+            "app_id": f.plan.app.id,
+            "stop_reason": StopReason.FAILED.value,
+            "error": f.error.message,
+            "partial_kept": True,
+            "conversation_removed": False,
+        },
+    )
+
+
+def record_abandoned(
+    op: Op, pending: Turn, new_conversation: Conversation | None, reason: str
+) -> None:
+    """Remove a failed turn (and the conversation it had just created); audit why."""
+    tx = op.tx
+    conv = tx.conversations.get(pending.conversation_id)
+    tx.conversations.delete_turn(pending.id)
+    if new_conversation is not None:
+        tx.conversations.delete(new_conversation.id)
+    op.audit(
+        action=AuditAction.CHAT_FAILED,
+        obj=f"conversation:{pending.conversation_id}",
+        payload={
+            "app_id": conv.app_id if conv is not None else None,
+            "input": pending.user_text,
+            "error": reason,
+            "conversation_removed": new_conversation is not None,
+        },
+    )

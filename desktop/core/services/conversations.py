@@ -1,0 +1,100 @@
+"""Managing one's own conversations: list, read, rename, delete, and the passages and
+ratings behind their answers. :class:`~desktop.core.services.chat.ChatService` (which
+runs the turns) hands these methods to the :class:`ConversationService` here.
+"""
+
+from __future__ import annotations
+
+from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
+from desktop.core.chat_models import Conversation, Turn
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import InputError, NotFound
+from desktop.core.models import Actor
+from desktop.core.ports import Store, Transaction
+from desktop.core.services.apps import find_app, visible_to
+from desktop.core.services.base import AuditedService, best_effort_checkpoint
+from desktop.core.services.passages import CitedPassage, cited_passage
+
+
+def own_conversation(tx: Transaction, actor: Actor, conversation_id: int) -> Conversation:
+    """One of the actor's own conversations; NotFound for anyone else's."""
+    conv = tx.conversations.get(conversation_id)
+    if conv is None or conv.user_id != actor.user_id:
+        raise NotFound(f"no conversation {conversation_id}: `kura conversations list`")
+    return conv
+
+
+def _app_visible(tx: Transaction, actor: Actor, app_id: int) -> bool:
+    app = tx.apps.get(app_id)
+    return app is not None and visible_to(actor, app)
+
+
+class ConversationService(AuditedService):
+    def __init__(self, store: Store, clock: Clock) -> None:
+        super().__init__(store)
+        self._clock = clock
+
+    def conversations(self, actor: Actor, app_ref: str | int | None = None) -> list[Conversation]:
+        """The actor's own conversations, newest first (optionally of one app)."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            app_id = find_app(tx, actor, app_ref).id if app_ref is not None else None
+            convs = tx.conversations.list_for_user(actor.user_id, app_id)
+            return [c for c in convs if _app_visible(tx, actor, c.app_id)]
+
+    def turns(self, actor: Actor, conversation_id: int) -> list[Turn]:
+        """The conversation as it stands, oldest first: turns replaced by an edited
+        message are left out (they stay stored, and in the log)."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            conv = own_conversation(tx, actor, conversation_id)
+            return tx.conversations.turns(conv.id, current_only=True)
+
+    def my_feedback(self, actor: Actor, conversation_id: int) -> dict[int, str]:
+        """Your own rating ("up" or "down") of the rated answers in one of your
+        conversations, by turn id (answers you have not rated are left out)."""
+        ratings: dict[int, str] = {}
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            conv = own_conversation(tx, actor, conversation_id)
+            for turn in tx.conversations.turns(conv.id, current_only=True):
+                feedback = tx.review.feedback(turn.id)
+                if feedback is not None:
+                    ratings[turn.id] = str(feedback["rating"])
+        return ratings
+
+    def passage(self, actor: Actor, turn_id: int, marker: int) -> CitedPassage:
+        """The passage behind citation ``[marker]`` of one of your answers, with the
+        document version it came from (read-only; a knowledge base you may no longer
+        read answers NotFound)."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            return cited_passage(tx, actor, turn_id, marker)
+
+    def rename(self, actor: Actor, conversation_id: int, title: str) -> None:
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            title = " ".join(title.split())
+            if not title or len(title) > 200:
+                raise InputError("a conversation title needs 1 to 200 characters")
+            conv = own_conversation(tx, actor, conversation_id)
+            tx.conversations.rename(conv.id, title, now=iso_utc(self._clock.now()))
+            op.audit(
+                action=AuditAction.CONVERSATION_RENAMED,
+                obj=f"conversation:{conv.id}",
+                payload={"app_id": conv.app_id, "title": title},
+            )
+
+    def delete(self, actor: Actor, conversation_id: int) -> None:
+        """Really delete: rows go (secure_delete zeroes them) and the WAL is folded in."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            conv = own_conversation(tx, actor, conversation_id)
+            tx.conversations.delete(conv.id)
+            op.audit(
+                action=AuditAction.CONVERSATION_DELETED,
+                obj=f"conversation:{conv.id}",
+                payload={"app_id": conv.app_id},
+            )
+        best_effort_checkpoint(self._store)
