@@ -148,4 +148,36 @@ MESSAGES: dict[str, Entry] = {
             ja="ターミナルで `kura doctor` を実行し、バックアップから復元してください",
         ),
     ),
+    # ---- a new file the user asked for (an exported bundle): the remedy is another
+    # --out for the CLI, another file or folder in the GUI's save dialog
+    "storage.new_file_exists": Entry(
+        Text(
+            en="{path} already exists: {remedy}",
+            ja="{path} はすでにあります。{remedy}",
+        ),
+        cli=Text(en="choose another --out name", ja="--out に別の名前を指定してください"),
+        gui=Text(en="choose another file name", ja="別のファイル名を選んでください"),
+    ),
+    "storage.new_file_no_folder": Entry(
+        Text(
+            en="no such folder: {folder}: {remedy}",
+            ja="フォルダー {folder} がありません。{remedy}",
+        ),
+        cli=Text(
+            en="create it or choose another --out",
+            ja="作成するか、--out に別の場所を指定してください",
+        ),
+        gui=Text(
+            en="create it or choose another folder",
+            ja="作成するか、別のフォルダーを選んでください",
+        ),
+    ),
+    "storage.new_file_failed": Entry(
+        Text(
+            en="cannot write {path} ({reason}): {remedy}",
+            ja="{path} に書き込めません（{reason}）。{remedy}",
+        ),
+        cli=Text(en="choose another --out", ja="--out に別の場所を指定してください"),
+        gui=Text(en="choose another folder", ja="別のフォルダーを選んでください"),
+    ),
 }
