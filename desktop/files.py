@@ -1,6 +1,7 @@
 """The user's own files, as both front ends (``kura`` and the GUI) read and write them:
 a new file written whole and owner-only (an exported bundle), and the files to add to a
-knowledge base. Qt-free; each front end words the refusals in its own language."""
+knowledge base. Qt-free; the refusals are catalogue codes whose remedy each front end
+words its own way (another ``--out`` for the CLI, another file or folder for the GUI)."""
 
 from __future__ import annotations
 
@@ -13,34 +14,19 @@ from desktop.core.errors import InputError
 from desktop.core.tasks import CancelToken
 
 
-@dataclass(frozen=True, slots=True)
-class NewFileRefusals:
-    """What to say when a new file cannot be written: ``str.format`` templates that may
-    use ``{path}``, ``{name}`` (the file's name), ``{folder}`` and, in ``failed``,
-    ``{reason}`` (the system's words)."""
-
-    exists: str
-    no_folder: str
-    failed: str
-
-    def refuse(self, template: str, path: Path, reason: str = "") -> InputError:
-        return InputError(
-            template.format(path=path, name=path.name, folder=path.parent, reason=reason)
-        )
-
-    def refuse_existing(self, path: Path) -> InputError:
-        """The error for a ``path`` that exists already (also for a check made early)."""
-        return self.refuse(self.exists, path)
+def refuse_existing(path: Path) -> InputError:
+    """The error for a ``path`` that exists already (also for a check made early)."""
+    return InputError("storage.new_file_exists", path=path)
 
 
-def write_new_file(path: Path, data: bytes, refusals: NewFileRefusals) -> None:
+def write_new_file(path: Path, data: bytes) -> None:
     """Write a new file (owner-only permissions) through a hidden temporary name in the
     same folder; an existing file is never replaced, and a failed write leaves nothing.
-    Raises InputError, worded by ``refusals``."""
+    Raises InputError (``storage.new_file_*``)."""
     if path.exists():
-        raise refusals.refuse_existing(path)
+        raise refuse_existing(path)
     if not path.parent.is_dir():
-        raise refusals.refuse(refusals.no_folder, path)
+        raise InputError("storage.new_file_no_folder", folder=path.parent)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -57,10 +43,10 @@ def write_new_file(path: Path, data: bytes, refusals: NewFileRefusals) -> None:
                 raise FileExistsError(path) from None
             os.replace(partial, path)
     except FileExistsError:
-        raise refusals.refuse_existing(path) from None
+        raise refuse_existing(path) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise refusals.refuse(refusals.failed, path, reason) from None
+        raise InputError("storage.new_file_failed", path=path, reason=reason) from None
     finally:
         partial.unlink(missing_ok=True)
 

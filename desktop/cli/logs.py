@@ -13,18 +13,12 @@ from desktop.core.errors import EXIT_CHECK_FAILED, InputError
 from desktop.core.models import TraceFilter
 from desktop.core.services.apps import find_app
 from desktop.core.services.logs import parse_when
-from desktop.files import NewFileRefusals, write_new_file
-
-_REFUSALS = NewFileRefusals(
-    exists="{path} already exists: choose another --out name",
-    no_folder="no such folder: {folder}: create it or choose another --out",
-    failed="cannot write {path} ({reason}): choose another --out",
-)
+from desktop.files import refuse_existing, write_new_file
 
 
 def write_new(path: Path, data: bytes) -> None:
     """Write the new file ``path`` (see :func:`desktop.files.write_new_file`)."""
-    write_new_file(path, data, _REFUSALS)
+    write_new_file(path, data)
 
 
 def cmd_logs(args: argparse.Namespace) -> int:
@@ -91,7 +85,7 @@ def cmd_logs(args: argparse.Namespace) -> int:
         else:
             out = Path(args.out).expanduser()
             if out.exists():
-                raise _REFUSALS.refuse_existing(out)
+                raise refuse_existing(out)
             export = ws.logs.export(actor, app_ref=args.app, since=args.since, until=args.until)
             write_new(out, export.data)
             document = {

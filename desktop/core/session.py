@@ -25,7 +25,7 @@ class Session:
         self, actor: Actor, clock: Clock, idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT
     ) -> None:
         if not MIN_IDLE_TIMEOUT <= idle_timeout <= MAX_IDLE_TIMEOUT:
-            raise InputError("the idle timeout must be between 1 minute and 8 hours")
+            raise InputError("workspace.idle_timeout_out_of_range")
         self._actor: Actor | None = actor
         self._clock = clock
         self.idle_timeout = idle_timeout
@@ -60,6 +60,6 @@ class Session:
         if self._actor is not None and self.expired():
             self.lock()
         if self._actor is None:
-            raise AuthenticationFailed("the session is locked: sign in again")
+            raise AuthenticationFailed("workspace.session_locked")
         self.touch()
         return self._actor

@@ -38,4 +38,4 @@ def parse_policy(name: str) -> Policy:
         return Policy(name.strip().replace("-", "_").lower())
     except ValueError:
         known = ", ".join(p.value.replace("_", "-") for p in Policy)
-        raise InputError(f"unknown policy {name!r}: choose one of {known}") from None
+        raise InputError("workspace.unknown_policy", name=name, known=known) from None

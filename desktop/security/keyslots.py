@@ -62,7 +62,6 @@ from desktop.security.slotfile import (
 )
 
 FILE_NAME = "keyslots.json"
-_RECOVER = "run `kura recover --recovery-key-stdin` and type the recovery key"
 
 
 class WorkspaceKeys:
@@ -110,20 +109,16 @@ class WorkspaceKeys:
         """
         workspace_id = _canonical_uuid(workspace_id)
         if self.exists():
-            raise WorkspaceExists(
-                f"a workspace already exists in {self._path.parent}: "
-                "open it, or choose another data directory"
-            )
+            raise WorkspaceExists("workspace.exists_in_folder", folder=self._path.parent)
         try:
             self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
-            raise DataDirUnreadable(f"cannot create {self._path.parent}: {exc.strerror}") from exc
+            raise DataDirUnreadable(
+                "workspace.cannot_create", path=self._path.parent, reason=exc.strerror
+            ) from exc
         item = keyring_items(workspace_id)[0]
         if self._key_store.get_secret(item) is not None:
-            raise WorkspaceExists(
-                f"the OS keyring already holds a key for workspace {workspace_id}: "
-                "Kura will not overwrite it; use another workspace id"
-            )
+            raise WorkspaceExists("workspace.keyring_item_exists", workspace_id=workspace_id)
         dek = secrets.token_bytes(DEK_BYTES)
         recovery_key = new_recovery_key()
         now = iso_utc(self._clock.now())
@@ -143,11 +138,11 @@ class WorkspaceKeys:
         slot), KeyringLocked, KeyringUnavailable, WorkspaceNotFound, DatabaseCorrupt.
         """
         state = self._read()
-        dek = self._open_keyring_slot(state, state.slots, "")
+        dek = self._open_keyring_slot(state, state.slots, pending=False)
         if dek is None:
             raise WrongKey(
-                f"the key in the OS keyring does not open workspace {state.workspace_id}: "
-                + _RECOVER,
+                "workspace.keyring_key_wrong",
+                workspace_id=state.workspace_id,
                 help_topic="recovery",
             )
         return dek
@@ -166,9 +161,7 @@ class WorkspaceKeys:
                 if dek is not None:
                     return dek
         raise WrongKey(
-            f"this recovery key does not open workspace {state.workspace_id}: use the key "
-            "printed when the workspace was created or last rekeyed",
-            help_topic="recovery",
+            "workspace.recovery_key_wrong", workspace_id=state.workspace_id, help_topic="recovery"
         )
 
     def restore_keyring_slot(self, dek: bytes) -> None:
@@ -204,7 +197,7 @@ class WorkspaceKeys:
             self._path.unlink(missing_ok=True)
         except OSError as exc:
             raise DataDirUnreadable(
-                f"cannot remove {self._path}: {exc.strerror or exc}; delete it by hand"
+                "workspace.cannot_remove", path=self._path, reason=exc.strerror or str(exc)
             ) from exc
 
     # ---- rekey ----------------------------------------------------------------------
@@ -217,10 +210,7 @@ class WorkspaceKeys:
         """
         state = self._read()
         if state.pending:
-            raise AlreadyExists(
-                "an earlier rekey was interrupted: open the workspace once to finish or "
-                "roll it back, then run `kura rekey` again"
-            )
+            raise AlreadyExists("workspace.rekey_interrupted_rekey")
         item = self._free_item(state)
         new_dek = secrets.token_bytes(DEK_BYTES)
         recovery_key = new_recovery_key()
@@ -245,11 +235,11 @@ class WorkspaceKeys:
         state = self._read()
         if not state.pending:
             return None
-        dek = self._open_keyring_slot(state, state.pending, " for the interrupted rekey")
+        dek = self._open_keyring_slot(state, state.pending, pending=True)
         if dek is None:
             raise WrongKey(
-                "the key in the OS keyring does not open the pending rekey of workspace "
-                f"{state.workspace_id}: " + _RECOVER,
+                "workspace.keyring_key_wrong_pending",
+                workspace_id=state.workspace_id,
                 help_topic="recovery",
             )
         return dek
@@ -262,7 +252,7 @@ class WorkspaceKeys:
         """
         state = self._read()
         if not state.pending:
-            raise NotFound("no rekey is in progress: run `kura rekey` to start one")
+            raise NotFound("workspace.no_rekey_pending")
         new_state = replace(state, slots=state.pending, pending=())
         self._write(new_state)
         self._forget_unused(state, new_state)
@@ -286,27 +276,54 @@ class WorkspaceKeys:
         return self._key_store.backend_name()
 
     def _open_keyring_slot(
-        self, state: SlotFile, slots: tuple[Slot, ...], purpose: str
+        self, state: SlotFile, slots: tuple[Slot, ...], *, pending: bool
     ) -> bytes | None:
         slot = next((slot for slot in slots if slot.type == KEYRING), None)
         if slot is None or slot.item is None:
-            raise self._missing(state, None, purpose)
+            raise self._missing(state, None, pending=pending)
         try:
             wrapping_key = self._key_store.get_secret(slot.item)
         except WrongKey as exc:
-            raise WrongKey(f"{exc.message}: {_RECOVER}", help_topic="recovery") from exc
+            raise WrongKey(
+                "workspace.keyring_key_unusable", error=exc, help_topic="recovery"
+            ) from exc
         if wrapping_key is None:
-            raise self._missing(state, slot, purpose)
+            raise self._missing(state, slot, pending=pending)
         return open_slot(state.workspace_id, slot, wrapping_key)
 
-    def _missing(self, state: SlotFile, slot: Slot | None, purpose: str) -> KeyItemMissing:
+    def _missing(self, state: SlotFile, slot: Slot | None, *, pending: bool) -> KeyItemMissing:
+        """The keyring has no item for this workspace (or for its interrupted rekey);
+        names the backend the slot recorded when it differs from the one in use."""
         backend = self._backend()
-        where = ""
+        workspace_id = state.workspace_id
         if slot is not None and slot.backend and slot.backend != backend:
-            where = f" (the key was stored in {slot.backend})"
+            stored_in = slot.backend
+            if pending:
+                return KeyItemMissing(
+                    "workspace.pending_key_item_missing_moved",
+                    backend=backend,
+                    workspace_id=workspace_id,
+                    stored_in=stored_in,
+                    help_topic="recovery",
+                )
+            return KeyItemMissing(
+                "workspace.key_item_missing_moved",
+                backend=backend,
+                workspace_id=workspace_id,
+                stored_in=stored_in,
+                help_topic="recovery",
+            )
+        if pending:
+            return KeyItemMissing(
+                "workspace.pending_key_item_missing",
+                backend=backend,
+                workspace_id=workspace_id,
+                help_topic="recovery",
+            )
         return KeyItemMissing(
-            f"the OS keyring ({backend}) has no key for workspace {state.workspace_id}"
-            f"{purpose}{where}; Kura never makes a new one: {_RECOVER}",
+            "workspace.key_item_missing",
+            backend=backend,
+            workspace_id=workspace_id,
             help_topic="recovery",
         )
 
@@ -315,10 +332,7 @@ class WorkspaceKeys:
         for item in keyring_items(state.workspace_id):
             if item not in used:
                 return item
-        raise AlreadyExists(
-            "an earlier rekey was interrupted: open the workspace once to finish or roll it "
-            "back, then try again"
-        )
+        raise AlreadyExists("workspace.rekey_interrupted")
 
     def _forget_unused(self, old: SlotFile, new: SlotFile) -> None:
         """Delete keyring items only the old file used. Best effort: the file is final."""
@@ -334,12 +348,13 @@ class WorkspaceKeys:
             data = self._path.read_bytes()
         except FileNotFoundError as exc:
             raise WorkspaceNotFound(
-                f"no workspace in {self._path.parent} ({FILE_NAME} is missing): "
-                "run `kura init`, or pass the right --data-dir"
+                "workspace.not_found", folder=self._path.parent, file=FILE_NAME
             ) from exc
         except OSError as exc:
             raise DataDirUnreadable(
-                f"cannot read {self._path}: {exc.strerror or exc}; check its permissions"
+                "workspace.cannot_read_permissions",
+                path=self._path,
+                reason=exc.strerror or str(exc),
             ) from exc
         try:
             return SlotFile.parse(data)
@@ -347,22 +362,17 @@ class WorkspaceKeys:
             raise
         except ValueError as exc:
             raise DatabaseCorrupt(
-                f"{self._path} is damaged ({exc}): restore it from a backup; "
-                "the workspace cannot be opened without it",
-                details=repr(exc),
+                "workspace.keyslots_damaged", path=self._path, reason=str(exc), details=repr(exc)
             ) from exc
 
     def _write(self, state: SlotFile, *, exclusive: bool = False) -> None:
         try:
             slotfile.write_atomic(self._path, state.to_bytes(), exclusive=exclusive)
         except FileExistsError as exc:
-            raise WorkspaceExists(
-                f"a workspace was created in {self._path.parent} at the same time: open it"
-            ) from exc
+            raise WorkspaceExists("workspace.created_meanwhile", folder=self._path.parent) from exc
         except OSError as exc:
             raise DataDirUnreadable(
-                f"cannot write {self._path}: {exc.strerror or exc}; "
-                "check free space and permissions"
+                "workspace.cannot_write", path=self._path, reason=exc.strerror or str(exc)
             ) from exc
 
     def _write_or_forget(self, state: SlotFile, new_item: str, *, exclusive: bool = False) -> None:

@@ -33,6 +33,7 @@ from desktop.core.errors import (
     KeyringUnavailable,
     WrongKey,
 )
+from desktop.core.messages import Term
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -61,13 +62,14 @@ def platform_backend_name(platform: str | None = None) -> str:
     return SECRET_SERVICE
 
 
-def _get_a_keyring(platform: str | None = None) -> str:
+def _get_a_keyring(platform: str | None = None) -> Term:
+    """How to get a working OS keyring on ``platform`` (a phrase in the message's words)."""
     name = platform_backend_name(platform)
     if name == MACOS_KEYCHAIN:
-        return "unlock the login keychain in Keychain Access"
+        return Term("workspace.keyring_get.macos")
     if name == WINDOWS_VAULT:
-        return "use the Windows Credential Manager of a normal desktop session"
-    return "run gnome-keyring or KWallet (Secret Service) in your desktop session"
+        return Term("workspace.keyring_get.windows")
+    return Term("workspace.keyring_get.secret_service")
 
 
 def _keyring_config_path() -> Path:
@@ -97,37 +99,73 @@ def forced_backend() -> tuple[str, str] | None:
     return (name, str(path)) if name else None
 
 
-def _refusal_reason(name: str) -> str:
+def _refusal_reason(name: str) -> Term | None:
+    """Why a known kind of backend is refused; None for any other one not allowed."""
     lowered = name.lower()
     if "plaintext" in lowered:
-        return "stores secrets in plain text"
+        return Term("workspace.keyring_refusal.plaintext")
     if lowered.startswith("keyrings.alt."):
-        return "keeps secrets in a file outside the OS keyring"
+        return Term("workspace.keyring_refusal.outside")
     if name in ("keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"):
-        return "stores nothing"
+        return Term("workspace.keyring_refusal.nothing")
     if "chainer" in lowered:
-        return "chains other backends and may fall back to an insecure one"
-    return "is not an OS keyring Kura allows (" + ", ".join(ALLOWED_BACKENDS) + ")"
+        return Term("workspace.keyring_refusal.chainer")
+    return None
 
 
 def _refuse(name: str, source: str) -> KeyringUnavailable:
-    undo = f"unset {ENV_BACKEND}" if source == ENV_BACKEND else f"remove it from {source}"
+    reason, get = _refusal_reason(name), _get_a_keyring()
+    if reason is None:
+        allowed = ", ".join(ALLOWED_BACKENDS)
+        if source == ENV_BACKEND:
+            return KeyringUnavailable(
+                "workspace.keyring_backend_not_allowed_env",
+                name=name,
+                allowed=allowed,
+                get=get,
+                help_topic="keyring",
+            )
+        return KeyringUnavailable(
+            "workspace.keyring_backend_not_allowed_config",
+            name=name,
+            allowed=allowed,
+            source=source,
+            get=get,
+            help_topic="keyring",
+        )
+    if source == ENV_BACKEND:
+        return KeyringUnavailable(
+            "workspace.keyring_backend_refused_env",
+            name=name,
+            reason=reason,
+            get=get,
+            help_topic="keyring",
+        )
     return KeyringUnavailable(
-        f"the keyring backend {name} {_refusal_reason(name)} and is refused; "
-        f"{undo} and {_get_a_keyring()}",
+        "workspace.keyring_backend_refused_config",
+        name=name,
+        reason=reason,
+        source=source,
+        get=get,
         help_topic="keyring",
     )
 
 
 def _unavailable(name: str, cause: BaseException) -> KeyringUnavailable:
     if name == SECRET_SERVICE:
-        what = "no Secret Service is running"
-        remedy = "install and start gnome-keyring (or KWallet) in your desktop session"
-    else:
-        what = f"the OS keyring {name} is unavailable"
-        remedy = _get_a_keyring()
+        return KeyringUnavailable(
+            "workspace.no_secret_service",
+            reason=str(cause),
+            help_topic="keyring",
+            details=repr(cause),
+        )
     return KeyringUnavailable(
-        f"{what} ({cause}): {remedy}, then try again", help_topic="keyring", details=repr(cause)
+        "workspace.keyring_unavailable",
+        name=name,
+        reason=str(cause),
+        get=_get_a_keyring(),
+        help_topic="keyring",
+        details=repr(cause),
     )
 
 
@@ -154,12 +192,8 @@ def _backend_label(backend: KeyringBackend) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _locked(backend: str, detail: str = "") -> KeyringLocked:
-    return KeyringLocked(
-        f"the OS keyring ({backend}) is locked{detail}: unlock it (log in to the desktop, "
-        "or unlock the login keyring) and try again",
-        help_topic="keyring",
-    )
+def _locked(backend: str) -> KeyringLocked:
+    return KeyringLocked("workspace.keyring_locked", backend=backend, help_topic="keyring")
 
 
 class KeyringKeyStore:
@@ -191,7 +225,7 @@ class KeyringKeyStore:
     def get_secret(self, item: str) -> bytes | None:
         """The stored bytes, or None when there is no such item."""
         backend = self._ready()
-        with self._translated("read"):
+        with self._translated(Term("workspace.keyring_action.read")):
             value = backend.get_password(self._service, item)
         if value is None:
             return None
@@ -199,8 +233,9 @@ class KeyringKeyStore:
             return base64.b64decode(value.encode("ascii"), validate=True)
         except (binascii.Error, UnicodeEncodeError) as exc:
             raise WrongKey(
-                f"the OS keyring item {item!r} of service {self._service!r} is damaged "
-                "(it is not a Kura secret)",
+                "workspace.keyring_item_damaged",
+                item=item,
+                service=self._service,
                 help_topic="keyring",
             ) from exc
 
@@ -208,7 +243,7 @@ class KeyringKeyStore:
         """Store ``value`` under ``item``, replacing any previous value."""
         backend = self._ready()
         encoded = base64.b64encode(bytes(value)).decode("ascii")
-        with self._translated("store"):
+        with self._translated(Term("workspace.keyring_action.store")):
             backend.set_password(self._service, item, encoded)
 
     def delete_secret(self, item: str) -> None:
@@ -216,7 +251,7 @@ class KeyringKeyStore:
         from keyring.errors import PasswordDeleteError
 
         backend = self._ready()
-        with self._translated("delete"):
+        with self._translated(Term("workspace.keyring_action.delete")):
             try:
                 backend.delete_password(self._service, item)
             except PasswordDeleteError:
@@ -227,7 +262,7 @@ class KeyringKeyStore:
     def _ready(self) -> KeyringBackend:
         backend = self._resolved()
         if _backend_label(backend) == SECRET_SERVICE:
-            with self._translated("unlock"):
+            with self._translated(Term("workspace.keyring_action.unlock")):
                 self._unlock_secret_service(backend)
         return backend
 
@@ -250,12 +285,20 @@ class KeyringKeyStore:
             try:
                 collection.unlock(timeout=self._unlock_timeout)
             except TimeoutError as exc:
-                raise _locked(SECRET_SERVICE, " and its unlock prompt was not answered") from exc
+                raise KeyringLocked(
+                    "workspace.keyring_locked_unanswered",
+                    backend=SECRET_SERVICE,
+                    help_topic="keyring",
+                ) from exc
             if collection.is_locked():
-                raise _locked(SECRET_SERVICE, " and the unlock prompt was dismissed")
+                raise KeyringLocked(
+                    "workspace.keyring_locked_dismissed",
+                    backend=SECRET_SERVICE,
+                    help_topic="keyring",
+                )
 
     @contextmanager
-    def _translated(self, action: str) -> Iterator[None]:
+    def _translated(self, action: Term) -> Iterator[None]:
         """Turn keyring / secretstorage / D-Bus exceptions into AppErrors (``from`` kept)."""
         try:
             yield
@@ -271,7 +314,7 @@ class KeyringKeyStore:
         return _backend_label(self._backend) if self._backend else platform_backend_name()
 
 
-def _map_exception(exc: Exception, backend: str, action: str) -> AppError | None:
+def _map_exception(exc: Exception, backend: str, action: Term) -> AppError | None:
     import keyring.errors
 
     if isinstance(exc, keyring.errors.KeyringLocked):
@@ -280,8 +323,11 @@ def _map_exception(exc: Exception, backend: str, action: str) -> AppError | None
         return _locked(backend)
     if isinstance(exc, keyring.errors.KeyringError) or _is_secretstorage_error(exc):
         return KeyringUnavailable(
-            f"the OS keyring ({backend}) could not {action} a Kura secret ({exc}): "
-            f"{_get_a_keyring()}, then try again",
+            "workspace.keyring_failed",
+            backend=backend,
+            action=action,
+            reason=str(exc),
+            get=_get_a_keyring(),
             help_topic="keyring",
             details=repr(exc),
         )

@@ -32,8 +32,6 @@ _SYMBOLS = _BITS // 5
 _GROUP = 4
 _IGNORED = frozenset(" -\t\r\n\u3000\u2010\u2011\u2012\u2013\u2014\u2212\uff0d")
 
-_MISTYPED = "the recovery key is mistyped: {problem}; check each group against the printed key"
-
 
 def new_recovery_key() -> bytes:
     """Return 32 bytes from the operating system's CSPRNG."""
@@ -74,7 +72,9 @@ def parse_recovery_key(text: str) -> bytes:
     compact = _normalise(text)
     if len(compact) != _SYMBOLS:
         raise InputError(
-            _MISTYPED.format(problem=f"it has {len(compact)} characters, not {_SYMBOLS}"),
+            "workspace.recovery_key_length",
+            count=len(compact),
+            expected=_SYMBOLS,
             help_topic="recovery",
         )
     number = 0
@@ -83,14 +83,11 @@ def parse_recovery_key(text: str) -> bytes:
         if value is None:
             group = (position - 1) // _GROUP + 1
             raise InputError(
-                _MISTYPED.format(problem=f"group {group} has a character that is never used"),
-                help_topic="recovery",
+                "workspace.recovery_key_bad_character", group=group, help_topic="recovery"
             )
         number = (number << 5) | value
     raw = number.to_bytes(RECOVERY_KEY_BYTES + _CHECKSUM_BYTES, "big")
     key, checksum = raw[:RECOVERY_KEY_BYTES], raw[RECOVERY_KEY_BYTES:]
     if not hmac.compare_digest(checksum, _checksum(key)):
-        raise InputError(
-            _MISTYPED.format(problem="its checksum does not match"), help_topic="recovery"
-        )
+        raise InputError("workspace.recovery_key_checksum", help_topic="recovery")
     return key

@@ -141,10 +141,7 @@ class SlotFile:
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise ValueError("no valid format version")
         if version > VERSION:
-            raise SchemaTooNew(
-                f"keyslots.json has format version {version}, newer than this Kura "
-                f"understands ({VERSION}): upgrade Kura"
-            )
+            raise SchemaTooNew("workspace.keyslots_too_new", version=version, supported=VERSION)
         workspace_id = _text(document, "workspace_id")
         if str(_uuid(workspace_id)) != workspace_id:
             raise ValueError("the workspace id is not a canonical UUID")

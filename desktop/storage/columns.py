@@ -24,16 +24,13 @@ def json_object(text: Any, where: str) -> dict[str, Any]:
     except ValueError:
         value = None
     if not isinstance(value, dict):
-        raise DatabaseCorrupt(
-            f"{where} does not hold a JSON object: kura.db was altered outside Kura; "
-            "run `kura doctor` and restore from a backup"
-        )
+        raise DatabaseCorrupt("storage.not_a_json_object", where=where)
     return value
 
 
 @contextmanager
-def unique_name(taken: Callable[[], bool], message: str) -> Iterator[None]:
-    """Turn a constraint violation inside the block into AlreadyExists(``message``).
+def unique_name(taken: Callable[[], bool], error: AlreadyExists) -> Iterator[None]:
+    """Turn a constraint violation inside the block into ``error``.
 
     The driver's code says only that *a* constraint failed (``sqlcipher3`` gives no
     extended code), so ``taken()`` is asked whether the name is really in use; any
@@ -44,4 +41,4 @@ def unique_name(taken: Callable[[], bool], message: str) -> Iterator[None]:
     except Exception as exc:
         if not violates_constraint(exc) or not taken():
             raise
-        raise AlreadyExists(message) from exc
+        raise error from exc

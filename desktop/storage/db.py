@@ -23,6 +23,7 @@ from desktop.core.errors import (
     WorkspaceExists,
     WorkspaceNotFound,
 )
+from desktop.core.messages import Term
 from desktop.storage import files, recipe
 from desktop.storage.dbapi import Connection, scalar
 from desktop.storage.migrations import (
@@ -81,14 +82,13 @@ def open_database(
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
-        raise WorkspaceNotFound(
-            f"{path.name} is missing: restore it from a backup, or run `kura init` for a new "
-            "workspace"
-        ) from exc
+        raise WorkspaceNotFound("workspace.database_missing", name=path.name) from exc
     except OSError as exc:
-        raise DataDirUnreadable(f"cannot read {path.name}: {exc.strerror}") from exc
+        raise DataDirUnreadable(
+            "workspace.cannot_read", path=path.name, reason=exc.strerror
+        ) from exc
     if size == 0:
-        raise DatabaseCorrupt(f"{path.name} is empty (0 bytes): restore it from a backup")
+        raise DatabaseCorrupt("workspace.database_empty", name=path.name)
     return _open(path, literal, clock, migrations, new=False)
 
 
@@ -101,11 +101,12 @@ def _reserve(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError as exc:
         raise WorkspaceExists(
-            f"{exc.args[0] if leftovers else path.name} already exists: open the existing "
-            "workspace, or choose another data directory"
+            "workspace.file_exists", name=exc.args[0] if leftovers else path.name
         ) from exc
     except OSError as exc:
-        raise DataDirUnreadable(f"cannot create {path.name}: {exc.strerror}") from exc
+        raise DataDirUnreadable(
+            "workspace.cannot_create", path=path.name, reason=exc.strerror
+        ) from exc
 
 
 def _open(
@@ -119,7 +120,7 @@ def _open(
             _validate(driver, path, literal, migrations, clean=not side.wal_has_content)
         conn = recipe.connect(driver, path)
         _unlock(conn, driver, path, literal)
-        with recipe.driver_errors(driver, path, "setting the connection recipe"):
+        with recipe.driver_errors(driver, path, Term("workspace.step.setting_recipe")):
             recipe.set_and_check(conn, recipe.FILE_PRAGMAS)
             conn.execute("PRAGMA busy_timeout = 5000")
         _migrate(conn, driver, path, clock, migrations, backup=not new)
@@ -133,7 +134,7 @@ def _open(
 
 def _unlock(conn: Connection, driver: Any, path: Path, literal: str) -> None:
     """Key first, SQLCipher 4 only, memory settings on, then decryption proven."""
-    with recipe.driver_errors(driver, path, "applying the key"):
+    with recipe.driver_errors(driver, path, Term("workspace.step.applying_key")):
         recipe.apply_key(conn, literal)
         recipe.assert_sqlcipher(conn)
         recipe.set_and_check(conn, recipe.MEMORY_PRAGMAS)
@@ -152,7 +153,7 @@ def _validate(
     probe = recipe.connect(driver, path, read_only=True)
     try:
         _unlock(probe, driver, path, literal)
-        with recipe.driver_errors(driver, path, "checking the file"):
+        with recipe.driver_errors(driver, path, Term("workspace.step.checking_file")):
             recipe.check_not_truncated(probe, path, clean=clean)
             check_not_newer(probe, migrations)
     finally:
@@ -176,7 +177,7 @@ def _migrate(
         made.append(files.make_backup(path))
 
     try:
-        with recipe.driver_errors(driver, path, "upgrading the schema"):
+        with recipe.driver_errors(driver, path, Term("workspace.step.upgrading_schema")):
             migrate(
                 conn, clock, migrations=migrations, before_first=before_first if backup else None
             )
@@ -191,23 +192,22 @@ def _migrate(
 
 def _restore(path: Path, backup: Path, exc: BaseException) -> None:
     """Put the pre-migration copy back and raise MigrationFailed saying what happened."""
-    why = exc.message if isinstance(exc, AppError) else f"{type(exc).__name__}: {exc}"
+    why: object = exc if isinstance(exc, AppError) else f"{type(exc).__name__}: {exc}"
     try:
         files.restore_backup(path, backup)
     except OSError as restore_exc:
         raise MigrationFailed(
-            f"{path.name} could not be upgraded ({why}) and restoring it failed "
-            f"({restore_exc.strerror}): close Kura, then copy {backup.name} over {path.name} "
-            "to recover",
+            "workspace.migration_restore_failed",
+            name=path.name,
+            reason=why,
+            restore_reason=restore_exc.strerror,
+            backup=backup.name,
             details=repr(exc),
         ) from exc
     if not isinstance(exc, Exception):
         return  # KeyboardInterrupt and friends propagate unchanged, file restored
     raise MigrationFailed(
-        f"{path.name} could not be upgraded ({why}); it was restored unchanged from the "
-        "copy made before the upgrade: keep using the previous version of Kura and report "
-        "this error",
-        details=repr(exc),
+        "workspace.migration_restored", name=path.name, reason=why, details=repr(exc)
     ) from exc
 
 
@@ -215,10 +215,7 @@ def _checkpoint(conn: Connection, path: Path) -> None:
     """Move every WAL frame into the main file and truncate the WAL."""
     row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     if row is not None and int(row[0]) != 0:
-        raise DataDirUnreadable(
-            f"{path.name} is in use by another program (checkpoint blocked): close other "
-            "Kura windows and try again"
-        )
+        raise DataDirUnreadable("workspace.database_busy", name=path.name)
 
 
 class SqlCipherStore:
@@ -241,13 +238,16 @@ class SqlCipherStore:
             raise RuntimeError(f"{self.path.name} is closed")
         return self._conn
 
-    def _errors(self, step: str) -> AbstractContextManager[None]:
+    def _errors(self, step: Term) -> AbstractContextManager[None]:
         return recipe.driver_errors(self._driver, self.path, step, strict=False)
 
     @contextmanager
     def transaction(self) -> Iterator[SqlTransaction]:
         """``BEGIN IMMEDIATE``; commit on normal exit, roll back on exception."""
-        with self._errors("a database transaction"), transaction(self._live(), self._clock) as tx:
+        with (
+            self._errors(Term("workspace.step.transaction")),
+            transaction(self._live(), self._clock) as tx,
+        ):
             yield tx
 
     def checkpoint(self) -> None:
@@ -260,17 +260,17 @@ class SqlCipherStore:
         conn = self._live()
         if conn.in_transaction:
             raise RuntimeError("checkpoint inside a transaction")
-        with self._errors("checkpointing the database"):
+        with self._errors(Term("workspace.step.checkpointing")):
             _checkpoint(conn, self.path)
 
     def schema_version(self) -> int:
         """How many migrations are applied."""
-        with self._errors("reading the schema version"):
+        with self._errors(Term("workspace.step.reading_schema_version")):
             return schema_version(self._live())
 
     def recipe(self) -> dict[str, str]:
         """The asserted connection settings and versions, as read back now."""
-        with self._errors("reading the connection recipe"):
+        with self._errors(Term("workspace.step.reading_recipe")):
             return recipe.read_recipe(self._live())
 
     def integrity_check(self) -> list[str]:
@@ -295,7 +295,7 @@ class SqlCipherStore:
         """Re-derive the whole audit chain and check ``audit_head`` matches its end."""
         conn = self._live()
         log = SqlAuditLog(conn, self._clock)
-        with self._errors("verifying the audit log"):
+        with self._errors(Term("workspace.step.verifying_audit_log")):
             if conn.in_transaction:
                 return verify_log(log)
             conn.execute("BEGIN")  # one read snapshot for the events and the head
@@ -310,7 +310,7 @@ class SqlCipherStore:
         conn = self._live()
         if conn.in_transaction:
             raise RuntimeError("rekey inside a transaction")
-        with self._errors("re-encrypting the database"):
+        with self._errors(Term("workspace.step.reencrypting")):
             _checkpoint(conn, self.path)  # nothing under the old key stays in the WAL
             conn.execute(f"PRAGMA rekey = {literal}").fetchall()
             _checkpoint(conn, self.path)  # every page under the new key in the main file
@@ -323,9 +323,7 @@ class SqlCipherStore:
             scalar(probe, "SELECT count(*) FROM sqlite_master")
         except self._driver.Error as exc:
             raise DatabaseCorrupt(
-                f"{self.path.name} does not open with the new key after rekey: keep the old "
-                "key slot, run `kura doctor` and restore from a backup if it reports damage",
-                details=repr(exc),
+                "workspace.rekey_unproven", name=self.path.name, details=repr(exc)
             ) from exc
         finally:
             probe.close()

@@ -22,6 +22,7 @@ from desktop.core.errors import (
     EncryptionRecipeViolation,
     WrongKey,
 )
+from desktop.core.messages import Term
 from desktop.storage.dbapi import (
     SQLITE_CANTOPEN,
     SQLITE_CORRUPT,
@@ -76,11 +77,7 @@ def load_driver() -> Any:
     try:
         from sqlcipher3 import dbapi2
     except ImportError as exc:
-        raise EncryptionRecipeViolation(
-            "the SQLCipher driver (sqlcipher3-binary) is not installed: reinstall Kura; "
-            "it never opens its database without encryption",
-            details=repr(exc),
-        ) from exc
+        raise EncryptionRecipeViolation("workspace.driver_missing", details=repr(exc)) from exc
     return dbapi2
 
 
@@ -88,41 +85,32 @@ def key_literal(key: bytes) -> str:
     """The raw-key form ``"x'<64 hex>'"``; refuses anything but exactly 32 bytes."""
     if not isinstance(key, bytes) or len(key) != KEY_BYTES:
         size = len(key) if isinstance(key, bytes) else type(key).__name__
-        raise WrongKey(
-            f"the database key must be exactly {KEY_BYTES} bytes (got {size}): the key slot "
-            "is damaged; run `kura recover` with the recovery key"
-        )
+        raise WrongKey("workspace.key_wrong_size", expected=KEY_BYTES, size=size)
     hex_key = binascii.hexlify(key).decode("ascii")
     return f"\"x'{hex_key}'\""
 
 
-def translate(exc: BaseException, path: Path, step: str) -> AppError | None:
-    """The core error naming problem and remedy for a driver exception; None if unknown."""
+def translate(exc: BaseException, path: Path, step: Term) -> AppError | None:
+    """The core error naming problem and remedy for a driver exception; None if unknown.
+    ``step`` is what was being done (``Term("workspace.step.…")``)."""
     name, code = path.name, primary_code(exc)
     if code == SQLITE_CORRUPT:
         return DatabaseCorrupt(
-            f"{name} is damaged ({step} failed): restore it from a backup",
-            details=repr(exc),
+            "workspace.database_damaged", name=name, step=step, details=repr(exc)
         )
     if code == SQLITE_NOTADB:
-        return WrongKey(
-            f"{name} cannot be decrypted with this key: the file is damaged or belongs to "
-            "another key; restore it from a backup or run `kura recover`",
-            details=repr(exc),
-        )
+        return WrongKey("workspace.database_wrong_key", name=name, details=repr(exc))
     if code == SQLITE_FULL:
-        return DataDirUnreadable(f"the disk holding {name} is full ({step}): free some space")
+        return DataDirUnreadable("workspace.disk_full", name=name, step=step)
     if code in (SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN):
         return DataDirUnreadable(
-            f"cannot read and write {name} ({step}): check the data directory's permissions "
-            "and free space",
-            details=repr(exc),
+            "workspace.cannot_read_write", name=name, step=step, details=repr(exc)
         )
     return None
 
 
 @contextmanager
-def driver_errors(driver: Any, path: Path, step: str, *, strict: bool = True) -> Iterator[None]:
+def driver_errors(driver: Any, path: Path, step: Term, *, strict: bool = True) -> Iterator[None]:
     """Translate driver exceptions raised inside the block, chaining the cause.
 
     ``strict``: an exception with no specific translation, or a ``MemoryError`` (how
@@ -136,23 +124,20 @@ def driver_errors(driver: Any, path: Path, step: str, *, strict: bool = True) ->
         if not strict:
             raise
         raise DatabaseCorrupt(  # SQLCipher's SQLITE_NOMEM for a page failing its HMAC
-            f"{path.name} is damaged ({step} met a page that fails authentication): "
-            "restore it from a backup",
-            details=repr(exc),
+            "workspace.database_page_unauthentic", name=path.name, step=step, details=repr(exc)
         ) from exc
     except driver.Error as exc:
         error = translate(exc, path, step)
         if error is None and not strict:
             raise
         raise error or DatabaseCorrupt(
-            f"{path.name} failed during {step}: run `kura doctor`, or restore it from a backup",
-            details=repr(exc),
+            "workspace.database_failed", name=path.name, step=step, details=repr(exc)
         ) from exc
 
 
 def connect(driver: Any, path: Path, *, read_only: bool = False) -> Connection:
     """An autocommit connection; nothing is executed on it yet."""
-    with driver_errors(driver, path, "opening the file"):
+    with driver_errors(driver, path, Term("workspace.step.opening_file")):
         if read_only:
             uri = f"{path.absolute().as_uri()}?mode=ro"
             conn: Connection = driver.connect(uri, uri=True, isolation_level=None)
@@ -171,15 +156,9 @@ def assert_sqlcipher(conn: Connection) -> str:
     """Fail closed unless the driver is SQLCipher 4.x; returns the version."""
     version = scalar(conn, "PRAGMA cipher_version")
     if not version:
-        raise EncryptionRecipeViolation(
-            "the database driver is not SQLCipher (cipher_version is empty): reinstall Kura; "
-            "it never opens its database without encryption"
-        )
+        raise EncryptionRecipeViolation("workspace.driver_not_sqlcipher")
     if not str(version).startswith("4."):
-        raise EncryptionRecipeViolation(
-            f"SQLCipher {version} is not supported (cipher_version must be 4.x): "
-            "reinstall Kura with its bundled SQLCipher 4"
-        )
+        raise EncryptionRecipeViolation("workspace.sqlcipher_unsupported", version=version)
     return str(version)
 
 
@@ -190,8 +169,10 @@ def set_and_check(conn: Connection, pragmas: tuple[tuple[str, str, str], ...]) -
         actual = scalar(conn, f"PRAGMA {name}")
         if str(actual).lower() != expected:
             raise EncryptionRecipeViolation(
-                f"the connection setting {name} reads back {actual!r}, not {expected!r}: "
-                "Kura refuses to open the database with this driver; reinstall Kura",
+                "workspace.recipe_setting_wrong",
+                name=name,
+                actual=actual,
+                expected=expected,
                 details=f"PRAGMA {name} = {value} -> {actual!r}",
             )
 
@@ -215,23 +196,28 @@ def _undecryptable(driver: Any, path: Path, literal: str, exc: BaseException) ->
     # CORRUPT when the authentic header counts more pages than the file holds.
     damaged = code == SQLITE_CORRUPT or isinstance(exc, MemoryError)
     if not damaged and code not in (SQLITE_NOTADB, None):
-        return translate(exc, path, "reading the schema") or _truncated(path, repr(exc))
+        return translate(exc, path, Term("workspace.step.reading_schema")) or DatabaseCorrupt(
+            "workspace.database_truncated", name=path.name, reason=repr(exc), details=repr(exc)
+        )
     if not damaged and _opens_as_sqlcipher3(driver, path, literal):
         return EncryptionRecipeViolation(
-            f"{path.name} is an SQLCipher 3 database: Kura opens only SQLCipher 4 files; "
-            "restore a backup made by Kura",
-            details=repr(exc),
+            "workspace.sqlcipher3_file", name=path.name, details=repr(exc)
         )
     size = path.stat().st_size
     if size % CIPHER_PAGE_SIZE:
-        return _truncated(path, f"{size} bytes is not a whole number of pages")
+        return DatabaseCorrupt(
+            "workspace.database_partial_page",
+            name=path.name,
+            size=size,
+            details=f"{size} bytes is not a whole number of pages",
+        )
     if damaged:
-        return _truncated(path, "it is shorter than its header says, or a page is damaged")
-    return WrongKey(
-        f"{path.name} cannot be decrypted with this key: the file is damaged or belongs to "
-        "another key; restore it from a backup or run `kura recover`",
-        details=repr(exc),
-    )
+        return DatabaseCorrupt(
+            "workspace.database_shorter_than_header",
+            name=path.name,
+            details="it is shorter than its header says, or a page is damaged",
+        )
+    return WrongKey("workspace.database_wrong_key", name=path.name, details=repr(exc))
 
 
 def _opens_as_sqlcipher3(driver: Any, path: Path, literal: str) -> bool:
@@ -251,21 +237,27 @@ def _opens_as_sqlcipher3(driver: Any, path: Path, literal: str) -> bool:
     return True
 
 
-def _truncated(path: Path, why: str) -> DatabaseCorrupt:
-    return DatabaseCorrupt(
-        f"{path.name} is truncated or damaged ({why}): restore it from a backup", details=why
-    )
-
-
 def check_not_truncated(conn: Connection, path: Path, *, clean: bool) -> None:
     """The file holds whole pages, and, with no WAL, exactly the pages the header counts."""
     page_size = int(scalar(conn, "PRAGMA page_size"))
     page_count = int(scalar(conn, "PRAGMA page_count"))
     size = path.stat().st_size
     if size % page_size:
-        raise _truncated(path, f"{size} bytes is not a multiple of the {page_size}-byte page")
+        raise DatabaseCorrupt(
+            "workspace.database_not_page_multiple",
+            name=path.name,
+            size=size,
+            page_size=page_size,
+            details=f"{size} bytes is not a multiple of the {page_size}-byte page",
+        )
     if clean and size != page_size * page_count:
-        raise _truncated(path, f"{size} bytes on disk, {page_size * page_count} expected")
+        raise DatabaseCorrupt(
+            "workspace.database_size_mismatch",
+            name=path.name,
+            size=size,
+            expected=page_size * page_count,
+            details=f"{size} bytes on disk, {page_size * page_count} expected",
+        )
 
 
 def read_recipe(conn: Connection) -> dict[str, str]:

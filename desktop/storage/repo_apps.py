@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.core.chat_models import AppConfig, AppRecord
-from desktop.core.errors import NotFound
+from desktop.core.errors import AlreadyExists, NotFound
 from desktop.storage.columns import json_object, to_json, unique_name
 from desktop.storage.dbapi import Connection, scalar
 
@@ -32,8 +32,8 @@ def _app(row: Any) -> AppRecord:
     )
 
 
-def _name_taken(name: str) -> str:
-    return f"an app named {name!r} already exists: choose another name"
+def _name_taken(name: str) -> AlreadyExists:
+    return AlreadyExists("storage.app_name_taken", name=name)
 
 
 class SqlAppRepository:
@@ -64,7 +64,7 @@ class SqlAppRepository:
         """
         current = scalar(self._conn, "SELECT current_version FROM apps WHERE id = ?", (app_id,))
         if current is None:
-            raise NotFound(f"app #{app_id} not found: `kura apps list` shows the apps")
+            raise NotFound("storage.app_not_found", app_id=app_id)
         version = int(current) + 1
 
         def taken() -> bool:
@@ -85,7 +85,7 @@ class SqlAppRepository:
         )
         record = self.get(app_id, version)
         if record is None:  # cannot happen: the row was inserted just above
-            raise NotFound(f"app #{app_id} version {version} vanished while being written")
+            raise NotFound("storage.app_version_vanished", app_id=app_id, version=version)
         return record
 
     def get(self, app_id: int, version: int | None = None) -> AppRecord | None:
@@ -107,4 +107,4 @@ class SqlAppRepository:
         """Remove the app, its versions, conversations and turns; NotFound for an unknown id."""
         cur = self._conn.execute("DELETE FROM apps WHERE id = ?", (app_id,))
         if cur.rowcount == 0:
-            raise NotFound(f"app #{app_id} not found: `kura apps list` shows the apps")
+            raise NotFound("storage.app_not_found", app_id=app_id)

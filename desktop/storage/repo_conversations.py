@@ -8,6 +8,7 @@ from typing import Any
 
 from desktop.core.chat_models import Conversation, Turn
 from desktop.core.errors import NotFound
+from desktop.core.messages import Term
 from desktop.storage.columns import json_object, to_json
 from desktop.storage.dbapi import Connection
 
@@ -56,8 +57,8 @@ def _turn(row: Any) -> Turn:
     )
 
 
-def _not_found(what: str, ident: int) -> NotFound:
-    return NotFound(f"{what} #{ident} not found: it was deleted, or belongs to another user")
+def _not_found(what: Term, ident: int) -> NotFound:
+    return NotFound("storage.row_not_found", what=what, ident=ident)
 
 
 class SqlConversationRepository:
@@ -114,7 +115,7 @@ class SqlConversationRepository:
         """
         cur = self._conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
         if cur.rowcount == 0:
-            raise _not_found("conversation", conversation_id)
+            raise _not_found(Term("storage.what.conversation"), conversation_id)
 
     def turns(self, conversation_id: int, *, current_only: bool = False) -> list[Turn]:
         """Every turn of the conversation, oldest (seq 1) first; ``current_only`` leaves
@@ -181,7 +182,7 @@ class SqlConversationRepository:
             ),
         ).fetchone()
         if row is None:
-            raise _not_found("turn", turn_id)
+            raise _not_found(Term("storage.what.turn"), turn_id)
         turn = _turn(row)
         self._touch(turn.conversation_id, now)
         return turn
@@ -190,7 +191,7 @@ class SqlConversationRepository:
         """Remove one turn (the later ones keep their seq); NotFound for an unknown id."""
         cur = self._conn.execute("DELETE FROM turns WHERE id = ?", (turn_id,))
         if cur.rowcount == 0:
-            raise _not_found("turn", turn_id)
+            raise _not_found(Term("storage.what.turn"), turn_id)
 
     def supersede(self, turn_ids: Sequence[int], *, by: int, now: str) -> int:
         """Mark these turns as replaced by turn ``by`` (an edited message and its answer).
@@ -215,4 +216,4 @@ class SqlConversationRepository:
             (now, title, conversation_id),
         )
         if cur.rowcount == 0:
-            raise _not_found("conversation", conversation_id)
+            raise _not_found(Term("storage.what.conversation"), conversation_id)

@@ -42,11 +42,11 @@ class _Bulk(Protocol):
 
 
 def _kb_not_found(kb_id: int) -> NotFound:
-    return NotFound(f"knowledge base #{kb_id} not found: `kura kb list` shows them")
+    return NotFound("storage.kb_not_found", kb_id=kb_id)
 
 
 def _doc_not_found(name: str) -> NotFound:
-    return NotFound(f"no document {name!r} in this knowledge base: `kura kb docs` lists them")
+    return NotFound("storage.document_not_found", name=name)
 
 
 class SqlKnowledgeRepository:
@@ -195,9 +195,7 @@ class SqlKnowledgeRepository:
             (kb_id, name, version),
         ).fetchone()
         if row is None:
-            raise NotFound(
-                f"document {name!r} has no version {version}: `kura kb versions` lists them"
-            )
+            raise NotFound("storage.document_version_not_found", name=name, version=version)
         doc_id, version_id, active_id = int(row[0]), int(row[1]), row[2]
         if active_id == version_id:
             return [], []
@@ -358,5 +356,5 @@ class SqlKnowledgeRepository:
     def _version_by_id(self, version_id: int) -> DocumentVersion:
         row = self._conn.execute(f"{SELECT_VERSION} WHERE v.id = ?", (version_id,)).fetchone()
         if row is None:  # cannot happen: the row was inserted in this transaction
-            raise NotFound(f"document version #{version_id} vanished while being written")
+            raise NotFound("storage.document_version_vanished", version_id=version_id)
         return version_record(row)

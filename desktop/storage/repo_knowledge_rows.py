@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from desktop.core.errors import DatabaseCorrupt
+from desktop.core.errors import AlreadyExists, DatabaseCorrupt
 from desktop.core.knowledge_models import (
     DocumentVersion,
     KbSettings,
@@ -42,10 +42,7 @@ def json_array(text: Any, where: str) -> list[Any]:
     except ValueError:
         value = None
     if not isinstance(value, list):
-        raise DatabaseCorrupt(
-            f"{where} does not hold a JSON array: kura.db was altered outside Kura; "
-            "run `kura doctor` and restore from a backup"
-        )
+        raise DatabaseCorrupt("storage.not_a_json_array", where=where)
     return value
 
 
@@ -102,9 +99,9 @@ def stored_chunk(row: Any) -> StoredChunk:
     )
 
 
-def kb_taken(name: str) -> str:
-    """The AlreadyExists message for a knowledge base name in use."""
-    return f"a knowledge base named {name!r} already exists: choose another name"
+def kb_taken(name: str) -> AlreadyExists:
+    """The AlreadyExists error for a knowledge base name in use."""
+    return AlreadyExists("storage.kb_name_taken", name=name)
 
 
 def kb_values(kb: KnowledgeBase) -> tuple[Any, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.core.chat_models import GgufInfo, LoadSettings, ModelRecord
-from desktop.core.errors import NotFound
+from desktop.core.errors import AlreadyExists, NotFound
 from desktop.storage.columns import json_object, to_json, unique_name
 from desktop.storage.dbapi import Connection
 
@@ -65,7 +65,7 @@ class SqlModelRepository:
         )
         with unique_name(
             lambda: self.get_by_name(name) is not None,
-            f"a model named {name!r} already exists: register this one under another name",
+            AlreadyExists("storage.model_name_taken", name=name),
         ):
             row = self._conn.execute(
                 "INSERT INTO models (name, path, sha256, size, mtime_ns, info, settings,"
@@ -118,4 +118,4 @@ class SqlModelRepository:
     @staticmethod
     def _found(rowcount: int, model_id: int) -> None:
         if rowcount == 0:
-            raise NotFound(f"model #{model_id} not found: `kura models list` shows the models")
+            raise NotFound("storage.model_not_found", model_id=model_id)

@@ -428,7 +428,7 @@
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+159"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -668,12 +668,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../desktop/ui/errors.py" line="+26"/>
-        <source>Something went wrong inside Kura (incident {id}). Nothing was lost; try again.</source>
-        <translation>Kura の内部で問題が発生しました（インシデント {id}）。データは失われていません。もう一度お試しください。</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location filename="../../desktop/ui/errors.py" line="+40"/>
         <source>Kura</source>
         <translation>Kura</translation>
     </message>
@@ -681,27 +676,12 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/export_dialog.py" line="+53"/>
-        <source>{name} already exists there: choose another file name.</source>
-        <translation>{name} は既に存在します。別のファイル名を指定してください。</translation>
-    </message>
-    <message>
-        <location line="+17"/>
+        <location filename="../../desktop/ui/logs/export_dialog.py" line="+56"/>
         <source>The workspace has no audit signing key yet: ask the Owner.</source>
         <translation>このワークスペースには監査用の署名キーがまだありません。オーナーに依頼してください。</translation>
     </message>
     <message>
-        <location line="-14"/>
-        <source>No such folder: {folder}. Choose another.</source>
-        <translation>フォルダーが見つかりません：{folder}。別のフォルダーを選択してください。</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Cannot write {path} ({reason}): choose another folder.</source>
-        <translation>{path} に書き込めません（{reason}）。別のフォルダーを選択してください。</translation>
-    </message>
-    <message>
-        <location line="+65"/>
+        <location line="+54"/>
         <source>Export a signed audit bundle</source>
         <translation>署名付き監査バンドルをエクスポート</translation>
     </message>

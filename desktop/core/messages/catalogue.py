@@ -17,6 +17,7 @@ from desktop.core.messages import (
     knowledge,
     logs,
     models,
+    storage,
     workspace,
 )
 
@@ -24,6 +25,7 @@ AREAS: tuple[ModuleType, ...] = (
     common,
     accounts,
     workspace,
+    storage,
     models,
     chat,
     knowledge,

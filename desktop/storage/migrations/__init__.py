@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from desktop.core.clock import Clock, iso_utc
-from desktop.core.errors import MigrationFailed, SchemaTooNew
+from desktop.core.errors import AppError, MigrationFailed, SchemaTooNew
 from desktop.storage.dbapi import Connection, scalar
 from desktop.storage.migrations.m0001_initial import m0001_initial
 from desktop.storage.migrations.m0002_models_apps_conversations import (
@@ -69,9 +69,8 @@ def check_not_newer(conn: Connection, migrations: Sequence[Migration] = MIGRATIO
     unknown = [name for name in applied_migrations(conn) if name not in known]
     if unknown:
         raise SchemaTooNew(
-            f"kura.db was written by a newer version of Kura (it has upgrade steps "
-            f"{', '.join(unknown)} that this version does not know): install that version "
-            "or a newer one to open it",
+            "workspace.schema_too_new",
+            steps=", ".join(unknown),
             details=f"unknown migrations: {unknown}",
         )
 
@@ -126,7 +125,10 @@ def _apply_one(conn: Connection, migration: Migration, applied_at: str) -> None:
         if not isinstance(exc, Exception):
             raise
         raise MigrationFailed(
-            f"upgrade step {name} failed and was rolled back: {type(exc).__name__}: {exc}",
+            "workspace.migration_step_failed",
+            name=name,
+            kind=type(exc).__name__,
+            reason=exc if isinstance(exc, AppError) else str(exc),
             details=repr(exc),
         ) from exc
 

@@ -23,7 +23,7 @@ _NEW = "stop_reason IS NULL OR stop_reason IN ('stop', 'length', 'cancelled', 'f
 def m0011_turn_failed(conn: Connection) -> None:
     sql = scalar(conn, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'turns'")
     if not isinstance(sql, str) or sql.count(_OLD) != 1:
-        raise MigrationFailed("the turns table is not as m0002 made it: restore a backup")
+        raise MigrationFailed("workspace.migration_unexpected_turns")
     version = int(scalar(conn, "PRAGMA schema_version"))
     conn.execute("PRAGMA writable_schema = ON")
     try:
@@ -36,4 +36,6 @@ def m0011_turn_failed(conn: Connection) -> None:
         conn.execute("PRAGMA writable_schema = OFF")
     problems = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
     if problems != ["ok"]:
-        raise MigrationFailed(f"the schema check failed after m0011: {problems[:3]}")
+        raise MigrationFailed(
+            "workspace.migration_check_failed", step="m0011", problems=problems[:3]
+        )

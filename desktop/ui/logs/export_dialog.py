@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.core import bundle_verify
 from desktop.core.errors import AppError, InputError
 from desktop.core.models import Actor
-from desktop.files import NewFileRefusals, write_new_file
+from desktop.files import refuse_existing, write_new_file
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
@@ -46,20 +46,6 @@ class ExportOutcome:
     count: int
     redacted: int
     verify_text: str
-
-
-def _refusals() -> NewFileRefusals:
-    return NewFileRefusals(
-        exists=QCoreApplication.translate(
-            "ExportDialog", "{name} already exists there: choose another file name."
-        ),
-        no_folder=QCoreApplication.translate(
-            "ExportDialog", "No such folder: {folder}. Choose another."
-        ),
-        failed=QCoreApplication.translate(
-            "ExportDialog", "Cannot write {path} ({reason}): choose another folder."
-        ),
-    )
 
 
 def signing_fingerprint(lc: LaneContext, actor: Actor) -> str:
@@ -84,13 +70,13 @@ def export_bundle(
 ) -> ExportOutcome:
     """The export op: sign the bundle, write it (unless cancelled meanwhile)."""
     if path.exists():  # before exporting: a refused write should not leave an audit event
-        raise _refusals().refuse_existing(path)
+        raise refuse_existing(path)
     lc.progress(0, None, "")
     export = lc.ws.logs.export(
         actor, app_ref=app_id, since=since, until=until, progress=lc.progress
     )
     lc.token.raise_if_cancelled()
-    write_new_file(path, export.data, _refusals())
+    write_new_file(path, export.data)
     with zipfile.ZipFile(io.BytesIO(export.data)) as bundle:
         verify = bundle.read("VERIFY.txt").decode("utf-8")
     return ExportOutcome(
