@@ -38,7 +38,6 @@ from typing import Any, TypeVar
 
 import desktop
 from desktop import __version__, app
-from desktop.core import bundle_verify
 from desktop.core.chat_models import AppConfig, LoadSettings, SamplingParams
 from desktop.core.clock import SystemClock
 from desktop.core.errors import EXIT_CHECK_FAILED, EXIT_OK, AppError, ModelNotFound
@@ -51,6 +50,7 @@ from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.keystore import ALLOWED_BACKENDS, platform_backend_name
 from desktop.security.slotfile import keyring_items
 from desktop.storage import recipe
+from desktop.verifier import bundle_verify
 
 _T = TypeVar("_T")
 

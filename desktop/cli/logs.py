@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop.cli.io import StdinLines, common, emit, note, open_workspace, sign_in
-from desktop.core import bundle_verify
 from desktop.core.errors import EXIT_CHECK_FAILED, InputError
 from desktop.core.models import TraceFilter
 from desktop.core.services.apps import find_app
 from desktop.core.services.logs import parse_when
 from desktop.files import NewFileRefusals, write_new_file
+from desktop.verifier import bundle_verify
 
 _REFUSALS = NewFileRefusals(
     exists="{path} already exists: choose another --out name",

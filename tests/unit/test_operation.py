@@ -211,6 +211,6 @@ def test_every_public_service_method_goes_through_the_primitive() -> None:
 def test_the_bundle_verifier_names_actions_the_enum_knows() -> None:
     """The shipped verifier (standard library only, so it cannot import the enum) spells
     the purge action itself; it must be the enum's."""
-    from desktop.core import bundle_verify
+    from desktop.verifier import bundle_verify
 
     assert AuditAction.RETENTION_PURGED.value == bundle_verify.PURGE_ACTION
