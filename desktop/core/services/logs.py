@@ -37,6 +37,7 @@ from desktop.core.errors import (
     KeyItemMissing,
     NotFound,
 )
+from desktop.core.keyring_items import signing_key_item
 from desktop.core.models import Actor, TraceFilter
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
 from desktop.core.services.apps import find_app
@@ -300,7 +301,7 @@ class LogService(AuditedService):
 
     @staticmethod
     def _item(workspace_id: str, key_id: int) -> str:
-        return f"workspace:{workspace_id}:signing:{key_id}"
+        return signing_key_item(workspace_id, key_id)
 
     def ensure_signing_key(self) -> None:
         """Create the first signing key if the workspace has none (at ``init``)."""
