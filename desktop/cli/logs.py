@@ -10,7 +10,6 @@ from typing import Any
 from desktop.cli.io import StdinLines, common, emit, note, open_workspace, sign_in
 from desktop.core.errors import EXIT_CHECK_FAILED, InputError
 from desktop.core.models import TraceFilter
-from desktop.core.services.apps import find_app
 from desktop.core.services.logs import parse_when
 from desktop.files import NewFileRefusals, write_new_file
 from desktop.verifier import bundle_verify
@@ -34,10 +33,7 @@ def cmd_logs(args: argparse.Namespace) -> int:
         action = args.logs_cmd
         document: dict[str, Any]
         if action == "traces":
-            app_id = None
-            if args.app:
-                with ws.store.transaction() as tx:
-                    app_id = find_app(tx, actor, args.app).id
+            app_id = ws.apps.show(actor, args.app).id if args.app else None
             filters = TraceFilter(
                 app_id=app_id,
                 username=args.for_user,

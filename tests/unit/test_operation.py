@@ -181,6 +181,11 @@ NO_ACTOR = {
     "WorkspaceService.record_key_event": "key events no signed-in user performs",
     "LogService.ensure_signing_key": "the workspace's first key, at init",
     "SettingsService.idle_timeout": "read at sign-in, before there is an actor",
+    "DiagnosticsService.recipe": "a system check: kura doctor runs before any sign-in",
+    "DiagnosticsService.recipe_problems": "a system check: kura doctor runs before any sign-in",
+    "DiagnosticsService.integrity_problems": "a system check: kura doctor runs before any sign-in",
+    "DiagnosticsService.audit_chain": "a system check: kura doctor runs before any sign-in",
+    "DiagnosticsService.keyring_items": "names only, for the self-test's cleanup",
 }
 
 
