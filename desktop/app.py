@@ -22,33 +22,25 @@ from desktop.core.errors import (
     AppError,
     DataDirUnreadable,
     KeyItemMissing,
-    ModelLoadFailed,
     WorkspaceExists,
     WorkspaceNotFound,
     WrongKey,
 )
 from desktop.core.policy import check_password, normalise_username
-from desktop.core.ports import (
-    ChatModel,
-    Embedder,
-    KeyStore,
-    ModelInspector,
-    PasswordHasher,
-    Reranker,
-)
+from desktop.core.ports import KeyStore, PasswordHasher
 from desktop.core.services.accounts import AccountService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
-from desktop.core.services.kb_index import EmbedderFactory
+from desktop.core.services.diagnostics import DiagnosticsService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.policies import PolicyService
-from desktop.core.services.retrieval import TextTools
 from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
 from desktop.core.services.usage import UsageService
 from desktop.core.services.workspace import WorkspaceService
+from desktop.engines import Engines, RerankerFactory, knowledge_service
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.netguard import install_network_guard
@@ -57,6 +49,26 @@ from desktop.security.process import disable_core_dumps
 from desktop.security.strength import ZxcvbnStrength
 from desktop.security.totp import PyOtpTotp
 from desktop.storage.db import SqlCipherStore, create_database, open_database
+from desktop.storage.recipe import FILE_PRAGMAS, MEMORY_PRAGMAS
+
+__all__ = [
+    "APP_DIR_NAME",
+    "DB_NAME",
+    "SLOTS_NAME",
+    "Engines",
+    "InitResult",
+    "KeyStoreFactory",
+    "Layout",
+    "RerankerFactory",
+    "Workspace",
+    "bootstrap",
+    "default_key_store",
+    "forget_workspace_keys",
+    "init_workspace",
+    "open_workspace",
+    "recover_workspace",
+    "resolve_data_dir",
+]
 
 DB_NAME = "kura.db"
 SLOTS_NAME = "keyslots.json"
@@ -129,6 +141,7 @@ class Workspace:
     knowledge: KnowledgeService
     settings: SettingsService
     usage: UsageService
+    diagnostics: DiagnosticsService
 
     @property
     def workspace_id(self) -> str:
@@ -151,85 +164,8 @@ class InitResult:
     recovery_key: str
 
 
-RerankerFactory = Callable[[str], Reranker]
-
-
-def _no_hosts() -> None:
-    """Nothing to stop: engines made of in-process fakes."""
-
-
-def _no_embedder(folder: str) -> Embedder:
-    raise ModelLoadFailed("these engines have no embedding model: open the workspace normally")
-
-
-def _no_reranker(folder: str) -> Reranker:
-    raise ModelLoadFailed("these engines have no reranker: open the workspace normally")
-
-
-@dataclass(frozen=True, slots=True)
-class Engines:
-    """The model-side adapters a workspace uses; tests inject fakes explicitly.
-
-    ``embedder_factory`` maps a knowledge base's embedding-model folder ("" = the
-    packaged default) to an embedder, ``reranker_factory`` a CrossEncoder folder to a
-    reranker. In :meth:`local` every one of them runs in a model host process; nothing
-    starts until one is used.
-    """
-
-    inspector: ModelInspector
-    chat_model: ChatModel
-    embedder_factory: EmbedderFactory = _no_embedder
-    reranker_factory: RerankerFactory = _no_reranker
-    preload: Callable[[], None] = lambda: None
-    close: Callable[[], None] = _no_hosts
-
-    @classmethod
-    def local(cls) -> Engines:
-        """GGUF inspection here; llama-cpp-python in one model host, the
-        sentence-transformers models (embedders, rerankers) in another, so a crash in
-        either runtime takes down neither Kura nor the other."""
-        from desktop.inference.gguf import GgufModelInspector
-        from desktop.modelhost.adapters import HostedChatModel, HostedEmbedder, HostedReranker
-        from desktop.modelhost.client import EMBED_REMEDY, HostProcess
-
-        chat_host, embed_host = HostProcess("chat"), HostProcess("embed", EMBED_REMEDY)
-
-        def preload() -> None:
-            """Start both hosts and import their runtimes, ahead of first use (the GUI
-            runs this on a lane once its window shows; Kura's own process loads nothing)."""
-            chat_host.request("warm", runtimes=["llama"])
-            embed_host.request("warm", runtimes=["torch"])
-
-        def close() -> None:
-            chat_host.close()
-            embed_host.close()
-
-        return cls(
-            GgufModelInspector(),
-            HostedChatModel(chat_host),
-            embedder_factory=lambda folder: HostedEmbedder(embed_host, folder or None),
-            reranker_factory=lambda folder: HostedReranker(embed_host, folder),
-            preload=preload,
-            close=close,
-        )
-
-
-def _knowledge(store: SqlCipherStore, engines: Engines, clock: Clock) -> KnowledgeService:
-    from desktop.retrieval.chunking import SentenceChunker
-    from desktop.retrieval.fusion import reciprocal_rank_fusion
-    from desktop.retrieval.parsers import FileParser
-    from desktop.retrieval.query import fulltext_terms
-    from desktop.retrieval.vector_index import FaissIndexFactory
-
-    return KnowledgeService(
-        store,
-        FileParser(),
-        SentenceChunker(),
-        engines.embedder_factory,
-        FaissIndexFactory(),
-        TextTools(fulltext_terms, reciprocal_rank_fusion, engines.reranker_factory),
-        clock,
-    )
+#: Each pragma the open sequence asserts, and the value it must read back.
+_EXPECTED_RECIPE = {name: value for name, _, value in (*MEMORY_PRAGMAS, *FILE_PRAGMAS)}
 
 
 def _wire(
@@ -245,7 +181,7 @@ def _wire(
     engines = engines or Engines.local()
     totp = PyOtpTotp()
     models = ModelService(store, engines.inspector, clock)
-    knowledge = _knowledge(store, engines, clock)
+    knowledge = knowledge_service(store, engines, clock)
     return Workspace(
         layout=layout,
         store=store,
@@ -261,6 +197,7 @@ def _wire(
         knowledge=knowledge,
         settings=SettingsService(store, clock),
         usage=UsageService(store, clock),
+        diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
     )
 
 
@@ -451,3 +388,10 @@ def recover_workspace(
 
 
 KeyStoreFactory = Callable[[], KeyStore]
+
+
+def forget_workspace_keys(data_dir: Path, *, key_store: KeyStore) -> None:
+    """Delete the keyring items of the workspace's key slots and its ``keyslots.json``
+    (the self-test's cleanup of the throwaway workspace it made; a user never does this:
+    the database cannot be opened afterwards without a backup of both)."""
+    WorkspaceKeys(Layout(data_dir).slots, key_store, SystemClock()).forget()

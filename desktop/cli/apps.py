@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop.cli.io import StdinLines, common, emit, key_values, open_workspace, sign_in
+from desktop import app
+from desktop.cli.io import StdinLines, as_user, common, key_values
 from desktop.core.chat_models import AppConfig, AppRecord, AppVisibility, SamplingParams
 from desktop.core.errors import InputError
+from desktop.core.models import Actor
 
 _NUMBERS = {
     "temperature": float,
@@ -77,39 +79,50 @@ def _summary(app: AppRecord) -> str:
     return "\n".join(lines)
 
 
-def cmd_apps(args: argparse.Namespace) -> int:
-    lines = StdinLines()
-    with open_workspace(args) as ws:
-        actor = sign_in(ws, args, lines)
-        action = args.apps_cmd
-        if action == "list":
-            apps = ws.apps.list(actor)
-            emit(
-                args,
-                {"apps": [a.public_dict() for a in apps]},
-                "\n".join(f"{a.id:>4}  {a.config.name:<28} v{a.version}" for a in apps)
-                or "no apps you can use",
-            )
-            return 0
-        if action == "create":
-            if not args.name or not args.model:
-                raise InputError("apps create needs --name and --model")
-            base = AppConfig(name=args.name, model_id=ws.models.get(actor, args.model).id)
-            app = ws.apps.create(actor, base.with_changes(**_changes(args, base, ws, actor)))
-        elif action == "edit":
-            current = ws.apps.show(actor, args.app)
-            changes = _changes(args, current.config, ws, actor)
-            if not changes:
-                raise InputError("nothing to change: pass at least one option to edit")
-            app = ws.apps.edit(actor, args.app, changes)
-        elif action == "show":
-            app = ws.apps.show(actor, args.app, args.version)
-        else:
-            ws.apps.delete(actor, args.app)
-            emit(args, {"deleted": args.app}, f"Deleted app {args.app}.")
-            return 0
-    emit(args, app.public_dict(), _summary(app))
-    return 0
+def _list(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    apps = ws.apps.list(actor)
+    return (
+        {"apps": [a.public_dict() for a in apps]},
+        "\n".join(f"{a.id:>4}  {a.config.name:<28} v{a.version}" for a in apps)
+        or "no apps you can use",
+    )
+
+
+def _create(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    if not args.name or not args.model:
+        raise InputError("apps create needs --name and --model")
+    base = AppConfig(name=args.name, model_id=ws.models.get(actor, args.model).id)
+    made = ws.apps.create(actor, base.with_changes(**_changes(args, base, ws, actor)))
+    return made.public_dict(), _summary(made)
+
+
+def _edit(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    current = ws.apps.show(actor, args.app)
+    changes = _changes(args, current.config, ws, actor)
+    if not changes:
+        raise InputError("nothing to change: pass at least one option to edit")
+    edited = ws.apps.edit(actor, args.app, changes)
+    return edited.public_dict(), _summary(edited)
+
+
+def _show(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    shown = ws.apps.show(actor, args.app, args.version)
+    return shown.public_dict(), _summary(shown)
+
+
+def _delete(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    ws.apps.delete(actor, args.app)
+    return {"deleted": args.app}, f"Deleted app {args.app}."
 
 
 def _config_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
@@ -137,17 +150,21 @@ def register(sub: Any) -> None:
     p = asub.add_parser("create", help="create an app (Editor and above)")
     _config_options(p, creating=True)
     common(p, user=True)
+    p.set_defaults(handler=as_user(_create))
     p = asub.add_parser("list", help="apps you can use")
     common(p, user=True)
+    p.set_defaults(handler=as_user(_list))
     p = asub.add_parser("show", help="an app's configuration")
     p.add_argument("app", help="name or id")
     p.add_argument("--version", type=int, help="an older version")
     common(p, user=True)
+    p.set_defaults(handler=as_user(_show))
     p = asub.add_parser("edit", help="change an app (creates a new version)")
     p.add_argument("app", help="name or id")
     _config_options(p, creating=False)
     common(p, user=True)
+    p.set_defaults(handler=as_user(_edit))
     p = asub.add_parser("delete", help="delete an app and its conversations")
     p.add_argument("app", help="name or id")
     common(p, user=True)
-    apps.set_defaults(handler=cmd_apps)
+    p.set_defaults(handler=as_user(_delete))

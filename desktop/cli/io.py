@@ -17,6 +17,11 @@ from desktop.core.messages import Language, Surface, language_from_environment, 
 from desktop.core.models import Actor
 
 Handler = Callable[[argparse.Namespace], int]
+#: One subcommand acting as the signed-in ``--user``: returns the JSON document and the
+#: human text to print (see :func:`as_user`).
+UserAction = Callable[
+    ["app.Workspace", Actor, argparse.Namespace, "StdinLines"], tuple[dict[str, Any], str]
+]
 
 
 class Parser(argparse.ArgumentParser):
@@ -96,6 +101,21 @@ def sign_in(ws: app.Workspace, args: argparse.Namespace, lines: StdinLines) -> A
     except SecondFactorRequired:
         code = secret(args, f"one-time code for {args.user} (authenticator or recovery)", lines)
         return ws.accounts.authenticate(args.user, password, code)
+
+
+def as_user(action: UserAction) -> Handler:
+    """The handler of one subcommand: open the workspace, sign in ``--user``, run
+    ``action`` and print what it returns; exit 0."""
+
+    def handler(args: argparse.Namespace) -> int:
+        lines = StdinLines()
+        with open_workspace(args) as ws:
+            actor = sign_in(ws, args, lines)
+            document, text = action(ws, actor, args, lines)
+        emit(args, document, text)
+        return 0
+
+    return handler
 
 
 def common(p: argparse.ArgumentParser, *, user: bool = False, json_out: bool = True) -> None:

@@ -7,13 +7,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.io import StdinLines, common, emit, note, open_workspace, sign_in
-from desktop.core import bundle_verify
+from desktop import app
+from desktop.cli.io import StdinLines, as_user, common, emit, note
 from desktop.core.errors import EXIT_CHECK_FAILED, InputError
-from desktop.core.models import TraceFilter
-from desktop.core.services.apps import find_app
+from desktop.core.models import Actor, TraceFilter
 from desktop.core.services.logs import parse_when
 from desktop.files import refuse_existing, write_new_file
+from desktop.verifier import bundle_verify
 
 
 def write_new(path: Path, data: bytes) -> None:
@@ -21,89 +21,103 @@ def write_new(path: Path, data: bytes) -> None:
     write_new_file(path, data)
 
 
-def cmd_logs(args: argparse.Namespace) -> int:
-    lines = StdinLines()
-    with open_workspace(args) as ws:
-        actor = sign_in(ws, args, lines)
-        action = args.logs_cmd
-        document: dict[str, Any]
-        if action == "traces":
-            app_id = None
-            if args.app:
-                with ws.store.transaction() as tx:
-                    app_id = find_app(tx, actor, args.app).id
-            filters = TraceFilter(
-                app_id=app_id,
-                username=args.for_user,
-                since=parse_when(args.since),
-                until=parse_when(args.until, end=True),
-                rating=args.rating,
-                text=args.text,
-            )
-            traces = ws.logs.traces(actor, filters, limit=args.limit)
-            document = {"traces": traces}
-            text = "\n".join(
-                f"#{t['seq']:<7} {t['ts'][:19]} {t['user']:<16} "
-                + ("(purged)" if t["purged"] else repr(str(t["trace"].get("input", ""))[:60]))
-                + (f"  [{t['feedback']['rating']}]" if t["feedback"] else "")
-                for t in traces
-            )
-            text = text or "No traces match."
-        elif action == "rate":
-            ws.logs.rate(actor, args.turn, args.rating, args.comment or "")
-            document, text = (
-                {"ok": True, "turn": args.turn},
-                f"Turn {args.turn} rated {args.rating}.",
-            )
-        elif action == "annotate":
-            ws.logs.annotate(actor, args.turn, args.answer)
-            document, text = {"ok": True, "turn": args.turn}, f"Turn {args.turn} annotated."
-        elif action == "retention":
-            if args.days is None and args.legal_hold is None:
-                document = ws.logs.retention(actor, args.app)
-            else:
-                current = ws.logs.retention(actor, args.app)
-                days = current["days"] if args.days is None else _days(args.days)
-                hold = current["legal_hold"] if args.legal_hold is None else args.legal_hold == "on"
-                ws.logs.set_retention(actor, args.app, days=days, legal_hold=hold)
-                document = ws.logs.retention(actor, args.app)
-            text = (
-                f"{document['app']}: keep "
-                + ("forever" if document["days"] is None else f"{document['days']} days")
-                + ("; legal hold ON (nothing is purged)" if document["legal_hold"] else "")
-            )
-        elif action == "purge":
-            document = ws.logs.purge(actor)
-            apps = ", ".join(document["apps"]) or "no app was due"
-            text = (
-                f"Purged {document['events']} audit payloads, {document['turns']} turns and "
-                f"{document['conversations']} conversations ({apps})."
-            )
-        elif action == "pubkey":
-            signers = ws.logs.allowed_signers(actor)
-            document, text = {"allowed_signers": signers}, signers.rstrip("\n")
-        else:
-            out = Path(args.out).expanduser()
-            if out.exists():
-                raise refuse_existing(out)
-            export = ws.logs.export(actor, app_ref=args.app, since=args.since, until=args.until)
-            write_new(out, export.data)
-            document = {
-                "out": str(out),
-                "first_seq": export.first_seq,
-                "last_seq": export.last_seq,
-                "count": export.count,
-                "redacted": export.redacted,
-                "bytes": len(export.data),
-                "key_fingerprint": export.fingerprint,
-            }
-            text = (
-                f"Wrote {out}: events {export.first_seq}-{export.last_seq} "
-                f"({export.count}, {export.redacted} redacted), {len(export.data)} bytes, "
-                f"signed by {export.fingerprint}."
-            )
-    emit(args, document, text)
-    return 0
+def _traces(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    app_id = ws.apps.show(actor, args.app).id if args.app else None
+    filters = TraceFilter(
+        app_id=app_id,
+        username=args.for_user,
+        since=parse_when(args.since),
+        until=parse_when(args.until, end=True),
+        rating=args.rating,
+        text=args.text,
+    )
+    traces = ws.logs.traces(actor, filters, limit=args.limit)
+    text = "\n".join(
+        f"#{t['seq']:<7} {t['ts'][:19]} {t['user']:<16} "
+        + ("(purged)" if t["purged"] else repr(str(t["trace"].get("input", ""))[:60]))
+        + (f"  [{t['feedback']['rating']}]" if t["feedback"] else "")
+        for t in traces
+    )
+    return {"traces": traces}, text or "No traces match."
+
+
+def _rate(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    ws.logs.rate(actor, args.turn, args.rating, args.comment or "")
+    return {"ok": True, "turn": args.turn}, f"Turn {args.turn} rated {args.rating}."
+
+
+def _annotate(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    ws.logs.annotate(actor, args.turn, args.answer)
+    return {"ok": True, "turn": args.turn}, f"Turn {args.turn} annotated."
+
+
+def _retention(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    if args.days is None and args.legal_hold is None:
+        document = ws.logs.retention(actor, args.app)
+    else:
+        current = ws.logs.retention(actor, args.app)
+        days = current["days"] if args.days is None else _days(args.days)
+        hold = current["legal_hold"] if args.legal_hold is None else args.legal_hold == "on"
+        ws.logs.set_retention(actor, args.app, days=days, legal_hold=hold)
+        document = ws.logs.retention(actor, args.app)
+    text = (
+        f"{document['app']}: keep "
+        + ("forever" if document["days"] is None else f"{document['days']} days")
+        + ("; legal hold ON (nothing is purged)" if document["legal_hold"] else "")
+    )
+    return document, text
+
+
+def _purge(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    document = ws.logs.purge(actor)
+    apps = ", ".join(document["apps"]) or "no app was due"
+    text = (
+        f"Purged {document['events']} audit payloads, {document['turns']} turns and "
+        f"{document['conversations']} conversations ({apps})."
+    )
+    return document, text
+
+
+def _pubkey(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    signers = ws.logs.allowed_signers(actor)
+    return {"allowed_signers": signers}, signers.rstrip("\n")
+
+
+def _export(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    out = Path(args.out).expanduser()
+    if out.exists():
+        raise refuse_existing(out)
+    export = ws.logs.export(actor, app_ref=args.app, since=args.since, until=args.until)
+    write_new(out, export.data)
+    document = {
+        "out": str(out),
+        "first_seq": export.first_seq,
+        "last_seq": export.last_seq,
+        "count": export.count,
+        "redacted": export.redacted,
+        "bytes": len(export.data),
+        "key_fingerprint": export.fingerprint,
+    }
+    text = (
+        f"Wrote {out}: events {export.first_seq}-{export.last_seq} "
+        f"({export.count}, {export.redacted} redacted), {len(export.data)} bytes, "
+        f"signed by {export.fingerprint}."
+    )
+    return document, text
 
 
 def _days(text: str) -> int | None:
@@ -115,18 +129,15 @@ def _days(text: str) -> int | None:
         raise InputError(f"--days takes a number of days or 'keep', not {text!r}") from None
 
 
-def cmd_keys(args: argparse.Namespace) -> int:
-    lines = StdinLines()
-    with open_workspace(args) as ws:
-        actor = sign_in(ws, args, lines)
-        key = ws.logs.rotate_signing_key(actor)
-    emit(
-        args,
+def _rotate_signing(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    key = ws.logs.rotate_signing_key(actor)
+    return (
         {"fingerprint": key["fingerprint"], "public_key": key["public_key"]},
         f"New audit signing key {key['fingerprint']}. Give auditors the new "
         "`kura logs pubkey` output; bundles signed before still verify with the old key.",
     )
-    return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -159,6 +170,24 @@ def _read_text(path: str | None, flag: str) -> str | None:
 
 
 def register(sub: Any) -> None:
+    """Add ``logs``, ``keys`` and ``verify`` to the top-level subparsers."""
+    _register_logs(sub)
+
+    keys = sub.add_parser("keys", help="the audit signing key")
+    ksub = keys.add_subparsers(dest="keys_cmd", metavar="ACTION", required=True)
+    p = ksub.add_parser("rotate-signing", help="make a new signing key (Owner)")
+    common(p, user=True)
+    p.set_defaults(handler=as_user(_rotate_signing))
+
+    p = sub.add_parser("verify", help="verify a bundle offline (no workspace needed)")
+    p.add_argument("bundle")
+    p.add_argument("--allowed-signers", help="the allowed_signers file you pinned")
+    p.add_argument("--previous-checkpoint", help="checkpoint.json of the last bundle you kept")
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.set_defaults(handler=cmd_verify)
+
+
+def _register_logs(sub: Any) -> None:
     logs = sub.add_parser("logs", help="traces, feedback, retention and signed bundles")
     lsub = logs.add_subparsers(dest="logs_cmd", metavar="ACTION", required=True)
     p = lsub.add_parser("traces", help="chat traces (Admin and Owner)")
@@ -170,41 +199,34 @@ def register(sub: Any) -> None:
     p.add_argument("--text", help="in the question or the answer")
     p.add_argument("--limit", type=int, default=200)
     common(p, user=True)
+    p.set_defaults(handler=as_user(_traces))
     p = lsub.add_parser("rate", help="rate one of your answers")
     p.add_argument("turn", type=int)
     p.add_argument("rating", choices=["up", "down"])
     p.add_argument("--comment")
     common(p, user=True)
+    p.set_defaults(handler=as_user(_rate))
     p = lsub.add_parser("annotate", help="attach an improved answer (Admin and Owner)")
     p.add_argument("turn", type=int)
     p.add_argument("--answer", required=True)
     common(p, user=True)
+    p.set_defaults(handler=as_user(_annotate))
     p = lsub.add_parser("retention", help="show or set an app's retention (set: Owner)")
     p.add_argument("app")
     p.add_argument("--days", help="days to keep, or 'keep' for forever")
     p.add_argument("--legal-hold", choices=["on", "off"])
     common(p, user=True)
+    p.set_defaults(handler=as_user(_retention))
     p = lsub.add_parser("purge", help="apply every app's retention now (Owner)")
     common(p, user=True)
+    p.set_defaults(handler=as_user(_purge))
     p = lsub.add_parser("pubkey", help="the allowed_signers lines of the signing keys")
     common(p, user=True)
+    p.set_defaults(handler=as_user(_pubkey))
     p = lsub.add_parser("export", help="write a signed bundle (Admin and Owner)")
     p.add_argument("--out", required=True, help="the .zip to write (never overwritten)")
     p.add_argument("--app")
     p.add_argument("--since", help="YYYY-MM-DD or ISO time")
     p.add_argument("--until", help="YYYY-MM-DD (inclusive) or ISO time (exclusive)")
     common(p, user=True)
-    logs.set_defaults(handler=cmd_logs)
-
-    keys = sub.add_parser("keys", help="the audit signing key")
-    ksub = keys.add_subparsers(dest="keys_cmd", metavar="ACTION", required=True)
-    p = ksub.add_parser("rotate-signing", help="make a new signing key (Owner)")
-    common(p, user=True)
-    keys.set_defaults(handler=cmd_keys)
-
-    p = sub.add_parser("verify", help="verify a bundle offline (no workspace needed)")
-    p.add_argument("bundle")
-    p.add_argument("--allowed-signers", help="the allowed_signers file you pinned")
-    p.add_argument("--previous-checkpoint", help="checkpoint.json of the last bundle you kept")
-    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
-    p.set_defaults(handler=cmd_verify)
+    p.set_defaults(handler=as_user(_export))

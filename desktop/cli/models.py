@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop.cli.io import StdinLines, common, emit, open_workspace, sign_in
+from desktop import app
+from desktop.cli.io import StdinLines, as_user, common
 from desktop.core.chat_models import AUTO, LoadSettings, ModelRecord
 from desktop.core.errors import InputError
+from desktop.core.models import Actor
 
 
 def _gpu_layers(text: str) -> int | str:
@@ -41,33 +43,32 @@ def _line(m: ModelRecord) -> str:
     )
 
 
-def cmd_models(args: argparse.Namespace) -> int:
-    lines = StdinLines()
-    with open_workspace(args) as ws:
-        actor = sign_in(ws, args, lines)
-        if args.models_cmd == "list":
-            models = ws.models.list(actor)
-            emit(
-                args,
-                {"models": [m.public_dict() for m in models]},
-                "\n".join(_line(m) for m in models) or "no models registered yet",
-            )
-            return 0
-        if args.models_cmd == "add":
-            record = ws.models.register(actor, args.path, args.name, _settings(args))
-            emit(args, record.public_dict(), f"Registered {_line(record)}")
-            return 0
-        record = ws.models.get(actor, args.name)
-        settings = _settings(args, record.settings)
-        if settings == record.settings:
-            raise InputError("nothing to change: pass --gpu-layers, --threads, --ctx or --batch")
-        ws.models.configure(actor, args.name, settings)
-        emit(
-            args,
-            {"name": args.name, "settings": settings.as_dict()},
-            f"{args.name}: {settings.as_dict()}",
-        )
-    return 0
+def _list(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    models = ws.models.list(actor)
+    return (
+        {"models": [m.public_dict() for m in models]},
+        "\n".join(_line(m) for m in models) or "no models registered yet",
+    )
+
+
+def _add(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    record = ws.models.register(actor, args.path, args.name, _settings(args))
+    return record.public_dict(), f"Registered {_line(record)}"
+
+
+def _set(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    record = ws.models.get(actor, args.name)
+    settings = _settings(args, record.settings)
+    if settings == record.settings:
+        raise InputError("nothing to change: pass --gpu-layers, --threads, --ctx or --batch")
+    ws.models.configure(actor, args.name, settings)
+    return {"name": args.name, "settings": settings.as_dict()}, f"{args.name}: {settings.as_dict()}"
 
 
 def _load_options(p: argparse.ArgumentParser) -> None:
@@ -85,10 +86,12 @@ def register(sub: Any) -> None:
     p.add_argument("--name", help="a short name (default: the file name)")
     _load_options(p)
     common(p, user=True)
+    p.set_defaults(handler=as_user(_add))
     p = msub.add_parser("list", help="registered models")
     common(p, user=True)
+    p.set_defaults(handler=as_user(_list))
     p = msub.add_parser("set", help="change a model's load settings")
     p.add_argument("name")
     _load_options(p)
     common(p, user=True)
-    models.set_defaults(handler=cmd_models)
+    p.set_defaults(handler=as_user(_set))

@@ -11,7 +11,7 @@ from desktop.cli.io import note
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:
-    from desktop.selftest import StepResult, run_self_test
+    from desktop.diagnostics.selftest import StepResult, run_self_test
 
     def show(result: StepResult) -> None:
         note(result.line())

@@ -44,7 +44,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from desktop.doctor import run_doctor
+    from desktop.diagnostics.doctor import run_doctor
 
     report = run_doctor(data_dir(args))
     lines = [f"Kura {report['kura_version']} on Python {report['python']}"]

@@ -4,38 +4,29 @@
 payload_sha256]))`` where ``canonical_json`` is UTF-8 JSON with sorted keys, no
 insignificant whitespace and non-ASCII kept as is. Because the chain covers the
 payload's hash rather than the payload, a retention purge can drop a payload (a
-tombstone) and the chain still verifies. ``verify_bundle.py`` re-implements exactly this
-with the standard library only; keep the two in step.
+tombstone) and the chain still verifies. The hash functions live in the verifier shipped
+to auditors (:mod:`desktop.verifier.bundle_verify`), so Kura and the auditor's copy
+cannot drift apart; they are re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.models import AuditEvent
+from desktop.verifier.bundle_verify import GENESIS_HASH, canonical_json, event_hash, payload_digest
 
-GENESIS_HASH = "0" * 64
-
-
-def canonical_json(value: Any) -> bytes:
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
-def payload_digest(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(payload)).hexdigest()
-
-
-def event_hash(
-    prev_hash: str, seq: int, ts: str, actor: str, action: str, obj: str, payload_sha256: str
-) -> str:
-    material = canonical_json([prev_hash, seq, ts, actor, action, obj, payload_sha256])
-    return hashlib.sha256(material).hexdigest()
+__all__ = [
+    "GENESIS_HASH",
+    "ChainReport",
+    "canonical_json",
+    "event_hash",
+    "payload_digest",
+    "seal",
+    "verify_chain",
+]
 
 
 def seal(

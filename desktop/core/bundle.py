@@ -27,10 +27,10 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from desktop.core import bundle_verify
 from desktop.core.audit import canonical_json
 from desktop.core.errors import AuditChainBroken, InputError
 from desktop.core.models import AuditEvent
+from desktop.verifier import bundle_verify
 
 NAMESPACE = bundle_verify.NAMESPACE
 FORMAT = bundle_verify.FORMAT
@@ -42,7 +42,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 @functools.cache
 def verifier_source() -> str:
     """The source of ``bundle_verify.py``, shipped in every bundle as ``verify_bundle.py``."""
-    resource = importlib.resources.files("desktop.core").joinpath("bundle_verify.py")
+    resource = importlib.resources.files("desktop.verifier").joinpath("bundle_verify.py")
     return resource.read_text(encoding="utf-8")
 
 

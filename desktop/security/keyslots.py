@@ -46,6 +46,7 @@ from desktop.core.errors import (
     WorkspaceNotFound,
     WrongKey,
 )
+from desktop.core.keyring_items import workspace_key_items
 from desktop.core.ports import KeyStore
 from desktop.security import slotfile
 from desktop.security.recovery import format_recovery_key, new_recovery_key, parse_recovery_key
@@ -55,7 +56,6 @@ from desktop.security.slotfile import (
     RECOVERY,
     Slot,
     SlotFile,
-    keyring_items,
     open_slot,
     seal_keyring_slot,
     seal_recovery_slot,
@@ -116,7 +116,7 @@ class WorkspaceKeys:
             raise DataDirUnreadable(
                 "workspace.cannot_create", path=self._path.parent, reason=exc.strerror
             ) from exc
-        item = keyring_items(workspace_id)[0]
+        item = workspace_key_items(workspace_id)[0]
         if self._key_store.get_secret(item) is not None:
             raise WorkspaceExists("workspace.keyring_item_exists", workspace_id=workspace_id)
         dek = secrets.token_bytes(DEK_BYTES)
@@ -191,7 +191,7 @@ class WorkspaceKeys:
         if not self.exists():
             return
         state = self._read()
-        for item in keyring_items(state.workspace_id):
+        for item in workspace_key_items(state.workspace_id):
             self._key_store.delete_secret(item)
         try:
             self._path.unlink(missing_ok=True)
@@ -329,7 +329,7 @@ class WorkspaceKeys:
 
     def _free_item(self, state: SlotFile) -> str:
         used = {slot.item for slot in (*state.slots, *state.pending) if slot.item}
-        for item in keyring_items(state.workspace_id):
+        for item in workspace_key_items(state.workspace_id):
             if item not in used:
                 return item
         raise AlreadyExists("workspace.rekey_interrupted")

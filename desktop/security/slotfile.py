@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import SchemaTooNew
+from desktop.core.keyring_items import workspace_key_items
 
 FORMAT = "kura-keyslots"
 VERSION = 1
@@ -40,11 +41,6 @@ _AAD_PREFIX = b"kura keyslot v1\x00"
 _NONCE_BYTES = 12
 _WRAPPED_BYTES = DEK_BYTES + 16  # ciphertext + GCM tag
 _SALT_BYTES = 32
-
-
-def keyring_items(workspace_id: str) -> tuple[str, str]:
-    """The two keyring items a workspace's keyring slots may use (they alternate)."""
-    return f"workspace:{workspace_id}", f"workspace:{workspace_id}:2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +94,7 @@ class Slot:
         wrapped = _bytes(raw, "wrapped", _WRAPPED_BYTES)
         if kind == KEYRING:
             item = _text(raw, "item")
-            if item not in keyring_items(workspace_id):
+            if item not in workspace_key_items(workspace_id):
                 raise ValueError(f"slot {slot_id} names a keyring item of another workspace")
             backend = _text(raw, "backend")
             return cls(slot_id, kind, created_at, nonce, wrapped, item=item, backend=backend)

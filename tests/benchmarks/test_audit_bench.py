@@ -16,7 +16,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from desktop.core import bundle_verify
+from desktop.verifier import bundle_verify
 from tests.benchmarks.kb_support import workspace
 
 EVENTS = int(os.environ.get("KURA_BENCH_EVENTS", "100000"))

@@ -21,12 +21,12 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 
 from desktop import app
-from desktop.core import bundle_verify
 from desktop.core.chat_models import StopReason
 from desktop.core.knowledge_models import KbVisibility
 from desktop.ui.context import Backend, UiContext
 from desktop.ui.main_window import MainWindow
 from desktop.ui.recovery import RecoveryKeyDialog
+from desktop.verifier import bundle_verify
 from tests.integration.cli_support import require_secret_service
 from tests.integration.test_model_host import mapped_runtimes
 

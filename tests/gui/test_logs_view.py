@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 
-from desktop.core import bundle_verify
 from desktop.core.chat_models import AppConfig
 from desktop.core.models import Role, TraceFilter
 from desktop.ui.context import Backend, UiContext
 from desktop.ui.logs import LogsView
 from desktop.ui.logs.view import TRACE_LIMIT
+from desktop.verifier import bundle_verify
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FakeChatModel
 from tests.gui.conftest import open_direct, sign_in_as

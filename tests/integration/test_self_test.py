@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from desktop.core.keyring_items import all_items
 from desktop.security.keystore import KeyringKeyStore
-from desktop.security.slotfile import keyring_items
 from tests.integration.cli_support import Kura, Result, require_secret_service
 
 pytestmark = [pytest.mark.keyring, pytest.mark.slow]
@@ -54,7 +54,7 @@ def _left_nothing(kura: Kura, steps: dict[str, dict[str, Any]]) -> None:
     assert not kura.data_dir.exists()
     workspace_id = steps["workspace"]["data"]["workspace_id"]
     store = KeyringKeyStore()
-    items = [*keyring_items(workspace_id), f"workspace:{workspace_id}:signing:1"]
+    items = all_items(workspace_id, [1])
     assert [item for item in items if store.get_secret(item) is not None] == []
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from desktop import app
 from desktop.core.errors import KeyringUnavailable
-from desktop.doctor import run_doctor
+from desktop.diagnostics.doctor import run_doctor
 from tests.fakes import FixedClock, MemoryKeyStore
 from tests.tools import FAST_HASHER as FAST
 

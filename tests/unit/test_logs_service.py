@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from desktop import app
-from desktop.core import bundle_verify
 from desktop.core.errors import InputError, KeyItemMissing, NotFound, PermissionDenied
 from desktop.core.models import Actor, TraceFilter
+from desktop.verifier import bundle_verify
 from tests.fakes import FakeChatModel, FixedClock, MemoryKeyStore
 
 DAY = 86_400

@@ -181,6 +181,11 @@ NO_ACTOR = {
     "WorkspaceService.record_key_event": "key events no signed-in user performs",
     "BundleService.ensure_signing_key": "the workspace's first key, at init",
     "SettingsService.idle_timeout": "read at sign-in, before there is an actor",
+    "DiagnosticsService.recipe": "a system check: kura doctor runs before any sign-in",
+    "DiagnosticsService.recipe_problems": "a system check: kura doctor runs before any sign-in",
+    "DiagnosticsService.integrity_problems": "a system check: kura doctor runs before any sign-in",
+    "DiagnosticsService.audit_chain": "a system check: kura doctor runs before any sign-in",
+    "DiagnosticsService.keyring_items": "names only, for the self-test's cleanup",
 }
 
 
@@ -211,6 +216,6 @@ def test_every_public_service_method_goes_through_the_primitive() -> None:
 def test_the_bundle_verifier_names_actions_the_enum_knows() -> None:
     """The shipped verifier (standard library only, so it cannot import the enum) spells
     the purge action itself; it must be the enum's."""
-    from desktop.core import bundle_verify
+    from desktop.verifier import bundle_verify
 
     assert AuditAction.RETENTION_PURGED.value == bundle_verify.PURGE_ACTION

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import bundle_verify
 from desktop.security.signing import (
     allowed_signers_line,
     fingerprint,
@@ -16,6 +15,7 @@ from desktop.security.signing import (
     public_openssh,
     sshsig_sign,
 )
+from desktop.verifier import bundle_verify
 from tests.tools import need
 
 NS = "kura-audit-bundle@v1"

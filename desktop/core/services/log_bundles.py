@@ -24,6 +24,7 @@ from desktop.core.audit_actions import AuditAction
 from desktop.core.bundle import NAMESPACE, build_bundle, full_record, redacted_record
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AuditChainBroken, DatabaseCorrupt, InputError, KeyItemMissing
+from desktop.core.keyring_items import signing_key_item
 from desktop.core.models import Actor
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
 from desktop.core.services.apps import find_app
@@ -67,11 +68,6 @@ def parse_when(text: str | None, *, end: bool = False) -> str | None:
             "(2026-11-24T09:00:00Z)"
         )
     return iso_utc(moment)
-
-
-def signing_key_item(workspace_id: str, key_id: int) -> str:
-    """The OS keyring item that holds signing key ``key_id``'s private half."""
-    return f"workspace:{workspace_id}:signing:{key_id}"
 
 
 class BundleService(AuditedService):

@@ -1,0 +1,35 @@
+"""``kura doctor``: what this installation and workspace look like, and what is wrong."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop import __version__, app
+from desktop.core.ports import KeyStore
+from desktop.diagnostics import keyring, libraries, model_host, store
+
+
+def run_doctor(
+    data_dir: Path, key_store_factory: Callable[[], KeyStore] = app.default_key_store
+) -> dict[str, Any]:
+    """Every check, in the order a person would fix them."""
+    keyring_check, key_store = keyring.resolve(key_store_factory)
+    checks = [
+        store.driver_check(),
+        keyring_check,
+        store.workspace_check(data_dir, key_store),
+        *model_host.doctor_checks(),
+    ]
+    return {
+        "ok": all(c.ok for c in checks),
+        "kura_version": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "executable_frozen": bool(getattr(sys, "frozen", False)),
+        "libraries": libraries.versions(),
+        "checks": [c.as_dict() for c in checks],
+    }

@@ -1,0 +1,96 @@
+"""The encrypted store: the SQLCipher driver, the recipe in force, the file's integrity
+and the audit chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from desktop import app, installation
+from desktop.core.errors import AppError
+from desktop.core.ports import KeyStore
+from desktop.diagnostics.checks import Check
+from desktop.diagnostics.common import StepFailed, StepOutcome
+
+_PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def driver_check() -> Check:
+    """Doctor: the bundled driver is SQLCipher 4."""
+    try:
+        info = installation.sqlcipher_driver()
+    except AppError as exc:
+        return Check("sqlcipher", False, exc.message)
+    ok = info["cipher_version"].startswith("4.")
+    detail = f"SQLCipher {info['cipher_version']} on SQLite {info['sqlite_version']}"
+    return Check("sqlcipher", ok, detail if ok else f"{detail}: SQLCipher 4 is required", info)
+
+
+def workspace_check(data_dir: Path, key_store: KeyStore | None) -> Check:
+    """Doctor: the workspace at ``data_dir`` opens, its chain verifies, its file is sound
+    and no rotation left a recovery key nobody saw."""
+    layout = app.Layout(data_dir)
+    base: dict[str, Any] = {"data_dir": str(data_dir)}
+    if not layout.exists():
+        return Check(
+            "workspace", True, f"no workspace yet at {data_dir}", {**base, "state": "absent"}
+        )
+    if key_store is None:
+        return Check(
+            "workspace",
+            False,
+            "cannot be opened without an allowed keyring",
+            {**base, "state": "locked"},
+        )
+    try:
+        with app.open_workspace(data_dir, key_store=key_store) as ws:
+            facts = ws.workspace.summary()
+            recipe = ws.diagnostics.recipe()
+            problems = ws.diagnostics.integrity_problems()
+    except AppError as exc:
+        return Check("workspace", False, exc.message, {**base, "state": "unavailable"})
+    chain_ok = bool(facts["audit_chain"]["ok"])
+    unseen = bool(facts["recovery_key_unseen"])
+    ok = chain_ok and not problems and not unseen
+    detail = (
+        f"schema v{facts['schema_version']}, {facts['users']} users, "
+        f"{facts['audit_events']} audit events, chain "
+        f"{'verifies' if chain_ok else 'BROKEN: ' + str(facts['audit_chain']['error'])}, "
+        f"integrity {'ok' if not problems else '; '.join(problems[:3])}"
+    )
+    if unseen:
+        detail += (
+            "; a key rotation was interrupted and its recovery key was never shown: "
+            "run `kura rekey` to get a recovery key you hold"
+        )
+    data = {
+        **base,
+        "state": "ok" if ok else "damaged",
+        **facts,
+        "recipe": recipe,
+        "integrity_problems": problems,
+    }
+    return Check("workspace", ok, detail, data)
+
+
+def open_workspace_step(ws: app.Workspace) -> StepOutcome:
+    """Self-test: the new workspace's chain verifies, the SQLCipher recipe is in force,
+    the file passes its integrity checks and is not plain SQLite."""
+    chain = ws.diagnostics.audit_chain()
+    if not chain.ok:
+        raise StepFailed(f"the audit chain does not verify: {chain.error}")
+    found = ws.diagnostics.recipe()
+    wrong = ws.diagnostics.recipe_problems(found)
+    if wrong:
+        raise StepFailed(f"the SQLCipher recipe is not in force: {', '.join(wrong)}")
+    problems = ws.diagnostics.integrity_problems()
+    if problems:
+        raise StepFailed(f"integrity check: {'; '.join(problems[:3])}")
+    with ws.layout.db.open("rb") as fh:
+        if fh.read(16) == _PLAIN_SQLITE_HEADER:
+            raise StepFailed("kura.db has a plain SQLite header: it is not encrypted")
+    detail = (
+        f"SQLCipher {found.get('cipher_version')}, recipe asserted, "
+        f"audit chain verifies ({chain.count} events), integrity ok"
+    )
+    return detail, {"audit_events": chain.count, "recipe": found}

@@ -1,0 +1,98 @@
+"""The model side of a workspace: which adapters chat, embed and rerank.
+
+Part of the composition root (:mod:`desktop.app` re-exports :class:`Engines`): in
+:meth:`Engines.local` every model runs in a model host process; tests inject fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desktop.core.clock import Clock
+from desktop.core.errors import ModelLoadFailed
+from desktop.core.ports import ChatModel, Embedder, ModelInspector, Reranker, Store
+from desktop.core.services.kb_index import EmbedderFactory
+from desktop.core.services.knowledge import KnowledgeService
+from desktop.core.services.retrieval import TextTools
+
+RerankerFactory = Callable[[str], Reranker]
+
+
+def _no_hosts() -> None:
+    """Nothing to stop: engines made of in-process fakes."""
+
+
+def _no_embedder(folder: str) -> Embedder:
+    raise ModelLoadFailed("these engines have no embedding model: open the workspace normally")
+
+
+def _no_reranker(folder: str) -> Reranker:
+    raise ModelLoadFailed("these engines have no reranker: open the workspace normally")
+
+
+@dataclass(frozen=True, slots=True)
+class Engines:
+    """The model-side adapters a workspace uses; tests inject fakes explicitly.
+
+    ``embedder_factory`` maps a knowledge base's embedding-model folder ("" = the
+    packaged default) to an embedder, ``reranker_factory`` a CrossEncoder folder to a
+    reranker. In :meth:`local` every one of them runs in a model host process; nothing
+    starts until one is used.
+    """
+
+    inspector: ModelInspector
+    chat_model: ChatModel
+    embedder_factory: EmbedderFactory = _no_embedder
+    reranker_factory: RerankerFactory = _no_reranker
+    preload: Callable[[], None] = lambda: None
+    close: Callable[[], None] = _no_hosts
+
+    @classmethod
+    def local(cls) -> Engines:
+        """GGUF inspection here; llama-cpp-python in one model host, the
+        sentence-transformers models (embedders, rerankers) in another, so a crash in
+        either runtime takes down neither Kura nor the other."""
+        from desktop.inference.gguf import GgufModelInspector
+        from desktop.modelhost.adapters import HostedChatModel, HostedEmbedder, HostedReranker
+        from desktop.modelhost.client import EMBED_REMEDY, HostProcess
+
+        chat_host, embed_host = HostProcess("chat"), HostProcess("embed", EMBED_REMEDY)
+
+        def preload() -> None:
+            """Start both hosts and import their runtimes, ahead of first use (the GUI
+            runs this on a lane once its window shows; Kura's own process loads nothing)."""
+            chat_host.request("warm", runtimes=["llama"])
+            embed_host.request("warm", runtimes=["torch"])
+
+        def close() -> None:
+            chat_host.close()
+            embed_host.close()
+
+        return cls(
+            GgufModelInspector(),
+            HostedChatModel(chat_host),
+            embedder_factory=lambda folder: HostedEmbedder(embed_host, folder or None),
+            reranker_factory=lambda folder: HostedReranker(embed_host, folder),
+            preload=preload,
+            close=close,
+        )
+
+
+def knowledge_service(store: Store, engines: Engines, clock: Clock) -> KnowledgeService:
+    """The knowledge service over ``store``, with the retrieval adapters and ``engines``."""
+    from desktop.retrieval.chunking import SentenceChunker
+    from desktop.retrieval.fusion import reciprocal_rank_fusion
+    from desktop.retrieval.parsers import FileParser
+    from desktop.retrieval.query import fulltext_terms
+    from desktop.retrieval.vector_index import FaissIndexFactory
+
+    return KnowledgeService(
+        store,
+        FileParser(),
+        SentenceChunker(),
+        engines.embedder_factory,
+        FaissIndexFactory(),
+        TextTools(fulltext_terms, reciprocal_rank_fusion, engines.reranker_factory),
+        clock,
+    )
