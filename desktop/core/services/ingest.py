@@ -115,9 +115,11 @@ class Ingestor:
         try:
             if source.size > self._max_bytes:
                 raise IngestionFailed(
-                    f"{source.name} is {source.size // 2**20} MiB, over the "
-                    f"{self._max_bytes // 2**20} MiB limit: split it",
+                    "knowledge.file_too_large",
                     stage="limits",
+                    name=source.name,
+                    size=source.size / 2**20,
+                    limit=self._max_bytes / 2**20,
                 )
             data = source.read()
             digest = hashlib.sha256(data).hexdigest()
@@ -129,7 +131,7 @@ class Ingestor:
             doc = self._parser.parse(source.name, data)
             chunks = self._chunker.chunk(doc, kb.settings.chunk_size, kb.settings.chunk_overlap)
             if not chunks:
-                raise IngestionFailed(f"{source.name} has no text to index", stage="chunk")
+                raise IngestionFailed("knowledge.no_chunks", stage="chunk", name=source.name)
         except IngestionFailed as exc:
             report.failed.append({"name": source.name, "stage": exc.stage, "error": exc.message})
             return None
