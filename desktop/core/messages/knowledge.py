@@ -204,6 +204,20 @@ MESSAGES: dict[str, Entry] = {
             ja="「{name}」には索引に登録できるテキストがありません",
         )
     ),
+    "knowledge.read_failed": Entry(
+        Text(en="cannot read {name}: {reason}", ja="「{name}」を読み込めません: {reason}")
+    ),
+    "knowledge.not_added": Entry(
+        Text(en="{name} was not added: {error}", ja="「{name}」は追加されませんでした: {error}")
+    ),
+    "knowledge.embedder_broken": Entry(
+        Text(
+            en="{name} was not added: the embedding model failed {count} times in a row; "
+            "check it, then add the file again",
+            ja="「{name}」は追加されませんでした。埋め込みモデルが {count} 回続けて失敗"
+            "しました。モデルを確認してから、もう一度ファイルを追加してください",
+        )
+    ),
     "knowledge.binary_or_unknown_encoding": Entry(
         Text(
             en="{name} looks like a binary file or uses an unknown text encoding: save it "
