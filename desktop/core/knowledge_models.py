@@ -39,18 +39,14 @@ class KbSettings:
     reranker: str = ""
 
     def __post_init__(self) -> None:
-        checks = [
-            (100 <= self.chunk_size <= 8000, "chunk size must be 100 to 8000 characters"),
-            (
-                0 <= self.chunk_overlap < self.chunk_size // 2,
-                "chunk overlap must be at least 0 and under half the chunk size",
-            ),
-            (1 <= self.top_k <= 50, "top-k must be between 1 and 50"),
-            (0.0 <= self.score_threshold <= 1.0, "the score threshold must be between 0 and 1"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise InputError(message)
+        if not 100 <= self.chunk_size <= 8000:
+            raise InputError("knowledge.chunk_size_invalid")
+        if not 0 <= self.chunk_overlap < self.chunk_size // 2:
+            raise InputError("knowledge.chunk_overlap_invalid")
+        if not 1 <= self.top_k <= 50:
+            raise InputError("knowledge.top_k_invalid")
+        if not 0.0 <= self.score_threshold <= 1.0:
+            raise InputError("knowledge.score_threshold_invalid")
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -62,13 +58,13 @@ class KbSettings:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InputError(f"unknown knowledge base settings: {', '.join(unknown)}")
+            raise InputError("knowledge.settings_unknown", names=", ".join(unknown))
         values = dict(data)
         if "mode" in values:
             try:
                 values["mode"] = RetrievalMode(values["mode"])
             except ValueError:
-                raise InputError("mode must be vector, fulltext or hybrid") from None
+                raise InputError("knowledge.mode_invalid") from None
         return cls(**values)
 
 

@@ -49,7 +49,7 @@ def import_sentence_transformers() -> ModuleType:
         import sentence_transformers
     except ImportError as exc:
         raise ModelLoadFailed(
-            "the embedding engine (sentence-transformers) is not installed: reinstall Kura",
+            "knowledge.embedding_engine_missing",
             details=repr(exc),
         ) from exc
     try:  # transformers draws a "Loading weights" bar on stderr; Kura shows its own progress
@@ -82,7 +82,7 @@ class SentenceTransformerEmbedder(FolderIdentity):
         self, model_dir: str | None = None, *, batch_size: int = 32, device: str | None = None
     ) -> None:
         if batch_size < 1:
-            raise InputError("the embedding batch size must be at least 1")
+            raise InputError("knowledge.embedding_batch_size")
         self._identity = ModelFolder(model_dir)
         self._batch_size = batch_size
         self._device = device
@@ -141,15 +141,13 @@ class SentenceTransformerEmbedder(FolderIdentity):
         except Exception as exc:
             reason = " ".join(str(exc).split())[:200] or type(exc).__name__
             raise ModelLoadFailed(
-                f"{folder.name}: the embedding model could not be loaded ({reason}): "
-                "check the folder or choose another model",
+                "knowledge.embedding_load_failed",
+                folder=folder.name,
+                reason=reason,
                 details=repr(exc),
             ) from exc
         if not isinstance(dimension, int) or dimension < 1:
-            raise ModelLoadFailed(
-                f"{folder.name}: the embedding model does not report its vector size: "
-                "choose another model"
-            )
+            raise ModelLoadFailed("knowledge.embedding_no_dimension", folder=folder.name)
         return model, dimension
 
     def close(self) -> None:
@@ -162,7 +160,7 @@ class SentenceTransformerEmbedder(FolderIdentity):
     def embed(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         """A C-contiguous float32 array (len(texts), dimension), rows L2-normalised."""
         if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-            raise InputError("embed takes a sequence of strings")
+            raise InputError("knowledge.embed_needs_strings")
         self.warm_up()
         assert self._dimension is not None
         if len(texts) == 0:
@@ -170,7 +168,7 @@ class SentenceTransformerEmbedder(FolderIdentity):
         with self._lock:
             model = self._model
             if model is None:  # closed between warm_up and here
-                raise EmbeddingFailed("the embedding model was unloaded: try again")
+                raise EmbeddingFailed("knowledge.embedding_unloaded")
             try:
                 vectors = model.encode(
                     list(texts),
@@ -182,13 +180,14 @@ class SentenceTransformerEmbedder(FolderIdentity):
             except Exception as exc:
                 reason = " ".join(str(exc).split())[:200] or type(exc).__name__
                 raise EmbeddingFailed(
-                    f"the embedding model failed ({reason}): try smaller batches or restart",
-                    details=repr(exc),
+                    "knowledge.embedding_failed", reason=reason, details=repr(exc)
                 ) from exc
         out = np.ascontiguousarray(vectors, dtype=np.float32)
         if out.shape != (len(texts), self._dimension):
             raise EmbeddingFailed(
-                f"the embedding model returned shape {out.shape}, "
-                f"expected ({len(texts)}, {self._dimension})"
+                "knowledge.embedding_bad_shape",
+                shape=str(out.shape),
+                rows=len(texts),
+                dimension=self._dimension,
             )
         return out

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from typing import NoReturn
 
 from desktop.core.errors import IngestionFailed
+from desktop.core.messages import Term
 
 # (mark, codec for the bytes after it, reported name); UTF-32 LE before UTF-16 LE.
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
@@ -211,9 +212,9 @@ def _codec_name(label: str) -> str | None:
 
 
 def _refuse(name: str) -> NoReturn:
-    label = " ".join((name or "the file").split())
+    label = " ".join(name.split())
     raise IngestionFailed(
-        f"{label} looks like a binary file or uses an unknown text encoding: "
-        "save it as UTF-8 text and add it again",
+        "knowledge.binary_or_unknown_encoding",
         stage="parse",
+        name=label or Term("knowledge.the_file"),
     )

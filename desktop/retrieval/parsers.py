@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
+from desktop.core.errors import IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
-from desktop.retrieval.formats.base import MIB, ParseLimits, display_name, fail
+from desktop.retrieval.formats.base import MIB, ParseLimits, display_name
 from desktop.retrieval.formats.html import parse_html
 from desktop.retrieval.formats.office import parse_docx, parse_xlsx
 from desktop.retrieval.formats.pdf import parse_pdf
@@ -56,18 +57,26 @@ class FileParser:
         suffix = PurePath(name).suffix.lower()
         reader = _READERS.get(suffix)
         if reader is None:
-            kind = f"'{suffix}' files" if suffix else "files without an extension"
-            fail(
-                f"{shown}: {kind} are not supported; convert it to one of "
-                f"{', '.join(SUPPORTED_EXTENSIONS)}"
+            supported = ", ".join(SUPPORTED_EXTENSIONS)
+            if suffix:
+                raise IngestionFailed(
+                    "knowledge.extension_unsupported",
+                    stage="parse",
+                    name=shown,
+                    suffix=suffix,
+                    supported=supported,
+                )
+            raise IngestionFailed(
+                "knowledge.extension_missing", stage="parse", name=shown, supported=supported
             )
         if not data:
-            fail(f"{shown} is empty: add a file that has content")
+            raise IngestionFailed("knowledge.file_empty", stage="parse", name=shown)
         if len(data) > self.limits.max_file_bytes:
-            fail(
-                f"{shown} is {len(data) / MIB:,.1f} MiB, over the "
-                f"{self.limits.max_file_bytes / MIB:,.0f} MiB file size limit: "
-                "split it into smaller files",
+            raise IngestionFailed(
+                "knowledge.file_too_large",
                 stage="limits",
+                name=shown,
+                size=len(data) / MIB,
+                limit=self.limits.max_file_bytes / MIB,
             )
         return reader(name, data, self.limits)

@@ -50,7 +50,7 @@ class CrossEncoderReranker:
         max_length: int | None = None,
     ) -> None:
         if batch_size < 1:
-            raise InputError("the reranker batch size must be at least 1")
+            raise InputError("knowledge.reranker_batch_size")
         self._folder = Path(model_dir)
         self._batch_size = batch_size
         self._device = device
@@ -87,15 +87,13 @@ class CrossEncoderReranker:
         except Exception as exc:
             reason = " ".join(str(exc).split())[:200] or type(exc).__name__
             raise ModelLoadFailed(
-                f"{folder.name}: the reranker could not be loaded ({reason}): "
-                "check the folder or choose another reranker",
+                "knowledge.reranker_load_failed",
+                folder=folder.name,
+                reason=reason,
                 details=repr(exc),
             ) from exc
         if labels != 1:
-            raise InputError(
-                f"{folder.name}: this cross-encoder gives {labels} scores per pair, a "
-                "reranker gives one: choose a reranking model (for example an MS MARCO one)"
-            )
+            raise InputError("knowledge.not_a_reranker", folder=folder.name, labels=labels)
         return model
 
     def close(self) -> None:
@@ -112,7 +110,7 @@ class CrossEncoderReranker:
         with self._lock:
             model = self._model
             if model is None:
-                raise RerankFailed("the reranker was unloaded: try again")
+                raise RerankFailed("knowledge.reranker_unloaded")
             try:
                 logits = model.predict(
                     pairs,
@@ -124,7 +122,6 @@ class CrossEncoderReranker:
             except Exception as exc:
                 reason = " ".join(str(exc).split())[:200] or type(exc).__name__
                 raise RerankFailed(
-                    f"the reranker failed ({reason}): try again without reranking",
-                    details=repr(exc),
+                    "knowledge.reranker_failed", reason=reason, details=repr(exc)
                 ) from exc
         return [float(s) for s in sigmoid(np.asarray(logits).reshape(-1))]

@@ -38,7 +38,7 @@ def _faiss() -> ModuleType:
         import faiss
     except ImportError as exc:
         raise AppError(
-            "the vector search engine (faiss-cpu) is not installed: reinstall Kura",
+            "knowledge.faiss_missing",
             details=repr(exc),
         ) from exc
     return faiss
@@ -47,7 +47,7 @@ def _faiss() -> ModuleType:
 def _as_ids(ids: Sequence[int]) -> np.ndarray[Any, np.dtype[np.int64]]:
     arr = np.asarray(ids, dtype=np.int64).reshape(-1)
     if arr.size and arr.min() < 0:
-        raise InputError("vector ids must not be negative")
+        raise InputError("knowledge.vector_ids_negative")
     return arr
 
 
@@ -56,9 +56,9 @@ class FaissVectorIndex:
 
     def __init__(self, dimension: int, *, search_threads: int = 1) -> None:
         if not isinstance(dimension, int) or dimension < 1:
-            raise InputError("the vector dimension must be a positive whole number")
+            raise InputError("knowledge.vector_dimension_invalid")
         if search_threads < 1:
-            raise InputError("search threads must be at least 1")
+            raise InputError("knowledge.search_threads_invalid")
         self._dimension = dimension
         self._search_threads = search_threads
         self._lock = threading.Lock()
@@ -98,13 +98,12 @@ class FaissVectorIndex:
             arr = arr.reshape(1, -1)
         if arr.ndim != 2 or arr.shape[1] != self._dimension:
             raise InputError(
-                f"vectors of shape {arr.shape} do not fit an index of dimension "
-                f"{self._dimension}: rebuild the index with the current embedding model"
+                "knowledge.vectors_wrong_shape", shape=str(arr.shape), dimension=self._dimension
             )
         if arr.shape[0] != rows:
-            raise InputError(f"{rows} ids were given for {arr.shape[0]} vectors")
+            raise InputError("knowledge.vectors_count_mismatch", ids=rows, vectors=arr.shape[0])
         if not np.isfinite(arr).all():
-            raise InputError("vectors must be finite (no NaN or infinity)")
+            raise InputError("knowledge.vectors_not_finite")
         return np.ascontiguousarray(arr)
 
     # ------------------------------------------------------------------ changes
@@ -154,7 +153,7 @@ class FaissVectorIndex:
         ``query`` is (dimension,) or (1, dimension). ``k`` larger than the index is fine.
         """
         if k < 1:
-            raise InputError("k must be at least 1")
+            raise InputError("knowledge.k_invalid")
         q = self._as_matrix(query, 1)
         with self._lock:
             if not self._ids:
@@ -192,26 +191,22 @@ class FaissVectorIndex:
             index = faiss.deserialize_index(np.frombuffer(blob, dtype=np.uint8))
         except Exception as exc:  # faiss raises RuntimeError with a C++ message
             raise InputError(
-                "the stored vector index is unreadable: rebuild it from the stored embeddings",
+                "knowledge.index_unreadable",
                 details=repr(exc),
             ) from exc
         inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap2) else None
         if not isinstance(inner, faiss.IndexFlatIP):
             raise InputError(
-                "the stored vector index is of an unexpected kind: rebuild it from the "
-                "stored embeddings",
+                "knowledge.index_wrong_kind",
                 details=type(index).__name__,
             )
         if index.d != dimension:
-            raise InputError(
-                f"the stored vector index has dimension {index.d}, the embedding model "
-                f"{dimension}: rebuild it from the stored embeddings"
-            )
+            raise InputError("knowledge.index_wrong_dimension", stored=index.d, dimension=dimension)
         out = cls(dimension, search_threads=search_threads)
         out._index = index
         out._ids = {int(i) for i in faiss.vector_to_array(index.id_map)}
         if len(out._ids) != index.ntotal:
-            raise InputError("the stored vector index holds duplicate ids: rebuild it")
+            raise InputError("knowledge.index_duplicate_ids")
         return out
 
 

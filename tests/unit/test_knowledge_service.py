@@ -13,6 +13,7 @@ from desktop import app
 from desktop.core.chat_models import AppConfig
 from desktop.core.errors import Cancelled, InputError, NotFound, PermissionDenied
 from desktop.core.knowledge_models import KbSettings, KbVisibility, RetrievalMode
+from desktop.core.messages import Language
 from desktop.core.models import Actor
 from desktop.core.tasks import CancelToken
 from tests.fakes import FakeChatModel, MemorySource
@@ -108,6 +109,10 @@ def test_one_bad_file_never_aborts_the_batch(ws: app.Workspace, people: dict[str
     assert [a["name"] for a in report.added] == ["good.txt", "also-good.txt"]
     assert {f["name"] for f in report.failed} == {"empty.txt", "binary.txt", "notes.exe"}
     assert all("\n" not in f["error"] for f in report.failed)
+    assert {f["name"]: f["error"] for f in report.failed} == {
+        name: error.message for name, error in report.errors.items()
+    }
+    assert report.errors["empty.txt"].render(Language.JA).startswith("「empty.txt」は空です")
     assert len(ws.knowledge.documents(people["ada"], kb.id)) == 2
 
 

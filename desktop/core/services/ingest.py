@@ -53,10 +53,18 @@ class IngestReport:
     added: list[dict[str, Any]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
+    #: Each failed file's error by name, for a front end to show in its user's language
+    #: (``failed`` holds the English message, for JSON output and logs).
+    errors: dict[str, IngestionFailed] = field(default_factory=dict, compare=False, repr=False)
     embed_failures: int = field(default=0, compare=False, repr=False)  # in a row
 
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "unchanged": self.unchanged, "failed": self.failed}
+
+    def fail(self, name: str, error: IngestionFailed) -> None:
+        """Record that ``name`` was not added, and why."""
+        self.failed.append({"name": name, "stage": error.stage, "error": error.message})
+        self.errors[name] = error
 
 
 @dataclass
@@ -115,9 +123,11 @@ class Ingestor:
         try:
             if source.size > self._max_bytes:
                 raise IngestionFailed(
-                    f"{source.name} is {source.size // 2**20} MiB, over the "
-                    f"{self._max_bytes // 2**20} MiB limit: split it",
+                    "knowledge.file_too_large",
                     stage="limits",
+                    name=source.name,
+                    size=source.size / 2**20,
+                    limit=self._max_bytes / 2**20,
                 )
             data = source.read()
             digest = hashlib.sha256(data).hexdigest()
@@ -129,17 +139,17 @@ class Ingestor:
             doc = self._parser.parse(source.name, data)
             chunks = self._chunker.chunk(doc, kb.settings.chunk_size, kb.settings.chunk_overlap)
             if not chunks:
-                raise IngestionFailed(f"{source.name} has no text to index", stage="chunk")
+                raise IngestionFailed("knowledge.no_chunks", stage="chunk", name=source.name)
         except IngestionFailed as exc:
-            report.failed.append({"name": source.name, "stage": exc.stage, "error": exc.message})
+            report.fail(source.name, exc)
             return None
         except OSError as exc:
-            report.failed.append(
-                {
-                    "name": source.name,
-                    "stage": "read",
-                    "error": f"cannot read {source.name}: {exc.strerror}",
-                }
+            reason = exc.strerror or type(exc).__name__
+            report.fail(
+                source.name,
+                IngestionFailed(
+                    "knowledge.read_failed", stage="read", name=source.name, reason=reason
+                ),
             )
             return None
         return _Prepared(source.name, data, digest, doc, chunks)
@@ -157,13 +167,14 @@ class Ingestor:
             return
         if report.embed_failures >= MAX_EMBED_FAILURES:
             for prepared in pending:
-                report.failed.append(
-                    {
-                        "name": prepared.name,
-                        "stage": "embed",
-                        "error": f"{prepared.name} was not added: the embedding model failed "
-                        f"{MAX_EMBED_FAILURES} times in a row; check it, then add the file again",
-                    }
+                report.fail(
+                    prepared.name,
+                    IngestionFailed(
+                        "knowledge.embedder_broken",
+                        stage="embed",
+                        name=prepared.name,
+                        count=MAX_EMBED_FAILURES,
+                    ),
                 )
             return
         texts = [c.text for p in pending for c in p.chunks]
@@ -172,12 +183,15 @@ class Ingestor:
         except (EmbeddingFailed, ModelProcessStopped) as exc:
             if len(pending) == 1:  # only the documents tried alone count towards the limit
                 report.embed_failures += 1
-                report.failed.append(
-                    {
-                        "name": pending[0].name,
-                        "stage": "embed",
-                        "error": f"{pending[0].name} was not added: {exc.message}",
-                    }
+                report.fail(
+                    pending[0].name,
+                    IngestionFailed(
+                        "knowledge.not_added",
+                        stage="embed",
+                        name=pending[0].name,
+                        error=exc,
+                        details=exc.details,
+                    ),
                 )
                 return
             for prepared in pending:  # one at a time: find the file that causes it

@@ -95,7 +95,7 @@ class KnowledgeService(AuditedService):
             tx = op.tx
             kb = self._validated(tx, kb)
             if tx.knowledge.get_kb_by_name(kb.name) is not None:
-                raise AlreadyExists(f"a knowledge base named {kb.name!r} exists: choose another")
+                raise AlreadyExists("knowledge.kb_name_taken", name=kb.name)
             kb = tx.knowledge.create_kb(kb)
             op.audit(
                 action=AuditAction.KB_CREATED,
@@ -112,19 +112,16 @@ class KnowledgeService(AuditedService):
             try:
                 updated = kb.with_changes(**changes, updated_at=self._now())
             except TypeError as exc:
-                raise InputError(f"unknown knowledge base setting: {exc}") from exc
+                raise InputError("knowledge.setting_unknown", reason=str(exc)) from exc
             updated = self._validated(tx, updated)
             if (
                 updated.settings.embedding_model != kb.settings.embedding_model
                 and tx.knowledge.list_documents(kb.id)
             ):
-                raise InputError(
-                    "the embedding model of a knowledge base with documents cannot "
-                    "change: create a new knowledge base with that model"
-                )
+                raise InputError("knowledge.embedding_model_locked")
             other = tx.knowledge.get_kb_by_name(updated.name)
             if other is not None and other.id != kb.id:
-                raise AlreadyExists(f"a knowledge base named {updated.name!r} exists")
+                raise AlreadyExists("knowledge.kb_name_taken", name=updated.name)
             tx.knowledge.update_kb(updated)
             op.audit(
                 action=AuditAction.KB_UPDATED,
@@ -192,7 +189,7 @@ class KnowledgeService(AuditedService):
             tx, actor = op.tx, op.actor
             found = tx.knowledge.versions(find_kb(tx, actor, ref).id, name)
         if not found:
-            raise NotFound(f"no document {name!r}: `kura kb docs` lists them")
+            raise NotFound("knowledge.document_not_found", name=name)
         return found
 
     def rollback(self, actor: Actor, ref: str | int, name: str, version: int) -> None:
@@ -236,7 +233,7 @@ class KnowledgeService(AuditedService):
         """Best chunks first, from the active versions of the kb's documents."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             if not query.strip():
-                raise InputError("the search query is empty")
+                raise InputError("knowledge.query_empty")
             actor = op.actor
             kb = find_kb(op.tx, actor, ref)
         hits = self.retriever.search(
@@ -260,24 +257,20 @@ class KnowledgeService(AuditedService):
     def _managed(tx: Transaction, actor: Actor, ref: str | int) -> KnowledgeBase:
         kb = find_kb(tx, actor, ref)
         if not can_manage(actor, kb):
-            raise Refusal(
-                "manage_knowledge",
-                f"kb:{kb.id}",
-                "permission denied: you may read this knowledge base, not change it",
-            )
+            raise Refusal("manage_knowledge", f"kb:{kb.id}", "knowledge.read_only")
         return kb
 
     @staticmethod
     def _validated(tx: Transaction, kb: KnowledgeBase) -> KnowledgeBase:
         if not kb.name or len(kb.name) > 100:
-            raise InputError("a knowledge base name needs 1 to 100 characters")
+            raise InputError("knowledge.kb_name_length")
         members = tuple(normalise_username(m) for m in kb.members)
         unknown = [m for m in members if tx.users.get_by_name(m) is None]
         if unknown:
-            raise NotFound(f"no such user(s): {', '.join(unknown)}")
+            raise NotFound("knowledge.users_unknown", names=", ".join(unknown))
         if kb.visibility is KbVisibility.PARTIAL and not members:
-            raise InputError("a knowledge base shared with chosen members needs --member")
+            raise InputError("knowledge.members_needed")
         missing = [a for a in kb.app_allowlist if tx.apps.get(a) is None]
         if missing:
-            raise NotFound(f"no such app(s): {', '.join(map(str, missing))}")
+            raise NotFound("knowledge.apps_unknown", ids=", ".join(map(str, missing)))
         return kb.with_changes(members=members)

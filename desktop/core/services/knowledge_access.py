@@ -37,5 +37,5 @@ def find_kb(tx: Transaction, actor: Actor, ref: str | int) -> KnowledgeBase:
     text = str(ref).strip()
     kb = tx.knowledge.get_kb(int(text)) if text.isdigit() else tx.knowledge.get_kb_by_name(text)
     if kb is None or not can_read(actor, kb):
-        raise NotFound(f"no knowledge base {text!r}: `kura kb list` shows the ones you can use")
+        raise NotFound("knowledge.kb_not_found", name=text)
     return kb

@@ -31,21 +31,18 @@ class CitedPassage:
 
 
 def _gone(marker: int) -> NotFound:
-    return NotFound(
-        f"passage [{marker}] is no longer available: its document or knowledge base was "
-        "removed, or you may no longer read it"
-    )
+    return NotFound("knowledge.passage_gone", marker=marker)
 
 
 def own_turn_citation(tx: Transaction, actor: Actor, turn_id: int, marker: int) -> dict[str, Any]:
     """The stored citation ``marker`` of one of the actor's own turns."""
     context = tx.review.turn_context(turn_id)
     if context is None or context[2] != actor.user_id:
-        raise NotFound(f"no answer {turn_id} of yours: it may have been deleted")
+        raise NotFound("knowledge.answer_not_yours", turn=turn_id)
     turn = next((t for t in tx.conversations.turns(context[0]) if t.id == turn_id), None)
     found = [c for c in (turn.citations if turn else ()) if c.get("marker") == marker]
     if not found:
-        raise NotFound(f"that answer has no passage [{marker}]")
+        raise NotFound("knowledge.answer_no_passage", marker=marker)
     return found[0]
 
 
@@ -63,7 +60,7 @@ def turn_passages(tx: Transaction, turn_id: int) -> list[CitedPassage]:
     Passages whose document or knowledge base is gone are left out."""
     context = tx.review.turn_context(turn_id)
     if context is None:
-        raise NotFound(f"no answer {turn_id}: it may have been deleted or purged")
+        raise NotFound("knowledge.answer_not_found", turn=turn_id)
     turn = next((t for t in tx.conversations.turns(context[0]) if t.id == turn_id), None)
     out: list[CitedPassage] = []
     for cite in turn.citations if turn else ():

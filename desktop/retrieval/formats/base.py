@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any
 
 from desktop.core.errors import IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument, Section
@@ -44,11 +44,6 @@ def display_name(name: str) -> str:
     """The file name made safe for a one-line message."""
     cleaned = _CONTROL.sub("?", name.replace("\n", " ").replace("\r", " "))
     return cleaned or "(unnamed file)"
-
-
-def fail(message: str, *, stage: str = "parse", details: str = "") -> NoReturn:
-    """Raise :class:`IngestionFailed` with a one-line message."""
-    raise IngestionFailed(" ".join(message.split()), stage=stage, details=details)
 
 
 def clean_text(text: str) -> str:
@@ -141,14 +136,12 @@ class DocBuilder:
 def check_length(name: str, length: int, max_chars: int) -> None:
     """Refuse extracted text longer than ``max_chars`` (stage "limits")."""
     if length > max_chars:
-        fail(
-            f"{display_name(name)} has more than {max_chars:,} characters of text: "
-            "split it into smaller files",
-            stage="limits",
+        raise IngestionFailed(
+            "knowledge.text_too_long", stage="limits", name=display_name(name), limit=max_chars
         )
 
 
 def require_text(name: str, text: str) -> None:
     """Refuse a document whose extracted text is empty or only whitespace."""
     if not text.strip():
-        fail(f"{display_name(name)} contains no text: add a file with readable text")
+        raise IngestionFailed("knowledge.no_text", stage="parse", name=display_name(name))

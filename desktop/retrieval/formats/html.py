@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from desktop.core.errors import IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
-from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name, fail
+from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
 from desktop.retrieval.formats.text import decoded
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "svg"})
@@ -62,9 +63,9 @@ def parse_html(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
         reader.feed(text)
         reader.close()
     except (AssertionError, ValueError) as exc:  # html.parser's own failures
-        fail(
-            f"{display_name(name)} is not readable HTML: save it again and retry", details=str(exc)
-        )
+        raise IngestionFailed(
+            "knowledge.html_unreadable", stage="parse", name=display_name(name), details=str(exc)
+        ) from exc
     reader.flush()
     meta = {"encoding": encoding}
     if reader.title:

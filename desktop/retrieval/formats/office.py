@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from desktop.core.errors import IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
-from desktop.retrieval.formats.base import MIB, DocBuilder, ParseLimits, display_name, fail
+from desktop.retrieval.formats.base import MIB, DocBuilder, ParseLimits, display_name
 
 _RATIO_FLOOR = MIB  # members smaller than this are never judged by their ratio
 _BLOCK = MIB
@@ -33,35 +33,42 @@ def check_zip(name: str, data: bytes, limits: ParseLimits) -> None:
             _check_directory(shown, members, limits)
             _check_inflated(shown, archive, members, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-        fail(
-            f"{shown} is damaged (not a readable Office file): save it again and add it",
+        raise IngestionFailed(
+            "knowledge.office_damaged",
+            stage="parse",
+            name=shown,
             details=f"{type(exc).__name__}: {exc}",
-        )
+        ) from exc
     except NotImplementedError as exc:  # an unsupported compression method
-        fail(f"{shown} uses an unsupported zip compression: save it again", details=str(exc))
-
-
-def _bomb(shown: str, detail: str) -> NoReturn:
-    fail(
-        f"{shown} expands to {detail} when unzipped (possible zip bomb): "
-        "remove embedded files or raise the decompressed size limit",
-        stage="limits",
-    )
+        raise IngestionFailed(
+            "knowledge.zip_compression_unsupported", stage="parse", name=shown, details=str(exc)
+        ) from exc
 
 
 def _check_directory(shown: str, members: list[zipfile.ZipInfo], limits: ParseLimits) -> None:
     if len(members) > limits.max_zip_members:
-        _bomb(shown, f"{len(members):,} files")
+        raise IngestionFailed(
+            "knowledge.zip_bomb_members", stage="limits", name=shown, count=len(members)
+        )
     total = sum(m.file_size for m in members)
     if total > limits.max_unzipped_bytes:
-        _bomb(
-            shown,
-            f"{total / MIB:,.0f} MiB, over the {limits.max_unzipped_bytes / MIB:,.0f} MiB limit",
+        raise IngestionFailed(
+            "knowledge.zip_bomb_size",
+            stage="limits",
+            name=shown,
+            size=total / MIB,
+            limit=limits.max_unzipped_bytes / MIB,
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_FLOOR and ratio > limits.max_zip_ratio:
-            _bomb(shown, f"{ratio:,.0f} times its compressed size in {member.filename}")
+            raise IngestionFailed(
+                "knowledge.zip_bomb_ratio",
+                stage="limits",
+                name=shown,
+                ratio=ratio,
+                member=member.filename,
+            )
 
 
 def _check_inflated(
@@ -73,7 +80,12 @@ def _check_inflated(
             while block := stream.read(_BLOCK):
                 total += len(block)
                 if total > limits.max_unzipped_bytes:
-                    _bomb(shown, f"over the {limits.max_unzipped_bytes / MIB:,.0f} MiB limit")
+                    raise IngestionFailed(
+                        "knowledge.zip_bomb_inflated",
+                        stage="limits",
+                        name=shown,
+                        limit=limits.max_unzipped_bytes / MIB,
+                    )
 
 
 # ---------------------------------------------------------------- .docx
@@ -159,10 +171,11 @@ def _read_sheets(name: str, workbook: Any, builder: DocBuilder, limits: ParseLim
         for row in sheet.iter_rows(values_only=True):
             cells += len(row)
             if cells > limits.max_cells:
-                fail(
-                    f"{display_name(name)} has more than {limits.max_cells:,} cells: "
-                    "split it into smaller workbooks",
+                raise IngestionFailed(
+                    "knowledge.xlsx_too_many_cells",
                     stage="limits",
+                    name=display_name(name),
+                    limit=limits.max_cells,
                 )
             builder.add_block("\t".join(_cell_text(v) for v in row).rstrip("\t"))
     return sheets
@@ -193,7 +206,8 @@ def _open(name: str, data: bytes, loader: Any) -> Any:
 
 def _damaged(name: str, exc: Exception) -> NoReturn:
     raise IngestionFailed(
-        f"{display_name(name)} is damaged or not a real Office file: save it again and add it",
+        "knowledge.office_damaged",
         stage="parse",
+        name=display_name(name),
         details=f"{type(exc).__name__}: {exc}",
     ) from exc

@@ -7,7 +7,7 @@ from typing import Any, NoReturn
 
 from desktop.core.errors import IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
-from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name, fail
+from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
 
 
 def parse_pdf(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
@@ -28,20 +28,22 @@ def _extract(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
     shown = display_name(name)
     reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted and not _opens_without_password(reader):
-        fail(f"{shown} is encrypted: remove the password and add it again")
+        raise IngestionFailed("knowledge.pdf_encrypted", stage="parse", name=shown)
     count = len(reader.pages)
     if count > limits.max_pdf_pages:
-        fail(
-            f"{shown} has {count:,} pages, over the limit of {limits.max_pdf_pages:,}: "
-            "split it into smaller files",
+        raise IngestionFailed(
+            "knowledge.pdf_too_many_pages",
             stage="limits",
+            name=shown,
+            count=count,
+            limit=limits.max_pdf_pages,
         )
     builder = DocBuilder(name, "pdf", limits)
     starts = [
         builder.add_block(page.extract_text() or "", blank_line=True) for page in reader.pages
     ]
     if not builder.has_text():
-        fail(f"{shown} has no extractable text (scanned images?): run OCR on it and add it again")
+        raise IngestionFailed("knowledge.pdf_no_text", stage="parse", name=shown)
     meta: dict[str, Any] = {"pages": count, "page_starts": starts}
     return builder.build(meta)
 
@@ -56,8 +58,8 @@ def _opens_without_password(reader: Any) -> bool:
 
 def _corrupt(name: str, details: str, cause: BaseException | None = None) -> NoReturn:
     raise IngestionFailed(
-        f"{display_name(name)} is not a readable PDF (damaged or truncated): "
-        "export it again and add it",
+        "knowledge.pdf_damaged",
         stage="parse",
+        name=display_name(name),
         details=details,
     ) from cause

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from desktop.core.errors import IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument, Section
 from desktop.retrieval.encodings import decode_text
 from desktop.retrieval.formats.base import (
@@ -16,7 +17,6 @@ from desktop.retrieval.formats.base import (
     check_length,
     clean_text,
     display_name,
-    fail,
     heading_path,
     require_text,
 )
@@ -97,11 +97,9 @@ def parse_csv(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
             builder.add_block("\t".join(cells).rstrip("\t"))
             rows += 1
     except csv.Error as exc:
-        fail(
-            f"{display_name(name)} is not a readable CSV file: fix it or save it again "
-            "from a spreadsheet",
-            details=str(exc),
-        )
+        raise IngestionFailed(
+            "knowledge.csv_unreadable", stage="parse", name=display_name(name), details=str(exc)
+        ) from exc
     return builder.build({"encoding": encoding, "rows": rows, "delimiter": dialect.delimiter})
 
 
@@ -112,13 +110,18 @@ def parse_json(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        fail(
-            f"{display_name(name)} is not valid JSON (line {exc.lineno}, column "
-            f"{exc.colno}): fix it and add it again",
+        raise IngestionFailed(
+            "knowledge.json_invalid",
+            stage="parse",
+            name=display_name(name),
+            line=exc.lineno,
+            column=exc.colno,
             details=str(exc),
-        )
+        ) from exc
     except RecursionError:
-        fail(f"{display_name(name)} is nested too deeply to read: flatten it and add it again")
+        raise IngestionFailed(
+            "knowledge.json_too_deep", stage="parse", name=display_name(name)
+        ) from None
     builder = DocBuilder(name, "json", limits)
     for path, leaf in flatten_json(value):
         builder.add_block(f"{path}: {leaf}" if path else leaf)
