@@ -118,9 +118,7 @@ class Layout:
         try:
             return self.db.exists() or self.slots.exists()
         except OSError as exc:
-            raise DataDirUnreadable(
-                f"cannot look inside {self.data_dir}: fix the permissions of it and its parents"
-            ) from exc
+            raise DataDirUnreadable("workspace.cannot_look_inside", folder=self.data_dir) from exc
 
 
 @dataclass
@@ -202,24 +200,15 @@ def _wire(
 
 
 def _check_dir(data_dir: Path) -> None:
-    unreadable = DataDirUnreadable(
-        f"cannot read and write the data directory {data_dir}: fix its permissions "
-        "(it and its parents must be accessible to you; the folder itself mode 700)"
-    )
+    unreadable = DataDirUnreadable("workspace.data_dir_unusable", folder=data_dir)
     try:
         st = data_dir.stat()
     except FileNotFoundError:
-        raise WorkspaceNotFound(
-            f"no workspace at {data_dir}: run `kura init --owner NAME --password-stdin` "
-            "or pass --data-dir"
-        ) from None
+        raise WorkspaceNotFound("workspace.no_workspace_at", folder=data_dir) from None
     except OSError as exc:
         raise unreadable from exc
     if not stat.S_ISDIR(st.st_mode):
-        raise DataDirUnreadable(
-            f"the data directory {data_dir} is not a folder: pass the workspace folder "
-            "with --data-dir"
-        )
+        raise DataDirUnreadable("workspace.data_dir_not_folder", folder=data_dir)
     if not os.access(data_dir, os.R_OK | os.W_OK | os.X_OK):
         raise unreadable
 
@@ -240,14 +229,14 @@ def init_workspace(
     check_password(password)
     layout = Layout(data_dir)
     if layout.exists():
-        raise WorkspaceExists(
-            f"a workspace already exists in {data_dir}: open it, or choose another --data-dir"
-        )
+        raise WorkspaceExists("workspace.exists_in_folder", folder=data_dir)
     created_dir = not data_dir.exists()
     try:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataDirUnreadable(f"cannot create {data_dir}: {exc.strerror}") from exc
+        raise DataDirUnreadable(
+            "workspace.cannot_create", path=data_dir, reason=exc.strerror
+        ) from exc
     workspace_id = str(uuid.uuid4())
     keys = WorkspaceKeys(layout.slots, key_store, clock)
     made: list[str] = []
@@ -319,10 +308,7 @@ def _existing(data_dir: Path, key_store: KeyStore, clock: Clock) -> tuple[Layout
     layout = Layout(data_dir)
     keys = WorkspaceKeys(layout.slots, key_store, clock)
     if not keys.exists():
-        raise WorkspaceNotFound(
-            f"no workspace at {data_dir} ({SLOTS_NAME} is missing): run `kura init` "
-            "or pass the right --data-dir"
-        )
+        raise WorkspaceNotFound("workspace.not_found", folder=data_dir, file=SLOTS_NAME)
     return layout, keys
 
 
@@ -368,11 +354,7 @@ def recover_workspace(
         store = open_database(layout.db, key, clock=clock)
     except WrongKey:
         if keys.has_pending():
-            raise WrongKey(
-                "an interrupted key rotation already re-encrypted the database, so this "
-                "recovery key no longer opens it: restore the keyring item of that rotation "
-                "or the database backup"
-            ) from None
+            raise WrongKey("workspace.rotation_outdated_recovery_key") from None
         raise
     try:
         keys.abort_rekey()  # a rotation that never reached the database is void

@@ -24,11 +24,11 @@ def _no_hosts() -> None:
 
 
 def _no_embedder(folder: str) -> Embedder:
-    raise ModelLoadFailed("these engines have no embedding model: open the workspace normally")
+    raise ModelLoadFailed("workspace.engines_without_embedder")
 
 
 def _no_reranker(folder: str) -> Reranker:
-    raise ModelLoadFailed("these engines have no reranker: open the workspace normally")
+    raise ModelLoadFailed("workspace.engines_without_reranker")
 
 
 @dataclass(frozen=True, slots=True)

@@ -682,4 +682,75 @@ MESSAGES: dict[str, Entry] = {
             ja="ポリシー「{name}」はありません。次のいずれかを選んでください: {known}",
         )
     ),
+    # ---- opening and creating (the composition root)
+    "workspace.cannot_look_inside": Entry(
+        Text(
+            en="cannot look inside {folder}: fix the permissions of it and its parents",
+            ja="{folder} の中を確認できません。このフォルダーと親フォルダーのアクセス権を"
+            "直してください",
+        )
+    ),
+    "workspace.data_dir_unusable": Entry(
+        Text(
+            en="cannot read and write the data directory {folder}: fix its permissions (it "
+            "and its parents must be accessible to you; the folder itself mode 700)",
+            ja="データフォルダー {folder} を読み書きできません。アクセス権を直してください"
+            "（このフォルダーと親フォルダーにアクセスでき、フォルダー自体はモード 700）",
+        )
+    ),
+    "workspace.no_workspace_at": Entry(
+        Text(
+            en="no workspace at {folder}: {remedy}",
+            ja="{folder} にワークスペースがありません。{remedy}",
+        ),
+        cli=Text(
+            en="run `kura init --owner NAME --password-stdin` or pass --data-dir",
+            ja="`kura init --owner NAME --password-stdin` を実行するか、--data-dir を"
+            "指定してください",
+        ),
+        gui=Text(
+            en="start Kura without --data-dir to create one, or pass the folder that holds "
+            "the workspace",
+            ja="--data-dir を付けずに Kura を起動して作成するか、ワークスペースのある"
+            "フォルダーを指定してください",
+        ),
+    ),
+    "workspace.data_dir_not_folder": Entry(
+        Text(
+            en="the data directory {folder} is not a folder: {remedy}",
+            ja="データフォルダー {folder} はフォルダーではありません。{remedy}",
+        ),
+        cli=Text(
+            en="pass the workspace folder with --data-dir",
+            ja="--data-dir でワークスペースのフォルダーを指定してください",
+        ),
+        gui=Text(
+            en="start Kura with --data-dir set to the workspace folder",
+            ja="--data-dir にワークスペースのフォルダーを指定して Kura を起動してください",
+        ),
+    ),
+    "workspace.rotation_outdated_recovery_key": Entry(
+        Text(
+            en="an interrupted key rotation already re-encrypted the database, so this "
+            "recovery key no longer opens it: restore the keyring item of that rotation or "
+            "the database backup",
+            ja="中断した鍵のローテーションがすでにデータベースを再暗号化しているため、"
+            "このリカバリーキーでは開けません。そのローテーションのキーリング項目か、"
+            "データベースのバックアップを復元してください",
+        )
+    ),
+    "workspace.engines_without_embedder": Entry(
+        Text(
+            en="these engines have no embedding model: open the workspace normally",
+            ja="このエンジン構成には埋め込みモデルがありません。ワークスペースを通常どおり"
+            "開いてください",
+        )
+    ),
+    "workspace.engines_without_reranker": Entry(
+        Text(
+            en="these engines have no reranker: open the workspace normally",
+            ja="このエンジン構成にはリランカーがありません。ワークスペースを通常どおり"
+            "開いてください",
+        )
+    ),
 }
