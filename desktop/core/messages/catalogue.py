@@ -17,12 +17,14 @@ from desktop.core.messages import (
     knowledge,
     logs,
     models,
+    security,
     workspace,
 )
 
 AREAS: tuple[ModuleType, ...] = (
     common,
     accounts,
+    security,
     workspace,
     models,
     chat,
