@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from desktop.core.errors import InputError
+from desktop.core.messages import Term
 
 # ---------------------------------------------------------------- models
 
@@ -55,22 +56,22 @@ class LoadSettings:
 
     def __post_init__(self) -> None:
         if self.n_gpu_layers != AUTO and not isinstance(self.n_gpu_layers, int):
-            raise InputError("n_gpu_layers must be 'auto' or a whole number")
+            raise InputError("models.gpu_layers_not_number")
         if isinstance(self.n_gpu_layers, int) and self.n_gpu_layers < -1:
-            raise InputError("n_gpu_layers must be 'auto', -1 (all) or 0 and up")
+            raise InputError("models.gpu_layers_range")
         if self.n_threads is not None and not 1 <= self.n_threads <= 512:
-            raise InputError("threads must be between 1 and 512")
+            raise InputError("models.threads_range")
         if not 256 <= self.n_ctx <= 1_048_576:
-            raise InputError("context size must be between 256 and 1048576 tokens")
+            raise InputError("models.context_size_range")
         if not 1 <= self.n_batch <= 65_536:
-            raise InputError("batch size must be between 1 and 65536")
+            raise InputError("models.batch_size_range")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LoadSettings:
-        return _strict(cls, data, "model settings")
+        return _strict(cls, data, Term("models.what.load_settings"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,37 +120,41 @@ class SamplingParams:
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        checks = [
-            (0.0 <= self.temperature <= 5.0, "temperature must be between 0 and 5"),
-            (0.0 < self.top_p <= 1.0, "top_p must be above 0 and at most 1"),
-            (0 <= self.top_k <= 1000, "top_k must be between 0 and 1000"),
-            (1 <= self.max_tokens <= 131_072, "max_tokens must be between 1 and 131072"),
-            (0.5 <= self.repeat_penalty <= 2.0, "repeat_penalty must be between 0.5 and 2"),
-            (self.seed is None or 0 <= self.seed < 2**32, "seed must be between 0 and 2^32-1"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise InputError(message)
+        if not 0.0 <= self.temperature <= 5.0:
+            raise InputError("models.temperature_range")
+        if not 0.0 < self.top_p <= 1.0:
+            raise InputError("models.top_p_range")
+        if not 0 <= self.top_k <= 1000:
+            raise InputError("models.top_k_range")
+        if not 1 <= self.max_tokens <= 131_072:
+            raise InputError("models.max_tokens_range")
+        if not 0.5 <= self.repeat_penalty <= 2.0:
+            raise InputError("models.repeat_penalty_range")
+        if self.seed is not None and not 0 <= self.seed < 2**32:
+            raise InputError("models.seed_range")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SamplingParams:
-        return _strict(cls, data, "model parameters")
+        return _strict(cls, data, Term("models.what.sampling"))
 
 
-def _strict(cls: Any, data: dict[str, Any], what: str) -> Any:
+def _strict(cls: Any, data: dict[str, Any], what: Term) -> Any:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(
-            f"unknown {what}: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+            "models.unknown_fields",
+            what=what,
+            unknown=", ".join(unknown),
+            known=", ".join(sorted(known)),
         )
     try:
         return cls(**data)
     except TypeError as exc:
-        raise InputError(f"invalid {what}: {exc}") from exc
+        raise InputError("models.invalid_fields", what=what, reason=str(exc)) from exc
 
 
 # ---------------------------------------------------------------- apps
@@ -175,7 +180,7 @@ def fill_variables(text: str, values: dict[str, str]) -> str:
     """Substitute ``{{name}}``; a missing value is an InputError naming it."""
     missing = [v for v in template_variables(text) if v not in values]
     if missing:
-        raise InputError(f"this app needs values for: {', '.join(missing)} (pass --var NAME=VALUE)")
+        raise InputError("chat.app_needs_values", names=", ".join(missing))
     return _VARIABLE.sub(lambda m: values[m.group(1)], text)
 
 

@@ -53,10 +53,7 @@ def fit_context(
     """
     budget = n_ctx - max_tokens
     if budget <= 0:
-        raise ContextOverflow(
-            f"max_tokens ({max_tokens}) leaves no room in the {n_ctx}-token context: "
-            "lower max_tokens or raise the model's context size"
-        )
+        raise ContextOverflow("models.no_room_for_answer", max_tokens=max_tokens, n_ctx=n_ctx)
 
     def attempt(dropped: int) -> FittedPrompt | None:
         messages = _messages(system, history[dropped:], user_text)
@@ -70,9 +67,11 @@ def fit_context(
     if minimal is None:
         alone = renderer.count_tokens(renderer.render(_messages(system, (), user_text)))
         raise ContextOverflow(
-            f"the message is too long: with the instructions it needs {alone} tokens, but "
-            f"only {budget} fit ({n_ctx} context - {max_tokens} for the answer); shorten it "
-            "or raise the model's context size"
+            "models.message_too_long",
+            needed=alone,
+            budget=budget,
+            n_ctx=n_ctx,
+            max_tokens=max_tokens,
         )
     low, high, best = 0, len(history), minimal
     while low < high:

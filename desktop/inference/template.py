@@ -154,7 +154,7 @@ class ChatTemplate:
 
     def __init__(self, source: str, *, bos_token: str | None, eos_token: str | None) -> None:
         if len(source) > MAX_TEMPLATE:
-            raise TemplateError("the model's chat template is too large to use")
+            raise TemplateError("models.template_too_large")
         self._context = {"bos_token": bos_token or "", "eos_token": eos_token or ""}
         self._fold = False
         try:
@@ -166,7 +166,7 @@ class ChatTemplate:
         """Render with ``add_generation_prompt=True``; TemplateError on any failure."""
         for message in messages:
             if message.role not in ROLES:
-                raise TemplateError(f"unknown chat role {message.role!r}")
+                raise TemplateError("models.template_unknown_role", role=message.role)
         has_system = any(m.role == "system" for m in messages)
         if self._fold and has_system:
             return self._checked(fold_system(messages))
@@ -200,10 +200,7 @@ class ChatTemplate:
 def _translate(exc: BaseException) -> TemplateError:
     detail = " ".join(str(exc).split())[:200] or type(exc).__name__
     if isinstance(exc, jinja2.exceptions.SecurityError):
-        return TemplateError(
-            f"the model's chat template tried something the sandbox forbids ({detail})",
-            details=repr(exc),
-        )
+        return TemplateError("models.template_forbidden", reason=detail, details=repr(exc))
     if isinstance(exc, _TemplateRaised):
-        return TemplateError(f"the model's chat template refused the messages: {detail}")
-    return TemplateError(f"the model's chat template failed: {detail}", details=repr(exc))
+        return TemplateError("models.template_refused", reason=detail)
+    return TemplateError("models.template_failed", reason=detail, details=repr(exc))

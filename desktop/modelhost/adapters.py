@@ -30,7 +30,7 @@ def _int(header: dict[str, Any], key: str) -> int:
     """An integer field of a host's reply; a reply without it is a broken host."""
     value = header.get(key)
     if type(value) is not int:
-        raise GenerationFailed(f"the model process sent a malformed reply (no {key}): try again")
+        raise GenerationFailed("models.host_malformed_reply", key=key)
     return value
 
 
@@ -56,9 +56,7 @@ class HostedGeneration:
 
     def _stream(self) -> Iterator[str]:
         if self._host.epoch != self._epoch or not self._host.alive:
-            raise ModelProcessStopped(
-                "the model process stopped before the answer began: ask again"
-            )
+            raise ModelProcessStopped("models.host_stopped_before_answer")
         frames = self._host.stream("chat.stream", self._cancel, generation=self._generation)
         try:
             for frame in frames:
@@ -180,7 +178,7 @@ class HostedEmbedder(FolderIdentity):
     def embed(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         """A C-contiguous float32 array (len(texts), dimension), rows L2-normalised."""
         if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-            raise InputError("embed takes a sequence of strings")
+            raise InputError("models.embed_needs_strings")
         dimension = self.dimension()
         if len(texts) == 0:
             return np.zeros((0, dimension), dtype=np.float32)
@@ -190,7 +188,10 @@ class HostedEmbedder(FolderIdentity):
         shape = tuple(int(n) for n in header["shape"])
         if shape != (len(texts), dimension) or len(body) != 4 * len(texts) * dimension:
             raise EmbeddingFailed(
-                f"the embedding model returned shape {shape}, expected ({len(texts)}, {dimension})"
+                "models.embed_wrong_shape",
+                shape=str(shape),
+                count=len(texts),
+                dimension=dimension,
             )
         return np.frombuffer(bytearray(body), dtype=np.float32).reshape(shape)
 

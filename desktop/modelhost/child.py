@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 
 from desktop.core.chat_models import ChatMessage, GgufInfo, LoadSettings, SamplingParams
 from desktop.core.errors import AppError, Cancelled, GenerationFailed, InputError
+from desktop.core.messages import Term
 from desktop.core.tasks import CancelToken
 from desktop.modelhost import runtime
 from desktop.modelhost.confine import confine
@@ -133,7 +134,7 @@ class Host:
     def _chat_stream(self, req: Req, _p: bytes, cancel: CancelToken) -> None:
         found = self._generations.pop(int(req["generation"]), None)
         if found is None:
-            raise GenerationFailed("that answer was already read or dropped: ask again")
+            raise GenerationFailed("models.host_answer_gone")
         generation, token = found
         rid = req["id"]
         self.tokens[rid] = token  # from now on a cancel of this request reaches the answer
@@ -164,7 +165,7 @@ class Host:
     def _embed_encode(self, req: dict[str, Any], _p: bytes, _c: CancelToken) -> Reply:
         texts = req["texts"]
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-            raise InputError("embed takes a sequence of strings")
+            raise InputError("models.embed_needs_strings")
         vectors = self._embedder(str(req["folder"])).embed(texts)
         return {"shape": list(vectors.shape), "dtype": "float32"}, vectors.tobytes()
 
@@ -182,7 +183,7 @@ class Host:
         handler = self.handlers.get(str(req.get("op")))
         try:
             if handler is None:
-                raise InputError(f"the model host does not know {req.get('op')!r}: update Kura")
+                raise InputError("models.host_unknown_request", op=str(req.get("op")))
             result = handler(req, payload, cancel)
         except WireClosed:
             raise
@@ -191,8 +192,9 @@ class Host:
             return
         except Exception as exc:  # a runtime's own exception: one request fails
             wrapped = GenerationFailed(
-                f"the model runtime failed ({type(exc).__name__}: "
-                f"{' '.join(str(exc).split())[:200]}): try again",
+                "models.runtime_failed",
+                kind=type(exc).__name__,
+                reason=" ".join(str(exc).split())[:200],
                 details=repr(exc),
             )
             self.out.send({"id": rid, "error": _error(wrapped)})
@@ -203,7 +205,29 @@ class Host:
 
 
 def _error(exc: AppError) -> dict[str, Any]:
-    return {"type": type(exc).__name__, "message": exc.message, "details": exc.details[:4000]}
+    """An error as it crosses the wire: its class, code and parameters (the words are
+    looked up in Kura's process, in its user's language), the English message for logs."""
+    return {
+        "type": type(exc).__name__,
+        "code": exc.code,
+        "params": {key: _param(value) for key, value in exc.params.items()},
+        "message": exc.message,
+        "details": exc.details[:4000],
+        "signal_name": getattr(exc, "signal_name", None),
+        "help_topic": exc.help_topic,
+    }
+
+
+def _param(value: Any) -> Any:
+    """A parameter as JSON: a Term as {"term": code}, an error as {"error": ...} (both
+    rebuilt on Kura's side, so they render in its language), user data as it is."""
+    if isinstance(value, Term):
+        return {"term": value.code}
+    if isinstance(value, AppError):
+        return {"error": _error(value)}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 def _open_wire() -> tuple[BinaryIO, BinaryIO]:

@@ -40,6 +40,8 @@ from desktop.core.errors import (
     RerankFailed,
     TemplateError,
 )
+from desktop.core.messages import Term
+from desktop.core.messages.catalogue import CATALOGUE
 from desktop.core.tasks import CancelToken
 from desktop.modelhost.wire import VERSION, FrameWriter, WireClosed, read_frame
 
@@ -54,10 +56,15 @@ _ERRORS: dict[str, type[AppError]] = {
         InputError,
         ModelLoadFailed,
         ModelNotFound,
+        ModelProcessStopped,
         RerankFailed,
         TemplateError,
     )
 }
+#: Keyword arguments of the error classes, never parameters of a message.
+_RESERVED = frozenset({"details", "help_topic", "signal_name"})
+#: How deep errors inside errors are rebuilt (deeper ones arrive as their text).
+_MAX_NESTING = 4
 START_TIMEOUT_S = 120.0
 _DEAD = object()
 _WAKE = object()
@@ -75,8 +82,8 @@ _ENV_ADDED = {
 }
 _LIVE: weakref.WeakSet[HostProcess] = weakref.WeakSet()
 #: What the message of a host that died tells the user to do, per kind of host.
-CHAT_REMEDY = "lower the context size or GPU layers, or check the model file"
-EMBED_REMEDY = "check the embedding model folder, or add fewer files at once"
+CHAT_REMEDY = Term("models.advice.chat")
+EMBED_REMEDY = Term("models.advice.embed")
 #: How long a host may take to stop after a cancel before it is killed.
 CANCEL_GRACE_S = 10.0
 
@@ -107,7 +114,7 @@ class _Child:
     """One running host process and the threads that watch it. The child leads a process
     group of its own, so closing it ends anything it may have started, too."""
 
-    def __init__(self, name: str, remedy: str) -> None:
+    def __init__(self, name: str, remedy: Term) -> None:
         self.remedy = remedy
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter or executable
             [*host_command(), str(os.getpid())],
@@ -174,12 +181,17 @@ class _Child:
             self.kill()
             code = self.proc.wait()
         name = _signal_name(code)
-        how = name if name else f"exit code {code}"
+        log = "\n".join(self.log)
+        if name:
+            return ModelProcessStopped(
+                "models.host_stopped_signal",
+                signal=name,
+                advice=self.remedy,
+                signal_name=name,
+                details=log,
+            )
         return ModelProcessStopped(
-            f"the model process stopped ({how}); Kura and your data are unaffected: try again, "
-            f"and if it happens again {self.remedy}",
-            signal_name=name,
-            details="\n".join(self.log),
+            "models.host_stopped_exit", exit_code=code, advice=self.remedy, details=log
         )
 
     def close(self, grace: float = 2.0) -> None:
@@ -203,7 +215,7 @@ class HostProcess:
     """A model host, started on first use and again after it dies. Thread-safe: one
     request (or stream) at a time."""
 
-    def __init__(self, name: str, remedy: str = CHAT_REMEDY) -> None:
+    def __init__(self, name: str, remedy: Term = CHAT_REMEDY) -> None:
         self.name = name
         self.remedy = remedy
         self._lock = threading.Lock()  # one request at a time
@@ -238,17 +250,14 @@ class HostProcess:
         except queue.Empty:
             child.close(grace=0)
             raise ModelProcessStopped(
-                "the model process did not start in time: restart Kura",
-                details="\n".join(child.log),
+                "models.host_start_timeout", details="\n".join(child.log)
             ) from None
         if hello is _DEAD:
             raise child.stopped()
         header = hello[0]
         if header.get("op") != "hello" or header.get("v") != VERSION:
             child.close(grace=0)
-            raise ModelProcessStopped(
-                "the model process speaks another version: reinstall Kura", details=str(header)
-            )
+            raise ModelProcessStopped("models.host_version_mismatch", details=str(header))
         with self._state:
             self._child, self.hello = child, header
         self.epoch += 1
@@ -267,7 +276,7 @@ class HostProcess:
         with self._lock:
             for header, body in self._exchange(op, cancel, payload, fields):
                 return header, body
-        raise GenerationFailed(f"the model process sent no reply to {op}: try again")
+        raise GenerationFailed("models.host_no_reply", op=op)
 
     def stream(self, op: str, cancel: CancelToken, **fields: Any) -> Iterator[dict[str, Any]]:
         """Send a request and yield its frames up to and including the ``done`` one."""
@@ -360,12 +369,45 @@ class HostProcess:
             child.close()
 
 
-def _rebuild(error: dict[str, Any]) -> AppError:
+def _rebuild(error: dict[str, Any], depth: int = 0) -> AppError:
+    """The error the host sent (``child._error``), as the host raised it: same class,
+    code and parameters, so it renders in this process's language. A code this Kura
+    does not know arrives as "the model process failed", its message in the details."""
     cls = _ERRORS.get(str(error.get("type")), GenerationFailed)
-    message = str(error.get("message") or "the model process failed: try again")
-    if cls is Cancelled:
-        return Cancelled(message)
-    return cls(message, details=str(error.get("details") or ""))
+    code, params = error.get("code"), error.get("params")
+    details = str(error.get("details") or "")
+    if not isinstance(code, str) or code not in CATALOGUE or not isinstance(params, dict):
+        details = f"{error.get('message')!s}\n{details}".strip()
+        code, params = "models.host_failed", {}
+    values = {
+        key: _unparam(value, depth)
+        for key, value in params.items()
+        if isinstance(key, str) and key.isidentifier() and key not in _RESERVED
+    }
+    kwargs: dict[str, Any] = {}
+    if cls is not Cancelled:  # Cancelled takes its code and parameters only
+        kwargs["details"] = details
+        topic = error.get("help_topic")
+        kwargs["help_topic"] = topic if isinstance(topic, str) else None
+    if issubclass(cls, ModelProcessStopped):
+        signal_name = error.get("signal_name")
+        kwargs["signal_name"] = signal_name if isinstance(signal_name, str) else None
+    return cls(code, **kwargs, **values)
+
+
+def _unparam(value: Any, depth: int) -> Any:
+    """A parameter off the wire (``child._param``): Terms and errors rebuilt, so they
+    render in this process's language too."""
+    if isinstance(value, dict):
+        term, nested = value.get("term"), value.get("error")
+        if isinstance(term, str) and term in CATALOGUE:
+            return Term(term)
+        if isinstance(nested, dict) and depth < _MAX_NESTING:
+            return _rebuild(nested, depth + 1)
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
 
 
 @atexit.register

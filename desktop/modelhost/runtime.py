@@ -56,7 +56,7 @@ def import_runtime(name: str) -> None:
 
         import_sentence_transformers()
     else:
-        raise InputError(f"unknown runtime {name!r}")
+        raise InputError("models.unknown_runtime", name=name)
 
 
 def chat_model() -> Any:

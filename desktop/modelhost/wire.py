@@ -12,7 +12,7 @@ import struct
 import threading
 from typing import IO, Any
 
-VERSION = 1
+VERSION = 2  # 2: an error reply carries its code and parameters, not its words
 _PREFIX = struct.Struct("!II")
 MAX_HEADER = 16 << 20  # a request's texts or a reply's answer: far below this
 MAX_PAYLOAD = 256 << 20  # a batch of float32 vectors

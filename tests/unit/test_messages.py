@@ -37,7 +37,7 @@ DYNAMIC = {
     ("desktop/core/messages/__init__.py", "render"),  # Term renders its own code
     ("desktop/core/errors.py", "render"),  # AppError renders its own code
     ("desktop/cli/io.py", "render"),  # say() renders its caller's code
-    ("desktop/modelhost/client.py", "_rebuild"),  # the host sends code and parameters
+    ("desktop/modelhost/client.py", "Term"),  # a Term parameter the model host sent back
 }
 
 

@@ -17,6 +17,7 @@ from desktop.core.messages import (
     knowledge,
     logs,
     models,
+    security,
     storage,
     workspace,
 )
@@ -24,6 +25,7 @@ from desktop.core.messages import (
 AREAS: tuple[ModuleType, ...] = (
     common,
     accounts,
+    security,
     workspace,
     storage,
     models,

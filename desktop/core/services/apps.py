@@ -13,6 +13,7 @@ from desktop.core.audit_actions import AuditAction
 from desktop.core.chat_models import AppConfig, AppRecord, AppVisibility
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, InputError, NotFound
+from desktop.core.messages import Term
 from desktop.core.models import Actor
 from desktop.core.policy import normalise_username
 from desktop.core.ports import Store, Transaction
@@ -35,7 +36,7 @@ def find_app(tx: Transaction, actor: Actor, ref: str | int) -> AppRecord:
     text = str(ref).strip()
     app = tx.apps.get(int(text)) if text.isdigit() else tx.apps.get_by_name(text)
     if app is None or not visible_to(actor, app):
-        raise NotFound(f"no app {text!r}: `kura apps list` shows the apps you can use")
+        raise NotFound("chat.app_not_found", name=text)
     return app
 
 
@@ -50,7 +51,7 @@ class AppService(AuditedService):
             tx, actor = op.tx, op.actor
             config = self._validated(tx, config)
             if tx.apps.get_by_name(config.name) is not None:
-                raise AlreadyExists(f"an app named {config.name!r} exists: choose another name")
+                raise AlreadyExists("chat.app_exists", name=config.name)
             app = tx.apps.create(config, created_by=actor.username, now=self._now())
             op.audit(
                 action=AuditAction.APP_CREATED,
@@ -67,11 +68,11 @@ class AppService(AuditedService):
             try:
                 config = current.config.with_changes(**changes)
             except TypeError as exc:
-                raise InputError(f"unknown app setting: {exc}") from exc
+                raise InputError("chat.app_unknown_setting", reason=str(exc)) from exc
             config = self._validated(tx, config)
             other = tx.apps.get_by_name(config.name)
             if other is not None and other.id != current.id:
-                raise AlreadyExists(f"an app named {config.name!r} exists: choose another name")
+                raise AlreadyExists("chat.app_exists", name=config.name)
             app = tx.apps.add_version(current.id, config, now=self._now())
             op.audit(
                 action=AuditAction.APP_EDITED,
@@ -111,7 +112,7 @@ class AppService(AuditedService):
                 return app
             old = tx.apps.get(app.id, version)
             if old is None:
-                raise NotFound(f"app {app.config.name!r} has no version {version}")
+                raise NotFound("chat.app_no_version", name=app.config.name, version=version)
             return old
 
     # ------------------------------------------------------------------ helpers
@@ -123,20 +124,20 @@ class AppService(AuditedService):
     def _validated(tx: Transaction, config: AppConfig) -> AppConfig:
         name = config.name.strip()
         if not name or len(name) > 100:
-            raise InputError("an app name needs 1 to 100 characters")
+            raise InputError("chat.app_name_length")
         for label, text in (
-            ("instructions", config.instructions),
-            ("description", config.description),
-            ("opening statement", config.opening_statement),
+            (Term("chat.what.instructions"), config.instructions),
+            (Term("chat.what.description"), config.description),
+            (Term("chat.what.opening_statement"), config.opening_statement),
         ):
             if len(text) > MAX_TEXT:
-                raise InputError(f"the {label} are too long (at most {MAX_TEXT} characters)")
+                raise InputError("chat.app_text_too_long", label=label, maximum=MAX_TEXT)
         if tx.models.get(config.model_id) is None:
-            raise NotFound("the app's model is not registered: `kura models list` shows them")
+            raise NotFound("chat.app_model_not_registered")
         members = tuple(normalise_username(m) for m in config.members)
         unknown = [m for m in members if tx.users.get_by_name(m) is None]
         if unknown:
-            raise NotFound(f"no such user(s): {', '.join(unknown)}")
+            raise NotFound("chat.no_such_users", names=", ".join(unknown))
         if config.visibility is AppVisibility.PARTIAL and not members:
-            raise InputError("an app visible to chosen members needs at least one --member")
+            raise InputError("chat.app_needs_member")
         return config.with_changes(name=name, members=members)

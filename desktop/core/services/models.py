@@ -41,13 +41,13 @@ class ModelService(AuditedService):
         info = self._inspector.inspect(str(file))
         label = (name or file.stem).strip()
         if not label or len(label) > 100:
-            raise InputError("a model name needs 1 to 100 characters: pass --name")
+            raise InputError("models.name_length")
         stat = file.stat()
         digest = self._inspector.sha256(str(file), cancel)
         with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
             tx = op.tx
             if tx.models.get_by_name(label) is not None:
-                raise AlreadyExists(f"a model named {label!r} exists: pass another --name")
+                raise AlreadyExists("models.name_taken", name=label)
             record = tx.models.add(
                 name=label,
                 path=str(file),
@@ -97,22 +97,16 @@ class ModelService(AuditedService):
         with self._store.transaction() as tx:
             record = tx.models.get(model_id)
         if record is None:
-            raise ModelNotFound("the app's model is no longer registered: pick another model")
+            raise ModelNotFound("models.app_model_gone")
         try:
             stat = os.stat(record.path)
         except OSError as exc:
-            raise ModelNotFound(
-                f"the file of model {record.name!r} is missing ({record.path}): put it back "
-                "or register the model again"
-            ) from exc
+            raise ModelNotFound("models.file_missing", name=record.name, path=record.path) from exc
         state = (stat.st_size, stat.st_mtime_ns, file_key(stat))
         if state == (record.size, record.mtime_ns, record.file_key):
             return record
         if self._inspector.sha256(record.path, cancel) != record.sha256:
-            raise ModelChanged(
-                f"the file of model {record.name!r} changed since it was registered (SHA-256 "
-                "differs): restore the original file or register it again as a new model"
-            )
+            raise ModelChanged("models.file_changed", name=record.name)
         with self._store.transaction() as tx:
             tx.models.update_file_state(
                 record.id, size=stat.st_size, mtime_ns=stat.st_mtime_ns, file_key=state[2]
@@ -123,5 +117,5 @@ class ModelService(AuditedService):
     def _named(tx: Transaction, name: str) -> ModelRecord:
         record = tx.models.get_by_name(name.strip())
         if record is None:
-            raise ModelNotFound(f"no model named {name!r}: `kura models list` shows them")
+            raise ModelNotFound("models.not_found", name=name)
         return record

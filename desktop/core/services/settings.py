@@ -75,8 +75,7 @@ class SettingsService(AuditedService):
                 or not MIN_IDLE_MINUTES <= minutes <= MAX_IDLE_MINUTES
             ):
                 raise InputError(
-                    f"the idle timeout must be a whole number of minutes from {MIN_IDLE_MINUTES} "
-                    f"to {MAX_IDLE_MINUTES} (8 hours): choose one in that range"
+                    "chat.idle_timeout_range", minimum=MIN_IDLE_MINUTES, maximum=MAX_IDLE_MINUTES
                 )
             before = _stored_minutes(op.tx.settings)
             op.tx.settings.set(IDLE_TIMEOUT_KEY, str(minutes))
@@ -98,11 +97,13 @@ class SettingsService(AuditedService):
         """Set one of the actor's own preferences (any signed-in user, for themself)."""
         name = key.strip().lower() if isinstance(key, str) else ""
         if name not in PREFERENCES:
-            raise InputError(f"unknown preference {key!r}: choose one of {', '.join(PREFERENCES)}")
+            raise InputError("chat.unknown_preference", key=key, choices=", ".join(PREFERENCES))
         allowed = PREFERENCES[name]
         choice = value.strip().lower() if isinstance(value, str) else ""
         if choice not in allowed:
-            raise InputError(f"{name} cannot be {value!r}: choose one of {', '.join(allowed)}")
+            raise InputError(
+                "chat.preference_invalid", name=name, value=value, choices=", ".join(allowed)
+            )
         with self._op(actor) as op:
             tx, current = op.tx, op.actor
             before = tx.preferences.all(current.user_id).get(name)

@@ -69,15 +69,12 @@ class TotpService(AuditedService):
             tx, current = op.tx, op.actor
             state = tx.security.totp(current.user_id)
             if state is None or state.pending_secret is None:
-                raise NotFound("no TOTP enrollment is pending: run `kura users totp enroll`")
+                raise NotFound("security.totp_not_pending")
             step = self._engine.matching_step(
                 state.pending_secret, code, self._clock.now().timestamp()
             )
             if step is None:
-                raise InputError(
-                    "the code does not match: enter the current code from the authenticator "
-                    "app (and check that the device's clock is right)"
-                )
+                raise InputError("security.totp_code_mismatch")
             codes = [new_recovery_code() for _ in range(RECOVERY_CODES)]
             tx.security.confirm_totp(current.user_id, step, iso_utc(self._clock.now()))
             tx.security.replace_recovery_codes(
@@ -111,7 +108,7 @@ class TotpService(AuditedService):
                 op.refuse(
                     "manage_owner",
                     f"user:{user.username}",
-                    "permission denied: only the Owner can reset the Owner's one-time codes",
+                    "security.owner_totp_reset",
                 )
             op.tx.security.delete_totp(user.id)
             op.audit(AuditAction.TOTP_RESET, f"user:{user.username}")

@@ -62,7 +62,7 @@ class UsageService(AuditedService):
                 or not isinstance(days, int)
                 or not 1 <= days <= MAX_USAGE_DAYS
             ):
-                raise InputError(f"the usage period is 1 to {MAX_USAGE_DAYS} days: choose one")
+                raise InputError("chat.usage_period_range", maximum=MAX_USAGE_DAYS)
             today = self._clock.now().astimezone(UTC).date()
             first = today - timedelta(days=days - 1)
             since = iso_utc(datetime(first.year, first.month, first.day, tzinfo=UTC))
