@@ -77,7 +77,7 @@ def _record(event: Mapping[str, Any]) -> dict[str, Any]:
     keys = bundle_verify.REDACTED_KEYS if event.get("redacted") else bundle_verify.FULL_KEYS
     missing = sorted(keys - set(event))
     if missing:
-        raise InputError(f"audit event {event.get('seq')!r} lacks {', '.join(missing)}")
+        raise InputError("bundle.event_incomplete", seq=event.get("seq"), fields=", ".join(missing))
     return {key: event[key] for key in keys}
 
 
@@ -89,7 +89,7 @@ def _signer_fingerprint(allowed_signers: str, identity: str, public_key: str | N
             blob = base64.b64decode(fields[1], validate=True)
             bundle_verify.ed25519_public_key(blob, "public_key")
         except (IndexError, ValueError, bundle_verify.BundleError):
-            raise InputError("public_key is not an ssh-ed25519 public key") from None
+            raise InputError("bundle.public_key_not_ed25519") from None
         return bundle_verify.key_fingerprint(blob)
     blobs = {
         s.key_blob
@@ -97,9 +97,7 @@ def _signer_fingerprint(allowed_signers: str, identity: str, public_key: str | N
         if bundle_verify.match_pattern_list(identity, s.principals)
     }
     if len(blobs) != 1:
-        raise InputError(
-            f"allowed_signers lists {len(blobs)} keys for {identity!r}; pass public_key"
-        )
+        raise InputError("bundle.signers_ambiguous", count=len(blobs), identity=identity)
     return bundle_verify.key_fingerprint(blobs.pop())
 
 
@@ -199,7 +197,7 @@ def build_bundle(
     """
     records = [_record(ev) for ev in events]
     if not records:
-        raise InputError("an audit bundle needs at least one event")
+        raise InputError("bundle.no_events")
     hashes = [r["hash"] for r in records]
     checkpoint = {
         "format": FORMAT,
@@ -234,6 +232,6 @@ def build_bundle(
     report = bundle_verify.verify_bundle_bytes(data)
     if not report.ok:
         raise AuditChainBroken(
-            f"the audit bundle would not verify: {report.reason}", details=repr(report.facts)
+            "bundle.would_not_verify", reason=report.reason, details=repr(report.facts)
         )
     return data

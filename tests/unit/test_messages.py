@@ -35,6 +35,7 @@ DYNAMIC = {
     ("desktop/core/services/base.py", "Refusal"),  # re-raises a PermissionDenied's code
     ("desktop/core/services/base.py", "PermissionDenied"),  # a Refusal's code
     ("desktop/core/messages/__init__.py", "render"),  # Term renders its own code
+    ("desktop/core/policy.py", "Term"),  # require_text's caller names the thing's code
     ("desktop/core/errors.py", "render"),  # AppError renders its own code
     ("desktop/cli/io.py", "render"),  # say() renders its caller's code
     ("desktop/modelhost/client.py", "Term"),  # a Term parameter the model host sent back

@@ -11,6 +11,7 @@ from types import ModuleType
 from desktop.core.messages import (
     Entry,
     accounts,
+    bundle,
     chat,
     common,
     diagnostics,
@@ -32,6 +33,7 @@ AREAS: tuple[ModuleType, ...] = (
     chat,
     knowledge,
     logs,
+    bundle,
     diagnostics,
 )
 
