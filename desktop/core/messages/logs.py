@@ -71,7 +71,7 @@ MESSAGES: dict[str, Entry] = {
             ja="その期間の監査イベントはありません。{remedy}",
         ),
         cli=Text(en="widen --since/--until", ja="--since/--until の範囲を広げてください"),
-        gui=Text(en="widen the Days", ja="「期間」を広げてください"),
+        gui=Text(en="widen the Days range", ja="「期間」を広げてください"),
     ),
     "logs.signing_key_missing": Entry(
         Text(
@@ -152,6 +152,6 @@ MESSAGES: dict[str, Entry] = {
             en="'keep' for forever",
             ja="無期限なら「keep」で指定してください",
         ),
-        gui=Text(en="Forever", ja="「無期限」にしてください"),
+        gui=Text(en="choose Forever", ja="「無期限」にしてください"),
     ),
 }
