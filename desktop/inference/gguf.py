@@ -106,16 +106,15 @@ class _Parser:
         r = self.r
         magic = r.take(4) if size >= 4 else b""
         if magic != MAGIC:
-            shown = f"magic {magic!r}" if magic else f"only {size} bytes"
-            raise ModelInvalid(f"{r.label}: not a GGUF file ({shown})")
+            if magic:
+                raise ModelInvalid("llama.gguf_bad_magic", name=r.label, magic=repr(magic))
+            raise ModelInvalid("llama.gguf_too_short", name=r.label, size=size)
         version = r.unpack(_U32)
         if version not in SUPPORTED_VERSIONS:
             swapped = int.from_bytes(version.to_bytes(4, "little"), "big")
-            kind = "a big-endian GGUF" if swapped in SUPPORTED_VERSIONS else f"GGUF {version}"
-            raise ModelInvalid(
-                f"{r.label}: {kind} is not supported (only little-endian versions 2 and 3): "
-                "convert the model with a recent llama.cpp"
-            )
+            if swapped in SUPPORTED_VERSIONS:
+                raise ModelInvalid("llama.gguf_big_endian", name=r.label)
+            raise ModelInvalid("llama.gguf_version_unsupported", name=r.label, version=version)
         tensors, entries = r.unpack(_U64), r.unpack(_U64)
         r.where = "the header counts"
         r.check_length(entries, 13, "a metadata count")
@@ -242,9 +241,10 @@ def _opened(path: str | Path) -> Iterator[io.FileIO]:
         with open(path, "rb", buffering=0) as handle:
             yield handle
     except FileNotFoundError as exc:
-        raise ModelNotFound(f"{label}: no such model file: check the path") from exc
+        raise ModelNotFound("llama.model_file_missing", name=label) from exc
     except OSError as exc:
-        raise ModelInvalid(f"{label}: cannot read the model file ({exc.strerror or exc})") from exc
+        reason = exc.strerror or str(exc)
+        raise ModelInvalid("llama.model_file_unreadable", name=label, reason=reason) from exc
 
 
 def _alignment(r: GgufReader, head: GgufHeader) -> int:
@@ -286,9 +286,9 @@ def info_from_header(head: GgufHeader, label: str) -> GgufInfo:
     md = head.metadata
     arch = _as_str(md.get("general.architecture"))
     if arch is None:
-        raise ModelInvalid(f"{label}: invalid GGUF: general.architecture is missing")
+        raise ModelInvalid("llama.gguf_no_architecture", name=label)
     if head.tensor_count == 0:
-        raise ModelInvalid(f"{label}: the GGUF has no tensors (a vocabulary-only file?)")
+        raise ModelInvalid("llama.gguf_no_tensors", name=label)
     file_type = _as_int(md.get("general.file_type"))
     bos, eos = (_as_int(md.get(k)) for k in _TOKEN_IDS)
     return GgufInfo(

@@ -31,11 +31,12 @@ class GgufReader:
         return self._size - self.tell()
 
     def truncated(self, detail: str = "") -> NoReturn:
-        detail = detail or f"the file ends inside {self.where}"
-        raise ModelInvalid(f"{self.label}: truncated GGUF: {detail}")
+        if not detail:
+            raise ModelInvalid("llama.gguf_ends_inside", name=self.label, where=self.where)
+        raise ModelInvalid("llama.gguf_truncated", name=self.label, detail=detail)
 
     def invalid(self, problem: str) -> NoReturn:
-        raise ModelInvalid(f"{self.label}: invalid GGUF: {problem} (in {self.where})")
+        raise ModelInvalid("llama.gguf_invalid", name=self.label, problem=problem, where=self.where)
 
     def check_length(self, count: int, unit: int, what: str) -> None:
         """``count`` items of at least ``unit`` bytes must fit in what is left of the file."""

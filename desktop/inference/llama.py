@@ -50,10 +50,6 @@ __all__ = [
 ]
 
 _FUNCTION_PREFIX = re.compile(r"^\w+: ")
-_NO_GPU = (
-    "this llama-cpp-python build cannot offload to a GPU: set GPU layers to 0 or auto, "
-    "or install a GPU build of llama-cpp-python"
-)
 
 
 @functools.cache
@@ -133,7 +129,7 @@ class LlamaCppChatModel:
         llama_cpp = llama_cpp_module()
         name = Path(path).name
         if not Path(path).is_file():
-            raise ModelNotFound(f"{name}: the model file is gone: register it again")
+            raise ModelNotFound("llama.model_file_gone", name=name)
         layers = self._gpu_layers(llama_cpp, settings)
         threads = settings.n_threads or physical_cores()
         LOG_TAIL.clear()
@@ -152,8 +148,9 @@ class LlamaCppChatModel:
             errors = [text for level, text in LOG_TAIL if level == ERROR and text]
             reason = _FUNCTION_PREFIX.sub("", errors[0]) if errors else str(exc)
             raise ModelLoadFailed(
-                f"{name}: llama.cpp could not load the model ({reason[:200]}): check the file, "
-                "or lower the context size or GPU layers",
+                "llama.load_failed",
+                name=name,
+                reason=reason[:200],
                 details="\n".join(text for _, text in LOG_TAIL) or repr(exc),
             ) from exc
 
@@ -164,7 +161,7 @@ class LlamaCppChatModel:
             return -1 if supported else 0
         layers = int(settings.n_gpu_layers)
         if layers != 0 and not supported:
-            raise ModelLoadFailed(_NO_GPU)
+            raise ModelLoadFailed("llama.no_gpu_offload")
         return layers
 
     def offloaded_layers(self) -> tuple[int, int] | None:
@@ -189,7 +186,7 @@ class LlamaCppChatModel:
 
     def _require(self) -> LoadedModel:
         if self._loaded is None:
-            raise ModelNotFound("no model is loaded: choose a model for this app first")
+            raise ModelNotFound("llama.no_model_loaded")
         return self._loaded
 
     def context_length(self) -> int:
@@ -235,12 +232,9 @@ class LlamaCppChatModel:
         loaded = self._require()
         tokens = self._tokenize(prompt)
         if not tokens:
-            raise InputError("the prompt is empty")
+            raise InputError("llama.prompt_empty")
         n_ctx = int(loaded.llm.n_ctx())
         if len(tokens) >= n_ctx:
-            raise ContextOverflow(
-                f"the prompt needs {len(tokens)} tokens but the context holds {n_ctx}: "
-                "shorten it or raise the model's context size"
-            )
+            raise ContextOverflow("llama.context_overflow", tokens=len(tokens), n_ctx=n_ctx)
         stops = [s for s in dict.fromkeys((*stop, *loaded.stops)) if s]
         return LlamaGeneration(loaded, tokens, params, cancel, stops)

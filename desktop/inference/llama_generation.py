@@ -106,8 +106,7 @@ class LlamaGeneration:
         except Exception as exc:
             reason = " ".join(str(exc).split())[:200] or type(exc).__name__
             raise GenerationFailed(
-                f"the model failed while answering ({reason}): try again or reload the model",
-                details=repr(exc),
+                "llama.generation_failed", reason=reason, details=repr(exc)
             ) from exc
         finally:
             chunks.close()

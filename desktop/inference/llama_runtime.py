@@ -36,7 +36,7 @@ def llama_cpp_module() -> ModuleType:
         import llama_cpp
     except ImportError as exc:
         raise ModelLoadFailed(
-            "the local inference engine (llama-cpp-python) is not installed: reinstall Kura",
+            "llama.engine_missing",
             details=repr(exc),
         ) from exc
 

@@ -29,10 +29,7 @@ def _payload(seq: int, text: str | None) -> dict[str, Any] | None:
     except ValueError:
         value = None
     if not isinstance(value, dict):
-        raise AuditChainBroken(
-            f"audit event {seq} has a payload that is not a JSON object: the log was altered "
-            "outside Kura; run `kura doctor` and restore from a backup"
-        )
+        raise AuditChainBroken("logs.payload_not_object", seq=seq)
     return value
 
 
@@ -87,7 +84,7 @@ class SqlAuditLog:
         """(last seq, last hash) as recorded in ``audit_head``; (0, GENESIS_HASH) when empty."""
         row = self._conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
         if row is None:
-            raise NotFound("the audit head is missing: kura.db is damaged; run `kura doctor`")
+            raise NotFound("logs.audit_head_missing")
         return int(row[0]), str(row[1])
 
     def iter_events(self, since_seq: int = 1) -> Iterator[AuditEvent]:

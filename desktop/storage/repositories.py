@@ -66,7 +66,7 @@ class SqlUserRepository:
     ) -> User:
         """Insert a new active user; AlreadyExists when the name is taken (any case)."""
         if self.get_by_name(username) is not None:
-            raise AlreadyExists(f"user {username!r} already exists: choose another name")
+            raise AlreadyExists("accounts.user_exists", name=username)
         row = self._conn.execute(
             "INSERT INTO users (username, display_name, role, status, password_hash, created_at)"
             f" VALUES (?, ?, ?, ?, ?, ?) RETURNING {_USER_COLUMNS}",
@@ -130,7 +130,7 @@ class SqlUserRepository:
         # ``column`` is always one of the constant names above, never user input.
         cur = self._conn.execute(f"UPDATE users SET {column} = ? WHERE id = ?", (value, user_id))
         if cur.rowcount == 0:
-            raise NotFound(f"user #{user_id} not found: `kura users list` shows the users")
+            raise NotFound("accounts.user_id_not_found", user_id=user_id)
 
 
 class SqlSettingsRepository:

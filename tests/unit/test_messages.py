@@ -34,6 +34,7 @@ CODE_POSITION = {"Refusal": 2, "refuse": 2, "Term": 0, "say": 0, "render": 0}
 DYNAMIC = {
     ("desktop/core/services/base.py", "Refusal"),  # re-raises a PermissionDenied's code
     ("desktop/core/services/base.py", "PermissionDenied"),  # a Refusal's code
+    ("desktop/core/services/accounts.py", "Term"),  # a strength reason (test_strength)
     ("desktop/core/messages/__init__.py", "render"),  # Term renders its own code
     ("desktop/core/policy.py", "Term"),  # require_text's caller names the thing's code
     ("desktop/core/errors.py", "render"),  # AppError renders its own code

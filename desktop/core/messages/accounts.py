@@ -85,6 +85,99 @@ MESSAGES: dict[str, Entry] = {
             "されています。その後にもう一度試すか、管理者に依頼してください",
         )
     ),
+    # ---- members
+    "accounts.user_not_found": Entry(
+        Text(
+            en="user {name!r} not found: {remedy}",
+            ja="ユーザー「{name}」が見つかりません。{remedy}",
+        ),
+        cli=Text(
+            en="`kura users list` shows the names",
+            ja="名前の一覧は `kura users list` で確認できます",
+        ),
+        gui=Text(
+            en="the Members list shows the names",
+            ja="名前の一覧は「メンバー」画面で確認できます",
+        ),
+    ),
+    "accounts.user_id_not_found": Entry(
+        Text(
+            en="user #{user_id} not found: {remedy}",
+            ja="ユーザー #{user_id} が見つかりません。{remedy}",
+        ),
+        cli=Text(
+            en="`kura users list` shows the users",
+            ja="ユーザーの一覧は `kura users list` で確認できます",
+        ),
+        gui=Text(
+            en="the Members list shows the users",
+            ja="ユーザーの一覧は「メンバー」画面で確認できます",
+        ),
+    ),
+    "accounts.user_exists": Entry(
+        Text(
+            en="user {name!r} already exists (user names ignore case): choose another name",
+            ja="ユーザー「{name}」はすでにあります（ユーザー名は大文字と小文字を区別しません）。"
+            "別の名前にしてください",
+        )
+    ),
+    "accounts.owner_exists": Entry(
+        Text(
+            en="this workspace already has an Owner",
+            ja="このワークスペースにはすでにオーナーがいます",
+        )
+    ),
+    "accounts.add_owner": Entry(
+        Text(
+            en="a workspace has exactly one Owner: add the user, then transfer",
+            ja="ワークスペースのオーナーは 1 人だけです。ユーザーを追加してから、"
+            "オーナー権限を譲渡してください",
+        )
+    ),
+    "accounts.owner_by_transfer": Entry(
+        Text(en="{remedy} to make someone the Owner", ja="オーナーを替えるには、{remedy}"),
+        cli=Text(
+            en="use `kura users transfer-ownership`",
+            ja="`kura users transfer-ownership` を使ってください",
+        ),
+        gui=Text(
+            en="use Transfer ownership… in Members",
+            ja="「メンバー」画面の「オーナー権限を譲渡…」を使ってください",
+        ),
+    ),
+    "accounts.no_role_request": Entry(
+        Text(
+            en="no role change is pending for {name!r}",
+            ja="「{name}」の承認待ちのロール変更はありません",
+        )
+    ),
+    "accounts.already_owner": Entry(
+        Text(
+            en="you are already the Owner: name another user",
+            ja="あなたはすでにオーナーです。別のユーザーを指定してください",
+        )
+    ),
+    "accounts.transfer_to_disabled": Entry(
+        Text(
+            en="{name} is disabled: enable the account before handing it ownership",
+            ja="{name} は無効になっています。オーナー権限を譲渡する前にアカウントを"
+            "有効にしてください",
+        )
+    ),
+    "accounts.owner_not_managed": Entry(
+        Text(
+            en="permission denied: the Owner's account changes only by ownership transfer",
+            ja="権限がありません: オーナーのアカウントはオーナー権限の譲渡でしか変更できません",
+        )
+    ),
+    "accounts.manage_self": Entry(
+        Text(
+            en="permission denied: you cannot change your own role or status; ask another "
+            "Admin or the Owner",
+            ja="権限がありません: 自分のロールや状態は変更できません。ほかの管理者か"
+            "オーナーに依頼してください",
+        )
+    ),
     # ---- input rules
     "accounts.username_invalid": Entry(
         Text(

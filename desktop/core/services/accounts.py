@@ -27,7 +27,7 @@ _RANK = {Role.MEMBER: 0, Role.EDITOR: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 
 def user_not_found(username: str) -> NotFound:
-    return NotFound(f"user {username!r} not found: `kura users list` shows the names")
+    return NotFound("accounts.user_not_found", name=username)
 
 
 def existing_user(tx: Transaction, username: str) -> User:
@@ -75,7 +75,7 @@ class AccountService(AuditedService):
         encoded = self._hasher.hash(password)
         with self._store.transaction() as tx:
             if tx.users.list():
-                raise AlreadyExists("this workspace already has an Owner")
+                raise AlreadyExists("accounts.owner_exists")
             now = self._now()
             tx.settings.set("workspace_id", workspace_id)
             tx.settings.set("created_at", now)
@@ -135,7 +135,7 @@ class AccountService(AuditedService):
         """Create an Admin, Editor or Member. The Owner is made only by bootstrap/transfer."""
         self._precheck(actor, rbac.Permission.MANAGE_MEMBERS)  # before hashing
         if role is Role.OWNER:
-            raise InputError("a workspace has exactly one Owner: add the user, then transfer")
+            raise InputError("accounts.add_owner")
         name = normalise_username(username)
         self.check_new_password(password, name, display_name or "")
         encoded = self._hasher.hash(password)
@@ -143,9 +143,7 @@ class AccountService(AuditedService):
             tx, actor = op.tx, op.actor
             folded = name.casefold()
             if any(u.username.casefold() == folded for u in tx.users.list()):
-                raise AlreadyExists(
-                    f"user {name!r} already exists (user names ignore case): choose another name"
-                )
+                raise AlreadyExists("accounts.user_exists", name=name)
             tx.users.add(
                 username=name,
                 display_name=(display_name or name).strip() or name,
@@ -166,7 +164,7 @@ class AccountService(AuditedService):
         with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
             tx, actor = op.tx, op.actor
             if role is Role.OWNER:
-                raise InputError("use `kura users transfer-ownership` to make someone the Owner")
+                raise InputError("accounts.owner_by_transfer")
             user = self._managed_user(tx, actor, username)
             current = tx.users.get(actor.user_id)
             pending = (
@@ -214,7 +212,7 @@ class AccountService(AuditedService):
             user = existing_user(tx, username)
             request = tx.security.role_request(user.id)
             if request is None:
-                raise NotFound(f"no role change is pending for {user.username!r}")
+                raise NotFound("accounts.no_role_request", name=user.username)
             tx.security.delete_role_request(user.id)
             if approve:
                 tx.users.set_role(user.id, request.role)
@@ -237,11 +235,9 @@ class AccountService(AuditedService):
             tx, actor = op.tx, op.actor
             user = existing_user(tx, username)
             if user.id == actor.user_id:
-                raise InputError("you are already the Owner: name another user")
+                raise InputError("accounts.already_owner")
             if user.status is not UserStatus.ACTIVE:
-                raise InputError(
-                    f"{user.username} is disabled: enable the account before handing it ownership"
-                )
+                raise InputError("accounts.transfer_to_disabled", name=user.username)
             tx.users.set_role(actor.user_id, Role.ADMIN)
             tx.users.set_role(user.id, Role.OWNER)
             tx.security.delete_role_request(user.id)
@@ -287,16 +283,7 @@ class AccountService(AuditedService):
         """The target of a management action; the Owner and oneself are off limits."""
         user = existing_user(tx, username)
         if user.role is Role.OWNER:
-            raise Refusal(
-                "manage_owner",
-                f"user:{user.username}",
-                "permission denied: the Owner's account changes only by ownership transfer",
-            )
+            raise Refusal("manage_owner", f"user:{user.username}", "accounts.owner_not_managed")
         if user.id == actor.user_id:
-            raise Refusal(
-                "manage_self",
-                f"user:{user.username}",
-                "permission denied: you cannot change your own role or status; ask another "
-                "Admin or the Owner",
-            )
+            raise Refusal("manage_self", f"user:{user.username}", "accounts.manage_self")
         return user

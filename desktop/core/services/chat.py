@@ -55,9 +55,9 @@ _REPLACING = ("regenerated_from", "replaced_turns")
 
 def _check_message(message: str) -> None:
     if not require_text(message, "common.what.message").strip():
-        raise InputError("the message is empty: type something to ask")
+        raise InputError("conversations.message_empty")
     if len(message) > MAX_MESSAGE:
-        raise InputError(f"the message is too long (at most {MAX_MESSAGE} characters)")
+        raise InputError("conversations.message_too_long", maximum=MAX_MESSAGE)
 
 
 class ChatService(AuditedService):
@@ -114,7 +114,7 @@ class ChatService(AuditedService):
             conv = own_conversation(tx, actor, conversation_id)
             turns = tx.conversations.turns(conv.id, current_only=True)
             if not turns:
-                raise InputError("this conversation has no answer to regenerate yet")
+                raise InputError("conversations.nothing_to_regenerate")
             last = turns[-1]
             plan = self._plan(tx, actor, None, conv.id, {})
         plan = replace(plan, history=answered_history(turns[:-1]))
@@ -147,7 +147,9 @@ class ChatService(AuditedService):
             turns = tx.conversations.turns(conv.id, current_only=True)
             at = next((i for i, t in enumerate(turns) if t.id == turn_id), None)
             if at is None:
-                raise NotFound(f"conversation {conv.id} has no current message {turn_id} to edit")
+                raise NotFound(
+                    "conversations.no_such_message", conversation_id=conv.id, turn_id=turn_id
+                )
             plan = self._plan(tx, actor, None, conv.id, {})
         plan = replace(plan, history=answered_history(turns[:at]))
         extra = {"edited_from": turn_id, "replaced_turns": [t.id for t in turns[at:]]}
@@ -169,19 +171,21 @@ class ChatService(AuditedService):
             app = find_app(tx, actor, conv.app_id)
             if app_ref is not None and find_app(tx, actor, app_ref).id != app.id:
                 raise InputError(
-                    f"conversation {conv.id} belongs to app {app.config.name!r}, not "
-                    f"{app_ref!r}: name that app or leave --conversation out"
+                    "conversations.other_app",
+                    conversation_id=conv.id,
+                    app=app.config.name,
+                    asked=app_ref,
                 )
             variables = conv.variables
             history = answered_history(tx.conversations.turns(conv.id, current_only=True))
         else:
             if app_ref is None:
-                raise InputError("name the app to chat with")
+                raise InputError("conversations.app_required")
             conv, app, history = None, find_app(tx, actor, app_ref), []
             fill_variables(app.config.instructions, variables)  # missing ones fail early
         model = tx.models.get(app.config.model_id)
         if model is None:
-            raise NotFound("the app's model is no longer registered: ask an Editor to fix it")
+            raise NotFound("conversations.model_unregistered")
         return TurnPlan(conv, app, model, variables, history)
 
     def _run(
@@ -219,7 +223,7 @@ class ChatService(AuditedService):
                 and generation.stop_reason == StopReason.CANCELLED
                 and any(key in extra for key in _REPLACING)
             ):  # stopped before a word: what it would replace stays
-                raise Cancelled("stopped before the answer began")
+                raise Cancelled("conversations.stopped_before_answer")
         except GenerationFailed as exc:
             kept = False
             if partial.pieces and not any(key in extra for key in _REPLACING):

@@ -21,7 +21,7 @@ def own_conversation(tx: Transaction, actor: Actor, conversation_id: int) -> Con
     """One of the actor's own conversations; NotFound for anyone else's."""
     conv = tx.conversations.get(conversation_id)
     if conv is None or conv.user_id != actor.user_id:
-        raise NotFound(f"no conversation {conversation_id}: `kura conversations list`")
+        raise NotFound("conversations.not_found", conversation_id=conversation_id)
     return conv
 
 
@@ -77,7 +77,7 @@ class ConversationService(AuditedService):
             tx, actor = op.tx, op.actor
             title = " ".join(title.split())
             if not title or len(title) > 200:
-                raise InputError("a conversation title needs 1 to 200 characters")
+                raise InputError("conversations.title_length")
             conv = own_conversation(tx, actor, conversation_id)
             tx.conversations.rename(conv.id, title, now=iso_utc(self._clock.now()))
             op.audit(

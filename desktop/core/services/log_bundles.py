@@ -63,10 +63,7 @@ def parse_when(text: str | None, *, end: bool = False) -> str | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise InputError(
-            f"not a date: {text!r}: use YYYY-MM-DD or an ISO 8601 time with a zone "
-            "(2026-11-24T09:00:00Z)"
-        )
+        raise InputError("logs.date_invalid", text=text)
     return iso_utc(moment)
 
 
@@ -164,23 +161,17 @@ class BundleService(AuditedService):
         start, end = parse_when(since), parse_when(until, end=True)
         problems = self._store.integrity_check()
         if problems:
-            raise DatabaseCorrupt(
-                f"kura.db failed its integrity check ({problems[0]}): nothing was exported; "
-                "run `kura doctor`"
-            )
+            raise DatabaseCorrupt("logs.export_database_corrupt", problem=problems[0])
         report = self._store.verify_audit()
         if not report.ok:
-            raise AuditChainBroken(
-                f"the audit chain does not verify ({report.error}): nothing was exported; "
-                "run `kura doctor`"
-            )
+            raise AuditChainBroken("logs.export_chain_broken", error=report.error)
         self.ensure_signing_key()
         with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
             tx, actor = op.tx, op.actor
             app_id = find_app(tx, actor, app_ref).id if app_ref is not None else None
             span = tx.audit.seq_range(start, end)
             if span is None:
-                raise InputError("no audit events in that date range: widen --since/--until")
+                raise InputError("logs.no_events_in_range")
             workspace_id, identity = self._identity(tx)
             key = [k for k in tx.review.signing_keys() if k["retired_at"] is None][-1]
             events = []
@@ -198,10 +189,7 @@ class BundleService(AuditedService):
             ]
         seed = self._key_store.get_secret(signing_key_item(workspace_id, int(key["id"])))
         if seed is None:
-            raise KeyItemMissing(
-                "the audit signing key is missing from the OS keyring: make a new one with "
-                "`kura keys rotate-signing` (bundles signed before stay valid)"
-            )
+            raise KeyItemMissing("logs.signing_key_missing")
         data = build_bundle(
             events,
             workspace_id=workspace_id,

@@ -86,9 +86,9 @@ class LogService(AuditedService):
         """Chat traces, newest first, with their feedback and annotations (Admin+)."""
         with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
             if filters.rating not in (None, "up", "down"):
-                raise InputError("a rating filter is 'up' or 'down'")
+                raise InputError("logs.rating_filter_invalid")
             if not 1 <= limit <= 10_000:
-                raise InputError("the trace limit must be between 1 and 10000")
+                raise InputError("logs.trace_limit_invalid")
             tx, actor = op.tx, op.actor
             events = tx.audit.find(filters, (AuditAction.CHAT_TURN.value,), limit)
             out = []
@@ -121,10 +121,10 @@ class LogService(AuditedService):
         """Rate one of your own answers up or down, with an optional comment."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             if rating not in ("up", "down"):
-                raise InputError("rate an answer 'up' or 'down'")
+                raise InputError("logs.rating_invalid")
             comment = comment.strip()
             if len(comment) > MAX_COMMENT:
-                raise InputError(f"the comment is too long (at most {MAX_COMMENT} characters)")
+                raise InputError("logs.comment_too_long", maximum=MAX_COMMENT)
             tx, actor = op.tx, op.actor
             conversation_id, app_id = self._own_turn(tx, actor, turn_id)
             tx.review.set_feedback(turn_id, actor.user_id, rating, comment, self._now())
@@ -145,11 +145,11 @@ class LogService(AuditedService):
         with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
             answer = answer.strip()
             if not answer or len(answer) > MAX_ANNOTATION:
-                raise InputError(f"an annotation needs 1 to {MAX_ANNOTATION} characters")
+                raise InputError("logs.annotation_length", maximum=MAX_ANNOTATION)
             tx, actor = op.tx, op.actor
             context = tx.review.turn_context(turn_id)
             if context is None:
-                raise NotFound(f"no turn {turn_id}: `kura logs traces` lists them")
+                raise NotFound("logs.turn_not_found", turn_id=turn_id)
             conversation_id, app_id, _ = context
             annotation_id = tx.review.add_annotation(turn_id, actor.username, answer, self._now())
             op.audit(
@@ -168,7 +168,7 @@ class LogService(AuditedService):
     def _own_turn(tx: Transaction, actor: Actor, turn_id: int) -> tuple[int, int]:
         context = tx.review.turn_context(turn_id)
         if context is None or context[2] != actor.user_id:  # someone else's: not found
-            raise NotFound(f"no turn {turn_id} of yours: `kura conversations show` lists them")
+            raise NotFound("logs.own_turn_not_found", turn_id=turn_id)
         return context[0], context[1]
 
     # ------------------------------------------------------------------ retention
@@ -180,7 +180,7 @@ class LogService(AuditedService):
         hold suspends purging (Owner: security settings)."""
         with self._op(actor, rbac.Permission.MANAGE_SECURITY, f"app:{app_ref}") as op:
             if days is not None and not 1 <= days <= 36_500:
-                raise InputError("retention is 1 to 36500 days, or 'keep' for forever")
+                raise InputError("logs.retention_invalid")
             tx, actor = op.tx, op.actor
             app = find_app(tx, actor, app_ref)
             before = tx.review.retention(app.id)

@@ -36,6 +36,11 @@ def lock_seconds(failures: int) -> int:
     return int(min(MAX_DELAY, FIRST_DELAY * 2 ** (failures - THROTTLE_AFTER)))
 
 
+def _shown(iso: str) -> str:
+    """An ISO UTC time as a message shows it: ``2026-11-24 09:00:00``."""
+    return iso[:19].replace("T", " ")
+
+
 def recovery_code_hash(code: str) -> str:
     """SHA-256 of a recovery code, ignoring case, spaces and dashes."""
     canonical = "".join(ch for ch in code.casefold() if ch.isalnum())
@@ -74,9 +79,9 @@ class SignInService(AuditedService):
                     payload={"reason": "locked"},
                 )
                 locked = AccountLocked(
-                    f"sign-in failed {guard.failures} times in a row: locked until "
-                    f"{guard.locked_until[:19].replace('T', ' ')} UTC; try again then, or ask "
-                    "an Admin"
+                    "accounts.locked_out",
+                    failures=guard.failures,
+                    until=_shown(guard.locked_until),
                 )
             else:
                 locked = None
@@ -107,19 +112,13 @@ class SignInService(AuditedService):
                     until = self._fail(tx, key, name, guard.failures + 1, str(reason))
                     if until is not None:
                         locked = AccountLocked(
-                            f"sign-in failed {guard.failures + 1} times in a row: locked until "
-                            f"{until[:19].replace('T', ' ')} UTC; try again then, or ask an Admin"
+                            "accounts.locked_out", failures=guard.failures + 1, until=_shown(until)
                         )
         if locked is not None:
             raise locked
         if reason == "code_required":
-            raise SecondFactorRequired(
-                "this account also needs a one-time code: give the code from the "
-                "authenticator app (or a recovery code)"
-            )
-        raise AuthenticationFailed(
-            "sign-in failed: wrong user name, password or code (or the account is disabled)"
-        )
+            raise SecondFactorRequired("accounts.second_factor_required")
+        raise AuthenticationFailed("accounts.sign_in_failed")
 
     def _check(
         self, tx: Transaction, user: User | None, password: str, code: str | None
