@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from desktop.core.errors import AppError, Cancelled
+from desktop.core.services.registry import Services
 from desktop.core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 LANES = ("db", "inference", "ingest")
 CHUNK_INTERVAL_S = 0.030  # streaming pieces reach the GUI at most this often
 
-Opener = Callable[[], Any]
+Opener = Callable[[], Services]
 Op = Callable[["LaneContext"], Any]
 
 
@@ -47,7 +48,7 @@ class LaneContext:
         self._last_flush = 0.0
 
     @property
-    def ws(self) -> Any:
+    def ws(self) -> Services:
         """This lane's open workspace (opened on first use, on this thread)."""
         return self._lane.workspace()
 
@@ -153,10 +154,10 @@ class _Lane:
         self.name = name
         self._runner = runner
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kura-{name}")
-        self._ws: Any = None
+        self._ws: Services | None = None
         self._opened_by: Opener | None = None
 
-    def workspace(self) -> Any:
+    def workspace(self) -> Services:
         opener = self._runner.opener
         if opener is None:
             raise NoWorkspace("no workspace is open yet: create or unlock one first")
