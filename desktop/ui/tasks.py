@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -29,7 +29,9 @@ LANES = ("db", "inference", "ingest")
 CHUNK_INTERVAL_S = 0.030  # streaming pieces reach the GUI at most this often
 
 Opener = Callable[[], Services]
-Op = Callable[["LaneContext"], Any]
+T = TypeVar("T")
+Op = Callable[["LaneContext"], T]
+"""What runs on a lane: a function of the lane's context, returning a ``T``."""
 
 
 class NoWorkspace(AppError):
@@ -193,9 +195,9 @@ class TaskRunner(QObject):
     def run(
         self,
         lane: str,
-        op: Op,
+        op: Op[T],
         *,
-        on_done: Callable[[Any], Any] | None = None,
+        on_done: Callable[[T], Any] | None = None,
         on_failed: Callable[[BaseException], Any] | None = None,
         on_progress: Callable[[int, Any, str], Any] | None = None,
         on_chunk: Callable[[str], Any] | None = None,
@@ -229,7 +231,7 @@ class TaskRunner(QObject):
         return task
 
     @staticmethod
-    def _execute(lane: _Lane, task: Task, op: Op) -> None:
+    def _execute(lane: _Lane, task: Task, op: Op[Any]) -> None:
         ctx = LaneContext(lane, task)
         try:
             task.token.raise_if_cancelled()

@@ -3,12 +3,11 @@ signing key (its fingerprint, rotation and the ``allowed_signers`` text for audi
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from desktop.core import bundle_verify
 from desktop.core.rbac import Permission
+from desktop.core.services.workspace import RekeyResult
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.recovery import RecoveryKeyDialog
@@ -119,7 +118,7 @@ class EncryptionKeyPanel(Panel):
             on_finally=lambda: self.rekey_button.setEnabled(True),
         )
 
-    def _on_rekeyed(self, result: Any) -> None:
+    def _on_rekeyed(self, result: RekeyResult) -> None:
         self.ctx.attach()
         self.message.show_info(self.tr("The database is under its new key."))
         dialog = RecoveryKeyDialog(result.recovery_key, self)

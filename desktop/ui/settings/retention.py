@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.settings.common import SettingsPage, group, hint
@@ -37,7 +38,7 @@ class RetentionRow:
     legal_hold: bool
 
 
-def read_rows(lc: LaneContext, actor: Any) -> list[RetentionRow]:
+def read_rows(lc: LaneContext, actor: Actor) -> list[RetentionRow]:
     rows = []
     for app in lc.ws.apps.list(actor):
         kept = lc.ws.logs.retention(actor, app.id)

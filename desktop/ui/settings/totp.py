@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.recovery import RecoveryKeyDialog, copy_secret
@@ -29,7 +30,7 @@ from desktop.ui.tasks import LaneContext
 from desktop.ui.widgets import primary_button
 
 
-def _begin(lc: LaneContext, actor: Any) -> tuple[str, bytes]:
+def _begin(lc: LaneContext, actor: Actor) -> tuple[str, bytes]:
     enrollment = lc.ws.totp.begin(actor)
     return enrollment.secret, lc.ws.totp.qr_png(enrollment)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.chat_models import AppRecord
 from desktop.core.errors import AppError
+from desktop.core.models import Actor
 from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
@@ -27,7 +28,7 @@ from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import member_choices
 from desktop.ui.studio.editor import AppEditor
 from desktop.ui.studio.preview import PreviewChat
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import LaneContext, Op
 from desktop.ui.view import View
 from desktop.ui.widgets import danger_button, empty_state, page_title, primary_button, spread_row
 
@@ -35,7 +36,7 @@ APP_ROLE = Qt.ItemDataRole.UserRole
 NEW = -1  # the list has no row for an app being created
 
 
-def _load_op(actor: Any, list_users: bool) -> Any:
+def _load_op(actor: Actor, list_users: bool) -> Op[dict[str, Any]]:
     def op(lc: LaneContext) -> dict[str, Any]:
         ws = lc.ws
         return {
@@ -260,7 +261,7 @@ class StudioView(View):
             on_failed=self._on_save_failed,
         )
 
-    def _save_op(self) -> Any:
+    def _save_op(self) -> Op[AppRecord]:
         actor = self.actor()
         if self.current_id == NEW or self.current_id is None:
             config = self.editor.config()
