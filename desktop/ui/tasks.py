@@ -1,6 +1,6 @@
 """Worker lanes for the GUI: the GUI thread never touches the database or a model.
 
-Each lane is one thread (``inference``, ``ingest``, ``db``). A lane opens its *own*
+Each :class:`Lane` is one thread (``DB``, ``INFERENCE``, ``INGEST``). A lane opens its *own*
 workspace connection the first time an op on it needs one, so every SQLCipher connection
 belongs to exactly one thread. Feature code builds an op — a plain function of a
 :class:`LaneContext` plus callbacks — and the :class:`TaskRunner` runs it; results come
@@ -10,6 +10,7 @@ back to the GUI thread only through queued signals (STYLE.md §4).
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 import threading
 import time
@@ -25,13 +26,21 @@ from desktop.core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
 
-LANES = ("db", "inference", "ingest")
 CHUNK_INTERVAL_S = 0.030  # streaming pieces reach the GUI at most this often
 
 Opener = Callable[[], Services]
 T = TypeVar("T")
 Op = Callable[["LaneContext"], T]
 """What runs on a lane: a function of the lane's context, returning a ``T``."""
+
+
+class Lane(enum.Enum):
+    """The worker lanes, one thread each: ``DB`` for reads and writes, ``INFERENCE`` for
+    answers from a model, ``INGEST`` for reading and embedding files."""
+
+    DB = "db"
+    INFERENCE = "inference"
+    INGEST = "ingest"
 
 
 class NoWorkspace(AppError):
@@ -112,7 +121,7 @@ class Task:
     """A running op. ``cancel()`` asks it to stop; ``detach()`` drops its callbacks so a
     stale result never lands."""
 
-    def __init__(self, runner: TaskRunner, lane: str, callbacks: dict[str, Callable[..., Any]]):
+    def __init__(self, runner: TaskRunner, lane: Lane, callbacks: dict[str, Callable[..., Any]]):
         self.runner = runner
         self.lane = lane
         self.token = CancelToken()
@@ -152,10 +161,10 @@ class Task:
 
 
 class _Lane:
-    def __init__(self, name: str, runner: TaskRunner) -> None:
-        self.name = name
+    def __init__(self, lane: Lane, runner: TaskRunner) -> None:
+        self.name = lane.value
         self._runner = runner
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kura-{name}")
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kura-{self.name}")
         self._ws: Services | None = None
         self._opened_by: Opener | None = None
 
@@ -185,7 +194,7 @@ class TaskRunner(QObject):
     def __init__(self, opener: Opener | None = None) -> None:
         super().__init__()
         self.opener = opener
-        self._lanes = {name: _Lane(name, self) for name in LANES}
+        self._lanes = {lane: _Lane(lane, self) for lane in Lane}
         self._live: set[Task] = set()
         self._keyed: dict[tuple[int, str], Task] = {}
         self._closed = False
@@ -194,7 +203,7 @@ class TaskRunner(QObject):
 
     def run(
         self,
-        lane: str,
+        lane: Lane,
         op: Op[T],
         *,
         on_done: Callable[[T], Any] | None = None,
@@ -311,10 +320,10 @@ class TaskRunner(QObject):
         return stopped
 
 
-def current_lane() -> str | None:
+def current_lane() -> Lane | None:
     """The lane this code runs on, or None on another thread (for assertions)."""
     name = threading.current_thread().name
-    for lane in LANES:
-        if name.startswith(f"kura-{lane}"):
+    for lane in Lane:
+        if name.startswith(f"kura-{lane.value}"):
             return lane
     return None

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
-from desktop.ui.tasks import Op, T, Task
+from desktop.ui.tasks import Lane, Op, T, Task
 
 
 class View(QWidget):
@@ -33,7 +33,7 @@ class View(QWidget):
 
     def run(
         self,
-        lane: str,
+        lane: Lane,
         op: Op[T],
         *,
         key: str = "",

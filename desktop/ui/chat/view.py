@@ -30,7 +30,7 @@ from desktop.ui.chat.pane import ChatPane
 from desktop.ui.chat.streaming import StreamState, edit_op, regenerate_op, send_op
 from desktop.ui.context import UiContext
 from desktop.ui.errors import show_error
-from desktop.ui.tasks import LaneContext, Task
+from desktop.ui.tasks import Lane, LaneContext, Task
 from desktop.ui.view import View
 
 
@@ -103,7 +103,9 @@ class ChatView(View):
             apps = lc.ws.apps.list(actor)
             return apps, {m.id: m.settings.n_ctx for m in lc.ws.models.list(actor)}
 
-        self.run("db", op, key="apps", on_done=self._on_apps_loaded, on_failed=self._show_failure)
+        self.run(
+            Lane.DB, op, key="apps", on_done=self._on_apps_loaded, on_failed=self._show_failure
+        )
 
     def _on_apps_loaded(self, result: tuple[list[AppRecord], dict[int, int]]) -> None:
         apps, self._n_ctx = result
@@ -137,7 +139,7 @@ class ChatView(View):
             return
         app_id = self._app.id
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.chat.conversations(actor, app_id),
             key="conversations",
             on_done=lambda convs: self.sidebar.set_conversations(convs, self._conversation_id),
@@ -154,7 +156,7 @@ class ChatView(View):
             return chat.turns(actor, conversation_id), chat.my_feedback(actor, conversation_id)
 
         self._loading_turns = self.run(
-            "db",
+            Lane.DB,
             op,
             key="turns",
             on_done=lambda loaded: self._on_turns_loaded(
@@ -312,7 +314,7 @@ class ChatView(View):
         self.message.clear_message()
         self.composer_message.clear_message()
         task = self.run(
-            "inference",
+            Lane.INFERENCE,
             op,
             key="stream",
             on_chunk=self._on_stream_chunk,
@@ -411,7 +413,7 @@ class ChatView(View):
         if actor is None:
             return
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: fn(lc, actor),
             key="change",
             on_done=lambda _: self._later(self._load_conversations),

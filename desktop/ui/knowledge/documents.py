@@ -25,7 +25,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage, show_error
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import Panel, soon
-from desktop.ui.tasks import LaneContext, Op, T
+from desktop.ui.tasks import Lane, LaneContext, Op, T
 from desktop.ui.widgets import danger_button, empty_state, page_title, row_table
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
@@ -111,7 +111,7 @@ class DocumentsPanel(Panel):
             return
         actor = self.ctx.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.knowledge.documents(actor, kb_id),
             key="documents",
             on_done=self._show,
@@ -234,7 +234,7 @@ class VersionsDialog(QDialog):
         on_done: Callable[[T], Any],
         on_failed: Callable[[BaseException], Any],
     ) -> None:
-        self.ctx.runner.run("db", op, owner=self, key=key, on_done=on_done, on_failed=on_failed)
+        self.ctx.runner.run(Lane.DB, op, owner=self, key=key, on_done=on_done, on_failed=on_failed)
 
     def teardown(self) -> None:
         self.ctx.runner.cancel_owner(self)

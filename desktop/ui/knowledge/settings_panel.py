@@ -28,7 +28,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker, Panel
-from desktop.ui.tasks import LaneContext, Op
+from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.widgets import danger_button, primary_button, spin_box, spread_row
 
 
@@ -288,7 +288,7 @@ class KbSettingsPanel(Panel):
             op = self._update_op(actor, kb, values, settings)
         self.save_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="save",
             on_done=self._on_saved,
@@ -356,7 +356,7 @@ class KbSettingsPanel(Panel):
             return
         actor = self.ctx.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.knowledge.delete(actor, kb.id),
             key="save",
             on_done=lambda _changes: self.kb_did_delete.emit(kb.id),

@@ -35,7 +35,7 @@ from desktop.ui.knowledge.ingest_panel import DropZone, IngestPanel
 from desktop.ui.knowledge.search_tester import SearchTesterPanel
 from desktop.ui.knowledge.settings_panel import KbSettingsPanel
 from desktop.ui.knowledge.widgets import member_choices, soon
-from desktop.ui.tasks import LaneContext, Op
+from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.view import View
 from desktop.ui.widgets import empty_state, page_title, primary_button
 
@@ -157,7 +157,7 @@ class KnowledgeView(View):
         actor = self.actor()
         list_users = self.ctx.can(Permission.MANAGE_MEMBERS)
         self.run(
-            "db",
+            Lane.DB,
             _load_op(actor, list_users),
             key="load",
             on_done=self._on_loaded,

@@ -26,7 +26,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.recovery import RecoveryKeyDialog, copy_secret
 from desktop.ui.settings.common import Panel, hint, value_label
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 
 
@@ -57,7 +57,7 @@ class TotpPanel(Panel):
     def activate(self) -> None:
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.totp.status(actor),
             key="load",
             on_done=self._show,
@@ -175,7 +175,7 @@ class TotpDialog(QDialog):
         """Make a pending secret (an existing authenticator keeps working until confirmed)."""
         actor = self.ctx.actor()
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: _begin(lc, actor),
             owner=self,
             key="begin",
@@ -199,7 +199,7 @@ class TotpDialog(QDialog):
         actor = self.ctx.actor()
         self.confirm_button.setEnabled(False)
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.totp.confirm(actor, code),
             owner=self,
             key="confirm",

@@ -28,7 +28,7 @@ from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import member_choices
 from desktop.ui.studio.editor import AppEditor
 from desktop.ui.studio.preview import PreviewChat
-from desktop.ui.tasks import LaneContext, Op
+from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.view import View
 from desktop.ui.widgets import danger_button, empty_state, page_title, primary_button, spread_row
 
@@ -141,7 +141,7 @@ class StudioView(View):
         self._apply_permissions()
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             _load_op(actor, self.ctx.can(Permission.MANAGE_MEMBERS)),
             key="load",
             on_done=self._on_loaded,
@@ -254,7 +254,7 @@ class StudioView(View):
             return
         self.save_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="save",
             on_done=self._on_saved,
@@ -298,7 +298,7 @@ class StudioView(View):
             return
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.apps.delete(actor, app.id),
             key="save",
             on_done=self._on_deleted,
