@@ -2,7 +2,9 @@
 
 The composition root (``desktop.app.Workspace``) satisfies it; the GUI's lanes hand ops
 a :class:`Services`, so every call from a front end into a service is type-checked
-against the real service classes. It lists services only: the adapters behind them
+against the real service classes. mypy proves the conformance where the GUI gives its
+task runner ``UiContext.open_workspace`` (which returns an ``app.Workspace``): a service
+added here must be added to ``Workspace`` too. It lists services only: the adapters behind them
 (the store, the key slots) stay with the composition root.
 """
 

@@ -4,7 +4,7 @@ else who opens the screen sees the apps they may use, read-only."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.chat_models import AppRecord
+from desktop.core.chat_models import AppRecord, ModelRecord
 from desktop.core.errors import AppError
-from desktop.core.models import Actor
+from desktop.core.knowledge_models import KnowledgeBase
+from desktop.core.models import Actor, User
 from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
@@ -36,15 +37,25 @@ APP_ROLE = Qt.ItemDataRole.UserRole
 NEW = -1  # the list has no row for an app being created
 
 
-def _load_op(actor: Actor, list_users: bool) -> Op[dict[str, Any]]:
-    def op(lc: LaneContext) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class StudioData:
+    """What the Studio shows: the apps, and the choices their editor offers."""
+
+    apps: list[AppRecord]
+    models: list[ModelRecord]
+    kbs: list[KnowledgeBase]
+    users: list[User] | None  # None: the actor may not list members
+
+
+def _load_op(actor: Actor, list_users: bool) -> Op[StudioData]:
+    def op(lc: LaneContext) -> StudioData:
         ws = lc.ws
-        return {
-            "apps": ws.apps.list(actor),
-            "models": ws.models.list(actor),
-            "kbs": ws.knowledge.list(actor),
-            "users": ws.accounts.list_users(actor) if list_users else None,
-        }
+        return StudioData(
+            apps=ws.apps.list(actor),
+            models=ws.models.list(actor),
+            kbs=ws.knowledge.list(actor),
+            users=ws.accounts.list_users(actor) if list_users else None,
+        )
 
     return op
 
@@ -148,10 +159,10 @@ class StudioView(View):
             on_failed=self.message.show_error,
         )
 
-    def _on_loaded(self, loaded: dict[str, Any]) -> None:
-        choices = member_choices(loaded["users"])
-        self.editor.set_choices(loaded["models"], loaded["kbs"], choices)
-        self.apps = loaded["apps"]
+    def _on_loaded(self, loaded: StudioData) -> None:
+        choices = member_choices(loaded.users)
+        self.editor.set_choices(loaded.models, loaded.kbs, choices)
+        self.apps = loaded.apps
         self._fill_list()
         ids = [a.id for a in self.apps]
         if self.current_id == NEW or (self.editor.dirty and self.current_id in ids):
