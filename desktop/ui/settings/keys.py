@@ -15,7 +15,7 @@ from desktop.ui.settings.common import Panel, copy_text, hint, value_label
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import danger_button
 
-#: Lanes that hold a database connection besides the DB lane, where the rekey runs.
+# Lanes that hold a database connection besides the DB lane, where the rekey runs.
 _OTHER_LANES = (Lane.INFERENCE, Lane.INGEST)
 
 
