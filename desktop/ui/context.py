@@ -115,7 +115,7 @@ class UiContext(QObject):
                 self._engines = replace(engines, embedder_factory=_shared(engines.embedder_factory))
             return self._engines
 
-    def open_workspace(self) -> Any:
+    def open_workspace(self) -> app.Workspace:
         """Open this lane's connection (runs on a lane, via the runner's opener)."""
         return app.open_workspace(
             self.backend.data_dir,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import Card, page_title, primary_button
 
 DEMO_MODEL_NAME = "demo"  # a model name, not prose: the same in every language
@@ -112,7 +112,7 @@ class FirstRunWizard(QWidget):
         self.keyring_status.setText(self.tr("Checking the keyring…"))
         self.keyring_next.setEnabled(False)
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             self._keyring_op,
             on_done=self._on_keyring_done,
             on_failed=self._on_keyring_failed,
@@ -191,7 +191,7 @@ class FirstRunWizard(QWidget):
         self.message.show_info(self.tr("Creating the encrypted workspace…"))
         self.ctx.attach()  # lanes open the workspace lazily, once it exists
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: self._create(lc, name, password),
             on_done=self._on_created,
             on_failed=self._on_create_failed,
@@ -249,7 +249,7 @@ class FirstRunWizard(QWidget):
         if dialog.exec():
             self._recovery_key = None  # shown once: nothing keeps it after this
             actor = self.ctx.actor()
-            self.ctx.runner.run("db", lambda lc: lc.ws.workspace.recovery_key_shown(actor))
+            self.ctx.runner.run(Lane.DB, lambda lc: lc.ws.workspace.recovery_key_shown(actor))
             self._go(3)
 
     # ------------------------------------------------------------------ 4. model
@@ -304,7 +304,7 @@ class FirstRunWizard(QWidget):
             button.setEnabled(False)
         self.message.show_info(self.tr("Checking {file}…").format(file=path.name))
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.models.register(actor, str(path), name=name, cancel=lc.token),
             on_done=lambda _record: self.completed.emit(),
             on_failed=self._on_model_failed,

@@ -23,7 +23,7 @@ from desktop.core.errors import SecondFactorRequired
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import Card, page_title, primary_button
 
 
@@ -128,7 +128,7 @@ class LoginView(QWidget):
         self.message.show_info(self.tr("Checking…"))
         self.ctx.attach_if_needed()
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: authenticate(lc, username, password, code),
             on_done=self._on_auth_done,
             on_failed=self._on_auth_failed,

@@ -32,7 +32,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.first_run import FirstRunWizard
 from desktop.ui.login import LoginView
 from desktop.ui.members_dialogs import role_names
-from desktop.ui.tasks import Task
+from desktop.ui.tasks import Lane, Task
 from desktop.ui.view import View
 
 CLOSE_TIMEOUT_S = 30.0
@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
             return
         ctx = self.ctx
         self.warm_up_task = ctx.runner.run(
-            "ingest",
+            Lane.INGEST,
             lambda lc: ctx.engines().preload(),
             on_failed=lambda exc: log.warning("preloading the model runtimes failed: %s", exc),
         )

@@ -48,7 +48,7 @@ from desktop.ui.members_model import (
     allowed_actions,
     load_members,
 )
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header, primary_button, row_table
 
@@ -167,7 +167,7 @@ class MembersView(View):
             self.message.show_error(exc)
             return
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: load_members(lc, actor),
             key="load",
             on_done=self._on_members_loaded,
@@ -345,7 +345,7 @@ class MembersView(View):
             return
         self.message.clear_message()
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="mutate",
             on_done=lambda _r: self._on_dialog_finished(text),

@@ -25,7 +25,7 @@ from desktop.core.errors import AppError, InputError
 from desktop.core.models import Actor, Role
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage, describe
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 
 STRENGTH_DELAY_MS = 250
@@ -95,7 +95,7 @@ class PasswordFields(QObject):
             return
         inputs = self.user_inputs()
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.accounts.check_new_password(password, *inputs),
             owner=self,
             key="strength",
@@ -169,7 +169,7 @@ class MemberDialog(QDialog):
         self.message.clear_message()
         self.submit_button.setEnabled(False)
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             op,
             owner=self,
             key="submit",

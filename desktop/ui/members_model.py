@@ -39,6 +39,7 @@ def load_members(lc: LaneContext, actor: Actor) -> MembersData:
     for user in accounts.list_users(actor):
         state = states.get(user.id, {})
         locked = state.get("locked_until")
+        failures = state.get("failures")
         rows.append(
             MemberRow(
                 user.id,
@@ -47,7 +48,7 @@ def load_members(lc: LaneContext, actor: Actor) -> MembersData:
                 user.role,
                 user.status,
                 bool(state.get("totp")),
-                int(state.get("failures") or 0),
+                failures if isinstance(failures, int) else 0,
                 str(locked) if locked else None,
             )
         )

@@ -1,6 +1,6 @@
 """Worker lanes for the GUI: the GUI thread never touches the database or a model.
 
-Each lane is one thread (``inference``, ``ingest``, ``db``). A lane opens its *own*
+Each :class:`Lane` is one thread (``DB``, ``INFERENCE``, ``INGEST``). A lane opens its *own*
 workspace connection the first time an op on it needs one, so every SQLCipher connection
 belongs to exactly one thread. Feature code builds an op — a plain function of a
 :class:`LaneContext` plus callbacks — and the :class:`TaskRunner` runs it; results come
@@ -10,25 +10,37 @@ back to the GUI thread only through queued signals (STYLE.md §4).
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from desktop.core.errors import AppError, Cancelled
+from desktop.core.services.registry import Services
 from desktop.core.tasks import CancelToken
 
 log = logging.getLogger(__name__)
 
-LANES = ("db", "inference", "ingest")
 CHUNK_INTERVAL_S = 0.030  # streaming pieces reach the GUI at most this often
 
-Opener = Callable[[], Any]
-Op = Callable[["LaneContext"], Any]
+Opener = Callable[[], Services]
+T = TypeVar("T")
+Op = Callable[["LaneContext"], T]
+"""What runs on a lane: a function of the lane's context, returning a ``T``."""
+
+
+class Lane(enum.Enum):
+    """The worker lanes, one thread each: ``DB`` for reads and writes, ``INFERENCE`` for
+    answers from a model, ``INGEST`` for reading and embedding files."""
+
+    DB = "db"
+    INFERENCE = "inference"
+    INGEST = "ingest"
 
 
 class NoWorkspace(AppError):
@@ -47,7 +59,7 @@ class LaneContext:
         self._last_flush = 0.0
 
     @property
-    def ws(self) -> Any:
+    def ws(self) -> Services:
         """This lane's open workspace (opened on first use, on this thread)."""
         return self._lane.workspace()
 
@@ -109,7 +121,7 @@ class Task:
     """A running op. ``cancel()`` asks it to stop; ``detach()`` drops its callbacks so a
     stale result never lands."""
 
-    def __init__(self, runner: TaskRunner, lane: str, callbacks: dict[str, Callable[..., Any]]):
+    def __init__(self, runner: TaskRunner, lane: Lane, callbacks: dict[str, Callable[..., Any]]):
         self.runner = runner
         self.lane = lane
         self.token = CancelToken()
@@ -149,14 +161,14 @@ class Task:
 
 
 class _Lane:
-    def __init__(self, name: str, runner: TaskRunner) -> None:
-        self.name = name
+    def __init__(self, lane: Lane, runner: TaskRunner) -> None:
+        self.name = lane.value
         self._runner = runner
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kura-{name}")
-        self._ws: Any = None
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kura-{self.name}")
+        self._ws: Services | None = None
         self._opened_by: Opener | None = None
 
-    def workspace(self) -> Any:
+    def workspace(self) -> Services:
         opener = self._runner.opener
         if opener is None:
             raise NoWorkspace("no workspace is open yet: create or unlock one first")
@@ -182,7 +194,7 @@ class TaskRunner(QObject):
     def __init__(self, opener: Opener | None = None) -> None:
         super().__init__()
         self.opener = opener
-        self._lanes = {name: _Lane(name, self) for name in LANES}
+        self._lanes = {lane: _Lane(lane, self) for lane in Lane}
         self._live: set[Task] = set()
         self._keyed: dict[tuple[int, str], Task] = {}
         self._closed = False
@@ -191,10 +203,10 @@ class TaskRunner(QObject):
 
     def run(
         self,
-        lane: str,
-        op: Op,
+        lane: Lane,
+        op: Op[T],
         *,
-        on_done: Callable[[Any], Any] | None = None,
+        on_done: Callable[[T], Any] | None = None,
         on_failed: Callable[[BaseException], Any] | None = None,
         on_progress: Callable[[int, Any, str], Any] | None = None,
         on_chunk: Callable[[str], Any] | None = None,
@@ -228,7 +240,7 @@ class TaskRunner(QObject):
         return task
 
     @staticmethod
-    def _execute(lane: _Lane, task: Task, op: Op) -> None:
+    def _execute(lane: _Lane, task: Task, op: Op[Any]) -> None:
         ctx = LaneContext(lane, task)
         try:
             task.token.raise_if_cancelled()
@@ -308,10 +320,10 @@ class TaskRunner(QObject):
         return stopped
 
 
-def current_lane() -> str | None:
+def current_lane() -> Lane | None:
     """The lane this code runs on, or None on another thread (for assertions)."""
     name = threading.current_thread().name
-    for lane in LANES:
-        if name.startswith(f"kura-{lane}"):
+    for lane in Lane:
+        if name.startswith(f"kura-{lane.value}"):
             return lane
     return None

@@ -30,6 +30,7 @@ from desktop.core.rbac import Permission
 from desktop.core.services.usage import UsageReport
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.tasks import Lane
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header
 
@@ -245,7 +246,7 @@ class UsageView(View):
         days = self.days
         self.message.clear_message()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.usage.usage(actor, days=days),
             key="usage",
             on_done=self._on_report_loaded,

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
-from desktop.ui.tasks import LaneContext, Task
+from desktop.ui.tasks import Lane, Op, T, Task
 
 
 class View(QWidget):
@@ -33,13 +33,27 @@ class View(QWidget):
 
     def run(
         self,
-        lane: str,
-        op: Callable[[LaneContext], Any],
+        lane: Lane,
+        op: Op[T],
         *,
         key: str = "",
-        **callbacks: Callable[..., Any],
+        on_done: Callable[[T], Any] | None = None,
+        on_failed: Callable[[BaseException], Any] | None = None,
+        on_progress: Callable[[int, Any, str], Any] | None = None,
+        on_chunk: Callable[[str], Any] | None = None,
+        on_finally: Callable[[], Any] | None = None,
     ) -> Task:
-        return self.ctx.runner.run(lane, op, owner=self, key=key, **callbacks)
+        return self.ctx.runner.run(
+            lane,
+            op,
+            owner=self,
+            key=key,
+            on_done=on_done,
+            on_failed=on_failed,
+            on_progress=on_progress,
+            on_chunk=on_chunk,
+            on_finally=on_finally,
+        )
 
     def actor(self) -> Actor:
         """The signed-in actor, read on the GUI thread before an op is built."""

@@ -52,7 +52,7 @@
 <context>
     <name>AnswerActions</name>
     <message>
-        <location filename="../../desktop/ui/chat/actions.py" line="+52"/>
+        <location filename="../../desktop/ui/chat/actions.py" line="+53"/>
         <source>Kura does not open web pages. The link was copied: {url}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -423,12 +423,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+60"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+48"/>
         <source>Chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+156"/>
         <source>Your role may not use apps.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -440,11 +440,6 @@
     <message>
         <location line="+2"/>
         <source>No apps yet — ask an Editor or Admin to create one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+29"/>
-        <source>Fill in {names} before sending.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -561,6 +556,14 @@
     </message>
 </context>
 <context>
+    <name>ConversationView</name>
+    <message>
+        <location filename="../../desktop/ui/chat/sending.py" line="+100"/>
+        <source>Fill in {names} before sending.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DateRangeFilter</name>
     <message>
         <location filename="../../desktop/ui/logs/filters.py" line="-49"/>
@@ -576,7 +579,7 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+76"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+77"/>
         <source>Document</source>
         <translation type="unfinished"></translation>
     </message>
@@ -614,9 +617,8 @@
 <context>
     <name>EncryptionKeyPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/keys.py" line="+48"/>
+        <location filename="../../desktop/ui/settings/keys.py" line="+47"/>
         <source>The workspace is encrypted with a key kept in your system keyring. The recovery key opens it if that keyring item is lost. Kura shows the recovery key once — when the workspace is created and after each rekey — and keeps no copy it could show again. To get a new recovery key, rekey: the old one then stops working.</source>
-        <extracomment>Lanes that hold a database connection besides &quot;db&quot;, where the rekey runs.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1187,7 +1189,7 @@
 <context>
     <name>KbSettingsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+56"/>
+        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+57"/>
         <source>e.g. Product manuals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1382,7 +1384,7 @@
 <context>
     <name>KnowledgeView</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/view.py" line="+64"/>
+        <location filename="../../desktop/ui/knowledge/view.py" line="+68"/>
         <location line="+18"/>
         <source>Knowledge</source>
         <translation type="unfinished"></translation>
@@ -1683,7 +1685,7 @@
 <context>
     <name>MemberListModel</name>
     <message>
-        <location filename="../../desktop/ui/members_model.py" line="+81"/>
+        <location filename="../../desktop/ui/members_model.py" line="+82"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2305,7 +2307,7 @@
 <context>
     <name>RetentionPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/retention.py" line="+58"/>
+        <location filename="../../desktop/ui/settings/retention.py" line="+59"/>
         <source>Conversations and their log entries older than an app&apos;s retention are deleted when you purge; the audit chain keeps a tombstone for each. A legal hold keeps everything of that app until it is lifted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2403,7 +2405,7 @@
 <context>
     <name>SearchTesterPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+59"/>
+        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+60"/>
         <source>The score orders the passages; beside it, each method&apos;s own score and rank (#1 is its best).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2568,7 +2570,7 @@
 <context>
     <name>StudioView</name>
     <message>
-        <location filename="../../desktop/ui/studio/view.py" line="+62"/>
+        <location filename="../../desktop/ui/studio/view.py" line="+74"/>
         <location line="+21"/>
         <source>Studio</source>
         <translation type="unfinished"></translation>
@@ -2663,7 +2665,7 @@
 <context>
     <name>TotpDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/totp.py" line="+98"/>
+        <location filename="../../desktop/ui/settings/totp.py" line="+99"/>
         <source>Set up two-step sign-in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2745,7 +2747,7 @@
 <context>
     <name>TraceDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+67"/>
+        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+68"/>
         <source>Turn {id}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3037,7 +3039,7 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+166"/>
+        <location filename="../../desktop/ui/usage.py" line="+167"/>
         <location line="+20"/>
         <source>Usage</source>
         <translation type="unfinished"></translation>
@@ -3212,7 +3214,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+41"/>
         <source>Active</source>
         <translation type="unfinished"></translation>
     </message>

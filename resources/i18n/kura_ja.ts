@@ -52,7 +52,7 @@
 <context>
     <name>AnswerActions</name>
     <message>
-        <location filename="../../desktop/ui/chat/actions.py" line="+52"/>
+        <location filename="../../desktop/ui/chat/actions.py" line="+53"/>
         <source>Kura does not open web pages. The link was copied: {url}</source>
         <translation>Kura は Web ページを開きません。リンクをコピーしました：{url}</translation>
     </message>
@@ -423,12 +423,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+60"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+48"/>
         <source>Chat</source>
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+156"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -441,11 +441,6 @@
         <location line="+2"/>
         <source>No apps yet — ask an Editor or Admin to create one</source>
         <translation>アプリはまだありません — 編集者または管理者に作成を依頼してください</translation>
-    </message>
-    <message>
-        <location line="+29"/>
-        <source>Fill in {names} before sending.</source>
-        <translation>送信する前に {names} を入力してください。</translation>
     </message>
 </context>
 <context>
@@ -561,6 +556,14 @@
     </message>
 </context>
 <context>
+    <name>ConversationView</name>
+    <message>
+        <location filename="../../desktop/ui/chat/sending.py" line="+100"/>
+        <source>Fill in {names} before sending.</source>
+        <translation>送信する前に {names} を入力してください。</translation>
+    </message>
+</context>
+<context>
     <name>DateRangeFilter</name>
     <message>
         <location filename="../../desktop/ui/logs/filters.py" line="-49"/>
@@ -576,7 +579,7 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+76"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+77"/>
         <source>Document</source>
         <translation>ドキュメント</translation>
     </message>
@@ -614,9 +617,8 @@
 <context>
     <name>EncryptionKeyPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/keys.py" line="+48"/>
+        <location filename="../../desktop/ui/settings/keys.py" line="+47"/>
         <source>The workspace is encrypted with a key kept in your system keyring. The recovery key opens it if that keyring item is lost. Kura shows the recovery key once — when the workspace is created and after each rekey — and keeps no copy it could show again. To get a new recovery key, rekey: the old one then stops working.</source>
-        <extracomment>Lanes that hold a database connection besides &quot;db&quot;, where the rekey runs.</extracomment>
         <translation>ワークスペースは、システムのキーリングに保管されたキーで暗号化されています。キーリングのその項目が失われた場合は、リカバリーキーでワークスペースを開けます。Kura がリカバリーキーを表示するのは、ワークスペースの作成時とキーの更新時の一度だけで、再表示できるコピーは保持しません。新しいリカバリーキーが必要な場合はキーを更新してください。古いリカバリーキーはその時点で使えなくなります。</translation>
     </message>
     <message>
@@ -1187,7 +1189,7 @@
 <context>
     <name>KbSettingsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+56"/>
+        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+57"/>
         <source>e.g. Product manuals</source>
         <translation>例：製品マニュアル</translation>
     </message>
@@ -1382,7 +1384,7 @@
 <context>
     <name>KnowledgeView</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/view.py" line="+64"/>
+        <location filename="../../desktop/ui/knowledge/view.py" line="+68"/>
         <location line="+18"/>
         <source>Knowledge</source>
         <translation>ナレッジ</translation>
@@ -1683,7 +1685,7 @@
 <context>
     <name>MemberListModel</name>
     <message>
-        <location filename="../../desktop/ui/members_model.py" line="+81"/>
+        <location filename="../../desktop/ui/members_model.py" line="+82"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
@@ -2305,7 +2307,7 @@
 <context>
     <name>RetentionPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/retention.py" line="+58"/>
+        <location filename="../../desktop/ui/settings/retention.py" line="+59"/>
         <source>Conversations and their log entries older than an app&apos;s retention are deleted when you purge; the audit chain keeps a tombstone for each. A legal hold keeps everything of that app until it is lifted.</source>
         <translation>アプリの保持期間を過ぎた会話とそのログエントリは、消去を実行したときに削除されます。監査チェーンにはそれぞれの削除記録が残ります。リーガルホールド中のアプリは、解除されるまですべてのデータが保持されます。</translation>
     </message>
@@ -2403,7 +2405,7 @@
 <context>
     <name>SearchTesterPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+59"/>
+        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+60"/>
         <source>The score orders the passages; beside it, each method&apos;s own score and rank (#1 is its best).</source>
         <translation>抜粋はスコア順に並びます。その横には、検索方式ごとのスコアと順位（#1 が最上位）を表示します。</translation>
     </message>
@@ -2568,7 +2570,7 @@
 <context>
     <name>StudioView</name>
     <message>
-        <location filename="../../desktop/ui/studio/view.py" line="+62"/>
+        <location filename="../../desktop/ui/studio/view.py" line="+74"/>
         <location line="+21"/>
         <source>Studio</source>
         <translation>スタジオ</translation>
@@ -2663,7 +2665,7 @@
 <context>
     <name>TotpDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/totp.py" line="+98"/>
+        <location filename="../../desktop/ui/settings/totp.py" line="+99"/>
         <source>Set up two-step sign-in</source>
         <translation>2 段階サインインの設定</translation>
     </message>
@@ -2745,7 +2747,7 @@
 <context>
     <name>TraceDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+67"/>
+        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+68"/>
         <source>Turn {id}</source>
         <translation>やり取り {id}</translation>
     </message>
@@ -3038,7 +3040,7 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+166"/>
+        <location filename="../../desktop/ui/usage.py" line="+167"/>
         <location line="+20"/>
         <source>Usage</source>
         <translation>利用状況</translation>
@@ -3213,7 +3215,7 @@
         <translation>ドキュメントを削除…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+41"/>
         <source>Active</source>
         <translation>有効</translation>
     </message>

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from desktop.core.errors import Cancelled, InputError
-from desktop.ui.tasks import LaneContext, NoWorkspace, TaskRunner, current_lane
+from desktop.ui.tasks import Lane, LaneContext, NoWorkspace, TaskRunner, current_lane
 
 
 @pytest.fixture
@@ -31,9 +31,9 @@ def test_result_arrives_on_gui_thread(qtbot: Any, runner: TaskRunner) -> None:
         seen["result"] = result
         seen["thread"] = threading.current_thread() is threading.main_thread()
 
-    task = runner.run("db", op, on_done=on_done)
+    task = runner.run(Lane.DB, op, on_done=on_done)
     qtbot.waitUntil(lambda: task.finished)
-    assert seen == {"lane": "db", "result": "done", "thread": True}
+    assert seen == {"lane": Lane.DB, "result": "done", "thread": True}
 
 
 def test_failure_is_delivered_and_cancel_is_silent(qtbot: Any, runner: TaskRunner) -> None:
@@ -42,7 +42,7 @@ def test_failure_is_delivered_and_cancel_is_silent(qtbot: Any, runner: TaskRunne
     def bad(ctx: LaneContext) -> None:
         raise InputError("no")
 
-    t1 = runner.run("db", bad, on_failed=errors.append)
+    t1 = runner.run(Lane.DB, bad, on_failed=errors.append)
     qtbot.waitUntil(lambda: t1.finished)
     assert isinstance(errors[0], InputError)
 
@@ -52,7 +52,7 @@ def test_failure_is_delivered_and_cancel_is_silent(qtbot: Any, runner: TaskRunne
         gate.wait(5)
         ctx.token.raise_if_cancelled()
 
-    t2 = runner.run("ingest", slow, on_failed=errors.append)
+    t2 = runner.run(Lane.INGEST, slow, on_failed=errors.append)
     t2.cancel()
     gate.set()
     qtbot.waitUntil(lambda: t2.finished)
@@ -68,8 +68,8 @@ def test_a_new_task_under_the_same_key_detaches_the_old(qtbot: Any, runner: Task
         gate.wait(5)
         return "stale"
 
-    old = runner.run("db", first, on_done=results.append, owner=owner, key="load")
-    new = runner.run("db", lambda ctx: "fresh", on_done=results.append, owner=owner, key="load")
+    old = runner.run(Lane.DB, first, on_done=results.append, owner=owner, key="load")
+    new = runner.run(Lane.DB, lambda ctx: "fresh", on_done=results.append, owner=owner, key="load")
     assert old.token.cancelled
     gate.set()
     qtbot.waitUntil(lambda: new.finished)
@@ -83,7 +83,7 @@ def test_stream_pieces_are_batched(qtbot: Any, runner: TaskRunner) -> None:
         for i in range(200):
             ctx.emit(f"{i} ")
 
-    task = runner.run("inference", stream, on_chunk=chunks.append)
+    task = runner.run(Lane.INFERENCE, stream, on_chunk=chunks.append)
     qtbot.waitUntil(lambda: task.finished)
     assert "".join(chunks) == "".join(f"{i} " for i in range(200))
     assert len(chunks) < 200
@@ -91,14 +91,14 @@ def test_stream_pieces_are_batched(qtbot: Any, runner: TaskRunner) -> None:
 
 def test_ops_without_workspace_fail_clearly(qtbot: Any, runner: TaskRunner) -> None:
     errors: list[BaseException] = []
-    task = runner.run("db", lambda ctx: ctx.ws, on_failed=errors.append)
+    task = runner.run(Lane.DB, lambda ctx: ctx.ws, on_failed=errors.append)
     qtbot.waitUntil(lambda: task.finished)
     assert isinstance(errors[0], NoWorkspace)
 
 
 def test_each_lane_opens_its_own_workspace_and_shutdown_closes_it(qtbot: Any) -> None:
-    opened: list[tuple[str | None, Any]] = []
-    closed: list[str | None] = []
+    opened: list[tuple[Lane | None, Any]] = []
+    closed: list[Lane | None] = []
 
     class Ws:
         def __init__(self) -> None:
@@ -109,11 +109,11 @@ def test_each_lane_opens_its_own_workspace_and_shutdown_closes_it(qtbot: Any) ->
             closed.append(current_lane())
 
     runner = TaskRunner(opener=Ws)
-    tasks = [runner.run(lane, lambda ctx: ctx.ws) for lane in ("db", "inference", "db")]
+    tasks = [runner.run(lane, lambda ctx: ctx.ws) for lane in (Lane.DB, Lane.INFERENCE, Lane.DB)]
     qtbot.waitUntil(lambda: all(t.finished for t in tasks))
-    assert [lane for lane, _ in opened] == ["db", "inference"]
+    assert [lane for lane, _ in opened] == [Lane.DB, Lane.INFERENCE]
     assert runner.shutdown(timeout=10)
-    assert sorted(c or "" for c in closed) == ["db", "inference"]
+    assert sorted(c.value if c else "" for c in closed) == ["db", "inference"]
 
 
 def test_a_destroyed_view_never_gets_its_results(qtbot: Any) -> None:
@@ -124,7 +124,7 @@ def test_a_destroyed_view_never_gets_its_results(qtbot: Any) -> None:
     gate = threading.Event()
     landed: list[str] = []
     view = View(ctx)
-    task = view.run("db", lambda lc: gate.wait(5) and "late", on_done=landed.append)
+    task = view.run(Lane.DB, lambda lc: gate.wait(5) and "late", on_done=landed.append)
     view.deleteLater()
     qtbot.waitUntil(lambda: task.token.cancelled)  # detached when the view went away
     gate.set()
@@ -139,7 +139,7 @@ def test_a_callback_that_raises_still_ends_its_task(qtbot: Any, runner: TaskRunn
     def boom(_result: object) -> None:
         raise ValueError("a bug in a view")
 
-    task = runner.run("db", lambda lc: 1, on_done=boom, on_finally=lambda: ended.append(True))
+    task = runner.run(Lane.DB, lambda lc: 1, on_done=boom, on_finally=lambda: ended.append(True))
     with qtbot.captureExceptions() as caught:
         qtbot.waitUntil(lambda: task.finished)
     assert caught and ended == [True] and not runner.busy

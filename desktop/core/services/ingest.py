@@ -40,10 +40,15 @@ MAX_EMBED_FAILURES = 3
 
 
 class DocumentSource(Protocol):
-    """A file to ingest: its name in the knowledge base, its size, and its bytes."""
+    """A file to ingest: its name in the knowledge base, its size, and its bytes.
 
-    name: str
-    size: int
+    Read-only members, so an immutable source (a frozen dataclass) satisfies it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
 
     def read(self) -> bytes: ...
 

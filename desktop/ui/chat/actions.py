@@ -15,6 +15,7 @@ from desktop.ui.chat.dialogs import CitationDialog, FeedbackDialog
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.chat.transcript import Transcript
 from desktop.ui.errors import InlineMessage
+from desktop.ui.tasks import Lane
 from desktop.ui.view import View
 
 
@@ -71,7 +72,7 @@ class AnswerActions(QObject):
         if actor is None:
             return
         self._view.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.logs.rate(actor, turn_id, rating, comment),
             key=f"rate:{turn_id}",
             on_done=lambda _: self._on_rated(turn_id, rating),
@@ -90,7 +91,7 @@ class AnswerActions(QObject):
         if actor is None:
             return
         self._view.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.chat.passage(actor, turn_id, marker),
             key="passage",
             on_done=self._on_passage_loaded,

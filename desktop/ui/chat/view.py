@@ -1,10 +1,9 @@
 """The Chat screen: pick an app, pick or start a conversation, and talk to it.
 
-Reads run on the ``db`` lane; answers stream on the ``inference`` lane in ~30 ms batches
-into the answer's own bubble. Stop (or Esc) cancels the token: the service keeps the
-partial answer, marked stopped, and the bubble then shows exactly what was stored.
-Sending an edited earlier message replaces it and every later turn once its answer is
-stored; until then the replaced turns are only hidden, and a failure shows them again.
+Reads run on the ``DB`` lane; answers stream on the ``INFERENCE`` lane in ~30 ms batches
+into the answer's own bubble. This module builds the screen, loads apps, conversations
+and turns, and drives the sidebar; sending, streaming and stopping an answer live in
+:mod:`desktop.ui.chat.sending`.
 """
 
 from __future__ import annotations
@@ -12,29 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from desktop.core.chat_models import AppRecord, Turn
-from desktop.core.errors import AppError, GenerationFailed
 from desktop.core.models import Actor
 from desktop.core.rbac import Permission
-from desktop.core.services.chat import TurnResult
 from desktop.ui.chat.actions import AnswerActions
 from desktop.ui.chat.conversations import ConversationPanel
 from desktop.ui.chat.editing import MessageEdit
 from desktop.ui.chat.look import CHAT_STYLE_SHEET
-from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.chat.pane import ChatPane
-from desktop.ui.chat.streaming import StreamState, edit_op, regenerate_op, send_op
+from desktop.ui.chat.sending import ConversationView
 from desktop.ui.context import UiContext
-from desktop.ui.errors import show_error
-from desktop.ui.tasks import LaneContext, Task
-from desktop.ui.view import View
+from desktop.ui.tasks import Lane, LaneContext, Task
 
 
-class ChatView(View):
+class ChatView(ConversationView):
     """Apps, conversations, a streaming transcript and the message box."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -43,10 +35,6 @@ class ChatView(View):
         self.setStyleSheet(CHAT_STYLE_SHEET)
         self._apps: dict[int, AppRecord] = {}
         self._n_ctx: dict[int, int] = {}
-        self._app: AppRecord | None = None
-        self._conversation_id: int | None = None
-        self._turns: list[Turn] = []
-        self._stream: StreamState | None = None
         self._loading_turns: Task | None = None
         self._build()
         self.editing = MessageEdit(self.pane)
@@ -103,7 +91,9 @@ class ChatView(View):
             apps = lc.ws.apps.list(actor)
             return apps, {m.id: m.settings.n_ctx for m in lc.ws.models.list(actor)}
 
-        self.run("db", op, key="apps", on_done=self._on_apps_loaded, on_failed=self._show_failure)
+        self.run(
+            Lane.DB, op, key="apps", on_done=self._on_apps_loaded, on_failed=self._show_failure
+        )
 
     def _on_apps_loaded(self, result: tuple[list[AppRecord], dict[int, int]]) -> None:
         apps, self._n_ctx = result
@@ -137,7 +127,7 @@ class ChatView(View):
             return
         app_id = self._app.id
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.chat.conversations(actor, app_id),
             key="conversations",
             on_done=lambda convs: self.sidebar.set_conversations(convs, self._conversation_id),
@@ -154,7 +144,7 @@ class ChatView(View):
             return chat.turns(actor, conversation_id), chat.my_feedback(actor, conversation_id)
 
         self._loading_turns = self.run(
-            "db",
+            Lane.DB,
             op,
             key="turns",
             on_done=lambda loaded: self._on_turns_loaded(
@@ -193,11 +183,6 @@ class ChatView(View):
         config = self._app.config
         self.pane.show_app(config, self._n_ctx.get(config.model_id))
 
-    def _show_intro(self) -> None:
-        if self._app is not None:
-            config = self._app.config
-            self.transcript.show_intro(config.opening_statement, config.suggested_questions)
-
     def _start_new(self) -> None:
         """An empty conversation with the current app (created by the first message)."""
         if self._loading_turns is not None and not self._loading_turns.finished:
@@ -223,159 +208,6 @@ class ChatView(View):
             text = self.tr("No apps yet — ask an Editor or Admin to create one")
         self.pane.set_usable(has_apps and allowed, text)
         self.sidebar.setEnabled(has_apps and allowed)
-
-    def _set_streaming(self, streaming: bool) -> None:
-        self.pane.set_streaming(streaming)
-        self.sidebar.setEnabled(not streaming)
-
-    @property
-    def streaming(self) -> bool:
-        return self._stream is not None
-
-    # ------------------------------------------------------------------ sending
-
-    def _on_composer_send_requested(self) -> None:
-        if self.send_text(self.composer.toPlainText()):
-            self.composer.clear()
-
-    def send_text(self, text: str) -> bool:
-        """Ask ``text`` in the current conversation (or a new one); False if not sent."""
-        if self._stream is not None or self._app is None or not text.strip():
-            return False
-        if self.editing.active:
-            return self._send_edit(text)
-        variables: dict[str, str] | None = None
-        if self._conversation_id is None:
-            missing = self.variables.missing()
-            if missing:
-                self.composer_message.show_error(
-                    self.tr("Fill in {names} before sending.").format(names=", ".join(missing))
-                )
-                self.variables.focus_first_missing()
-                return False
-            variables = self.variables.values()
-        actor = self._actor()
-        if actor is None:
-            return False
-        op = send_op(actor, self._app.id, text, self._conversation_id, variables)
-        answer = self.transcript.add_exchange(text)
-        self._start_stream(op, answer, text, None, variables)
-        return True
-
-    def regenerate(self) -> None:
-        """Answer the last message again (the new answer replaces it once stored)."""
-        answer = self.transcript.last_answer()
-        conv_id = self._conversation_id
-        if self._stream is not None or conv_id is None or not self._turns or answer is None:
-            return
-        actor = self._actor()
-        if actor is None:
-            return
-        self.editing.end(clear_box=True)
-        op = regenerate_op(actor, conv_id)
-        previous = self._turns[-1]
-        answer.start_stream()
-        self._start_stream(op, answer, previous.user_text, previous, None)
-
-    def _send_edit(self, text: str) -> bool:
-        """Send ``text`` in place of the message being edited (and everything after it)."""
-        edited, index, conv_id = self.editing.turn, self.editing.index, self._conversation_id
-        actor = self._actor()
-        if edited is None or conv_id is None or actor is None:
-            return False
-        op = edit_op(actor, conv_id, edited.id, text)
-        self.editing.end(clear_box=False)
-        self.transcript.hide_from(index)
-        answer = self.transcript.add_exchange(text)
-        self._start_stream(op, answer, text, None, None, edited=edited)
-        return True
-
-    def stop(self) -> None:
-        """Stop the streaming answer (what was written so far is kept), or, with no
-        answer streaming, stop editing an earlier message."""
-        if self._stream is None:
-            self.editing.end(clear_box=True)
-            return
-        self._stream.task.cancel()
-        self.pane.set_stopping()
-
-    def _start_stream(
-        self,
-        op: Callable[[LaneContext], TurnResult],
-        answer: AnswerBubble,
-        question: str,
-        previous: Turn | None,
-        variables: dict[str, str] | None,
-        *,
-        edited: Turn | None = None,
-    ) -> None:
-        self.message.clear_message()
-        self.composer_message.clear_message()
-        task = self.run(
-            "inference",
-            op,
-            key="stream",
-            on_chunk=self._on_stream_chunk,
-            on_done=self._on_stream_done,
-            on_failed=self._on_stream_failed,
-            on_finally=self._on_stream_finally,
-        )
-        self._stream = StreamState(task, answer, question, previous, variables, edited)
-        self._set_streaming(True)
-
-    def _on_stream_chunk(self, text: str) -> None:
-        if self._stream is not None:
-            self._stream.answer.append(text)
-
-    def _on_stream_done(self, result: TurnResult) -> None:
-        stream = self._stream
-        assert stream is not None
-        turn = result.turn
-        if stream.edited is not None:  # the edited message and what followed are replaced
-            kept = [t for t in self._turns if t.seq < stream.edited.seq]
-            self._turns = [*kept, turn]
-            self.transcript.show_turns(self._turns, self.transcript.ratings())
-        elif stream.previous is not None and self._turns:
-            self._turns[-1] = turn
-        else:
-            self._turns.append(turn)
-        if self._conversation_id is None:
-            values = stream.variables or {}
-            self.variables.set_variables(list(values), values, editable=False)
-        self._conversation_id = result.conversation_id
-        if stream.edited is None:
-            stream.answer.finish(turn, last=True)
-        self.gauge.show_turn(turn)
-        self._later(self._load_conversations)
-
-    def _on_stream_failed(self, exc: BaseException) -> None:
-        stream = self._stream
-        assert stream is not None
-        kept = exc.conversation_id if isinstance(exc, GenerationFailed) else None
-        if kept is not None:  # the partial answer was stored as a failed turn: show it
-            self._conversation_id = kept
-            self._later(lambda: self._load_turns(kept, then=lambda: self._show_failure(exc)))
-            self._later(self._load_conversations)
-            return
-        if stream.edited is not None:  # nothing was replaced: edit again or cancel
-            self.transcript.drop_last_exchange()
-            self.transcript.unhide_all()
-            index = next(i for i, t in enumerate(self._turns) if t.id == stream.edited.id)
-            self.editing.begin(index, stream.edited, self.composer.toPlainText() or stream.question)
-        elif stream.previous is not None:
-            stream.answer.finish(stream.previous, last=True)
-        else:
-            self.transcript.drop_last_exchange()
-            if not self._turns:
-                self._show_intro()
-            if not self.composer.toPlainText().strip():
-                self.composer.setPlainText(stream.question)
-        self.gauge.show_turn(self._turns[-1] if self._turns else None)
-        self._show_failure(exc)
-
-    def _on_stream_finally(self) -> None:
-        self._stream = None
-        self._set_streaming(False)
 
     # ------------------------------------------------------------------ answer actions
 
@@ -411,34 +243,9 @@ class ChatView(View):
         if actor is None:
             return
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: fn(lc, actor),
             key="change",
             on_done=lambda _: self._later(self._load_conversations),
             on_failed=self._show_failure,
         )
-
-    # ------------------------------------------------------------------ helpers
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and (self._stream is not None or self.editing.active):
-            self.stop()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def _actor(self) -> Actor | None:
-        try:
-            return self.actor()
-        except AppError:  # signed out or locked: the window shows the sign-in screen
-            return None
-
-    def _later(self, fn: Callable[[], None]) -> None:
-        """Start follow-up work from the event loop, never inside a completion callback."""
-        QTimer.singleShot(0, self, fn)
-
-    def _show_failure(self, exc: BaseException) -> None:
-        if isinstance(exc, AppError):
-            self.message.show_error(exc)
-        else:
-            show_error(self, exc)

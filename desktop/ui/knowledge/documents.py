@@ -3,6 +3,7 @@ versions where a manager rolls back or deletes it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +25,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage, show_error
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import Panel, soon
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext, Op, T
 from desktop.ui.widgets import danger_button, empty_state, page_title, row_table
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
@@ -110,7 +111,7 @@ class DocumentsPanel(Panel):
             return
         actor = self.ctx.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.knowledge.documents(actor, kb_id),
             key="documents",
             on_done=self._show,
@@ -225,8 +226,15 @@ class VersionsDialog(QDialog):
         self.rollback_button.clicked.connect(self._on_rollback_clicked)
         self.delete_button.clicked.connect(self._on_delete_clicked)
 
-    def _run(self, op: Any, key: str, **callbacks: Any) -> None:
-        self.ctx.runner.run("db", op, owner=self, key=key, **callbacks)
+    def _run(
+        self,
+        op: Op[T],
+        key: str,
+        *,
+        on_done: Callable[[T], Any],
+        on_failed: Callable[[BaseException], Any],
+    ) -> None:
+        self.ctx.runner.run(Lane.DB, op, owner=self, key=key, on_done=on_done, on_failed=on_failed)
 
     def teardown(self) -> None:
         self.ctx.runner.cancel_owner(self)

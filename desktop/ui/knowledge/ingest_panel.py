@@ -36,7 +36,7 @@ from desktop.ui.knowledge.sources import (
     ingest_op,
 )
 from desktop.ui.knowledge.widgets import Panel, soon
-from desktop.ui.tasks import Task
+from desktop.ui.tasks import Lane, Task
 
 STATE_ROLE = Qt.ItemDataRole.UserRole
 # Row states (item data, for tests and styling): queued, reading, indexed, stored,
@@ -228,7 +228,7 @@ class IngestPanel(Panel):
         self.message.show_info(self.tr("Looking for files…"))
         self.set_running(True)
         self._task = self.run(
-            "ingest",
+            Lane.INGEST,
             lambda lc: collect_sources(paths, lc.token),
             key="ingest",
             on_done=self._on_walk_done,
@@ -272,7 +272,7 @@ class IngestPanel(Panel):
         self.message.show_info(self.tr("Adding {count} file(s)…").format(count=len(self._sources)))
         self._set_row(0, "reading", self.tr("Reading and indexing…"))
         self._task = self.run(
-            "ingest",
+            Lane.INGEST,
             ingest_op(actor, self._run_kb, list(self._sources)),
             key="ingest",
             on_progress=self._on_ingest_progress,

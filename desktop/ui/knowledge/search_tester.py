@@ -20,6 +20,7 @@ from desktop.core.knowledge_models import RetrievalMode, SearchHit
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge.widgets import Panel
+from desktop.ui.tasks import Lane
 from desktop.ui.widgets import primary_button
 
 SNIPPET_CHARS = 220
@@ -127,7 +128,7 @@ class SearchTesterPanel(Panel):
         mode = RetrievalMode(mode_value) if mode_value else None
         self.search_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.knowledge.search(actor, kb_id, query, k=k, mode=mode),
             key="search",
             on_done=self._show,

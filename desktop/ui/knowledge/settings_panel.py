@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 from desktop.core.chat_models import AppRecord
 from desktop.core.errors import AppError
 from desktop.core.knowledge_models import KbSettings, KbVisibility, KnowledgeBase, RetrievalMode
+from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker, Panel
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.widgets import danger_button, primary_button, spin_box, spread_row
 
 
@@ -287,7 +288,7 @@ class KbSettingsPanel(Panel):
             op = self._update_op(actor, kb, values, settings)
         self.save_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="save",
             on_done=self._on_saved,
@@ -295,7 +296,7 @@ class KbSettingsPanel(Panel):
         )
 
     @staticmethod
-    def _create_op(actor: Any, values: dict[str, Any], settings: KbSettings) -> Any:
+    def _create_op(actor: Actor, values: dict[str, Any], settings: KbSettings) -> Op[KnowledgeBase]:
         def op(lc: LaneContext) -> KnowledgeBase:
             created: KnowledgeBase = lc.ws.knowledge.create(
                 actor,
@@ -311,8 +312,8 @@ class KbSettingsPanel(Panel):
         return op
 
     def _update_op(
-        self, actor: Any, kb: KnowledgeBase, values: dict[str, Any], settings: KbSettings
-    ) -> Any:
+        self, actor: Actor, kb: KnowledgeBase, values: dict[str, Any], settings: KbSettings
+    ) -> Op[KnowledgeBase]:
         changes = {
             key: value
             for key, value in values.items()
@@ -355,7 +356,7 @@ class KbSettingsPanel(Panel):
             return
         actor = self.ctx.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.knowledge.delete(actor, kb.id),
             key="save",
             on_done=lambda _changes: self.kb_did_delete.emit(kb.id),

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop import files
 from desktop.core.errors import Cancelled
+from desktop.core.models import Actor
 from desktop.core.services.ingest import IngestReport
 from desktop.core.tasks import CancelToken
 from desktop.files import FileSource, Missing
@@ -49,13 +50,13 @@ class IngestOutcome:
     error: Exception | None = None
 
 
-def _active(lc: LaneContext, actor: Any, kb_id: int) -> dict[str, tuple[int, str]]:
+def _active(lc: LaneContext, actor: Actor, kb_id: int) -> dict[str, tuple[int, str]]:
     docs = lc.ws.knowledge.documents(actor, kb_id)
     return {d.name: (d.version, d.sha256) for d in docs}
 
 
 def ingest_op(
-    actor: Any, kb_id: int, sources: list[FileSource]
+    actor: Actor, kb_id: int, sources: list[FileSource]
 ) -> Callable[[LaneContext], IngestOutcome]:
     """The op: ingest ``sources``; on cancel or failure, find out what was stored."""
 

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.chat_models import AppRecord
 from desktop.core.knowledge_models import KbVisibility, KnowledgeBase
+from desktop.core.models import Actor, User
 from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
@@ -33,15 +35,17 @@ from desktop.ui.knowledge.ingest_panel import DropZone, IngestPanel
 from desktop.ui.knowledge.search_tester import SearchTesterPanel
 from desktop.ui.knowledge.settings_panel import KbSettingsPanel
 from desktop.ui.knowledge.widgets import member_choices, soon
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.view import View
 from desktop.ui.widgets import empty_state, page_title, primary_button
 
 KB_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _load_op(actor: Any, list_users: bool) -> Any:
-    def op(lc: LaneContext) -> tuple[list[KnowledgeBase], list[Any], list[Any] | None]:
+def _load_op(
+    actor: Actor, list_users: bool
+) -> Op[tuple[list[KnowledgeBase], list[AppRecord], list[User] | None]]:
+    def op(lc: LaneContext) -> tuple[list[KnowledgeBase], list[AppRecord], list[User] | None]:
         ws = lc.ws
         users = ws.accounts.list_users(actor) if list_users else None
         return ws.knowledge.list(actor), ws.apps.list(actor), users
@@ -153,7 +157,7 @@ class KnowledgeView(View):
         actor = self.actor()
         list_users = self.ctx.can(Permission.MANAGE_MEMBERS)
         self.run(
-            "db",
+            Lane.DB,
             _load_op(actor, list_users),
             key="load",
             on_done=self._on_loaded,

@@ -33,7 +33,7 @@ from desktop.files import refuse_existing, write_new_file
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 
 
@@ -220,7 +220,7 @@ class ExportDialog(QDialog):
             self.message.show_error(exc)
             return
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: signing_fingerprint(lc, actor),
             owner=self,
             key="fingerprint",
@@ -262,7 +262,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: export_bundle(lc, actor, path, app_id, since, until),
             owner=self,
             key="export",

@@ -28,6 +28,7 @@ from desktop.core.errors import AppError
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.model import when
+from desktop.ui.tasks import Lane
 from desktop.ui.widgets import primary_button
 
 
@@ -178,7 +179,7 @@ class TraceDialog(QDialog):
             return
         actor, turn_id = self.ctx.actor(), int(self.turn_id)
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.logs.trace_passages(actor, turn_id),
             on_done=self._on_passages_loaded,
             on_failed=lambda exc: self.passage_text.setPlainText(str(exc)),
@@ -296,7 +297,7 @@ class TraceDialog(QDialog):
         self.save_button.setEnabled(False)
         self.message.clear_message()
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.logs.annotate(actor, turn_id, answer),
             owner=self,
             key="annotate",

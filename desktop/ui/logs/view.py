@@ -34,7 +34,7 @@ from desktop.ui.logs.export_dialog import ExportDialog
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
 from desktop.ui.logs.model import TraceListModel
 from desktop.ui.logs.trace_dialog import TraceDialog
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header, primary_button, row_table
 
@@ -167,7 +167,7 @@ class LogsView(View):
             return
         with_users = self.ctx.can(Permission.MANAGE_MEMBERS)
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: load_options(lc, actor, with_users),
             key="options",
             on_done=self._on_options_loaded,
@@ -200,7 +200,7 @@ class LogsView(View):
             return
         self.message.clear_message()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.logs.traces(actor, filters, limit=TRACE_LIMIT),
             key="traces",
             on_done=self._on_traces_loaded,

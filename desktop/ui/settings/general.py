@@ -17,7 +17,7 @@ from desktop.ui.settings.common import (
     hint,
     value_label,
 )
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ class GeneralPage(SettingsPage):
         def op(lc: LaneContext) -> WorkspaceFacts:
             return WorkspaceFacts(lc.ws.workspace_id, ctx.key_store().backend_name())
 
-        self.run("db", op, key="facts", on_done=self._show, on_failed=self.message.show_error)
+        self.run(Lane.DB, op, key="facts", on_done=self._show, on_failed=self.message.show_error)
 
     def _show(self, facts: WorkspaceFacts) -> None:
         self.workspace_id.setText(facts.workspace_id)
@@ -90,7 +90,7 @@ class GeneralPage(SettingsPage):
         self.language.setEnabled(False)
         self.message.clear_message()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.settings.set_preference(actor, "language", code),
             key="language",
             on_done=lambda _changes: self._on_language_saved(code),

@@ -3,21 +3,20 @@ signing key (its fingerprint, rotation and the ``allowed_signers`` text for audi
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from desktop.core import bundle_verify
 from desktop.core.rbac import Permission
+from desktop.core.services.workspace import RekeyResult
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.recovery import RecoveryKeyDialog
 from desktop.ui.settings.common import Panel, copy_text, hint, value_label
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import danger_button
 
-#: Lanes that hold a database connection besides "db", where the rekey runs.
-_OTHER_LANES = ("inference", "ingest")
+# Lanes that hold a database connection besides the DB lane, where the rekey runs.
+_OTHER_LANES = (Lane.INFERENCE, Lane.INGEST)
 
 
 def ssh_fingerprint(allowed_signers_line: str) -> str:
@@ -80,7 +79,7 @@ class EncryptionKeyPanel(Panel):
 
     def activate(self) -> None:
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: bool(lc.ws.workspace.summary()["recovery_key_unseen"]),
             key="load",
             on_done=self.unseen.setVisible,
@@ -111,7 +110,7 @@ class EncryptionKeyPanel(Panel):
         # afterwards, so no lane keeps a connection under the old key.
         self.ctx.attach()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.workspace.rekey(actor),
             key="rekey",
             on_done=self._on_rekeyed,
@@ -119,7 +118,7 @@ class EncryptionKeyPanel(Panel):
             on_finally=lambda: self.rekey_button.setEnabled(True),
         )
 
-    def _on_rekeyed(self, result: Any) -> None:
+    def _on_rekeyed(self, result: RekeyResult) -> None:
         self.ctx.attach()
         self.message.show_info(self.tr("The database is under its new key."))
         dialog = RecoveryKeyDialog(result.recovery_key, self)
@@ -130,7 +129,7 @@ class EncryptionKeyPanel(Panel):
     def _on_recovery_dialog_accepted(self) -> None:
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.workspace.recovery_key_shown(actor),
             key="shown",
             on_done=lambda _: self._on_recovery_confirmed(),
@@ -182,7 +181,7 @@ class SigningKeyPanel(Panel):
     def activate(self) -> None:
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.logs.allowed_signers(actor),
             key="load",
             on_done=self._show,
@@ -220,7 +219,7 @@ class SigningKeyPanel(Panel):
 
         self.rotate_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="rotate",
             on_done=self._on_rotated,

@@ -29,7 +29,7 @@ from desktop.ui.settings.common import (
     value_label,
 )
 from desktop.ui.settings.model_settings import LoadSettingsEditor
-from desktop.ui.tasks import LaneContext, Task
+from desktop.ui.tasks import Lane, LaneContext, Task
 from desktop.ui.widgets import primary_button
 
 SHA_SHOWN = 16  # hex digits of the SHA-256 shown; Copy gives all 64
@@ -158,7 +158,7 @@ class ModelsPage(SettingsPage):
     def activate(self) -> None:
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.models.list(actor),
             key="list",
             on_done=self._show,
@@ -167,7 +167,7 @@ class ModelsPage(SettingsPage):
         if not self._gpu_checked:
             engines = self.ctx.engines
             self.run(
-                "inference",
+                Lane.INFERENCE,
                 lambda lc: engines().chat_model.gpu_offload_supported(),
                 key="gpu",
                 on_done=self._on_gpu_checked,
@@ -250,7 +250,7 @@ class ModelsPage(SettingsPage):
 
         self.save_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="configure",
             on_done=lambda records: self._on_saved(records, name),
@@ -284,7 +284,7 @@ class ModelsPage(SettingsPage):
         # The db lane: registering writes the record; hashing a large file keeps the
         # lane busy meanwhile, and Cancel stops the hash between blocks.
         self._register = self.run(
-            "db",
+            Lane.DB,
             op,
             key="register",
             on_done=self._on_registered,

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.settings.common import SettingsPage, group, hint
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import danger_button, primary_button
 
 MAX_DAYS = 36_500
@@ -37,7 +38,7 @@ class RetentionRow:
     legal_hold: bool
 
 
-def read_rows(lc: LaneContext, actor: Any) -> list[RetentionRow]:
+def read_rows(lc: LaneContext, actor: Actor) -> list[RetentionRow]:
     rows = []
     for app in lc.ws.apps.list(actor):
         kept = lc.ws.logs.retention(actor, app.id)
@@ -120,7 +121,7 @@ class RetentionPage(SettingsPage):
     def activate(self) -> None:
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: read_rows(lc, actor),
             key="load",
             on_done=self._show,
@@ -184,7 +185,7 @@ class RetentionPage(SettingsPage):
 
         self.save_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="save",
             on_done=self._on_saved,
@@ -213,7 +214,7 @@ class RetentionPage(SettingsPage):
         self.purge_button.setEnabled(False)
         self.purge_result.clear()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.logs.purge(actor),
             key="purge",
             on_done=self._on_purged,

@@ -18,7 +18,7 @@ from desktop.ui.errors import InlineMessage
 from desktop.ui.settings.common import Panel, SettingsPage, hint
 from desktop.ui.settings.keys import EncryptionKeyPanel, SigningKeyPanel
 from desktop.ui.settings.totp import TotpPanel
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 
 
@@ -86,7 +86,7 @@ class IdleTimeoutPanel(Panel):
     def activate(self) -> None:
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.settings.workspace_settings(actor)["idle_timeout_minutes"],
             key="load",
             on_done=self.spin.setValue,
@@ -103,7 +103,7 @@ class IdleTimeoutPanel(Panel):
 
         self.save_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="save",
             on_done=self._on_saved,
@@ -147,7 +147,7 @@ class PoliciesPanel(Panel):
     def activate(self) -> None:
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.policies.list(actor),
             key="load",
             on_done=self._show,
@@ -175,7 +175,7 @@ class PoliciesPanel(Panel):
         policy = parse_policy(name)
         self.message.clear_message()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.policies.set(actor, policy, on),
             key=f"set:{name}",
             on_failed=lambda exc: self._on_policy_failed(name, on, exc),

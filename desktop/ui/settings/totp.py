@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.recovery import RecoveryKeyDialog, copy_secret
 from desktop.ui.settings.common import Panel, hint, value_label
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 
 
-def _begin(lc: LaneContext, actor: Any) -> tuple[str, bytes]:
+def _begin(lc: LaneContext, actor: Actor) -> tuple[str, bytes]:
     enrollment = lc.ws.totp.begin(actor)
     return enrollment.secret, lc.ws.totp.qr_png(enrollment)
 
@@ -56,7 +57,7 @@ class TotpPanel(Panel):
     def activate(self) -> None:
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.totp.status(actor),
             key="load",
             on_done=self._show,
@@ -174,7 +175,7 @@ class TotpDialog(QDialog):
         """Make a pending secret (an existing authenticator keeps working until confirmed)."""
         actor = self.ctx.actor()
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: _begin(lc, actor),
             owner=self,
             key="begin",
@@ -198,7 +199,7 @@ class TotpDialog(QDialog):
         actor = self.ctx.actor()
         self.confirm_button.setEnabled(False)
         self.ctx.runner.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.totp.confirm(actor, code),
             owner=self,
             key="confirm",

@@ -26,7 +26,7 @@ from desktop.ui.chat.streaming import send_op
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge.widgets import Panel
-from desktop.ui.tasks import Task
+from desktop.ui.tasks import Lane, Task
 from desktop.ui.widgets import primary_button
 
 
@@ -221,7 +221,7 @@ class PreviewChat(Panel):
             actor, app_id, text, conversation_id, variables if conversation_id is None else None
         )
         self._task = self.run(
-            "inference",
+            Lane.INFERENCE,
             op,
             key="preview",
             on_chunk=self._on_chat_chunk,

@@ -4,7 +4,7 @@ else who opens the screen sees the apps they may use, read-only."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.chat_models import AppRecord
+from desktop.core.chat_models import AppRecord, ModelRecord
 from desktop.core.errors import AppError
+from desktop.core.knowledge_models import KnowledgeBase
+from desktop.core.models import Actor, User
 from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
@@ -27,7 +29,7 @@ from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import member_choices
 from desktop.ui.studio.editor import AppEditor
 from desktop.ui.studio.preview import PreviewChat
-from desktop.ui.tasks import LaneContext
+from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.view import View
 from desktop.ui.widgets import danger_button, empty_state, page_title, primary_button, spread_row
 
@@ -35,15 +37,25 @@ APP_ROLE = Qt.ItemDataRole.UserRole
 NEW = -1  # the list has no row for an app being created
 
 
-def _load_op(actor: Any, list_users: bool) -> Any:
-    def op(lc: LaneContext) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class StudioData:
+    """What the Studio shows: the apps, and the choices their editor offers."""
+
+    apps: list[AppRecord]
+    models: list[ModelRecord]
+    kbs: list[KnowledgeBase]
+    users: list[User] | None  # None: the actor may not list members
+
+
+def _load_op(actor: Actor, list_users: bool) -> Op[StudioData]:
+    def op(lc: LaneContext) -> StudioData:
         ws = lc.ws
-        return {
-            "apps": ws.apps.list(actor),
-            "models": ws.models.list(actor),
-            "kbs": ws.knowledge.list(actor),
-            "users": ws.accounts.list_users(actor) if list_users else None,
-        }
+        return StudioData(
+            apps=ws.apps.list(actor),
+            models=ws.models.list(actor),
+            kbs=ws.knowledge.list(actor),
+            users=ws.accounts.list_users(actor) if list_users else None,
+        )
 
     return op
 
@@ -140,17 +152,17 @@ class StudioView(View):
         self._apply_permissions()
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             _load_op(actor, self.ctx.can(Permission.MANAGE_MEMBERS)),
             key="load",
             on_done=self._on_loaded,
             on_failed=self.message.show_error,
         )
 
-    def _on_loaded(self, loaded: dict[str, Any]) -> None:
-        choices = member_choices(loaded["users"])
-        self.editor.set_choices(loaded["models"], loaded["kbs"], choices)
-        self.apps = loaded["apps"]
+    def _on_loaded(self, loaded: StudioData) -> None:
+        choices = member_choices(loaded.users)
+        self.editor.set_choices(loaded.models, loaded.kbs, choices)
+        self.apps = loaded.apps
         self._fill_list()
         ids = [a.id for a in self.apps]
         if self.current_id == NEW or (self.editor.dirty and self.current_id in ids):
@@ -253,14 +265,14 @@ class StudioView(View):
             return
         self.save_button.setEnabled(False)
         self.run(
-            "db",
+            Lane.DB,
             op,
             key="save",
             on_done=self._on_saved,
             on_failed=self._on_save_failed,
         )
 
-    def _save_op(self) -> Any:
+    def _save_op(self) -> Op[AppRecord]:
         actor = self.actor()
         if self.current_id == NEW or self.current_id is None:
             config = self.editor.config()
@@ -297,7 +309,7 @@ class StudioView(View):
             return
         actor = self.actor()
         self.run(
-            "db",
+            Lane.DB,
             lambda lc: lc.ws.apps.delete(actor, app.id),
             key="save",
             on_done=self._on_deleted,

@@ -1,0 +1,68 @@
+"""The services a front end talks to, as one protocol.
+
+The composition root (``desktop.app.Workspace``) satisfies it; the GUI's lanes hand ops
+a :class:`Services`, so every call from a front end into a service is type-checked
+against the real service classes. mypy proves the conformance where the GUI gives its
+task runner ``UiContext.open_workspace`` (which returns an ``app.Workspace``): a service
+added here must be added to ``Workspace`` too. It lists services only: the adapters behind them
+(the store, the key slots) stay with the composition root.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from desktop.core.services.accounts import AccountService
+from desktop.core.services.apps import AppService
+from desktop.core.services.chat import ChatService
+from desktop.core.services.knowledge import KnowledgeService
+from desktop.core.services.logs import LogService
+from desktop.core.services.models import ModelService
+from desktop.core.services.policies import PolicyService
+from desktop.core.services.settings import SettingsService
+from desktop.core.services.totp import TotpService
+from desktop.core.services.usage import UsageService
+from desktop.core.services.workspace import WorkspaceService
+
+
+class Services(Protocol):
+    """An open workspace as a front end sees it: its services, its id, and ``close``."""
+
+    @property
+    def accounts(self) -> AccountService: ...
+
+    @property
+    def totp(self) -> TotpService: ...
+
+    @property
+    def policies(self) -> PolicyService: ...
+
+    @property
+    def logs(self) -> LogService: ...
+
+    @property
+    def workspace(self) -> WorkspaceService: ...
+
+    @property
+    def models(self) -> ModelService: ...
+
+    @property
+    def apps(self) -> AppService: ...
+
+    @property
+    def chat(self) -> ChatService: ...
+
+    @property
+    def knowledge(self) -> KnowledgeService: ...
+
+    @property
+    def settings(self) -> SettingsService: ...
+
+    @property
+    def usage(self) -> UsageService: ...
+
+    @property
+    def workspace_id(self) -> str: ...
+
+    def close(self) -> None:
+        """Release the workspace's connection (the lane that opened it calls this)."""
