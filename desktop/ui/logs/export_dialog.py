@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import bundle_verify
 from desktop.core.errors import AppError, InputError
 from desktop.core.models import Actor
 from desktop.files import refuse_existing, write_new_file
@@ -35,6 +34,7 @@ from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
+from desktop.verifier import bundle_verify
 
 
 @dataclass(frozen=True, slots=True)

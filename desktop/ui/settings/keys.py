@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
-from desktop.core import bundle_verify
 from desktop.core.rbac import Permission
 from desktop.core.services.workspace import RekeyResult
 from desktop.ui.context import UiContext
@@ -14,6 +13,7 @@ from desktop.ui.recovery import RecoveryKeyDialog
 from desktop.ui.settings.common import Panel, copy_text, hint, value_label
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import danger_button
+from desktop.verifier import bundle_verify
 
 # Lanes that hold a database connection besides the DB lane, where the rekey runs.
 _OTHER_LANES = (Lane.INFERENCE, Lane.INGEST)
