@@ -163,7 +163,7 @@ class UiContext(QObject):
     def actor(self) -> Actor:
         """The signed-in actor (touches the session). Locks and raises when idle."""
         if self.session is None:
-            raise AuthenticationFailed("nobody is signed in: sign in first")
+            raise AuthenticationFailed("accounts.not_signed_in")
         try:
             return self.session.actor()
         except AuthenticationFailed:

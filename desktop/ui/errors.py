@@ -16,10 +16,18 @@ from desktop.core.messages import Language, Surface, render
 log = logging.getLogger(__name__)
 
 
+class FormProblem(Exception):
+    """An input problem the window finds itself (two passwords differ, a field is
+    empty), worded and translated where it is raised with ``tr``; never reaches a
+    service. Errors from services are ``AppError`` with a catalogue code."""
+
+
 def describe(exc: BaseException) -> str | None:
     """The text a user sees for ``exc``; None for a cancellation."""
     if isinstance(exc, Cancelled):
         return None
+    if isinstance(exc, FormProblem):
+        return str(exc)
     if isinstance(exc, AppError):
         return exc.render(ui_language(), Surface.GUI)
     incident = uuid.uuid4().hex[:8]

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.errors import AppError, InputError
+from desktop.core.errors import AppError
 from desktop.core.models import Actor, Role
 from desktop.ui.context import UiContext
-from desktop.ui.errors import InlineMessage, describe
+from desktop.ui.errors import FormProblem, InlineMessage, describe
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 
@@ -78,11 +78,11 @@ class PasswordFields(QObject):
         return field
 
     def value(self) -> str:
-        """The password, or InputError when the two fields differ or are empty."""
+        """The password, or FormProblem when the two fields differ or are empty."""
         if not self.password.text():
-            raise InputError(self.tr("Type the new password."))
+            raise FormProblem(self.tr("Type the new password."))
         if self.password.text() != self.confirm.text():
-            raise InputError(self.tr("The two passwords differ: type the same one twice."))
+            raise FormProblem(self.tr("The two passwords differ: type the same one twice."))
         return self.password.text()
 
     def _on_password_changed(self, _text: str) -> None:
@@ -156,14 +156,14 @@ class MemberDialog(QDialog):
         self.column.addLayout(self.buttons_row)
 
     def build_op(self, actor: Actor) -> tuple[Callable[[LaneContext], Any], str]:
-        """(the op, the text to report when it succeeds); InputError for bad input."""
+        """(the op, the text to report when it succeeds); FormProblem for bad input."""
         raise NotImplementedError
 
     def _on_submit_clicked(self) -> None:
         try:
             actor = self.ctx.actor()
             op, text = self.build_op(actor)
-        except AppError as exc:
+        except (AppError, FormProblem) as exc:
             self.message.show_error(exc)
             return
         self.message.clear_message()
@@ -218,7 +218,7 @@ class AddMemberDialog(MemberDialog):
     def build_op(self, actor: Actor) -> tuple[Callable[[LaneContext], Any], str]:
         name = self.username.text().strip()
         if not name:
-            raise InputError(self.tr("Type a user name."))
+            raise FormProblem(self.tr("Type a user name."))
         display = self.display_name.text().strip() or None
         role = Role(self.role.currentData())
         password = self.passwords.value()
@@ -327,5 +327,5 @@ class ConfirmDialog(MemberDialog):
 
     def build_op(self, actor: Actor) -> tuple[Callable[[LaneContext], Any], str]:
         if self._expected is not None and self.confirm_text.text().strip() != self._expected:
-            raise InputError(self.tr("Type the user name exactly to confirm."))
+            raise FormProblem(self.tr("Type the user name exactly to confirm."))
         return self._op(actor)

@@ -670,7 +670,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../desktop/ui/errors.py" line="+40"/>
+        <location filename="../../desktop/ui/errors.py" line="+48"/>
         <source>Kura</source>
         <translation>Kura</translation>
     </message>
@@ -678,12 +678,7 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/export_dialog.py" line="+56"/>
-        <source>The workspace has no audit signing key yet: ask the Owner.</source>
-        <translation>このワークスペースには監査用の署名キーがまだありません。オーナーに依頼してください。</translation>
-    </message>
-    <message>
-        <location line="+54"/>
+        <location filename="../../desktop/ui/logs/export_dialog.py" line="+106"/>
         <source>Export a signed audit bundle</source>
         <translation>署名付き監査バンドルをエクスポート</translation>
     </message>
@@ -1138,12 +1133,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Not added</source>
         <translation>追加されませんでした</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-35"/>
         <source>Cancelling… the file being stored is rolled back.</source>
         <translation>キャンセルしています… 保存中のファイルはロールバックされます。</translation>
     </message>
@@ -1153,7 +1148,7 @@
         <translation>バージョン {version} として保存 · {chunks} チャンク</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Unchanged: this version is stored</source>
         <translation>変更なし：このバージョンは保存済みです</translation>
     </message>

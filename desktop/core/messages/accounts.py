@@ -292,4 +292,10 @@ MESSAGES: dict[str, Entry] = {
             ja="よくある名前や名字は推測されやすいです",
         )
     ),
+    "accounts.not_signed_in": Entry(
+        Text(
+            en="nobody is signed in: sign in first",
+            ja="サインインしていません。先にサインインしてください",
+        )
+    ),
 }

@@ -154,4 +154,10 @@ MESSAGES: dict[str, Entry] = {
         ),
         gui=Text(en="choose Forever", ja="「無期限」にしてください"),
     ),
+    "logs.no_signing_key_yet": Entry(
+        Text(
+            en="the workspace has no audit signing key yet: ask the Owner",
+            ja="このワークスペースにはまだ監査用の署名キーがありません。オーナーに依頼してください",
+        )
+    ),
 }

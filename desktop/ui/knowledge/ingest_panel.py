@@ -28,7 +28,7 @@ from desktop.core.errors import AppError, Cancelled
 from desktop.core.services.ingest import IngestReport
 from desktop.files import FileSource, Missing
 from desktop.ui.context import UiContext
-from desktop.ui.errors import InlineMessage
+from desktop.ui.errors import InlineMessage, describe
 from desktop.ui.knowledge.sources import (
     SUPPORTED_SUFFIXES,
     IngestOutcome,
@@ -328,7 +328,9 @@ class IngestPanel(Panel):
                 )
                 self._set_row(row, "stored", text)
             elif source.name in failed:
-                self._set_row(row, "failed", failed[source.name]["error"])
+                error = report.errors.get(source.name)
+                shown = describe(error) if error is not None else None
+                self._set_row(row, "failed", shown or str(failed[source.name]["error"]))
             elif source.name in report.unchanged:
                 self._set_row(row, "unchanged", self.tr("Unchanged: this version is stored"))
         self.message.show_info(

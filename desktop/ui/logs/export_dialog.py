@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -52,11 +52,7 @@ def signing_fingerprint(lc: LaneContext, actor: Actor) -> str:
     """The current signing key's fingerprint (the first allowed_signers line)."""
     signers = bundle_verify.parse_allowed_signers(lc.ws.logs.allowed_signers(actor))
     if not signers:
-        raise InputError(
-            QCoreApplication.translate(
-                "ExportDialog", "The workspace has no audit signing key yet: ask the Owner."
-            )
-        )
+        raise InputError("logs.no_signing_key_yet")
     return bundle_verify.key_fingerprint(signers[0].key_blob)
 
 
