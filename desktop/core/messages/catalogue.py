@@ -12,6 +12,7 @@ from desktop.core.messages import (
     Entry,
     accounts,
     chat,
+    cli,
     common,
     diagnostics,
     knowledge,
@@ -31,6 +32,7 @@ AREAS: tuple[ModuleType, ...] = (
     knowledge,
     logs,
     diagnostics,
+    cli,
 )
 
 
