@@ -33,7 +33,7 @@ MESSAGES: dict[str, Entry] = {
     "cli.stdin_empty": Entry(
         Text(
             en="expected {what} on standard input, found nothing",
-            ja="標準入力から{what}を読み取れませんでした（何も入力されていません）",
+            ja="{what}を標準入力から読み取れませんでした（何も入力されていません）",
         )
     ),
     "cli.no_terminal": Entry(
@@ -129,7 +129,7 @@ MESSAGES: dict[str, Entry] = {
     "cli.kb_skipped": Entry(
         Text(
             en="kura: skipped {name}: {error}",
-            ja="kura: {name} をスキップしました: {error}",
+            ja="kura: 「{name}」をスキップしました: {error}",
         )
     ),
 }
