@@ -26,11 +26,11 @@ def _params(pairs: list[str] | None, base: SamplingParams) -> SamplingParams:
     for name, text in key_values(pairs, "--param").items():
         kind = _NUMBERS.get(name)
         if kind is None:
-            raise InputError(f"unknown parameter {name!r} (known: {', '.join(_NUMBERS)})")
+            raise InputError("cli.unknown_param", name=name, known=", ".join(_NUMBERS))
         try:
             values[name] = None if text.lower() in ("", "none") and name == "seed" else kind(text)
         except ValueError:
-            raise InputError(f"--param {name} needs a number, got {text!r}") from None
+            raise InputError("cli.param_not_number", name=name, value=text) from None
     return SamplingParams.from_dict(values)
 
 
@@ -61,7 +61,7 @@ def _changes(args: argparse.Namespace, base: AppConfig, ws: Any, actor: Any) -> 
 
 def _kb_id(text: str) -> int:
     if not text.isdigit():
-        raise InputError(f"--kb takes a knowledge base id for now, got {text!r}")
+        raise InputError("cli.kb_id_required", value=text)
     return int(text)
 
 
@@ -94,7 +94,7 @@ def _create(
     ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
 ) -> tuple[dict[str, Any], str]:
     if not args.name or not args.model:
-        raise InputError("apps create needs --name and --model")
+        raise InputError("cli.apps_create_needs_name_and_model")
     base = AppConfig(name=args.name, model_id=ws.models.get(actor, args.model).id)
     made = ws.apps.create(actor, base.with_changes(**_changes(args, base, ws, actor)))
     return made.public_dict(), _summary(made)
@@ -106,7 +106,7 @@ def _edit(
     current = ws.apps.show(actor, args.app)
     changes = _changes(args, current.config, ws, actor)
     if not changes:
-        raise InputError("nothing to change: pass at least one option to edit")
+        raise InputError("cli.nothing_to_change")
     edited = ws.apps.edit(actor, args.app, changes)
     return edited.public_dict(), _summary(edited)
 

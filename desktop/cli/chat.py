@@ -9,7 +9,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from desktop.cli.io import StdinLines, common, emit, key_values, note, open_workspace, sign_in
+from desktop import app
+from desktop.cli.io import (
+    Phrase,
+    StdinLines,
+    as_user,
+    common,
+    emit,
+    key_values,
+    note,
+    open_workspace,
+    sign_in,
+)
+from desktop.core.models import Actor
 from desktop.core.services.chat import TurnResult
 from desktop.core.tasks import CancelToken
 
@@ -57,7 +69,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     with open_workspace(args) as ws:
         actor = sign_in(ws, args, lines)
-        message = lines.rest("the message") if args.message == "-" else args.message
+        message = lines.rest(Phrase("cli.what.message")) if args.message == "-" else args.message
         with _ctrl_c_cancels(cancel):
             result = ws.chat.send(
                 actor,
@@ -72,40 +84,53 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_conversations(args: argparse.Namespace) -> int:
+def _conversations_list(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    convs = ws.chat.conversations(actor, args.app)
+    return (
+        {"conversations": [c.public_dict() for c in convs]},
+        "\n".join(f"{c.id:>5}  {c.updated_at[:16]}  {c.title}" for c in convs)
+        or "no conversations yet",
+    )
+
+
+def _conversations_show(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    turns = ws.chat.turns(actor, args.id)
+    text = "\n\n".join(
+        f"> {t.user_text}\n{t.answer}" + (" [stopped]" if t.stop_reason == "cancelled" else "")
+        for t in turns
+    )
+    return {"turns": [t.public_dict() for t in turns]}, text
+
+
+def _conversations_rename(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    ws.chat.rename(actor, args.id, args.title)
+    return {"renamed": args.id}, f"Renamed conversation {args.id}."
+
+
+def _conversations_delete(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    ws.chat.delete(actor, args.id)
+    return {"deleted": args.id}, f"Deleted conversation {args.id}."
+
+
+def cmd_regenerate(args: argparse.Namespace) -> int:
+    """``kura conversations regenerate``: the new answer streams like ``kura chat``'s."""
     lines = StdinLines()
     cancel = CancelToken()
     with open_workspace(args) as ws:
         actor = sign_in(ws, args, lines)
-        action = args.conv_cmd
-        if action == "list":
-            convs = ws.chat.conversations(actor, args.app)
-            emit(
-                args,
-                {"conversations": [c.public_dict() for c in convs]},
-                "\n".join(f"{c.id:>5}  {c.updated_at[:16]}  {c.title}" for c in convs)
-                or "no conversations yet",
+        with _ctrl_c_cancels(cancel):
+            result = ws.chat.regenerate(
+                actor, args.id, cancel=cancel, on_piece=None if args.json else _write
             )
-        elif action == "show":
-            turns = ws.chat.turns(actor, args.id)
-            text = "\n\n".join(
-                f"> {t.user_text}\n{t.answer}"
-                + (" [stopped]" if t.stop_reason == "cancelled" else "")
-                for t in turns
-            )
-            emit(args, {"turns": [t.public_dict() for t in turns]}, text)
-        elif action == "rename":
-            ws.chat.rename(actor, args.id, args.title)
-            emit(args, {"renamed": args.id}, f"Renamed conversation {args.id}.")
-        elif action == "delete":
-            ws.chat.delete(actor, args.id)
-            emit(args, {"deleted": args.id}, f"Deleted conversation {args.id}.")
-        else:
-            with _ctrl_c_cancels(cancel):
-                result = ws.chat.regenerate(
-                    actor, args.id, cancel=cancel, on_piece=None if args.json else _write
-                )
-            _report(args, result)
+        _report(args, result)
     return 0
 
 
@@ -133,16 +158,18 @@ def register(sub: Any) -> None:
     p = csub.add_parser("list", help="newest first")
     p.add_argument("--app", help="only this app's")
     common(p, user=True)
-    for action, helptext in (
-        ("show", "the turns of a conversation"),
-        ("delete", "delete it for good"),
-        ("regenerate", "answer the last message again"),
+    p.set_defaults(handler=as_user(_conversations_list))
+    for action, helptext, handler in (
+        ("show", "the turns of a conversation", as_user(_conversations_show)),
+        ("delete", "delete it for good", as_user(_conversations_delete)),
+        ("regenerate", "answer the last message again", cmd_regenerate),
     ):
         p = csub.add_parser(action, help=helptext)
         p.add_argument("id", type=int)
         common(p, user=True)
+        p.set_defaults(handler=handler)
     p = csub.add_parser("rename", help="give it a title")
     p.add_argument("id", type=int)
     p.add_argument("title")
     common(p, user=True)
-    conv.set_defaults(handler=cmd_conversations)
+    p.set_defaults(handler=as_user(_conversations_rename))

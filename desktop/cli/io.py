@@ -7,7 +7,8 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,33 +32,45 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"kura: error: {message} (see `{self.prog} --help`)\n")
 
 
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """What a prompt or standard input should give (``cli.what.*`` with parameters),
+    rendered in the language of the message it stands in."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, language: Language = Language.EN, surface: Surface = Surface.CLI) -> str:
+        return render(self.code, self.params, language, surface)
+
+
 class StdinLines:
     """Reads secrets line by line from standard input (``--password-stdin``)."""
 
     def __init__(self, stream: Any = None) -> None:
         self._stream = stream if stream is not None else sys.stdin
 
-    def read(self, what: str) -> str:
+    def read(self, what: Phrase) -> str:
         line = self._stream.readline()
         if not line:
-            raise InputError(f"expected {what} on standard input, found nothing")
+            raise InputError("cli.stdin_empty", what=what)
         return line.rstrip("\r\n")
 
-    def rest(self, what: str) -> str:
+    def rest(self, what: Phrase) -> str:
         """Everything left on standard input (a multi-line message)."""
         text = str(self._stream.read())
         if not text.strip():
-            raise InputError(f"expected {what} on standard input, found nothing")
+            raise InputError("cli.stdin_empty", what=what)
         return text.rstrip("\n")
 
 
-def secret(args: argparse.Namespace, what: str, lines: StdinLines) -> str:
+def secret(args: argparse.Namespace, what: Phrase, lines: StdinLines) -> str:
     """A secret from stdin (``--password-stdin``) or, on a terminal, a hidden prompt."""
     if getattr(args, "password_stdin", False):
         return lines.read(what)
     if not sys.stdin.isatty():
-        raise InputError(f"no terminal to ask for {what}: pass --password-stdin")
-    return getpass.getpass(f"{what}: ")
+        raise InputError("cli.no_terminal", what=what)
+    return getpass.getpass(f"{what.render(language(), Surface.CLI)}: ")
 
 
 def emit(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
@@ -94,12 +107,12 @@ def sign_in(ws: app.Workspace, args: argparse.Namespace, lines: StdinLines) -> A
     """Authenticate ``--user``: the password, then, for an account with TOTP, a one-time
     code (the next line of stdin with ``--password-stdin``, else a prompt)."""
     if not args.user:
-        raise InputError("this command acts as a user: pass --user NAME")
-    password = secret(args, f"password for {args.user}", lines)
+        raise InputError("cli.user_required")
+    password = secret(args, Phrase("cli.what.password_for", {"user": args.user}), lines)
     try:
         return ws.accounts.authenticate(args.user, password)
     except SecondFactorRequired:
-        code = secret(args, f"one-time code for {args.user} (authenticator or recovery)", lines)
+        code = secret(args, Phrase("cli.what.code_for", {"user": args.user}), lines)
         return ws.accounts.authenticate(args.user, password, code)
 
 
@@ -132,12 +145,12 @@ def common(p: argparse.ArgumentParser, *, user: bool = False, json_out: bool = T
         )
 
 
-def key_values(pairs: list[str] | None, what: str) -> dict[str, str]:
-    """``NAME=VALUE`` arguments as a dict; a malformed one is an InputError."""
+def key_values(pairs: list[str] | None, option: str) -> dict[str, str]:
+    """``NAME=VALUE`` arguments of ``option`` as a dict; a malformed one is an InputError."""
     out: dict[str, str] = {}
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise InputError(f"{what} must look like NAME=VALUE, got {pair!r}")
+            raise InputError("cli.key_value_malformed", option=option, pair=pair)
         out[name.strip()] = value
     return out

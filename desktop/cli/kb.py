@@ -6,9 +6,22 @@ import argparse
 import sys
 from typing import Any
 
-from desktop.cli.io import StdinLines, common, emit, note, open_workspace, sign_in
+from desktop import app
+from desktop.cli.io import (
+    StdinLines,
+    as_user,
+    common,
+    emit,
+    language,
+    note,
+    open_workspace,
+    say,
+    sign_in,
+)
 from desktop.core.errors import EXIT_USAGE, InputError
 from desktop.core.knowledge_models import KbSettings, KbVisibility, KnowledgeBase, RetrievalMode
+from desktop.core.messages import Surface
+from desktop.core.models import Actor
 from desktop.core.tasks import CancelToken
 from desktop.files import FileSource, collect_sources
 
@@ -28,9 +41,9 @@ def files_to_add(paths: list[str]) -> list[FileSource]:
     neither a file nor a folder stops the command."""
     sources, missing = collect_sources(paths)
     if missing and missing[0].error:
-        raise InputError(f"cannot read {missing[0].given}: {missing[0].error}")
+        raise InputError("cli.cannot_read_path", path=missing[0].given, reason=missing[0].error)
     if missing:
-        raise InputError(f"no such file or folder: {missing[0].given}")
+        raise InputError("cli.no_such_path", path=missing[0].given)
     return sources
 
 
@@ -84,14 +97,10 @@ def _kb_line(kb: KnowledgeBase) -> str:
     return f"{kb.id:>4}  {kb.name:<28} {kb.visibility.value:<8} {kb.settings.mode.value}"
 
 
-def cmd_kb(args: argparse.Namespace) -> int:
-    with open_workspace(args) as ws:
-        actor = sign_in(ws, args, StdinLines())
-        handler = _ACTIONS[args.kb_cmd]
-        return handler(args, ws, actor)
+Result = tuple[dict[str, Any], str]
 
 
-def _create(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _create(ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines) -> Result:
     settings = _settings(args, KbSettings()) or KbSettings()
     apps = tuple(ws.apps.show(actor, a).id for a in args.app or ())
     kb = ws.knowledge.create(
@@ -103,70 +112,71 @@ def _create(args: argparse.Namespace, ws: Any, actor: Any) -> int:
         app_allowlist=apps,
         settings=settings,
     )
-    emit(args, kb.public_dict(), f"Created knowledge base {kb.name} (id {kb.id}).")
-    return 0
+    return kb.public_dict(), f"Created knowledge base {kb.name} (id {kb.id})."
 
 
-def _edit(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _edit(ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines) -> Result:
     kb = ws.knowledge.get(actor, args.kb)
     changes = _changes(args, kb, ws, actor)
     if not changes:
-        raise InputError("nothing to change: pass at least one option")
+        raise InputError("cli.nothing_to_change")
     kb = ws.knowledge.update(actor, args.kb, changes)
-    emit(args, kb.public_dict(), f"Updated {kb.name}.")
-    return 0
+    return kb.public_dict(), f"Updated {kb.name}."
 
 
-def _list(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _list(ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines) -> Result:
     kbs = ws.knowledge.list(actor)
-    emit(
-        args,
+    return (
         {"knowledge_bases": [k.public_dict() for k in kbs]},
         "\n".join(_kb_line(k) for k in kbs) or "no knowledge bases you can read",
     )
-    return 0
 
 
-def _show(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _show(ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines) -> Result:
     kb = ws.knowledge.get(actor, args.kb)
-    emit(args, kb.public_dict(), f"{_kb_line(kb)}\n  settings {kb.settings.as_dict()}")
-    return 0
+    return kb.public_dict(), f"{_kb_line(kb)}\n  settings {kb.settings.as_dict()}"
 
 
-def _delete(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _delete(ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines) -> Result:
     ws.knowledge.delete(actor, args.kb)
-    emit(args, {"deleted": args.kb}, f"Deleted knowledge base {args.kb}.")
-    return 0
+    return {"deleted": args.kb}, f"Deleted knowledge base {args.kb}."
 
 
-def _add(args: argparse.Namespace, ws: Any, actor: Any) -> int:
-    sources = files_to_add(args.paths)
-    report = ws.knowledge.ingest(actor, args.kb, sources, CancelToken(), _Progress())
-    for failure in report.failed:
-        note(f"kura: skipped {failure['name']}: {failure['error']}")
-    text = (
-        f"{len(report.added)} added, {len(report.unchanged)} unchanged, {len(report.failed)} failed"
-    )
-    emit(args, report.as_dict(), text)
-    return EXIT_USAGE if report.failed else 0
+def cmd_add(args: argparse.Namespace) -> int:
+    """``kura kb add``: a progress bar while it ingests, a line for each file it skips
+    (in the user's language), and exit 2 when any file failed."""
+    with open_workspace(args) as ws:
+        actor = sign_in(ws, args, StdinLines())
+        # a FileSource is a DocumentSource, read-only: mypy reads the Protocol's plain
+        # attributes as writable, so it would refuse the (frozen) dataclass
+        sources: list[Any] = files_to_add(args.paths)
+        report = ws.knowledge.ingest(actor, args.kb, sources, CancelToken(), _Progress())
+        speech = language()
+        for failure in report.failed:
+            error = report.errors[failure["name"]].render(speech, Surface.CLI)
+            note(say("cli.kb_skipped", name=failure["name"], error=error))
+        text = (
+            f"{len(report.added)} added, {len(report.unchanged)} unchanged, "
+            f"{len(report.failed)} failed"
+        )
+        emit(args, report.as_dict(), text)
+        return EXIT_USAGE if report.failed else 0
 
 
-def _search(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _search(ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines) -> Result:
     mode = RetrievalMode(args.mode) if args.mode else None
     hits = ws.knowledge.search(actor, args.kb, args.query, k=args.k, mode=mode)
-    lines = [
+    found = [
         f"{h.score:.3f}  {h.chunk.document} v{h.chunk.version} #{h.chunk.index}  "
         f"{' '.join(h.chunk.text.split())[:100]}"
         for h in hits
     ]
-    emit(args, {"results": [h.public_dict() for h in hits]}, "\n".join(lines) or "no results")
-    return 0
+    return {"results": [h.public_dict() for h in hits]}, "\n".join(found) or "no results"
 
 
-def _docs(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _docs(ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines) -> Result:
     docs = ws.knowledge.documents(actor, args.kb)
-    emit(
-        args,
+    return (
         {"documents": [d.public_dict() for d in docs]},
         "\n".join(
             f"{d.name:<40} v{d.version:<3} {d.chunks:>5} chunks {d.size:>9} bytes "
@@ -175,13 +185,13 @@ def _docs(args: argparse.Namespace, ws: Any, actor: Any) -> int:
         )
         or "no documents",
     )
-    return 0
 
 
-def _versions(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _versions(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> Result:
     found = ws.knowledge.versions(actor, args.kb, args.doc)
-    emit(
-        args,
+    return (
         {"versions": [v.public_dict() for v in found]},
         "\n".join(
             f"v{v.version:<3} {'active' if v.active else '      '} {v.chunks:>5} chunks "
@@ -189,38 +199,21 @@ def _versions(args: argparse.Namespace, ws: Any, actor: Any) -> int:
             for v in found
         ),
     )
-    return 0
 
 
-def _rollback(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _rollback(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> Result:
     ws.knowledge.rollback(actor, args.kb, args.doc, args.version)
-    emit(
-        args,
+    return (
         {"document": args.doc, "active_version": args.version},
         f"{args.doc}: version {args.version} is active again.",
     )
-    return 0
 
 
-def _remove(args: argparse.Namespace, ws: Any, actor: Any) -> int:
+def _remove(ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines) -> Result:
     ws.knowledge.delete_document(actor, args.kb, args.doc)
-    emit(args, {"deleted": args.doc}, f"Deleted {args.doc} and all its versions.")
-    return 0
-
-
-_ACTIONS = {
-    "create": _create,
-    "edit": _edit,
-    "list": _list,
-    "show": _show,
-    "delete": _delete,
-    "add": _add,
-    "search": _search,
-    "docs": _docs,
-    "versions": _versions,
-    "rollback": _rollback,
-    "rm": _remove,
-}
+    return {"deleted": args.doc}, f"Deleted {args.doc} and all its versions."
 
 
 def _kb_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
@@ -248,42 +241,48 @@ def register(sub: Any) -> None:
     p = ksub.add_parser("create", help="a new knowledge base (Admin and above)")
     _kb_options(p, creating=True)
     common(p, user=True)
+    p.set_defaults(handler=as_user(_create))
     p = ksub.add_parser("edit", help="change settings, visibility or app links")
     p.add_argument("kb")
     _kb_options(p, creating=False)
     common(p, user=True)
-    for action, helptext in (("list", "knowledge bases you can read"),):
-        p = ksub.add_parser(action, help=helptext)
-        common(p, user=True)
-    for action, helptext in (
-        ("show", "settings of a knowledge base"),
-        ("delete", "delete it with every document"),
-        ("docs", "documents (active versions)"),
+    p.set_defaults(handler=as_user(_edit))
+    p = ksub.add_parser("list", help="knowledge bases you can read")
+    common(p, user=True)
+    p.set_defaults(handler=as_user(_list))
+    for action, helptext, run in (
+        ("show", "settings of a knowledge base", _show),
+        ("delete", "delete it with every document", _delete),
+        ("docs", "documents (active versions)", _docs),
     ):
         p = ksub.add_parser(action, help=helptext)
         p.add_argument("kb")
         common(p, user=True)
+        p.set_defaults(handler=as_user(run))
     p = ksub.add_parser("add", help="ingest files and folders (same name = new version)")
     p.add_argument("kb")
     p.add_argument("paths", nargs="+", metavar="FILE|DIR")
     common(p, user=True)
+    p.set_defaults(handler=cmd_add)
     p = ksub.add_parser("search", help="retrieve passages")
     p.add_argument("kb")
     p.add_argument("query")
     p.add_argument("--k", type=int, default=8)
     p.add_argument("--mode", choices=[m.value for m in RetrievalMode])
     common(p, user=True)
-    for action, helptext in (
-        ("versions", "versions of a document"),
-        ("rm", "delete a document and its versions"),
+    p.set_defaults(handler=as_user(_search))
+    for action, helptext, run in (
+        ("versions", "versions of a document", _versions),
+        ("rm", "delete a document and its versions", _remove),
     ):
         p = ksub.add_parser(action, help=helptext)
         p.add_argument("kb")
         p.add_argument("doc")
         common(p, user=True)
+        p.set_defaults(handler=as_user(run))
     p = ksub.add_parser("rollback", help="make an earlier version active")
     p.add_argument("kb")
     p.add_argument("doc")
     p.add_argument("version", type=int)
     common(p, user=True)
-    kb.set_defaults(handler=cmd_kb)
+    p.set_defaults(handler=as_user(_rollback))

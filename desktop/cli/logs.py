@@ -126,7 +126,7 @@ def _days(text: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise InputError(f"--days takes a number of days or 'keep', not {text!r}") from None
+        raise InputError("cli.days_invalid", value=text) from None
 
 
 def _rotate_signing(
@@ -144,7 +144,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """No workspace, no keyring: only the bundle and what the auditor pinned."""
     bundle = Path(args.bundle).expanduser()
     if not bundle.exists():
-        raise InputError(f"no such bundle: {bundle}")
+        raise InputError("cli.no_such_bundle", path=bundle)
     pinned = _read_text(args.allowed_signers, "--allowed-signers")
     previous = _read_text(args.previous_checkpoint, "--previous-checkpoint")
     report = bundle_verify.verify_bundle(
@@ -166,7 +166,9 @@ def _read_text(path: str | None, flag: str) -> str | None:
     try:
         return Path(path).expanduser().read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {flag} {path}: {exc}") from None
+        raise InputError(
+            "cli.cannot_read_option_file", option=flag, path=path, reason=str(exc)
+        ) from None
 
 
 def register(sub: Any) -> None:

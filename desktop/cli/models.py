@@ -66,7 +66,7 @@ def _set(
     record = ws.models.get(actor, args.name)
     settings = _settings(args, record.settings)
     if settings == record.settings:
-        raise InputError("nothing to change: pass --gpu-layers, --threads, --ctx or --batch")
+        raise InputError("cli.models_nothing_to_change")
     ws.models.configure(actor, args.name, settings)
     return {"name": args.name, "settings": settings.as_dict()}, f"{args.name}: {settings.as_dict()}"
 

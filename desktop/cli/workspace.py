@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop import app
 from desktop.cli.io import (
+    Phrase,
     StdinLines,
     common,
     data_dir,
@@ -30,7 +31,7 @@ def _recovery_text(recovery_key: str, verb: str, folder: Path) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    password = secret(args, "new Owner password", StdinLines())
+    password = secret(args, Phrase("cli.what.new_owner_password"), StdinLines())
     result = app.init_workspace(
         data_dir(args), args.owner, password, key_store=app.default_key_store()
     )
@@ -56,8 +57,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_recover(args: argparse.Namespace) -> int:
     if not args.recovery_key_stdin:
-        raise InputError("pass --recovery-key-stdin and type the recovery key on standard input")
-    recovery_key = StdinLines().read("the recovery key")
+        raise InputError("cli.recovery_key_stdin_required")
+    recovery_key = StdinLines().read(Phrase("cli.what.recovery_key"))
     key_store = app.default_key_store()
     with app.recover_workspace(data_dir(args), recovery_key, key_store=key_store):
         backend = key_store.backend_name()

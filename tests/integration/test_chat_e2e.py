@@ -221,3 +221,20 @@ def test_long_conversations_drop_old_turns_and_a_huge_message_is_refused(kura: K
     assert dropped > 0
     huge = _as_owner(kura, "chat", "helper", "--message", "tea " * 400, "--var", "team=ops")
     assert huge.code == 2 and "too long" in huge.err and len(huge.err_lines) == 1
+
+
+def test_conversations_show_rename_regenerate_and_delete(kura: Kura) -> None:
+    first = _as_owner(kura, "chat", "helper", "--message", "Say hi.", "--var", "team=ops", "--json")
+    assert first.code == 0, first.err
+    conv = str(first.json()["conversation_id"])
+    shown = _as_owner(kura, "conversations", "show", conv)
+    assert shown.code == 0 and shown.out.startswith("> Say hi.\n"), shown.err
+    renamed = _as_owner(kura, "conversations", "rename", conv, "Greetings")
+    assert renamed.out == f"Renamed conversation {conv}.\n", renamed.err
+    listed = _as_owner(kura, "conversations", "list").out
+    assert "Greetings" in listed
+    again = _as_owner(kura, "conversations", "regenerate", conv)
+    assert again.code == 0 and again.out.strip() and "tok/s" in again.err, again.err
+    deleted = _as_owner(kura, "conversations", "delete", conv, "--json")
+    assert deleted.code == 0 and deleted.json() == {"deleted": int(conv)}, deleted.err
+    assert _as_owner(kura, "conversations", "list").out == "no conversations yet\n"

@@ -140,6 +140,22 @@ def test_bad_files_are_reported_one_line_each_and_the_rest_ingests(
     assert [d["name"] for d in docs] == ["good.txt"]  # nothing partial stored
 
 
+def test_a_skipped_file_is_reported_in_the_locales_language(kura: Kura, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    japanese = {"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    res = kura("kb", "add", "docs", str(empty), *_as(), stdin=PW + "\n", env=japanese)
+    assert res.code == 2, res.err
+    assert res.err_lines == [
+        "kura: 「empty.txt」をスキップしました: 「empty.txt」は空です。"
+        "中身のあるファイルを追加してください"
+    ]
+    assert "0 added, 0 unchanged, 1 failed" in res.out
+    as_json = kura("kb", "add", "docs", str(empty), "--json", *_as(), stdin=PW + "\n", env=japanese)
+    failed = [(x["name"], x["error"]) for x in as_json.json()["failed"]]
+    assert failed == [("empty.txt", "empty.txt is empty: add a file that has content")]
+
+
 def test_versions_rollback_reach_search_and_chat(
     kura: Kura, tmp_path: Path, demo_model_path: Path
 ) -> None:

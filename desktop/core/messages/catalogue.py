@@ -13,6 +13,7 @@ from desktop.core.messages import (
     accounts,
     bundle,
     chat,
+    cli,
     common,
     conversations,
     diagnostics,
@@ -39,6 +40,7 @@ AREAS: tuple[ModuleType, ...] = (
     logs,
     bundle,
     diagnostics,
+    cli,
 )
 
 
