@@ -147,9 +147,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     (in the user's language), and exit 2 when any file failed."""
     with open_workspace(args) as ws:
         actor = sign_in(ws, args, StdinLines())
-        # a FileSource is a DocumentSource, read-only: mypy reads the Protocol's plain
-        # attributes as writable, so it would refuse the (frozen) dataclass
-        sources: list[Any] = files_to_add(args.paths)
+        sources = files_to_add(args.paths)
         report = ws.knowledge.ingest(actor, args.kb, sources, CancelToken(), _Progress())
         speech = language()
         for failure in report.failed:
