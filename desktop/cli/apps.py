@@ -10,6 +10,7 @@ from desktop.cli.io import StdinLines, as_user, common, key_values
 from desktop.core.chat_models import AppConfig, AppRecord, AppVisibility, SamplingParams
 from desktop.core.errors import InputError
 from desktop.core.models import Actor
+from desktop.core.services.registry import Services
 
 _NUMBERS = {
     "temperature": float,
@@ -34,7 +35,9 @@ def _params(pairs: list[str] | None, base: SamplingParams) -> SamplingParams:
     return SamplingParams.from_dict(values)
 
 
-def _changes(args: argparse.Namespace, base: AppConfig, ws: Any, actor: Any) -> dict[str, Any]:
+def _changes(
+    args: argparse.Namespace, base: AppConfig, ws: Services, actor: Actor
+) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     simple = (
         ("name", args.name),

@@ -22,6 +22,7 @@ from desktop.core.errors import EXIT_USAGE, InputError
 from desktop.core.knowledge_models import KbSettings, KbVisibility, KnowledgeBase, RetrievalMode
 from desktop.core.messages import Surface
 from desktop.core.models import Actor
+from desktop.core.services.registry import Services
 from desktop.core.tasks import CancelToken
 from desktop.files import FileSource, collect_sources
 
@@ -75,7 +76,9 @@ def _settings(args: argparse.Namespace, base: KbSettings) -> KbSettings | None:
     return KbSettings.from_dict(values) if changed else None
 
 
-def _changes(args: argparse.Namespace, kb: KnowledgeBase, ws: Any, actor: Any) -> dict[str, Any]:
+def _changes(
+    args: argparse.Namespace, kb: KnowledgeBase, ws: Services, actor: Actor
+) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     if args.name is not None:
         changes["name"] = args.name
