@@ -1,7 +1,8 @@
 """The catalogue: every area's messages in one mapping, code -> entry.
 
 Each area module (``accounts``, ``knowledge``...) defines ``MESSAGES``; its codes start
-with the area's name and a dot, so an area owns its codes and two never collide.
+with the area's name and a dot (the module's name, or its ``AREA`` when one area spans
+several modules), so an area owns its codes and two never collide.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from desktop.core.messages import (
     cli,
     common,
     conversations,
-    diagnostics,
     knowledge,
+    knowledge_files,
     llama,
     logs,
     models,
     security,
     storage,
     workspace,
+    workspace_database,
+    workspace_keys,
 )
 
 AREAS: tuple[ModuleType, ...] = (
@@ -31,15 +34,17 @@ AREAS: tuple[ModuleType, ...] = (
     accounts,
     security,
     workspace,
+    workspace_keys,
+    workspace_database,
     storage,
     models,
     llama,
     chat,
     conversations,
     knowledge,
+    knowledge_files,
     logs,
     bundle,
-    diagnostics,
     cli,
 )
 
@@ -47,7 +52,7 @@ AREAS: tuple[ModuleType, ...] = (
 def _assemble() -> dict[str, Entry]:
     merged: dict[str, Entry] = {}
     for area in AREAS:
-        prefix = area.__name__.rsplit(".", 1)[1] + "."
+        prefix = getattr(area, "AREA", area.__name__.rsplit(".", 1)[1]) + "."
         for code, entry in area.MESSAGES.items():
             if not code.startswith(prefix) or code in merged:
                 raise RuntimeError(f"message code {code!r} is misplaced or defined twice")

@@ -1,7 +1,0 @@
-"""Messages of the diagnostics area (codes start with ``diagnostics.``)."""
-
-from __future__ import annotations
-
-from desktop.core.messages import Entry
-
-MESSAGES: dict[str, Entry] = {}
