@@ -23,11 +23,11 @@ from typing import Any, BinaryIO
 
 from desktop.core.chat_models import ChatMessage, GgufInfo, LoadSettings, SamplingParams
 from desktop.core.errors import AppError, Cancelled, GenerationFailed, InputError
-from desktop.core.messages import Term
 from desktop.core.tasks import CancelToken
 from desktop.modelhost import runtime
 from desktop.modelhost.confine import confine
 from desktop.modelhost.wire import VERSION, FrameWriter, WireClosed, read_frame
+from desktop.modelhost.wire_errors import encode_error
 
 Req = dict[str, Any]
 Reply = tuple[dict[str, Any], bytes]
@@ -188,7 +188,7 @@ class Host:
         except WireClosed:
             raise
         except AppError as exc:
-            self.out.send({"id": rid, "error": _error(exc)})
+            self.out.send({"id": rid, "error": encode_error(exc)})
             return
         except Exception as exc:  # a runtime's own exception: one request fails
             wrapped = GenerationFailed(
@@ -197,37 +197,11 @@ class Host:
                 reason=" ".join(str(exc).split())[:200],
                 details=repr(exc),
             )
-            self.out.send({"id": rid, "error": _error(wrapped)})
+            self.out.send({"id": rid, "error": encode_error(wrapped)})
             return
         if result is not None:
             header, body = result
             self.out.send({"id": rid, "ok": True, **header}, body)
-
-
-def _error(exc: AppError) -> dict[str, Any]:
-    """An error as it crosses the wire: its class, code and parameters (the words are
-    looked up in Kura's process, in its user's language), the English message for logs."""
-    return {
-        "type": type(exc).__name__,
-        "code": exc.code,
-        "params": {key: _param(value) for key, value in exc.params.items()},
-        "message": exc.message,
-        "details": exc.details[:4000],
-        "signal_name": getattr(exc, "signal_name", None),
-        "help_topic": exc.help_topic,
-    }
-
-
-def _param(value: Any) -> Any:
-    """A parameter as JSON: a Term as {"term": code}, an error as {"error": ...} (both
-    rebuilt on Kura's side, so they render in its language), user data as it is."""
-    if isinstance(value, Term):
-        return {"term": value.code}
-    if isinstance(value, AppError):
-        return {"error": _error(value)}
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
 
 
 def _open_wire() -> tuple[BinaryIO, BinaryIO]:
@@ -288,6 +262,6 @@ def main(argv: list[str]) -> int:
         except WireClosed:
             os._exit(0)
         except Cancelled:
-            out.send({"id": req.get("id"), "error": _error(Cancelled())})
+            out.send({"id": req.get("id"), "error": encode_error(Cancelled())})
         finally:
             tokens.pop(req.get("id"), None)

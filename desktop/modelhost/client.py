@@ -28,43 +28,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from desktop.core.errors import (
-    AppError,
-    Cancelled,
-    ContextOverflow,
-    EmbeddingFailed,
     GenerationFailed,
-    InputError,
-    ModelLoadFailed,
-    ModelNotFound,
     ModelProcessStopped,
-    RerankFailed,
-    TemplateError,
 )
 from desktop.core.messages import Term
-from desktop.core.messages.catalogue import CATALOGUE
 from desktop.core.tasks import CancelToken
 from desktop.modelhost.wire import VERSION, FrameWriter, WireClosed, read_frame
+from desktop.modelhost.wire_errors import decode_error
 
-#: Errors the host may send back by name; anything else arrives as GenerationFailed.
-_ERRORS: dict[str, type[AppError]] = {
-    cls.__name__: cls
-    for cls in (
-        Cancelled,
-        ContextOverflow,
-        EmbeddingFailed,
-        GenerationFailed,
-        InputError,
-        ModelLoadFailed,
-        ModelNotFound,
-        ModelProcessStopped,
-        RerankFailed,
-        TemplateError,
-    )
-}
-#: Keyword arguments of the error classes, never parameters of a message.
-_RESERVED = frozenset({"details", "help_topic", "signal_name"})
-#: How deep errors inside errors are rebuilt (deeper ones arrive as their text).
-_MAX_NESTING = 4
 START_TIMEOUT_S = 120.0
 _DEAD = object()
 _WAKE = object()
@@ -304,7 +275,7 @@ class HostProcess:
                 header, body = frame
                 if "error" in header:
                     finished = True
-                    raise _rebuild(header["error"])
+                    raise decode_error(header["error"])
                 if cancel_sent and "piece" in header:
                     continue  # sampled before the stop reached the host: not shown
                 finished = "piece" not in header
@@ -367,47 +338,6 @@ class HostProcess:
             child, self._child = self._child, None
         if child is not None:
             child.close()
-
-
-def _rebuild(error: dict[str, Any], depth: int = 0) -> AppError:
-    """The error the host sent (``child._error``), as the host raised it: same class,
-    code and parameters, so it renders in this process's language. A code this Kura
-    does not know arrives as "the model process failed", its message in the details."""
-    cls = _ERRORS.get(str(error.get("type")), GenerationFailed)
-    code, params = error.get("code"), error.get("params")
-    details = str(error.get("details") or "")
-    if not isinstance(code, str) or code not in CATALOGUE or not isinstance(params, dict):
-        details = f"{error.get('message')!s}\n{details}".strip()
-        code, params = "models.host_failed", {}
-    values = {
-        key: _unparam(value, depth)
-        for key, value in params.items()
-        if isinstance(key, str) and key.isidentifier() and key not in _RESERVED
-    }
-    kwargs: dict[str, Any] = {}
-    if cls is not Cancelled:  # Cancelled takes its code and parameters only
-        kwargs["details"] = details
-        topic = error.get("help_topic")
-        kwargs["help_topic"] = topic if isinstance(topic, str) else None
-    if issubclass(cls, ModelProcessStopped):
-        signal_name = error.get("signal_name")
-        kwargs["signal_name"] = signal_name if isinstance(signal_name, str) else None
-    return cls(code, **kwargs, **values)
-
-
-def _unparam(value: Any, depth: int) -> Any:
-    """A parameter off the wire (``child._param``): Terms and errors rebuilt, so they
-    render in this process's language too."""
-    if isinstance(value, dict):
-        term, nested = value.get("term"), value.get("error")
-        if isinstance(term, str) and term in CATALOGUE:
-            return Term(term)
-        if isinstance(nested, dict) and depth < _MAX_NESTING:
-            return _rebuild(nested, depth + 1)
-        return str(value)
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
 
 
 @atexit.register

@@ -37,13 +37,10 @@ from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import (
     AlreadyExists,
     AppError,
-    DatabaseCorrupt,
     DataDirUnreadable,
     KeyItemMissing,
     NotFound,
-    SchemaTooNew,
     WorkspaceExists,
-    WorkspaceNotFound,
     WrongKey,
 )
 from desktop.core.keyring_items import workspace_key_items
@@ -61,7 +58,7 @@ from desktop.security.slotfile import (
     seal_recovery_slot,
 )
 
-FILE_NAME = "keyslots.json"
+FILE_NAME = slotfile.FILE_NAME
 
 
 class WorkspaceKeys:
@@ -344,36 +341,10 @@ class WorkspaceKeys:
                     self._key_store.delete_secret(slot.item)
 
     def _read(self) -> SlotFile:
-        try:
-            data = self._path.read_bytes()
-        except FileNotFoundError as exc:
-            raise WorkspaceNotFound(
-                "workspace.not_found", folder=self._path.parent, file=FILE_NAME
-            ) from exc
-        except OSError as exc:
-            raise DataDirUnreadable(
-                "workspace.cannot_read_permissions",
-                path=self._path,
-                reason=exc.strerror or str(exc),
-            ) from exc
-        try:
-            return SlotFile.parse(data)
-        except SchemaTooNew:
-            raise
-        except ValueError as exc:
-            raise DatabaseCorrupt(
-                "workspace.keyslots_damaged", path=self._path, reason=str(exc), details=repr(exc)
-            ) from exc
+        return slotfile.read_file(self._path)
 
     def _write(self, state: SlotFile, *, exclusive: bool = False) -> None:
-        try:
-            slotfile.write_atomic(self._path, state.to_bytes(), exclusive=exclusive)
-        except FileExistsError as exc:
-            raise WorkspaceExists("workspace.created_meanwhile", folder=self._path.parent) from exc
-        except OSError as exc:
-            raise DataDirUnreadable(
-                "workspace.cannot_write", path=self._path, reason=exc.strerror or str(exc)
-            ) from exc
+        slotfile.write_file(self._path, state, exclusive=exclusive)
 
     def _write_or_forget(self, state: SlotFile, new_item: str, *, exclusive: bool = False) -> None:
         """Write ``state``; if that fails, delete ``new_item`` unless a slot on disk uses it."""

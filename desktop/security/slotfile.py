@@ -26,9 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.errors import SchemaTooNew
+from desktop.core.errors import (
+    DatabaseCorrupt,
+    DataDirUnreadable,
+    SchemaTooNew,
+    WorkspaceExists,
+    WorkspaceNotFound,
+)
 from desktop.core.keyring_items import workspace_key_items
 
+FILE_NAME = "keyslots.json"
 FORMAT = "kura-keyslots"
 VERSION = 1
 DEK_BYTES = 32
@@ -211,6 +218,39 @@ def open_slot(workspace_id: str, slot: Slot, secret: bytes) -> bytes | None:
 
 
 # ---- durable writes -------------------------------------------------------------------
+
+
+def read_file(path: Path) -> SlotFile:
+    """The slots file at ``path``; AppErrors naming the file for a missing, unreadable,
+    damaged or too new one."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise WorkspaceNotFound("workspace.not_found", folder=path.parent, file=FILE_NAME) from exc
+    except OSError as exc:
+        raise DataDirUnreadable(
+            "workspace.cannot_read_permissions", path=path, reason=exc.strerror or str(exc)
+        ) from exc
+    try:
+        return SlotFile.parse(data)
+    except SchemaTooNew:
+        raise
+    except ValueError as exc:
+        raise DatabaseCorrupt(
+            "workspace.keyslots_damaged", path=path, reason=str(exc), details=repr(exc)
+        ) from exc
+
+
+def write_file(path: Path, state: SlotFile, *, exclusive: bool = False) -> None:
+    """Replace (``exclusive``: create) the slots file atomically."""
+    try:
+        write_atomic(path, state.to_bytes(), exclusive=exclusive)
+    except FileExistsError as exc:
+        raise WorkspaceExists("workspace.created_meanwhile", folder=path.parent) from exc
+    except OSError as exc:
+        raise DataDirUnreadable(
+            "workspace.cannot_write", path=path, reason=exc.strerror or str(exc)
+        ) from exc
 
 
 def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:

@@ -12,7 +12,7 @@ import pytest
 from desktop.core.errors import GenerationFailed, InputError, ModelProcessStopped
 from desktop.core.messages import Language, Term
 from desktop.modelhost import client
-from desktop.modelhost.child import _error
+from desktop.modelhost.wire_errors import encode_error
 from desktop.modelhost.client import HostProcess
 from desktop.modelhost.wire import VERSION
 
@@ -104,7 +104,7 @@ def test_a_host_error_crosses_the_wire_with_its_code_and_renders_in_japanese() -
 
 
 def test_terms_nested_errors_and_the_signal_name_are_rebuilt(fake_host) -> None:  # type: ignore[no-untyped-def]
-    inner = _error(InputError("accounts.password_too_short", length=3, minimum=12))
+    inner = encode_error(InputError("accounts.password_too_short", length=3, minimum=12))
     sent = {
         "type": "ModelProcessStopped",
         "code": "models.host_stopped_signal",

@@ -39,7 +39,7 @@ DYNAMIC = {
     ("desktop/core/policy.py", "Term"),  # require_text's caller names the thing's code
     ("desktop/core/errors.py", "render"),  # AppError renders its own code
     ("desktop/cli/io.py", "render"),  # say() renders its caller's code
-    ("desktop/modelhost/client.py", "Term"),  # a Term parameter the model host sent back
+    ("desktop/modelhost/wire_errors.py", "Term"),  # a Term parameter the model host sent back
 }
 
 
