@@ -12,9 +12,9 @@ import pytest
 from desktop.core.errors import GenerationFailed, InputError, ModelProcessStopped
 from desktop.core.messages import Language, Term
 from desktop.modelhost import client
-from desktop.modelhost.wire_errors import encode_error
 from desktop.modelhost.client import HostProcess
 from desktop.modelhost.wire import VERSION
+from desktop.modelhost.wire_errors import encode_error
 
 HELLO = (
     "import json, struct, sys, time\n"
