@@ -34,7 +34,7 @@ MESSAGES: dict[str, Entry] = {
     "logs.audit_head_missing": Entry(
         Text(
             en="the audit head is missing: kura.db is damaged; {remedy}",
-            ja="監査ログの先頭の記録がありません。kura.db が壊れています。{remedy}",
+            ja="監査ログの最新位置（ヘッド）の記録がありません。kura.db が壊れています。{remedy}",
         ),
         cli=_DOCTOR_CLI,
         gui=_DOCTOR_GUI,
