@@ -491,9 +491,68 @@ def parse_allowed_signers(text: str) -> list[Signer]:
     return signers
 
 
-def _pattern_match(value: str, pattern: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.DOTALL) is not None
+def _segment_pieces(segment: str) -> list[tuple[int, str]]:
+    """The literal runs of a ``*``-free segment, with their offsets (``?`` between)."""
+    pieces, start = [], 0
+    for part in segment.split("?"):
+        if part:
+            pieces.append((start, part))
+        start += len(part) + 1
+    return pieces
+
+
+def _fits(value: str, at: int, pieces: Sequence[tuple[int, str]]) -> bool:
+    return all(value.startswith(part, at + off) for off, part in pieces)
+
+
+def _find_segment(value: str, start: int, end: int, segment: str) -> int:
+    """The leftmost index >= ``start`` where ``segment`` (literals and ``?``) fits
+    before ``end``; -1 if none. Candidates come from ``str.find`` of the segment's
+    longest literal run, so each stretch of ``value`` is scanned once."""
+    size = len(segment)
+    pieces = _segment_pieces(segment)
+    if not pieces:
+        return start if start + size <= end else -1
+    anchor_off, anchor = max(pieces, key=lambda p: len(p[1]))
+    while True:
+        hit = value.find(anchor, start + anchor_off, end)
+        if hit < 0 or hit - anchor_off + size > end:
+            return -1
+        at = hit - anchor_off
+        if _fits(value, at, pieces):
+            return at
+        start = at + 1
+
+
+def match_pattern(value: str, pattern: str) -> bool:
+    """OpenSSH ``match_pattern``: ``*`` matches any run of characters (empty too), ``?``
+    exactly one, everything else itself. No backtracking over stars: the pattern is cut
+    at its stars; the first segment must start the value, the last end it, and every
+    segment between is placed at its leftmost fit after the one before (leftmost is
+    always safe, since a star can absorb whatever lies between). Nothing is ever
+    retried, so the time is linear in the value for segments of plain characters
+    (``str.find``) and at worst value length x segment length where a segment mixes in
+    ``?``; it never grows with the number of stars."""
+    segments = pattern.split("*")
+    if len(segments) == 1:
+        return len(value) == len(pattern) and _fits(value, 0, _segment_pieces(pattern))
+    head, *middle, tail = segments
+    if len(head) + len(tail) > len(value):
+        return False
+    if not _fits(value, 0, _segment_pieces(head)):
+        return False
+    end = len(value) - len(tail)
+    if not _fits(value, end, _segment_pieces(tail)):
+        return False
+    pos = len(head)
+    for segment in middle:
+        if not segment:
+            continue
+        at = _find_segment(value, pos, end, segment)
+        if at < 0:
+            return False
+        pos = at + len(segment)
+    return True
 
 
 def match_pattern_list(value: str, patterns: str) -> bool:
@@ -501,9 +560,9 @@ def match_pattern_list(value: str, patterns: str) -> bool:
     matched = False
     for pattern in patterns.split(","):
         if pattern.startswith("!"):
-            if _pattern_match(value, pattern[1:]):
+            if match_pattern(value, pattern[1:]):
                 return False
-        elif _pattern_match(value, pattern):
+        elif match_pattern(value, pattern):
             matched = True
     return matched
 
