@@ -1172,6 +1172,11 @@ def check_events(members: _Members, digest: str, check: EventCheck) -> None:
 # ---- the whole bundle ---------------------------------------------------------------
 
 
+def is_fingerprint(value: str) -> bool:
+    """``SHA256:`` and 43 base64 characters, as ``ssh-keygen -l`` prints a key's."""
+    return _FINGERPRINT.match(value.strip()) is not None
+
+
 def _check_fingerprint(value: str) -> str:
     value = value.strip()
     if _FINGERPRINT.match(value) is None:
