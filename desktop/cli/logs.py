@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import app
-from desktop.cli.io import StdinLines, as_user, common, emit, note
+from desktop.cli.io import StdinLines, as_user, common, emit, note, say
 from desktop.core.errors import EXIT_CHECK_FAILED, InputError
 from desktop.core.models import Actor, TraceFilter
 from desktop.core.services.logs import parse_when
@@ -147,17 +147,26 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise InputError("cli.no_such_bundle", path=bundle)
     pinned = _read_text(args.allowed_signers, "--allowed-signers")
     previous = _read_text(args.previous_checkpoint, "--previous-checkpoint")
+    fingerprint = args.fingerprint
+    if fingerprint is not None and not bundle_verify.is_fingerprint(fingerprint):
+        raise InputError("cli.fingerprint_invalid", value=fingerprint)
     report = bundle_verify.verify_bundle(
-        str(bundle), allowed_signers=pinned, previous_checkpoint=previous
+        str(bundle), allowed_signers=pinned, previous_checkpoint=previous, fingerprint=fingerprint
     )
-    emit(
-        args,
-        {"ok": report.ok, "reason": report.reason, "facts": report.facts},
-        ("OK: " if report.ok else "FAILED: ") + report.reason,
-    )
+    document = {
+        "ok": report.verified,  # exit 0 and ok only when the signer was pinned too
+        "status": report.status,
+        "integrity_ok": report.ok,
+        "signer_verified": report.verified,
+        "reason": report.reason,
+        "facts": report.facts,
+    }
+    emit(args, document, report.summary())
     if not report.ok:
         note(f"kura: bundle verification failed: {report.reason}")
-    return 0 if report.ok else EXIT_CHECK_FAILED
+    elif not report.verified:
+        note(say("cli.verify_signer_not_pinned", fingerprint=report.facts["key_fingerprint"]))
+    return 0 if report.verified else EXIT_CHECK_FAILED
 
 
 def _read_text(path: str | None, flag: str) -> str | None:
@@ -184,6 +193,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("verify", help="verify a bundle offline (no workspace needed)")
     p.add_argument("bundle")
     p.add_argument("--allowed-signers", help="the allowed_signers file you pinned")
+    p.add_argument(
+        "--fingerprint", help="the signing key's SHA256: fingerprint, obtained out of band"
+    )
     p.add_argument("--previous-checkpoint", help="checkpoint.json of the last bundle you kept")
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(handler=cmd_verify)

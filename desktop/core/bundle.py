@@ -140,18 +140,22 @@ In the directory where you extracted the bundle:
 3. Re-derive the hash chain, the checkpoint and its Merkle root (Python 3.8 or newer,
    standard library only; read verify_bundle.py first if you like):
 
-   python3 verify_bundle.py
-
-   With a trusted copy of the signer's key:
-
    python3 verify_bundle.py --allowed-signers TRUSTED/allowed_signers
 
+   or, with the key fingerprint you obtained out of band:
+
+   python3 verify_bundle.py --fingerprint SHA256:...
+
    If you kept the checkpoint.json of an earlier bundle of this workspace, also check
-   that this bundle continues it without rewriting history:
+   that this bundle continues it without rewriting history (add to either command):
 
-   python3 verify_bundle.py --previous-checkpoint OLD/checkpoint.json
+   --previous-checkpoint OLD/checkpoint.json
 
-   It prints "OK: ..." and exits 0, or "FAILED: <reason>" and exits 1.
+   It prints "OK: ..." and exits 0 only when every check passes AND the signing key is
+   the one you pinned. Without --allowed-signers or --fingerprint it can only show that
+   the files are intact under the bundle's own key, which anyone can make: it prints
+   "INTEGRITY ONLY, signer NOT verified: ..." and exits 1. Anything wrong: "FAILED:
+   <reason>", exit 1.
 """
 
 

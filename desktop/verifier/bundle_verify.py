@@ -32,20 +32,27 @@ What it checks, in order; the first failure is reported on one line:
 from __future__ import annotations
 
 import argparse
+import array
 import base64
 import binascii
+import bisect
+import contextlib
 import hashlib
 import io
 import json
 import os
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from contextlib import AbstractContextManager
+    from typing import IO
 
     Point = tuple[int, int, int, int]
 
@@ -87,9 +94,31 @@ CHECKPOINT_KEYS = frozenset(
         "purges",
     )
 )
-#: No single file of a bundle may be larger than this (guards against zip bombs).
-MAX_FILE_BYTES = 1 << 31
+#: The most each file of a bundle may hold, checked against the zip's declared sizes
+#: and again while reading. Memory stays bounded whatever a bundle holds: events.jsonl
+#: is never held whole (one line at a time), the others are small.
+LIMITS = {
+    "events.jsonl": 1 << 30,
+    "checkpoint.json": 4 << 20,
+    "allowed_signers": 1 << 20,
+    "SHA256SUMS": 4 << 10,
+    "SHA256SUMS.sig": 4 << 10,
+    "verify_bundle.py": 1 << 20,
+    "VERIFY.txt": 1 << 20,
+}
+MAX_BUNDLE_BYTES = sum(LIMITS.values())
+#: One line (event) of events.jsonl.
+MAX_LINE_BYTES = 4 << 20
+#: Distinct purge ranges kept to check tombstones against (touching ranges are merged).
+MAX_PURGE_RANGES = 1 << 19
+#: The zip's central directory (seven entries need a few hundred bytes) is read whole
+#: by zipfile, so it is refused above these before zipfile sees it; a few extra entries
+#: still get named ("unexpected entry ...").
+MAX_DIRECTORY_BYTES = 64 << 10
+MAX_ENTRIES = 64
+CHUNK_BYTES = 1 << 18
 _HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+_FINGERPRINT = re.compile(r"SHA256:[A-Za-z0-9+/]{43}\Z")
 
 
 class BundleError(Exception):
@@ -98,22 +127,40 @@ class BundleError(Exception):
 
 @dataclass(frozen=True)
 class Report:
-    """The outcome: ``ok``; ``reason`` names what is wrong (empty when ok); ``facts``."""
+    """The outcome. ``ok``: every check passed; ``verified``: ok AND the signer was
+    pinned by the caller (without a pin, ok proves integrity against the bundle's own
+    key only: anyone can make such a bundle). ``reason`` names what is wrong (empty when
+    ok); ``facts`` what was established."""
 
     ok: bool
     reason: str
     facts: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def verified(self) -> bool:
+        return self.ok and bool(self.facts.get("pinned"))
+
+    @property
+    def status(self) -> str:
+        """``verified``, ``integrity-only`` (ok, signer not pinned) or ``failed``."""
+        return "verified" if self.verified else "integrity-only" if self.ok else "failed"
+
     def summary(self) -> str:
         if not self.ok:
             return "FAILED: " + self.reason
         f = self.facts
+        what = (
+            "{count} events, seq {first_seq}..{last_seq} ({tombstones} tombstoned,"
+            " {redacted} redacted)"
+        ).format(**f)
+        if self.verified:
+            src = "pinned key" if f["key_source"] == "pinned allowed_signers" else f["key_source"]
+            return f"OK: {what}, signed by {f['identity']} with {f['key_fingerprint']} ({src})"
         return (
-            "OK: {count} events, seq {first_seq}..{last_seq} ({tombstones} tombstoned,"
-            " {redacted} redacted), signed by {identity} with {key_fingerprint} ({src})"
-        ).format(
-            src="pinned key" if f.get("pinned") else "key NOT pinned: taken from the bundle",
-            **f,
+            f"INTEGRITY ONLY, signer NOT verified: {what} are intact and signed by"
+            f" {f['key_fingerprint']}, a key the bundle names itself (anyone can make such a"
+            " bundle). Pass --allowed-signers FILE or --fingerprint SHA256:... obtained out"
+            " of band."
         )
 
 
@@ -140,22 +187,6 @@ def event_hash(
 ) -> str:
     material = canonical_json([prev_hash, seq, ts, actor, action, obj, payload_sha256])
     return hashlib.sha256(material).hexdigest()
-
-
-def merkle_root(hashes: Sequence[str]) -> str:
-    """RFC 6962 Merkle Tree Hash over the event hashes (each leaf is the 32 hash bytes)."""
-    leaves = [bytes.fromhex(h) for h in hashes]
-    if not leaves:
-        return hashlib.sha256(b"").hexdigest()
-    return _mth(leaves, 0, len(leaves)).hex()
-
-
-def _mth(leaves: list[bytes], lo: int, hi: int) -> bytes:
-    n = hi - lo
-    if n == 1:
-        return hashlib.sha256(b"\x00" + leaves[lo]).digest()
-    k = 1 << ((n - 1).bit_length() - 1)  # largest power of two smaller than n
-    return hashlib.sha256(b"\x01" + _mth(leaves, lo, lo + k) + _mth(leaves, lo + k, hi)).digest()
 
 
 # ---- Ed25519 verification (RFC 8032 section 5.1.7) ----------------------------------
@@ -491,9 +522,68 @@ def parse_allowed_signers(text: str) -> list[Signer]:
     return signers
 
 
-def _pattern_match(value: str, pattern: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.DOTALL) is not None
+def _segment_pieces(segment: str) -> list[tuple[int, str]]:
+    """The literal runs of a ``*``-free segment, with their offsets (``?`` between)."""
+    pieces, start = [], 0
+    for part in segment.split("?"):
+        if part:
+            pieces.append((start, part))
+        start += len(part) + 1
+    return pieces
+
+
+def _fits(value: str, at: int, pieces: Sequence[tuple[int, str]]) -> bool:
+    return all(value.startswith(part, at + off) for off, part in pieces)
+
+
+def _find_segment(value: str, start: int, end: int, segment: str) -> int:
+    """The leftmost index >= ``start`` where ``segment`` (literals and ``?``) fits
+    before ``end``; -1 if none. Candidates come from ``str.find`` of the segment's
+    longest literal run, so each stretch of ``value`` is scanned once."""
+    size = len(segment)
+    pieces = _segment_pieces(segment)
+    if not pieces:
+        return start if start + size <= end else -1
+    anchor_off, anchor = max(pieces, key=lambda p: len(p[1]))
+    while True:
+        hit = value.find(anchor, start + anchor_off, end)
+        if hit < 0 or hit - anchor_off + size > end:
+            return -1
+        at = hit - anchor_off
+        if _fits(value, at, pieces):
+            return at
+        start = at + 1
+
+
+def match_pattern(value: str, pattern: str) -> bool:
+    """OpenSSH ``match_pattern``: ``*`` matches any run of characters (empty too), ``?``
+    exactly one, everything else itself. No backtracking over stars: the pattern is cut
+    at its stars; the first segment must start the value, the last end it, and every
+    segment between is placed at its leftmost fit after the one before (leftmost is
+    always safe, since a star can absorb whatever lies between). Nothing is ever
+    retried, so the time is linear in the value for segments of plain characters
+    (``str.find``) and at worst value length x segment length where a segment mixes in
+    ``?``; it never grows with the number of stars."""
+    segments = pattern.split("*")
+    if len(segments) == 1:
+        return len(value) == len(pattern) and _fits(value, 0, _segment_pieces(pattern))
+    head, *middle, tail = segments
+    if len(head) + len(tail) > len(value):
+        return False
+    if not _fits(value, 0, _segment_pieces(head)):
+        return False
+    end = len(value) - len(tail)
+    if not _fits(value, end, _segment_pieces(tail)):
+        return False
+    pos = len(head)
+    for segment in middle:
+        if not segment:
+            continue
+        at = _find_segment(value, pos, end, segment)
+        if at < 0:
+            return False
+        pos = at + len(segment)
+    return True
 
 
 def match_pattern_list(value: str, patterns: str) -> bool:
@@ -501,9 +591,9 @@ def match_pattern_list(value: str, patterns: str) -> bool:
     matched = False
     for pattern in patterns.split(","):
         if pattern.startswith("!"):
-            if _pattern_match(value, pattern[1:]):
+            if match_pattern(value, pattern[1:]):
                 return False
-        elif _pattern_match(value, pattern):
+        elif match_pattern(value, pattern):
             matched = True
     return matched
 
@@ -531,6 +621,41 @@ def authorize(signers: Sequence[Signer], key_blob: bytes, identity: str, where: 
 
 
 # ---- reading the bundle -------------------------------------------------------------
+# Bounded: a hostile bundle must not exhaust the auditor's machine. The zip's directory
+# is size-checked before zipfile parses it; each member's declared size is checked
+# against its limit, and the bytes are counted again while they stream (declared sizes
+# can lie); only stored and deflated members are read; events.jsonl is never held whole.
+
+
+class _Members:
+    """The bundle's seven files, each opened on demand and read within its limit."""
+
+    def __init__(self, opener: Callable[[str], IO[bytes]]) -> None:
+        self._open = opener
+        self._total = 0
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        limit, read = LIMITS[name], 0
+        try:
+            with self._open(name) as fh:
+                while True:
+                    chunk = fh.read(CHUNK_BYTES)
+                    if not chunk:
+                        return
+                    read += len(chunk)
+                    self._total += len(chunk)
+                    if read > limit:
+                        raise BundleError(f"{name} is larger than its limit of {limit} bytes")
+                    if self._total > MAX_BUNDLE_BYTES:
+                        raise BundleError(f"bundle is larger than {MAX_BUNDLE_BYTES} bytes")
+                    yield chunk
+        except BundleError:
+            raise
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, ValueError) as exc:
+            raise BundleError(f"cannot read {name}: {type(exc).__name__}: {exc}") from None
+
+    def read(self, name: str) -> bytes:
+        return b"".join(self.chunks(name))
 
 
 def _check_names(names: Sequence[str]) -> None:
@@ -551,42 +676,97 @@ def _check_names(names: Sequence[str]) -> None:
         raise BundleError("bundle is missing " + ", ".join(missing))
 
 
-def _read_zip(source: Any) -> dict[str, bytes]:
+def _check_declared(name: str, size: int) -> None:
+    if size > LIMITS[name]:
+        raise BundleError(f"{name} is larger than its limit of {LIMITS[name]} bytes")
+
+
+_EOCD = struct.Struct("<4s4H2LH")
+
+
+def _check_zip_directory(fh: IO[bytes]) -> None:
+    """Refuse a central directory far bigger than seven entries need (zipfile would read
+    a million-entry one whole into memory) and ZIP64 records (a bundle never needs them)."""
+    size = fh.seek(0, os.SEEK_END)
+    if size < _EOCD.size:
+        raise BundleError("cannot read the bundle zip: too short to be a zip")
+    fh.seek(max(0, size - (_EOCD.size + 0xFFFF + 20)))
+    tail = fh.read()
+    at = len(tail) - _EOCD.size
+    if tail[at : at + 4] != b"PK\x05\x06":
+        at = tail.rfind(b"PK\x05\x06", 0, at)
+    if at < 0:
+        raise BundleError("cannot read the bundle zip: no end of central directory")
+    _, _, _, on_disk, entries, cd_size, _, _ = _EOCD.unpack(tail[at : at + _EOCD.size])
+    if at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
+        raise BundleError("bundle zip uses ZIP64 records; a bundle never needs them")
+    if max(on_disk, entries) > MAX_ENTRIES or cd_size > MAX_DIRECTORY_BYTES:
+        raise BundleError(
+            f"bundle zip lists {entries} entries in a {cd_size}-byte directory;"
+            f" a bundle holds {len(BUNDLE_FILES)} files"
+        )
+
+
+def _zip_members(zf: zipfile.ZipFile) -> _Members:
+    infos = zf.infolist()
+    _check_names([i.filename for i in infos])
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise BundleError(f"{info.filename} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BundleError(
+                f"{info.filename} uses compression method {info.compress_type};"
+                " only stored and deflated are accepted"
+            )
+        _check_declared(info.filename, info.file_size)
+    return _Members(zf.open)
+
+
+@contextlib.contextmanager
+def _open_zip(source: IO[bytes]) -> Iterator[_Members]:
     try:
-        with zipfile.ZipFile(source) as zf:
-            infos = zf.infolist()
-            _check_names([i.filename for i in infos])
-            files = {}
-            for info in infos:
-                if info.is_dir():
-                    raise BundleError(f"bundle holds a directory entry {info.filename!r}")
-                if info.file_size > MAX_FILE_BYTES:
-                    raise BundleError(f"{info.filename} is too large")
-                with zf.open(info) as fh:
-                    files[info.filename] = fh.read(MAX_FILE_BYTES + 1)
-                if len(files[info.filename]) > MAX_FILE_BYTES:
-                    raise BundleError(f"{info.filename} is too large")
-            return files
+        _check_zip_directory(source)
+        zf = zipfile.ZipFile(source)
     except BundleError:
         raise
     except Exception as exc:  # a damaged zip can fail in many ways; all mean "unreadable"
         raise BundleError(f"cannot read the bundle zip: {type(exc).__name__}: {exc}") from None
+    with zf:
+        yield _zip_members(zf)
 
 
-def _read_dir(path: str) -> dict[str, bytes]:
-    names = sorted(os.listdir(path))
-    _check_names(names)
-    files = {}
+@contextlib.contextmanager
+def _open_path(path: str) -> Iterator[_Members]:
+    if os.path.isdir(path):
+        yield _dir_members(path)
+        return
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below, after the members are read
+    except OSError as exc:
+        raise BundleError(f"cannot read the bundle zip: {exc}") from None
+    with fh, _open_zip(fh) as members:
+        yield members
+
+
+def _dir_members(path: str) -> _Members:
+    names: list[str] = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            names.append(entry.name)
+            if len(names) > len(BUNDLE_FILES):
+                break  # enough to name an unexpected entry; never list a huge folder
+    _check_names(sorted(names))
     for name in names:
-        full = os.path.join(path, name)
-        st = os.lstat(full)
+        st = os.lstat(os.path.join(path, name))
         if not stat.S_ISREG(st.st_mode):
             raise BundleError(f"{name} is not a regular file")
-        if st.st_size > MAX_FILE_BYTES:
-            raise BundleError(f"{name} is too large")
-        with open(full, "rb") as fh:
-            files[name] = fh.read()
-    return files
+        _check_declared(name, st.st_size)
+    return _Members(lambda name: open(os.path.join(path, name), "rb"))
+
+
+def _memory_members(files: dict[str, bytes]) -> _Members:
+    _check_names(sorted(files))
+    return _Members(lambda name: io.BytesIO(files[name]))
 
 
 # ---- strict JSON --------------------------------------------------------------------
@@ -642,19 +822,20 @@ def sha256sums(files: dict[str, bytes]) -> bytes:
     ).encode("ascii")
 
 
-def check_sums(files: dict[str, bytes]) -> None:
-    sums = files["SHA256SUMS"]
+def parse_sums(sums: bytes) -> dict[str, str]:
+    """The digests SHA256SUMS lists, by file; BundleError unless strictly formatted."""
     lines = sums.split(b"\n")
     if lines[-1] != b"" or len(lines) != len(SUMMED_FILES) + 1:
         raise BundleError(f"SHA256SUMS must list exactly {len(SUMMED_FILES)} files")
+    digests = {}
     for line, name in zip(lines, SUMMED_FILES):  # noqa: B905 (3.8: no strict=)
         m = re.fullmatch(rb"([0-9a-f]{64})  ([A-Za-z0-9_.]+)", line)
         if m is None:
             raise BundleError("SHA256SUMS has a malformed line")
         if m.group(2).decode("ascii") != name:
             raise BundleError(f"SHA256SUMS must list {', '.join(SUMMED_FILES)} in that order")
-        if hashlib.sha256(files[name]).hexdigest() != m.group(1).decode("ascii"):
-            raise BundleError(f"{name} does not match its SHA256SUMS digest")
+        digests[name] = m.group(1).decode("ascii")
+    return digests
 
 
 # ---- checkpoint ---------------------------------------------------------------------
@@ -696,20 +877,8 @@ def _ranges(value: Any, purge_seq: int, what: str) -> list[tuple[int, int]]:
 
 
 # ---- events -------------------------------------------------------------------------
-
-
-def parse_events(data: bytes) -> list[dict[str, Any]]:
-    """Every line of events.jsonl as a dict, strictly shaped; BundleError otherwise."""
-    if not data:
-        raise BundleError("events.jsonl holds no events")
-    if not data.endswith(b"\n"):
-        raise BundleError("events.jsonl does not end with a newline")
-    events = []
-    for number, line in enumerate(data[:-1].split(b"\n"), start=1):
-        ev = strict_json(line, f"events.jsonl line {number}")
-        _check_event_shape(ev, number)
-        events.append(ev)
-    return events
+# events.jsonl is checked as it streams, one line at a time: what is kept is a Merkle
+# stack (one hash per level), the runs of tombstoned events and the purge ranges.
 
 
 def _check_event_shape(ev: Any, number: int) -> None:
@@ -735,29 +904,142 @@ def _check_event_shape(ev: Any, number: int) -> None:
         raise BundleError(f"{where}: prev_hash or hash is not a SHA-256 hex digest")
 
 
-def check_chain(events: Sequence[dict[str, Any]]) -> tuple[list[int], int]:
-    """Order, links, digests and hashes. Returns (tombstoned seqs, redacted count)."""
-    tombstones: list[int] = []
-    redacted = 0
-    prev: str | None = None
-    for i, ev in enumerate(events):
+class MerkleStack:
+    """RFC 6962 Merkle Tree Hash computed leaf by leaf: the stack holds the roots of the
+    perfect subtrees so far, largest first; folding it from the right gives the root."""
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, bytes]] = []
+
+    def add(self, leaf: bytes) -> None:
+        size, node = 1, hashlib.sha256(b"\x00" + leaf).digest()
+        while self._stack and self._stack[-1][0] == size:
+            _, left = self._stack.pop()
+            size, node = size * 2, hashlib.sha256(b"\x01" + left + node).digest()
+        self._stack.append((size, node))
+
+    def root(self) -> str:
+        if not self._stack:
+            return hashlib.sha256(b"").hexdigest()
+        node = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            node = hashlib.sha256(b"\x01" + left + node).digest()
+        return node.hex()
+
+
+def merkle_root(hashes: Iterable[str]) -> str:
+    """RFC 6962 Merkle Tree Hash over the event hashes (each leaf is the 32 hash bytes)."""
+    stack = MerkleStack()
+    for h in hashes:
+        stack.add(bytes.fromhex(h))
+    return stack.root()
+
+
+class _Ranges:
+    """Inclusive seq ranges in a flat array; a range that continues the last one extends
+    it, so the usual sorted input stays one range."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        self.flat = array.array("q")
+        self.what, self.limit = what, limit
+
+    def add(self, first: int, last: int) -> None:
+        flat = self.flat
+        if flat and flat[-2] <= first <= flat[-1] + 1:
+            flat[-1] = max(flat[-1], last)
+            return
+        if len(flat) >= 2 * self.limit:
+            raise BundleError(f"bundle records more than {self.limit} {self.what}")
+        flat.extend((first, last))
+
+    def merged(self) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the union, sorted and disjoint (touching ranges joined)."""
+        flat = self.flat
+        order = sorted(range(len(flat) // 2), key=lambda i: flat[2 * i])
+        starts: list[int] = []
+        ends: list[int] = []
+        for i in order:
+            a, b = flat[2 * i], flat[2 * i + 1]
+            if ends and a <= ends[-1] + 1:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        return starts, ends
+
+
+class EventCheck:
+    """Rules 4-6 over events.jsonl, fed one line at a time (``add``), then ``finish``."""
+
+    def __init__(self, cp: dict[str, Any], prev: dict[str, Any] | None) -> None:
+        self.cp, self.prev = cp, prev
+        self.count = self.redacted = self.tombstones = 0
+        self.first_seq, self.first_prev, self.last_hash = 0, "", ""
+        self.merkle = MerkleStack()
+        self.runs = _Ranges("tombstone runs", 1 << 62)  # bounded by the file's size
+        self.purged = _Ranges("purge ranges", MAX_PURGE_RANGES)
+        self.cp_purges: dict[int, Any] = {}
+        for number, purge in enumerate(cp["purges"], start=1):
+            what = f"checkpoint purge {number}"
+            if not isinstance(purge, dict) or set(purge) != {"seq", "ranges"}:
+                raise BundleError(f"{what} is not {{seq, ranges}}")
+            if not _is_int(purge["seq"]):
+                raise BundleError(f"{what}: seq is not an integer")
+            for a, b in _ranges(purge["ranges"], purge["seq"], what):
+                self.purged.add(a, b)
+            self.cp_purges.setdefault(purge["seq"], []).append((number, purge["ranges"]))
+        self.prev_head: str | None = None
+        self.prev_merkle = MerkleStack()
+
+    def add(self, line: bytes) -> None:
+        number = self.count + 1
+        ev = strict_json(line, f"events.jsonl line {number}")
+        _check_event_shape(ev, number)
+        self._link(ev, number)
+        self._note(ev)
+        if "redacted" in ev:
+            self.redacted += 1
+        else:
+            self._check_full(ev)
+
+    def _link(self, ev: dict[str, Any], number: int) -> None:
         seq = ev["seq"]
-        if i == 0:
+        if self.count == 0:
+            self.first_seq, self.first_prev = seq, ev["prev_hash"]
             if seq == 1 and ev["prev_hash"] != GENESIS_HASH:
                 raise BundleError("event 1 does not start from the genesis hash")
-        elif seq != events[0]["seq"] + i:
+        elif seq != self.first_seq + self.count:
             raise BundleError(
-                f"events.jsonl line {i + 1} holds event {seq}, expected {events[0]['seq'] + i}"
-                " (gap, deletion or reorder)"
+                f"events.jsonl line {number} holds event {seq}, expected"
+                f" {self.first_seq + self.count} (gap, deletion or reorder)"
             )
-        elif ev["prev_hash"] != prev:
+        elif ev["prev_hash"] != self.last_hash:
             raise BundleError(f"event {seq} does not link to event {seq - 1}")
-        prev = ev["hash"]
-        if "redacted" in ev:
-            redacted += 1
-            continue
+        self.count, self.last_hash = number, ev["hash"]
+
+    def _note(self, ev: dict[str, Any]) -> None:
+        """Feed the Merkle stacks; check an event a checkpoint purge names."""
+        seq = ev["seq"]
+        self.merkle.add(bytes.fromhex(ev["hash"]))
+        if self.prev is not None:
+            if seq == self.prev["last_seq"]:
+                self.prev_head = ev["hash"]
+            if self.prev["first_seq"] <= seq <= self.prev["last_seq"]:
+                self.prev_merkle.add(bytes.fromhex(ev["hash"]))
+        for where, ranges in self.cp_purges.get(seq, ()):
+            if "action" in ev and ev["action"] != PURGE_ACTION:
+                raise BundleError(f"checkpoint purge {where}: event {seq} is not a purge")
+            payload = ev.get("payload")
+            if payload is not None and payload.get("ranges") != ranges:
+                raise BundleError(
+                    f"checkpoint purge {where} does not match the ranges of event {seq}"
+                )
+
+    def _check_full(self, ev: dict[str, Any]) -> None:
+        seq = ev["seq"]
         if ev["payload"] is None:
-            tombstones.append(seq)
+            self.tombstones += 1
+            self.runs.add(seq, seq)
         elif payload_digest(ev["payload"]) != ev["payload_sha256"]:
             raise BundleError(f"event {seq} payload does not match its payload_sha256")
         derived = event_hash(
@@ -771,147 +1053,193 @@ def check_chain(events: Sequence[dict[str, Any]]) -> tuple[list[int], int]:
         )
         if derived != ev["hash"]:
             raise BundleError(f"event {seq} hash does not match its contents")
-    return tombstones, redacted
+        if ev["action"] == PURGE_ACTION and isinstance(ev["payload"], dict):
+            for a, b in _ranges(ev["payload"].get("ranges"), seq, f"purge event {seq}"):
+                self.purged.add(a, b)
 
+    def finish(self) -> str | None:
+        """The checks that need every event; returns how the bundle continues the
+        previous checkpoint (None without one)."""
+        if self.count == 0:
+            raise BundleError("events.jsonl holds no events")
+        self._check_tombstones()
+        expect = {
+            "first_seq": self.first_seq,
+            "last_seq": self.first_seq + self.count - 1,
+            "count": self.count,
+            "prev_hash": self.first_prev,
+            "head_hash": self.last_hash,
+            "merkle_root": self.merkle.root(),
+        }
+        for key, value in expect.items():
+            if self.cp[key] != value:
+                raise BundleError(f"checkpoint.json {key} does not match events.jsonl")
+        return None if self.prev is None else self._check_previous(self.prev)
 
-def purge_ranges(events: Sequence[dict[str, Any]], purges: Any) -> list[tuple[int, int]]:
-    """Every recorded purge range: from purge events in the bundle and the checkpoint."""
-    by_seq = {ev["seq"]: ev for ev in events}
-    out: list[tuple[int, int]] = []
-    for ev in events:
-        if ev.get("action") == PURGE_ACTION and isinstance(ev.get("payload"), dict):
-            out += _ranges(ev["payload"].get("ranges"), ev["seq"], f"purge event {ev['seq']}")
-    for number, purge in enumerate(purges, start=1):
-        what = f"checkpoint purge {number}"
-        if not isinstance(purge, dict) or set(purge) != {"seq", "ranges"}:
-            raise BundleError(f"{what} is not {{seq, ranges}}")
-        if not _is_int(purge["seq"]):
-            raise BundleError(f"{what}: seq is not an integer")
-        ranges = _ranges(purge["ranges"], purge["seq"], what)
-        event = by_seq.get(purge["seq"])
-        if event is not None and "action" in event:
-            if event["action"] != PURGE_ACTION:
-                raise BundleError(f"{what}: event {purge['seq']} is not a purge")
-            payload = event["payload"]
-            if payload is not None and payload.get("ranges") != purge["ranges"]:
-                raise BundleError(f"{what} does not match the ranges of event {purge['seq']}")
-        out += ranges
-    return out
-
-
-def check_tombstones(tombstones: Iterable[int], ranges: Sequence[tuple[int, int]]) -> None:
-    for seq in tombstones:
-        if not any(a <= seq <= b for a, b in ranges):
-            raise BundleError(f"event {seq} lost its payload outside any recorded purge")
-
-
-def check_against_events(cp: dict[str, Any], events: Sequence[dict[str, Any]]) -> None:
-    expect = {
-        "first_seq": events[0]["seq"],
-        "last_seq": events[-1]["seq"],
-        "count": len(events),
-        "prev_hash": events[0]["prev_hash"],
-        "head_hash": events[-1]["hash"],
-        "merkle_root": merkle_root([ev["hash"] for ev in events]),
-    }
-    for key, value in expect.items():
-        if cp[key] != value:
-            raise BundleError(f"checkpoint.json {key} does not match events.jsonl")
-
-
-def check_previous(
-    prev: dict[str, Any], cp: dict[str, Any], events: Sequence[dict[str, Any]]
-) -> str:
-    """Rule 6: this bundle continues ``prev`` without rewriting it. Returns how."""
-    first, last = prev["first_seq"], prev["last_seq"]
-    if not 1 <= first <= last or prev["count"] != last - first + 1:
-        raise BundleError("previous checkpoint: first_seq, last_seq and count do not agree")
-    if prev["workspace_id"] != cp["workspace_id"]:
-        raise BundleError(
-            f"previous checkpoint is for workspace {prev['workspace_id']!r},"
-            f" this bundle for {cp['workspace_id']!r}"
-        )
-    first, p_first, p_last = cp["first_seq"], prev["first_seq"], prev["last_seq"]
-    if p_last > cp["last_seq"]:
-        raise BundleError(
-            f"previous checkpoint reaches event {p_last}, beyond this bundle's last event"
-            f" {cp['last_seq']}"
-        )
-    if p_last >= first:
-        if events[p_last - first]["hash"] != prev["head_hash"]:
-            raise BundleError(
-                f"event {p_last} differs from the previous checkpoint's head (history rewritten)"
-            )
-        if p_first >= first:
-            covered = [ev["hash"] for ev in events[p_first - first : p_last - first + 1]]
-            if merkle_root(covered) != prev["merkle_root"]:
+    def _check_tombstones(self) -> None:
+        starts, ends = self.purged.merged()
+        runs = self.runs.flat
+        for i in range(0, len(runs), 2):
+            a, b = runs[i], runs[i + 1]
+            k = bisect.bisect_right(starts, a) - 1
+            if k < 0 or ends[k] < a:
+                raise BundleError(f"event {a} lost its payload outside any recorded purge")
+            if ends[k] < b:
                 raise BundleError(
-                    f"events {p_first}..{p_last} do not match the previous checkpoint's"
-                    " merkle_root (history rewritten)"
+                    f"event {ends[k] + 1} lost its payload outside any recorded purge"
                 )
-            return f"covers the previous checkpoint's events {p_first}..{p_last}"
-        return f"contains the previous checkpoint's head event {p_last}"
-    if p_last + 1 == first:
-        if cp["prev_hash"] != prev["head_hash"]:
-            raise BundleError("first event does not link to the previous checkpoint's head")
-        return f"links to the previous checkpoint's head event {p_last}"
-    raise BundleError(
-        f"does not continue the previous checkpoint: events {p_last + 1}..{first - 1} are missing"
-    )
+
+    def _check_previous(self, prev: dict[str, Any]) -> str:
+        """Rule 6: this bundle continues ``prev`` without rewriting it. Returns how."""
+        cp = self.cp
+        first, last = prev["first_seq"], prev["last_seq"]
+        if not 1 <= first <= last or prev["count"] != last - first + 1:
+            raise BundleError("previous checkpoint: first_seq, last_seq and count do not agree")
+        if prev["workspace_id"] != cp["workspace_id"]:
+            raise BundleError(
+                f"previous checkpoint is for workspace {prev['workspace_id']!r},"
+                f" this bundle for {cp['workspace_id']!r}"
+            )
+        first, p_first, p_last = cp["first_seq"], prev["first_seq"], prev["last_seq"]
+        if p_last > cp["last_seq"]:
+            raise BundleError(
+                f"previous checkpoint reaches event {p_last}, beyond this bundle's last event"
+                f" {cp['last_seq']}"
+            )
+        if p_last >= first:
+            if self.prev_head != prev["head_hash"]:
+                raise BundleError(
+                    f"event {p_last} differs from the previous checkpoint's head"
+                    " (history rewritten)"
+                )
+            if p_first >= first:
+                if self.prev_merkle.root() != prev["merkle_root"]:
+                    raise BundleError(
+                        f"events {p_first}..{p_last} do not match the previous checkpoint's"
+                        " merkle_root (history rewritten)"
+                    )
+                return f"covers the previous checkpoint's events {p_first}..{p_last}"
+            return f"contains the previous checkpoint's head event {p_last}"
+        if p_last + 1 == first:
+            if cp["prev_hash"] != prev["head_hash"]:
+                raise BundleError("first event does not link to the previous checkpoint's head")
+            return f"links to the previous checkpoint's head event {p_last}"
+        raise BundleError(
+            f"does not continue the previous checkpoint: events {p_last + 1}..{first - 1}"
+            " are missing"
+        )
+
+
+def check_events(members: _Members, digest: str, check: EventCheck) -> None:
+    """Stream events.jsonl through ``check`` line by line while hashing it. A digest
+    mismatch is reported before whatever the content check found (a tampered file is
+    named as such); after a content failure the rest is only hashed."""
+    sha = hashlib.sha256()
+    failure: BundleError | None = None
+    parts: list[bytes] = []
+    pending = 0
+    for chunk in members.chunks("events.jsonl"):
+        sha.update(chunk)
+        if failure is not None:
+            continue
+        try:
+            start = 0
+            while True:
+                end = chunk.find(b"\n", start)
+                if end < 0:
+                    break
+                parts.append(chunk[start:end])
+                line, parts, pending = b"".join(parts), [], 0
+                check.add(line)
+                start = end + 1
+            if start < len(chunk):
+                parts.append(chunk[start:])
+                pending += len(chunk) - start
+                if pending > MAX_LINE_BYTES:
+                    raise BundleError(
+                        f"events.jsonl line {check.count + 1} is longer than {MAX_LINE_BYTES} bytes"
+                    )
+        except BundleError as exc:
+            failure, parts = exc, []
+    if sha.hexdigest() != digest:
+        raise BundleError("events.jsonl does not match its SHA256SUMS digest")
+    if failure is not None:
+        raise failure
+    if parts:
+        raise BundleError("events.jsonl does not end with a newline")
 
 
 # ---- the whole bundle ---------------------------------------------------------------
 
 
-def verify_files(
-    files: dict[str, bytes],
+def is_fingerprint(value: str) -> bool:
+    """``SHA256:`` and 43 base64 characters, as ``ssh-keygen -l`` prints a key's."""
+    return _FINGERPRINT.match(value.strip()) is not None
+
+
+def _check_fingerprint(value: str) -> str:
+    value = value.strip()
+    if _FINGERPRINT.match(value) is None:
+        raise BundleError(f"{value[:60]!r} is not a key fingerprint (SHA256: and 43 characters)")
+    return value
+
+
+def check_bundle(
+    members: _Members,
     allowed_signers: str | None = None,
     previous_checkpoint: str | None = None,
     into: dict[str, Any] | None = None,
+    fingerprint: str | None = None,
 ) -> dict[str, Any]:
-    """Rules 2-6 over the seven files; returns the facts (also gathered ``into`` a given
-    dict as they are established, so a caller keeps them on failure) or raises
-    BundleError."""
+    """Rules 2-6; returns the facts (also gathered ``into`` a given dict as they are
+    established, so a caller keeps them on failure) or raises BundleError. The small
+    files and the signature are checked before events.jsonl is read at all."""
     facts: dict[str, Any] = {} if into is None else into
-    check_sums(files)
-    cp_bytes = files["checkpoint.json"]
+    pinned_fp = None if fingerprint is None else _check_fingerprint(fingerprint)
+    sums = members.read("SHA256SUMS")
+    digests = parse_sums(sums)
+    kept = {}
+    for name in SUMMED_FILES:
+        if name != "events.jsonl":
+            data = members.read(name)
+            if hashlib.sha256(data).hexdigest() != digests[name]:
+                raise BundleError(f"{name} does not match its SHA256SUMS digest")
+            kept[name] = data
+    cp_bytes = kept["checkpoint.json"]
     if not cp_bytes.endswith(b"\n"):
         raise BundleError("checkpoint.json does not end with a newline")
     cp = check_checkpoint_shape(strict_json(cp_bytes[:-1], "checkpoint.json"), "checkpoint.json")
     facts.update(workspace_id=cp["workspace_id"], identity=cp["identity"])
 
-    sig = verify_sshsig(files["SHA256SUMS.sig"], files["SHA256SUMS"], NAMESPACE)
+    sig = verify_sshsig(members.read("SHA256SUMS.sig"), sums, NAMESPACE)
     fp = key_fingerprint(sig.public_key_blob)
     facts.update(key_fingerprint=fp, hash_algorithm=sig.hash_algorithm.decode("ascii"))
+    if pinned_fp is not None and fp != pinned_fp:
+        raise BundleError(f"signing key {fp} is not the pinned fingerprint {pinned_fp}")
     if allowed_signers is not None:
         signers, where = parse_allowed_signers(allowed_signers), "the pinned allowed_signers"
     else:
         try:
-            own = files["allowed_signers"].decode("utf-8")
+            own = kept["allowed_signers"].decode("utf-8")
         except UnicodeDecodeError:
             raise BundleError("allowed_signers is not UTF-8") from None
         signers, where = parse_allowed_signers(own), "the bundle's allowed_signers"
     authorize(signers, sig.public_key_blob, cp["identity"], where)
-    facts.update(pinned=allowed_signers is not None)
-    facts.update(key_source="pinned allowed_signers" if facts["pinned"] else "bundle itself")
+    facts.update(
+        pinned=allowed_signers is not None or pinned_fp is not None,
+        key_source=(
+            "pinned allowed_signers"
+            if allowed_signers is not None
+            else "pinned fingerprint"
+            if pinned_fp is not None
+            else "bundle itself"
+        ),
+    )
     if cp["key_fingerprint"] != fp:
         raise BundleError(
             f"checkpoint.json key_fingerprint {cp['key_fingerprint']} is not the signing key {fp}"
         )
-
-    events = parse_events(files["events.jsonl"])
-    tombstones, redacted = check_chain(events)
-    check_tombstones(tombstones, purge_ranges(events, cp["purges"]))
-    check_against_events(cp, events)
-    facts.update(
-        count=len(events),
-        first_seq=cp["first_seq"],
-        last_seq=cp["last_seq"],
-        tombstones=len(tombstones),
-        redacted=redacted,
-        head_hash=cp["head_hash"],
-        merkle_root=cp["merkle_root"],
-    )
+    prev = None
     if previous_checkpoint is not None:
         prev = check_checkpoint_shape(
             strict_json(
@@ -919,14 +1247,47 @@ def verify_files(
             ),
             "previous checkpoint",
         )
-        facts["previous_checkpoint"] = check_previous(prev, cp, events)
+    check = EventCheck(cp, prev)
+    check_events(members, digests["events.jsonl"], check)
+    how = check.finish()
+    facts.update(
+        count=check.count,
+        first_seq=cp["first_seq"],
+        last_seq=cp["last_seq"],
+        tombstones=check.tombstones,
+        redacted=check.redacted,
+        head_hash=cp["head_hash"],
+        merkle_root=cp["merkle_root"],
+    )
+    if how is not None:
+        facts["previous_checkpoint"] = how
     return facts
 
 
-def _verify(read: Any, allowed_signers: str | None, previous_checkpoint: str | None) -> Report:
+def verify_files(
+    files: dict[str, bytes],
+    allowed_signers: str | None = None,
+    previous_checkpoint: str | None = None,
+    into: dict[str, Any] | None = None,
+    fingerprint: str | None = None,
+) -> dict[str, Any]:
+    """``check_bundle`` over the seven files held in memory."""
+    members = _memory_members(files)
+    for name, data in files.items():
+        _check_declared(name, len(data))
+    return check_bundle(members, allowed_signers, previous_checkpoint, into, fingerprint)
+
+
+def _verify(
+    opener: Callable[[], AbstractContextManager[_Members]],
+    allowed_signers: str | None,
+    previous_checkpoint: str | None,
+    fingerprint: str | None,
+) -> Report:
     facts: dict[str, Any] = {}
     try:
-        verify_files(read(), allowed_signers, previous_checkpoint, facts)
+        with opener() as members:
+            check_bundle(members, allowed_signers, previous_checkpoint, facts, fingerprint)
     except BundleError as exc:
         return Report(False, _one_line(str(exc)) or "verification failed", facts)
     except Exception as exc:  # fail closed on anything unforeseen
@@ -938,58 +1299,73 @@ def verify_bundle(
     path: str | os.PathLike[str],
     allowed_signers: str | None = None,
     previous_checkpoint: str | None = None,
+    fingerprint: str | None = None,
 ) -> Report:
     """Verify a bundle (.zip or extracted directory). ``allowed_signers`` is the text of
-    a pinned allowed_signers file; ``previous_checkpoint`` the text of an earlier
-    bundle's checkpoint.json."""
+    a pinned allowed_signers file, ``fingerprint`` a pinned key fingerprint
+    (``SHA256:...``); without either the report can be ok but not ``verified``.
+    ``previous_checkpoint`` is the text of an earlier bundle's checkpoint.json."""
     target = os.fspath(path)
-
-    def read() -> dict[str, bytes]:
-        if os.path.isdir(target):
-            return _read_dir(target)
-        return _read_zip(target)
-
-    return _verify(read, allowed_signers, previous_checkpoint)
+    return _verify(lambda: _open_path(target), allowed_signers, previous_checkpoint, fingerprint)
 
 
 def verify_bundle_bytes(
-    data: bytes, allowed_signers: str | None = None, previous_checkpoint: str | None = None
+    data: bytes,
+    allowed_signers: str | None = None,
+    previous_checkpoint: str | None = None,
+    fingerprint: str | None = None,
 ) -> Report:
     """``verify_bundle`` for a bundle zip held in memory."""
-    return _verify(lambda: _read_zip(io.BytesIO(data)), allowed_signers, previous_checkpoint)
+    return _verify(
+        lambda: _open_zip(io.BytesIO(data)), allowed_signers, previous_checkpoint, fingerprint
+    )
+
+
+def _read_option_file(name: str, limit: int) -> str:
+    with open(name, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit} bytes")
+    return data.decode("utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="verify_bundle.py", description="Verify a Kura audit log bundle offline."
+        prog="verify_bundle.py",
+        description="Verify a Kura audit log bundle offline. Exit 0 only when the bundle"
+        " is intact AND its signer is pinned (--allowed-signers or --fingerprint).",
     )
     parser.add_argument("bundle", nargs="?", default=".", help="the .zip or its directory")
-    parser.add_argument("--allowed-signers", metavar="FILE", help="pinned allowed_signers")
+    parser.add_argument(
+        "--allowed-signers", metavar="FILE", help="a trusted copy of the signer's allowed_signers"
+    )
+    parser.add_argument(
+        "--fingerprint",
+        metavar="SHA256:...",
+        help="the signing key's fingerprint, from a channel you trust",
+    )
     parser.add_argument(
         "--previous-checkpoint", metavar="FILE", help="checkpoint.json of an earlier bundle"
     )
     args = parser.parse_args(argv)
     texts: list[str | None] = []
-    for name in (args.allowed_signers, args.previous_checkpoint):
+    for name, limit in (
+        (args.allowed_signers, LIMITS["allowed_signers"]),
+        (args.previous_checkpoint, LIMITS["checkpoint.json"]),
+    ):
         if name is None:
             texts.append(None)
             continue
         try:
-            with open(name, encoding="utf-8") as fh:
-                texts.append(fh.read())
-        except (OSError, UnicodeDecodeError) as exc:
+            texts.append(_read_option_file(name, limit))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
             print(f"FAILED: cannot read {name}: {exc}")
             return 1
-    report = verify_bundle(args.bundle, texts[0], texts[1])
+    report = verify_bundle(args.bundle, texts[0], texts[1], args.fingerprint)
     print(report.summary())
     if report.ok and "previous_checkpoint" in report.facts:
         print("Previous checkpoint: this bundle " + report.facts["previous_checkpoint"])
-    if report.ok and not report.facts.get("pinned"):
-        print(
-            "WARNING: the signing key was not pinned. Compare the fingerprint above with one"
-            " obtained out of band, or pass --allowed-signers."
-        )
-    return 0 if report.ok else 1
+    return 0 if report.verified else 1
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import zipfile
 from pathlib import Path
@@ -53,7 +54,8 @@ def test_export_verifies_with_stock_tools_and_kura_verify(kura: Kura, tmp_path: 
         )  # fmt: skip
     assert check.returncode == 0, check.stderr
     assert subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=folder).returncode == 0
-    alone = subprocess.run(["python3", "-I", "verify_bundle.py"], cwd=folder)
+    alone = subprocess.run(["python3", "-I", "verify_bundle.py", "--allowed-signers", str(pinned)],
+                           cwd=folder)  # fmt: skip
     assert alone.returncode == 0
     # kura verify needs no workspace and no keyring: a data dir that does not exist
     elsewhere = Kura(tmp_path / "nowhere", tmp_path / "tmp2")
@@ -65,3 +67,28 @@ def test_export_verifies_with_stock_tools_and_kura_verify(kura: Kura, tmp_path: 
     damaged.write_bytes(bytes(data))
     res = elsewhere("verify", str(damaged), "--allowed-signers", str(pinned))
     assert res.code == 1 and res.out.startswith("FAILED:") and "Traceback" not in res.err
+
+
+def test_kura_verify_without_a_pinned_signer_is_not_ok(kura: Kura, tmp_path: Path) -> None:
+    """A bundle signed by any key used to print a bare OK and exit 0: without
+    --allowed-signers or --fingerprint only integrity is shown, and it says so."""
+    out = tmp_path / "bundle.zip"
+    code, text, err = _as(kura, "boss", OWNER_PW, "logs", "export", "--out", str(out))
+    assert code == 0, err
+    fingerprint = text.rsplit("signed by ", 1)[1].rstrip().rstrip(".")
+    elsewhere = Kura(tmp_path / "nowhere", tmp_path / "tmp2")
+    res = elsewhere("verify", str(out))
+    assert res.code == 1 and not res.out.startswith("OK")
+    assert res.out.startswith("INTEGRITY ONLY, signer NOT verified"), res.out
+    assert "--allowed-signers" in res.err and fingerprint in res.err and "Traceback" not in res.err
+    res = elsewhere("verify", str(out), "--json")
+    document = json.loads(res.out)
+    assert res.code == 1 and document["ok"] is False and document["status"] == "integrity-only"
+    assert document["integrity_ok"] is True and document["signer_verified"] is False
+    res = elsewhere("verify", str(out), "--fingerprint", fingerprint)
+    assert res.code == 0 and res.out.startswith("OK"), res.err
+    other = "SHA256:" + "A" * 43
+    res = elsewhere("verify", str(out), "--fingerprint", other)
+    assert res.code == 1 and res.out.startswith("FAILED:") and "pinned fingerprint" in res.out
+    res = elsewhere("verify", str(out), "--fingerprint", "deadbeef")
+    assert res.code == 2 and "not a key fingerprint" in res.err and "Traceback" not in res.err

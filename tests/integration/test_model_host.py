@@ -280,4 +280,5 @@ def test_cli_chat_survives_a_host_crash(tmp_path: Path, demo_model_path: Path) -
     assert len(lines) == 1 and "SIGSEGV" in lines[0] and "Traceback" not in err.decode(), err
     res = kura("logs", "export", "--out", str(tmp_path / "b.zip"), *user, stdin=PW + "\n")
     assert res.code == 0, res.err
-    assert kura("verify", str(tmp_path / "b.zip")).code == 0
+    fingerprint = res.out.rsplit("signed by ", 1)[1].rstrip().rstrip(".")
+    assert kura("verify", str(tmp_path / "b.zip"), "--fingerprint", fingerprint).code == 0

@@ -328,12 +328,24 @@ def test_stock_tools_and_isolated_python_verify_a_fresh_bundle(tmp_path: Path) -
     assert keygen_verify("verify") == 0
     assert keygen_verify("check-novalidate") == 0
     subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=where, capture_output=True, check=True)
+
     # -I (isolated) and -S (no site-packages): nothing of Kura can be imported.
-    run = subprocess.run(
-        [sys.executable, "-I", "-S", "verify_bundle.py"], cwd=where, capture_output=True, text=True
-    )
+    def standalone(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-I", "-S", "verify_bundle.py", *args],
+            cwd=where,
+            capture_output=True,
+            text=True,
+        )
+
+    run = standalone()  # nothing pinned: integrity only, never a bare OK, exit 1
+    assert run.returncode == 1 and run.stdout.startswith("INTEGRITY ONLY, signer NOT verified")
+    fingerprint = json.loads((where / "checkpoint.json").read_text())["key_fingerprint"]
+    run = standalone("--fingerprint", fingerprint)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("OK: 8 events")
+    (where.parent / "pin").write_text(signers_for(SEED))
+    assert standalone("--allowed-signers", str(where.parent / "pin")).returncode == 0
 
     sums = (where / "SHA256SUMS").read_bytes()
     (where / "SHA256SUMS").write_bytes(
@@ -341,9 +353,7 @@ def test_stock_tools_and_isolated_python_verify_a_fresh_bundle(tmp_path: Path) -
     )
     assert keygen_verify("verify") != 0
     assert keygen_verify("check-novalidate") != 0
-    run = subprocess.run(
-        [sys.executable, "-I", "-S", "verify_bundle.py"], cwd=where, capture_output=True, text=True
-    )
+    run = standalone("--fingerprint", fingerprint)
     assert run.returncode == 1 and run.stdout.startswith("FAILED: ")
 
 
@@ -365,8 +375,9 @@ def test_cli_pins_keys_and_checks_the_previous_checkpoint(
     assert "not listed in the pinned allowed_signers" in capsys.readouterr().out
     assert bv.main([*base, "--allowed-signers", str(tmp_path / "missing")]) == 1
     assert capsys.readouterr().out.startswith("FAILED: cannot read")
-    assert bv.main([str(tmp_path / "new.zip")]) == 0
-    assert "WARNING: the signing key was not pinned" in capsys.readouterr().out
+    assert bv.main([str(tmp_path / "new.zip")]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("INTEGRITY ONLY, signer NOT verified") and "OK" not in out
 
 
 # ------------------------------------------------------------------ tampering

@@ -125,6 +125,25 @@ MESSAGES: dict[str, Entry] = {
     "cli.no_such_bundle": Entry(
         Text(en="no such bundle: {path}", ja="バンドルが見つかりません: {path}")
     ),
+    "cli.fingerprint_invalid": Entry(
+        Text(
+            en="--fingerprint {value} is not a key fingerprint: give it as SHA256: and 43"
+            " characters, as `kura logs pubkey` or `ssh-keygen -lf` prints it",
+            ja="--fingerprint {value} は鍵のフィンガープリントではありません。`kura logs pubkey`"
+            " や `ssh-keygen -lf` が表示する SHA256: で始まる 43 文字の形で指定してください",
+        )
+    ),
+    "cli.verify_signer_not_pinned": Entry(
+        Text(
+            en="kura: the bundle is intact, but its signer is NOT verified: key {fingerprint}"
+            " comes from the bundle itself. Pass --allowed-signers FILE (a trusted copy of"
+            " `kura logs pubkey`) or --fingerprint SHA256:... obtained out of band",
+            ja="kura: バンドルは改ざんされていませんが、署名者は検証されていません。"
+            "鍵 {fingerprint} はバンドル自身に含まれていたものです。"
+            "信頼できる経路で入手した `kura logs pubkey` の写しを --allowed-signers FILE に、"
+            "またはフィンガープリントを --fingerprint SHA256:... に指定してください",
+        )
+    ),
     # ---- lines the CLI prints
     "cli.kb_skipped": Entry(
         Text(
