@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from desktop.core.errors import AlreadyExists, NotFound
+from desktop.core.errors import NotFound
 from desktop.core.knowledge_models import (
     Chunk,
     DocumentVersion,
