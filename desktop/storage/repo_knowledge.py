@@ -18,6 +18,7 @@ from desktop.storage import repo_knowledge_search as search
 from desktop.storage.columns import to_json
 from desktop.storage.dbapi import Connection, scalar
 from desktop.storage.repo_knowledge_rows import (
+    BY_NAME,
     KB_COLUMNS,
     NAME_TAG,
     NAMED,
@@ -100,7 +101,7 @@ class SqlKnowledgeRepository:
     def list_kbs(self) -> list[KnowledgeBase]:
         """Every knowledge base, by name (case-insensitively)."""
         rows = self._conn.execute(
-            f"SELECT {KB_COLUMNS} FROM knowledge_bases ORDER BY name, id"
+            f"SELECT {KB_COLUMNS} FROM knowledge_bases ORDER BY {BY_NAME}, id"
         ).fetchall()
         return [kb_record(row) for row in rows]
 

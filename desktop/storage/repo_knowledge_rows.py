@@ -57,6 +57,12 @@ NAMED = (
     " OR substr(name, 1, length(?1) + 1) = ?1 || char(31) COLLATE NOCASE ORDER BY id"
 )
 
+#: Order by the name without its tag, ignoring case.
+BY_NAME = (
+    "(CASE WHEN instr(name, char(31)) > 0 THEN substr(name, 1, instr(name, char(31)) - 1)"
+    " ELSE name END) COLLATE NOCASE"
+)
+
 
 def display_name(stored: Any) -> str:
     """A stored name without its tag."""
