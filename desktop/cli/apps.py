@@ -75,6 +75,8 @@ def _summary(app: AppRecord) -> str:
         f"  model id {c.model_id}; params {c.params.as_dict()}",
         f"  visibility {c.visibility.value}" + (f": {', '.join(c.members)}" if c.members else ""),
     ]
+    if c.kb_ids:  # only those the user may read (the service cuts the list)
+        lines.append(f"  knowledge bases: {', '.join(map(str, c.kb_ids))}")
     if c.variables:
         lines.append(f"  variables: {', '.join(c.variables)}")
     if c.instructions:

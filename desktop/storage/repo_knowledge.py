@@ -7,6 +7,7 @@ consumed before it ends. Full-text search lives in :mod:`repo_knowledge_search`.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -14,15 +15,18 @@ from desktop.core.clock import Clock, SystemClock, iso_utc
 from desktop.core.errors import NotFound
 from desktop.core.knowledge_models import Chunk, DocumentVersion, KnowledgeBase, StoredChunk
 from desktop.storage import repo_knowledge_search as search
-from desktop.storage.columns import to_json, unique_name
+from desktop.storage.columns import to_json
 from desktop.storage.dbapi import Connection, scalar
 from desktop.storage.repo_knowledge_rows import (
+    BY_NAME,
     KB_COLUMNS,
+    NAME_TAG,
+    NAMED,
     SELECT_CHUNKS,
     SELECT_VERSION,
+    display_name,
     id_list,
     kb_record,
-    kb_taken,
     kb_values,
     stored_chunk,
     version_record,
@@ -59,14 +63,28 @@ class SqlKnowledgeRepository:
     # ------------------------------------------------------------ knowledge bases
 
     def create_kb(self, kb: KnowledgeBase) -> KnowledgeBase:
-        """Insert (``kb.id`` is ignored); AlreadyExists when the name is taken (any case)."""
-        with unique_name(lambda: self.get_kb_by_name(kb.name) is not None, kb_taken(kb.name)):
-            row = self._conn.execute(
-                f"INSERT INTO knowledge_bases ({KB_COLUMNS.removeprefix('id, ')})"
-                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {KB_COLUMNS}",
-                (*kb_values(kb), kb.created_by, kb.created_at, kb.updated_at),
-            ).fetchone()
+        """Insert (``kb.id`` is ignored). Names may repeat: the services decide who may
+        reuse one (see ``NAME_TAG``)."""
+        row = self._conn.execute(
+            f"INSERT INTO knowledge_bases ({KB_COLUMNS.removeprefix('id, ')})"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {KB_COLUMNS}",
+            (
+                *kb_values(kb, self._stored_name(kb.name)),
+                kb.created_by,
+                kb.created_at,
+                kb.updated_at,
+            ),
+        ).fetchone()
         return kb_record(row)
+
+    def _stored_name(self, name: str, current: str | None = None) -> str:
+        """``name`` itself when no other knowledge base stores it, else a tagged form;
+        ``current`` (the stored name now) is kept when the name did not change."""
+        if current is not None and display_name(current) == name:
+            return current
+        if scalar(self._conn, "SELECT 1 FROM knowledge_bases WHERE name = ?", (name,)) is None:
+            return name
+        return f"{name}{NAME_TAG}{secrets.token_hex(8)}"
 
     def get_kb(self, kb_id: int) -> KnowledgeBase | None:
         """The knowledge base with this id, or None."""
@@ -75,38 +93,29 @@ class SqlKnowledgeRepository:
         ).fetchone()
         return None if row is None else kb_record(row)
 
-    def get_kb_by_name(self, name: str) -> KnowledgeBase | None:
-        """The knowledge base with this name, compared case-insensitively, or None."""
-        row = self._conn.execute(
-            f"SELECT {KB_COLUMNS} FROM knowledge_bases WHERE name = ?", (name,)
-        ).fetchone()
-        return None if row is None else kb_record(row)
+    def kbs_named(self, name: str) -> list[KnowledgeBase]:
+        """The knowledge bases with this name, compared case-insensitively, by id."""
+        rows = self._conn.execute(NAMED, (name,)).fetchall()
+        return [kb_record(row) for row in rows]
 
     def list_kbs(self) -> list[KnowledgeBase]:
         """Every knowledge base, by name (case-insensitively)."""
         rows = self._conn.execute(
-            f"SELECT {KB_COLUMNS} FROM knowledge_bases ORDER BY name, id"
+            f"SELECT {KB_COLUMNS} FROM knowledge_bases ORDER BY {BY_NAME}, id"
         ).fetchall()
         return [kb_record(row) for row in rows]
 
     def update_kb(self, kb: KnowledgeBase) -> None:
-        """Store every field but id, ``created_by`` and ``created_at``.
-
-        NotFound for an unknown id; AlreadyExists when another kb has the new name.
-        """
-
-        def taken() -> bool:
-            other = self.get_kb_by_name(kb.name)
-            return other is not None and other.id != kb.id
-
-        with unique_name(taken, kb_taken(kb.name)):
-            cur = self._conn.execute(
-                "UPDATE knowledge_bases SET name = ?, description = ?, visibility = ?,"
-                " members = ?, app_allowlist = ?, settings = ?, updated_at = ? WHERE id = ?",
-                (*kb_values(kb), kb.updated_at, kb.id),
-            )
-        if cur.rowcount == 0:
+        """Store every field but id, ``created_by`` and ``created_at``; NotFound for an
+        unknown id."""
+        current = scalar(self._conn, "SELECT name FROM knowledge_bases WHERE id = ?", (kb.id,))
+        if current is None:
             raise _kb_not_found(kb.id)
+        self._conn.execute(
+            "UPDATE knowledge_bases SET name = ?, description = ?, visibility = ?,"
+            " members = ?, app_allowlist = ?, settings = ?, updated_at = ? WHERE id = ?",
+            (*kb_values(kb, self._stored_name(kb.name, str(current))), kb.updated_at, kb.id),
+        )
 
     def delete_kb(self, kb_id: int) -> None:
         """Remove the kb with its documents, chunks (and their FTS entries), embeddings and

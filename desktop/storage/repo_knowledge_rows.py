@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from desktop.core.errors import AlreadyExists, DatabaseCorrupt
+from desktop.core.errors import DatabaseCorrupt
 from desktop.core.knowledge_models import (
     DocumentVersion,
     KbSettings,
@@ -46,13 +46,36 @@ def json_array(text: Any, where: str) -> list[Any]:
     return value
 
 
+#: Knowledge-base names are unique per creator, not workspace-wide, yet the column
+#: ``knowledge_bases.name`` (m0003) is UNIQUE, and rebuilding a parent table is not
+#: possible inside a migration's transaction with foreign keys on. So a name already
+#: stored is stored again as ``name + NAME_TAG + a random tag``; reading drops the tag.
+NAME_TAG = "\x1f"
+#: The knowledge bases whose stored name is ``?1``, tagged or not (ignoring case).
+NAMED = (
+    f"SELECT {KB_COLUMNS} FROM knowledge_bases WHERE name = ?1"
+    " OR substr(name, 1, length(?1) + 1) = ?1 || char(31) COLLATE NOCASE ORDER BY id"
+)
+
+#: Order by the name without its tag, ignoring case.
+BY_NAME = (
+    "(CASE WHEN instr(name, char(31)) > 0 THEN substr(name, 1, instr(name, char(31)) - 1)"
+    " ELSE name END) COLLATE NOCASE"
+)
+
+
+def display_name(stored: Any) -> str:
+    """A stored name without its tag."""
+    return str(stored).split(NAME_TAG, 1)[0]
+
+
 def kb_record(row: Any) -> KnowledgeBase:
     """A knowledge base from a ``KB_COLUMNS`` row."""
     kb_id, name, description, visibility, members, apps, settings, by, created, updated = row
     where = f"knowledge base #{kb_id}"
     return KnowledgeBase(
         id=int(kb_id),
-        name=str(name),
+        name=display_name(name),
         description=str(description),
         visibility=KbVisibility(visibility),
         members=tuple(str(m) for m in json_array(members, f"{where} members")),
@@ -99,15 +122,10 @@ def stored_chunk(row: Any) -> StoredChunk:
     )
 
 
-def kb_taken(name: str) -> AlreadyExists:
-    """The AlreadyExists error for a knowledge base name in use."""
-    return AlreadyExists("storage.kb_name_taken", name=name)
-
-
-def kb_values(kb: KnowledgeBase) -> tuple[Any, ...]:
+def kb_values(kb: KnowledgeBase, stored_name: str) -> tuple[Any, ...]:
     """The editable columns: name, description, visibility, members, apps, settings."""
     return (
-        kb.name,
+        stored_name,
         kb.description,
         kb.visibility.value,
         to_json(list(kb.members)),

@@ -10,16 +10,21 @@ Every query term becomes an FTS5 expression:
   (``search_text``, migrations m0003 and m0005), so
   each occurrence of a character, the last ones included, starts a trigram: this
   finds exactly the chunks holding the term as a substring (letters compared without
-  case, as the index does), and never scans chunk text. A term followed by more than
-  ``MAX_VARIANTS`` different characters is common, and only its first followers (in
-  byte order) are looked up.
+  case, as the index does). A term followed by more than ``MAX_VARIANTS`` different
+  characters (anywhere in the index) is instead looked for in the text of the kb's
+  active chunks, stopping once it is common there: the same chunks, found another way.
+
+**Statistics are the kb's own.** The index is shared by every knowledge base, but every
+count behind a score (chunks, and chunks holding a term) is of the searched kb's active
+chunks: another kb's documents, which its reader may not be allowed to see, never move
+a score or a ranking here.
 
 Phrases and short terms are then ranked alike, which matters for Japanese, where the
 content words of a question are often two kanji (``帯域``, ``制限``):
 
 1. Each term's weight is its BM25 inverse document frequency, from the number of
-   chunks (of all kbs and versions) it occurs in. A term in more than ``COMMON``
-   chunks is **common** (stop words such as "the" or "設定" in a big kb): its matches
+   the kb's active chunks it occurs in. A term in more than ``COMMON`` of them is
+   **common** (stop words such as "the" or "設定" in a big kb): its matches
    are not enumerated, since that would cost a pass over every chunk holding it.
 2. **Candidates**: every active chunk of the kb matching a rare term, scored by the
    summed weights of the rare terms it holds. When fewer than ``pool_size(limit)``
@@ -72,12 +77,15 @@ Ranked = list[tuple[int, float]]
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A query term, its FTS5 expression and in how many chunks it occurs (capped)."""
+    """A query term, its FTS5 expression and in how many of the kb's active chunks it
+    occurs (capped). A short term with too many followers has no expression: ``found``
+    holds the kb's chunks holding it (up to COMMON + 1), read from their text."""
 
     text: str
     expression: str
     short: bool
     occurrences: int
+    found: tuple[int, ...] | None = None
 
     @property
     def common(self) -> bool:
@@ -105,49 +113,64 @@ def any_of(terms: Sequence[Term]) -> str:
     return " OR ".join(f"({term.expression})" for term in terms)
 
 
-def _occurrences(conn: Connection, expression: str) -> int:
-    """In how many chunks the expression matches, counting no further than COMMON + 1."""
+def _occurrences(conn: Connection, kb_id: int, expression: str) -> int:
+    """In how many of the kb's active chunks the expression matches, counting no
+    further than COMMON + 1."""
     return int(
         scalar(
             conn,
-            "SELECT count(*) FROM (SELECT 1 FROM chunk_fts WHERE chunk_fts MATCH ? LIMIT ?)",
-            (expression, COMMON + 1),
+            f"SELECT count(*) FROM (SELECT 1 {_SCOPED_HITS} LIMIT ?)",
+            (expression, kb_id, kb_id, COMMON + 1),
         )
     )
 
 
-def phrase_term(conn: Connection, phrase: str) -> Term:
+def phrase_term(conn: Connection, kb_id: int, phrase: str) -> Term:
     """The term for a phrase of 3+ characters."""
     expression = quoted(phrase)
-    return Term(phrase, expression, False, _occurrences(conn, expression))
+    return Term(phrase, expression, False, _occurrences(conn, kb_id, expression))
 
 
-def short_term(conn: Connection, text: str) -> Term | None:
-    """The term for 1-2 characters: the trigrams starting with them; None when none is
-    indexed. Per-trigram chunk counts often settle rare/common without a count."""
+def short_term(conn: Connection, kb_id: int, text: str) -> Term | None:
+    """The term for 1-2 characters: the trigrams starting with them (or, past
+    MAX_VARIANTS of them, the kb's chunks holding the text); None when none is
+    indexed."""
     prefix = text.lower()
     rows = conn.execute(
-        "SELECT term, doc FROM chunk_fts_terms WHERE term >= ? AND term < ? LIMIT ?",
+        "SELECT term FROM chunk_fts_terms WHERE term >= ? AND term < ? LIMIT ?",
         (prefix, prefix + _TOP, MAX_VARIANTS + 1),
     ).fetchall()
     if not rows:
         return None
-    expression = " OR ".join(quoted(str(trigram)) for trigram, _ in rows)
-    counts = [int(doc) for _, doc in rows]
-    if len(rows) > MAX_VARIANTS or max(counts) > COMMON:
-        return Term(text, expression, True, COMMON + 1)
-    if sum(counts) <= COMMON:
-        return Term(text, expression, True, sum(counts))
-    return Term(text, expression, True, _occurrences(conn, expression))
+    if len(rows) > MAX_VARIANTS:
+        found = _holding(conn, kb_id, _normalised(text))
+        return Term(text, "", True, len(found), tuple(found))
+    expression = " OR ".join(quoted(str(trigram)) for (trigram,) in rows)
+    return Term(text, expression, True, _occurrences(conn, kb_id, expression))
 
 
-def _scoped_matches(conn: Connection, kb_id: int, expression: str, limit: int) -> list[int]:
-    """Ids of the kb's active chunks matching ``expression``, in id order, at most ``limit``."""
+def _holding(conn: Connection, kb_id: int, text: str) -> list[int]:
+    """Ids of the kb's active chunks whose text holds ``text``, at most COMMON + 1."""
     rows = conn.execute(
-        f"SELECT chunk_fts.rowid {_SCOPED_HITS} ORDER BY chunk_fts.rowid LIMIT ?",
-        (expression, kb_id, kb_id, limit),
+        f"SELECT id FROM chunks WHERE version_id IN ({ACTIVE_VERSIONS})"
+        " AND instr(lower(search_text), ?) > 0 LIMIT ?",
+        (kb_id, text, COMMON + 1),
     ).fetchall()
-    return [int(row[0]) for row in rows]
+    return sorted(int(row[0]) for row in rows)
+
+
+def _scoped_matches(conn: Connection, kb_id: int, terms: Sequence[Term], limit: int) -> list[int]:
+    """Ids of the kb's active chunks matching any of the terms, in id order, at most
+    ``limit``."""
+    ids = [cid for term in terms if term.found is not None for cid in term.found]
+    searched = [term for term in terms if term.found is None]
+    if searched:
+        rows = conn.execute(
+            f"SELECT chunk_fts.rowid {_SCOPED_HITS} ORDER BY chunk_fts.rowid LIMIT ?",
+            (any_of(searched), kb_id, kb_id, limit),
+        ).fetchall()
+        ids += [int(row[0]) for row in rows]
+    return sorted(set(ids))[:limit]
 
 
 def idf(chunks: int, occurrences: int) -> float:
@@ -173,12 +196,12 @@ def candidates(
     coarse: dict[int, float] = {}
     for term, weight in zip(terms, weights, strict=True):
         if not term.common:
-            for cid in _scoped_matches(conn, kb_id, term.expression, COMMON):
+            for cid in _scoped_matches(conn, kb_id, [term], COMMON):
                 coarse[cid] = coarse.get(cid, 0.0) + weight
     pool = pool_size(limit)
     common = [t for t in terms if t.common]
     if len(coarse) < pool and common:
-        for cid in _scoped_matches(conn, kb_id, any_of(common), window_size(limit)):
+        for cid in _scoped_matches(conn, kb_id, common, window_size(limit)):
             coarse.setdefault(cid, 0.0)
     best = sorted(coarse.items(), key=lambda item: (-item[1], item[0]))
     return [cid for cid, _ in best[:pool]]
@@ -219,11 +242,16 @@ def fulltext(
     long_ones, short = split_terms(phrases, short_terms)
     if limit < 1:
         return []
-    found = [phrase_term(conn, p) for p in long_ones] + [short_term(conn, s) for s in short]
+    found: list[Term | None] = [phrase_term(conn, kb_id, p) for p in long_ones]
+    found += [short_term(conn, kb_id, s) for s in short]
     terms = [t for t in found if t is not None and t.occurrences > 0]
     if not terms:
         return []
-    chunks = int(scalar(conn, "SELECT count(*) FROM chunks"))
+    chunks = int(
+        scalar(
+            conn, f"SELECT count(*) FROM chunks WHERE version_id IN ({ACTIVE_VERSIONS})", (kb_id,)
+        )
+    )
     weights = [idf(chunks, t.occurrences) for t in terms]
     ids = candidates(conn, kb_id, terms, weights, limit)
     if not ids:

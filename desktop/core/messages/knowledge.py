@@ -31,6 +31,26 @@ MESSAGES: dict[str, Entry] = {
             ja="ナレッジベース「{name}」はすでにあります。別の名前にしてください",
         )
     ),
+    "knowledge.kb_name_ambiguous": Entry(
+        Text(
+            en="several knowledge bases are named {name!r} (ids {ids}): {remedy}",
+            ja="「{name}」という名前のナレッジベースが複数あります（ID {ids}）。{remedy}",
+        ),
+        cli=Text(
+            en="name one by its id",
+            ja="ID で指定してください",
+        ),
+        gui=Text(
+            en="choose one in the Knowledge list",
+            ja="「ナレッジ」の一覧から選んでください",
+        ),
+    ),
+    "knowledge.kb_name_unprintable": Entry(
+        Text(
+            en="a knowledge base name cannot hold control characters: type it again",
+            ja="ナレッジベースの名前に制御文字は使えません。入力し直してください",
+        )
+    ),
     "knowledge.kb_name_length": Entry(
         Text(
             en="a knowledge base name needs 1 to 100 characters",

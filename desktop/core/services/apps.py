@@ -6,6 +6,7 @@ hidden app is reported exactly like one that does not exist.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from desktop.core import rbac
@@ -18,6 +19,7 @@ from desktop.core.models import Actor
 from desktop.core.policy import normalise_username
 from desktop.core.ports import Store, Transaction
 from desktop.core.services.base import AuditedService, best_effort_checkpoint
+from desktop.core.services.knowledge_access import readable_ids
 
 MAX_TEXT = 20_000
 
@@ -40,6 +42,15 @@ def find_app(tx: Transaction, actor: Actor, ref: str | int) -> AppRecord:
     return app
 
 
+def shown_to(tx: Transaction, actor: Actor, app: AppRecord) -> AppRecord:
+    """The app as the actor may see it: its linked knowledge bases cut to those they may
+    read (chat still draws on each one a user may read; the others stay linked)."""
+    kb_ids = readable_ids(tx, actor, app.config.kb_ids)
+    if kb_ids == app.config.kb_ids:
+        return app
+    return replace(app, config=app.config.with_changes(kb_ids=kb_ids))
+
+
 class AppService(AuditedService):
     def __init__(self, store: Store, clock: Clock) -> None:
         super().__init__(store)
@@ -58,13 +69,20 @@ class AppService(AuditedService):
                 obj=f"app:{app.id}",
                 payload={"version": app.version, "config": config.as_dict()},
             )
-        return app
+            return shown_to(tx, actor, app)
 
     def edit(self, actor: Actor, ref: str | int, changes: dict[str, Any]) -> AppRecord:
         """Apply changes as a new version; conversations keep the version they ran with."""
         with self._op(actor, rbac.Permission.MANAGE_APPS) as op:
             tx, actor = op.tx, op.actor
             current = find_app(tx, actor, ref)
+            if "kb_ids" in changes:  # links the editor cannot see are not theirs to drop
+                asked = tuple(changes["kb_ids"])
+                hidden = set(current.config.kb_ids) - set(
+                    readable_ids(tx, actor, current.config.kb_ids)
+                )
+                kept = tuple(k for k in current.config.kb_ids if k in hidden and k not in asked)
+                changes = {**changes, "kb_ids": asked + kept}
             try:
                 config = current.config.with_changes(**changes)
             except TypeError as exc:
@@ -83,7 +101,7 @@ class AppService(AuditedService):
                     "config": config.as_dict(),
                 },
             )
-        return app
+            return shown_to(tx, actor, app)
 
     def delete(self, actor: Actor, ref: str | int) -> None:
         """Delete the app with its versions and conversations."""
@@ -102,18 +120,18 @@ class AppService(AuditedService):
         """The apps this actor may use."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
-            return [a for a in tx.apps.list() if visible_to(actor, a)]
+            return [shown_to(tx, actor, a) for a in tx.apps.list() if visible_to(actor, a)]
 
     def show(self, actor: Actor, ref: str | int, version: int | None = None) -> AppRecord:
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
             app = find_app(tx, actor, ref)
             if version is None or version == app.version:
-                return app
+                return shown_to(tx, actor, app)
             old = tx.apps.get(app.id, version)
             if old is None:
                 raise NotFound("chat.app_no_version", name=app.config.name, version=version)
-            return old
+            return shown_to(tx, actor, old)
 
     # ------------------------------------------------------------------ helpers
 

@@ -26,7 +26,12 @@ from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker, Tra
 from desktop.core.services.base import AuditedService, Refusal, best_effort_checkpoint
 from desktop.core.services.ingest import DocumentSource, Ingestor, IngestReport
 from desktop.core.services.kb_index import EmbedderFactory, IndexCache, IndexFactory
-from desktop.core.services.knowledge_access import can_manage, can_read, find_kb
+from desktop.core.services.knowledge_access import (
+    can_manage,
+    find_kb,
+    name_taken,
+    readable_kbs,
+)
 from desktop.core.services.retrieval import Retriever, TextTools
 from desktop.core.tasks import CancelToken, ProgressSink, no_progress
 
@@ -94,7 +99,7 @@ class KnowledgeService(AuditedService):
         with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
             tx = op.tx
             kb = self._validated(tx, kb)
-            if tx.knowledge.get_kb_by_name(kb.name) is not None:
+            if name_taken(tx, op.actor, kb):
                 raise AlreadyExists("knowledge.kb_name_taken", name=kb.name)
             kb = tx.knowledge.create_kb(kb)
             op.audit(
@@ -119,8 +124,7 @@ class KnowledgeService(AuditedService):
                 and tx.knowledge.list_documents(kb.id)
             ):
                 raise InputError("knowledge.embedding_model_locked")
-            other = tx.knowledge.get_kb_by_name(updated.name)
-            if other is not None and other.id != kb.id:
+            if name_taken(tx, actor, updated):
                 raise AlreadyExists("knowledge.kb_name_taken", name=updated.name)
             tx.knowledge.update_kb(updated)
             op.audit(
@@ -134,7 +138,7 @@ class KnowledgeService(AuditedService):
         """The knowledge bases this actor may read."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
-            return [kb for kb in tx.knowledge.list_kbs() if can_read(actor, kb)]
+            return readable_kbs(tx, actor)
 
     def get(self, actor: Actor, ref: str | int) -> KnowledgeBase:
         with self._op(actor, rbac.Permission.USE_APPS) as op:
@@ -264,6 +268,8 @@ class KnowledgeService(AuditedService):
     def _validated(tx: Transaction, kb: KnowledgeBase) -> KnowledgeBase:
         if not kb.name or len(kb.name) > 100:
             raise InputError("knowledge.kb_name_length")
+        if not kb.name.isprintable():
+            raise InputError("knowledge.kb_name_unprintable")
         members = tuple(normalise_username(m) for m in kb.members)
         unknown = [m for m in members if tx.users.get_by_name(m) is None]
         if unknown:

@@ -110,10 +110,11 @@ class LogService(AuditedService):
 
     def trace_passages(self, actor: Actor, turn_id: int) -> list[CitedPassage]:
         """The text and document version of every passage a turn was given (Admin+),
-        for the full trace of a turn: input, retrieved passages, output."""
+        for the full trace of a turn: input, retrieved passages, output. Only passages
+        of knowledge bases the reviewer may read."""
         with self._op(actor, rbac.Permission.VIEW_LOGS) as op:
             tx, actor = op.tx, op.actor
-            return turn_passages(tx, turn_id)
+            return turn_passages(tx, actor, turn_id)
 
     # ------------------------------------------------------------------ feedback
 

@@ -13,7 +13,7 @@ from typing import Any
 from desktop.core.errors import NotFound
 from desktop.core.models import Actor
 from desktop.core.ports import Transaction
-from desktop.core.services.knowledge_access import can_read
+from desktop.core.services.knowledge_access import readable_kb
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +49,17 @@ def own_turn_citation(tx: Transaction, actor: Actor, turn_id: int, marker: int) 
 def cited_passage(tx: Transaction, actor: Actor, turn_id: int, marker: int) -> CitedPassage:
     """The text and document version behind ``[marker]`` in the actor's turn."""
     cite = own_turn_citation(tx, actor, turn_id, marker)
-    kb = tx.knowledge.get_kb(int(cite["kb_id"]))
-    if kb is None or not can_read(actor, kb):
+    kb = readable_kb(tx, actor, int(cite["kb_id"]))
+    if kb is None:
         raise _gone(marker)
     return _read(tx, kb, cite, marker)
 
 
-def turn_passages(tx: Transaction, turn_id: int) -> list[CitedPassage]:
+def turn_passages(tx: Transaction, actor: Actor, turn_id: int) -> list[CitedPassage]:
     """Every passage a turn was given, for log review (the caller checks VIEW_LOGS).
-    Passages whose document or knowledge base is gone are left out."""
+    Passages whose document or knowledge base is gone, or whose knowledge base the
+    reviewer may not read, are left out: reviewing logs does not open others' knowledge
+    bases."""
     context = tx.review.turn_context(turn_id)
     if context is None:
         raise NotFound("knowledge.answer_not_found", turn=turn_id)
@@ -65,7 +67,7 @@ def turn_passages(tx: Transaction, turn_id: int) -> list[CitedPassage]:
     out: list[CitedPassage] = []
     for cite in turn.citations if turn else ():
         marker = int(cite.get("marker", 0))
-        kb = tx.knowledge.get_kb(int(cite["kb_id"]))
+        kb = readable_kb(tx, actor, int(cite["kb_id"]))
         if kb is None:
             continue
         try:
