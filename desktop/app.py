@@ -276,11 +276,8 @@ def _undo_init(
 
 
 def unlock_mode(data_dir: Path, *, key_store: KeyStore) -> str:
-    """``keyring`` or ``strict``: whether opening the workspace needs a user's password.
-
-    Read from ``keyslots.json`` before anything is unwrapped (front ends ask for the
-    password first in strict mode); the open itself checks the file's MAC.
-    """
+    """``keyring`` or ``strict`` (then opening needs a user's password), as
+    ``keyslots.json`` says before anything is unwrapped; the open checks its MAC."""
     _, keys = _existing(data_dir, key_store, SystemClock())
     return keys.mode
 
@@ -298,10 +295,9 @@ def open_workspace(
     ``credentials`` (strict mode: a user name and that user's password), check that the
     slot set is authentic, open the database and assert its recipe.
 
-    In strict mode nothing opens without ``credentials`` (AuthenticationFailed); the
-    caller still signs the user in (password hash, TOTP, throttle) afterwards. Finishes
-    a key rotation that a crash interrupted: when the active key no longer opens the
-    database but the pending one does, the pending slots are promoted.
+    Strict mode without ``credentials`` raises AuthenticationFailed; the caller still
+    signs the user in afterwards. Finishes a rotation a crash interrupted (the pending
+    slots are promoted when only the pending key opens the database).
     """
     clock = clock or SystemClock()
     layout, keys = _existing(data_dir, key_store, clock)
