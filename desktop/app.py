@@ -20,6 +20,7 @@ from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, SystemClock
 from desktop.core.errors import (
     AppError,
+    AuthenticationFailed,
     DataDirUnreadable,
     KeyItemMissing,
     WorkspaceExists,
@@ -42,7 +43,7 @@ from desktop.core.services.usage import UsageService
 from desktop.core.services.workspace import WorkspaceService
 from desktop.engines import Engines, RerankerFactory, knowledge_service
 from desktop.security.bundle_signer import SshBundleSigner
-from desktop.security.keyslots import WorkspaceKeys
+from desktop.security.keyslots import Credentials, WorkspaceKeys
 from desktop.security.netguard import install_network_guard
 from desktop.security.passwords import Argon2PasswordHasher
 from desktop.security.process import disable_core_dumps
@@ -55,6 +56,7 @@ __all__ = [
     "APP_DIR_NAME",
     "DB_NAME",
     "SLOTS_NAME",
+    "Credentials",
     "Engines",
     "InitResult",
     "KeyStoreFactory",
@@ -68,6 +70,7 @@ __all__ = [
     "open_workspace",
     "recover_workspace",
     "resolve_data_dir",
+    "unlock_mode",
 ]
 
 DB_NAME = "kura.db"
@@ -184,9 +187,11 @@ def _wire(
         layout=layout,
         store=store,
         keys=keys,
-        accounts=AccountService(store, hasher, clock, strength=ZxcvbnStrength(), totp=totp),
+        accounts=AccountService(
+            store, hasher, clock, strength=ZxcvbnStrength(), totp=totp, slots=keys
+        ),
         totp=TotpService(store, totp, clock),
-        policies=PolicyService(store, clock),
+        policies=PolicyService(store, clock, slots=keys, hasher=hasher),
         logs=LogService(store, clock, key_store, SshBundleSigner(), __version__),
         workspace=WorkspaceService(store, keys),
         models=models,
@@ -247,6 +252,7 @@ def init_workspace(
         made.append("db")
         with _wire(layout, store, keys, hasher, clock, key_store=key_store) as ws:
             ws.accounts.bootstrap_owner(owner, password, workspace_id=workspace_id)
+            ws.workspace.settle_slot_file()
             ws.logs.ensure_signing_key()
     except BaseException:
         _undo_init(layout, keys, workspace_id, made, created_dir)
@@ -269,22 +275,33 @@ def _undo_init(
         shutil.rmtree(layout.data_dir, ignore_errors=True)
 
 
+def unlock_mode(data_dir: Path, *, key_store: KeyStore) -> str:
+    """``keyring`` or ``strict`` (then opening needs a user's password), as
+    ``keyslots.json`` says before anything is unwrapped; the open checks its MAC."""
+    _, keys = _existing(data_dir, key_store, SystemClock())
+    return keys.mode
+
+
 def open_workspace(
     data_dir: Path,
     *,
     key_store: KeyStore,
+    credentials: Credentials | None = None,
     hasher: PasswordHasher | None = None,
     clock: Clock | None = None,
     engines: Engines | None = None,
 ) -> Workspace:
-    """Unwrap the key from the keyring slot, open the database and assert its recipe.
+    """Unwrap the key from the keyring slot (keyring mode) or from the password slot of
+    ``credentials`` (strict mode: a user name and that user's password), check that the
+    slot set is authentic, open the database and assert its recipe.
 
-    Finishes a key rotation that a crash interrupted: when the active key no longer
-    opens the database but the pending one does, the pending slots are promoted.
+    Strict mode without ``credentials`` raises AuthenticationFailed; the caller still
+    signs the user in afterwards. Finishes a rotation a crash interrupted (the pending
+    slots are promoted when only the pending key opens the database).
     """
     clock = clock or SystemClock()
     layout, keys = _existing(data_dir, key_store, clock)
-    store, finished = _open_with_slots(layout, keys, clock)
+    store, finished = _open_with_slots(layout, keys, clock, credentials)
     try:
         ws = _wire(
             layout,
@@ -295,6 +312,7 @@ def open_workspace(
             engines,
             key_store=key_store,
         )
+        ws.workspace.settle_slot_file()
         if finished:
             ws.workspace.finish_interrupted_rekey()
     except BaseException:
@@ -313,21 +331,21 @@ def _existing(data_dir: Path, key_store: KeyStore, clock: Clock) -> tuple[Layout
 
 
 def _open_with_slots(
-    layout: Layout, keys: WorkspaceKeys, clock: Clock
+    layout: Layout, keys: WorkspaceKeys, clock: Clock, credentials: Credentials | None
 ) -> tuple[SqlCipherStore, bool]:
     try:
-        key = keys.unlock()
-    except KeyItemMissing:
+        key = keys.unlock(credentials)
+    except (KeyItemMissing, AuthenticationFailed):
         if not keys.has_pending():
             raise
-        # The active item is gone but a rotation left its new key: finish with that.
-        store = open_database(layout.db, keys.pending_dek() or b"", clock=clock)
+        # The active slot is gone but a rotation left its new key: finish with that.
+        store = open_database(layout.db, keys.pending_dek(credentials) or b"", clock=clock)
         keys.commit_rekey()
         return store, True
     try:
         store = open_database(layout.db, key, clock=clock)
     except WrongKey:
-        pending = keys.pending_dek()
+        pending = keys.pending_dek(credentials)
         if pending is None:
             raise
         store = open_database(layout.db, pending, clock=clock)
@@ -346,7 +364,10 @@ def recover_workspace(
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
 ) -> Workspace:
-    """Open with the recovery key and write a fresh keyring slot."""
+    """Open with the recovery key and rewrite the slot file: a fresh keyring slot, the
+    recovery slot(s) (only the one that opened when the file was altered), keyring mode
+    (strict mode is turned off and the audit event says so; the Owner can turn it on
+    again). This is also the remedy for a ``keyslots.json`` altered outside Kura."""
     clock = clock or SystemClock()
     layout, keys = _existing(data_dir, key_store, clock)
     key = keys.unlock_with_recovery(recovery_key)
@@ -356,6 +377,7 @@ def recover_workspace(
         if keys.has_pending():
             raise WrongKey("workspace.rotation_outdated_recovery_key") from None
         raise
+    was_strict = keys.strict()
     try:
         keys.abort_rekey()  # a rotation that never reached the database is void
         keys.restore_keyring_slot(key)
@@ -364,7 +386,8 @@ def recover_workspace(
         raise
     ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, key_store=key_store)
     ws.workspace.record_key_event(
-        AuditAction.WORKSPACE_RECOVERED, {"keyring_backend": key_store.backend_name()}
+        AuditAction.WORKSPACE_RECOVERED,
+        {"keyring_backend": key_store.backend_name(), "strict_unlock_turned_off": was_strict},
     )
     return ws
 

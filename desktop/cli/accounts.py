@@ -182,7 +182,8 @@ def _policy_list(
 def _policy_set(
     ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
 ) -> Result:
-    ws.policies.set(actor, parse_policy(args.name), args.value == "on")
+    password = getattr(args, "kura_password", None)  # strict-unlock on wraps a slot in it
+    ws.policies.set(actor, parse_policy(args.name), args.value == "on", password=password)
     return _policies(ws, actor)
 
 
@@ -254,7 +255,7 @@ def register(sub: Any) -> None:
     common(p, user=True)
     p.set_defaults(handler=as_user(_policy_list))
     p = psub.add_parser("set", help="switch a policy on or off (Owner)")
-    p.add_argument("name", help="require-totp-for-admins or role-approval")
+    p.add_argument("name", help="require-totp-for-admins, role-approval or strict-unlock")
     p.add_argument("value", choices=["on", "off"])
     common(p, user=True)
     p.set_defaults(handler=as_user(_policy_set))

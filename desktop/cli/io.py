@@ -13,9 +13,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop import app
-from desktop.core.errors import EXIT_USAGE, InputError, SecondFactorRequired
+from desktop.core.errors import (
+    EXIT_USAGE,
+    AuthenticationFailed,
+    InputError,
+    SecondFactorRequired,
+)
 from desktop.core.messages import Language, Surface, language_from_environment, render
 from desktop.core.models import Actor
+from desktop.core.ports import KeyStore
 
 Handler = Callable[[argparse.Namespace], int]
 #: One subcommand acting as the signed-in ``--user``: returns the JSON document and the
@@ -99,8 +105,32 @@ def data_dir(args: argparse.Namespace) -> Path:
     return app.resolve_data_dir(args.data_dir)
 
 
+def _password(args: argparse.Namespace, lines: StdinLines) -> str:
+    """``--user``'s password, read once per command (opening a strict-mode workspace
+    and signing in both need it)."""
+    cached = getattr(args, "kura_password", None)
+    if cached is not None:
+        return str(cached)
+    password = secret(args, Phrase("cli.what.password_for", {"user": args.user}), lines)
+    args.kura_password = password
+    return password
+
+
+def credentials(args: argparse.Namespace, key_store: KeyStore) -> app.Credentials | None:
+    """In strict unlock mode, ``--user`` and their password (which open the workspace);
+    in keyring mode None. Strict mode without ``--user`` is refused before any read."""
+    if app.unlock_mode(data_dir(args), key_store=key_store) != "strict":
+        return None
+    if not getattr(args, "user", None):
+        raise AuthenticationFailed("workspace.strict_password_required")
+    return args.user, _password(args, StdinLines())
+
+
 def open_workspace(args: argparse.Namespace) -> app.Workspace:
-    return app.open_workspace(data_dir(args), key_store=app.default_key_store())
+    key_store = app.default_key_store()
+    return app.open_workspace(
+        data_dir(args), key_store=key_store, credentials=credentials(args, key_store)
+    )
 
 
 def sign_in(ws: app.Workspace, args: argparse.Namespace, lines: StdinLines) -> Actor:
@@ -108,7 +138,7 @@ def sign_in(ws: app.Workspace, args: argparse.Namespace, lines: StdinLines) -> A
     code (the next line of stdin with ``--password-stdin``, else a prompt)."""
     if not args.user:
         raise InputError("cli.user_required")
-    password = secret(args, Phrase("cli.what.password_for", {"user": args.user}), lines)
+    password = _password(args, lines)
     try:
         return ws.accounts.authenticate(args.user, password)
     except SecondFactorRequired:

@@ -47,7 +47,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from desktop.diagnostics.doctor import run_doctor
 
-    report = run_doctor(data_dir(args))
+    who = None
+    if args.user:  # strict unlock mode: the checks that read the database need a password
+        who = (
+            args.user,
+            secret(args, Phrase("cli.what.password_for", {"user": args.user}), StdinLines()),
+        )
+    report = run_doctor(data_dir(args), credentials=who)
     lines = [f"Kura {report['kura_version']} on Python {report['python']}"]
     for check in report["checks"]:
         lines.append(f"  [{'ok' if check['ok'] else 'FAIL'}] {check['name']}: {check['detail']}")
@@ -60,13 +66,16 @@ def cmd_recover(args: argparse.Namespace) -> int:
         raise InputError("cli.recovery_key_stdin_required")
     recovery_key = StdinLines().read(Phrase("cli.what.recovery_key"))
     key_store = app.default_key_store()
+    strict = app.unlock_mode(data_dir(args), key_store=key_store) == "strict"
     with app.recover_workspace(data_dir(args), recovery_key, key_store=key_store):
         backend = key_store.backend_name()
-    emit(
-        args,
-        {"recovered": True, "keyring_backend": backend},
-        f"Recovered: a new keyring item ({backend}) opens the workspace again.",
-    )
+    text = f"Recovered: a new keyring item ({backend}) opens the workspace again."
+    if strict:
+        text += (
+            "\nStrict unlock is now off; the Owner can turn it on again with "
+            "`kura policy set strict-unlock on`."
+        )
+    emit(args, {"recovered": True, "keyring_backend": backend, "strict_off": strict}, text)
     return 0
 
 
@@ -95,7 +104,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("doctor", help="check SQLCipher, the keyring, the workspace, the chain")
-    common(p)
+    common(p, user=True)
     p.set_defaults(handler=cmd_doctor)
 
     p = sub.add_parser("recover", help="re-create the keyring item from the recovery key")

@@ -14,14 +14,18 @@ from desktop.diagnostics import keyring, libraries, model_host, store
 
 
 def run_doctor(
-    data_dir: Path, key_store_factory: Callable[[], KeyStore] = app.default_key_store
+    data_dir: Path,
+    key_store_factory: Callable[[], KeyStore] = app.default_key_store,
+    *,
+    credentials: app.Credentials | None = None,
 ) -> dict[str, Any]:
-    """Every check, in the order a person would fix them."""
+    """Every check, in the order a person would fix them. In strict unlock mode the
+    workspace is opened only with ``credentials`` (a user's name and password)."""
     keyring_check, key_store = keyring.resolve(key_store_factory)
     checks = [
         store.driver_check(),
         keyring_check,
-        store.workspace_check(data_dir, key_store),
+        store.workspace_check(data_dir, key_store, credentials),
         *model_host.doctor_checks(),
     ]
     return {

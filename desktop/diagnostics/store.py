@@ -26,9 +26,14 @@ def driver_check() -> Check:
     return Check("sqlcipher", ok, detail if ok else f"{detail}: SQLCipher 4 is required", info)
 
 
-def workspace_check(data_dir: Path, key_store: KeyStore | None) -> Check:
-    """Doctor: the workspace at ``data_dir`` opens, its chain verifies, its file is sound
-    and no rotation left a recovery key nobody saw."""
+def workspace_check(
+    data_dir: Path, key_store: KeyStore | None, credentials: app.Credentials | None = None
+) -> Check:
+    """Doctor: the workspace at ``data_dir`` opens, its slot set is authentic, its chain
+    verifies, its file is sound and no rotation left a recovery key nobody saw.
+
+    In strict unlock mode nothing is opened without ``credentials``: the check says
+    which command runs the rest (no row is read without a user's password)."""
     layout = app.Layout(data_dir)
     base: dict[str, Any] = {"data_dir": str(data_dir)}
     if not layout.exists():
@@ -43,7 +48,20 @@ def workspace_check(data_dir: Path, key_store: KeyStore | None) -> Check:
             {**base, "state": "locked"},
         )
     try:
-        with app.open_workspace(data_dir, key_store=key_store) as ws:
+        strict = app.unlock_mode(data_dir, key_store=key_store) == "strict"
+    except AppError as exc:
+        return Check("workspace", False, exc.message, {**base, "state": "unavailable"})
+    base["unlock_mode"] = "strict" if strict else "keyring"
+    if strict and credentials is None:
+        return Check(
+            "workspace",
+            True,
+            "strict unlock mode: only a user's password opens the workspace; to check "
+            "its slots, chain and file run `kura doctor --user NAME --password-stdin`",
+            {**base, "state": "strict_locked"},
+        )
+    try:
+        with app.open_workspace(data_dir, key_store=key_store, credentials=credentials) as ws:
             facts = ws.workspace.summary()
             recipe = ws.diagnostics.recipe()
             problems = ws.diagnostics.integrity_problems()
@@ -53,6 +71,7 @@ def workspace_check(data_dir: Path, key_store: KeyStore | None) -> Check:
     unseen = bool(facts["recovery_key_unseen"])
     ok = chain_ok and not problems and not unseen
     detail = (
+        f"{base['unlock_mode']} unlock, key slots authentic, "
         f"schema v{facts['schema_version']}, {facts['users']} users, "
         f"{facts['audit_events']} audit events, chain "
         f"{'verifies' if chain_ok else 'BROKEN: ' + str(facts['audit_chain']['error'])}, "

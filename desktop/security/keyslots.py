@@ -9,8 +9,17 @@ Each slot wraps the same 32-byte DEK with AES-256-GCM under its own wrapping key
 * ``recovery`` - HKDF-SHA256 of the 256-bit recovery key, with a random per-slot salt and
   info ``kura recovery slot v1``.
 
+* ``password`` - strict unlock mode only: one per user, the DEK sealed to the user's
+  key pair whose private key is wrapped under Argon2id of their password
+  (:mod:`desktop.security.slotcrypto`). In strict mode there is no keyring slot.
+
 The AAD binds the workspace id, the slot id and the slot type, so a slot copied from
-another workspace (or relabelled) does not open. The file holds no key material in the
+another workspace (or relabelled) does not open. The slot set itself (which slots, their
+order, active or pending, the mode) is authenticated by a MAC under a key derived from the
+DEK, checked after every unwrap: a slot removed, added, reordered or moved is refused.
+Once unlocked, the object keeps the DEK for the open workspace (SQLCipher holds it
+anyway): rewriting the file needs it for the MAC, and strict mode needs it to wrap a slot
+for a new or reset password. The file holds no key material in the
 clear; every write is atomic and durable (temp file 0600, fsync, ``os.replace``, fsync of
 the directory).
 
@@ -23,78 +32,55 @@ Rekeying is crash-safe and leaves the database rekey to the caller::
 If the process dies in between, the caller opens the database with ``unlock()``; when
 that key no longer opens it, ``pending_dek()`` does, and ``commit_rekey()`` finishes the
 job. ``abort_rekey()`` is only for a database that still opens with the active key.
+In strict mode the pending slots seal the new DEK to every user's public key, so a
+rotation needs nobody's password.
 """
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-import uuid
 from dataclasses import replace
-from pathlib import Path
 
-from desktop.core.clock import Clock, iso_utc
+from desktop.core.clock import iso_utc
 from desktop.core.errors import (
     AlreadyExists,
-    AppError,
     DataDirUnreadable,
-    KeyItemMissing,
     NotFound,
     WorkspaceExists,
     WrongKey,
 )
 from desktop.core.keyring_items import workspace_key_items
-from desktop.core.ports import KeyStore
 from desktop.security import slotfile
 from desktop.security.recovery import format_recovery_key, new_recovery_key, parse_recovery_key
+from desktop.security.slotcrypto import DEK_BYTES
 from desktop.security.slotfile import (
-    DEK_BYTES,
-    KEYRING,
+    MODE_KEYRING,
+    MODE_STRICT,
+    PASSWORD,
     RECOVERY,
-    Slot,
     SlotFile,
     open_slot,
     seal_keyring_slot,
+    seal_password_slot,
     seal_recovery_slot,
+)
+from desktop.security.slotstore import (
+    Credentials,
+    SlotStore,
+    canonical_uuid,
+    check_dek,
+    slot_user,
 )
 
 FILE_NAME = slotfile.FILE_NAME
+__all__ = ["FILE_NAME", "Credentials", "WorkspaceKeys", "slot_user"]
 
 
-class WorkspaceKeys:
-    """The key slots of one workspace: create, unlock, recover, rekey.
+class WorkspaceKeys(SlotStore):
+    """The key slots of one workspace: create, unlock, recover, strict mode, rekey.
 
-    Holds no key in memory between calls; keys are returned to the caller, never logged.
+    Once unlocked it keeps the DEK of the open workspace (never logged, never shown).
     """
-
-    def __init__(self, slot_path: Path, key_store: KeyStore, clock: Clock) -> None:
-        self._path = Path(slot_path)
-        self._key_store = key_store
-        self._clock = clock
-
-    def __repr__(self) -> str:
-        return f"WorkspaceKeys({str(self._path)!r})"
-
-    @property
-    def path(self) -> Path:
-        """Where ``keyslots.json`` lives."""
-        return self._path
-
-    def exists(self) -> bool:
-        """True when the slot file is there (the workspace was created)."""
-        return self._path.exists()
-
-    @property
-    def workspace_id(self) -> str:
-        """The workspace UUID recorded in the slot file."""
-        return self._read().workspace_id
-
-    def describe(self) -> list[dict[str, str]]:
-        """Non-secret facts about each slot (for ``kura doctor``)."""
-        state = self._read()
-        rows = [(slot, "active") for slot in state.slots]
-        rows += [(slot, "pending") for slot in state.pending]
-        return [slot.summary() | {"state": role} for slot, role in rows]
 
     # ---- creation and unlocking -----------------------------------------------------
 
@@ -104,7 +90,7 @@ class WorkspaceKeys:
         The wrapping key goes into the keyring first, then the file is written; an
         existing file or keyring item is never overwritten (WorkspaceExists).
         """
-        workspace_id = _canonical_uuid(workspace_id)
+        workspace_id = canonical_uuid(workspace_id)
         if self.exists():
             raise WorkspaceExists("workspace.exists_in_folder", folder=self._path.parent)
         try:
@@ -125,23 +111,24 @@ class WorkspaceKeys:
             seal_keyring_slot(workspace_id, dek, wrapping_key, item, self._backend(), now),
             seal_recovery_slot(workspace_id, dek, recovery_key, now),
         )
-        self._write_or_forget(SlotFile(workspace_id, slots), item, exclusive=True)
+        state = SlotFile(workspace_id, slots).sealed(dek, None)
+        self._write_or_forget(state, item, exclusive=True)
+        self._dek = dek
         return dek, format_recovery_key(recovery_key)
 
-    def unlock(self) -> bytes:
-        """The DEK, through the keyring slot. Never creates a key.
+    def unlock(self, credentials: Credentials | None = None) -> bytes:
+        """The DEK, through the keyring slot (keyring mode) or the password slot of
+        ``credentials`` (strict mode), with the slot set's MAC checked. Never creates a key.
 
         Raises KeyItemMissing (no keyring item), WrongKey (the item does not open the
-        slot), KeyringLocked, KeyringUnavailable, WorkspaceNotFound, DatabaseCorrupt.
+        slot), AuthenticationFailed (strict mode: no password given, or the name and
+        password open no slot), DatabaseCorrupt (the slot set was altered), KeyringLocked,
+        KeyringUnavailable, WorkspaceNotFound.
         """
         state = self._read()
-        dek = self._open_keyring_slot(state, state.slots, pending=False)
-        if dek is None:
-            raise WrongKey(
-                "workspace.keyring_key_wrong",
-                workspace_id=state.workspace_id,
-                help_topic="recovery",
-            )
+        dek = self._open_in(state, state.slots, credentials, pending=False)
+        self._check_mac(state, dek, pending=False)
+        self._dek = dek
         return dek
 
     def unlock_with_recovery(self, recovery_key_text: str) -> bytes:
@@ -151,33 +138,105 @@ class WorkspaceKeys:
         well-formed key that does not open this workspace.
         """
         recovery_key = parse_recovery_key(recovery_key_text)
+        # The slot set's MAC is not enforced here: recovery is how an altered file is
+        # rewritten (restore_keyring_slot keeps only what it can trust).
         state = self._read()
         for slot in state.slots:
             if slot.type == RECOVERY:
                 dek = open_slot(state.workspace_id, slot, recovery_key)
                 if dek is not None:
+                    authentic = state.version == 1 or state.authentic(dek)
+                    self._recovered = (slot.id, authentic)
+                    self._dek = dek
                     return dek
         raise WrongKey(
             "workspace.recovery_key_wrong", workspace_id=state.workspace_id, help_topic="recovery"
         )
 
     def restore_keyring_slot(self, dek: bytes) -> None:
-        """After recovery: put a fresh wrapping key in the keyring and rewrite the slot.
+        """After recovery: put a fresh wrapping key in the keyring and rewrite the file in
+        keyring mode (strict mode is turned off: a recovery is for when no password or
+        keyring item opens the workspace; the Owner can turn it on again).
 
-        The recovery slot is kept. The caller must have checked that ``dek`` opens the
-        database (unlock_with_recovery returned it).
+        The recovery slots are kept when the slot set was authentic, else only the one
+        that opened. Password slots go. The caller must have checked that ``dek`` opens
+        the database (unlock_with_recovery returned it).
         """
-        _check_dek(dek)
+        check_dek(dek)
         state = self._read()
+        opened, authentic = self._recovered or ("", False)
         item = self._free_item(state)
         wrapping_key = secrets.token_bytes(32)
         now = iso_utc(self._clock.now())
         self._key_store.set_secret(item, wrapping_key)
         fresh = seal_keyring_slot(state.workspace_id, dek, wrapping_key, item, self._backend(), now)
-        kept = tuple(slot for slot in state.slots if slot.type != KEYRING)
-        new_state = replace(state, slots=(fresh, *kept))
-        self._write_or_forget(new_state, item)
+        kept = tuple(
+            slot
+            for slot in state.slots
+            if slot.type == RECOVERY and (authentic or slot.id == opened)
+        )
+        new_state = SlotFile(state.workspace_id, (fresh, *kept), mode=MODE_KEYRING)
+        self._dek = dek
+        self._write_or_forget(new_state.sealed(dek, None), item)
         self._forget_unused(state, new_state)
+
+    # ---- strict mode ----------------------------------------------------------------
+
+    def enable_strict(self, username: str, password: str) -> None:
+        """Strict mode: a password slot for ``username``; the keyring slot and its item go.
+
+        Other users get their slot when their password is next set (by themselves or an
+        Admin). Idempotent for the slot of ``username``.
+        """
+        dek, state = self._unlocked_state()
+        user = slot_user(username)
+        slot = self._password_slot(state.workspace_id, dek, user, password)
+        others = tuple(s for s in state.slots if s.type == PASSWORD and s.user != user)
+        recovery = tuple(s for s in state.slots if s.type == RECOVERY)
+        new_state = SlotFile(state.workspace_id, (slot, *others, *recovery), mode=MODE_STRICT)
+        self._write(new_state.sealed(dek, None))
+        self._forget_unused(state, new_state)
+
+    def disable_strict(self) -> None:
+        """Keyring mode: a fresh keyring slot; every password slot goes."""
+        dek, state = self._unlocked_state()
+        item = self._free_item(state)
+        wrapping_key = secrets.token_bytes(32)
+        now = iso_utc(self._clock.now())
+        self._key_store.set_secret(item, wrapping_key)
+        fresh = seal_keyring_slot(state.workspace_id, dek, wrapping_key, item, self._backend(), now)
+        recovery = tuple(s for s in state.slots if s.type == RECOVERY)
+        new_state = SlotFile(state.workspace_id, (fresh, *recovery), mode=MODE_KEYRING)
+        self._write_or_forget(new_state.sealed(dek, None), item)
+
+    def set_user_password(self, username: str, password: str) -> None:
+        """Strict mode: ``username``'s slot now opens with ``password`` only (a new key pair,
+        so the old password opens nothing that is written from now on). No-op in keyring
+        mode."""
+        if not self.strict():
+            return
+        dek, state = self._unlocked_state()
+        user = slot_user(username)
+        slot = self._password_slot(state.workspace_id, dek, user, password)
+        rest = tuple(s for s in state.slots if s.user != user)
+        self._write(replace(state, slots=(slot, *rest)).sealed(dek, None))
+
+    def remove_user(self, username: str) -> None:
+        """Strict mode: ``username``'s password slot goes (a disabled user). No-op when
+        there is none."""
+        state = self._read()
+        user = slot_user(username)
+        if not any(s.user == user for s in state.slots):
+            return
+        dek, state = self._unlocked_state()
+        rest = tuple(s for s in state.slots if s.user != user)
+        self._write(replace(state, slots=rest).sealed(dek, None))
+
+    def upgrade_legacy(self) -> None:
+        """Rewrite a version 1 file (no MAC) as version 2, authenticated by the DEK."""
+        dek, state = self._unlocked_state()
+        self._write(state.sealed(dek, None))
+        self.legacy = False
 
     def forget(self) -> None:
         """Delete this workspace's keyring items, then the slot file (undoes ``create``).
@@ -205,40 +264,45 @@ class WorkspaceKeys:
         The active slots are untouched, so the workspace still opens with the old key
         until ``commit_rekey()``. Refuses while an earlier rekey is pending.
         """
-        state = self._read()
+        dek, state = self._unlocked_state()
         if state.pending:
             raise AlreadyExists("workspace.rekey_interrupted_rekey")
-        item = self._free_item(state)
         new_dek = secrets.token_bytes(DEK_BYTES)
         recovery_key = new_recovery_key()
-        wrapping_key = secrets.token_bytes(32)
         now = iso_utc(self._clock.now())
-        self._key_store.set_secret(item, wrapping_key)
-        pending = (
-            seal_keyring_slot(
-                state.workspace_id, new_dek, wrapping_key, item, self._backend(), now
-            ),
-            seal_recovery_slot(state.workspace_id, new_dek, recovery_key, now),
+        ws = state.workspace_id
+        users = tuple(
+            seal_password_slot(ws, new_dek, slot.user, slot.key, now)
+            for slot in state.slots
+            if slot.type == PASSWORD and slot.user and slot.key
         )
-        self._write_or_forget(replace(state, pending=pending), item)
+        recovery = seal_recovery_slot(ws, new_dek, recovery_key, now)
+        if state.mode == MODE_STRICT:
+            sealed = replace(state, pending=(*users, recovery)).sealed(dek, new_dek)
+            self._write(sealed)
+        else:
+            item = self._free_item(state)
+            wrapping_key = secrets.token_bytes(32)
+            self._key_store.set_secret(item, wrapping_key)
+            keyring = seal_keyring_slot(ws, new_dek, wrapping_key, item, self._backend(), now)
+            sealed = replace(state, pending=(keyring, recovery)).sealed(dek, new_dek)
+            self._write_or_forget(sealed, item)
+        self._pending_dek = new_dek
         return new_dek, format_recovery_key(recovery_key)
 
     def has_pending(self) -> bool:
         """True while a rekey has begun and is neither committed nor aborted."""
         return bool(self._read().pending)
 
-    def pending_dek(self) -> bytes | None:
-        """The pending DEK (via its keyring slot), or None when no rekey is pending."""
+    def pending_dek(self, credentials: Credentials | None = None) -> bytes | None:
+        """The pending DEK (via the pending slot of the keyring, or of ``credentials`` in
+        strict mode), or None when no rekey is pending."""
         state = self._read()
         if not state.pending:
             return None
-        dek = self._open_keyring_slot(state, state.pending, pending=True)
-        if dek is None:
-            raise WrongKey(
-                "workspace.keyring_key_wrong_pending",
-                workspace_id=state.workspace_id,
-                help_topic="recovery",
-            )
+        dek = self._open_in(state, state.pending, credentials, pending=True)
+        self._check_mac(state, dek, pending=True)
+        self._pending_dek = dek
         return dek
 
     def commit_rekey(self) -> None:
@@ -250,8 +314,12 @@ class WorkspaceKeys:
         state = self._read()
         if not state.pending:
             raise NotFound("workspace.no_rekey_pending")
+        new_dek = self._pending_dek
+        if new_dek is None:
+            raise RuntimeError("commit_rekey needs the pending key (begin_rekey, pending_dek)")
         new_state = replace(state, slots=state.pending, pending=())
-        self._write(new_state)
+        self._write(new_state.sealed(new_dek, None))
+        self._dek, self._pending_dek = new_dek, None
         self._forget_unused(state, new_state)
 
     def abort_rekey(self) -> None:
@@ -263,117 +331,8 @@ class WorkspaceKeys:
         state = self._read()
         if not state.pending:
             return
+        dek, state = self._unlocked_state()
         new_state = replace(state, pending=())
-        self._write(new_state)
+        self._write(new_state.sealed(dek, None))
+        self._pending_dek = None
         self._forget_unused(state, new_state)
-
-    # ---- internals ------------------------------------------------------------------
-
-    def _backend(self) -> str:
-        return self._key_store.backend_name()
-
-    def _open_keyring_slot(
-        self, state: SlotFile, slots: tuple[Slot, ...], *, pending: bool
-    ) -> bytes | None:
-        slot = next((slot for slot in slots if slot.type == KEYRING), None)
-        if slot is None or slot.item is None:
-            raise self._missing(state, None, pending=pending)
-        try:
-            wrapping_key = self._key_store.get_secret(slot.item)
-        except WrongKey as exc:
-            raise WrongKey(
-                "workspace.keyring_key_unusable", error=exc, help_topic="recovery"
-            ) from exc
-        if wrapping_key is None:
-            raise self._missing(state, slot, pending=pending)
-        return open_slot(state.workspace_id, slot, wrapping_key)
-
-    def _missing(self, state: SlotFile, slot: Slot | None, *, pending: bool) -> KeyItemMissing:
-        """The keyring has no item for this workspace (or for its interrupted rekey);
-        names the backend the slot recorded when it differs from the one in use."""
-        backend = self._backend()
-        workspace_id = state.workspace_id
-        if slot is not None and slot.backend and slot.backend != backend:
-            stored_in = slot.backend
-            if pending:
-                return KeyItemMissing(
-                    "workspace.pending_key_item_missing_moved",
-                    backend=backend,
-                    workspace_id=workspace_id,
-                    stored_in=stored_in,
-                    help_topic="recovery",
-                )
-            return KeyItemMissing(
-                "workspace.key_item_missing_moved",
-                backend=backend,
-                workspace_id=workspace_id,
-                stored_in=stored_in,
-                help_topic="recovery",
-            )
-        if pending:
-            return KeyItemMissing(
-                "workspace.pending_key_item_missing",
-                backend=backend,
-                workspace_id=workspace_id,
-                help_topic="recovery",
-            )
-        return KeyItemMissing(
-            "workspace.key_item_missing",
-            backend=backend,
-            workspace_id=workspace_id,
-            help_topic="recovery",
-        )
-
-    def _free_item(self, state: SlotFile) -> str:
-        used = {slot.item for slot in (*state.slots, *state.pending) if slot.item}
-        for item in workspace_key_items(state.workspace_id):
-            if item not in used:
-                return item
-        raise AlreadyExists("workspace.rekey_interrupted")
-
-    def _forget_unused(self, old: SlotFile, new: SlotFile) -> None:
-        """Delete keyring items only the old file used. Best effort: the file is final."""
-        still_used = {slot.item for slot in (*new.slots, *new.pending)}
-        for slot in (*old.slots, *old.pending):
-            if slot.item and slot.item not in still_used:
-                # a stale wrapping key that no slot references opens nothing
-                with contextlib.suppress(AppError):
-                    self._key_store.delete_secret(slot.item)
-
-    def _read(self) -> SlotFile:
-        return slotfile.read_file(self._path)
-
-    def _write(self, state: SlotFile, *, exclusive: bool = False) -> None:
-        slotfile.write_file(self._path, state, exclusive=exclusive)
-
-    def _write_or_forget(self, state: SlotFile, new_item: str, *, exclusive: bool = False) -> None:
-        """Write ``state``; if that fails, delete ``new_item`` unless a slot on disk uses it."""
-        try:
-            self._write(state, exclusive=exclusive)
-        except AppError:
-            if not self._item_in_use(new_item):
-                with contextlib.suppress(AppError):  # the write error is the one to report
-                    self._key_store.delete_secret(new_item)
-            raise
-
-    def _item_in_use(self, item: str) -> bool:
-        """Whether the file on disk names ``item``; True when that cannot be told."""
-        try:
-            on_disk = SlotFile.parse(self._path.read_bytes())
-        except FileNotFoundError:
-            return False
-        except (OSError, ValueError):
-            return True  # keep the item: it may be the only way in
-        return item in {slot.item for slot in (*on_disk.slots, *on_disk.pending)}
-
-
-def _canonical_uuid(text: str) -> str:
-    try:
-        return str(uuid.UUID(text))
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise ValueError(f"workspace id {text!r} is not a UUID") from exc
-
-
-def _check_dek(dek: bytes) -> None:
-    if not isinstance(dek, bytes | bytearray) or len(dek) != DEK_BYTES:
-        raise ValueError("a database key is exactly 32 bytes")

@@ -2,27 +2,30 @@
 
 Private helper of :mod:`desktop.security.keyslots`; the class to use is ``WorkspaceKeys``.
 
-File (version 1)::
+File (version 2)::
 
-    {"format": "kura-keyslots", "version": 1, "workspace_id": "<uuid>",
-     "slots": [<slot>, ...], "pending": [<slot>, ...]}
+    {"format": "kura-keyslots", "version": 2, "workspace_id": "<uuid>",
+     "mode": "keyring" | "strict", "slots": [<slot>, ...], "pending": [<slot>, ...],
+     "mac": "<base64>", "pending_mac": "<base64>" (only while a rekey is pending)}
 
-Slot: ``id`` (32 hex), ``type`` (``keyring`` | ``recovery``), ``created_at``, ``cipher``
-(``aes-256-gcm``), ``nonce`` and ``wrapped`` (base64); keyring slots add ``item`` and
-``backend``, recovery slots ``kdf`` (``hkdf-sha256``) and ``salt`` (base64).
+Slot: ``id`` (32 hex), ``type`` (``keyring`` | ``recovery`` | ``password``),
+``created_at``, ``cipher`` (``aes-256-gcm``), ``nonce`` and ``wrapped`` (base64); keyring
+slots add ``item`` and ``backend``, recovery slots ``kdf`` (``hkdf-sha256``) and ``salt``;
+password slots ``user``, ``kdf`` (``argon2id``) with ``t``, ``m``, ``p``, ``salt``,
+``key_nonce``, ``wrapped_key``, ``public`` and ``ephemeral`` (see
+:mod:`desktop.security.slotcrypto`). The MACs cover everything else, canonically encoded
+(:meth:`SlotFile.body`). A version 1 file (no mode, no MAC) is read as keyring mode and
+rewritten as version 2 by the first open.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import errno
 import json
-import os
 import secrets
-import tempfile
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,20 +37,37 @@ from desktop.core.errors import (
     WorkspaceNotFound,
 )
 from desktop.core.keyring_items import workspace_key_items
+from desktop.security.durable import write_atomic
+from desktop.security.slotcrypto import (
+    DEK_BYTES,
+    NONCE_BYTES,
+    SALT_BYTES,
+    KdfParams,
+    UserKey,
+    aead_open,
+    aead_seal,
+    mac_matches,
+    open_sealed,
+    recovery_wrapping_key,
+    seal_to,
+    slot_set_mac,
+)
 
 FILE_NAME = "keyslots.json"
 FORMAT = "kura-keyslots"
-VERSION = 1
-DEK_BYTES = 32
+VERSION = 2
 KEYRING = "keyring"
 RECOVERY = "recovery"
+PASSWORD = "password"  # noqa: S105 - a slot type
+#: Unlock modes: the keyring slot opens the workspace, or only a user's password does.
+MODE_KEYRING = "keyring"
+MODE_STRICT = "strict"
 CIPHER = "aes-256-gcm"
 KDF = "hkdf-sha256"
-RECOVERY_INFO = b"kura recovery slot v1"
+PASSWORD_KDF = "argon2id"  # noqa: S105 - a KDF name
 _AAD_PREFIX = b"kura keyslot v1\x00"
-_NONCE_BYTES = 12
 _WRAPPED_BYTES = DEK_BYTES + 16  # ciphertext + GCM tag
-_SALT_BYTES = 32
+_MAC_BYTES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +82,21 @@ class Slot:
     item: str | None = None
     backend: str | None = None
     salt: bytes | None = field(default=None, repr=False)
+    user: str | None = None
+    key: UserKey | None = field(default=None, repr=False)
+    ephemeral: bytes | None = field(default=None, repr=False)
 
     def summary(self) -> dict[str, str]:
         """Non-secret facts for display."""
         facts = {"id": self.id, "type": self.type, "created_at": self.created_at}
         if self.type == KEYRING:
             facts |= {"item": self.item or "", "backend": self.backend or ""}
+        if self.type == PASSWORD:
+            facts |= {"user": self.user or ""}
         return facts
 
-    def to_json(self) -> dict[str, str]:
-        record = {
+    def to_json(self) -> dict[str, str | int]:
+        record: dict[str, str | int] = {
             "id": self.id,
             "type": self.type,
             "created_at": self.created_at,
@@ -81,6 +106,20 @@ class Slot:
         }
         if self.type == KEYRING:
             record |= {"item": self.item or "", "backend": self.backend or ""}
+        elif self.type == PASSWORD and self.key is not None:
+            key = self.key
+            record |= {
+                "user": self.user or "",
+                "kdf": PASSWORD_KDF,
+                "t": key.params.time_cost,
+                "m": key.params.memory_kib,
+                "p": key.params.parallelism,
+                "salt": _b64(key.salt),
+                "key_nonce": _b64(key.key_nonce),
+                "wrapped_key": _b64(key.wrapped_key),
+                "public": _b64(key.public),
+                "ephemeral": _b64(self.ephemeral or b""),
+            }
         else:
             record |= {"kdf": KDF, "salt": _b64(self.salt or b"")}
         return record
@@ -97,7 +136,7 @@ class Slot:
         if _text(raw, "cipher") != CIPHER:
             raise ValueError(f"slot {slot_id} uses an unknown cipher")
         created_at = _text(raw, "created_at")
-        nonce = _bytes(raw, "nonce", _NONCE_BYTES)
+        nonce = _bytes(raw, "nonce", NONCE_BYTES)
         wrapped = _bytes(raw, "wrapped", _WRAPPED_BYTES)
         if kind == KEYRING:
             item = _text(raw, "item")
@@ -108,27 +147,83 @@ class Slot:
         if kind == RECOVERY:
             if _text(raw, "kdf") != KDF:
                 raise ValueError(f"slot {slot_id} uses an unknown key derivation")
-            salt = _bytes(raw, "salt", _SALT_BYTES)
+            salt = _bytes(raw, "salt", SALT_BYTES)
             return cls(slot_id, kind, created_at, nonce, wrapped, salt=salt)
+        if kind == PASSWORD:
+            return cls._password(raw, slot_id, created_at, nonce, wrapped)
         raise ValueError(f"slot {slot_id} has an unknown type {kind!r}")
+
+    @classmethod
+    def _password(
+        cls, raw: dict[str, Any], slot_id: str, created_at: str, nonce: bytes, wrapped: bytes
+    ) -> Slot:
+        if _text(raw, "kdf") != PASSWORD_KDF:
+            raise ValueError(f"slot {slot_id} uses an unknown key derivation")
+        user = raw.get("user")
+        if not isinstance(user, str) or not user:
+            raise ValueError(f"slot {slot_id} names no user")
+        params = KdfParams(_int(raw, "t"), _int(raw, "m"), _int(raw, "p"))
+        params.check()
+        key = UserKey(
+            salt=_bytes(raw, "salt", SALT_BYTES),
+            params=params,
+            key_nonce=_bytes(raw, "key_nonce", NONCE_BYTES),
+            wrapped_key=_bytes(raw, "wrapped_key", 32 + 16),
+            public=_bytes(raw, "public", 32),
+        )
+        ephemeral = _bytes(raw, "ephemeral", 32)
+        return cls(
+            slot_id, PASSWORD, created_at, nonce, wrapped, user=user, key=key, ephemeral=ephemeral
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class SlotFile:
-    """The whole file: active slots and, during a rekey, pending ones."""
+    """The whole file: active slots and, during a rekey, pending ones; the unlock mode; the
+    MACs that authenticate it (``mac`` under the active DEK, ``pending_mac`` under the
+    pending one). A version 1 file (before the MAC) has neither."""
 
     workspace_id: str
     slots: tuple[Slot, ...]
     pending: tuple[Slot, ...] = ()
+    mode: str = MODE_KEYRING
+    version: int = VERSION
+    mac: bytes | None = field(default=None, repr=False)
+    pending_mac: bytes | None = field(default=None, repr=False)
 
-    def to_bytes(self) -> bytes:
-        document = {
+    def body(self) -> bytes:
+        """The canonical bytes the MACs cover: everything but the MACs."""
+        return json.dumps(self._document(), sort_keys=True, separators=(",", ":")).encode()
+
+    def sealed(self, dek: bytes, pending_dek: bytes | None) -> SlotFile:
+        """This slot set at the current version with its MACs computed."""
+        state = replace(self, version=VERSION, mac=None, pending_mac=None)
+        body = state.body()
+        pending_mac = slot_set_mac(pending_dek, body) if self.pending and pending_dek else None
+        return replace(state, mac=slot_set_mac(dek, body), pending_mac=pending_mac)
+
+    def authentic(self, dek: bytes, *, pending: bool = False) -> bool:
+        """Whether the MAC for the DEK of the active (or pending) slots matches."""
+        return mac_matches(dek, self.body(), self.pending_mac if pending else self.mac)
+
+    def _document(self) -> dict[str, Any]:
+        document: dict[str, Any] = {
             "format": FORMAT,
-            "version": VERSION,
+            "version": self.version,
             "workspace_id": self.workspace_id,
             "slots": [slot.to_json() for slot in self.slots],
             "pending": [slot.to_json() for slot in self.pending],
         }
+        if self.version >= 2:
+            document["mode"] = self.mode
+        return document
+
+    def to_bytes(self) -> bytes:
+        document = self._document()
+        if self.mac is not None:
+            document["mac"] = _b64(self.mac)
+        if self.pending_mac is not None:
+            document["pending_mac"] = _b64(self.pending_mac)
         return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
     @classmethod
@@ -155,33 +250,26 @@ class SlotFile:
             raise ValueError("two slots share an id")
         if not slots:
             raise ValueError("it has no active slot")
-        return cls(workspace_id, slots, pending)
+        if version == 1:
+            if any(slot.type == PASSWORD for slot in (*slots, *pending)):
+                raise ValueError("a version 1 file has a password slot")
+            return cls(workspace_id, slots, pending, MODE_KEYRING, 1)
+        mode = document.get("mode")
+        if mode not in (MODE_KEYRING, MODE_STRICT):
+            raise ValueError("no valid unlock mode")
+        mac = _bytes(document, "mac", _MAC_BYTES)
+        pending_mac = _bytes(document, "pending_mac", _MAC_BYTES) if pending else None
+        return cls(workspace_id, slots, pending, mode, version, mac, pending_mac)
 
 
 # ---- sealing --------------------------------------------------------------------------
 
 
-def aad(workspace_id: str, slot_id: str, slot_type: str) -> bytes:
-    """Associated data binding a slot to its workspace, id and type."""
-    fields = (workspace_id, slot_id, slot_type)
-    return _AAD_PREFIX + b"\x00".join(part.encode("ascii") for part in fields)
-
-
-def _seal(wrapping_key: bytes, dek: bytes, associated: bytes) -> tuple[bytes, bytes]:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    nonce = secrets.token_bytes(_NONCE_BYTES)
-    return nonce, AESGCM(wrapping_key).encrypt(nonce, dek, associated)
-
-
-def recovery_wrapping_key(recovery_key: bytes, salt: bytes) -> bytes:
-    """HKDF-SHA256(recovery key, salt, info ``kura recovery slot v1``) -> 32 bytes."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=RECOVERY_INFO).derive(
-        recovery_key
-    )
+def aad(workspace_id: str, slot_id: str, slot_type: str, user: str = "") -> bytes:
+    """Associated data binding a slot to its workspace, id, type (and user)."""
+    fields = [workspace_id, slot_id, slot_type]
+    associated = _AAD_PREFIX + b"\x00".join(part.encode("ascii") for part in fields)
+    return associated + b"\x00" + user.encode("utf-8") if user else associated
 
 
 def seal_keyring_slot(
@@ -189,32 +277,42 @@ def seal_keyring_slot(
 ) -> Slot:
     """A keyring slot wrapping ``dek`` under ``wrapping_key`` (kept in keyring ``item``)."""
     slot_id = secrets.token_hex(16)
-    nonce, wrapped = _seal(wrapping_key, dek, aad(workspace_id, slot_id, KEYRING))
+    nonce, wrapped = aead_seal(wrapping_key, dek, aad(workspace_id, slot_id, KEYRING))
     return Slot(slot_id, KEYRING, now, nonce, wrapped, item=item, backend=backend)
 
 
 def seal_recovery_slot(workspace_id: str, dek: bytes, recovery_key: bytes, now: str) -> Slot:
     """A recovery slot wrapping ``dek`` under a key derived from ``recovery_key``."""
     slot_id = secrets.token_hex(16)
-    salt = secrets.token_bytes(_SALT_BYTES)
+    salt = secrets.token_bytes(SALT_BYTES)
     wrapping_key = recovery_wrapping_key(recovery_key, salt)
-    nonce, wrapped = _seal(wrapping_key, dek, aad(workspace_id, slot_id, RECOVERY))
+    nonce, wrapped = aead_seal(wrapping_key, dek, aad(workspace_id, slot_id, RECOVERY))
     return Slot(slot_id, RECOVERY, now, nonce, wrapped, salt=salt)
 
 
-def open_slot(workspace_id: str, slot: Slot, secret: bytes) -> bytes | None:
-    """The DEK, or None when ``secret`` (wrapping key / recovery key) does not open it."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+def seal_password_slot(workspace_id: str, dek: bytes, user: str, key: UserKey, now: str) -> Slot:
+    """A password slot sealing ``dek`` to ``user``'s public key."""
+    slot_id = secrets.token_hex(16)
+    associated = aad(workspace_id, slot_id, PASSWORD, user)
+    ephemeral, nonce, wrapped = seal_to(key.public, dek, associated)
+    return Slot(slot_id, PASSWORD, now, nonce, wrapped, user=user, key=key, ephemeral=ephemeral)
 
+
+def open_slot(workspace_id: str, slot: Slot, secret: bytes) -> bytes | None:
+    """The DEK, or None when ``secret`` does not open the slot: the wrapping key of a
+    keyring slot, the recovery key of a recovery slot, the user's raw private key (from
+    :func:`open_user_key`) of a password slot."""
     if len(secret) != 32:
         return None
-    key = recovery_wrapping_key(secret, slot.salt or b"") if slot.type == RECOVERY else secret
-    try:
-        dek = AESGCM(key).decrypt(slot.nonce, slot.wrapped, aad(workspace_id, slot.id, slot.type))
-    except InvalidTag:
-        return None
-    return dek if len(dek) == DEK_BYTES else None
+    associated = aad(workspace_id, slot.id, slot.type, slot.user or "")
+    if slot.type == PASSWORD:
+        if slot.ephemeral is None:
+            return None
+        dek = open_sealed(secret, slot.ephemeral, slot.nonce, slot.wrapped, associated)
+    else:
+        key = recovery_wrapping_key(secret, slot.salt or b"") if slot.type == RECOVERY else secret
+        dek = aead_open(key, slot.nonce, slot.wrapped, associated)
+    return dek if dek is not None and len(dek) == DEK_BYTES else None
 
 
 # ---- durable writes -------------------------------------------------------------------
@@ -253,56 +351,6 @@ def write_file(path: Path, state: SlotFile, *, exclusive: bool = False) -> None:
         ) from exc
 
 
-def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Replace ``path`` with ``data`` atomically and durably, mode 0600.
-
-    Writes a temp file in the same directory, fsyncs it, renames it over ``path`` (or,
-    with ``exclusive``, links it and raises FileExistsError when ``path`` exists) and
-    fsyncs the directory. No temp file is left behind, whatever fails.
-    """
-    directory = path.parent
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if os.name == "posix":
-                os.fchmod(handle.fileno(), 0o600)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            _link_new(temp, path)
-        else:
-            os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-    _fsync_directory(directory)
-
-
-def _link_new(temp: Path, path: Path) -> None:
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links here (some filesystems): check, then rename
-        if path.exists():
-            raise FileExistsError(errno.EEXIST, "file exists", str(path)) from None
-        os.replace(temp, path)
-
-
-def _fsync_directory(directory: Path) -> None:
-    if os.name != "posix":
-        return  # Windows makes a rename durable with the file; directories cannot be opened
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
-            raise  # some filesystems cannot sync a directory; others must
-    finally:
-        os.close(fd)
-
-
 # ---- validation helpers ---------------------------------------------------------------
 
 
@@ -324,6 +372,13 @@ def _bytes(record: dict[str, Any], key: str, length: int) -> bytes:
         raise ValueError(f"field {key!r} is not base64") from exc
     if len(value) != length:
         raise ValueError(f"field {key!r} has {len(value)} bytes, not {length}")
+    return value
+
+
+def _int(record: dict[str, Any], key: str) -> int:
+    value = record.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"field {key!r} is missing or not an integer")
     return value
 
 

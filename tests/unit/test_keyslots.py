@@ -80,7 +80,7 @@ def test_file_records_slots_and_backend(keys: WorkspaceKeys):
     keys.create(WS_A)
     document = read_json(keys)
     assert document["format"] == "kura-keyslots"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["workspace_id"] == WS_A
     assert document["pending"] == []
     types = sorted(slot["type"] for slot in document["slots"])
@@ -224,7 +224,7 @@ def test_unreadable_file_is_data_dir_unreadable(keys: WorkspaceKeys):
 def test_newer_format_is_schema_too_new(keys: WorkspaceKeys):
     keys.create(WS_A)
     document = read_json(keys)
-    document["version"] = 2
+    document["version"] = 3
     write_json(keys, document)
     with pytest.raises(SchemaTooNew, match="upgrade Kura"):
         keys.unlock()
@@ -307,7 +307,9 @@ def test_rekey_begin_then_commit(keys: WorkspaceKeys, store: MemoryKeyStore):
 
 def test_rekey_survives_a_restart_between_steps(tmp_path: Path, store: MemoryKeyStore):
     make_keys(tmp_path, store).create(WS_A)
-    new_dek, _ = make_keys(tmp_path, store).begin_rekey()
+    rekeying = make_keys(tmp_path, store)
+    rekeying.unlock()  # a rotation runs in an open workspace
+    new_dek, _ = rekeying.begin_rekey()
     reopened = make_keys(tmp_path, store)  # as after a crash
     assert reopened.pending_dek() == new_dek
     reopened.commit_rekey()
@@ -441,7 +443,7 @@ def test_failed_write_keeps_the_old_file_and_no_temp_file(
     def no_replace(src: object, dst: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(slotfile.os, "replace", no_replace)
+    monkeypatch.setattr(os, "replace", no_replace)
     with pytest.raises(DataDirUnreadable, match="cannot write"):
         keys.begin_rekey()
     monkeypatch.undo()

@@ -76,6 +76,58 @@ MESSAGES: dict[str, Entry] = {
             "このファイルがないとワークスペースを開けません",
         )
     ),
+    "workspace.keyslots_tampered": Entry(
+        Text(
+            en="{path} was altered outside Kura (its slots do not match their "
+            "authentication code): {remedy}",
+            ja="{path} が Kura の外で書き換えられています（スロットが認証コードと"
+            "一致しません）。{remedy}",
+        ),
+        cli=Text(
+            en="restore it from a backup, or run `kura recover --recovery-key-stdin` to "
+            "rewrite it with the recovery key",
+            ja="バックアップから復元するか、`kura recover --recovery-key-stdin` を実行して"
+            "リカバリーキーで書き直してください",
+        ),
+        gui=Text(
+            en="close Kura and restore it from a backup, or run `kura recover "
+            "--recovery-key-stdin` in a terminal to rewrite it with the recovery key",
+            ja="Kura を閉じてバックアップから復元するか、ターミナルで `kura recover "
+            "--recovery-key-stdin` を実行してリカバリーキーで書き直してください",
+        ),
+    ),
+    "workspace.strict_password_required": Entry(
+        Text(
+            en="this workspace is in strict unlock mode: only a user's password opens it; {remedy}",
+            ja="このワークスペースは厳格ロック解除モードです。ユーザーのパスワードでしか"
+            "開けません。{remedy}",
+        ),
+        cli=Text(
+            en="add `--user NAME` (and `--password-stdin`, or type it at the prompt)",
+            ja="`--user NAME` を付けてください（`--password-stdin` を付けるか、"
+            "プロンプトで入力してください）",
+        ),
+        gui=Text(
+            en="sign in with your user name and password",
+            ja="ユーザー名とパスワードでサインインしてください",
+        ),
+    ),
+    "workspace.strict_sign_in_failed": Entry(
+        Text(
+            en="the user name or password is wrong (in strict unlock mode only a user's "
+            "own password opens the workspace): check both and try again",
+            ja="ユーザー名かパスワードが違います（厳格ロック解除モードでは、ユーザー本人の"
+            "パスワードでしかワークスペースを開けません）。両方を確かめてやり直してください",
+        )
+    ),
+    "workspace.strict_needs_password": Entry(
+        Text(
+            en="strict unlock needs your own password (your key slot is wrapped under "
+            "it): type the password you sign in with",
+            ja="厳格ロック解除にはご自身のパスワードが必要です（キースロットはその"
+            "パスワードで包まれます）。サインインに使うパスワードを入力してください",
+        )
+    ),
     "workspace.keyslots_too_new": Entry(
         Text(
             en="keyslots.json has format version {version}, newer than this Kura "

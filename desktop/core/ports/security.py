@@ -24,6 +24,29 @@ class KeyStore(Protocol):
         ...
 
 
+class UnlockSlots(Protocol):
+    """The workspace's key slots as the account services see them (strict unlock mode:
+    one slot per user, opened by that user's password; ``security.keyslots``).
+
+    In keyring mode ``set_user_password`` and ``remove_user`` do nothing. Each call
+    rewrites ``keyslots.json`` with the open workspace's key; services call them inside
+    their transaction, so a failed write rolls the database change back."""
+
+    def strict(self) -> bool: ...
+
+    def slot_users(self) -> set[str]:
+        """Case-folded names of the users who have a password slot."""
+        ...
+
+    def set_user_password(self, username: str, password: str) -> None: ...
+
+    def remove_user(self, username: str) -> None: ...
+
+    def enable_strict(self, username: str, password: str) -> None: ...
+
+    def disable_strict(self) -> None: ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 

@@ -7,6 +7,12 @@ Sign-in itself (passwords, one-time codes, the throttle on failures) is
 :class:`~desktop.core.services.sign_in.SignInService`, which ``AccountService`` hands
 ``authenticate``, ``unlock`` and ``sign_in_states`` to. Passwords must pass the length
 rules and the strength estimator.
+
+In strict unlock mode (``slots``, :class:`~desktop.core.ports.security.UnlockSlots`) the
+key slots follow the accounts, inside the same transaction: a new user and a new or
+reset password get a slot wrapped for that password (the acting user's open workspace
+holds the key), a disabled user's slot goes; an enabled user has none until an Admin
+resets their password.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from desktop.core.messages import Term
 from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, Role, User, UserStatus
 from desktop.core.policy import check_password, normalise_username
 from desktop.core.ports import PasswordHasher, PasswordStrength, Store, TotpEngine, Transaction
+from desktop.core.ports.security import UnlockSlots
 from desktop.core.services.base import AuditedService, Refusal, system_audit
 from desktop.core.services.sign_in import SignInService
 from desktop.core.workspace_policy import Policy, policy_on
@@ -47,11 +54,13 @@ class AccountService(AuditedService):
         *,
         strength: PasswordStrength | None = None,
         totp: TotpEngine | None = None,
+        slots: UnlockSlots | None = None,
     ) -> None:
         super().__init__(store)
         self._hasher = hasher
         self._clock = clock
         self._strength = strength
+        self._slots = slots
         self._sign_in = SignInService(store, hasher, clock, totp)
 
     def check_new_password(self, password: str, *user_inputs: str) -> None:
@@ -151,6 +160,8 @@ class AccountService(AuditedService):
                 password_hash=encoded,
                 created_at=self._now(),
             )
+            if self._slots is not None:
+                self._slots.set_user_password(name, password)
             op.audit(
                 action=AuditAction.USER_CREATED,
                 obj=f"user:{name}",
@@ -253,6 +264,8 @@ class AccountService(AuditedService):
             user = self._managed_user(tx, actor, username)
             tx.users.set_status(user.id, status)
             active = status is UserStatus.ACTIVE
+            if not active and self._slots is not None:
+                self._slots.remove_user(user.username)
             action = AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED
             op.audit(action=action, obj=f"user:{user.username}", payload={})
 
@@ -271,6 +284,8 @@ class AccountService(AuditedService):
             tx, actor = op.tx, op.actor
             user = existing_user(tx, username) if own else self._managed_user(tx, actor, username)
             tx.users.set_password_hash(user.id, encoded)
+            if self._slots is not None and user.status is UserStatus.ACTIVE:
+                self._slots.set_user_password(user.username, new_password)
             op.audit(
                 action=AuditAction.USER_PASSWORD_RESET,
                 obj=f"user:{user.username}",

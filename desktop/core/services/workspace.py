@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from desktop.core import rbac
 from desktop.core.audit import ChainReport
 from desktop.core.audit_actions import AuditAction
+from desktop.core.errors import DatabaseCorrupt
 from desktop.core.models import Actor
 from desktop.core.ports import Store
 from desktop.core.services.base import AuditedService, system_audit
@@ -26,8 +27,18 @@ class KeyRotation(Protocol):
 
     def abort_rekey(self) -> None: ...
 
+    @property
+    def legacy(self) -> bool: ...
+
+    def has_pending(self) -> bool: ...
+
+    def upgrade_legacy(self) -> None: ...
+
 
 _UNSEEN = "recovery_key_unseen"
+#: Set once ``keyslots.json`` carries a MAC: from then on a file without one is refused
+#: (a version 1 file put back to strip the MAC is a downgrade, not an old workspace).
+_SLOTS_MAC = "keyslots_authenticated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +92,15 @@ class WorkspaceService(AuditedService):
             event = op.audit(
                 action=AuditAction.WORKSPACE_REKEYED,
                 obj="workspace",
-                payload={"slots_rewrapped": ["keyring", "recovery"]},
+                payload={"slots_rewrapped": self._rewrapped()},
             )
         return RekeyResult(recovery_key=recovery_key, audit_seq=event.seq)
+
+    def _rewrapped(self) -> list[str]:
+        strict = getattr(self._keys, "strict", None)
+        if callable(strict) and strict():
+            return ["password", "recovery"]
+        return ["keyring", "recovery"]
 
     def recovery_key_shown(self, actor: Actor) -> None:
         """The front end has shown the new recovery key: clear the doctor's warning."""
@@ -114,6 +131,20 @@ class WorkspaceService(AuditedService):
                     "recovery_key_unseen": True,
                 },
             )
+
+    def settle_slot_file(self) -> None:
+        """At open: upgrade a version 1 slot file (no MAC) once, and refuse one that
+        comes back after the workspace's file was authenticated."""
+        with self._store.transaction() as tx:
+            authenticated = tx.settings.get(_SLOTS_MAC) == "1"
+            if self._keys.legacy:
+                if authenticated:
+                    raise DatabaseCorrupt("workspace.keyslots_tampered", path="keyslots.json")
+                if self._keys.has_pending():
+                    return  # settled with the rotation; upgraded at a later open
+                self._keys.upgrade_legacy()
+            if not authenticated:
+                tx.settings.set(_SLOTS_MAC, "1")
 
     def record_key_event(self, action: AuditAction, payload: dict[str, Any]) -> None:
         """Audit a key event no signed-in user performs (recovery, finished rotation)."""
