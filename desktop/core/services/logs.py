@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from desktop.core import rbac
-from desktop.core.audit_actions import AuditAction
+from desktop.core.audit_actions import CONVERSATION_CONTENT, AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError, NotFound
 from desktop.core.models import Actor, TraceFilter
@@ -35,17 +35,7 @@ __all__ = ["PURGEABLE", "CheckedStore", "Export", "LogService", "parse_when"]
 
 #: Audit actions that carry a conversation's content, named by ``app_id``: what a
 #: retention purge empties.
-PURGEABLE = tuple(
-    a.value
-    for a in (
-        AuditAction.CHAT_TURN,
-        AuditAction.CHAT_FAILED,
-        AuditAction.CONVERSATION_CREATED,
-        AuditAction.CONVERSATION_RENAMED,
-        AuditAction.TURN_RATED,
-        AuditAction.TURN_ANNOTATED,
-    )
-)
+PURGEABLE = CONVERSATION_CONTENT
 MAX_COMMENT = 2_000
 MAX_ANNOTATION = 20_000
 
