@@ -25,6 +25,7 @@ __all__ = [
     "event_hash",
     "payload_digest",
     "seal",
+    "seq_ranges",
     "verify_chain",
 ]
 
@@ -45,6 +46,18 @@ def seal(
         prev_hash=prev_hash,
         hash=event_hash(prev_hash, seq, ts, actor, action, obj, digest),
     )
+
+
+def seq_ranges(seqs: list[int]) -> list[list[int]]:
+    """Sorted seqs as [first, last] runs: the ``ranges`` a ``retention.purged`` event
+    records for the tombstones it leaves."""
+    runs: list[list[int]] = []
+    for seq in seqs:
+        if runs and seq == runs[-1][1] + 1:
+            runs[-1][1] = seq
+        else:
+            runs.append([seq, seq])
+    return runs
 
 
 @dataclass(frozen=True, slots=True)

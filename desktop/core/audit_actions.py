@@ -56,6 +56,7 @@ class AuditAction(enum.StrEnum):
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_RENAMED = "conversation.renamed"
     CONVERSATION_DELETED = "conversation.deleted"
+    CHAT_ASKED = "chat.asked"  # a question, in the transaction that stores it
     CHAT_TURN = "chat.turn"
     CHAT_FAILED = "chat.failed"
     TURN_RATED = "turn.rated"
@@ -70,3 +71,20 @@ class AuditAction(enum.StrEnum):
     KB_DOCUMENT_ROLLED_BACK = "kb.document_rolled_back"
     # logs
     LOGS_EXPORTED = "logs.exported"
+
+
+#: Actions whose payload carries a conversation's content (its text, title, ratings,
+#: annotations) and names its ``app_id``: what a retention purge, or deleting the
+#: conversation for good, empties.
+CONVERSATION_CONTENT: tuple[str, ...] = tuple(
+    a.value
+    for a in (
+        AuditAction.CHAT_ASKED,
+        AuditAction.CHAT_TURN,
+        AuditAction.CHAT_FAILED,
+        AuditAction.CONVERSATION_CREATED,
+        AuditAction.CONVERSATION_RENAMED,
+        AuditAction.TURN_RATED,
+        AuditAction.TURN_ANNOTATED,
+    )
+)

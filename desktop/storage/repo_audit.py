@@ -169,6 +169,30 @@ class SqlAuditLog:
         ).fetchall()
         return sorted(int(row[0]) for row in rows)
 
+    def tombstone_unscoped(self, actions: Sequence[str], before: str) -> list[int]:
+        """Drop the payloads of ``actions`` events stamped before ``before``, whatever
+        app they name (events of no app: knowledge-base searches); returns their seqs."""
+        marks = ",".join("?" * len(actions))
+        rows = self._conn.execute(
+            f"UPDATE audit_events SET payload = NULL WHERE action IN ({marks})"
+            " AND payload IS NOT NULL AND ts < ? RETURNING seq",
+            (*actions, before),
+        ).fetchall()
+        return sorted(int(row[0]) for row in rows)
+
+    def tombstone_conversation(self, actions: Sequence[str], conversation_id: int) -> list[int]:
+        """Drop the payloads of the conversation's ``actions`` events: those about it
+        (object ``conversation:<id>``) and those naming it (payload ``conversation_id``:
+        ratings, annotations); returns their seqs."""
+        marks = ",".join("?" * len(actions))
+        rows = self._conn.execute(
+            f"UPDATE audit_events SET payload = NULL WHERE action IN ({marks})"
+            " AND payload IS NOT NULL AND (object = ?"
+            " OR json_extract(payload, '$.conversation_id') = ?) RETURNING seq",
+            (*actions, f"conversation:{conversation_id}", conversation_id),
+        ).fetchall()
+        return sorted(int(row[0]) for row in rows)
+
     def purges(self) -> list[tuple[int, list[tuple[int, int]]]]:
         """Each ``retention.purged`` event's seq with the seq ranges it emptied."""
         found = []

@@ -98,6 +98,9 @@ def test_host_killed_mid_answer_keeps_the_partial_answer_and_the_next_turn_works
     events = audit_payloads(ws, "chat.failed")
     assert events and events[-1]["partial_kept"] is True
     assert events[-1]["output"] == turn.answer and sig.name in events[-1]["error"]
+    assert events[-1]["turn_id"] == turn.id  # completes the question's own event:
+    (asked,) = audit_payloads(ws, "chat.asked")
+    assert (asked["turn_id"], asked["input"]) == (turn.id, "Count from one to fifty in words.")
     assert ws.store.verify_audit().ok
 
     again = ws.chat.send(owner, "helper", "Say hello.", conversation_id=conv.id)

@@ -96,9 +96,9 @@ def test_retention_purges_leave_tombstones_and_a_verifying_chain(
     ws.logs.set_retention(owner, apps["legal"], days=30, legal_hold=True)
     summary = ws.logs.purge(owner)
     assert summary["apps"] == ["hr"] and summary["turns"] == 1 and summary["conversations"] == 1
-    assert summary["events"] == 3  # conversation.created, chat.turn and turn.rated of hr
+    assert summary["events"] == 4  # conversation.created, chat.asked, chat.turn, turn.rated
     report = ws.workspace.verify_audit(owner)
-    assert report.ok and report.tombstones == 3
+    assert report.ok and report.tombstones == 4
     with ws.store.transaction() as tx:
         events = list(tx.audit.iter_events())
     assert not any("CANARY-HR" in json.dumps(e.payload) for e in events if e.payload)
@@ -111,7 +111,7 @@ def test_retention_purges_leave_tombstones_and_a_verifying_chain(
     path.write_bytes(ws.logs.export(owner).data)
     result = bundle_verify.verify_bundle(str(path))
     assert result.ok, result.reason
-    assert result.facts["tombstones"] == 3
+    assert result.facts["tombstones"] == 4
 
 
 def test_a_tombstone_outside_any_purge_breaks_verification(

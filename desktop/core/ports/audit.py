@@ -38,6 +38,14 @@ class AuditLog(Protocol):
         """Drop the payloads of the app's ``actions`` events older than ``before``."""
         ...
 
+    def tombstone_unscoped(self, actions: Sequence[str], before: str) -> list[int]:
+        """Drop the payloads of ``actions`` events older than ``before``, of any app."""
+        ...
+
+    def tombstone_conversation(self, actions: Sequence[str], conversation_id: int) -> list[int]:
+        """Drop the payloads of ``actions`` events about or naming the conversation."""
+        ...
+
     def purges(self) -> list[tuple[int, list[tuple[int, int]]]]:
         """Each retention purge event's seq with the seq ranges it emptied."""
         ...

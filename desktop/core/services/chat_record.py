@@ -3,7 +3,9 @@
 :class:`~desktop.core.services.chat.ChatService` opens each transaction (``self._op``
 or ``self._continue``) and hands the operation to one of these: open the turn (and a
 new conversation), store the answer, keep a failed answer's partial text, or drop a
-turn that failed. Each writes its audit event through ``op.audit``.
+turn that failed. Each writes its audit event through ``op.audit``: the question's
+``chat.asked`` when it is stored, and later the ``chat.turn`` or ``chat.failed`` that
+completes it (all three name the turn_id).
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class FailedTurn:
 def open_turn(
     op: Op, plan: TurnPlan, message: str, model: ModelRecord, now: str
 ) -> tuple[Conversation, Turn]:
-    """The pending turn, in the plan's conversation or in a new one (audited)."""
+    """The pending turn, in the plan's conversation or in a new one, with its
+    ``chat.asked`` event (and ``conversation.created``), in the caller's transaction."""
     tx = op.tx
     conv = plan.conversation
     if conv is None:
@@ -85,6 +88,18 @@ def open_turn(
         app_version=plan.app.version,
         model_sha256=model.sha256,
         now=now,
+    )
+    # Audited where it is stored: a crash before the answer leaves no unrecorded question.
+    # The answer's ``chat.turn`` (or ``chat.failed``) names the same turn_id.
+    op.audit(
+        action=AuditAction.CHAT_ASKED,
+        obj=f"conversation:{conv.id}",
+        payload={
+            "app_id": plan.app.id,
+            "conversation_id": conv.id,
+            "turn_id": pending.id,
+            "input": message,
+        },
     )
     return conv, pending
 
@@ -152,7 +167,12 @@ def record_kept_failure(
         now=now,
         citations=cited,
     )
-    trace: dict[str, Any] = {"input": turn.user_text, "output": answer, "usage": usage}
+    trace: dict[str, Any] = {
+        "turn_id": turn.id,
+        "input": turn.user_text,
+        "output": answer,
+        "usage": usage,
+    }
     if generation is not None:
         trace = turn_trace(
             turn, f.plan.app, f.model, f.fitted, generation, {**extra, "retrieved": cited}
@@ -185,6 +205,7 @@ def record_abandoned(
         obj=f"conversation:{pending.conversation_id}",
         payload={
             "app_id": conv.app_id if conv is not None else None,
+            "turn_id": pending.id,
             "input": pending.user_text,
             "error": reason,
             "conversation_removed": new_conversation is not None,

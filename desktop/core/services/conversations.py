@@ -6,7 +6,8 @@ runs the turns) hands these methods to the :class:`ConversationService` here.
 from __future__ import annotations
 
 from desktop.core import rbac
-from desktop.core.audit_actions import AuditAction
+from desktop.core.audit import seq_ranges
+from desktop.core.audit_actions import CONVERSATION_CONTENT, AuditAction
 from desktop.core.chat_models import Conversation, Turn
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError, NotFound
@@ -87,14 +88,37 @@ class ConversationService(AuditedService):
             )
 
     def delete(self, actor: Actor, conversation_id: int) -> None:
-        """Really delete: rows go (secure_delete zeroes them) and the WAL is folded in."""
+        """Really delete: rows go (secure_delete zeroes them) and the WAL is folded in.
+
+        The conversation's content leaves the audit log too, in the same transaction:
+        the payloads of its events (question, answers, title, ratings, annotations)
+        become tombstones, covered by a ``retention.purged`` event as a retention purge
+        leaves them, so the chain and exported bundles still verify. A legal hold on
+        the app keeps those payloads (a hold suspends purging)."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
             conv = own_conversation(tx, actor, conversation_id)
+            _, hold = tx.review.retention(conv.app_id)
             tx.conversations.delete(conv.id)
+            seqs = [] if hold else tx.audit.tombstone_conversation(CONVERSATION_CONTENT, conv.id)
             op.audit(
                 action=AuditAction.CONVERSATION_DELETED,
                 obj=f"conversation:{conv.id}",
-                payload={"app_id": conv.app_id},
+                payload={"app_id": conv.app_id, "legal_hold": hold},
             )
+            if seqs:
+                ranges = seq_ranges(seqs)
+                op.audit(
+                    action=AuditAction.RETENTION_PURGED,
+                    obj=f"conversation:{conv.id}",
+                    payload={
+                        "app_id": conv.app_id,
+                        "conversation_id": conv.id,
+                        "reason": AuditAction.CONVERSATION_DELETED.value,
+                        "events": len(seqs),
+                        "ranges": ranges,
+                        "first_seq": ranges[0][0],
+                        "last_seq": ranges[-1][1],
+                    },
+                )
         best_effort_checkpoint(self._store)

@@ -9,7 +9,9 @@ retention with tombstones, the bundle-signing key, and signed bundle export.
   turns (and conversations left empty) and drops the payloads of the app's audit events
   older than the cutoff, leaving tombstones whose hashes keep the chain whole; the purge
   is an audit event listing the seq ranges it emptied, which is what makes those
-  tombstones legitimate when the chain is verified.
+  tombstones legitimate when the chain is verified. Knowledge-base searches (their
+  query text) belong to no app: they are emptied after the shortest window any app
+  not on legal hold sets.
 - The signing key and signed bundle export: :class:`BundleService`
   (:mod:`desktop.core.services.log_bundles`), which ``LogService`` hands them to.
 """
@@ -17,48 +19,31 @@ retention with tombstones, the bundle-signing key, and signed bundle export.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from desktop.core import rbac
-from desktop.core.audit_actions import AuditAction
+from desktop.core.audit import seq_ranges
+from desktop.core.audit_actions import CONVERSATION_CONTENT, AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError, NotFound
 from desktop.core.models import Actor, TraceFilter
 from desktop.core.ports import BundleSigner, KeyStore, Transaction
 from desktop.core.services.apps import find_app
-from desktop.core.services.base import AuditedService, best_effort_checkpoint
+from desktop.core.services.base import AuditedService, Op, best_effort_checkpoint
 from desktop.core.services.log_bundles import BundleService, CheckedStore, Export, parse_when
 from desktop.core.services.passages import CitedPassage, turn_passages
 
-__all__ = ["PURGEABLE", "CheckedStore", "Export", "LogService", "parse_when"]
+__all__ = ["PURGEABLE", "UNSCOPED_CONTENT", "CheckedStore", "Export", "LogService", "parse_when"]
 
 #: Audit actions that carry a conversation's content, named by ``app_id``: what a
 #: retention purge empties.
-PURGEABLE = tuple(
-    a.value
-    for a in (
-        AuditAction.CHAT_TURN,
-        AuditAction.CHAT_FAILED,
-        AuditAction.CONVERSATION_CREATED,
-        AuditAction.CONVERSATION_RENAMED,
-        AuditAction.TURN_RATED,
-        AuditAction.TURN_ANNOTATED,
-    )
-)
+PURGEABLE = CONVERSATION_CONTENT
+#: Audit actions that belong to no app and carry what someone typed: knowledge-base
+#: searches (the query). Retention empties them after the shortest window any app sets.
+UNSCOPED_CONTENT = (AuditAction.KB_SEARCHED.value,)
 MAX_COMMENT = 2_000
 MAX_ANNOTATION = 20_000
-
-
-def _ranges(seqs: list[int]) -> list[list[int]]:
-    """Sorted seqs as [first, last] runs."""
-    runs: list[list[int]] = []
-    for seq in seqs:
-        if runs and seq == runs[-1][1] + 1:
-            runs[-1][1] = seq
-        else:
-            runs.append([seq, seq])
-    return runs
 
 
 class LogService(AuditedService):
@@ -204,22 +189,28 @@ class LogService(AuditedService):
         return {"app": app.config.name, "days": days, "legal_hold": hold}
 
     def purge(self, actor: Actor) -> dict[str, Any]:
-        """Apply every app's retention now (Owner). One audit event per app purged."""
+        """Apply every app's retention now (Owner). One audit event per app purged, and
+        one for the knowledge-base searches past the shortest window any app sets (a
+        search belongs to no app; an app on legal hold sets no window)."""
         with self._op(actor, rbac.Permission.MANAGE_SECURITY, "retention") as op:
             now = self._clock.now()
-            summary: dict[str, Any] = {"apps": [], "events": 0, "turns": 0, "conversations": 0}
+            summary: dict[str, Any] = {
+                "apps": [], "events": 0, "turns": 0, "conversations": 0, "searches": 0,
+            }  # fmt: skip
             tx, actor = op.tx, op.actor
+            windows: list[int] = []
             for app in tx.apps.list():
                 days, hold = tx.review.retention(app.id)
                 if days is None or hold:
                     continue
+                windows.append(days)
                 cutoff = iso_utc(now - timedelta(days=days))
                 turns = tx.review.expired_turns(app.id, cutoff)
                 conversations = tx.review.delete_turns(turns)
                 seqs = tx.audit.tombstone(PURGEABLE, app.id, cutoff)
                 if not turns and not seqs:
                     continue
-                ranges = _ranges(seqs)
+                ranges = seq_ranges(seqs)
                 op.audit(
                     action=AuditAction.RETENTION_PURGED,
                     obj=f"app:{app.id}",
@@ -239,8 +230,34 @@ class LogService(AuditedService):
                 summary["events"] += len(seqs)
                 summary["turns"] += len(turns)
                 summary["conversations"] += conversations
+            if windows:
+                summary["searches"] = self._purge_unscoped(op, min(windows), now)
+                summary["events"] += summary["searches"]
         best_effort_checkpoint(self._store)
         return summary
+
+    @staticmethod
+    def _purge_unscoped(op: Op, days: int, now: datetime) -> int:
+        """Empty the searches older than ``days``, in the purge's transaction, with the
+        ``retention.purged`` event that makes their tombstones legitimate."""
+        cutoff = iso_utc(now - timedelta(days=days))
+        seqs = op.tx.audit.tombstone_unscoped(UNSCOPED_CONTENT, cutoff)
+        if seqs:
+            ranges = seq_ranges(seqs)
+            op.audit(
+                action=AuditAction.RETENTION_PURGED,
+                obj="searches",
+                payload={
+                    "actions": list(UNSCOPED_CONTENT),
+                    "days": days,
+                    "cutoff": cutoff,
+                    "events": len(seqs),
+                    "ranges": ranges,
+                    "first_seq": ranges[0][0],
+                    "last_seq": ranges[-1][1],
+                },
+            )
+        return len(seqs)
 
     # ------------------------------------------------------------------ signing key, export
     # (BundleService, services/log_bundles.py, does these)
