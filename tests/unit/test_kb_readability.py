@@ -14,7 +14,7 @@ from desktop import app
 from desktop.core.chat_models import AppConfig
 from desktop.core.errors import AlreadyExists, InputError, NotFound
 from desktop.core.knowledge_models import KbVisibility, RetrievalMode
-from desktop.core.models import Actor
+from desktop.core.models import Actor, TraceFilter
 from tests.fakes import FakeChatModel, MemorySource
 
 
@@ -48,6 +48,35 @@ def test_the_log_trace_leaves_out_passages_an_admin_may_not_read(
     seen = ws.logs.trace_passages(ada, turn.id)  # an Admin reviewing the Owner's turn
     assert [(p.kb_name, p.document) for p in seen] == [("handbook", "hours.txt")]
     assert all("Bonus" not in p.text for p in seen)
+
+
+def test_the_trace_list_hides_what_locates_an_unreadable_knowledge_bases_passages(
+    ws: app.Workspace, people: dict[str, Actor], fake: FakeChatModel, tmp_path: Path
+) -> None:
+    owner, ada = people["owner"], people["ada"]
+    private = ws.knowledge.create(owner, "owner-only")  # only_me
+    ws.knowledge.ingest(owner, private.id, [txt("salaries.txt", "Bonus pool: PAY-CANARY.")])
+    shared = ws.knowledge.create(owner, "handbook", visibility=KbVisibility.ALL)
+    ws.knowledge.ingest(owner, shared.id, [txt("hours.txt", "Office hours: PAY-CANARY.")])
+    config = AppConfig(
+        name="hr", model_id=_model(ws, owner, tmp_path), kb_ids=(private.id, shared.id)
+    )
+    app_id = ws.apps.create(owner, config).id
+    fake.replies = [["See [1] and [2]."]]
+    ws.chat.send(owner, app_id, "PAY-CANARY")
+
+    def retrieved(actor: Actor) -> list[dict[str, object]]:
+        (trace,) = ws.logs.traces(actor, TraceFilter())
+        return list(trace["trace"]["retrieved"])
+
+    assert {r["document"] for r in retrieved(owner)} == {"salaries.txt", "hours.txt"}
+    seen = retrieved(ada)  # the Admin reviewing the Owner's turn
+    assert [r.get("document") for r in seen if not r.get("hidden")] == ["hours.txt"]
+    hidden = [r for r in seen if r.get("hidden")]
+    assert len(hidden) == 1 and set(hidden[0]) == {"marker", "cited", "hidden"}
+    assert "salaries" not in repr(seen) and str(private.id) not in repr(
+        [r.get("kb_id") for r in seen]
+    )
 
 
 def test_a_members_fulltext_scores_ignore_hidden_knowledge_bases(

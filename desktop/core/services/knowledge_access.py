@@ -11,6 +11,7 @@ name is free for them to use (names are unique per creator, not workspace-wide).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from desktop.core import rbac
 from desktop.core.errors import InputError, NotFound
@@ -89,3 +90,29 @@ def name_taken(tx: Transaction, actor: Actor, kb: KnowledgeBase) -> bool:
 
 def _same(a: str, b: str) -> bool:
     return a.casefold() == b.casefold()
+
+
+def readable_trace(tx: Transaction, actor: Actor, trace: dict[str, Any]) -> dict[str, Any]:
+    """A ``chat.turn`` trace as ``actor`` may see it: each retrieved passage of a
+    knowledge base they may not read keeps its number and whether the answer cited it,
+    nothing that names or locates it (knowledge base, document, version, span, scores)."""
+    retrieved = trace.get("retrieved")
+    if not isinstance(retrieved, list):
+        return trace
+    seen: dict[Any, bool] = {}
+
+    def visible(entry: Any) -> bool:
+        kb_id = entry.get("kb_id") if isinstance(entry, dict) else None
+        if kb_id not in seen:
+            seen[kb_id] = isinstance(kb_id, int) and readable_kb(tx, actor, kb_id) is not None
+        return seen[kb_id]
+
+    shown = [
+        entry
+        if visible(entry)
+        else {"marker": entry.get("marker"), "cited": entry.get("cited"), "hidden": True}
+        if isinstance(entry, dict)
+        else {"hidden": True}
+        for entry in retrieved
+    ]
+    return {**trace, "retrieved": shown}

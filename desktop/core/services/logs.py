@@ -31,6 +31,7 @@ from desktop.core.models import Actor, TraceFilter
 from desktop.core.ports import BundleSigner, KeyStore, Transaction
 from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService, Op, best_effort_checkpoint
+from desktop.core.services.knowledge_access import readable_trace
 from desktop.core.services.log_bundles import BundleService, CheckedStore, Export, parse_when
 from desktop.core.services.passages import CitedPassage, turn_passages
 
@@ -86,7 +87,7 @@ class LogService(AuditedService):
                         "ts": event.ts,
                         "user": event.actor,
                         "purged": event.payload is None,
-                        "trace": payload,
+                        "trace": readable_trace(tx, actor, payload),
                         "feedback": tx.review.feedback(turn_id) if turn_id else None,
                         "annotations": tx.review.annotations(turn_id) if turn_id else [],
                     }
