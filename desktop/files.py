@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.errors import InputError
+from desktop.core.errors import IngestionFailed, InputError
 from desktop.core.tasks import CancelToken
 
 
@@ -53,14 +53,30 @@ def write_new_file(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True, slots=True)
 class FileSource:
-    """A file on disk as a DocumentSource; read only when its turn comes."""
+    """A file on disk as a DocumentSource; read only when its turn comes.
+
+    ``root`` is the folder it was found in (None for a file named directly): a file
+    found in a folder is read only while its real path lies inside that folder, so a
+    symbolic link that leads out of it (``notes.txt -> ../secret.txt``) is refused as
+    that file's failure, checked again when it is read."""
 
     name: str
     path: Path
     size: int
+    root: Path | None = None
 
     def read(self) -> bytes:
+        if self.root is not None and not _inside(self.path, self.root):
+            raise IngestionFailed("knowledge.link_outside_folder", stage="read", name=self.name)
         return self.path.read_bytes()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, every link in it followed, lies inside ``root`` (resolved)."""
+    try:
+        return path.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):  # gone, or a link loop
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,17 +93,27 @@ def _any_file(name: str) -> bool:
 
 
 def _walk(folder: Path, token: CancelToken, keep: Callable[[str], bool]) -> list[FileSource]:
+    """The files under ``folder``; links are not followed out of it: a link to a file
+    outside (or to a folder outside) becomes a source that fails, so it is reported."""
     found: list[FileSource] = []
-    for root, dirs, files in os.walk(folder):
+    root = folder.resolve()
+    for base, dirs, files in os.walk(folder):  # never descends into linked folders
         token.raise_if_cancelled()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        leaving = [d for d in dirs if (Path(base) / d).is_symlink()]
         for name in sorted(f for f in files if not f.startswith(".") and keep(f)):
-            file = Path(root) / name
+            file = Path(base) / name
             try:
-                size = file.stat().st_size
-            except OSError:  # gone meanwhile, or a broken link
+                size = file.lstat().st_size if file.is_symlink() else file.stat().st_size
+            except OSError:  # gone meanwhile
                 continue
-            found.append(FileSource(file.relative_to(folder).as_posix(), file, size))
+            if file.is_symlink() and not _inside(file, root) and not file.exists():
+                continue  # a broken link, as before: nothing to report
+            found.append(FileSource(file.relative_to(folder).as_posix(), file, size, root))
+        for name in leaving:
+            link = Path(base) / name
+            if link.exists() and not _inside(link, root):
+                found.append(FileSource(link.relative_to(folder).as_posix(), link, 0, root))
     return found
 
 
@@ -101,7 +127,8 @@ def collect_sources(
     directly keep their name; files inside a folder are named by their path in it (so a
     folder added again lines up with the versions stored). Folders are walked for the
     files whose name ``keep`` accepts, hidden files and folders skipped, in a stable order;
-    a file named directly is always taken."""
+    a file named directly is always taken. A link inside a folder that leads out of it
+    is listed so that it fails when read, and is reported as skipped with the reason."""
     token = token or CancelToken()
     sources: list[FileSource] = []
     missing: list[Missing] = []

@@ -39,6 +39,7 @@ _JAPANESE = ("cp932", "euc_jp")
 # Guesses not taken from the library: the Japanese ones are tried strictly anyway, and
 # UTF-16/32 without a BOM and without NUL bytes is almost always a misreading.
 _SKIPPED_GUESSES = (*_JAPANESE, "utf_16", "utf_32", "utf-16", "utf-32")
+_NOT_TEXT_CODECS = frozenset({"undefined"})
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _BAD_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _SCORE_SAMPLE = 200_000  # characters looked at when scoring a candidate
@@ -198,17 +199,21 @@ def _checked(text: str | None, encoding: str, name: str) -> tuple[str, str]:
 def _strict(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: the 'undefined' codec, for one
         return None
 
 
 def _codec_name(label: str) -> str | None:
-    """Python's name for an encoding label; Shift_JIS labels mean CP932 in practice."""
+    """Python's name for a text encoding label (None for an unknown label, and for the
+    codecs that are no text encoding a file could use: 'undefined', 'rot13', 'base64');
+    Shift_JIS labels mean CP932 in practice."""
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
+        info = codecs.lookup(label.strip().strip("\"'"))
     except (LookupError, ValueError):
         return None
-    return "cp932" if name in {"shift_jis", "ms932"} else name
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_TEXT_CODECS:
+        return None
+    return "cp932" if info.name in {"shift_jis", "ms932"} else info.name
 
 
 def _refuse(name: str) -> NoReturn:

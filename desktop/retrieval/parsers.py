@@ -4,8 +4,11 @@ Kura ingests, chosen by file extension.
 Every failure is an :class:`~desktop.core.errors.IngestionFailed` whose one-line
 message names the file and the remedy; ``stage`` is ``"limits"`` for files over a
 ceiling of :class:`ParseLimits` and ``"parse"`` for everything else (empty, binary,
-damaged, encrypted, unsupported). Heavy libraries (pypdf, python-docx, openpyxl) are
-imported only when a file of their format arrives.
+damaged, encrypted, unsupported). :meth:`FileParser.parse` is the one place where
+whatever else a reader or its library raises (RuntimeError, zlib.error, UnicodeError,
+KeyError, lxml errors, MemoryError, ...) becomes that file's ``knowledge.file_unreadable``,
+so one crafted file never aborts a batch. Only :class:`Cancelled` passes through.
+Heavy libraries (pypdf, openpyxl) are imported only when a file of their format arrives.
 """
 
 from __future__ import annotations
@@ -13,17 +16,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
-from desktop.core.errors import IngestionFailed
+from desktop.core.errors import Cancelled, IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
+from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import MIB, ParseLimits, display_name
 from desktop.retrieval.formats.html import parse_html
-from desktop.retrieval.formats.office import parse_docx, parse_xlsx
+from desktop.retrieval.formats.office import parse_xlsx
 from desktop.retrieval.formats.pdf import parse_pdf
 from desktop.retrieval.formats.text import parse_csv, parse_json, parse_markdown, parse_txt
 
 __all__ = ["SUPPORTED_EXTENSIONS", "FileParser", "ParseLimits"]
 
-Reader = Callable[[str, bytes, ParseLimits], ParsedDocument]
+Reader = Callable[[str, bytes, ParseLimits, CancelToken], ParsedDocument]
+
+
+def parse_docx(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
+    from desktop.retrieval.formats.wordml import parse_docx as read  # lxml on demand
+
+    return read(name, data, limits, cancel)
+
 
 _READERS: dict[str, Reader] = {
     ".txt": parse_txt,
@@ -51,8 +62,9 @@ class FileParser:
         """Whether ``name`` has an extension this parser reads."""
         return PurePath(name).suffix.lower() in _READERS
 
-    def parse(self, name: str, data: bytes) -> ParsedDocument:
-        """The document's text, sections and meta; IngestionFailed when unusable."""
+    def parse(self, name: str, data: bytes, cancel: CancelToken | None = None) -> ParsedDocument:
+        """The document's text, sections and meta; IngestionFailed when unusable,
+        Cancelled as soon as ``cancel`` is set (long readers check it as they go)."""
         shown = display_name(name)
         suffix = PurePath(name).suffix.lower()
         reader = _READERS.get(suffix)
@@ -79,4 +91,14 @@ class FileParser:
                 size=len(data) / MIB,
                 limit=self.limits.max_file_bytes / MIB,
             )
-        return reader(name, data, self.limits)
+        try:
+            return reader(name, data, self.limits, cancel or CancelToken())
+        except (IngestionFailed, Cancelled):
+            raise
+        except Exception as exc:  # any library failure fails only this file
+            raise IngestionFailed(
+                "knowledge.file_unreadable",
+                stage="parse",
+                name=shown,
+                details=f"{type(exc).__name__}: {exc}",
+            ) from exc

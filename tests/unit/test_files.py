@@ -53,3 +53,48 @@ def test_a_cancelled_token_stops_the_walk(tmp_path: Path) -> None:
     token.cancel()
     with pytest.raises(Cancelled):
         collect_sources([str(tmp_path / "docs")], token)
+
+
+def test_links_that_leave_a_folder_are_listed_to_fail_and_never_read(tmp_path: Path) -> None:
+    from desktop.core.errors import IngestionFailed
+
+    (tmp_path / "secret.txt").write_text("SECRET")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.txt").write_text("x")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "real.txt").write_text("real")
+    (docs / "notes.txt").symlink_to("../secret.txt")
+    (docs / "alias.txt").symlink_to("real.txt")  # stays inside: read as usual
+    (docs / "elsewhere").symlink_to(tmp_path / "outside", target_is_directory=True)
+    sources, missing = collect_sources([str(docs)])
+    by_name = {s.name: s for s in sources}
+    assert sorted(by_name) == ["alias.txt", "elsewhere", "notes.txt", "real.txt"]
+    assert missing == []
+    assert by_name["alias.txt"].read() == b"real"
+    for name in ("notes.txt", "elsewhere"):
+        with pytest.raises(IngestionFailed) as caught:
+            by_name[name].read()
+        assert caught.value.code == "knowledge.link_outside_folder"
+        assert name in caught.value.message and "SECRET" not in caught.value.message
+
+
+def test_a_file_swapped_for_an_outside_link_after_the_walk_is_refused(tmp_path: Path) -> None:
+    from desktop.core.errors import IngestionFailed
+
+    (tmp_path / "secret.txt").write_text("SECRET")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("a")
+    [source], _ = collect_sources([str(docs)])
+    (docs / "a.txt").unlink()
+    (docs / "a.txt").symlink_to("../secret.txt")
+    with pytest.raises(IngestionFailed):
+        source.read()
+
+
+def test_a_link_named_directly_is_read(tmp_path: Path) -> None:
+    (tmp_path / "target.txt").write_text("t")
+    (tmp_path / "link.txt").symlink_to("target.txt")
+    [source], _ = collect_sources([str(tmp_path / "link.txt")])
+    assert source.read() == b"t"

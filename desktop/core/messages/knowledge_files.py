@@ -68,6 +68,14 @@ MESSAGES: dict[str, Entry] = {
             ja="「{name}」には索引に登録できるテキストがありません",
         )
     ),
+    "knowledge.link_outside_folder": Entry(
+        Text(
+            en="{name} is a link that leads out of the folder being added, so it was not "
+            "read: add the file it points to by itself if you mean to",
+            ja="「{name}」は追加するフォルダーの外を指すリンクのため、読み込みませんでした。"
+            "必要なら、リンク先のファイルを直接追加してください",
+        )
+    ),
     "knowledge.read_failed": Entry(
         Text(en="cannot read {name}: {reason}", ja="「{name}」を読み込めません: {reason}")
     ),
@@ -95,6 +103,36 @@ MESSAGES: dict[str, Entry] = {
             en="{name} is damaged or not a real Office file: save it again and add it",
             ja="「{name}」は壊れているか、Office のファイルではありません。保存し直してから"
             "追加してください",
+        )
+    ),
+    "knowledge.office_encrypted": Entry(
+        Text(
+            en="{name} is encrypted or password-protected: remove the password and add it again",
+            ja="「{name}」は暗号化されているか、パスワードで保護されています。パスワードを"
+            "解除してから、もう一度追加してください",
+        )
+    ),
+    "knowledge.file_unreadable": Entry(
+        Text(
+            en="{name} could not be read (it may be damaged or crafted): open it, save it "
+            "again and add it",
+            ja="「{name}」を読み取れませんでした（壊れているか、細工されている可能性が"
+            "あります）。開いて保存し直してから追加してください",
+        )
+    ),
+    "knowledge.xml_too_many_elements": Entry(
+        Text(
+            en="{name} holds over {limit:,} XML elements (possibly crafted to exhaust the "
+            "computer): split the document or remove empty content",
+            ja="「{name}」には {limit:,} 個を超える XML 要素があります（処理を妨げるために"
+            "細工されている可能性があります）。文書を分割するか、空の内容を取り除いてください",
+        )
+    ),
+    "knowledge.zip_member_too_large": Entry(
+        Text(
+            en="{name}: {member} expands to over the {limit:,.0f} MiB limit" + _ZIP_BOMB_EN,
+            ja="「{name}」の中の {member} は展開すると上限の {limit:,.0f} MiB を超えます"
+            + _ZIP_BOMB_JA,
         )
     ),
     "knowledge.zip_compression_unsupported": Entry(

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from desktop.core.knowledge_models import Chunk, ParsedDocument
+from desktop.core.tasks import CancelToken
 
 
 class DocumentParser(Protocol):
-    def parse(self, name: str, data: bytes) -> ParsedDocument:
+    def parse(self, name: str, data: bytes, cancel: CancelToken | None = None) -> ParsedDocument:
         """Text and headings of a file, chosen by its extension; IngestionFailed (with the
-        stage and a one-line reason) for anything unusable or over the limits."""
+        stage and a one-line reason) for anything unusable or over the limits, whatever
+        the library underneath raised; Cancelled soon after ``cancel`` is set."""
         ...
 
 

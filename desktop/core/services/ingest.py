@@ -111,7 +111,7 @@ class Ingestor:
         pending: list[_Prepared] = []
         for done, source in enumerate(sources, 1):
             cancel.raise_if_cancelled()
-            prepared = self._prepare(kb, source, report)
+            prepared = self._prepare(kb, source, report, cancel)
             if prepared is not None:
                 pending.append(prepared)
             if sum(len(p.chunks) for p in pending) >= EMBED_BATCH:
@@ -123,7 +123,7 @@ class Ingestor:
         return report
 
     def _prepare(
-        self, kb: KnowledgeBase, source: DocumentSource, report: IngestReport
+        self, kb: KnowledgeBase, source: DocumentSource, report: IngestReport, cancel: CancelToken
     ) -> _Prepared | None:
         try:
             if source.size > self._max_bytes:
@@ -141,7 +141,7 @@ class Ingestor:
             if existing is not None and existing.active:
                 report.unchanged.append(source.name)
                 return None
-            doc = self._parser.parse(source.name, data)
+            doc = self._parser.parse(source.name, data, cancel)
             chunks = self._chunker.chunk(doc, kb.settings.chunk_size, kb.settings.chunk_overlap)
             if not chunks:
                 raise IngestionFailed("knowledge.no_chunks", stage="chunk", name=source.name)

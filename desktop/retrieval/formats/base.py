@@ -33,8 +33,10 @@ class ParseLimits:
 
     max_file_bytes: int = 50 * MIB
     max_unzipped_bytes: int = 200 * MIB  # .docx / .xlsx, all members together
+    max_member_bytes: int = 100 * MIB  # .docx / .xlsx, any one member
     max_zip_ratio: float = 200.0  # uncompressed / compressed, per member over 1 MiB
     max_zip_members: int = 10_000
+    max_xml_tags: int = 4_000_000  # .docx / .xlsx, "<" in all XML members together
     max_pdf_pages: int = 2000
     max_cells: int = 10_000_000  # .xlsx, all sheets together, empty ones included
     max_chars: int = 20_000_000  # extracted text

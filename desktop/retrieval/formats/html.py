@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 from desktop.core.errors import IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
+from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
 from desktop.retrieval.formats.text import decoded
 
@@ -41,6 +42,7 @@ _BLOCK_TAGS = frozenset(
         "ul",
     }
 )  # fmt: skip
+_FEED_CHARS = 1 << 20  # the cancel token is checked between pieces this long
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
@@ -55,12 +57,14 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def parse_html(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
+def parse_html(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
     """Readable text of an HTML page, headings as sections, ``<title>`` in meta."""
     text, encoding = decoded(name, data, limits, declared_charset(data))
     reader = _TextReader(DocBuilder(name, "html", limits))
     try:
-        reader.feed(text)
+        for start in range(0, len(text), _FEED_CHARS):
+            cancel.raise_if_cancelled()
+            reader.feed(text[start : start + _FEED_CHARS])
         reader.close()
     except (AssertionError, ValueError) as exc:  # html.parser's own failures
         raise IngestionFailed(

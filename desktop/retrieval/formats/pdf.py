@@ -5,24 +5,25 @@ from __future__ import annotations
 import io
 from typing import Any, NoReturn
 
-from desktop.core.errors import IngestionFailed
+from desktop.core.errors import Cancelled, IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
+from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
 
 
-def parse_pdf(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
+def parse_pdf(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
     """Text of every page; ``meta["pages"]`` and ``meta["page_starts"]`` (offsets)."""
     if not data.lstrip()[:5].startswith(b"%PDF"):
         _corrupt(name, "no %PDF header")
     try:
-        return _extract(name, data, limits)
-    except IngestionFailed:
+        return _extract(name, data, limits, cancel)
+    except (IngestionFailed, Cancelled):
         raise
     except Exception as exc:  # pypdf raises many kinds of error on damaged files
         _corrupt(name, f"{type(exc).__name__}: {exc}", exc)
 
 
-def _extract(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
+def _extract(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
     import pypdf
 
     shown = display_name(name)
@@ -39,9 +40,10 @@ def _extract(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
             limit=limits.max_pdf_pages,
         )
     builder = DocBuilder(name, "pdf", limits)
-    starts = [
-        builder.add_block(page.extract_text() or "", blank_line=True) for page in reader.pages
-    ]
+    starts = []
+    for page in reader.pages:
+        cancel.raise_if_cancelled()
+        starts.append(builder.add_block(page.extract_text() or "", blank_line=True))
     if not builder.has_text():
         raise IngestionFailed("knowledge.pdf_no_text", stage="parse", name=shown)
     meta: dict[str, Any] = {"pages": count, "page_starts": starts}

@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.core.errors import IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument, Section
+from desktop.core.tasks import CancelToken
 from desktop.retrieval.encodings import decode_text
 from desktop.retrieval.formats.base import (
     DocBuilder,
@@ -25,6 +26,10 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CSV_DELIMITERS = ",;\t|"
+# csv.Sniffer's quote regex rescans the rest of its sample from every quote it tries
+# (quadratic): it sees whole lines up to this many characters, which is plenty.
+_SNIFF_CHARS = 8 * 1024
+_CANCEL_EVERY = 4096
 
 
 def decoded(
@@ -36,14 +41,16 @@ def decoded(
     return clean_text(text), encoding
 
 
-def parse_txt(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
+def parse_txt(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
     """Plain text as it is, without sections."""
     text, encoding = decoded(name, data, limits)
     require_text(name, text)
     return ParsedDocument(text, "txt", (), {"encoding": encoding})
 
 
-def parse_markdown(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
+def parse_markdown(
+    name: str, data: bytes, limits: ParseLimits, cancel: CancelToken
+) -> ParsedDocument:
     """Markdown kept verbatim; ATX (``#``) and setext headings become sections."""
     text, encoding = decoded(name, data, limits)
     require_text(name, text)
@@ -79,13 +86,13 @@ def _markdown_headings(text: str) -> Iterator[tuple[int, int, str]]:
         offset += len(line)
 
 
-def parse_csv(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
+def parse_csv(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
     """One line per row, cells separated by tabs; the delimiter is sniffed."""
     text, encoding = decoded(name, data, limits)
     require_text(name, text)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[: 64 * 1024], delimiters=_CSV_DELIMITERS
+            sniff_sample(text), delimiters=_CSV_DELIMITERS
         )
     except csv.Error:
         dialect = csv.excel
@@ -93,6 +100,8 @@ def parse_csv(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
     rows = 0
     try:
         for row in csv.reader(text.splitlines(), dialect):
+            if rows % _CANCEL_EVERY == 0:
+                cancel.raise_if_cancelled()
             cells = [" ".join(cell.split()) for cell in row]
             builder.add_block("\t".join(cells).rstrip("\t"))
             rows += 1
@@ -103,7 +112,16 @@ def parse_csv(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
     return builder.build({"encoding": encoding, "rows": rows, "delimiter": dialect.delimiter})
 
 
-def parse_json(name: str, data: bytes, limits: ParseLimits) -> ParsedDocument:
+def sniff_sample(text: str) -> str:
+    """The first lines of ``text``, at most ``_SNIFF_CHARS`` characters (one cut line
+    if even the first line is longer)."""
+    sample = text[:_SNIFF_CHARS]
+    if len(text) > _SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    return sample
+
+
+def parse_json(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
     """One ``key.path: value`` line per leaf value, in document order."""
     text, encoding = decoded(name, data, limits)
     require_text(name, text)
