@@ -230,6 +230,7 @@ def build_bundle(
             identity=identity, fingerprint=checkpoint["key_fingerprint"], checkpoint=checkpoint
         ).encode("utf-8"),
     }
+    _within_verifier_limits(files)
     files["SHA256SUMS"] = bundle_verify.sha256sums(files)
     files["SHA256SUMS.sig"] = sign(files["SHA256SUMS"]).encode("utf-8")
     data = _zip(files)
@@ -239,3 +240,17 @@ def build_bundle(
             "bundle.would_not_verify", reason=report.reason, details=repr(report.facts)
         )
     return data
+
+
+def _within_verifier_limits(files: Mapping[str, bytes]) -> None:
+    """Refuse, before signing, a bundle the shipped verifier would refuse for its size:
+    the verifier bounds what it reads, so an auditor's machine is never exhausted."""
+    events = files["events.jsonl"]
+    longest = max((len(line) + 1 for line in events.split(b"\n")), default=0)
+    for name, data in files.items():
+        if len(data) > bundle_verify.LIMITS[name] or longest > bundle_verify.MAX_LINE_BYTES:
+            raise InputError(
+                "bundle.too_large",
+                size=len(events) >> 20,
+                limit=bundle_verify.LIMITS["events.jsonl"] >> 20,
+            )

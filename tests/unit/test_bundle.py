@@ -567,3 +567,26 @@ def test_an_uncovered_tombstone_fails() -> None:
     purge_after[3] = tombstone(purge_after[3])
     with pytest.raises(AuditChainBroken, match="not before the purge"):
         make(full(purge_after))
+
+
+def test_an_export_the_verifier_would_refuse_for_its_size_is_refused_before_signing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events = full(chain(40))
+    make(events)  # within the limits
+    monkeypatch.setitem(bv.LIMITS, "events.jsonl", 2048)
+    signed: list[bytes] = []
+    with pytest.raises(InputError, match="too large for one audit bundle") as caught:
+        build_bundle(
+            events,
+            workspace_id=WORKSPACE,
+            exporter="alice",
+            app_version="0.1.0",
+            exported_at="2025-02-01T12:00:00Z",
+            filter={"actions": ["test.did"]},
+            purges=(),
+            identity=IDENTITY,
+            allowed_signers=signers_for(SEED),
+            sign=lambda data: signed.append(data) or sshsig_sign(SEED, data, NAMESPACE),
+        )
+    assert caught.value.code == "bundle.too_large" and not signed

@@ -37,4 +37,13 @@ MESSAGES: dict[str, Entry] = {
             ja="この監査バンドルは検証に通りません: {reason}。何も書き出していません",
         )
     ),
+    "bundle.too_large": Entry(
+        Text(
+            en="this export is too large for one audit bundle ({size} MiB of events, or an "
+            "event over 4 MiB; the limit is {limit} MiB): export a shorter date range",
+            ja="この書き出しは 1 つの監査バンドルには大きすぎます（イベントが {size} MiB、"
+            "または 4 MiB を超えるイベントがあります。上限は {limit} MiB）。"
+            "期間を短くして書き出してください",
+        )
+    ),
 }
