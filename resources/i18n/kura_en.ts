@@ -2387,13 +2387,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Nothing had expired.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Purged {turns} turns, {conversations} conversations and {events} log entries from {apps}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Emptied {searches} knowledge-base searches.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

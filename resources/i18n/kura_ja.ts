@@ -2387,14 +2387,19 @@
         <translation>各アプリの保持期間を過ぎた会話とログエントリを完全に削除します（リーガルホールド中のアプリは対象外です）。この操作は元に戻せません。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Nothing had expired.</source>
         <translation>期限切れのデータはありませんでした。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Purged {turns} turns, {conversations} conversations and {events} log entries from {apps}.</source>
         <translation>{apps} から、やり取り {turns} 件、会話 {conversations} 件、ログエントリ {events} 件を消去しました。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Emptied {searches} knowledge-base searches.</source>
+        <translation>ナレッジベースの検索 {searches} 件を消去しました。</translation>
     </message>
 </context>
 <context>
