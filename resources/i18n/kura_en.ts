@@ -2063,7 +2063,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+165"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+163"/>
         <source>Turn on strict unlock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2598,7 +2598,7 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-146"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-144"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
         <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
         <translation type="unfinished"></translation>
@@ -2619,7 +2619,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+41"/>
         <source>Rewriting the key slots…</source>
         <translation type="unfinished"></translation>
     </message>

@@ -2063,7 +2063,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+165"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+163"/>
         <source>Turn on strict unlock</source>
         <translation>厳格ロック解除をオンにする</translation>
     </message>
@@ -2598,7 +2598,7 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-146"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-144"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
         <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
         <translation>厳格モードでは、システムのキーリングではワークスペースを開けなくなり、サインイン時に各ユーザー本人のパスワードで開きます。Kura のパスワードがなければ、あなたの権限で動くプログラムであってもワークスペースを読み取れません。長いパスワードを使ってください。</translation>
@@ -2619,7 +2619,7 @@
         <translation>次のユーザーにはまだキースロットがなく、管理者がパスワードをリセットするまでワークスペースを開けません：{users}</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+41"/>
         <source>Rewriting the key slots…</source>
         <translation>キースロットを書き換えています…</translation>
     </message>

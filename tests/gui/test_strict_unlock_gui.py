@@ -274,3 +274,27 @@ def test_an_admin_does_not_see_the_strict_unlock_switch(
     assert page.findChild(StrictUnlockPanel) is None
     qtbot.waitUntil(lambda: not ctx.runner.live_tasks(), timeout=10_000)
     view.teardown()
+
+
+def test_a_wrong_owner_password_leaves_strict_unlock_off_and_says_why(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend
+) -> None:
+    view = SettingsView(owner_ctx)
+    qtbot.addWidget(view)
+    view.activate()
+    page = view.show_section("security")
+    check = page.findChild(QCheckBox, "strictUnlockCheck")
+    qtbot.waitUntil(check.isEnabled, timeout=10_000)
+    check.click()
+    panel = page.findChild(StrictUnlockPanel)
+    assert panel is not None and panel.dialog is not None
+    panel.dialog.findChild(QLineEdit, "strictPasswordEdit").setText("not the passphrase")
+    panel.dialog.findChild(QPushButton, "strictPasswordOk").click()
+    expected = render("workspace.strict_needs_password", {}, Language.EN, Surface.GUI)
+    qtbot.waitUntil(lambda: panel.message.text() == expected, timeout=10_000)
+    qtbot.waitUntil(lambda: not owner_ctx.runner.live_tasks(), timeout=10_000)
+    assert not check.isChecked() and check.isEnabled()
+    assert app.unlock_mode(workspace.data_dir, key_store=workspace.key_store_factory()) == (
+        "keyring"
+    )
+    view.teardown()

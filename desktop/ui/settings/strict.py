@@ -109,18 +109,16 @@ class StrictUnlockPanel(Panel):
         self._set_checked(False)  # on only once the password is accepted
         dialog = OwnerPasswordDialog(self)
         self.dialog = dialog
-        dialog.accepted.connect(lambda: self._on_password_given(dialog))
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
+        dialog.finished.connect(lambda result: self._on_dialog_finished(dialog, result))
         dialog.open()
 
-    def _on_password_given(self, dialog: OwnerPasswordDialog) -> None:
-        self._switch(True, dialog.take_password())
-
-    def _on_dialog_finished(self, dialog: OwnerPasswordDialog) -> None:
-        dialog.take_password()  # a cancelled dialog forgets what was typed too
+    def _on_dialog_finished(self, dialog: OwnerPasswordDialog, result: int) -> None:
+        password = dialog.take_password()  # a cancelled dialog forgets what was typed too
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
+        if result == QDialog.DialogCode.Accepted.value and password:
+            self._switch(True, password)
 
     def _switch(self, on: bool, password: str | None) -> None:
         actor = self.actor()
