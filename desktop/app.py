@@ -169,7 +169,7 @@ class InitResult:
 _EXPECTED_RECIPE = {name: value for name, _, value in (*MEMORY_PRAGMAS, *FILE_PRAGMAS)}
 
 
-def _wire(
+def wire(
     layout: Layout,
     store: SqlCipherStore,
     keys: WorkspaceKeys,
@@ -250,7 +250,7 @@ def init_workspace(
         made.append("keys")
         store = create_database(layout.db, dek, clock=clock)
         made.append("db")
-        with _wire(layout, store, keys, hasher, clock, key_store=key_store) as ws:
+        with wire(layout, store, keys, hasher, clock, key_store=key_store) as ws:
             ws.accounts.bootstrap_owner(owner, password, workspace_id=workspace_id)
             ws.workspace.settle_slot_file()
             ws.logs.ensure_signing_key()
@@ -303,7 +303,7 @@ def open_workspace(
     layout, keys = _existing(data_dir, key_store, clock)
     store, finished = _open_with_slots(layout, keys, clock, credentials)
     try:
-        ws = _wire(
+        ws = wire(
             layout,
             store,
             keys,
@@ -384,7 +384,7 @@ def recover_workspace(
     except BaseException:
         store.close()
         raise
-    ws = _wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, key_store=key_store)
+    ws = wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, key_store=key_store)
     ws.workspace.record_key_event(
         AuditAction.WORKSPACE_RECOVERED,
         {"keyring_backend": key_store.backend_name(), "strict_unlock_turned_off": was_strict},

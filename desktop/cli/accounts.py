@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from desktop import app
-from desktop.cli.io import Phrase, StdinLines, as_user, common, secret
+from desktop.cli.io import Phrase, StdinLines, as_user, common, say, secret
 from desktop.core.models import Actor, Role, UserStatus
-from desktop.core.workspace_policy import parse_policy
+from desktop.core.workspace_policy import Policy, parse_policy
 
 Result = tuple[dict[str, Any], str]
 
@@ -183,8 +183,15 @@ def _policy_set(
     ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
 ) -> Result:
     password = getattr(args, "kura_password", None)  # strict-unlock on wraps a slot in it
-    ws.policies.set(actor, parse_policy(args.name), args.value == "on", password=password)
-    return _policies(ws, actor)
+    policy, on = parse_policy(args.name), args.value == "on"
+    ws.policies.set(actor, policy, on, password=password)
+    document, text = _policies(ws, actor)
+    if policy is Policy.STRICT_UNLOCK and on:
+        missing = ws.policies.users_without_slot(actor)
+        document["users_without_slot"] = missing
+        if missing:
+            text += "\n" + say("workspace.strict_users_without_slot", users=", ".join(missing))
+    return document, text
 
 
 def register(sub: Any) -> None:

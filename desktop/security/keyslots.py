@@ -131,6 +131,15 @@ class WorkspaceKeys(SlotStore):
         self._dek = dek
         return dek
 
+    def held_key(self) -> bytes:
+        """The DEK this object unlocked before, with the slot set's MAC checked again: a
+        further connection of a process that keeps the key in memory (the GUI's lanes in
+        strict mode). Raises RuntimeError when nothing was unlocked, DatabaseCorrupt when
+        the slot set was altered since."""
+        dek, state = self._unlocked_state()
+        self._check_mac(state, dek, pending=False)
+        return dek
+
     def unlock_with_recovery(self, recovery_key_text: str) -> bytes:
         """The DEK, through a recovery slot.
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop import app
+from desktop import app, unlock
 from desktop.core import rbac
 from desktop.core.clock import Clock, SystemClock
 from desktop.core.errors import AuthenticationFailed
@@ -86,6 +86,13 @@ class UiContext(QObject):
         self._key_store: KeyStore | None = None
         self._engines: app.Engines | None = None
         self._engines_lock = threading.Lock()
+        self.opener = unlock.WorkspaceOpener(
+            backend.data_dir,
+            key_store=self.key_store,
+            engines=self.engines,
+            hasher=backend.hasher,
+            clock=backend.clock,
+        )
         self._idle = QTimer(self)
         self._idle.setInterval(IDLE_CHECK_MS)
         self._idle.timeout.connect(self._on_idle_tick)
@@ -116,14 +123,21 @@ class UiContext(QObject):
             return self._engines
 
     def open_workspace(self) -> app.Workspace:
-        """Open this lane's connection (runs on a lane, via the runner's opener)."""
-        return app.open_workspace(
-            self.backend.data_dir,
-            key_store=self.key_store(),
-            hasher=self.backend.hasher,
-            clock=self.backend.clock,
-            engines=self.engines(),
-        )
+        """Open this lane's connection (runs on a lane, via the runner's opener): through
+        the keyring, or in strict mode with the key the sign-in unwrapped."""
+        return self.opener.open()
+
+    def unlock_workspace(self, username: str, password: str) -> bool:
+        """Strict mode: unwrap the database key with this user's password, kept in memory
+        for every lane until the window locks; True. Keyring mode: False. Runs on a lane,
+        before the sign-in (which still checks the password, code and throttle)."""
+        return self.opener.unlock((username, password))
+
+    def release_workspace(self) -> None:
+        """Drop the unwrapped key and have every lane close its connection (the window
+        locked, or a strict-mode sign-in failed): strict mode then needs a password."""
+        self.opener.forget()
+        self.runner.close_workspaces()
 
     def init_workspace(self, owner: str, password: str) -> app.InitResult:
         """Create the workspace (runs on a lane)."""
@@ -188,6 +202,7 @@ class UiContext(QObject):
         if self.session is not None and not self.session.locked:
             self.session.lock()
             self._idle.stop()
+            self.release_workspace()
             self.session_did_lock.emit()
 
     def _on_idle_tick(self) -> None:

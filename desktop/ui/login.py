@@ -1,8 +1,10 @@
 """Sign-in and unlock: user name, password and, when enrolled, a TOTP code.
 
 Authentication runs on the db lane (opening the workspace unwraps its key from the
-keyring there). After the idle timeout locks the window this screen comes back with the
-user name filled in; the password field is cleared every time it is shown.
+keyring there; in strict unlock mode the typed user name and password unwrap it first,
+and every lane then opens with that key until the window locks). After the idle timeout
+locks the window this screen comes back with the user name filled in; the password field
+is cleared every time it is shown.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.errors import SecondFactorRequired
+from desktop.core.errors import AuthenticationFailed, SecondFactorRequired
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
@@ -40,6 +42,26 @@ def authenticate(lc: LaneContext, username: str, password: str, code: str | None
     actor = ws.accounts.authenticate(username, password, code)
     language = ws.settings.preferences(actor).get("language")
     return SignedIn(actor, ws.settings.idle_timeout(), language)
+
+
+def unlock_and_authenticate(
+    lc: LaneContext, ctx: UiContext, username: str, password: str, code: str | None
+) -> SignedIn:
+    """The sign-in op. In strict mode the password first unwraps the database key (a
+    wrong one fails with the same message as any wrong password); a sign-in that fails
+    after that drops the key again, so it is kept only while somebody is signed in."""
+    try:
+        strict = ctx.unlock_workspace(username, password)
+    except AuthenticationFailed as exc:
+        if exc.code == "workspace.strict_sign_in_failed":
+            raise AuthenticationFailed("accounts.sign_in_failed") from None
+        raise
+    try:
+        return authenticate(lc, username, password, code)
+    except BaseException:
+        if strict:
+            ctx.release_workspace()
+        raise
 
 
 class LoginView(QWidget):
@@ -126,10 +148,11 @@ class LoginView(QWidget):
             return
         self.submit.setEnabled(False)
         self.message.show_info(self.tr("Checking…"))
-        self.ctx.attach_if_needed()
-        self.ctx.runner.run(
+        ctx = self.ctx
+        ctx.attach_if_needed()
+        ctx.runner.run(
             Lane.DB,
-            lambda lc: authenticate(lc, username, password, code),
+            lambda lc: unlock_and_authenticate(lc, ctx, username, password, code),
             on_done=self._on_auth_done,
             on_failed=self._on_auth_failed,
             owner=self,

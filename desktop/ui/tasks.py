@@ -284,6 +284,13 @@ class TaskRunner(QObject):
     def set_opener(self, opener: Opener | None) -> None:
         """Switch workspace: later ops open it on their lane; old connections close there."""
         self.opener = opener
+        self.close_workspaces()
+
+    def close_workspaces(self) -> None:
+        """Each lane closes its connection once the op it runs now (and those queued
+        before) finish; the next op there opens a new one through the opener."""
+        if self._closed:
+            return  # shutdown closed them
         for lane in self._lanes.values():
             lane.executor.submit(lane.close_workspace)
 

@@ -1003,7 +1003,7 @@
 <context>
     <name>IdleTimeoutPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/security.py" line="+61"/>
+        <location filename="../../desktop/ui/settings/security.py" line="+63"/>
         <source> minutes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1487,7 +1487,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/ui/login.py" line="+77"/>
+        <location filename="../../desktop/ui/login.py" line="+99"/>
         <source>6-digit code or a backup code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2061,6 +2061,34 @@
     </message>
 </context>
 <context>
+    <name>OwnerPasswordDialog</name>
+    <message>
+        <location filename="../../desktop/ui/settings/strict.py" line="+163"/>
+        <source>Turn on strict unlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Type your own password. Your key slot is made from it: from now on it opens the workspace, and the system keyring no longer does.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Your password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Turn on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PasswordFields</name>
     <message>
         <location filename="../../desktop/ui/members_dialogs.py" line="+15"/>
@@ -2106,7 +2134,7 @@
 <context>
     <name>PoliciesPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/security.py" line="+14"/>
+        <location filename="../../desktop/ui/settings/security.py" line="+17"/>
         <source>Policies</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2387,13 +2415,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Nothing had expired.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Purged {turns} turns, {conversations} conversations and {events} log entries from {apps}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Emptied {searches} knowledge-base searches.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2478,7 +2511,7 @@
 <context>
     <name>SecurityPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/security.py" line="-98"/>
+        <location filename="../../desktop/ui/settings/security.py" line="-101"/>
         <source>Security</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2559,6 +2592,45 @@
     <message>
         <location line="+25"/>
         <source>New signing key in use. Copy allowed_signers for auditors.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StrictUnlockPanel</name>
+    <message>
+        <location filename="../../desktop/ui/settings/strict.py" line="-144"/>
+        <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Only a user&apos;s own password opens the workspace (strict unlock)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Strict unlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>These users have no key slot yet and cannot open the workspace until an Admin resets their password: {users}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Rewriting the key slots…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Strict unlock is on: your password opens the workspace from now on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Strict unlock is off: the system keyring opens the workspace again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1003,7 +1003,7 @@
 <context>
     <name>IdleTimeoutPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/security.py" line="+61"/>
+        <location filename="../../desktop/ui/settings/security.py" line="+63"/>
         <source> minutes</source>
         <translation> 分</translation>
     </message>
@@ -1487,7 +1487,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/ui/login.py" line="+77"/>
+        <location filename="../../desktop/ui/login.py" line="+99"/>
         <source>6-digit code or a backup code</source>
         <translation>6 桁のコードまたはバックアップコード</translation>
     </message>
@@ -2061,6 +2061,34 @@
     </message>
 </context>
 <context>
+    <name>OwnerPasswordDialog</name>
+    <message>
+        <location filename="../../desktop/ui/settings/strict.py" line="+163"/>
+        <source>Turn on strict unlock</source>
+        <translation>厳格ロック解除をオンにする</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Type your own password. Your key slot is made from it: from now on it opens the workspace, and the system keyring no longer does.</source>
+        <translation>ご自身のパスワードを入力してください。このパスワードからあなたのキースロットが作られます。今後はこのパスワードでワークスペースを開き、システムのキーリングでは開かなくなります。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Your password</source>
+        <translation>あなたのパスワード</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Turn on</source>
+        <translation>オンにする</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
     <name>PasswordFields</name>
     <message>
         <location filename="../../desktop/ui/members_dialogs.py" line="+15"/>
@@ -2106,7 +2134,7 @@
 <context>
     <name>PoliciesPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/security.py" line="+14"/>
+        <location filename="../../desktop/ui/settings/security.py" line="+17"/>
         <source>Policies</source>
         <translation>ポリシー</translation>
     </message>
@@ -2387,14 +2415,19 @@
         <translation>各アプリの保持期間を過ぎた会話とログエントリを完全に削除します（リーガルホールド中のアプリは対象外です）。この操作は元に戻せません。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Nothing had expired.</source>
         <translation>期限切れのデータはありませんでした。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Purged {turns} turns, {conversations} conversations and {events} log entries from {apps}.</source>
         <translation>{apps} から、やり取り {turns} 件、会話 {conversations} 件、ログエントリ {events} 件を消去しました。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Emptied {searches} knowledge-base searches.</source>
+        <translation>ナレッジベースの検索 {searches} 件を消去しました。</translation>
     </message>
 </context>
 <context>
@@ -2478,7 +2511,7 @@
 <context>
     <name>SecurityPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/security.py" line="-98"/>
+        <location filename="../../desktop/ui/settings/security.py" line="-101"/>
         <source>Security</source>
         <translation>セキュリティ</translation>
     </message>
@@ -2560,6 +2593,45 @@
         <location line="+25"/>
         <source>New signing key in use. Copy allowed_signers for auditors.</source>
         <translation>新しい署名キーを使用しています。監査担当者用に allowed_signers をコピーしてください。</translation>
+    </message>
+</context>
+<context>
+    <name>StrictUnlockPanel</name>
+    <message>
+        <location filename="../../desktop/ui/settings/strict.py" line="-144"/>
+        <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <translation>厳格モードでは、システムのキーリングではワークスペースを開けなくなり、サインイン時に各ユーザー本人のパスワードで開きます。Kura のパスワードがなければ、あなたの権限で動くプログラムであってもワークスペースを読み取れません。長いパスワードを使ってください。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Only a user&apos;s own password opens the workspace (strict unlock)</source>
+        <translation>ユーザー本人のパスワードでのみワークスペースを開く（厳格ロック解除）</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Strict unlock</source>
+        <translation>厳格ロック解除</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>These users have no key slot yet and cannot open the workspace until an Admin resets their password: {users}</source>
+        <translation>次のユーザーにはまだキースロットがなく、管理者がパスワードをリセットするまでワークスペースを開けません：{users}</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Rewriting the key slots…</source>
+        <translation>キースロットを書き換えています…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Strict unlock is on: your password opens the workspace from now on.</source>
+        <translation>厳格ロック解除をオンにしました。今後はあなたのパスワードでワークスペースを開きます。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Strict unlock is off: the system keyring opens the workspace again.</source>
+        <translation>厳格ロック解除をオフにしました。再びシステムのキーリングでワークスペースを開きます。</translation>
     </message>
 </context>
 <context>

@@ -53,6 +53,7 @@ def test_strict_unlock_needs_a_users_password_everywhere(kura: Kura) -> None:
         stdin=OWNER_PW + "\n",
     )
     assert on.code == 0, on.err
+    assert "cannot open the workspace" in on.out and "ada" in on.out  # no slot yet
     key_store = KeyringKeyStore()
     assert all(key_store.get_secret(i) is None for i in workspace_key_items(doc["workspace_id"]))
     with pytest.raises(AuthenticationFailed):

@@ -128,6 +128,22 @@ MESSAGES: dict[str, Entry] = {
             "パスワードで包まれます）。サインインに使うパスワードを入力してください",
         )
     ),
+    "workspace.strict_users_without_slot": Entry(
+        Text(
+            en="these users have no key slot yet and cannot open the workspace until "
+            "their password is reset: {users}; {remedy}",
+            ja="次のユーザーにはまだキースロットがなく、パスワードがリセットされるまで"
+            "ワークスペースを開けません: {users}。{remedy}",
+        ),
+        cli=Text(
+            en="an Admin runs `kura users reset-password NAME` for each",
+            ja="管理者がそれぞれについて `kura users reset-password NAME` を実行してください",
+        ),
+        gui=Text(
+            en="an Admin resets each password in Members",
+            ja="管理者が「メンバー」画面でそれぞれのパスワードをリセットしてください",
+        ),
+    ),
     "workspace.keyslots_too_new": Entry(
         Text(
             en="keyslots.json has format version {version}, newer than this Kura "

@@ -223,17 +223,26 @@ class RetentionPage(SettingsPage):
         )
 
     def _on_purged(self, summary: dict[str, Any]) -> None:
-        if not summary["apps"]:
+        searches = int(summary.get("searches", 0))
+        app_events = int(summary["events"]) - searches  # ``events`` counts the searches too
+        if not summary["apps"] and not searches:
             self.purge_result.setText(self.tr("Nothing had expired."))
             return
-        self.purge_result.setText(
-            self.tr(
-                "Purged {turns} turns, {conversations} conversations and {events} log "
-                "entries from {apps}."
-            ).format(
-                turns=summary["turns"],
-                conversations=summary["conversations"],
-                events=summary["events"],
-                apps=", ".join(summary["apps"]),
+        parts: list[str] = []
+        if summary["apps"]:
+            parts.append(
+                self.tr(
+                    "Purged {turns} turns, {conversations} conversations and {events} log "
+                    "entries from {apps}."
+                ).format(
+                    turns=summary["turns"],
+                    conversations=summary["conversations"],
+                    events=app_events,
+                    apps=", ".join(summary["apps"]),
+                )
             )
-        )
+        if searches:
+            parts.append(
+                self.tr("Emptied {searches} knowledge-base searches.").format(searches=searches)
+            )
+        self.purge_result.setText(" ".join(parts))

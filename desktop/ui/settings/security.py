@@ -17,6 +17,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.settings.common import Panel, SettingsPage, hint
 from desktop.ui.settings.keys import EncryptionKeyPanel, SigningKeyPanel
+from desktop.ui.settings.strict import StrictUnlockPanel
 from desktop.ui.settings.totp import TotpPanel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
@@ -30,6 +31,7 @@ class SecurityPage(SettingsPage):
         self.panels: list[Panel] = [IdleTimeoutPanel(ctx, self), TotpPanel(ctx, self)]
         self.panels.append(PoliciesPanel(ctx, self))
         if ctx.can(Permission.MANAGE_SECURITY):
+            self.panels.append(StrictUnlockPanel(ctx, self))
             self.panels.append(EncryptionKeyPanel(ctx, self))
         if ctx.can(Permission.VIEW_LOGS):
             self.panels.append(SigningKeyPanel(ctx, self))
@@ -118,6 +120,9 @@ class IdleTimeoutPanel(Panel):
         )
 
 
+STRICT_UNLOCK = Policy.STRICT_UNLOCK.value.replace("_", "-")
+
+
 class PoliciesPanel(Panel):
     """Workspace policies as switches (Owner); others see them read-only."""
 
@@ -158,6 +163,8 @@ class PoliciesPanel(Panel):
         may_change = self.ctx.can(Permission.MANAGE_SECURITY)
         for policy in policies:
             name = str(policy["name"])
+            if name == STRICT_UNLOCK:
+                continue  # its own panel, the Owner's only (it needs their password)
             check = self.checks.get(name)
             if check is None:
                 check = QCheckBox(self._label(name, str(policy["description"])), self.box)
