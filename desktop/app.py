@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import stat
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +40,14 @@ from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
 from desktop.core.services.usage import UsageService
 from desktop.core.services.workspace import WorkspaceService
+from desktop.data_dir import (
+    APP_DIR_NAME,
+    DB_NAME,
+    SLOTS_NAME,
+    Layout,
+    check_dir,
+    resolve_data_dir,
+)
 from desktop.engines import Engines, RerankerFactory, knowledge_service
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import Credentials, WorkspaceKeys
@@ -73,10 +80,6 @@ __all__ = [
     "unlock_mode",
 ]
 
-DB_NAME = "kura.db"
-SLOTS_NAME = "keyslots.json"
-APP_DIR_NAME = "kura"
-
 
 def bootstrap() -> None:
     """Process-wide guards every front end installs before doing anything else."""
@@ -86,42 +89,10 @@ def bootstrap() -> None:
     install_network_guard()
 
 
-def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--data-dir``, else ``KURA_DATA_DIR``, else the platform's user data dir."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("KURA_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
-
-
 def default_key_store() -> KeyStore:
     from desktop.security.keystore import KeyringKeyStore
 
     return KeyringKeyStore()
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    data_dir: Path
-
-    @property
-    def db(self) -> Path:
-        return self.data_dir / DB_NAME
-
-    @property
-    def slots(self) -> Path:
-        return self.data_dir / SLOTS_NAME
-
-    def exists(self) -> bool:
-        """True when either workspace file is there; unreadable parents are an error."""
-        try:
-            return self.db.exists() or self.slots.exists()
-        except OSError as exc:
-            raise DataDirUnreadable("workspace.cannot_look_inside", folder=self.data_dir) from exc
 
 
 @dataclass
@@ -202,20 +173,6 @@ def wire(
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
     )
-
-
-def _check_dir(data_dir: Path) -> None:
-    unreadable = DataDirUnreadable("workspace.data_dir_unusable", folder=data_dir)
-    try:
-        st = data_dir.stat()
-    except FileNotFoundError:
-        raise WorkspaceNotFound("workspace.no_workspace_at", folder=data_dir) from None
-    except OSError as exc:
-        raise unreadable from exc
-    if not stat.S_ISDIR(st.st_mode):
-        raise DataDirUnreadable("workspace.data_dir_not_folder", folder=data_dir)
-    if not os.access(data_dir, os.R_OK | os.W_OK | os.X_OK):
-        raise unreadable
 
 
 def init_workspace(
@@ -322,7 +279,7 @@ def open_workspace(
 
 
 def _existing(data_dir: Path, key_store: KeyStore, clock: Clock) -> tuple[Layout, WorkspaceKeys]:
-    _check_dir(data_dir)
+    check_dir(data_dir)
     layout = Layout(data_dir)
     keys = WorkspaceKeys(layout.slots, key_store, clock)
     if not keys.exists():
