@@ -9,15 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from desktop.core.chat_models import AppConfig
 from desktop.core.errors import InputError
 from desktop.core.knowledge_models import KbVisibility
 from desktop.core.models import Role
+from desktop.ui.chat.conversations import ConversationPanel
+from desktop.ui.chat.markdown import MarkdownBrowser, render_markdown
 from desktop.ui.context import Backend, UiContext
 from desktop.ui.errors import InlineMessage, show_error
+from desktop.ui.knowledge.widgets import confirm
 from desktop.ui.logs import LogsView
 from desktop.ui.main_window import MainWindow
 from tests.conftest import PEOPLE_PASSWORD
@@ -194,3 +198,43 @@ def test_every_screen_shows_hostile_names_and_texts_as_text(
         assert [key for key in sorted(shows) if seen[key] == 0] == [], seen
     finally:
         window.close()
+
+
+def test_conversation_prompts_show_a_hostile_title_as_text(qtbot: Any, canary: Path) -> None:
+    panel = ConversationPanel()
+    qtbot.addWidget(panel)
+    title = hostile(canary, "title")
+    renamed = _capture_modal(lambda: panel.ask_rename(1, title))
+    assert renamed[0][0] == "QInputDialog" and all(plain for _, _, plain in renamed[1:])
+    deleting = _capture_modal(lambda: panel.ask_delete(1, title))
+    assert deleting[0] == ("QMessageBox", "", True)
+    assert any(MARK in text for _, text, _ in deleting)
+
+
+def test_a_confirmation_naming_a_hostile_document_shows_it_as_text(
+    qtbot: Any, canary: Path
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    asked = _capture_modal(
+        lambda: confirm(parent, "Delete", f"Delete {hostile(canary)}?", "Delete")
+    )
+    assert asked[0] == ("QMessageBox", "", True)
+    assert any(MARK in text for _, text, _ in asked)
+
+
+def test_answers_show_hostile_html_as_text_and_load_no_file(qtbot: Any, canary: Path) -> None:
+    """Answers are the deliberate rich text: the Markdown renderer escapes raw HTML, so
+    the hostile markup is shown, and the browser loads no file an answer names."""
+    answer = f"{hostile(canary)}\n\n![x]({canary.as_uri()}) ![y](https://x.test/y.png)"
+    assert "<img" not in render_markdown(answer)  # markdown-it refuses file: links too
+    browser = MarkdownBrowser()
+    qtbot.addWidget(browser)
+    browser.set_markdown(answer)
+    with qtbot.waitExposed(browser):
+        browser.show()
+    browser.close()
+    assert MARK in browser.toPlainText() and "[image: y]" in browser.toPlainText()
+    kind = int(QTextDocument.ResourceType.ImageResource.value)
+    loaded = browser.document().resource(kind, QUrl(canary.as_uri()))
+    assert loaded is None or loaded.isNull()
