@@ -8,10 +8,11 @@ import logging
 import uuid
 
 from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop.core.errors import AppError, Cancelled
 from desktop.core.messages import Language, Surface, render
+from desktop.ui.plain import PlainLabel, warn
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,10 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     text = describe(exc)
     if text is None:
         return
-    QMessageBox.warning(parent, QCoreApplication.translate("Errors", "Kura"), text)
+    warn(parent, QCoreApplication.translate("Errors", "Kura"), text)
 
 
-class InlineMessage(QLabel):
+class InlineMessage(PlainLabel):
     """A strip inside a panel for input problems and states (hidden when empty)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

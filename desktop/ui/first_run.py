@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import Card, page_title, primary_button
 
@@ -46,9 +46,8 @@ def _page(parent: QWidget, title: str, text: str) -> tuple[QWidget, QVBoxLayout]
     layout = QVBoxLayout(page)
     layout.setSpacing(12)
     layout.addWidget(page_title(title, page))
-    body = QLabel(text, page)
+    body = PlainLabel(text, page)
     body.setWordWrap(True)
-    body.setTextFormat(Qt.TextFormat.PlainText)
     layout.addWidget(body)
     return page, layout
 
@@ -91,7 +90,7 @@ class FirstRunWizard(QWidget):
                 "in a file. First, Kura checks that a keyring is available."
             ),
         )
-        self.keyring_status = QLabel(page)
+        self.keyring_status = PlainLabel(page)
         self.keyring_status.setObjectName("keyringStatus")
         self.keyring_status.setWordWrap(True)
         layout.addWidget(self.keyring_status)

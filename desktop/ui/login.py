@@ -15,7 +15,6 @@ from datetime import timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from desktop.core.errors import AuthenticationFailed, SecondFactorRequired
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import Card, page_title, primary_button
 
@@ -84,7 +84,7 @@ class LoginView(QWidget):
         layout.setSpacing(12)
         self.heading = page_title("", card)
         layout.addWidget(self.heading)
-        self.subtitle = QLabel(card)
+        self.subtitle = PlainLabel(card)
         self.subtitle.setWordWrap(True)
         layout.addWidget(self.subtitle)
         form = QFormLayout()
@@ -97,7 +97,7 @@ class LoginView(QWidget):
         self.code.setObjectName("totpCode")
         self.code.setMaxLength(12)
         self.code.setPlaceholderText(self.tr("6-digit code or a backup code"))
-        self.code_label = QLabel(self.tr("Authenticator code"), card)
+        self.code_label = PlainLabel(self.tr("Authenticator code"), card)
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
         form.addRow(self.code_label, self.code)

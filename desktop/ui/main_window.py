@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -32,6 +31,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.first_run import FirstRunWizard
 from desktop.ui.login import LoginView
 from desktop.ui.members_dialogs import role_names
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, Task
 from desktop.ui.view import View
 
@@ -86,7 +86,7 @@ class ShellView(QWidget):
         self.sidebar.setFixedWidth(190)
         side = QVBoxLayout(self.sidebar)
         side.setContentsMargins(0, 0, 0, 12)
-        title = QLabel(self.tr("Kura 蔵"), self.sidebar)
+        title = PlainLabel(self.tr("Kura 蔵"), self.sidebar)
         title.setObjectName("sidebarTitle")
         side.addWidget(title)
         self.stack = QStackedWidget(self)
@@ -106,7 +106,7 @@ class ShellView(QWidget):
         actor = ctx.peek_actor()
         self.user_id = actor.user_id if actor else None
         who = f"{actor.username} · {role_names()[actor.role]}" if actor else ""
-        self.user_label = QLabel(who, self.sidebar)
+        self.user_label = PlainLabel(who, self.sidebar)
         self.user_label.setObjectName("sidebarUser")
         side.addWidget(self.user_label)
         self.lock_button = QPushButton(self.tr("Lock"), self.sidebar)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -48,6 +47,7 @@ from desktop.ui.members_model import (
     allowed_actions,
     load_members,
 )
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header, primary_button, row_table
@@ -73,7 +73,7 @@ class MembersView(View):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         layout.addWidget(self.table, 1)
-        self.denied = QLabel(self.tr("Only the Owner and Admins can manage members."), self)
+        self.denied = PlainLabel(self.tr("Only the Owner and Admins can manage members."), self)
         self.denied.setObjectName("emptyState")
         self.denied.hide()
         layout.addWidget(self.denied)
@@ -122,7 +122,7 @@ class MembersView(View):
         self.requests_box.setObjectName("pendingApprovals")
         self.requests_box.setFrameShape(QFrame.Shape.StyledPanel)
         column = QVBoxLayout(self.requests_box)
-        heading = QLabel(self.tr("Role changes waiting for the Owner's approval"), self)
+        heading = PlainLabel(self.tr("Role changes waiting for the Owner's approval"), self)
         heading.setStyleSheet("font-weight: 600;")
         column.addWidget(heading)
         self.requests = QTableWidget(0, 4, self.requests_box)

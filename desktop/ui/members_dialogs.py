@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from desktop.core.errors import AppError
 from desktop.core.models import Actor, Role
 from desktop.ui.context import UiContext
 from desktop.ui.errors import FormProblem, InlineMessage, describe
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 
@@ -54,7 +54,7 @@ class PasswordFields(QObject):
         self.verdict: str = ""
         self.password = self._field("newPassword", self.tr("At least 12 characters"))
         self.confirm = self._field("confirmPassword", self.tr("The same again"))
-        self.strength = QLabel(parent)
+        self.strength = PlainLabel(parent)
         self.strength.setObjectName("passwordStrength")
         self.strength.setWordWrap(True)
         self.strength.setMinimumHeight(3 * self.strength.fontMetrics().height())
@@ -241,9 +241,9 @@ class ChangeRoleDialog(MemberDialog):
         for role in ASSIGNABLE:
             self.role.addItem(names[role], role.value)
         self.role.setCurrentIndex(max(self.role.findData(current.value), 0))
-        self.form.addRow(self.tr("Member"), QLabel(username, self))
+        self.form.addRow(self.tr("Member"), PlainLabel(username, self))
         self.form.addRow(self.tr("New role"), self.role)
-        note = QLabel(
+        note = PlainLabel(
             self.tr(
                 "When the workspace requires approval, a role an Admin raises waits for the Owner."
             ),
@@ -307,7 +307,7 @@ class ConfirmDialog(MemberDialog):
         self.setObjectName("confirmDialog")
         self._op = op
         self._expected = type_to_confirm
-        label = QLabel(question, self)
+        label = PlainLabel(question, self)
         label.setWordWrap(True)
         self.column.insertWidget(0, label)
         self.submit_button.setProperty("danger", True)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel
 from desktop.ui.widgets import primary_button
 
 try:  # PySide6-Essentials ships QtPrintSupport on most platforms; hide Print if not
@@ -89,7 +89,7 @@ class RecoveryKeyDialog(QDialog):
         self._build()
 
     def _build(self) -> None:
-        intro = QLabel(
+        intro = PlainLabel(
             self.tr(
                 "This key opens the workspace if the key in your system keyring is ever "
                 "lost. Kura shows it only now and cannot show it again. Keep it offline, "

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from desktop.core.rbac import Permission
 from desktop.core.services.usage import UsageReport
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header
@@ -129,10 +129,10 @@ class _Tile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        self.value = QLabel("—", self)
+        self.value = PlainLabel("—", self)
         self.value.setObjectName("tileValue")
         self.value.setStyleSheet("font-size: 18pt; font-weight: 600;")
-        self.caption = QLabel(caption, self)
+        self.caption = PlainLabel(caption, self)
         self.caption.setObjectName("tileCaption")
         layout.addWidget(self.value)
         layout.addWidget(self.caption)
@@ -157,7 +157,7 @@ class UsageView(View):
         self.pages = QStackedWidget(self)
         self.body = self._build_body()
         self.pages.addWidget(self.body)
-        self.notice = QLabel(self)
+        self.notice = PlainLabel(self)
         self.notice.setObjectName("emptyState")
         self.notice.setWordWrap(True)
         self.pages.addWidget(self.notice)
@@ -191,7 +191,7 @@ class UsageView(View):
         card.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(card)
         layout.setContentsMargins(12, 10, 12, 10)
-        heading = QLabel(title, card)
+        heading = PlainLabel(title, card)
         heading.setStyleSheet("font-weight: 600;")
         layout.addWidget(heading)
         return card, layout

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.plain import PlainLabel
+
 Index = QModelIndex | QPersistentModelIndex
 TableT = TypeVar("TableT", bound=QTableView)
 
@@ -52,7 +54,7 @@ class Card(QFrame):
 
 
 def page_title(text: str, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(text, parent)
+    label = PlainLabel(text, parent)
     label.setObjectName("pageTitle")
     return label
 
@@ -89,7 +91,7 @@ def danger_button(text: str, name: str, parent: QWidget | None = None) -> QPushB
 
 
 def empty_state(text: str, name: str, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(text, parent)
+    label = PlainLabel(text, parent)
     label.setObjectName("emptyState")
     label.setProperty("name", name)
     label.setWordWrap(True)

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from desktop.core.chat_models import AppConfig, AppVisibility
 from desktop.core.knowledge_models import KbVisibility
 from desktop.core.models import Role, TraceFilter
-from desktop.ui.chat import ChatView
+from desktop.ui.chat import ChatView, conversations
 from desktop.ui.chat.markdown import MarkdownBrowser
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.context import Backend, UiContext
@@ -366,14 +366,14 @@ def test_conversations_search_open_rename_and_delete(
     assert view.transcript.answers[0].body.toPlainText().strip() == "Dark."
     conv_id = view._conversation_id
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Espresso notes", True))
+    monkeypatch.setattr(conversations, "ask_text", lambda *a, **k: ("Espresso notes", True))
     view.sidebar.ask_rename(conv_id, "Coffee roast")
     qtbot.waitUntil(lambda: "Espresso notes" in view.sidebar.visible_titles())
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    monkeypatch.setattr(conversations, "ask", lambda *a, **k: QMessageBox.StandardButton.No)
     view.sidebar.ask_delete(conv_id, "Espresso notes")
     assert view._conversation_id == conv_id
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(conversations, "ask", lambda *a, **k: QMessageBox.StandardButton.Yes)
     view.sidebar.ask_delete(conv_id, "Espresso notes")
     qtbot.waitUntil(lambda: len(view.sidebar.visible_titles()) == 2)
     assert view._conversation_id is None and view.transcript.intro is not None

@@ -74,9 +74,7 @@ def child(view: QWidget, kind: type[Any], name: str) -> Any:
 
 
 def answer_yes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Yes.value)
 
 
 def owner_actor(backend: Backend) -> Any:

@@ -18,8 +18,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QInputDialog,
-    QLabel,
     QLineEdit,
     QListView,
     QMenu,
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.chat_models import AppRecord, Conversation
+from desktop.ui.plain import PlainLabel, ask, ask_text, plain_tip
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -63,7 +62,7 @@ class ConversationListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.title}\n{item.updated_at}"
+            return plain_tip(f"{item.title}\n{item.updated_at}")
         if role == ID_ROLE:
             return item.id
         return None
@@ -113,7 +112,7 @@ class ConversationPanel(QFrame):
         self.list.customContextMenuRequested.connect(self._on_list_context_menu)
         self.list.clicked.connect(self._on_list_clicked)
         layout.addWidget(self.list, 1)
-        self.empty = QLabel(self.tr("No conversations yet — ask something to start one"), self)
+        self.empty = PlainLabel(self.tr("No conversations yet — ask something to start one"), self)
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
@@ -126,7 +125,9 @@ class ConversationPanel(QFrame):
         for app in apps:
             self.app_picker.addItem(app.config.name, app.id)
             self.app_picker.setItemData(
-                self.app_picker.count() - 1, app.config.description, Qt.ItemDataRole.ToolTipRole
+                self.app_picker.count() - 1,
+                plain_tip(app.config.description),
+                Qt.ItemDataRole.ToolTipRole,
             )
         index = self.app_picker.findData(selected) if selected is not None else -1
         self.app_picker.setCurrentIndex(index)
@@ -176,14 +177,12 @@ class ConversationPanel(QFrame):
             self.ask_delete(conv_id, title)
 
     def ask_rename(self, conversation_id: int, title: str) -> None:
-        new, ok = QInputDialog.getText(
-            self, self.tr("Rename conversation"), self.tr("Title:"), text=title
-        )
+        new, ok = ask_text(self, self.tr("Rename conversation"), self.tr("Title:"), title)
         if ok and new.strip() and new.strip() != title:
             self.rename_requested.emit(conversation_id, new.strip())
 
     def ask_delete(self, conversation_id: int, title: str) -> None:
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             self.tr("Delete conversation"),
             self.tr("Delete “{title}” and all its messages? This cannot be undone.").format(

@@ -3,17 +3,16 @@ feedback (thumbs up or down with an optional comment) on an answer."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.services.passages import CitedPassage
+from desktop.ui.plain import PlainLabel
 from desktop.ui.widgets import page_title
 
 
@@ -29,14 +28,15 @@ class CitationDialog(QDialog):
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(8)
         title = page_title(passage.document, self)
-        title.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(title)
-        self.version_label = QLabel(self._version_text(passage), self)
+        self.version_label = PlainLabel(self._version_text(passage), self)
         self.version_label.setObjectName("citationVersion")
         self.version_label.setWordWrap(True)
         layout.addWidget(self.version_label)
         if passage.heading:
-            heading = QLabel(self.tr("Section: {heading}").format(heading=passage.heading), self)
+            heading = PlainLabel(
+                self.tr("Section: {heading}").format(heading=passage.heading), self
+            )
             heading.setWordWrap(True)
             layout.addWidget(heading)
         self.text = QPlainTextEdit(self)
@@ -75,7 +75,7 @@ class FeedbackDialog(QDialog):
             if up
             else self.tr("What was wrong with this answer? (optional)")
         )
-        layout.addWidget(QLabel(prompt, self))
+        layout.addWidget(PlainLabel(prompt, self))
         self.comment = QPlainTextEdit(self)
         self.comment.setObjectName("feedbackComment")
         self.comment.setPlaceholderText(self.tr("Add a comment for whoever reviews the logs"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QWidget
 
 from desktop.core.chat_models import Turn
+from desktop.ui.plain import PlainLabel, plain_tip
 
 
 class ContextGauge(QWidget):
@@ -22,10 +23,10 @@ class ContextGauge(QWidget):
         self.bar.setMaximumHeight(14)
         self.bar.setTextVisible(False)
         row.addWidget(self.bar)
-        self.usage_label = QLabel(self)
+        self.usage_label = PlainLabel(self)
         self.usage_label.setObjectName("contextLabel")
         row.addWidget(self.usage_label)
-        self.speed_label = QLabel(self)
+        self.speed_label = PlainLabel(self)
         self.speed_label.setObjectName("speedLabel")
         row.addWidget(self.speed_label)
         row.addStretch(1)
@@ -54,7 +55,7 @@ class ContextGauge(QWidget):
                     percent=percent, used=used, total=self.n_ctx
                 )
             )
-            self.bar.setToolTip(self.usage_label.text())
+            self.bar.setToolTip(plain_tip(self.usage_label.text()))
         rate = turn.timings.get("tokens_per_s", 0.0) if turn is not None else 0.0
         self.speed_label.setVisible(bool(rate))
         self.speed_label.setText(self.tr("{rate} tokens/s").format(rate=f"{rate:.1f}"))

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.chat_models import StopReason, Turn
 from desktop.ui.chat.markdown import MarkdownBrowser
+from desktop.ui.plain import PlainLabel, plain_tip
 
 COPIED_FEEDBACK_MS = 1500
 USER_BUBBLE_MAX_WIDTH = 620
@@ -28,7 +28,7 @@ def _tool(parent: QWidget, name: str, text: str, tip: str) -> QToolButton:
     button = QToolButton(parent)
     button.setObjectName(name)
     button.setText(text)
-    button.setToolTip(tip)
+    button.setToolTip(plain_tip(tip))
     button.setAutoRaise(True)
     return button
 
@@ -59,8 +59,7 @@ class UserBubble(QWidget):
         bubble.setMaximumWidth(USER_BUBBLE_MAX_WIDTH)
         inner = QVBoxLayout(bubble)
         inner.setContentsMargins(12, 8, 12, 8)
-        self.label = QLabel(text, bubble)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label = PlainLabel(text, bubble)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         inner.addWidget(self.label)
@@ -107,7 +106,7 @@ class AnswerBubble(QFrame):
 
     def _actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.meta = QLabel(self)
+        self.meta = PlainLabel(self)
         self.meta.setObjectName("answerMeta")
         row.addWidget(self.meta)
         row.addStretch(1)
@@ -253,7 +252,7 @@ class IntroPanel(QFrame):
         self.opening.setVisible(bool(opening.strip()))
         layout.addWidget(self.opening)
         if not opening.strip() and not questions:
-            hint = QLabel(self.tr("Ask anything to start the conversation."), self)
+            hint = PlainLabel(self.tr("Ask anything to start the conversation."), self)
             hint.setObjectName("emptyState")
             layout.addWidget(hint)
         self.buttons: list[QPushButton] = []

@@ -4,7 +4,7 @@ form, the message box with Send and Stop, and the context gauge."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core.chat_models import AppConfig
 from desktop.ui.chat.composer import ComposerEdit
@@ -12,6 +12,7 @@ from desktop.ui.chat.gauge import ContextGauge
 from desktop.ui.chat.transcript import Transcript
 from desktop.ui.chat.variables import VariableForm
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel
 from desktop.ui.widgets import page_title, primary_button
 
 COMPOSER_HEIGHT = 84
@@ -27,16 +28,14 @@ class ChatPane(QWidget):
         main.setContentsMargins(16, 12, 16, 12)
         main.setSpacing(8)
         self.app_title = page_title("", self)
-        self.app_title.setTextFormat(Qt.TextFormat.PlainText)
         main.addWidget(self.app_title)
-        self.app_description = QLabel(self)
+        self.app_description = PlainLabel(self)
         self.app_description.setObjectName("appDescription")
-        self.app_description.setTextFormat(Qt.TextFormat.PlainText)
         self.app_description.setWordWrap(True)
         main.addWidget(self.app_description)
         self.message = InlineMessage(self)
         main.addWidget(self.message)
-        self.empty = QLabel(self)
+        self.empty = PlainLabel(self)
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

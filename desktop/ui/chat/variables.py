@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLineEdit, QWidget
+
+from desktop.ui.plain import PlainLabel
 
 
 class VariableForm(QFrame):
@@ -33,7 +35,7 @@ class VariableForm(QFrame):
             edit.setPlaceholderText(self.tr("Value for {name} (required)").format(name=name))
             edit.setText((values or {}).get(name, ""))
             edit.setReadOnly(not editable)
-            label = QLabel(name, self)
+            label = PlainLabel(name, self)
             label.setBuddy(edit)
             self._form.addRow(label, edit)
             self.fields[name] = edit

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -36,6 +35,7 @@ from desktop.ui.knowledge.sources import (
     ingest_op,
 )
 from desktop.ui.knowledge.widgets import Panel, soon
+from desktop.ui.plain import PlainLabel, plain_tip
 from desktop.ui.tasks import Lane, Task
 
 STATE_ROLE = Qt.ItemDataRole.UserRole
@@ -122,10 +122,10 @@ class IngestPanel(Panel):
     def _build_zone(self) -> DropZone:
         self.drop_zone = DropZone(self)
         zone = QVBoxLayout(self.drop_zone)
-        hint = QLabel(self.tr("Drop files or folders here to add them"), self.drop_zone)
+        hint = PlainLabel(self.tr("Drop files or folders here to add them"), self.drop_zone)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        formats = QLabel(self.tr("Folders are searched for: {kinds}").format(kinds=kinds))
+        formats = PlainLabel(self.tr("Folders are searched for: {kinds}").format(kinds=kinds))
         formats.setAlignment(Qt.AlignmentFlag.AlignCenter)
         formats.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -366,7 +366,7 @@ class IngestPanel(Panel):
         row = self.table.rowCount()
         self.table.insertRow(row)
         item = QTableWidgetItem(name)
-        item.setToolTip(name)
+        item.setToolTip(plain_tip(name))
         self.table.setItem(row, 0, item)
         self.table.setItem(row, 1, QTableWidgetItem())
         bar = QProgressBar(self.table)
@@ -380,7 +380,7 @@ class IngestPanel(Panel):
             return
         status = self._cell(row, 1)
         status.setText(text)
-        status.setToolTip(text)
+        status.setToolTip(plain_tip(text))
         status.setData(STATE_ROLE, state)
         bar = self.table.cellWidget(row, 2)
         if isinstance(bar, QProgressBar):

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QTableWidget,
@@ -20,6 +19,7 @@ from desktop.core.knowledge_models import RetrievalMode, SearchHit
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge.widgets import Panel
+from desktop.ui.plain import PlainLabel, plain_tip
 from desktop.ui.tasks import Lane
 from desktop.ui.widgets import primary_button
 
@@ -55,7 +55,7 @@ class SearchTesterPanel(Panel):
         self.message = InlineMessage(self)
         layout.addWidget(self.message)
         layout.addWidget(self._build_table(), 1)
-        self.hint = QLabel(
+        self.hint = PlainLabel(
             self.tr(
                 "The score orders the passages; beside it, each method's own score and "
                 "rank (#1 is its best)."
@@ -151,7 +151,7 @@ class SearchTesterPanel(Panel):
             ):
                 item = QTableWidgetItem(text)
                 if column == 3:
-                    item.setToolTip(hit.chunk.text[:2000])
+                    item.setToolTip(plain_tip(hit.chunk.text[:2000]))
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
         if not hits:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -28,6 +27,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker, Panel
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.widgets import danger_button, primary_button, spin_box, spread_row
 
@@ -88,8 +88,8 @@ class KbSettingsPanel(Panel):
         self.allowlist = CheckList(self)
         self.allowlist.setObjectName("kbAllowlist")
         self.allowlist.setMaximumHeight(120)
-        allow_hint = QLabel(self.tr("None ticked: any app may link it."), self)
-        self.linked = QLabel(self)
+        allow_hint = PlainLabel(self.tr("None ticked: any app may link it."), self)
+        self.linked = PlainLabel(self)
         self.linked.setObjectName("kbLinkedApps")
         self.linked.setWordWrap(True)
         form.addRow(self.tr("Who can read it"), self.visibility)
@@ -134,7 +134,7 @@ class KbSettingsPanel(Panel):
         row.addWidget(self.embedding_choose)
         row.addWidget(self.embedding_default)
         form.addRow(self.tr("Embedding model"), row)
-        hint = QLabel(
+        hint = PlainLabel(
             self.tr(
                 "A sentence-transformers folder (see models/README.md); choose one that "
                 "knows your documents' languages. It cannot change once documents are added."

@@ -13,7 +13,6 @@ from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QScrollArea,
@@ -35,6 +34,7 @@ from desktop.ui.knowledge.ingest_panel import DropZone, IngestPanel
 from desktop.ui.knowledge.search_tester import SearchTesterPanel
 from desktop.ui.knowledge.settings_panel import KbSettingsPanel
 from desktop.ui.knowledge.widgets import member_choices, soon
+from desktop.ui.plain import PlainLabel, plain_tip
 from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.view import View
 from desktop.ui.widgets import empty_state, page_title, primary_button
@@ -107,7 +107,7 @@ class KnowledgeView(View):
         page = QWidget(self._main)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 0, 0, 0)
-        self.heading = QLabel(page)
+        self.heading = PlainLabel(page)
         self.heading.setObjectName("kbHeading")
         layout.addWidget(self.heading)
         self.tabs = QTabWidget(page)
@@ -175,7 +175,7 @@ class KnowledgeView(View):
         for kb in kbs:
             item = QListWidgetItem(kb.name, self.kb_list)
             item.setData(KB_ROLE, kb.id)
-            item.setToolTip(kb.description or kb.name)
+            item.setToolTip(plain_tip(kb.description or kb.name))
         self.kb_list.blockSignals(False)
         self._list_stack.setCurrentWidget(self.kb_list if kbs else self.list_empty)
         ids = [kb.id for kb in kbs]

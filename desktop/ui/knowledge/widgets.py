@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.models import User, UserStatus
 from desktop.ui.members_dialogs import role_names
+from desktop.ui.plain import message_box, plain_tip
 from desktop.ui.view import View
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -36,8 +37,9 @@ def soon(owner: QObject, slot: Callable[[], Any]) -> None:
 
 def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
     """Ask before something that cannot be undone; ``action`` labels the Yes button."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton)
-    box.setParent(parent, box.windowFlags())
+    box = message_box(
+        parent, QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton
+    )
     yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
@@ -78,7 +80,7 @@ class CheckList(QListWidget):
         for item in self._items():
             if item.data(ID_ROLE) == key:
                 item.setText(text)
-                item.setToolTip(tooltip)
+                item.setToolTip(plain_tip(tooltip))
 
     def ids(self) -> list[Any]:
         return [item.data(ID_ROLE) for item in self._items()]

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -32,6 +31,7 @@ from desktop.files import refuse_existing, write_new_file
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 from desktop.verifier import bundle_verify
@@ -109,7 +109,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
         layout.setSpacing(12)
-        intro = QLabel(
+        intro = PlainLabel(
             self.tr(
                 "The bundle holds the audit log over the chosen days, signed with this "
                 "workspace's key. Events outside the chosen app stay in it redacted, so "
@@ -157,12 +157,12 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("App"), self.app_filter)
         self.dates = DateRangeFilter(self.ctx.backend.clock.now().date(), self)
         form.addRow(self.tr("Days"), self.dates)
-        self.fingerprint = QLabel(self.tr("Reading the signing key…"), self)
+        self.fingerprint = PlainLabel(self.tr("Reading the signing key…"), self)
         self.fingerprint.setObjectName("signingFingerprint")
         self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.tr("Signing key"), self.fingerprint)
-        hint = QLabel(
+        hint = PlainLabel(
             self.tr("Give auditors this fingerprint in person, so they can trust the signature."),
             self,
         )
@@ -174,12 +174,12 @@ class ExportDialog(QDialog):
         self.result_panel = QWidget(self)
         column = QVBoxLayout(self.result_panel)
         column.setContentsMargins(0, 0, 0, 0)
-        self.bundle_path = QLabel(self.result_panel)
+        self.bundle_path = PlainLabel(self.result_panel)
         self.bundle_path.setObjectName("bundlePath")
         self.bundle_path.setWordWrap(True)
         self.bundle_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.bundle_path)
-        self.command = QLabel(self.result_panel)
+        self.command = PlainLabel(self.result_panel)
         self.command.setObjectName("verifyCommand")
         self.command.setWordWrap(True)
         self.command.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

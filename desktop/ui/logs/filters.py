@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QWidget
+
+from desktop.ui.plain import PlainLabel
 
 
 class DateRangeFilter(QWidget):
@@ -26,7 +28,7 @@ class DateRangeFilter(QWidget):
         self.until_edit = self._date_edit("untilDate", end)
         layout.addWidget(self.enabled)
         layout.addWidget(self.since_edit)
-        layout.addWidget(QLabel(self.tr("and"), self))
+        layout.addWidget(PlainLabel(self.tr("and"), self))
         layout.addWidget(self.until_edit)
         self.enabled.toggled.connect(self._on_enabled_toggled)
         self._on_enabled_toggled(False)

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 
+from desktop.ui.plain import plain_tip
 from desktop.ui.widgets import Index, RowTableModel
 
 _PREVIEW = 90
@@ -80,7 +81,8 @@ class TraceListModel(RowTableModel):
             return self._display(trace, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in ("question", "answer"):
             body = trace.get("trace") or {}
-            return str(body.get("input" if column == "question" else "output", ""))[:2000]
+            text = str(body.get("input" if column == "question" else "output", ""))
+            return plain_tip(text[:2000])
         if role == Qt.ItemDataRole.UserRole:
             return (trace.get("trace") or {}).get("turn_id")
         return None

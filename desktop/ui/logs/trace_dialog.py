@@ -28,6 +28,7 @@ from desktop.core.errors import AppError
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.model import when
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane
 from desktop.ui.widgets import primary_button
 
@@ -43,7 +44,7 @@ def _text_box(text: str, name: str, parent: QWidget, height: int = 70) -> QPlain
 
 
 def _value(text: object, parent: QWidget) -> QLabel:
-    label = QLabel(str(text), parent)
+    label = PlainLabel(str(text), parent)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -246,7 +247,7 @@ class TraceDialog(QDialog):
     def _annotation_section(self, parent: QWidget) -> QGroupBox:
         box = QGroupBox(self.tr("Annotations"), parent)
         layout = QVBoxLayout(box)
-        self.annotations = QLabel(box)
+        self.annotations = PlainLabel(box)
         self.annotations.setObjectName("annotationList")
         self.annotations.setWordWrap(True)
         self.annotations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -34,6 +33,7 @@ from desktop.ui.logs.export_dialog import ExportDialog
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
 from desktop.ui.logs.model import TraceListModel
 from desktop.ui.logs.trace_dialog import TraceDialog
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header, primary_button, row_table
@@ -75,7 +75,7 @@ class LogsView(View):
         layout.addLayout(self._build_header())
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._build_content())
-        self.denied = QLabel(
+        self.denied = PlainLabel(
             self.tr("Only the Owner and Admins can review the logs. Ask one of them for access."),
             self,
         )
@@ -141,11 +141,11 @@ class LogsView(View):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel(page)
+        self.empty = PlainLabel(page)
         self.empty.setObjectName("emptyState")
         self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
-        self.count_label = QLabel(page)
+        self.count_label = PlainLabel(page)
         self.count_label.setObjectName("traceCount")
         layout.addWidget(self.count_label)
         return page

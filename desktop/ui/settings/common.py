@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.context import UiContext
+from desktop.ui.plain import PlainLabel, plain_tip
 from desktop.ui.view import View
 from desktop.ui.widgets import page_title
 
@@ -66,7 +67,7 @@ def form(parent_layout: QVBoxLayout) -> QFormLayout:
 
 
 def hint(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
+    label = PlainLabel(text, parent)
     label.setObjectName("hint")
     label.setWordWrap(True)
     return label
@@ -74,7 +75,7 @@ def hint(text: str, parent: QWidget) -> QLabel:
 
 def value_label(name: str, parent: QWidget, *, mono: bool = False, wrap: bool = False) -> QLabel:
     """A read-only value the user can select and copy."""
-    label = QLabel(parent)
+    label = PlainLabel(parent)
     label.setObjectName(name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(wrap)
@@ -83,7 +84,7 @@ def value_label(name: str, parent: QWidget, *, mono: bool = False, wrap: bool = 
     return label
 
 
-class ElidedLabel(QLabel):
+class ElidedLabel(PlainLabel):
     """A long value (a file path) shortened in the middle to fit; the tooltip has it all."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
@@ -104,7 +105,7 @@ class ElidedLabel(QLabel):
 
     def set_full_text(self, text: str) -> None:
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(plain_tip(text))
         self._elide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

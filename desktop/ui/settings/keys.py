@@ -3,12 +3,13 @@ signing key (its fingerprint, rotation and the ``allowed_signers`` text for audi
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from desktop.core.rbac import Permission
 from desktop.core.services.workspace import RekeyResult
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel, ask
 from desktop.ui.recovery import RecoveryKeyDialog
 from desktop.ui.settings.common import Panel, copy_text, hint, value_label
 from desktop.ui.tasks import Lane, LaneContext
@@ -26,7 +27,7 @@ def ssh_fingerprint(allowed_signers_line: str) -> str:
 
 
 def _confirm(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
+    answer = ask(
         parent,
         title,
         text,
@@ -53,7 +54,7 @@ class EncryptionKeyPanel(Panel):
                 self.box,
             )
         )
-        self.unseen = QLabel(
+        self.unseen = PlainLabel(
             self.tr(
                 "The current recovery key was never shown (a key rotation was interrupted). "
                 "Rekey now to get a recovery key you can store."

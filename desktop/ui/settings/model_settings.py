@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
 from desktop.core.chat_models import AUTO, LoadSettings
+from desktop.ui.plain import PlainLabel
 
 MIN_CONTEXT, MAX_CONTEXT = 256, 1_048_576
 MAX_BATCH = 65_536
@@ -70,7 +71,7 @@ class LoadSettingsEditor(QWidget):
         self.batch.setObjectName("batchSpin")
         self.batch.setRange(1, MAX_BATCH)
         self.batch.setSingleStep(64)
-        self._trained = QLabel(self)
+        self._trained = PlainLabel(self)
         self._trained.setObjectName("hint")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

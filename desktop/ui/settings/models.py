@@ -18,6 +18,7 @@ from desktop.core.chat_models import ModelRecord
 from desktop.core.errors import AppError
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel, plain_tip
 from desktop.ui.settings.common import (
     ElidedLabel,
     SettingsPage,
@@ -55,7 +56,7 @@ class ModelsPage(SettingsPage):
         self._build_toolbar()
         self.message = InlineMessage(self)
         self.body.addWidget(self.message)
-        self.empty = QLabel(self.tr("No models yet — add a GGUF file to get started."), self)
+        self.empty = PlainLabel(self.tr("No models yet — add a GGUF file to get started."), self)
         self.empty.setObjectName("emptyState")
         self.body.addWidget(self.empty)
         self._build_main()
@@ -74,13 +75,13 @@ class ModelsPage(SettingsPage):
         self.progress.setTextVisible(False)
         self.progress.setMaximumWidth(180)
         self.progress.hide()
-        self.busy_label = QLabel(self)
+        self.busy_label = PlainLabel(self)
         self.busy_label.hide()
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.setObjectName("cancelRegisterButton")
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.cancel_button.hide()
-        self.gpu_label = QLabel(self.tr("GPU offload: checking…"), self)
+        self.gpu_label = PlainLabel(self.tr("GPU offload: checking…"), self)
         self.gpu_label.setObjectName("gpuOffloadLabel")
         for widget in (self.add_button, self.progress, self.busy_label, self.cancel_button):
             row.addWidget(widget)
@@ -193,7 +194,7 @@ class ModelsPage(SettingsPage):
         self.model_list.clear()
         for record in records:
             item = QListWidgetItem(record.name, self.model_list)
-            item.setToolTip(record.path)
+            item.setToolTip(plain_tip(record.path))
         self.model_list.blockSignals(False)
         self.empty.setVisible(not records)
         self.main.setVisible(bool(records))
@@ -220,7 +221,7 @@ class ModelsPage(SettingsPage):
         }
         for key, text in shown.items():
             self.facts[key].setText(text)
-        self.facts["sha256"].setToolTip(record.sha256)
+        self.facts["sha256"].setToolTip(plain_tip(record.sha256))
         self.editor.load(record.settings, info.context_length)
         self.message.clear_message()
 

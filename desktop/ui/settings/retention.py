@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
     QSpinBox,
     QTableWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel, ask
 from desktop.ui.settings.common import SettingsPage, group, hint
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import danger_button, primary_button
@@ -86,7 +86,7 @@ class RetentionPage(SettingsPage):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.empty = QLabel(
+        self.empty = PlainLabel(
             self.tr("No apps yet — retention is set per app once an app exists."), box
         )
         self.empty.setObjectName("emptyState")
@@ -107,7 +107,7 @@ class RetentionPage(SettingsPage):
         )
         self.purge_button = danger_button(self.tr("Purge expired now…"), "purgeButton", box)
         self.purge_button.clicked.connect(self._on_purge_clicked)
-        self.purge_result = QLabel(box)
+        self.purge_result = PlainLabel(box)
         self.purge_result.setObjectName("purgeResult")
         self.purge_result.setWordWrap(True)
         row = QHBoxLayout()
@@ -198,7 +198,7 @@ class RetentionPage(SettingsPage):
         self.message.show_info(self.tr("Retention saved. Purge to apply it now."))
 
     def _on_purge_clicked(self) -> None:
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             self.tr("Purge expired conversations?"),
             self.tr(

@@ -12,7 +12,6 @@ from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel
 from desktop.ui.recovery import RecoveryKeyDialog, copy_secret
 from desktop.ui.settings.common import Panel, hint, value_label
 from desktop.ui.tasks import Lane, LaneContext
@@ -113,7 +113,7 @@ class TotpDialog(QDialog):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(hint(self.tr("Scan this code with your authenticator app."), page))
-        self.qr = QLabel(page)
+        self.qr = PlainLabel(page)
         self.qr.setObjectName("totpQr")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr.setMinimumSize(220, 220)

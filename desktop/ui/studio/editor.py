@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -28,6 +27,7 @@ from desktop.core.chat_models import (
 )
 from desktop.core.knowledge_models import KnowledgeBase
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker
+from desktop.ui.plain import PlainLabel
 from desktop.ui.studio.questions import QuestionsEditor
 from desktop.ui.widgets import spin_box
 
@@ -86,7 +86,9 @@ class AppEditor(QWidget):
         self.description.setPlaceholderText(self.tr("What the app is for"))
         self.model = QComboBox(box)
         self.model.setObjectName("appModel")
-        self.no_models = QLabel(self.tr("No models yet: the Owner registers one in Models."), box)
+        self.no_models = PlainLabel(
+            self.tr("No models yet: the Owner registers one in Models."), box
+        )
         self.no_models.setObjectName("appNoModels")
         self.no_models.setWordWrap(True)
         form.addRow(self.tr("Name"), self.name)
@@ -105,7 +107,7 @@ class AppEditor(QWidget):
             self.tr("You are a friendly assistant for {{topic}}. Answer briefly.")
         )
         self.instructions.setMinimumHeight(140)
-        self.variables = QLabel(box)
+        self.variables = PlainLabel(box)
         self.variables.setObjectName("appVariables")
         self.variables.setWordWrap(True)
         layout.addWidget(self.instructions)
@@ -149,7 +151,7 @@ class AppEditor(QWidget):
         self.kbs = CheckList(box)
         self.kbs.setObjectName("appKbs")
         self.kbs.setMaximumHeight(120)
-        self.no_kbs = QLabel(self.tr("No knowledge bases you can read yet."), box)
+        self.no_kbs = PlainLabel(self.tr("No knowledge bases you can read yet."), box)
         self.visibility = QComboBox(box)
         self.visibility.setObjectName("appVisibility")
         self.visibility.addItem(self.tr("All members"), AppVisibility.ALL.value)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from desktop.ui.chat.streaming import send_op
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge.widgets import Panel
+from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, Task
 from desktop.ui.widgets import primary_button
 
@@ -56,7 +56,7 @@ class PreviewChat(Panel):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._build_head())
-        self.notice = QLabel(self)
+        self.notice = PlainLabel(self)
         self.notice.setObjectName("previewNotice")
         self.notice.setWordWrap(True)
         layout.addWidget(self.notice)
@@ -80,7 +80,7 @@ class PreviewChat(Panel):
 
     def _build_head(self) -> QHBoxLayout:
         head = QHBoxLayout()
-        title = QLabel(self.tr("Preview"), self)
+        title = PlainLabel(self.tr("Preview"), self)
         title.setObjectName("sectionTitle")
         self.restart_button = QPushButton(self.tr("Restart"), self)
         self.restart_button.setObjectName("previewRestart")
@@ -141,7 +141,7 @@ class PreviewChat(Panel):
             edit = QLineEdit(self.variables_box)
             edit.setObjectName(f"previewVar_{name}")
             edit.setPlaceholderText(self.tr("Value for {name}").format(name=name))
-            self._variables_form.addRow(name, edit)
+            self._variables_form.addRow(PlainLabel(name, self.variables_box), edit)
             self._var_edits[name] = edit
 
     def _build_suggestions(self) -> None:

@@ -27,6 +27,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
 from desktop.ui.knowledge.widgets import member_choices
+from desktop.ui.plain import plain_tip
 from desktop.ui.studio.editor import AppEditor
 from desktop.ui.studio.preview import PreviewChat
 from desktop.ui.tasks import Lane, LaneContext, Op
@@ -178,7 +179,7 @@ class StudioView(View):
             label = f"{app.config.icon} {app.config.name}".strip()
             item = QListWidgetItem(label, self.app_list)
             item.setData(APP_ROLE, app.id)
-            item.setToolTip(app.config.description or app.config.name)
+            item.setToolTip(plain_tip(app.config.description or app.config.name))
         self.app_list.blockSignals(False)
         self._list_stack.setCurrentWidget(self.app_list if self.apps else self.list_empty)
 
