@@ -60,7 +60,7 @@
 <context>
     <name>AnswerBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="+114"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="+113"/>
         <location line="+115"/>
         <source>Copy</source>
         <translation>コピー</translation>
@@ -174,12 +174,12 @@
         <translation>アプリの用途</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>No models yet: the Owner registers one in Models.</source>
         <translation>モデルがまだありません。オーナーが「モデル」で登録します。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
@@ -337,7 +337,7 @@
 <context>
     <name>AppFilter</name>
     <message>
-        <location filename="../../desktop/ui/logs/filters.py" line="+71"/>
+        <location filename="../../desktop/ui/logs/filters.py" line="+73"/>
         <source>All apps</source>
         <translation>すべてのアプリ</translation>
     </message>
@@ -378,7 +378,7 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../desktop/ui/chat/pane.py" line="+60"/>
+        <location filename="../../desktop/ui/chat/pane.py" line="+59"/>
         <source>Type a message — Enter sends, Shift+Enter starts a new line</source>
         <translation>メッセージを入力 — Enter で送信、Shift+Enter で改行</translation>
     </message>
@@ -446,7 +446,7 @@
 <context>
     <name>CitationDialog</name>
     <message>
-        <location filename="../../desktop/ui/chat/dialogs.py" line="+26"/>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+25"/>
         <source>Source [{n}]</source>
         <translation>出典 [{n}]</translation>
     </message>
@@ -456,7 +456,7 @@
         <translation>セクション：{heading}</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Knowledge base “{kb}”, version {version}</source>
         <translation>ナレッジベース「{kb}」、バージョン {version}</translation>
     </message>
@@ -487,7 +487,7 @@
 <context>
     <name>ContextGauge</name>
     <message>
-        <location filename="../../desktop/ui/chat/gauge.py" line="+53"/>
+        <location filename="../../desktop/ui/chat/gauge.py" line="+54"/>
         <source>Context {percent}% ({used} of {total} tokens)</source>
         <translation>コンテキスト {percent}%（{total} トークン中 {used}）</translation>
     </message>
@@ -505,7 +505,7 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../desktop/ui/chat/conversations.py" line="+91"/>
+        <location filename="../../desktop/ui/chat/conversations.py" line="+90"/>
         <source>The app to chat with</source>
         <translation>チャットするアプリ</translation>
     </message>
@@ -525,7 +525,7 @@
         <translation>会話はまだありません — 質問すると会話が始まります</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+56"/>
         <source>Rename…</source>
         <translation>名前を変更…</translation>
     </message>
@@ -535,7 +535,7 @@
         <translation>削除…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Rename conversation</source>
         <translation>会話の名前を変更</translation>
     </message>
@@ -545,7 +545,7 @@
         <translation>タイトル：</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Delete conversation</source>
         <translation>会話を削除</translation>
     </message>
@@ -617,7 +617,7 @@
 <context>
     <name>EncryptionKeyPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/keys.py" line="+47"/>
+        <location filename="../../desktop/ui/settings/keys.py" line="+48"/>
         <source>The workspace is encrypted with a key kept in your system keyring. The recovery key opens it if that keyring item is lost. Kura shows the recovery key once — when the workspace is created and after each rekey — and keeps no copy it could show again. To get a new recovery key, rekey: the old one then stops working.</source>
         <translation>ワークスペースは、システムのキーリングに保管されたキーで暗号化されています。キーリングのその項目が失われた場合は、リカバリーキーでワークスペースを開けます。Kura がリカバリーキーを表示するのは、ワークスペースの作成時とキーの更新時の一度だけで、再表示できるコピーは保持しません。新しいリカバリーキーが必要な場合はキーを更新してください。古いリカバリーキーはその時点で使えなくなります。</translation>
     </message>
@@ -670,7 +670,7 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../desktop/ui/errors.py" line="+48"/>
+        <location filename="../../desktop/ui/errors.py" line="+49"/>
         <source>Kura</source>
         <translation>Kura</translation>
     </message>
@@ -804,7 +804,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+87"/>
+        <location filename="../../desktop/ui/first_run.py" line="+86"/>
         <source>Welcome to Kura</source>
         <translation>Kura へようこそ</translation>
     </message>
@@ -985,7 +985,7 @@
 <context>
     <name>GpuLayersSpinBox</name>
     <message>
-        <location filename="../../desktop/ui/settings/model_settings.py" line="+24"/>
+        <location filename="../../desktop/ui/settings/model_settings.py" line="+25"/>
         <source>Auto</source>
         <translation>自動</translation>
     </message>
@@ -1748,7 +1748,7 @@
 <context>
     <name>MemberPicker</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/widgets.py" line="+123"/>
+        <location filename="../../desktop/ui/knowledge/widgets.py" line="+125"/>
         <source>Usernames, separated by commas</source>
         <translation>ユーザー名（カンマ区切り）</translation>
     </message>
@@ -1935,7 +1935,7 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/models.py" line="+49"/>
+        <location filename="../../desktop/ui/settings/models.py" line="+50"/>
         <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
         <translation>アプリで使用するローカルの GGUF ファイルを登録します。ファイルは元の場所に置いたままで、Kura は読み込む前に各ファイルの SHA-256 を確認します。</translation>
     </message>
@@ -2063,7 +2063,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+163"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
         <source>Turn on strict unlock</source>
         <translation>厳格ロック解除をオンにする</translation>
     </message>
@@ -2598,7 +2598,7 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-144"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
         <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
         <translation>厳格モードでは、システムのキーリングではワークスペースを開けなくなり、サインイン時に各ユーザー本人のパスワードで開きます。Kura のパスワードがなければ、あなたの権限で動くプログラムであってもワークスペースを読み取れません。長いパスワードを使ってください。</translation>
@@ -2609,7 +2609,7 @@
         <translation>ユーザー本人のパスワードでのみワークスペースを開く（厳格ロック解除）</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>Strict unlock</source>
         <translation>厳格ロック解除</translation>
     </message>
@@ -2637,7 +2637,7 @@
 <context>
     <name>StudioView</name>
     <message>
-        <location filename="../../desktop/ui/studio/view.py" line="+74"/>
+        <location filename="../../desktop/ui/studio/view.py" line="+75"/>
         <location line="+21"/>
         <source>Studio</source>
         <translation>スタジオ</translation>
@@ -2814,7 +2814,7 @@
 <context>
     <name>TraceDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+68"/>
+        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+69"/>
         <source>Turn {id}</source>
         <translation>やり取り {id}</translation>
     </message>
@@ -2919,12 +2919,22 @@
         <translation>引用</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>(a knowledge base you may not read)</source>
+        <translation>（閲覧権限のないナレッジベース）</translation>
+    </message>
+    <message>
         <location line="+23"/>
         <source>Loading the passage text…</source>
         <translation>抜粋のテキストを読み込んでいます…</translation>
     </message>
     <message>
         <location line="+34"/>
+        <source>This passage is from a knowledge base you may not read.</source>
+        <translation>この抜粋は、閲覧権限のないナレッジベースのものです。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The text of this passage is no longer stored (its document was removed).</source>
         <translation>この抜粋のテキストは保存されていません（ドキュメントが削除されました）。</translation>
     </message>
@@ -3049,7 +3059,7 @@
 <context>
     <name>TraceListModel</name>
     <message>
-        <location filename="../../desktop/ui/logs/model.py" line="+50"/>
+        <location filename="../../desktop/ui/logs/model.py" line="+51"/>
         <source>app {id}</source>
         <translation>アプリ {id}</translation>
     </message>
@@ -3089,7 +3099,7 @@
         <translation>注釈</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>(removed by retention)</source>
         <translation>（保持期間により削除）</translation>
     </message>
@@ -3211,7 +3221,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-204"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-203"/>
         <source>Edit</source>
         <translation>編集</translation>
     </message>
@@ -3224,7 +3234,7 @@
 <context>
     <name>VariableForm</name>
     <message>
-        <location filename="../../desktop/ui/chat/variables.py" line="+33"/>
+        <location filename="../../desktop/ui/chat/variables.py" line="+35"/>
         <source>Value for {name} (required)</source>
         <translation>{name} の値（必須）</translation>
     </message>

@@ -211,3 +211,40 @@ def test_trace_dialog_shows_the_text_of_each_retrieved_passage(
     finally:
         dialog.close()
     qtbot.waitUntil(lambda: not owner_ctx.runner.busy)
+
+
+def test_an_admin_sees_an_unreadable_knowledge_bases_passage_as_hidden(
+    qtbot: Any, workspace: Backend, make_ctx: Callable[[], UiContext], fake_chat: FakeChatModel,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QTableWidget
+
+    from tests.fakes import MemorySource
+
+    model = tmp_path / "tiny.gguf"
+    model.write_bytes(b"GGUF" + b"\0" * 32)
+    with open_direct(workspace) as ws:
+        owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
+        ws.accounts.add_user(owner, "ada", Role.ADMIN, PEOPLE_PASSWORD)
+        kb = ws.knowledge.create(owner, "owner-only")  # only the Owner reads it
+        secret = "Bonus pool: PAY-CANARY."
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("salaries.txt", secret.encode())])
+        model_id = ws.models.register(owner, str(model), name="tiny").id
+        hr = ws.apps.create(owner, AppConfig(name="hr", model_id=model_id, kb_ids=(kb.id,)))
+        fake_chat.replies = [["See [1]."]]
+        ws.chat.send(owner, hr.id, "What is the bonus pool?")
+    ctx = make_ctx()
+    ctx.attach()
+    sign_in_as(ctx, workspace, "ada")
+    view = _loaded_view(qtbot, ctx, 1)
+    dialog = view.open_trace(0)
+    try:
+        table = dialog.findChild(QTableWidget, "retrievedTable")
+        box = dialog.findChild(QPlainTextEdit, "passageText")
+        qtbot.waitUntil(lambda: "may not read" in box.toPlainText())
+        cells = [table.item(0, c).text() for c in range(table.columnCount())]
+        assert cells[0] == "(a knowledge base you may not read)" and cells[2] == "[1]"
+        assert "salaries" not in " ".join(cells) and "PAY-CANARY" not in box.toPlainText()
+    finally:
+        dialog.close()
+    qtbot.waitUntil(lambda: not ctx.runner.busy)

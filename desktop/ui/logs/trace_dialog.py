@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import AppError
 from desktop.ui.context import UiContext
-from desktop.ui.errors import InlineMessage
+from desktop.ui.errors import InlineMessage, describe
 from desktop.ui.logs.model import when
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane
@@ -150,16 +150,23 @@ class TraceDialog(QDialog):
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        hidden = self.tr("(a knowledge base you may not read)")
         for row, hit in enumerate(hits):
             span = hit.get("span") or ["", ""]
-            cells = [
-                hit.get("document", ""),
-                hit.get("version", ""),
-                f"[{hit.get('marker', row + 1)}] #{hit.get('chunk', '')}",
-                f"{span[0]}–{span[1]}",
-                f"{float(hit.get('score', 0.0)):.3f}",
-                "✓" if hit.get("cited") else "",
-            ]
+            marker = f"[{hit.get('marker', row + 1)}]"
+            cited = "✓" if hit.get("cited") else ""
+            cells = (
+                [hidden, "", marker, "", "", cited]
+                if hit.get("hidden")
+                else [
+                    hit.get("document", ""),
+                    hit.get("version", ""),
+                    f"{marker} #{hit.get('chunk', '')}",
+                    f"{span[0]}–{span[1]}",
+                    f"{float(hit.get('score', 0.0)):.3f}",
+                    cited,
+                ]
+            )
             for col, cell in enumerate(cells):
                 table.setItem(row, col, QTableWidgetItem(str(cell)))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -183,7 +190,7 @@ class TraceDialog(QDialog):
             Lane.DB,
             lambda lc: lc.ws.logs.trace_passages(actor, turn_id),
             on_done=self._on_passages_loaded,
-            on_failed=lambda exc: self.passage_text.setPlainText(str(exc)),
+            on_failed=lambda exc: self.passage_text.setPlainText(describe(exc) or ""),
             owner=self,
             key="passages",
         )
@@ -198,6 +205,11 @@ class TraceDialog(QDialog):
             return
         marker = int(self._hits[row].get("marker", row + 1))
         passage = self._passages.get(marker)
+        if passage is None and self._hits[row].get("hidden"):
+            self.passage_text.setPlainText(
+                self.tr("This passage is from a knowledge base you may not read.")
+            )
+            return
         if passage is None:
             self.passage_text.setPlainText(
                 self.tr("The text of this passage is no longer stored (its document was removed).")

@@ -6,12 +6,10 @@ Only the Owner sees this panel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -21,6 +19,7 @@ from desktop.core.models import Actor
 from desktop.core.workspace_policy import Policy
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.plain import PlainLabel
 from desktop.ui.settings.common import Panel, hint
 from desktop.ui.tasks import Lane, LaneContext
 
@@ -58,9 +57,8 @@ class StrictUnlockPanel(Panel):
         self.check.setEnabled(False)  # until the state has loaded
         self.check.toggled.connect(self._on_check_toggled)
         self.content.addWidget(self.check)
-        self.without_slot = QLabel(self.box)
+        self.without_slot = PlainLabel(self.box)  # user names
         self.without_slot.setObjectName("usersWithoutSlotLabel")
-        self.without_slot.setTextFormat(Qt.TextFormat.PlainText)  # user names
         self.without_slot.setWordWrap(True)
         self.without_slot.hide()
         self.content.addWidget(self.without_slot)
