@@ -44,9 +44,8 @@ def test_a_purge_that_empties_only_searches_says_how_many(
     qtbot.addWidget(view)
     view.activate()
     page = view.show_section("retention")
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
-    )
+    # the confirmation is a plain-text QMessageBox (desktop/ui/plain.py): answer Yes
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Yes.value)
     result = page.findChild(QLabel, "purgeResult")
     qtbot.mouseClick(page.findChild(QPushButton, "purgeButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: result.text() != "", timeout=10_000)
