@@ -24,7 +24,13 @@ from desktop.core.keyring_items import workspace_key_items
 from desktop.core.policy import normalise_username
 from desktop.core.ports import KeyStore
 from desktop.security import slotfile
-from desktop.security.slotcrypto import DEK_BYTES, KdfParams, new_user_key, open_user_key
+from desktop.security.slotcrypto import (
+    DEK_BYTES,
+    KdfParams,
+    dummy_password_key,
+    new_user_key,
+    open_user_key,
+)
 from desktop.security.slotfile import (
     KEYRING,
     MODE_STRICT,
@@ -177,6 +183,8 @@ class SlotStore:
         private = None
         if slot is not None and slot.key is not None:
             private = open_user_key(state.workspace_id, user, slot.key, credentials[1])
+        else:
+            dummy_password_key(credentials[1])  # same time as a wrong password
         if slot is None or private is None:
             raise AuthenticationFailed("workspace.strict_sign_in_failed")
         dek = open_slot(state.workspace_id, slot, private)
