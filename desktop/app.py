@@ -154,6 +154,7 @@ def wire(
     totp = PyOtpTotp()
     models = ModelService(store, engines.inspector, clock)
     knowledge = knowledge_service(store, engines, clock)
+    workspace = WorkspaceService(store, keys)
     return Workspace(
         layout=layout,
         store=store,
@@ -162,9 +163,9 @@ def wire(
             store, hasher, clock, strength=ZxcvbnStrength(), totp=totp, slots=keys
         ),
         totp=TotpService(store, totp, clock),
-        policies=PolicyService(store, clock, slots=keys, hasher=hasher),
+        policies=PolicyService(store, clock, slots=keys, hasher=hasher, rotate=workspace.rekey),
         logs=LogService(store, clock, key_store, SshBundleSigner(), __version__),
-        workspace=WorkspaceService(store, keys),
+        workspace=workspace,
         models=models,
         apps=AppService(store, clock),
         chat=ChatService(store, models, engines.chat_model, clock, retriever=knowledge.retriever),
@@ -335,13 +336,16 @@ def recover_workspace(
             raise WrongKey("workspace.rotation_outdated_recovery_key") from None
         raise
     was_strict = keys.strict()
+    ws = wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, key_store=key_store)
     try:
+        # the rewritten file goes above the generation the database recorded, so it is
+        # also the remedy for an older keyslots.json put back
+        keys.adopt_generation(ws.workspace.recorded_slot_generation())
         keys.abort_rekey()  # a rotation that never reached the database is void
         keys.restore_keyring_slot(key)
     except BaseException:
         store.close()
         raise
-    ws = wire(layout, store, keys, hasher or Argon2PasswordHasher(), clock, key_store=key_store)
     ws.workspace.record_key_event(
         AuditAction.WORKSPACE_RECOVERED,
         {"keyring_backend": key_store.backend_name(), "strict_unlock_turned_off": was_strict},

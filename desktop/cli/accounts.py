@@ -19,9 +19,13 @@ def _new_password(args: argparse.Namespace, lines: StdinLines, target: str) -> s
     return secret(args, Phrase("cli.what.new_password_for", {"user": target}), lines)
 
 
-def _done(target: str, text: str) -> Result:
-    """What every ``kura users ACTION NAME`` prints."""
-    return {"ok": True, "user": target}, text
+def _done(target: str, text: str, *, rekey_recommended: bool = False) -> Result:
+    """What every ``kura users ACTION NAME`` prints (strict mode: plus the advice to
+    rekey when a saved keyslots.json still opens with the old password)."""
+    if not rekey_recommended:
+        return {"ok": True, "user": target}, text
+    note = say("workspace.strict_rekey_recommended")
+    return {"ok": True, "user": target, "rekey_recommended": True}, f"{text}\n{note}"
 
 
 # ---- kura users ...
@@ -56,8 +60,8 @@ def _users_add(
 def _users_reset_password(
     ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
 ) -> Result:
-    ws.accounts.reset_password(actor, args.name, _new_password(args, lines, args.name))
-    return _done(args.name, f"Password of {args.name} reset.")
+    advice = ws.accounts.reset_password(actor, args.name, _new_password(args, lines, args.name))
+    return _done(args.name, f"Password of {args.name} reset.", rekey_recommended=advice)
 
 
 def _users_set_role(
@@ -106,8 +110,8 @@ def _users_unlock(
 def _users_disable(
     ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
 ) -> Result:
-    ws.accounts.set_status(actor, args.name, UserStatus.DISABLED)
-    return _done(args.name, f"{args.name} disabled.")
+    advice = ws.accounts.set_status(actor, args.name, UserStatus.DISABLED)
+    return _done(args.name, f"{args.name} disabled.", rekey_recommended=advice)
 
 
 def _users_enable(
@@ -184,8 +188,18 @@ def _policy_set(
 ) -> Result:
     password = getattr(args, "kura_password", None)  # strict-unlock on wraps a slot in it
     policy, on = parse_policy(args.name), args.value == "on"
-    ws.policies.set(actor, policy, on, password=password)
+    rotated = ws.policies.set(actor, policy, on, password=password)
     document, text = _policies(ws, actor)
+    if rotated is not None:  # strict mode on rotated the database key
+        document["recovery_key"] = rotated.recovery_key
+        text += (
+            "\n\nThe database is under a new key; the old recovery key opens nothing.\n"
+            "NEW RECOVERY KEY (shown once; store it offline):\n\n"
+            f"    {rotated.recovery_key}\n"
+        )
+        # printed right after this returns, in this process (`kura rekey` prints first;
+        # here the Owner's session must stay the one that turned strict mode on)
+        ws.workspace.recovery_key_shown(actor)
     if policy is Policy.STRICT_UNLOCK and on:
         missing = ws.policies.users_without_slot(actor)
         document["users_without_slot"] = missing

@@ -47,16 +47,25 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from desktop.diagnostics.doctor import run_doctor
 
-    who = None
-    if args.user:  # strict unlock mode: the checks that read the database need a password
+    who, code = None, None
+    lines_in = StdinLines()
+    if args.user:  # strict unlock mode: the checks that read the database need a sign-in
         who = (
             args.user,
-            secret(args, Phrase("cli.what.password_for", {"user": args.user}), StdinLines()),
+            secret(args, Phrase("cli.what.password_for", {"user": args.user}), lines_in),
         )
-    report = run_doctor(data_dir(args), credentials=who)
+        user = args.user
+
+        def code() -> str:  # asked only when the account has a one-time code
+            return secret(args, Phrase("cli.what.code_for", {"user": user}), lines_in)
+
+    report = run_doctor(data_dir(args), credentials=who, code=code)
     lines = [f"Kura {report['kura_version']} on Python {report['python']}"]
     for check in report["checks"]:
-        lines.append(f"  [{'ok' if check['ok'] else 'FAIL'}] {check['name']}: {check['detail']}")
+        mark = "ok" if check["ok"] else "FAIL"
+        if check.get("slots") == "not_checked":
+            mark = "not checked"
+        lines.append(f"  [{mark}] {check['name']}: {check['detail']}")
     emit(args, report, "\n".join(lines))
     return 0 if report["ok"] else 1
 

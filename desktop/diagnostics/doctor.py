@@ -18,14 +18,16 @@ def run_doctor(
     key_store_factory: Callable[[], KeyStore] = app.default_key_store,
     *,
     credentials: app.Credentials | None = None,
+    code: Callable[[], str] | None = None,
 ) -> dict[str, Any]:
     """Every check, in the order a person would fix them. In strict unlock mode the
-    workspace is opened only with ``credentials`` (a user's name and password)."""
+    workspace is opened only with ``credentials`` (a user's name and password), and the
+    user signs in (``code`` asks for the one-time code of an account that has one)."""
     keyring_check, key_store = keyring.resolve(key_store_factory)
     checks = [
         store.driver_check(),
         keyring_check,
-        store.workspace_check(data_dir, key_store, credentials),
+        store.workspace_check(data_dir, key_store, credentials, code),
         *model_host.doctor_checks(),
     ]
     return {

@@ -3,11 +3,13 @@ and the audit chain."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from desktop import app, installation
-from desktop.core.errors import AppError
+from desktop.core.errors import AppError, SecondFactorRequired
+from desktop.core.messages import render
 from desktop.core.ports import KeyStore
 from desktop.diagnostics.checks import Check
 from desktop.diagnostics.common import StepFailed, StepOutcome
@@ -27,13 +29,18 @@ def driver_check() -> Check:
 
 
 def workspace_check(
-    data_dir: Path, key_store: KeyStore | None, credentials: app.Credentials | None = None
+    data_dir: Path,
+    key_store: KeyStore | None,
+    credentials: app.Credentials | None = None,
+    code: Callable[[], str] | None = None,
 ) -> Check:
     """Doctor: the workspace at ``data_dir`` opens, its slot set is authentic, its chain
     verifies, its file is sound and no rotation left a recovery key nobody saw.
 
-    In strict unlock mode nothing is opened without ``credentials``: the check says
-    which command runs the rest (no row is read without a user's password)."""
+    In strict unlock mode nothing is opened without ``credentials``, and the check is not
+    ok: the slot set is not checked (it says which command runs the rest). With
+    ``credentials`` the user signs in as anywhere else (the throttle, and the one-time
+    code that ``code`` asks for when the account has one) before anything is read."""
     layout = app.Layout(data_dir)
     base: dict[str, Any] = {"data_dir": str(data_dir)}
     if not layout.exists():
@@ -55,13 +62,15 @@ def workspace_check(
     if strict and credentials is None:
         return Check(
             "workspace",
-            True,
-            "strict unlock mode: only a user's password opens the workspace; to check "
-            "its slots, chain and file run `kura doctor --user NAME --password-stdin`",
-            {**base, "state": "strict_locked"},
+            False,
+            render("workspace.slots_not_checked", {}),
+            {**base, "state": "strict_locked", "slots": "not_checked"},
         )
     try:
         with app.open_workspace(data_dir, key_store=key_store, credentials=credentials) as ws:
+            if credentials is not None:
+                _sign_in(ws, credentials, code)
+            leftover = ws.keys.leftover_items() if strict else []
             facts = ws.workspace.summary()
             recipe = ws.diagnostics.recipe()
             problems = ws.diagnostics.integrity_problems()
@@ -69,7 +78,7 @@ def workspace_check(
         return Check("workspace", False, exc.message, {**base, "state": "unavailable"})
     chain_ok = bool(facts["audit_chain"]["ok"])
     unseen = bool(facts["recovery_key_unseen"])
-    ok = chain_ok and not problems and not unseen
+    ok = chain_ok and not problems and not unseen and not leftover
     detail = (
         f"{base['unlock_mode']} unlock, key slots authentic, "
         f"schema v{facts['schema_version']}, {facts['users']} users, "
@@ -82,6 +91,8 @@ def workspace_check(
             "; a key rotation was interrupted and its recovery key was never shown: "
             "run `kura rekey` to get a recovery key you hold"
         )
+    if leftover:
+        detail += "; " + render("workspace.keyring_items_left", {"items": ", ".join(leftover)})
     data = {
         **base,
         "state": "ok" if ok else "damaged",
@@ -90,6 +101,17 @@ def workspace_check(
         "integrity_problems": problems,
     }
     return Check("workspace", ok, detail, data)
+
+
+def _sign_in(
+    ws: app.Workspace, credentials: app.Credentials, code: Callable[[], str] | None
+) -> None:
+    try:
+        ws.accounts.authenticate(*credentials)
+    except SecondFactorRequired:
+        if code is None:
+            raise
+        ws.accounts.authenticate(credentials[0], credentials[1], code())
 
 
 def open_workspace_step(ws: app.Workspace) -> StepOutcome:

@@ -111,7 +111,7 @@ class WorkspaceKeys(SlotStore):
             seal_keyring_slot(workspace_id, dek, wrapping_key, item, self._backend(), now),
             seal_recovery_slot(workspace_id, dek, recovery_key, now),
         )
-        state = SlotFile(workspace_id, slots).sealed(dek, None)
+        state = SlotFile(workspace_id, slots).sealed(dek, None, self._next_generation())
         self._write_or_forget(state, item, exclusive=True)
         self._dek = dek
         return dek, format_recovery_key(recovery_key)
@@ -129,6 +129,7 @@ class WorkspaceKeys(SlotStore):
         dek = self._open_in(state, state.slots, credentials, pending=False)
         self._check_mac(state, dek, pending=False)
         self._dek = dek
+        self._generation = max(self._generation, state.generation)
         return dek
 
     def held_key(self) -> bytes:
@@ -136,7 +137,7 @@ class WorkspaceKeys(SlotStore):
         further connection of a process that keeps the key in memory (the GUI's lanes in
         strict mode). Raises RuntimeError when nothing was unlocked, DatabaseCorrupt when
         the slot set was altered since."""
-        dek, state = self._unlocked_state()
+        dek, state = self._unlocked_state()  # refuses an older file than it trusted
         self._check_mac(state, dek, pending=False)
         return dek
 
@@ -186,16 +187,17 @@ class WorkspaceKeys(SlotStore):
         )
         new_state = SlotFile(state.workspace_id, (fresh, *kept), mode=MODE_KEYRING)
         self._dek = dek
-        self._write_or_forget(new_state.sealed(dek, None), item)
+        self._write_or_forget(new_state.sealed(dek, None, self._next_generation()), item)
         self._forget_unused(state, new_state)
 
     # ---- strict mode ----------------------------------------------------------------
 
-    def enable_strict(self, username: str, password: str) -> None:
+    def enable_strict(self, username: str, password: str) -> list[str]:
         """Strict mode: a password slot for ``username``; the keyring slot and its item go.
 
         Other users get their slot when their password is next set (by themselves or an
-        Admin). Idempotent for the slot of ``username``.
+        Admin). Idempotent for the slot of ``username``. Returns the keyring items that
+        could not be deleted (the caller reports them and rotates the key).
         """
         dek, state = self._unlocked_state()
         user = slot_user(username)
@@ -203,8 +205,8 @@ class WorkspaceKeys(SlotStore):
         others = tuple(s for s in state.slots if s.type == PASSWORD and s.user != user)
         recovery = tuple(s for s in state.slots if s.type == RECOVERY)
         new_state = SlotFile(state.workspace_id, (slot, *others, *recovery), mode=MODE_STRICT)
-        self._write(new_state.sealed(dek, None))
-        self._forget_unused(state, new_state)
+        self._write(new_state.sealed(dek, None, self._next_generation()))
+        return self._forget_unused(state, new_state)
 
     def disable_strict(self) -> None:
         """Keyring mode: a fresh keyring slot; every password slot goes."""
@@ -216,7 +218,7 @@ class WorkspaceKeys(SlotStore):
         fresh = seal_keyring_slot(state.workspace_id, dek, wrapping_key, item, self._backend(), now)
         recovery = tuple(s for s in state.slots if s.type == RECOVERY)
         new_state = SlotFile(state.workspace_id, (fresh, *recovery), mode=MODE_KEYRING)
-        self._write_or_forget(new_state.sealed(dek, None), item)
+        self._write_or_forget(new_state.sealed(dek, None, self._next_generation()), item)
 
     def set_user_password(self, username: str, password: str) -> None:
         """Strict mode: ``username``'s slot now opens with ``password`` only (a new key pair,
@@ -228,7 +230,7 @@ class WorkspaceKeys(SlotStore):
         user = slot_user(username)
         slot = self._password_slot(state.workspace_id, dek, user, password)
         rest = tuple(s for s in state.slots if s.user != user)
-        self._write(replace(state, slots=(slot, *rest)).sealed(dek, None))
+        self._write(replace(state, slots=(slot, *rest)).sealed(dek, None, self._next_generation()))
 
     def remove_user(self, username: str) -> None:
         """Strict mode: ``username``'s password slot goes (a disabled user). No-op when
@@ -239,12 +241,12 @@ class WorkspaceKeys(SlotStore):
             return
         dek, state = self._unlocked_state()
         rest = tuple(s for s in state.slots if s.user != user)
-        self._write(replace(state, slots=rest).sealed(dek, None))
+        self._write(replace(state, slots=rest).sealed(dek, None, self._next_generation()))
 
     def upgrade_legacy(self) -> None:
         """Rewrite a version 1 file (no MAC) as version 2, authenticated by the DEK."""
         dek, state = self._unlocked_state()
-        self._write(state.sealed(dek, None))
+        self._write(state.sealed(dek, None, self._next_generation()))
         self.legacy = False
 
     def forget(self) -> None:
@@ -287,14 +289,18 @@ class WorkspaceKeys(SlotStore):
         )
         recovery = seal_recovery_slot(ws, new_dek, recovery_key, now)
         if state.mode == MODE_STRICT:
-            sealed = replace(state, pending=(*users, recovery)).sealed(dek, new_dek)
+            sealed = replace(state, pending=(*users, recovery)).sealed(
+                dek, new_dek, self._next_generation()
+            )
             self._write(sealed)
         else:
             item = self._free_item(state)
             wrapping_key = secrets.token_bytes(32)
             self._key_store.set_secret(item, wrapping_key)
             keyring = seal_keyring_slot(ws, new_dek, wrapping_key, item, self._backend(), now)
-            sealed = replace(state, pending=(keyring, recovery)).sealed(dek, new_dek)
+            sealed = replace(state, pending=(keyring, recovery)).sealed(
+                dek, new_dek, self._next_generation()
+            )
             self._write_or_forget(sealed, item)
         self._pending_dek = new_dek
         return new_dek, format_recovery_key(recovery_key)
@@ -312,6 +318,7 @@ class WorkspaceKeys(SlotStore):
         dek = self._open_in(state, state.pending, credentials, pending=True)
         self._check_mac(state, dek, pending=True)
         self._pending_dek = dek
+        self._generation = max(self._generation, state.generation)
         return dek
 
     def commit_rekey(self) -> None:
@@ -327,7 +334,7 @@ class WorkspaceKeys(SlotStore):
         if new_dek is None:
             raise RuntimeError("commit_rekey needs the pending key (begin_rekey, pending_dek)")
         new_state = replace(state, slots=state.pending, pending=())
-        self._write(new_state.sealed(new_dek, None))
+        self._write(new_state.sealed(new_dek, None, self._next_generation()))
         self._dek, self._pending_dek = new_dek, None
         self._forget_unused(state, new_state)
 
@@ -342,6 +349,6 @@ class WorkspaceKeys(SlotStore):
             return
         dek, state = self._unlocked_state()
         new_state = replace(state, pending=())
-        self._write(new_state.sealed(dek, None))
+        self._write(new_state.sealed(dek, None, self._next_generation()))
         self._pending_dek = None
         self._forget_unused(state, new_state)

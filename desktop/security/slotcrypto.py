@@ -33,6 +33,12 @@ _SEAL_INFO = b"kura password slot v1"
 _KEY_AAD = b"kura user key v1\x00"
 
 
+#: The most a password slot may ask for: Kura writes t=3, m=64 MiB, p=4.
+_MAX_TIME_COST = 3
+_MAX_MEMORY_KIB = 65536
+_MAX_PARALLELISM = 4
+
+
 @dataclass(frozen=True, slots=True)
 class KdfParams:
     """Argon2id parameters of a password slot (memory in KiB)."""
@@ -42,12 +48,15 @@ class KdfParams:
     parallelism: int = 4
 
     def check(self) -> None:
-        """ValueError unless the parameters are within what Kura writes and reads."""
-        if not 1 <= self.time_cost <= 20:
+        """ValueError unless the parameters are within what Kura writes and reads: a slot
+        file is read before anything in it is authenticated, so an edited one must not
+        make an unlock run Argon2 far longer than Kura's own setting (at most what
+        :data:`DEFAULT_KDF` costs, checked before Argon2 runs)."""
+        if not 1 <= self.time_cost <= _MAX_TIME_COST:
             raise ValueError("the Argon2id time cost is out of range")
-        if not 8192 <= self.memory_kib <= 4 * 1024 * 1024:
+        if not 8192 <= self.memory_kib <= _MAX_MEMORY_KIB:
             raise ValueError("the Argon2id memory cost is out of range")
-        if not 1 <= self.parallelism <= 16:
+        if not 1 <= self.parallelism <= _MAX_PARALLELISM:
             raise ValueError("the Argon2id parallelism is out of range")
 
     def encoded(self) -> bytes:
@@ -135,6 +144,12 @@ def new_user_key(workspace_id: str, user: str, password: str, params: KdfParams)
     associated = key_aad(workspace_id, user, params, public)
     nonce, wrapped = aead_seal(kek, _raw_private(private), associated)
     return UserKey(salt, params, nonce, wrapped, public)
+
+
+def dummy_password_key(password: str) -> None:
+    """Run Argon2 at Kura's setting and discard the result: an unknown user name costs as
+    much time as a wrong password, so timing does not tell which names have a slot."""
+    password_key(password, bytes(SALT_BYTES), DEFAULT_KDF)
 
 
 def open_user_key(workspace_id: str, user: str, key: UserKey, password: str) -> bytes | None:

@@ -13,8 +13,9 @@ Slot: ``id`` (32 hex), ``type`` (``keyring`` | ``recovery`` | ``password``),
 slots add ``item`` and ``backend``, recovery slots ``kdf`` (``hkdf-sha256``) and ``salt``;
 password slots ``user``, ``kdf`` (``argon2id``) with ``t``, ``m``, ``p``, ``salt``,
 ``key_nonce``, ``wrapped_key``, ``public`` and ``ephemeral`` (see
-:mod:`desktop.security.slotcrypto`). The MACs cover everything else, canonically encoded
-(:meth:`SlotFile.body`). A version 1 file (no mode, no MAC) is read as keyring mode and
+:mod:`desktop.security.slotcrypto`). ``generation`` (absent: 0) rises with every write;
+the encrypted database records it too. The MACs cover everything else, canonically
+encoded (:meth:`SlotFile.body`). A version 1 file (no mode, no MAC) is read as keyring mode and
 rewritten as version 2 by the first open.
 """
 
@@ -190,14 +191,21 @@ class SlotFile:
     version: int = VERSION
     mac: bytes | None = field(default=None, repr=False)
     pending_mac: bytes | None = field(default=None, repr=False)
+    #: Raised by every write and recorded in the encrypted database too, so an older
+    #: copy of the file (valid MAC, same DEK) put back is told from the current one.
+    generation: int = 0
 
     def body(self) -> bytes:
         """The canonical bytes the MACs cover: everything but the MACs."""
         return json.dumps(self._document(), sort_keys=True, separators=(",", ":")).encode()
 
-    def sealed(self, dek: bytes, pending_dek: bytes | None) -> SlotFile:
-        """This slot set at the current version with its MACs computed."""
+    def sealed(
+        self, dek: bytes, pending_dek: bytes | None, generation: int | None = None
+    ) -> SlotFile:
+        """This slot set at the current version (and ``generation``) with its MACs."""
         state = replace(self, version=VERSION, mac=None, pending_mac=None)
+        if generation is not None:
+            state = replace(state, generation=generation)
         body = state.body()
         pending_mac = slot_set_mac(pending_dek, body) if self.pending and pending_dek else None
         return replace(state, mac=slot_set_mac(dek, body), pending_mac=pending_mac)
@@ -216,6 +224,8 @@ class SlotFile:
         }
         if self.version >= 2:
             document["mode"] = self.mode
+        if self.generation:
+            document["generation"] = self.generation
         return document
 
     def to_bytes(self) -> bytes:
@@ -259,7 +269,10 @@ class SlotFile:
             raise ValueError("no valid unlock mode")
         mac = _bytes(document, "mac", _MAC_BYTES)
         pending_mac = _bytes(document, "pending_mac", _MAC_BYTES) if pending else None
-        return cls(workspace_id, slots, pending, mode, version, mac, pending_mac)
+        generation = document.get("generation", 0)
+        if not isinstance(generation, int) or isinstance(generation, bool) or generation < 0:
+            raise ValueError("no valid generation")
+        return cls(workspace_id, slots, pending, mode, version, mac, pending_mac, generation)
 
 
 # ---- sealing --------------------------------------------------------------------------

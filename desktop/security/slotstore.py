@@ -24,7 +24,13 @@ from desktop.core.keyring_items import workspace_key_items
 from desktop.core.policy import normalise_username
 from desktop.core.ports import KeyStore
 from desktop.security import slotfile
-from desktop.security.slotcrypto import DEK_BYTES, KdfParams, new_user_key, open_user_key
+from desktop.security.slotcrypto import (
+    DEK_BYTES,
+    KdfParams,
+    dummy_password_key,
+    new_user_key,
+    open_user_key,
+)
 from desktop.security.slotfile import (
     KEYRING,
     MODE_STRICT,
@@ -61,6 +67,7 @@ class SlotStore:
         self._dek: bytes | None = None
         self._pending_dek: bytes | None = None
         self._recovered: tuple[str, bool] | None = None  # (slot id, slot set authentic)
+        self._generation = 0  # the highest generation of the file this object trusted
         #: True when the file was a version 1 file (no MAC) when it was unlocked.
         self.legacy = False
 
@@ -104,10 +111,41 @@ class SlotStore:
 
     # ---- internals ------------------------------------------------------------------
 
+    @property
+    def generation(self) -> int:
+        """The generation of the slot file this object last unlocked or wrote (the
+        database records it: an older file put back is a rollback)."""
+        return self._generation
+
+    def require_generation(self, recorded: int) -> None:
+        """Refuse the file unlocked when it is older than the ``recorded`` generation (the
+        database's); from then on, never write or accept one below it."""
+        if self._generation < recorded:
+            raise self._rolled_back()
+        self._generation = max(self._generation, recorded)
+
+    def adopt_generation(self, recorded: int) -> None:
+        """Recovery: write above ``recorded`` (the database's) whatever the file says."""
+        self._generation = max(self._generation, recorded)
+
     def _unlocked_state(self) -> tuple[bytes, SlotFile]:
         if self._dek is None:
             raise RuntimeError("the workspace keys are not unlocked")
-        return self._dek, self._read()
+        state = self._read()
+        if state.generation < self._generation:
+            raise self._rolled_back()
+        return self._dek, state
+
+    def _rolled_back(self) -> DatabaseCorrupt:
+        return DatabaseCorrupt("workspace.keyslots_rolled_back", path=self._path)
+
+    def _next_generation(self) -> int:
+        """The generation of the next write: above the file's and any trusted before."""
+        on_disk = 0
+        if self.exists():
+            with contextlib.suppress(AppError):
+                on_disk = self._read().generation
+        return max(on_disk, self._generation) + 1
 
     def _password_slot(self, workspace_id: str, dek: bytes, user: str, password: str) -> Slot:
         from desktop.security.slotcrypto import DEFAULT_KDF
@@ -145,6 +183,8 @@ class SlotStore:
         private = None
         if slot is not None and slot.key is not None:
             private = open_user_key(state.workspace_id, user, slot.key, credentials[1])
+        else:
+            dummy_password_key(credentials[1])  # same time as a wrong password
         if slot is None or private is None:
             raise AuthenticationFailed("workspace.strict_sign_in_failed")
         dek = open_slot(state.workspace_id, slot, private)
@@ -226,20 +266,39 @@ class SlotStore:
                 return item
         raise AlreadyExists("workspace.rekey_interrupted")
 
-    def _forget_unused(self, old: SlotFile, new: SlotFile) -> None:
-        """Delete keyring items only the old file used. Best effort: the file is final."""
+    def _forget_unused(self, old: SlotFile, new: SlotFile) -> list[str]:
+        """Delete keyring items only the old file used. Best effort (the file is final):
+        returns the items that could not be deleted, for the caller to report."""
         still_used = {slot.item for slot in (*new.slots, *new.pending)}
+        failed: list[str] = []
         for slot in (*old.slots, *old.pending):
             if slot.item and slot.item not in still_used:
-                # a stale wrapping key that no slot references opens nothing
-                with contextlib.suppress(AppError):
+                try:
                     self._key_store.delete_secret(slot.item)
+                except AppError:
+                    failed.append(slot.item)
+        return failed
+
+    def leftover_items(self) -> list[str]:
+        """Keyring items of this workspace that no slot uses but the keyring still holds
+        (a delete that failed); ``kura doctor`` reports them."""
+        state = self._read()
+        used = {slot.item for slot in (*state.slots, *state.pending)}
+        left = []
+        for item in workspace_key_items(state.workspace_id):
+            if item in used:
+                continue
+            with contextlib.suppress(AppError):
+                if self._key_store.get_secret(item) is not None:
+                    left.append(item)
+        return left
 
     def _read(self) -> SlotFile:
         return slotfile.read_file(self._path)
 
     def _write(self, state: SlotFile, *, exclusive: bool = False) -> None:
         slotfile.write_file(self._path, state, exclusive=exclusive)
+        self._generation = max(self._generation, state.generation)
 
     def _write_or_forget(self, state: SlotFile, new_item: str, *, exclusive: bool = False) -> None:
         """Write ``state``; if that fails, delete ``new_item`` unless a slot on disk uses it."""

@@ -180,6 +180,7 @@ NO_ACTOR = {
     "WorkspaceService.finish_interrupted_rekey": "the open sequence, before any sign-in",
     "WorkspaceService.record_key_event": "key events no signed-in user performs",
     "WorkspaceService.settle_slot_file": "the open sequence, before any sign-in",
+    "WorkspaceService.recorded_slot_generation": "recovery, before any sign-in",
     "BundleService.ensure_signing_key": "the workspace's first key, at init",
     "SettingsService.idle_timeout": "read at sign-in, before there is an actor",
     "DiagnosticsService.recipe": "a system check: kura doctor runs before any sign-in",

@@ -47,8 +47,10 @@ def strict(folder: Path, key_store: MemoryKeyStore) -> Path:
     """The workspace in strict mode, with the Admin ada (added after the switch)."""
     with _open(folder, key_store) as ws:
         owner = ws.accounts.authenticate("owner", PW)
-        ws.policies.set(owner, Policy.STRICT_UNLOCK, True, password=PW)
+        rotated = ws.policies.set(owner, Policy.STRICT_UNLOCK, True, password=PW)
         ws.accounts.add_user(owner, "ada", Role.ADMIN, ADA_PW)
+    assert rotated is not None  # turning strict mode on rotates the key (and recovery key)
+    (folder.parent / "recovery.txt").write_text(rotated.recovery_key)
     return folder
 
 
@@ -215,6 +217,7 @@ def test_a_version_1_file_is_upgraded_at_first_open(keyring_ws: Path, key_store:
     # as a workspace made before the MAC: its database has no record of one yet
     with _open(keyring_ws, key_store) as ws, ws.store.transaction() as tx:
         tx.settings.set("keyslots_authenticated", "0")
+        tx.settings.set("keyslots_generation", "0")  # nor of a generation
     document = _slots(keyring_ws)
     for field in ("mac", "mode"):
         document.pop(field)

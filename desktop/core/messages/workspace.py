@@ -222,4 +222,74 @@ MESSAGES: dict[str, Entry] = {
             "開いてください",
         )
     ),
+    "workspace.keyslots_rolled_back": Entry(
+        Text(
+            en="{path} is an older copy than the one this workspace last wrote (an earlier "
+            "keyslots.json was put back): {remedy}",
+            ja="{path} は、このワークスペースが最後に書き込んだものより古いコピーです"
+            "（以前の keyslots.json が戻されています）。{remedy}",
+        ),
+        cli=Text(
+            en="put the current file back from a recent backup, or run `kura recover "
+            "--recovery-key-stdin` to rewrite it with the recovery key",
+            ja="最新のバックアップから現在のファイルを戻すか、`kura recover "
+            "--recovery-key-stdin` を実行してリカバリーキーで書き直してください",
+        ),
+        gui=Text(
+            en="close Kura and put the current file back from a recent backup, or run "
+            "`kura recover --recovery-key-stdin` in a terminal",
+            ja="Kura を閉じて最新のバックアップから現在のファイルを戻すか、ターミナルで "
+            "`kura recover --recovery-key-stdin` を実行してください",
+        ),
+    ),
+    "workspace.strict_rekey_recommended": Entry(
+        Text(
+            en="a copy of keyslots.json saved earlier still opens the database outside "
+            "Kura with the old password; {remedy}",
+            ja="以前に保存された keyslots.json のコピーは、古いパスワードで Kura の外から"
+            "データベースを開けてしまいます。{remedy}",
+        ),
+        cli=Text(
+            en="the Owner can run `kura rekey` to make such copies useless",
+            ja="Owner が `kura rekey` を実行すると、そうしたコピーは使えなくなります",
+        ),
+        gui=Text(
+            en="the Owner can use Rekey the database in Settings > Security to make such "
+            "copies useless",
+            ja="Owner が 設定 > セキュリティ の「データベースのキーを更新」を使うと、"
+            "そうしたコピーは使えなくなります",
+        ),
+    ),
+    "workspace.keyring_items_left": Entry(
+        Text(
+            en="keyring items of keyring mode are still in the keyring ({items}); they open "
+            "nothing since the key rotation, but {remedy}",
+            ja="キーリングモードのキーリング項目がまだ残っています（{items}）。鍵の更新後は"
+            "何も開けませんが、{remedy}",
+        ),
+        cli=Text(
+            en="delete them with your keyring tool (e.g. seahorse or `secret-tool clear`)",
+            ja="キーリングのツール（seahorse や `secret-tool clear` など）で削除してください",
+        ),
+        gui=Text(
+            en="delete them with your keyring tool (e.g. seahorse or `secret-tool clear`)",
+            ja="キーリングのツール（seahorse や `secret-tool clear` など）で削除してください",
+        ),
+    ),
+    "workspace.slots_not_checked": Entry(
+        Text(
+            en="strict unlock mode: the key slots, chain and file are not checked without a "
+            "user's password; {remedy}",
+            ja="厳格ロック解除モード: ユーザーのパスワードなしではキースロット、チェーン、"
+            "ファイルは検査されません。{remedy}",
+        ),
+        cli=Text(
+            en="run `kura doctor --user NAME --password-stdin`",
+            ja="`kura doctor --user NAME --password-stdin` を実行してください",
+        ),
+        gui=Text(
+            en="run `kura doctor --user NAME --password-stdin` in a terminal",
+            ja="ターミナルで `kura doctor --user NAME --password-stdin` を実行してください",
+        ),
+    ),
 }

@@ -34,6 +34,12 @@ class UnlockSlots(Protocol):
 
     def strict(self) -> bool: ...
 
+    @property
+    def generation(self) -> int:
+        """The slot file's generation after the last write (the caller records it in
+        the database in the same transaction: ``services.slot_generation``)."""
+        ...
+
     def slot_users(self) -> set[str]:
         """Case-folded names of the users who have a password slot."""
         ...
@@ -42,7 +48,9 @@ class UnlockSlots(Protocol):
 
     def remove_user(self, username: str) -> None: ...
 
-    def enable_strict(self, username: str, password: str) -> None: ...
+    def enable_strict(self, username: str, password: str) -> list[str]:
+        """Returns the keyring items of keyring mode that could not be deleted."""
+        ...
 
     def disable_strict(self) -> None: ...
 

@@ -26,6 +26,7 @@ from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, Role, User, UserStatus
 from desktop.core.policy import check_password, normalise_username
 from desktop.core.ports import PasswordHasher, PasswordStrength, Store, TotpEngine, Transaction
 from desktop.core.ports.security import UnlockSlots
+from desktop.core.services import slot_generation
 from desktop.core.services.base import AuditedService, Refusal, system_audit
 from desktop.core.services.sign_in import SignInService
 from desktop.core.workspace_policy import Policy, policy_on
@@ -162,6 +163,7 @@ class AccountService(AuditedService):
             )
             if self._slots is not None:
                 self._slots.set_user_password(name, password)
+                slot_generation.record(tx.settings, self._slots)
             op.audit(
                 action=AuditAction.USER_CREATED,
                 obj=f"user:{name}",
@@ -258,20 +260,31 @@ class AccountService(AuditedService):
                 payload={"from": actor.username, "to": user.username},
             )
 
-    def set_status(self, actor: Actor, username: str, status: UserStatus) -> None:
+    def set_status(self, actor: Actor, username: str, status: UserStatus) -> bool:
+        """Enable or disable a user. True when a rekey is recommended: in strict mode a
+        copy of ``keyslots.json`` saved before still holds the disabled user's slot, which
+        their password opens outside Kura until the database key is rotated."""
         with self._op(actor, rbac.Permission.MANAGE_MEMBERS) as op:
             tx, actor = op.tx, op.actor
             user = self._managed_user(tx, actor, username)
             tx.users.set_status(user.id, status)
             active = status is UserStatus.ACTIVE
+            payload: dict[str, object] = {}
             if not active and self._slots is not None:
                 self._slots.remove_user(user.username)
+                slot_generation.record(tx.settings, self._slots)
+                if self._slots.strict():
+                    payload = {"rekey_recommended": True}
             action = AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED
-            op.audit(action=action, obj=f"user:{user.username}", payload={})
+            op.audit(action=action, obj=f"user:{user.username}", payload=payload)
+        return bool(payload)
 
-    def reset_password(self, actor: Actor, username: str, new_password: str) -> None:
+    def reset_password(self, actor: Actor, username: str, new_password: str) -> bool:
         """Set another user's password (or, for anyone, their own). The permission is
-        checked before the name is looked up, so a Member cannot probe for names."""
+        checked before the name is looked up, so a Member cannot probe for names.
+
+        True when a rekey is recommended: in strict mode a saved copy of
+        ``keyslots.json`` still opens with the old password outside Kura."""
         own = normalise_username(username).casefold() == actor.username.casefold()
         permission = None if own else rbac.Permission.MANAGE_MEMBERS
         with self._op(actor, permission) as op:  # before the name is looked up
@@ -284,13 +297,18 @@ class AccountService(AuditedService):
             tx, actor = op.tx, op.actor
             user = existing_user(tx, username) if own else self._managed_user(tx, actor, username)
             tx.users.set_password_hash(user.id, encoded)
+            payload: dict[str, object] = {}
             if self._slots is not None and user.status is UserStatus.ACTIVE:
                 self._slots.set_user_password(user.username, new_password)
+                slot_generation.record(tx.settings, self._slots)
+                if self._slots.strict():
+                    payload = {"rekey_recommended": True}
             op.audit(
                 action=AuditAction.USER_PASSWORD_RESET,
                 obj=f"user:{user.username}",
-                payload={},
+                payload=payload,
             )
+        return bool(payload)
 
     # ------------------------------------------------------------------ helpers
 

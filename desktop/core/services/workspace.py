@@ -11,6 +11,7 @@ from desktop.core.audit_actions import AuditAction
 from desktop.core.errors import DatabaseCorrupt
 from desktop.core.models import Actor
 from desktop.core.ports import Store
+from desktop.core.services import slot_generation
 from desktop.core.services.base import AuditedService, system_audit
 
 
@@ -33,6 +34,11 @@ class KeyRotation(Protocol):
     def has_pending(self) -> bool: ...
 
     def upgrade_legacy(self) -> None: ...
+
+    @property
+    def generation(self) -> int: ...
+
+    def require_generation(self, recorded: int) -> None: ...
 
 
 _UNSEEN = "recovery_key_unseen"
@@ -83,12 +89,14 @@ class WorkspaceService(AuditedService):
         with self._op(actor, rbac.Permission.MANAGE_SECURITY) as op:
             actor = op.actor
             new_key, recovery_key = self._keys.begin_rekey()
+            slot_generation.record(op.tx.settings, self._keys)
             op.tx.settings.set(_UNSEEN, "1")  # until the front end confirms it showed the key
         # A failure from here on leaves the pending slots in place: whichever key the
         # database ends up under, the next open finds it and settles the rotation.
         self._store.rekey(new_key)
         self._keys.commit_rekey()
         with self._continue(actor) as op:  # the rotation it authorised is done
+            slot_generation.record(op.tx.settings, self._keys)
             event = op.audit(
                 action=AuditAction.WORKSPACE_REKEYED,
                 obj="workspace",
@@ -120,6 +128,7 @@ class WorkspaceService(AuditedService):
         ``kura doctor`` fails while the flag is set.
         """
         with self._store.transaction() as tx:
+            slot_generation.record(tx.settings, self._keys)
             tx.settings.set(_UNSEEN, "1")
             system_audit(
                 tx,
@@ -134,19 +143,29 @@ class WorkspaceService(AuditedService):
 
     def settle_slot_file(self) -> None:
         """At open: upgrade a version 1 slot file (no MAC) once, and refuse one that
-        comes back after the workspace's file was authenticated."""
+        comes back after the workspace's file was authenticated; refuse a file older than
+        the generation the database recorded (an earlier copy put back), and record a
+        newer one (a write whose database record a crash cut off)."""
         with self._store.transaction() as tx:
             authenticated = tx.settings.get(_SLOTS_MAC) == "1"
+            if self._keys.legacy and authenticated:
+                raise DatabaseCorrupt("workspace.keyslots_tampered", path="keyslots.json")
+            self._keys.require_generation(slot_generation.recorded(tx.settings))
             if self._keys.legacy:
-                if authenticated:
-                    raise DatabaseCorrupt("workspace.keyslots_tampered", path="keyslots.json")
                 if self._keys.has_pending():
                     return  # settled with the rotation; upgraded at a later open
                 self._keys.upgrade_legacy()
             if not authenticated:
                 tx.settings.set(_SLOTS_MAC, "1")
+            slot_generation.record(tx.settings, self._keys)
+
+    def recorded_slot_generation(self) -> int:
+        """The slot file generation the database holds (recovery writes above it)."""
+        with self._store.transaction() as tx:
+            return slot_generation.recorded(tx.settings)
 
     def record_key_event(self, action: AuditAction, payload: dict[str, Any]) -> None:
         """Audit a key event no signed-in user performs (recovery, finished rotation)."""
         with self._store.transaction() as tx:
+            slot_generation.record(tx.settings, self._keys)
             system_audit(tx, action, "workspace", payload, actor="key-holder")
