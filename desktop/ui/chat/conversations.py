@@ -108,6 +108,10 @@ class ConversationPanel(QFrame):
         self.list.setObjectName("conversationList")
         self.list.setModel(self.proxy)
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        # a long title is cut with an ellipsis (its tooltip holds all of it), never
+        # scrolled sideways
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._on_list_context_menu)
         self.list.clicked.connect(self._on_list_clicked)
