@@ -520,7 +520,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>No conversations yet — ask something to start one</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1512,7 +1512,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Kura is locked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1522,7 +1522,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
+        <source>You locked the window. Sign in to go on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Sign in to Kura</source>
         <translation type="unfinished"></translation>
     </message>

@@ -520,7 +520,7 @@
         <translation>会話を検索</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>No conversations yet — ask something to start one</source>
         <translation>会話はまだありません — 質問すると会話が始まります</translation>
     </message>
@@ -568,7 +568,7 @@
     <message>
         <location filename="../../desktop/ui/logs/filters.py" line="-49"/>
         <source>Between</source>
-        <translation>期間</translation>
+        <translation>範囲を指定</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1512,7 +1512,7 @@
         <translation>サインイン</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Kura is locked</source>
         <translation>Kura はロックされています</translation>
     </message>
@@ -1522,7 +1522,12 @@
         <translation>一定時間操作がなかったため、ウィンドウがロックされました。続けるにはサインインしてください。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
+        <source>You locked the window. Sign in to go on.</source>
+        <translation>ウィンドウをロックしました。続けるにはサインインしてください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Sign in to Kura</source>
         <translation>Kura にサインイン</translation>
     </message>
