@@ -194,3 +194,17 @@ def test_export_dialog_rows_do_not_repeat_their_label_in_a_check_box(
     qtbot.waitUntil(lambda: not owner_ctx.runner.busy)
     dialog.close()
     assert repeated == []
+
+
+def test_a_users_message_uses_most_of_the_conversation_width(qtbot: Any) -> None:
+    from desktop.ui.chat.messages import UserBubble
+
+    text = "What does the policy say about carrying USB sticks out of the office on trips?"
+    bubble = UserBubble(text)
+    qtbot.addWidget(bubble)
+    bubble.resize(900, 200)
+    bubble.show()
+    qtbot.waitExposed(bubble)
+    QApplication.processEvents()
+    one_line = bubble.label.fontMetrics().horizontalAdvance(text)
+    assert bubble.label.width() >= min(one_line, 500)
