@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.chat_models import AppRecord, Conversation
 from desktop.ui.plain import PlainLabel, ask, ask_text, plain_tip
+from desktop.ui.times import local_time
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -62,7 +63,7 @@ class ConversationListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tip(f"{item.title}\n{item.updated_at}")
+            return plain_tip(f"{item.title}\n{local_time(item.updated_at)}")
         if role == ID_ROLE:
             return item.id
         return None
