@@ -83,6 +83,7 @@ class UiContext(QObject):
         self.runner = TaskRunner()
         self.session: Session | None = None
         self.last_username: str | None = None
+        self.locked_when_idle = False
         self._key_store: KeyStore | None = None
         self._engines: app.Engines | None = None
         self._engines_lock = threading.Lock()
@@ -181,7 +182,7 @@ class UiContext(QObject):
         try:
             return self.session.actor()
         except AuthenticationFailed:
-            self.lock()
+            self.lock(idle=True)
             raise
 
     def peek_actor(self) -> Actor | None:
@@ -198,8 +199,11 @@ class UiContext(QObject):
         actor = self.peek_actor()
         return actor is not None and rbac.allowed(actor.role, permission)
 
-    def lock(self) -> None:
+    def lock(self, *, idle: bool = False) -> None:
+        """Lock the window: by the user (Ctrl+L, the Lock button) or, with ``idle``, by
+        the idle timer; ``locked_when_idle`` tells the lock screen which."""
         if self.session is not None and not self.session.locked:
+            self.locked_when_idle = idle
             self.session.lock()
             self._idle.stop()
             self.release_workspace()
@@ -207,7 +211,7 @@ class UiContext(QObject):
 
     def _on_idle_tick(self) -> None:
         if self.session is not None and not self.session.locked and self.session.expired():
-            self.lock()
+            self.lock(idle=True)
 
     # ------------------------------------------------------------------ language
 

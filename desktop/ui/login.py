@@ -117,8 +117,9 @@ class LoginView(QWidget):
         self.code.setVisible(visible)
         self.code_label.setVisible(visible)
 
-    def reset(self, locked_user: str | None = None) -> None:
-        """Show the screen fresh: no password, no code; for an unlock, the user's name."""
+    def reset(self, locked_user: str | None = None, *, idle: bool = False) -> None:
+        """Show the screen fresh: no password, no code; for an unlock, the user's name
+        and whether the idle timer or the user locked the window."""
         self._locked_user = locked_user
         self.password.clear()
         self.code.clear()
@@ -131,6 +132,8 @@ class LoginView(QWidget):
                 self.tr(
                     "The window locked itself after a while without activity. Sign in to go on."
                 )
+                if idle
+                else self.tr("You locked the window. Sign in to go on.")
             )
             self.username.setText(locked_user)
             self.password.setFocus()

@@ -82,7 +82,7 @@ class ShellView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.sidebar = QFrame(self)
-        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setObjectName("kuraNavigation")
         self.sidebar.setFixedWidth(190)
         side = QVBoxLayout(self.sidebar)
         side.setContentsMargins(0, 0, 0, 12)
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         self._open_shell()
 
     def _on_ctx_locked(self) -> None:
-        self.login.reset(locked_user=self.ctx.last_username)
+        self.login.reset(locked_user=self.ctx.last_username, idle=self.ctx.locked_when_idle)
         self.pages.setCurrentWidget(self.login)
 
     def _on_shell_sign_out(self) -> None:

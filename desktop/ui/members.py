@@ -49,6 +49,7 @@ from desktop.ui.members_model import (
 )
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
+from desktop.ui.times import local_time
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header, primary_button, row_table
 
@@ -128,7 +129,7 @@ class MembersView(View):
         self.requests = QTableWidget(0, 4, self.requests_box)
         self.requests.setObjectName("requestTable")
         self.requests.setHorizontalHeaderLabels(
-            [self.tr("Member"), self.tr("Change"), self.tr("Asked by"), self.tr("Asked at (UTC)")]
+            [self.tr("Member"), self.tr("Change"), self.tr("Asked by"), self.tr("Asked at")]
         )
         self.requests.verticalHeader().hide()
         self.requests.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -184,7 +185,7 @@ class MembersView(View):
         names = {r.value: n for r, n in role_names().items()}
         for n, request in enumerate(data.requests):
             change = f"{names[request['from']]} → {names[request['to']]}"
-            at = request["requested_at"][:16].replace("T", " ")
+            at = local_time(request["requested_at"])
             for col, text in enumerate((request["user"], change, request["requested_by"], at)):
                 self.requests.setItem(n, col, QTableWidgetItem(text))
         if data.requests:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from desktop.core.models import Actor, Role, UserStatus
 from desktop.ui.members_dialogs import role_names
 from desktop.ui.tasks import LaneContext
+from desktop.ui.times import local_time
 from desktop.ui.widgets import Index, RowTableModel
 
 
@@ -104,8 +105,8 @@ class MemberListModel(RowTableModel):
 
     def _sign_in(self, row: MemberRow) -> str:
         if row.locked_until:
-            until = row.locked_until[:16].replace("T", " ")
-            return self.tr("Locked until {until} UTC").format(until=until)
+            until = local_time(row.locked_until)
+            return self.tr("Locked until {until}").format(until=until)
         if row.failures:
             return self.tr("{n} failed attempts").format(n=row.failures)
         return self.tr("OK")

@@ -1,5 +1,7 @@
 """The application style sheet: calm, roomy, one accent colour. Widgets opt in through
-object names and dynamic properties (``primary``, ``kind``), never inline colours."""
+object names and dynamic properties (``primary``, ``kind``), never inline colours.
+Object names are Kura's own: Qt's file dialog has a child named ``sidebar``, so a rule
+for a plain ``#sidebar`` painted it navy (tests/gui/test_layout_fit.py checks)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,13 @@ ACCENT = "#3b6fd8"
 
 STYLE_SHEET = f"""
 QWidget {{ font-size: 10pt; }}
-#sidebar {{ background: #1f2430; }}
-#sidebar QPushButton {{
+QFrame#kuraNavigation {{ background: #1f2430; }}
+QFrame#kuraNavigation QPushButton {{
     color: #c9d1e0; background: transparent; border: none; text-align: left;
     padding: 9px 14px; border-radius: 6px; margin: 1px 8px;
 }}
-#sidebar QPushButton:hover {{ background: #2c3342; }}
-#sidebar QPushButton:checked {{ background: {ACCENT}; color: white; }}
+QFrame#kuraNavigation QPushButton:hover {{ background: #2c3342; }}
+QFrame#kuraNavigation QPushButton:checked {{ background: {ACCENT}; color: white; }}
 #sidebarTitle {{ color: white; font-size: 15pt; font-weight: 600; padding: 14px 16px 10px; }}
 #sidebarUser {{ color: #8e98ab; padding: 6px 16px; }}
 QPushButton[primary="true"] {{

@@ -40,7 +40,9 @@ class Card(QFrame):
         self.setFixedWidth(width)
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
+        # a card changed while hidden (the lock screen's text is set before it shows)
+        # gets no layout request, so it fits again when it is shown
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Show):
             self._fit()
         return super().event(event)
 
@@ -48,7 +50,7 @@ class Card(QFrame):
         layout = self.layout()
         if layout is None:
             return
-        height = layout.totalHeightForWidth(self.width())
+        height = max(layout.totalHeightForWidth(self.width()), layout.totalMinimumSize().height())
         if height > 0:
             self.setMinimumHeight(height)
 

@@ -60,7 +60,7 @@
 <context>
     <name>AnswerBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="+113"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="+127"/>
         <location line="+115"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
@@ -505,7 +505,7 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../desktop/ui/chat/conversations.py" line="+90"/>
+        <location filename="../../desktop/ui/chat/conversations.py" line="+91"/>
         <source>The app to chat with</source>
         <translation type="unfinished"></translation>
     </message>
@@ -520,7 +520,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>No conversations yet — ask something to start one</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1512,7 +1512,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Kura is locked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1522,7 +1522,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
+        <source>You locked the window. Sign in to go on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Sign in to Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1680,7 +1685,7 @@
 <context>
     <name>MemberListModel</name>
     <message>
-        <location filename="../../desktop/ui/members_model.py" line="+82"/>
+        <location filename="../../desktop/ui/members_model.py" line="+83"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1731,7 +1736,7 @@
     </message>
     <message>
         <location line="+8"/>
-        <source>Locked until {until} UTC</source>
+        <source>Locked until {until}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1756,7 +1761,7 @@
 <context>
     <name>MembersView</name>
     <message>
-        <location filename="../../desktop/ui/members.py" line="+76"/>
+        <location filename="../../desktop/ui/members.py" line="+77"/>
         <source>Only the Owner and Admins can manage members.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1825,7 +1830,7 @@
     </message>
     <message>
         <location line="+0"/>
-        <source>Asked at (UTC)</source>
+        <source>Asked at</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1935,7 +1940,7 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/models.py" line="+50"/>
+        <location filename="../../desktop/ui/settings/models.py" line="+51"/>
         <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1985,7 +1990,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Load settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2830,7 +2835,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>When (UTC)</source>
+        <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3058,13 +3063,13 @@
 <context>
     <name>TraceListModel</name>
     <message>
-        <location filename="../../desktop/ui/logs/model.py" line="+51"/>
+        <location filename="../../desktop/ui/logs/model.py" line="+52"/>
         <source>app {id}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+15"/>
-        <source>Time (UTC)</source>
+        <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3220,7 +3225,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-203"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-216"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>

@@ -60,7 +60,7 @@
 <context>
     <name>AnswerBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="+113"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="+127"/>
         <location line="+115"/>
         <source>Copy</source>
         <translation>コピー</translation>
@@ -505,7 +505,7 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../desktop/ui/chat/conversations.py" line="+90"/>
+        <location filename="../../desktop/ui/chat/conversations.py" line="+91"/>
         <source>The app to chat with</source>
         <translation>チャットするアプリ</translation>
     </message>
@@ -520,7 +520,7 @@
         <translation>会話を検索</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>No conversations yet — ask something to start one</source>
         <translation>会話はまだありません — 質問すると会話が始まります</translation>
     </message>
@@ -568,7 +568,7 @@
     <message>
         <location filename="../../desktop/ui/logs/filters.py" line="-49"/>
         <source>Between</source>
-        <translation>期間</translation>
+        <translation>範囲を指定</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1512,7 +1512,7 @@
         <translation>サインイン</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Kura is locked</source>
         <translation>Kura はロックされています</translation>
     </message>
@@ -1522,7 +1522,12 @@
         <translation>一定時間操作がなかったため、ウィンドウがロックされました。続けるにはサインインしてください。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+3"/>
+        <source>You locked the window. Sign in to go on.</source>
+        <translation>ウィンドウをロックしました。続けるにはサインインしてください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Sign in to Kura</source>
         <translation>Kura にサインイン</translation>
     </message>
@@ -1680,7 +1685,7 @@
 <context>
     <name>MemberListModel</name>
     <message>
-        <location filename="../../desktop/ui/members_model.py" line="+82"/>
+        <location filename="../../desktop/ui/members_model.py" line="+83"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
@@ -1731,8 +1736,8 @@
     </message>
     <message>
         <location line="+8"/>
-        <source>Locked until {until} UTC</source>
-        <translation>{until} UTC までロック中</translation>
+        <source>Locked until {until}</source>
+        <translation>{until} までロック中</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1756,7 +1761,7 @@
 <context>
     <name>MembersView</name>
     <message>
-        <location filename="../../desktop/ui/members.py" line="+76"/>
+        <location filename="../../desktop/ui/members.py" line="+77"/>
         <source>Only the Owner and Admins can manage members.</source>
         <translation>メンバーを管理できるのはオーナーと管理者のみです。</translation>
     </message>
@@ -1825,8 +1830,8 @@
     </message>
     <message>
         <location line="+0"/>
-        <source>Asked at (UTC)</source>
-        <translation>申請日時（UTC）</translation>
+        <source>Asked at</source>
+        <translation>依頼日時</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -1935,7 +1940,7 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/models.py" line="+50"/>
+        <location filename="../../desktop/ui/settings/models.py" line="+51"/>
         <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
         <translation>アプリで使用するローカルの GGUF ファイルを登録します。ファイルは元の場所に置いたままで、Kura は読み込む前に各ファイルの SHA-256 を確認します。</translation>
     </message>
@@ -1985,7 +1990,7 @@
         <translation>SHA-256 全体をコピー</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Load settings</source>
         <translation>読み込み設定</translation>
     </message>
@@ -2830,8 +2835,8 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>When (UTC)</source>
-        <translation>日時（UTC）</translation>
+        <source>When</source>
+        <translation>日時</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3059,14 +3064,14 @@
 <context>
     <name>TraceListModel</name>
     <message>
-        <location filename="../../desktop/ui/logs/model.py" line="+51"/>
+        <location filename="../../desktop/ui/logs/model.py" line="+52"/>
         <source>app {id}</source>
         <translation>アプリ {id}</translation>
     </message>
     <message>
         <location line="+15"/>
-        <source>Time (UTC)</source>
-        <translation>日時（UTC）</translation>
+        <source>Time</source>
+        <translation>日時</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3221,7 +3226,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-203"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-216"/>
         <source>Edit</source>
         <translation>編集</translation>
     </message>

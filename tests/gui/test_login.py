@@ -78,4 +78,24 @@ def test_idle_timeout_locks_and_unlock_prefills_user(
     assert not ctx.signed_in
     assert window.pages.currentWidget() is window.login  # the workspace is hidden
     assert window.login.username.text() == "owner" and window.login.password.text() == ""
+    assert "without activity" in window.login.subtitle.text()
+    window.close()
+
+
+def test_locking_by_hand_says_it_was_locked_not_idle(
+    qtbot: Any, workspace: Backend, make_ctx: Callable[[], UiContext]
+) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(make_ctx())
+    qtbot.addWidget(window)
+    window.start()
+    ctx = window.ctx
+    with qtbot.waitSignal(window.login.signed_in, timeout=10_000):
+        _submit(qtbot, window.login, "owner", PEOPLE_PASSWORD)
+    qtbot.waitUntil(lambda: window.shell is not None and not ctx.runner.busy)
+    with qtbot.waitSignal(ctx.session_did_lock):
+        window.shell.lock_button.click()
+    subtitle = window.login.subtitle.text()
+    assert "without activity" not in subtitle and "locked the window" in subtitle
     window.close()

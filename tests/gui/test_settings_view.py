@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QLabel,
@@ -134,7 +135,16 @@ def test_models_register_a_file_and_configure_how_it_loads(
     assert models.item(0).text() == "tiny-model"
     with open_direct(workspace) as ws:
         record = ws.models.get(owner_actor(workspace), "tiny-model")
-    assert child(page, QLabel, "model_sha256").text() == record.sha256[:16] + "…"
+    sha = child(page, QLabel, "model_sha256")
+    assert sha.text() == record.sha256[:16] + "…"
+    copy = child(page, QPushButton, "copySha256Button")
+    view.resize(1024, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    QApplication.processEvents()
+    # the shortened hash is shown whole, and the Copy button does not cover it
+    assert sha.width() >= sha.fontMetrics().horizontalAdvance(sha.text())
+    assert copy.geometry().left() > sha.geometry().right()
     assert child(page, QLabel, "model_architecture").text() == "fake"
     qtbot.waitUntil(lambda: "not available" in child(page, QLabel, "gpuOffloadLabel").text())
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.chat_models import AppRecord, Conversation
 from desktop.ui.plain import PlainLabel, ask, ask_text, plain_tip
+from desktop.ui.times import local_time
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -62,7 +63,7 @@ class ConversationListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tip(f"{item.title}\n{item.updated_at}")
+            return plain_tip(f"{item.title}\n{local_time(item.updated_at)}")
         if role == ID_ROLE:
             return item.id
         return None
@@ -108,6 +109,10 @@ class ConversationPanel(QFrame):
         self.list.setObjectName("conversationList")
         self.list.setModel(self.proxy)
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        # a long title is cut with an ellipsis (its tooltip holds all of it), never
+        # scrolled sideways
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._on_list_context_menu)
         self.list.clicked.connect(self._on_list_clicked)

@@ -18,4 +18,6 @@ CHAT_STYLE_SHEET = """
 #chatSidebar { border-right: 1px solid #e5e7eb; }
 #conversationList { border: none; background: transparent; }
 #conversationList::item { padding: 6px 4px; border-radius: 6px; }
+#conversationList::item:selected { background: #dbe5f8; color: #1f2430; }
+#conversationList::item:hover:!selected { background: #eef2fb; }
 """

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -64,6 +65,19 @@ class UserBubble(QWidget):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         inner.addWidget(self.label)
         row.addWidget(bubble)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A word-wrapped label asks for a narrow, tall box (it wrapped at ~150 px): the
+        text gets the width it needs on one line, up to most of the conversation's."""
+        super().resizeEvent(event)
+        room = min(USER_BUBBLE_MAX_WIDTH, int(self.width() * 0.8)) - 24
+        room -= self.edit_button.sizeHint().width() + 48
+        if room <= 0:
+            return
+        metrics = self.label.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        needed = metrics.boundingRect(QRect(0, 0, room, 100_000), flags, self.text).width()
+        self.label.setMinimumWidth(min(needed + 2, room))
 
     def set_editing(self, editing: bool) -> None:
         """Mark the message being edited in the box below."""

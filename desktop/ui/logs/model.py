@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 
 from desktop.ui.plain import plain_tip
+from desktop.ui.times import local_time
 from desktop.ui.widgets import Index, RowTableModel
 
 _PREVIEW = 90
@@ -20,8 +21,8 @@ def one_line(text: str, limit: int = _PREVIEW) -> str:
 
 
 def when(ts: str) -> str:
-    """``2026-01-02T03:04:05.000000Z`` as ``2026-01-02 03:04`` (UTC)."""
-    return ts[:16].replace("T", " ")
+    """A stored UTC time as the window shows it (local time with its zone)."""
+    return local_time(ts)
 
 
 class TraceListModel(RowTableModel):
@@ -63,7 +64,7 @@ class TraceListModel(RowTableModel):
 
     def titles(self) -> tuple[str, ...]:
         return (
-            QCoreApplication.translate("TraceListModel", "Time (UTC)"),
+            QCoreApplication.translate("TraceListModel", "Time"),
             QCoreApplication.translate("TraceListModel", "User"),
             QCoreApplication.translate("TraceListModel", "App"),
             QCoreApplication.translate("TraceListModel", "Question"),

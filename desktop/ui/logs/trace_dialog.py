@@ -108,7 +108,7 @@ class TraceDialog(QDialog):
         form = QFormLayout(box)
         body = self.body
         model = body.get("model") or {}
-        form.addRow(self.tr("When (UTC)"), _value(when(str(self.trace.get("ts", ""))), box))
+        form.addRow(self.tr("When"), _value(when(str(self.trace.get("ts", ""))), box))
         form.addRow(self.tr("User"), _value(self.trace.get("user", ""), box))
         app = self.tr("{name}, version {version}").format(
             name=app_name, version=body.get("app_version", "?")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -124,7 +125,10 @@ class ModelsPage(SettingsPage):
             self.copy_sha.setObjectName("copySha256Button")
             self.copy_sha.setToolTip(self.tr("Copy the full SHA-256"))
             self.copy_sha.clicked.connect(self._on_copy_sha_clicked)
+            # the shortened hash keeps its full width: the button goes after it
+            self.facts[key].setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
             sha_row = QHBoxLayout()
+            sha_row.setSpacing(8)
             sha_row.addWidget(self.facts[key])
             sha_row.addWidget(self.copy_sha)
             sha_row.addStretch(1)
