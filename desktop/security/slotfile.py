@@ -27,18 +27,12 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from desktop.core.errors import (
-    DatabaseCorrupt,
-    DataDirUnreadable,
     SchemaTooNew,
-    WorkspaceExists,
-    WorkspaceNotFound,
 )
 from desktop.core.keyring_items import workspace_key_items
-from desktop.security.durable import write_atomic
 from desktop.security.slotcrypto import (
     DEK_BYTES,
     NONCE_BYTES,
@@ -326,45 +320,6 @@ def open_slot(workspace_id: str, slot: Slot, secret: bytes) -> bytes | None:
         key = recovery_wrapping_key(secret, slot.salt or b"") if slot.type == RECOVERY else secret
         dek = aead_open(key, slot.nonce, slot.wrapped, associated)
     return dek if dek is not None and len(dek) == DEK_BYTES else None
-
-
-# ---- durable writes -------------------------------------------------------------------
-
-
-def read_file(path: Path) -> SlotFile:
-    """The slots file at ``path``; AppErrors naming the file for a missing, unreadable,
-    damaged or too new one."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise WorkspaceNotFound("workspace.not_found", folder=path.parent, file=FILE_NAME) from exc
-    except OSError as exc:
-        raise DataDirUnreadable(
-            "workspace.cannot_read_permissions", path=path, reason=exc.strerror or str(exc)
-        ) from exc
-    try:
-        return SlotFile.parse(data)
-    except SchemaTooNew:
-        raise
-    except ValueError as exc:
-        raise DatabaseCorrupt(
-            "workspace.keyslots_damaged", path=path, reason=str(exc), details=repr(exc)
-        ) from exc
-
-
-def write_file(path: Path, state: SlotFile, *, exclusive: bool = False) -> None:
-    """Replace (``exclusive``: create) the slots file atomically."""
-    try:
-        write_atomic(path, state.to_bytes(), exclusive=exclusive)
-    except FileExistsError as exc:
-        raise WorkspaceExists("workspace.created_meanwhile", folder=path.parent) from exc
-    except OSError as exc:
-        raise DataDirUnreadable(
-            "workspace.cannot_write", path=path, reason=exc.strerror or str(exc)
-        ) from exc
-
-
-# ---- validation helpers ---------------------------------------------------------------
 
 
 def _b64(data: bytes) -> str:

@@ -23,7 +23,7 @@ from desktop.core.errors import (
 from desktop.core.keyring_items import workspace_key_items
 from desktop.core.policy import normalise_username
 from desktop.core.ports import KeyStore
-from desktop.security import slotfile
+from desktop.security import slotio
 from desktop.security.slotcrypto import (
     DEK_BYTES,
     KdfParams,
@@ -294,10 +294,10 @@ class SlotStore:
         return left
 
     def _read(self) -> SlotFile:
-        return slotfile.read_file(self._path)
+        return slotio.read_file(self._path)
 
     def _write(self, state: SlotFile, *, exclusive: bool = False) -> None:
-        slotfile.write_file(self._path, state, exclusive=exclusive)
+        slotio.write_file(self._path, state, exclusive=exclusive)
         self._generation = max(self._generation, state.generation)
 
     def _write_or_forget(self, state: SlotFile, new_item: str, *, exclusive: bool = False) -> None:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
 from desktop import app
 from desktop.core.errors import AuthenticationFailed
@@ -28,6 +28,7 @@ from desktop.ui.context import Backend, UiContext
 from desktop.ui.i18n import Translations
 from desktop.ui.login import LoginView
 from desktop.ui.main_window import MainWindow
+from desktop.ui.recovery import RecoveryKeyDialog
 from desktop.ui.settings.strict import OwnerPasswordDialog, StrictUnlockPanel
 from desktop.ui.settings.view import SettingsView
 from desktop.ui.tasks import Lane, LaneContext
@@ -151,8 +152,25 @@ def test_owner_turns_strict_unlock_on_in_settings_then_locks_and_signs_in_with_t
     field.setText(PEOPLE_PASSWORD)
     dialog.findChild(QPushButton, "strictPasswordOk").click()
     without_slot = page.findChild(QLabel, "usersWithoutSlotLabel")
-    qtbot.waitUntil(lambda: not without_slot.isHidden(), timeout=10_000)
+    qtbot.waitUntil(lambda: not without_slot.isHidden(), timeout=20_000)
     assert check.isChecked()
+    # turning strict mode on rekeyed the database: the new recovery key is shown once
+    recovery = page.findChild(RecoveryKeyDialog)
+    assert recovery is not None and recovery.isVisible()
+    new_key = recovery.findChild(QPlainTextEdit, "recoveryKeyText").toPlainText()
+    recovery.findChild(QCheckBox, "storedCheck").setChecked(True)
+    recovery.findChild(QPushButton, "continueButton").click()
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=10_000)
+    with app.open_workspace(
+        workspace.data_dir,
+        key_store=workspace.key_store_factory(),
+        credentials=("owner", PEOPLE_PASSWORD),
+        hasher=workspace.hasher,
+        clock=workspace.clock,
+        engines=workspace.engines_factory(),
+    ) as ws:
+        assert ws.workspace.summary()["recovery_key_unseen"] is False
+    assert new_key
     assert "cannot open the workspace" in without_slot.text() and "mo" in without_slot.text()
     assert "owner" not in without_slot.text()
     assert app.unlock_mode(workspace.data_dir, key_store=workspace.key_store_factory()) == (

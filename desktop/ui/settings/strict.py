@@ -20,11 +20,15 @@ from desktop.core.workspace_policy import Policy
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.plain import PlainLabel
+from desktop.ui.recovery import RecoveryKeyDialog
 from desktop.ui.settings.common import Panel, hint
 from desktop.ui.tasks import Lane, LaneContext
 
 #: What the panel shows: whether strict mode is on, and who has no key slot.
 State = tuple[bool, list[str]]
+#: A switch's outcome: the new state, and the recovery key of the rekey that turning
+#: strict mode on makes (shown once), or None.
+Switched = tuple[State, str | None]
 
 
 def _state(lc: LaneContext, actor: Actor) -> State:
@@ -121,12 +125,15 @@ class StrictUnlockPanel(Panel):
     def _switch(self, on: bool, password: str | None) -> None:
         actor = self.actor()
 
-        def op(lc: LaneContext) -> State:
-            lc.ws.policies.set(actor, Policy.STRICT_UNLOCK, on, password=password)
-            return _state(lc, actor)
+        def op(lc: LaneContext) -> Switched:
+            rekeyed = lc.ws.policies.set(actor, Policy.STRICT_UNLOCK, on, password=password)
+            return _state(lc, actor), rekeyed.recovery_key if rekeyed is not None else None
 
         self.check.setEnabled(False)
         self.message.show_info(self.tr("Rewriting the key slots…"))
+        # turning strict mode on rekeys the database: every lane drops its connection
+        # first (queued before the switch), and again afterwards, as a rekey does
+        self.ctx.attach()
         self.run(
             Lane.DB,
             op,
@@ -135,7 +142,14 @@ class StrictUnlockPanel(Panel):
             on_failed=self._on_switch_failed,
         )
 
-    def _on_switched(self, state: State) -> None:
+    def _on_switched(self, switched: Switched) -> None:
+        state, recovery_key = switched
+        if recovery_key is not None:
+            self.ctx.attach()
+            dialog = RecoveryKeyDialog(recovery_key, self)
+            dialog.accepted.connect(self._on_recovery_dialog_accepted)
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
         self._show(state)
         if state[0]:
             self.message.show_info(
@@ -145,6 +159,15 @@ class StrictUnlockPanel(Panel):
             self.message.show_info(
                 self.tr("Strict unlock is off: the system keyring opens the workspace again.")
             )
+
+    def _on_recovery_dialog_accepted(self) -> None:
+        actor = self.actor()
+        self.run(
+            Lane.DB,
+            lambda lc: lc.ws.workspace.recovery_key_shown(actor),
+            key="shown",
+            on_failed=self.message.show_error,
+        )
 
     def _on_switch_failed(self, exc: BaseException) -> None:
         self.check.setEnabled(True)
