@@ -24,7 +24,7 @@ from desktop.core.errors import (
     WorkspaceNotFound,
     WrongKey,
 )
-from desktop.security import slotfile
+from desktop.security import slotfile, slotio
 from desktop.security.keyslots import FILE_NAME, WorkspaceKeys
 from desktop.security.recovery import parse_recovery_key
 from tests.fakes import FixedClock, MemoryKeyStore
@@ -136,7 +136,7 @@ def test_failed_create_leaves_no_key_and_no_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(slotfile, "write_atomic", broken)
+    monkeypatch.setattr(slotio, "write_atomic", broken)
     with pytest.raises(DataDirUnreadable, match="No space left"):
         keys.create(WS_A)
     assert store.items == {}
