@@ -15,43 +15,28 @@ from desktop.core.errors import AuthenticationFailed, DatabaseCorrupt, Permissio
 from desktop.core.keyring_items import workspace_key_items
 from desktop.core.models import Role, UserStatus
 from desktop.core.workspace_policy import Policy
-from desktop.security import slotcrypto
 from tests.fakes import FixedClock, MemoryKeyStore
+from tests.strict_support import ADA_PW, PW, cheap_kdf, make_strict, new_workspace, open_ws
 from tests.tools import FAST_HASHER
-
-PW = "a long enough passphrase"
-ADA_PW = "ada's own long passphrase"
 
 
 @pytest.fixture(autouse=True)
 def _cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(slotcrypto, "DEFAULT_KDF", slotcrypto.KdfParams(1, 8192, 1))
+    cheap_kdf(monkeypatch)
 
 
 @pytest.fixture
 def folder(tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock) -> Path:
-    path = tmp_path / "w"
-    recovery = app.init_workspace(
-        path, "owner", PW, key_store=key_store, hasher=FAST_HASHER, clock=clock
-    ).recovery_key
-    (tmp_path / "recovery.txt").write_text(recovery)
-    return path
+    return new_workspace(tmp_path, key_store, clock)
 
 
-def _open(folder: Path, key_store: MemoryKeyStore, who: tuple[str, str] | None = None):
-    return app.open_workspace(folder, key_store=key_store, credentials=who, hasher=FAST_HASHER)
+_open = open_ws
 
 
 @pytest.fixture
 def strict(folder: Path, key_store: MemoryKeyStore) -> Path:
     """The workspace in strict mode, with the Admin ada (added after the switch)."""
-    with _open(folder, key_store) as ws:
-        owner = ws.accounts.authenticate("owner", PW)
-        rotated = ws.policies.set(owner, Policy.STRICT_UNLOCK, True, password=PW)
-        ws.accounts.add_user(owner, "ada", Role.ADMIN, ADA_PW)
-    assert rotated is not None  # turning strict mode on rotates the key (and recovery key)
-    (folder.parent / "recovery.txt").write_text(rotated.recovery_key)
-    return folder
+    return make_strict(folder, key_store)
 
 
 def _rows(folder: Path, key_store: MemoryKeyStore, who: tuple[str, str]) -> int:

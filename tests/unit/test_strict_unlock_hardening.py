@@ -12,32 +12,20 @@ import pytest
 from desktop import app
 from desktop.core.clock import SystemClock
 from desktop.core.errors import DatabaseCorrupt
-from desktop.core.models import Role
-from desktop.core.workspace_policy import Policy
 from desktop.diagnostics.store import workspace_check
-from desktop.security import slotcrypto
 from desktop.security.keyslots import WorkspaceKeys
 from tests.fakes import FixedClock, MemoryKeyStore
-from tests.tools import FAST_HASHER
-
-PW = "a long enough passphrase"
-ADA_PW = "ada's own long passphrase"
+from tests.strict_support import ADA_PW, cheap_kdf, make_strict, new_workspace
 
 
 @pytest.fixture(autouse=True)
 def _cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(slotcrypto, "DEFAULT_KDF", slotcrypto.KdfParams(1, 8192, 1))
+    cheap_kdf(monkeypatch)
 
 
 @pytest.fixture
 def strict(tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock) -> Path:
-    folder = tmp_path / "w"
-    app.init_workspace(folder, "owner", PW, key_store=key_store, hasher=FAST_HASHER, clock=clock)
-    with app.open_workspace(folder, key_store=key_store, hasher=FAST_HASHER) as ws:
-        owner = ws.accounts.authenticate("owner", PW)
-        ws.policies.set(owner, Policy.STRICT_UNLOCK, True, password=PW)
-        ws.accounts.add_user(owner, "ada", Role.ADMIN, ADA_PW)
-    return folder
+    return make_strict(new_workspace(tmp_path, key_store, clock), key_store)
 
 
 def _edit_slot(folder: Path, user: str, **fields: int) -> None:
