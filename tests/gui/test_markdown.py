@@ -71,3 +71,23 @@ def test_links_are_never_followed(qtbot: Any) -> None:
     browser.anchorClicked.emit(QUrl("https://example.com"))
     assert cited == [1] and links == ["https://example.com"]
     assert "Read [1]" in browser.toPlainText() and browser.source().isEmpty()
+
+
+def test_code_blocks_are_highlighted_with_a_copy_link_per_block(qtbot: Any) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    browser = MarkdownBrowser()
+    qtbot.addWidget(browser)
+    text = "Two blocks:\n\n```python\ndef f():\n    return 1\n```\n\n```sh\necho hi\n```\n"
+    browser.set_markdown(text)
+    html = render_markdown(text)
+    assert html.count('href="kura-copy:') == 2
+    assert "style=" in html and "color" in html  # Pygments' inline colours
+    keyword = browser.document().find("def")
+    assert not keyword.isNull() and keyword.charFormat().foreground().color() != QColor("black")
+    copied: list[str] = []
+    browser.code_copied.connect(copied.append)
+    browser.anchorClicked.emit(QUrl("kura-copy:1"))
+    assert copied == ["echo hi"] and QGuiApplication.clipboard().text() == "echo hi"
+    browser.anchorClicked.emit(QUrl("kura-copy:0"))
+    assert QGuiApplication.clipboard().text() == "def f():\n    return 1"

@@ -1,5 +1,6 @@
 """Answers as Markdown: markdown-it-py with raw HTML off, citation markers ``[n]`` turned
-into internal ``kura-cite:n`` links, images shown as their description, and a text
+into internal ``kura-cite:n`` links, images shown as their description, code blocks
+highlighted with a Copy link each (:mod:`desktop.ui.chat.code_blocks`), and a text
 browser that never loads a resource: nothing remote, and no local file, is read because
 an answer names it."""
 
@@ -15,8 +16,10 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from PySide6.QtCore import QByteArray, QCoreApplication, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtGui import QGuiApplication, QImage, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+
+from desktop.ui.chat.code_blocks import COPY_SCHEME, render_code
 
 CITE_SCHEME = "kura-cite"
 _MARKER = re.compile(r"\[(\d{1,4})\]")
@@ -82,6 +85,8 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("fence", render_code)
+    md.add_render_rule("code_block", render_code)
     md.core.ruler.push("kura_citations", _link_citations)
     return md
 
@@ -89,9 +94,37 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
-def render_markdown(text: str, citations: Sequence[int] = ()) -> str:
-    """HTML for ``text``: raw HTML in it is shown as text, never interpreted."""
-    return str(_MD.render(text, {"citations": list(citations)}))
+def render_markdown(
+    text: str,
+    citations: Sequence[int] = (),
+    code_blocks: list[str] | None = None,
+    *,
+    dark: bool = False,
+) -> str:
+    """HTML for ``text``: raw HTML in it is shown as text, never interpreted. The code of
+    each code block is appended to ``code_blocks`` (the target of its Copy link)."""
+    env: dict[str, Any] = {"citations": list(citations), "dark": dark}
+    if code_blocks is not None:
+        env["code_blocks"] = code_blocks
+    return str(_MD.render(text, env))
+
+
+def dark_palette() -> bool:
+    """Whether the application paints dark (text lighter than its background)."""
+    palette = QGuiApplication.palette()
+    return palette.text().color().lightness() > palette.base().color().lightness()
+
+
+def document_style(dark: bool) -> str:
+    """The answer's own style sheet (code background, the code bar) for the palette."""
+    code_bg, bar = ("#161b22", "#9aa4b2") if dark else ("#f3f4f6", "#6b7280")
+    return (
+        f"pre, code {{ font-family: monospace; }} pre {{ background: {code_bg}; }}"
+        f" p.codebar {{ color: {bar}; margin-bottom: 0; }}"
+        " a.copy { text-decoration: none; }"
+        " a.citation { text-decoration: none; font-weight: 600; }"
+        " table { border-collapse: collapse; } th, td { padding: 2px 6px; }"
+    )
 
 
 class NoResourceBrowser(QTextBrowser):
@@ -114,11 +147,13 @@ class NoResourceBrowser(QTextBrowser):
 
 class MarkdownBrowser(NoResourceBrowser):
     """A read-only, self-sizing view of one Markdown text. Links are never followed:
-    a citation link emits ``citation_clicked``, any other link ``link_clicked`` (the view
-    decides; nothing is opened). ``loadResource`` refuses everything."""
+    a citation link emits ``citation_clicked``, a code block's Copy link puts that block's
+    code on the clipboard (and emits ``code_copied``), any other link ``link_clicked``
+    (the view decides; nothing is opened). ``loadResource`` refuses everything."""
 
     citation_clicked = Signal(int)
     link_clicked = Signal(QUrl)
+    code_copied = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,18 +162,18 @@ class MarkdownBrowser(NoResourceBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.document().setDocumentMargin(2)
-        self.document().setDefaultStyleSheet(
-            "pre, code { font-family: monospace; } pre { background: #f3f4f6; }"
-            " a.citation { text-decoration: none; font-weight: 600; }"
-            " table { border-collapse: collapse; } th, td { padding: 2px 6px; }"
-        )
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self.anchorClicked.connect(self._on_browser_anchor_clicked)
         self._markdown = ""
+        self.code_blocks: list[str] = []
 
     def set_markdown(self, text: str, citations: Sequence[int] = ()) -> None:
         self._markdown = text
-        self.setHtml(render_markdown(text, citations))
+        dark = dark_palette()
+        self.document().setDefaultStyleSheet(document_style(dark))
+        blocks: list[str] = []
+        self.setHtml(render_markdown(text, citations, blocks, dark=dark))
+        self.code_blocks = blocks
 
     def markdown(self) -> str:
         return self._markdown
@@ -159,5 +194,10 @@ class MarkdownBrowser(NoResourceBrowser):
     def _on_browser_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() == CITE_SCHEME and url.path().isdigit():
             self.citation_clicked.emit(int(url.path()))
+        elif url.scheme() == COPY_SCHEME and url.path().isdigit():
+            index = int(url.path())
+            if index < len(self.code_blocks):
+                QGuiApplication.clipboard().setText(self.code_blocks[index])
+                self.code_copied.emit(self.code_blocks[index])
         else:
             self.link_clicked.emit(url)
