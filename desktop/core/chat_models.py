@@ -26,6 +26,10 @@ class GgufInfo:
     context_length: int | None = None
     embedding_length: int | None = None
     block_count: int | None = None
+    head_count: int | None = None  # attention heads, and those with keys and values
+    head_count_kv: int | None = None
+    key_length: int | None = None  # per head; embedding_length / head_count when absent
+    value_length: int | None = None
     chat_template: str | None = field(default=None, repr=False)
     bos_token: str | None = None
     eos_token: str | None = None

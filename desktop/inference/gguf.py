@@ -74,7 +74,10 @@ _WANTED = frozenset({
     *_TOKEN_IDS, "tokenizer.chat_template", "general.architecture", "general.name",
     "general.parameter_count", "general.file_type", "general.alignment",
 })  # fmt: skip
-_WANTED_SUFFIXES = (".context_length", ".embedding_length", ".block_count")
+_WANTED_SUFFIXES = (
+    ".context_length", ".embedding_length", ".block_count", ".attention.head_count",
+    ".attention.head_count_kv", ".attention.key_length", ".attention.value_length",
+)  # fmt: skip
 
 
 def default_keep(key: str) -> bool:
@@ -301,6 +304,10 @@ def info_from_header(head: GgufHeader, label: str) -> GgufInfo:
         context_length=_as_int(md.get(f"{arch}.context_length")),
         embedding_length=_as_int(md.get(f"{arch}.embedding_length")),
         block_count=_as_int(md.get(f"{arch}.block_count")),
+        head_count=_as_int(md.get(f"{arch}.attention.head_count")),
+        head_count_kv=_as_int(md.get(f"{arch}.attention.head_count_kv")),
+        key_length=_as_int(md.get(f"{arch}.attention.key_length")),
+        value_length=_as_int(md.get(f"{arch}.attention.value_length")),
         chat_template=_as_str(md.get("tokenizer.chat_template")),
         bos_token=head.tokens.get(bos) if bos is not None else None,
         eos_token=head.tokens.get(eos) if eos is not None else None,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -37,6 +37,7 @@ from desktop.inference.llama_runtime import (
     gpu_offload_supported,
     import_llama_cpp,
     llama_cpp_module,
+    load_progress,
     physical_cores,
 )
 from desktop.inference.template import ChatTemplate, choose_template
@@ -82,11 +83,19 @@ class LlamaCppChatModel:
         """Whether this llama-cpp-python build can offload layers to a GPU."""
         return gpu_offload_supported()
 
-    def load(self, path: str, sha256: str, settings: LoadSettings, info: GgufInfo) -> None:
+    def load(
+        self,
+        path: str,
+        sha256: str,
+        settings: LoadSettings,
+        info: GgufInfo,
+        progress: Callable[[float], bool] | None = None,
+    ) -> None:
         """Load (or keep) this model; on failure the previous model stays loaded.
 
         The new model is loaded before the old one is released, so a switch briefly
-        holds both; a failed load leaves the previous model usable.
+        holds both; a failed load leaves the previous model usable. ``progress`` hears
+        llama.cpp's load progress (0.0 to 1.0); answering False aborts the load.
         """
         with self._lock:
             current = self._loaded
@@ -96,7 +105,7 @@ class LlamaCppChatModel:
             template = ChatTemplate(
                 choice.source, bos_token=info.bos_token, eos_token=info.eos_token
             )
-            llm = self._open(path, settings)
+            llm = self._open(path, settings, progress)
             eos = (info.eos_token,) if info.eos_token and info.eos_token.strip() else ()
             bos_text, add_bos = self._bos(llm)
             controls = control_pattern(llm)
@@ -125,7 +134,9 @@ class LlamaCppChatModel:
         text = llm.detokenize([bos_id], special=True).decode("utf-8", "replace")
         return text, bool(llama_cpp.llama_vocab_get_add_bos(vocab))
 
-    def _open(self, path: str, settings: LoadSettings) -> Any:
+    def _open(
+        self, path: str, settings: LoadSettings, progress: Callable[[float], bool] | None
+    ) -> Any:
         llama_cpp = llama_cpp_module()
         name = Path(path).name
         if not Path(path).is_file():
@@ -135,15 +146,16 @@ class LlamaCppChatModel:
         LOG_TAIL.clear()
         OFFLOADED.clear()
         try:
-            return _llama_class()(
-                model_path=path,
-                n_gpu_layers=layers,
-                n_ctx=settings.n_ctx,
-                n_batch=min(settings.n_batch, settings.n_ctx),
-                n_threads=threads,
-                n_threads_batch=threads,
-                verbose=False,
-            )
+            with load_progress(progress):
+                return _llama_class()(
+                    model_path=path,
+                    n_gpu_layers=layers,
+                    n_ctx=settings.n_ctx,
+                    n_batch=min(settings.n_batch, settings.n_ctx),
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    verbose=False,
+                )
         except Exception as exc:
             errors = [text for level, text in LOG_TAIL if level == ERROR and text]
             reason = _FUNCTION_PREFIX.sub("", errors[0]) if errors else str(exc)

@@ -8,11 +8,13 @@ stderr. :mod:`desktop.inference.llama` reads them when a load fails or finishes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import os
 import re
 from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -52,6 +54,41 @@ def llama_cpp_module() -> ModuleType:
     llama_cpp.llama_log_set(sink, ctypes.c_void_p(0))
     _KEEP_ALIVE.append(sink)  # llama.cpp holds a raw pointer to the callback
     return llama_cpp
+
+
+@contextlib.contextmanager
+def load_progress(report: Callable[[float], bool] | None) -> Iterator[None]:
+    """While a model loads inside this block, llama.cpp's progress callback calls
+    ``report`` with the fraction loaded (0.0 to 1.0); a False answer aborts the load.
+
+    ``Llama()`` takes no progress callback, but it builds its model parameters by calling
+    ``llama_model_default_params()`` of the binding module; inside this block that call
+    returns the defaults with the callback set. Loads happen on one thread at a time
+    (the adapter's lock), and the binding is restored on the way out."""
+    if report is None:
+        yield
+        return
+    binding = llama_cpp_module().llama_cpp
+    original = binding.llama_model_default_params
+
+    def progress(fraction: float, _user_data: ctypes.c_void_p) -> bool:
+        try:
+            return bool(report(float(fraction)))
+        except Exception:  # never raise into C: a broken report only stops reporting
+            return True
+
+    callback = binding.llama_progress_callback(progress)
+
+    def params_with_progress() -> Any:
+        params = original()
+        params.progress_callback = callback
+        return params
+
+    binding.llama_model_default_params = params_with_progress
+    try:
+        yield
+    finally:
+        binding.llama_model_default_params = original
 
 
 def import_llama_cpp() -> None:

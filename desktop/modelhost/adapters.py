@@ -8,7 +8,8 @@ that died is started again by the next call, and a chat model reloads its GGUF t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +77,21 @@ class HostedChatModel:
         self._host = host
         self._loaded: tuple[str, LoadSettings, int] | None = None
         self.offloaded_layers: tuple[int, int] | None = None  # as llama.cpp reported
+        self._load_listener: Callable[[float], None] | None = None
 
     @property
     def host(self) -> HostProcess:
         return self._host
+
+    @contextlib.contextmanager
+    def watch_load(self, listener: Callable[[float], None]) -> Iterator[None]:
+        """Within this block, a load reports its progress (0.0 to 1.0) to ``listener``
+        (llama.cpp's own load progress, relayed by the host)."""
+        self._load_listener = listener
+        try:
+            yield
+        finally:
+            self._load_listener = None
 
     def load(self, path: str, sha256: str, settings: LoadSettings, info: GgufInfo) -> None:
         """Load (or keep) this model in the host; a new host loads it again."""
@@ -87,6 +99,7 @@ class HostedChatModel:
             return
         header, _ = self._host.request(
             "chat.load",
+            on_progress=self._load_listener,
             path=path,
             sha256=sha256,
             settings=settings.as_dict(),

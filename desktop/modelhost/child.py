@@ -32,6 +32,7 @@ from desktop.modelhost.wire_errors import encode_error
 Req = dict[str, Any]
 Reply = tuple[dict[str, Any], bytes]
 EMBED_BATCH = 32  # texts per forward pass of the embedding model
+LOAD_PROGRESS_STEP = 0.01  # a load reports each percent, not each of its callbacks
 Handler = Callable[[Req, bytes, CancelToken], "Reply | None"]
 
 
@@ -105,9 +106,27 @@ class Host:
             str(req["sha256"]),
             LoadSettings.from_dict(req["settings"]),
             GgufInfo.from_dict(req["info"]),
+            self._progress_frames(req.get("id")),
         )
         offloaded = self._chat.offloaded_layers()
         return {"offloaded_layers": list(offloaded) if offloaded else None}, b""
+
+    def _progress_frames(self, rid: Any) -> Callable[[float], bool]:
+        """Load progress as ``{"id", "progress"}`` frames, one per LOAD_PROGRESS_STEP
+        (and the last); False (abort the load) once Kura is gone."""
+        last = [-1.0]
+
+        def report(fraction: float) -> bool:
+            if fraction - last[0] < LOAD_PROGRESS_STEP and fraction < 1.0:
+                return True
+            last[0] = fraction
+            try:
+                self.out.send({"id": rid, "progress": round(min(max(fraction, 0.0), 1.0), 3)})
+            except WireClosed:
+                return False
+            return True
+
+        return report
 
     def _chat_unload(self, _r: dict[str, Any], _p: bytes, _c: CancelToken) -> Reply:
         if self._chat is not None:

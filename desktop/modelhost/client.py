@@ -24,7 +24,7 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from desktop.core.errors import (
@@ -241,11 +241,24 @@ class HostProcess:
             self._ensure()
 
     def request(
-        self, op: str, cancel: CancelToken | None = None, payload: bytes = b"", **fields: Any
+        self,
+        op: str,
+        cancel: CancelToken | None = None,
+        payload: bytes = b"",
+        *,
+        on_progress: Callable[[float], None] | None = None,
+        **fields: Any,
     ) -> tuple[dict[str, Any], bytes]:
-        """Send one request and wait for its reply; AppError as the host raised it."""
+        """Send one request and wait for its reply; AppError as the host raised it.
+        ``{"progress": fraction}`` frames before the reply (a model loading) go to
+        ``on_progress``."""
         with self._lock:
             for header, body in self._exchange(op, cancel, payload, fields):
+                if "progress" in header:
+                    value = header["progress"]
+                    if on_progress is not None and isinstance(value, int | float):
+                        on_progress(float(value))
+                    continue
                 return header, body
         raise GenerationFailed("models.host_no_reply", op=op)
 
@@ -278,7 +291,7 @@ class HostProcess:
                     raise decode_error(header["error"])
                 if cancel_sent and "piece" in header:
                     continue  # sampled before the stop reached the host: not shown
-                finished = "piece" not in header
+                finished = "piece" not in header and "progress" not in header
                 yield header, body
         finally:
             if forget is not None:
