@@ -159,6 +159,10 @@ class AnswerBubble(QFrame):
         self._finished = False
         self._update_actions()
 
+    def show_status(self, text: str) -> None:
+        """What happens before the first word (the model loading)."""
+        self.meta.setText(text)
+
     def append(self, text: str) -> None:
         """Add a streamed batch and re-render this answer only."""
         self.streamed += text
@@ -202,6 +206,10 @@ class AnswerBubble(QFrame):
             parts.append(self.tr("Cut off at the length limit"))
         elif turn.stop_reason == StopReason.FAILED:
             parts.append(self.tr("Incomplete: the model stopped part-way"))
+        ttft = turn.timings.get("ttft_ms")
+        if ttft is not None:
+            wait = f"{ttft:.0f} ms" if ttft < 1000 else f"{ttft / 1000:.1f} s"
+            parts.append(self.tr("First token after {wait}").format(wait=wait))
         rate = turn.timings.get("tokens_per_s")
         if rate:
             parts.append(self.tr("{rate} tokens/s").format(rate=f"{rate:.1f}"))

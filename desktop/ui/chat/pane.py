@@ -1,12 +1,14 @@
-"""The right-hand side of the chat screen: the app's name, the transcript, the variable
-form, the message box with Send and Stop, and the context gauge."""
+"""The right-hand side of the chat screen: the app's name and model (with the memory it
+will need), the transcript, the variable form, the message box with Send and Stop, and
+the context gauge."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from desktop.core.chat_models import AppConfig
+from desktop.core.chat_models import AUTO, AppConfig, ModelRecord
+from desktop.core.model_memory import estimate_memory
 from desktop.ui.chat.composer import ComposerEdit
 from desktop.ui.chat.gauge import ContextGauge
 from desktop.ui.chat.transcript import Transcript
@@ -29,6 +31,10 @@ class ChatPane(QWidget):
         main.setSpacing(8)
         self.app_title = page_title("", self)
         main.addWidget(self.app_title)
+        self.model_label = PlainLabel(self)
+        self.model_label.setObjectName("modelLabel")
+        main.addWidget(self.model_label)
+        self.model: ModelRecord | None = None
         self.app_description = PlainLabel(self)
         self.app_description.setObjectName("appDescription")
         self.app_description.setWordWrap(True)
@@ -73,11 +79,41 @@ class ChatPane(QWidget):
         row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
         return row
 
-    def show_app(self, config: AppConfig, n_ctx: int | None) -> None:
+    def show_app(self, config: AppConfig, model: ModelRecord | None) -> None:
         self.app_title.setText(config.name)
         self.app_description.setText(config.description)
         self.app_description.setVisible(bool(config.description))
-        self.gauge.set_context_length(n_ctx)
+        self.model = model
+        self.gauge.set_context_length(model.settings.n_ctx if model is not None else None)
+        if model is not None:
+            self.model_label.setText(
+                self.tr("Model: {name} · {memory}").format(
+                    name=model.name, memory=self.memory_text()
+                )
+            )
+        self.model_label.setVisible(model is not None)
+
+    def memory_text(self) -> str:
+        """What the model will need once loaded (RAM, and VRAM when layers go to a GPU)."""
+        model = self.model
+        if model is None:
+            return ""
+        layers = model.settings.n_gpu_layers
+        need = estimate_memory(
+            model.size, model.info, model.settings.n_ctx, 0 if layers == AUTO else int(layers)
+        )
+        if need.vram_bytes:
+            return self.tr("needs about {ram} of memory and {vram} of GPU memory").format(
+                ram=_size(need.ram_bytes), vram=_size(need.vram_bytes)
+            )
+        return self.tr("needs about {ram} of memory").format(ram=_size(need.ram_bytes))
+
+    def loading_text(self, percent: int) -> str:
+        """The answer's status while its model loads."""
+        name = self.model.name if self.model is not None else ""
+        return self.tr("Loading {model}: {percent}% · {memory}").format(
+            model=name, percent=percent, memory=self.memory_text()
+        )
 
     def set_usable(self, usable: bool, empty_text: str) -> None:
         """Without an app to chat with, only the empty-state text shows."""
@@ -85,6 +121,7 @@ class ChatPane(QWidget):
         self.empty.setVisible(not usable)
         for widget in (self.transcript, self.app_title, self.gauge):
             widget.setVisible(usable)
+        self.model_label.setVisible(usable and self.model is not None)
         self.app_description.setVisible(usable and bool(self.app_description.text()))
         self.composer.setEnabled(usable)
         self.send_button.setEnabled(usable)
@@ -109,3 +146,10 @@ class ChatPane(QWidget):
     def set_stopping(self) -> None:
         self.stop_button.setEnabled(False)
         self.stop_button.setText(self.tr("Stopping…"))
+
+
+def _size(count: int) -> str:
+    """Bytes as GB with one decimal (MB below 1 GB)."""
+    if count >= 1 << 30:
+        return f"{count / (1 << 30):.1f} GB"
+    return f"{max(1, round(count / (1 << 20)))} MB"

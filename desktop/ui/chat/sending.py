@@ -29,7 +29,13 @@ from desktop.ui.chat.editing import MessageEdit
 from desktop.ui.chat.gauge import ContextGauge
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.chat.pane import ChatPane
-from desktop.ui.chat.streaming import StreamState, edit_op, regenerate_op, send_op
+from desktop.ui.chat.streaming import (
+    StreamState,
+    edit_op,
+    regenerate_op,
+    send_op,
+    with_load_progress,
+)
 from desktop.ui.chat.transcript import Transcript
 from desktop.ui.chat.variables import VariableForm
 from desktop.ui.context import UiContext
@@ -161,8 +167,9 @@ class ConversationView(View):
         self.composer_message.clear_message()
         task = self.run(
             Lane.INFERENCE,
-            op,
+            with_load_progress(op, lambda: self.ctx.engines().chat_model),
             key="stream",
+            on_progress=self._on_stream_progress,
             on_chunk=self._on_stream_chunk,
             on_done=self._on_stream_done,
             on_failed=self._on_stream_failed,
@@ -170,6 +177,10 @@ class ConversationView(View):
         )
         self._stream = StreamState(task, answer, question, previous, variables, edited)
         self._set_streaming(True)
+
+    def _on_stream_progress(self, done: int, _total: object, _message: str) -> None:
+        if self._stream is not None:
+            self._stream.answer.show_status(self.pane.loading_text(done))
 
     def _on_stream_chunk(self, text: str) -> None:
         if self._stream is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from desktop.core.chat_models import Turn
 from desktop.core.errors import Cancelled
@@ -30,6 +31,26 @@ def stream_sink(lc: LaneContext) -> Callable[[str], None]:
 
 
 TurnOp = Callable[[LaneContext], TurnResult]
+
+
+def with_load_progress(op: TurnOp, chat_model: Callable[[], Any]) -> TurnOp:
+    """``op`` reporting its model's load progress as the lane's progress (percent of
+    100), when the chat model can tell it (``watch_load``: the model host's adapter)."""
+
+    def wrapped(lc: LaneContext) -> TurnResult:
+        watch = getattr(chat_model(), "watch_load", None)
+        if not callable(watch):
+            return op(lc)
+
+        def report(fraction: float) -> None:
+            if not lc.token.cancelled:
+                with contextlib.suppress(Cancelled):
+                    lc.progress(round(fraction * 100), 100)
+
+        with watch(report):
+            return op(lc)
+
+    return wrapped
 
 
 def send_op(

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from desktop.core.chat_models import AppRecord, Turn
+from desktop.core.chat_models import AppRecord, ModelRecord, Turn
 from desktop.core.models import Actor
 from desktop.core.rbac import Permission
 from desktop.ui.chat.actions import AnswerActions
@@ -34,7 +34,7 @@ class ChatView(ConversationView):
         self.setObjectName("chatView")
         self.setStyleSheet(CHAT_STYLE_SHEET)
         self._apps: dict[int, AppRecord] = {}
-        self._n_ctx: dict[int, int] = {}
+        self._models: dict[int, ModelRecord] = {}
         self._loading_turns: Task | None = None
         self._build()
         self.editing = MessageEdit(self.pane)
@@ -87,16 +87,16 @@ class ChatView(ConversationView):
         if actor is None:
             return
 
-        def op(lc: LaneContext) -> tuple[list[AppRecord], dict[int, int]]:
+        def op(lc: LaneContext) -> tuple[list[AppRecord], dict[int, ModelRecord]]:
             apps = lc.ws.apps.list(actor)
-            return apps, {m.id: m.settings.n_ctx for m in lc.ws.models.list(actor)}
+            return apps, {m.id: m for m in lc.ws.models.list(actor)}
 
         self.run(
             Lane.DB, op, key="apps", on_done=self._on_apps_loaded, on_failed=self._show_failure
         )
 
-    def _on_apps_loaded(self, result: tuple[list[AppRecord], dict[int, int]]) -> None:
-        apps, self._n_ctx = result
+    def _on_apps_loaded(self, result: tuple[list[AppRecord], dict[int, ModelRecord]]) -> None:
+        apps, self._models = result
         self._apps = {a.id: a for a in apps}
         current = self._app.id if self._app is not None else None
         keep = current if current in self._apps else (apps[0].id if apps else None)
@@ -181,7 +181,7 @@ class ChatView(ConversationView):
     def _show_header(self) -> None:
         assert self._app is not None
         config = self._app.config
-        self.pane.show_app(config, self._n_ctx.get(config.model_id))
+        self.pane.show_app(config, self._models.get(config.model_id))
 
     def _start_new(self) -> None:
         """An empty conversation with the current app (created by the first message)."""

@@ -1,0 +1,77 @@
+"""The chat pane like its peers: the model's name and the memory it will need, its load
+progress while it loads, the time to the first token and the speed under each answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.core.chat_models import GgufInfo, LoadSettings
+from desktop.ui.chat import ChatView
+from desktop.ui.chat.messages import AnswerBubble
+from desktop.ui.context import Backend
+from tests.fakes import FakeChatModel
+from tests.gui.test_chat_view import _make_app, _open, _wait_answer, view  # noqa: F401
+
+
+class LoadingFakeChat(FakeChatModel):
+    """Reports load progress, as the model host's adapter does, on its first load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._listener: Callable[[float], None] | None = None
+
+    @contextmanager
+    def watch_load(self, listener: Callable[[float], None]) -> Iterator[None]:
+        self._listener = listener
+        try:
+            yield
+        finally:
+            self._listener = None
+
+    def load(self, path: str, sha256: str, settings: LoadSettings, info: GgufInfo) -> None:
+        if self._listener is not None and self.loaded_sha256() != sha256:
+            for fraction in (0.0, 0.42, 1.0):
+                self._listener(fraction)
+        super().load(path, sha256, settings, info)
+
+
+@pytest.fixture
+def fake_chat() -> FakeChatModel:
+    return LoadingFakeChat()
+
+
+def test_chat_names_the_model_shows_its_load_progress_and_time_to_first_token(
+    qtbot: Any,
+    view: ChatView,  # noqa: F811
+    workspace: Backend,
+    tmp_path: Path,
+    fake_chat: FakeChatModel,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _make_app(workspace, tmp_path)
+    _open(qtbot, view)
+    header = view.pane.model_label
+    assert header.isVisibleTo(view) and "tiny" in header.text()
+    assert "needs about" in header.text() and "MB" in header.text()
+
+    statuses: list[str] = []
+    original = AnswerBubble.show_status
+
+    def spy(bubble: AnswerBubble, text: str) -> None:
+        statuses.append(text)
+        original(bubble, text)
+
+    monkeypatch.setattr(AnswerBubble, "show_status", spy)
+    fake_chat.replies = [["Hello"]]
+    qtbot.keyClicks(view.composer, "Hi")
+    qtbot.keyClick(view.composer, Qt.Key.Key_Return)
+    answer = _wait_answer(qtbot, view)
+    assert any("tiny" in s and "42%" in s and "needs about" in s for s in statuses)
+    meta = answer.meta.text()
+    assert "First token after" in meta and "ms" in meta
