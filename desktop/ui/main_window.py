@@ -99,6 +99,12 @@ class ShellView(QWidget):
             button.setObjectName(f"nav_{screen.key}")
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, key=screen.key: self.show_screen(key))
+            tip = {
+                "chat": self.tr("Chat (Ctrl+N starts a new chat)"),
+                "settings": self.tr("Settings (Ctrl+,)"),
+            }.get(screen.key)
+            if tip:
+                button.setToolTip(tip)
             self._group.addButton(button)
             side.addWidget(button)
             self.buttons[screen.key] = button
@@ -179,7 +185,11 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self._activity)
         ctx.session_did_lock.connect(self._on_ctx_locked)
         ctx.language_did_change.connect(self._on_ctx_language_changed)
-        QShortcut(QKeySequence("Ctrl+L"), self, ctx.lock)
+        self.shortcuts = {
+            "lock": QShortcut(QKeySequence("Ctrl+L"), self, ctx.lock),
+            "new_chat": QShortcut(QKeySequence("Ctrl+N"), self, self.new_chat),
+            "settings": QShortcut(QKeySequence("Ctrl+,"), self, self.open_settings),
+        }
 
     def start(self) -> None:
         """First run when no workspace exists here, else the sign-in screen."""
@@ -194,6 +204,29 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.wizard)
         self.pages.setCurrentWidget(self.wizard)
         self.wizard.start()
+
+    # ------------------------------------------------------------------ shortcuts
+
+    def _shown_shell(self) -> ShellView | None:
+        """The workspace, when it is on screen (not behind the sign-in or first run)."""
+        shell = self.shell
+        return shell if shell is not None and self.pages.currentWidget() is shell else None
+
+    def new_chat(self) -> None:
+        """Ctrl+N: the Chat screen, with a new conversation of its current app."""
+        shell = self._shown_shell()
+        if shell is None or "chat" not in shell.buttons:
+            return
+        view = shell.show_screen("chat")
+        sidebar = getattr(view, "sidebar", None)
+        if sidebar is not None:
+            sidebar.new_requested.emit()
+
+    def open_settings(self) -> None:
+        """Ctrl+,: the Settings screen."""
+        shell = self._shown_shell()
+        if shell is not None:
+            shell.show_screen("settings")
 
     def _warm_up(self) -> None:
         """Import the model runtimes on the idle ingest lane once the window is up, so the

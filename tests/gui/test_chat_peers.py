@@ -15,8 +15,10 @@ from desktop.core.chat_models import GgufInfo, LoadSettings
 from desktop.ui.chat import ChatView
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.context import Backend
+from desktop.ui.main_window import MainWindow
 from tests.fakes import FakeChatModel
 from tests.gui.test_chat_view import _make_app, _open, _wait_answer, view  # noqa: F401
+from tests.gui.test_main_window import _sign_in, make_window  # noqa: F401
 
 
 class LoadingFakeChat(FakeChatModel):
@@ -75,3 +77,29 @@ def test_chat_names_the_model_shows_its_load_progress_and_time_to_first_token(
     assert any("tiny" in s and "42%" in s and "needs about" in s for s in statuses)
     meta = answer.meta.text()
     assert "First token after" in meta and "ms" in meta
+
+
+def test_shortcuts_open_a_new_chat_and_settings_only_while_the_workspace_shows(
+    qtbot: Any,
+    workspace: Backend,
+    make_window: Callable[[], MainWindow],  # noqa: F811
+) -> None:
+    window = make_window()
+    window.start()
+    _sign_in(qtbot, window, "owner")
+    shell = window.shell
+    assert shell is not None
+    keys = {name: s.key().toString() for name, s in window.shortcuts.items()}
+    assert keys == {"lock": "Ctrl+L", "new_chat": "Ctrl+N", "settings": "Ctrl+,"}
+    assert "Ctrl+N" in shell.buttons["chat"].toolTip()
+    assert "Ctrl+," in shell.buttons["settings"].toolTip()
+    shell.show_screen("members")
+    window.shortcuts["settings"].activated.emit()
+    assert shell.stack.currentWidget() is shell.views["settings"]
+    window.shortcuts["new_chat"].activated.emit()
+    assert shell.stack.currentWidget() is shell.views["chat"]
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+    shell.lock_button.click()
+    window.shortcuts["settings"].activated.emit()
+    assert window.pages.currentWidget() is window.login
+    assert shell.stack.currentWidget() is shell.views["chat"]
