@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
 
 from desktop import app, unlock
 from desktop.core import rbac
@@ -20,6 +21,7 @@ from desktop.core.models import Actor
 from desktop.core.ports import KeyStore, PasswordHasher
 from desktop.core.session import DEFAULT_IDLE_TIMEOUT, Session
 from desktop.ui.i18n import Translations
+from desktop.ui.style import THEMES, apply_theme
 from desktop.ui.tasks import TaskRunner
 
 IDLE_CHECK_MS = 5_000
@@ -75,11 +77,13 @@ class UiContext(QObject):
     session_did_lock = Signal()
     actor_did_change = Signal()
     language_did_change = Signal(str)
+    theme_did_change = Signal(str)
 
     def __init__(self, backend: Backend, translations: Translations | None = None) -> None:
         super().__init__()
         self.backend = backend
         self.translations = translations or Translations()
+        self.theme = "system"
         self.runner = TaskRunner()
         self.session: Session | None = None
         self.last_username: str | None = None
@@ -219,6 +223,16 @@ class UiContext(QObject):
         if language != self.translations.language:
             self.translations.install(language)
             self.language_did_change.emit(language)
+
+    def set_theme(self, theme: str) -> None:
+        """Paint the application in ``theme`` (system, light, dark); the window rebuilds
+        its screens when that changes."""
+        app = QApplication.instance()
+        if theme == self.theme or theme not in THEMES or not isinstance(app, QApplication):
+            return
+        self.theme = theme
+        apply_theme(app, theme)
+        self.theme_did_change.emit(theme)
 
     def shutdown(self, timeout: float = 30.0) -> bool:
         """Stop every lane, then the model hosts (after the lanes: a lane may be waiting

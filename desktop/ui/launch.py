@@ -24,7 +24,7 @@ from desktop.ui.i18n import Translations, system_language
 from desktop.ui.main_window import MainWindow
 from desktop.ui.privacy import keep_qt_from_writing
 from desktop.ui.resources import resource_path
-from desktop.ui.style import STYLE_SHEET
+from desktop.ui.style import apply_theme
 
 log = logging.getLogger("desktop")
 
@@ -80,7 +80,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("Kura")
     qt_app.setOrganizationName("Kura")
-    qt_app.setStyleSheet(STYLE_SHEET)
+    apply_theme(qt_app, "system")  # each user's own theme once signed in
     icon = resource_path("icons", "kura.svg")
     if icon.exists():
         qt_app.setWindowIcon(QIcon(str(icon)))

@@ -34,14 +34,17 @@ class SignedIn:
     actor: Actor
     idle_timeout: timedelta
     language: str | None
+    theme: str | None = None
 
 
 def authenticate(lc: LaneContext, username: str, password: str, code: str | None) -> SignedIn:
     """The sign-in op: check the credentials, then read the session settings."""
     ws = lc.ws
     actor = ws.accounts.authenticate(username, password, code)
-    language = ws.settings.preferences(actor).get("language")
-    return SignedIn(actor, ws.settings.idle_timeout(), language)
+    preferences = ws.settings.preferences(actor)
+    return SignedIn(
+        actor, ws.settings.idle_timeout(), preferences.get("language"), preferences.get("theme")
+    )
 
 
 def unlock_and_authenticate(
@@ -170,6 +173,7 @@ class LoginView(QWidget):
         self.ctx.sign_in(result.actor, result.idle_timeout)
         if result.language:
             self.ctx.set_language(result.language)
+        self.ctx.set_theme(result.theme or "system")
         self.signed_in.emit()
 
     def _on_auth_failed(self, exc: BaseException) -> None:

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self._activity)
         ctx.session_did_lock.connect(self._on_ctx_locked)
         ctx.language_did_change.connect(self._on_ctx_language_changed)
+        ctx.theme_did_change.connect(self._on_ctx_language_changed)  # the same rebuild
         self.shortcuts = {
             "lock": QShortcut(QKeySequence("Ctrl+L"), self, ctx.lock),
             "new_chat": QShortcut(QKeySequence("Ctrl+N"), self, self.new_chat),

@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 
 from desktop.ui.chat.code_blocks import COPY_SCHEME, render_code
+from desktop.ui.style import is_dark
 
 CITE_SCHEME = "kura-cite"
 _MARKER = re.compile(r"\[(\d{1,4})\]")
@@ -109,12 +110,6 @@ def render_markdown(
     return str(_MD.render(text, env))
 
 
-def dark_palette() -> bool:
-    """Whether the application paints dark (text lighter than its background)."""
-    palette = QGuiApplication.palette()
-    return palette.text().color().lightness() > palette.base().color().lightness()
-
-
 def document_style(dark: bool) -> str:
     """The answer's own style sheet (code background, the code bar) for the palette."""
     code_bg, bar = ("#161b22", "#9aa4b2") if dark else ("#f3f4f6", "#6b7280")
@@ -169,7 +164,7 @@ class MarkdownBrowser(NoResourceBrowser):
 
     def set_markdown(self, text: str, citations: Sequence[int] = ()) -> None:
         self._markdown = text
-        dark = dark_palette()
+        dark = is_dark()
         self.document().setDefaultStyleSheet(document_style(dark))
         blocks: list[str] = []
         self.setHtml(render_markdown(text, citations, blocks, dark=dark))

@@ -19,10 +19,11 @@ from desktop.core.rbac import Permission
 from desktop.ui.chat.actions import AnswerActions
 from desktop.ui.chat.conversations import ConversationPanel
 from desktop.ui.chat.editing import MessageEdit
-from desktop.ui.chat.look import CHAT_STYLE_SHEET
+from desktop.ui.chat.look import chat_style_sheet
 from desktop.ui.chat.pane import ChatPane
 from desktop.ui.chat.sending import ConversationView
 from desktop.ui.context import UiContext
+from desktop.ui.style import is_dark
 from desktop.ui.tasks import Lane, LaneContext, Task
 
 
@@ -32,7 +33,7 @@ class ChatView(ConversationView):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("chatView")
-        self.setStyleSheet(CHAT_STYLE_SHEET)
+        self.setStyleSheet(chat_style_sheet(is_dark()))  # rebuilt when the theme changes
         self._apps: dict[int, AppRecord] = {}
         self._models: dict[int, ModelRecord] = {}
         self._loading_turns: Task | None = None

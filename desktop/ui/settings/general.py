@@ -33,6 +33,7 @@ class GeneralPage(SettingsPage):
         super().__init__(ctx, parent)
         self.message = InlineMessage(self)
         self._build_language()
+        self._build_theme()
         self._build_workspace()
         self.body.addWidget(self.message)
         self.finish()
@@ -53,6 +54,42 @@ class GeneralPage(SettingsPage):
         layout.addWidget(self.language)
         layout.addWidget(hint(self.tr("Kura remembers your choice for your account."), box))
         self.body.addWidget(box)
+
+    def _build_theme(self) -> None:
+        box, layout = group(self.tr("Theme"), self)
+        self.theme = QComboBox(box)
+        self.theme.setObjectName("themeCombo")
+        names = {
+            "system": self.tr("As the system"),
+            "light": self.tr("Light"),
+            "dark": self.tr("Dark"),
+        }
+        for code, name in names.items():
+            self.theme.addItem(name, code)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(self.ctx.theme)))
+        self.theme.currentIndexChanged.connect(self._on_theme_changed)
+        layout.addWidget(self.theme)
+        self.body.addWidget(box)
+
+    def _on_theme_changed(self, index: int) -> None:
+        code = str(self.theme.itemData(index))
+        actor = self.actor()
+        self.theme.setEnabled(False)
+        self.run(
+            Lane.DB,
+            lambda lc: lc.ws.settings.set_preference(actor, "theme", code),
+            key="theme",
+            # the window rebuilds every screen, this one included, on theme_did_change
+            on_done=lambda _changes: self.ctx.set_theme(code),
+            on_failed=self._on_theme_failed,
+        )
+
+    def _on_theme_failed(self, exc: BaseException) -> None:
+        self.theme.blockSignals(True)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(self.ctx.theme)))
+        self.theme.blockSignals(False)
+        self.theme.setEnabled(True)
+        self.message.show_error(exc)
 
     def _build_workspace(self) -> None:
         box, layout = group(self.tr("Workspace"), self)
