@@ -103,3 +103,40 @@ def test_shortcuts_open_a_new_chat_and_settings_only_while_the_workspace_shows(
     window.shortcuts["settings"].activated.emit()
     assert window.pages.currentWidget() is window.login
     assert shell.stack.currentWidget() is shell.views["chat"]
+
+
+def test_conversation_exports_to_markdown_and_straight_to_pdf(
+    qtbot: Any,
+    view: ChatView,  # noqa: F811
+    workspace: Backend,
+    tmp_path: Path,
+    fake_chat: FakeChatModel,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    _make_app(workspace, tmp_path, name="tea")
+    _open(qtbot, view)
+    fake_chat.replies = [["Use **80 °C** water.\n\n```\nheat(80)\n```"]]
+    qtbot.keyClicks(view.composer, "How hot?")
+    qtbot.keyClick(view.composer, Qt.Key.Key_Return)
+    _wait_answer(qtbot, view)
+    target = tmp_path / "out"
+    target.mkdir()
+    asked: list[Any] = []
+
+    def save(*args: Any, **kwargs: Any) -> tuple[str, str]:
+        asked.append(kwargs.get("options"))
+        return str(target / args[2]), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    button = view.pane.export_button
+    assert button.isVisibleTo(view) and len(button.menu().actions()) == 3
+    button.export_markdown()
+    text = (target / "tea.md").read_text(encoding="utf-8")
+    assert text.startswith("# tea\n") and "> How hot?" in text and "**80 °C**" in text
+    assert "heat(80)" in text
+    button.export_pdf()
+    assert (target / "tea.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in target.iterdir()) == ["tea.md", "tea.pdf"]  # no temp files
+    assert all(o & QFileDialog.Option.DontUseNativeDialog for o in asked)

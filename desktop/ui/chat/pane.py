@@ -4,12 +4,15 @@ the context gauge."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from desktop.core.chat_models import AUTO, AppConfig, ModelRecord
+from desktop.core.chat_models import AUTO, AppConfig, ModelRecord, Turn
 from desktop.core.model_memory import estimate_memory
 from desktop.ui.chat.composer import ComposerEdit
+from desktop.ui.chat.export import ExportButton
 from desktop.ui.chat.gauge import ContextGauge
 from desktop.ui.chat.transcript import Transcript
 from desktop.ui.chat.variables import VariableForm
@@ -30,7 +33,12 @@ class ChatPane(QWidget):
         main.setContentsMargins(16, 12, 16, 12)
         main.setSpacing(8)
         self.app_title = page_title("", self)
-        main.addWidget(self.app_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.app_title, 1)
+        self.export_button = ExportButton(self._exported, self)
+        title_row.addWidget(self.export_button)
+        main.addLayout(title_row)
+        self.export_source: Callable[[], tuple[str, Sequence[Turn]]] = lambda: ("Kura", [])
         self.model_label = PlainLabel(self)
         self.model_label.setObjectName("modelLabel")
         main.addWidget(self.model_label)
@@ -115,11 +123,14 @@ class ChatPane(QWidget):
             model=name, percent=percent, memory=self.memory_text()
         )
 
+    def _exported(self) -> tuple[str, Sequence[Turn]]:
+        return self.export_source()
+
     def set_usable(self, usable: bool, empty_text: str) -> None:
         """Without an app to chat with, only the empty-state text shows."""
         self.empty.setText(empty_text)
         self.empty.setVisible(not usable)
-        for widget in (self.transcript, self.app_title, self.gauge):
+        for widget in (self.transcript, self.app_title, self.gauge, self.export_button):
             widget.setVisible(usable)
         self.model_label.setVisible(usable and self.model is not None)
         self.app_description.setVisible(usable and bool(self.app_description.text()))

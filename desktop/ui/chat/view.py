@@ -19,6 +19,7 @@ from desktop.core.rbac import Permission
 from desktop.ui.chat.actions import AnswerActions
 from desktop.ui.chat.conversations import ConversationPanel
 from desktop.ui.chat.editing import MessageEdit
+from desktop.ui.chat.export import export_source
 from desktop.ui.chat.look import chat_style_sheet
 from desktop.ui.chat.pane import ChatPane
 from desktop.ui.chat.sending import ConversationView
@@ -57,6 +58,7 @@ class ChatView(ConversationView):
         self.sidebar = ConversationPanel(self)
         outer.addWidget(self.sidebar)
         self.pane = ChatPane(self)
+        self.pane.export_source = export_source(self)
         outer.addWidget(self.pane, 1)
         p = self.pane
         self.transcript, self.composer, self.variables = p.transcript, p.composer, p.variables
