@@ -61,12 +61,12 @@
     <name>AnswerBubble</name>
     <message>
         <location filename="../../desktop/ui/chat/messages.py" line="+127"/>
-        <location line="+115"/>
+        <location line="+123"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-123"/>
         <source>Copy the answer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -111,7 +111,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>Writing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -128,6 +128,11 @@
     <message>
         <location line="+2"/>
         <source>Incomplete: the model stopped part-way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>First token after {wait}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -378,7 +383,7 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../desktop/ui/chat/pane.py" line="+59"/>
+        <location filename="../../desktop/ui/chat/pane.py" line="+73"/>
         <source>Type a message — Enter sends, Shift+Enter starts a new line</source>
         <translation type="unfinished"></translation>
     </message>
@@ -394,23 +399,43 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+40"/>
+        <location line="+74"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-38"/>
-        <location line="+30"/>
+        <location line="-72"/>
+        <location line="+64"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-62"/>
         <source>Stop the answer (Esc); what was written is kept</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+13"/>
+        <source>Model: {name} · {memory}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>needs about {ram} of memory and {vram} of GPU memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>needs about {ram} of memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Loading {model}: {percent}% · {memory}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Send edit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -423,12 +448,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+48"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+50"/>
         <source>Chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+157"/>
         <source>Your role may not use apps.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -558,7 +583,7 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/chat/sending.py" line="+100"/>
+        <location filename="../../desktop/ui/chat/sending.py" line="+106"/>
         <source>Fill in {names} before sending.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -672,6 +697,54 @@
     <message>
         <location filename="../../desktop/ui/errors.py" line="+49"/>
         <source>Kura</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportButton</name>
+    <message>
+        <location filename="../../desktop/ui/chat/export.py" line="+52"/>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save this conversation as Markdown or PDF, or print it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Markdown…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Assistant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Export as Markdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export as PDF</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -947,7 +1020,7 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/general.py" line="+41"/>
+        <location filename="../../desktop/ui/settings/general.py" line="+42"/>
         <source>General</source>
         <translation type="unfinished"></translation>
     </message>
@@ -963,6 +1036,26 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>As the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Workspace</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1487,7 +1580,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/ui/login.py" line="+99"/>
+        <location filename="../../desktop/ui/login.py" line="+102"/>
         <source>6-digit code or a backup code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1655,8 +1748,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+94"/>
-        <location line="+88"/>
+        <location line="+100"/>
+        <location line="+116"/>
         <source>Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1664,13 +1757,18 @@
 <context>
     <name>MarkdownBrowser</name>
     <message>
-        <location filename="../../desktop/ui/chat/markdown.py" line="+29"/>
+        <location filename="../../desktop/ui/chat/markdown.py" line="+33"/>
         <source>[image: {alt}]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
         <source>[image]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat/code_blocks.py" line="+44"/>
+        <source>Copy code</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2068,7 +2166,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2532,12 +2630,22 @@
 <context>
     <name>ShellView</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-163"/>
+        <location filename="../../desktop/ui/main_window.py" line="-197"/>
         <source>Kura 蔵</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+14"/>
+        <source>Chat (Ctrl+N starts a new chat)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings (Ctrl+,)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Lock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2603,9 +2711,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2629,7 +2737,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3225,7 +3333,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-216"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-224"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>

@@ -61,12 +61,12 @@
     <name>AnswerBubble</name>
     <message>
         <location filename="../../desktop/ui/chat/messages.py" line="+127"/>
-        <location line="+115"/>
+        <location line="+123"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-123"/>
         <source>Copy the answer</source>
         <translation>回答をコピー</translation>
     </message>
@@ -111,7 +111,7 @@
         <translation>考えています…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>Writing…</source>
         <translation>回答を作成しています…</translation>
     </message>
@@ -129,6 +129,11 @@
         <location line="+2"/>
         <source>Incomplete: the model stopped part-way</source>
         <translation>未完了：モデルが途中で停止しました</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>First token after {wait}</source>
+        <translation>最初のトークンまで {wait}</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -378,7 +383,7 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../desktop/ui/chat/pane.py" line="+59"/>
+        <location filename="../../desktop/ui/chat/pane.py" line="+73"/>
         <source>Type a message — Enter sends, Shift+Enter starts a new line</source>
         <translation>メッセージを入力 — Enter で送信、Shift+Enter で改行</translation>
     </message>
@@ -394,23 +399,43 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+40"/>
+        <location line="+74"/>
         <source>Send</source>
         <translation>送信</translation>
     </message>
     <message>
-        <location line="-38"/>
-        <location line="+30"/>
+        <location line="-72"/>
+        <location line="+64"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-62"/>
         <source>Stop the answer (Esc); what was written is kept</source>
         <translation>回答を停止（Esc）。それまでの内容は残ります</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+13"/>
+        <source>Model: {name} · {memory}</source>
+        <translation>モデル: {name} · {memory}</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>needs about {ram} of memory and {vram} of GPU memory</source>
+        <translation>メモリ約 {ram}、GPU メモリ約 {vram} が必要</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>needs about {ram} of memory</source>
+        <translation>メモリ約 {ram} が必要</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Loading {model}: {percent}% · {memory}</source>
+        <translation>{model} を読み込み中: {percent}% · {memory}</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>Send edit</source>
         <translation>編集を送信</translation>
     </message>
@@ -423,12 +448,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+48"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+50"/>
         <source>Chat</source>
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+157"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -558,7 +583,7 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/chat/sending.py" line="+100"/>
+        <location filename="../../desktop/ui/chat/sending.py" line="+106"/>
         <source>Fill in {names} before sending.</source>
         <translation>送信する前に {names} を入力してください。</translation>
     </message>
@@ -673,6 +698,54 @@
         <location filename="../../desktop/ui/errors.py" line="+49"/>
         <source>Kura</source>
         <translation>Kura</translation>
+    </message>
+</context>
+<context>
+    <name>ExportButton</name>
+    <message>
+        <location filename="../../desktop/ui/chat/export.py" line="+52"/>
+        <source>Export</source>
+        <translation>書き出し</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save this conversation as Markdown or PDF, or print it</source>
+        <translation>この会話を Markdown や PDF で保存、または印刷します</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Markdown…</source>
+        <translation>Markdown…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print…</source>
+        <translation>印刷…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You</source>
+        <translation>あなた</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Assistant</source>
+        <translation>アシスタント</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Export as Markdown</source>
+        <translation>Markdown で書き出し</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export as PDF</source>
+        <translation>PDF で書き出し</translation>
     </message>
 </context>
 <context>
@@ -947,7 +1020,7 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/general.py" line="+41"/>
+        <location filename="../../desktop/ui/settings/general.py" line="+42"/>
         <source>General</source>
         <translation>一般</translation>
     </message>
@@ -963,6 +1036,26 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Theme</source>
+        <translation>テーマ</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>As the system</source>
+        <translation>システムに合わせる</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Light</source>
+        <translation>ライト</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dark</source>
+        <translation>ダーク</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Workspace</source>
         <translation>ワークスペース</translation>
     </message>
@@ -1487,7 +1580,7 @@
 <context>
     <name>LoginView</name>
     <message>
-        <location filename="../../desktop/ui/login.py" line="+99"/>
+        <location filename="../../desktop/ui/login.py" line="+102"/>
         <source>6-digit code or a backup code</source>
         <translation>6 桁のコードまたはバックアップコード</translation>
     </message>
@@ -1655,8 +1748,8 @@
         <translation>設定</translation>
     </message>
     <message>
-        <location line="+94"/>
-        <location line="+88"/>
+        <location line="+100"/>
+        <location line="+116"/>
         <source>Kura</source>
         <translation>Kura</translation>
     </message>
@@ -1664,7 +1757,7 @@
 <context>
     <name>MarkdownBrowser</name>
     <message>
-        <location filename="../../desktop/ui/chat/markdown.py" line="+29"/>
+        <location filename="../../desktop/ui/chat/markdown.py" line="+33"/>
         <source>[image: {alt}]</source>
         <translation>[画像: {alt}]</translation>
     </message>
@@ -1672,6 +1765,11 @@
         <location line="+2"/>
         <source>[image]</source>
         <translation>[画像]</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/chat/code_blocks.py" line="+44"/>
+        <source>Copy code</source>
+        <translation>コードをコピー</translation>
     </message>
 </context>
 <context>
@@ -2068,7 +2166,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation>厳格ロック解除をオンにする</translation>
     </message>
@@ -2532,12 +2630,22 @@
 <context>
     <name>ShellView</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-163"/>
+        <location filename="../../desktop/ui/main_window.py" line="-197"/>
         <source>Kura 蔵</source>
         <translation>Kura 蔵</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+14"/>
+        <source>Chat (Ctrl+N starts a new chat)</source>
+        <translation>チャット（Ctrl+N で新しいチャット）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings (Ctrl+,)</source>
+        <translation>設定（Ctrl+,）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
@@ -2603,9 +2711,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation>厳格モードでは、システムのキーリングではワークスペースを開けなくなり、サインイン時に各ユーザー本人のパスワードで開きます。Kura のパスワードがなければ、あなたの権限で動くプログラムであってもワークスペースを読み取れません。長いパスワードを使ってください。</translation>
     </message>
     <message>
@@ -2629,7 +2737,7 @@
         <translation>キースロットを書き換えています…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation>厳格ロック解除をオンにしました。今後はあなたのパスワードでワークスペースを開きます。</translation>
     </message>
@@ -3226,7 +3334,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-216"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-224"/>
         <source>Edit</source>
         <translation>編集</translation>
     </message>
