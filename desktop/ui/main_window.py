@@ -99,12 +99,10 @@ class ShellView(QWidget):
             button.setObjectName(f"nav_{screen.key}")
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, key=screen.key: self.show_screen(key))
-            tip = {
-                "chat": self.tr("Chat (Ctrl+N starts a new chat)"),
-                "settings": self.tr("Settings (Ctrl+,)"),
-            }.get(screen.key)
-            if tip:
-                button.setToolTip(tip)
+            if screen.key == "chat":
+                button.setToolTip(self.tr("Chat (Ctrl+N starts a new chat)"))
+            elif screen.key == "settings":
+                button.setToolTip(self.tr("Settings (Ctrl+,)"))
             self._group.addButton(button)
             side.addWidget(button)
             self.buttons[screen.key] = button

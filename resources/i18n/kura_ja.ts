@@ -1748,7 +1748,7 @@
         <translation>設定</translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+98"/>
         <location line="+116"/>
         <source>Kura</source>
         <translation>Kura</translation>
@@ -2630,7 +2630,7 @@
 <context>
     <name>ShellView</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-197"/>
+        <location filename="../../desktop/ui/main_window.py" line="-195"/>
         <source>Kura 蔵</source>
         <translation>Kura 蔵</translation>
     </message>
@@ -2640,12 +2640,12 @@
         <translation>チャット（Ctrl+N で新しいチャット）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Settings (Ctrl+,)</source>
         <translation>設定（Ctrl+,）</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+11"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
