@@ -423,12 +423,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+48"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+53"/>
         <source>Chat</source>
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+193"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -446,7 +446,7 @@
 <context>
     <name>CitationDialog</name>
     <message>
-        <location filename="../../desktop/ui/chat/dialogs.py" line="+25"/>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+27"/>
         <source>Source [{n}]</source>
         <translation>出典 [{n}]</translation>
     </message>
@@ -505,8 +505,9 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../desktop/ui/chat/conversations.py" line="+91"/>
+        <location filename="../../desktop/ui/chat/conversations.py" line="+172"/>
         <source>The app to chat with</source>
+        <extracomment>The app picker&apos;s entry for quick chats (no app: a model&apos;s built-in quick-chat app). How long the search box waits for more typing before it asks the service (ms).</extracomment>
         <translation>チャットするアプリ</translation>
     </message>
     <message>
@@ -515,17 +516,68 @@
         <translation>新しいチャット</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Search conversations</source>
-        <translation>会話を検索</translation>
+        <location line="+4"/>
+        <source>New quick chat…</source>
+        <translation>新しいクイックチャット…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+2"/>
+        <source>Chat with a model directly, without an app</source>
+        <translation>アプリを作らずにモデルと直接チャットします</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Search your conversations (Ctrl+K)</source>
+        <translation>自分の会話を検索（Ctrl+K）</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+35"/>
         <source>No conversations yet — ask something to start one</source>
         <translation>会話はまだありません — 質問すると会話が始まります</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="-14"/>
+        <source>Quick chats</source>
+        <translation>クイックチャット</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No conversation contains “{text}”</source>
+        <translation>「{text}」を含む会話はありません</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yesterday</source>
+        <translation>昨日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous 7 days</source>
+        <translation>過去 7 日間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous 30 days</source>
+        <translation>過去 30 日間</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Earlier</source>
+        <translation>それ以前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{year}-{month}</source>
+        <translation>{year}年{month}月</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Rename…</source>
         <translation>名前を変更…</translation>
     </message>
@@ -799,6 +851,35 @@
         <location line="+6"/>
         <source>Send feedback</source>
         <translation>フィードバックを送信</translation>
+    </message>
+</context>
+<context>
+    <name>FileDropView</name>
+    <message>
+        <location filename="../../desktop/ui/chat/dropping.py" line="+99"/>
+        <source>Fill in the fields before adding files.</source>
+        <translation>ファイルを追加する前に、入力欄を埋めてください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Adding {n} file(s)…</source>
+        <translation>{n} 件のファイルを追加しています…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Added {name} ({done} of {total})…</source>
+        <translation>{name} を追加しました（{done}/{total}）…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Ask about {names}: the answers in this chat draw on them.</source>
+        <translation>{names} について質問できます。このチャットの回答はこれらのファイルを参照します。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+5"/>
+        <source>Not added: {names}.</source>
+        <translation>追加されなかったファイル: {names}</translation>
     </message>
 </context>
 <context>
@@ -2068,7 +2149,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation>厳格ロック解除をオンにする</translation>
     </message>
@@ -2238,6 +2319,19 @@
         <location line="+2"/>
         <source>Remove</source>
         <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>QuickChat</name>
+    <message>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+15"/>
+        <source>New quick chat</source>
+        <translation>新しいクイックチャット</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chat with model:</source>
+        <translation>チャットするモデル:</translation>
     </message>
 </context>
 <context>
@@ -2603,9 +2697,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation>厳格モードでは、システムのキーリングではワークスペースを開けなくなり、サインイン時に各ユーザー本人のパスワードで開きます。Kura のパスワードがなければ、あなたの権限で動くプログラムであってもワークスペースを読み取れません。長いパスワードを使ってください。</translation>
     </message>
     <message>
@@ -2629,7 +2723,7 @@
         <translation>キースロットを書き換えています…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation>厳格ロック解除をオンにしました。今後はあなたのパスワードでワークスペースを開きます。</translation>
     </message>

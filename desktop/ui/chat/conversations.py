@@ -269,7 +269,7 @@ class ConversationPanel(QFrame):
             return fixed[name]
         if not year:
             return self.tr("Earlier")
-        return self.tr("{year}-{month:02d}").format(year=year, month=month)
+        return self.tr("{year}-{month}").format(year=year, month=f"{month:02d}")
 
     def select(self, conversation_id: int | None) -> None:
         self.list.clearSelection()

@@ -8,14 +8,13 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QInputDialog,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.services.passages import CitedPassage
-from desktop.ui.plain import PlainLabel
+from desktop.ui.plain import PlainLabel, ask_item
 from desktop.ui.widgets import page_title
 
 
@@ -104,5 +103,4 @@ def choose_model(parent: QWidget, names: list[str]) -> str | None:
         return None
     title = QCoreApplication.translate("QuickChat", "New quick chat")
     label = QCoreApplication.translate("QuickChat", "Chat with model:")
-    name, ok = QInputDialog.getItem(parent, title, label, names, 0, False)
-    return str(name) if ok and name else None
+    return ask_item(parent, title, label, names)
