@@ -203,6 +203,9 @@ class AppConfig:
     kb_ids: tuple[int, ...] = ()
     visibility: AppVisibility = AppVisibility.ALL
     members: tuple[str, ...] = ()
+    #: a model's built-in quick-chat app (no instructions, no knowledge; made by the
+    #: service on a user's first quick chat with that model, left out of app lists)
+    quick: bool = False
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -222,7 +225,7 @@ class AppConfig:
             "kb_ids": list(self.kb_ids),
             "visibility": self.visibility.value,
             "members": list(self.members),
-        }
+        } | ({"quick": True} if self.quick else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AppConfig:
@@ -239,6 +242,7 @@ class AppConfig:
             kb_ids=tuple(int(k) for k in data.get("kb_ids", ())),
             visibility=AppVisibility(data.get("visibility", "all")),
             members=tuple(data.get("members", ())),
+            quick=bool(data.get("quick", False)),
         )
 
     def with_changes(self, **changes: Any) -> AppConfig:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,6 +56,21 @@ def _turn(row: Any) -> Turn:
         citations=tuple(json.loads(row[12])),
         superseded_by=None if row[13] is None else int(row[13]),
     )
+
+
+#: Below this many characters a search cannot use the trigram index: it scans the turns.
+_TRIGRAM = 3
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere (``\\`` escapes ``%`` and ``_``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 phrase for ``text`` (double quotes doubled)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _not_found(what: Term, ident: int) -> NotFound:
@@ -208,6 +224,53 @@ class SqlConversationRepository:
             (by, now, *turn_ids),
         )
         return int(cur.rowcount)
+
+    def search(self, user_id: int, text: str) -> list[Conversation]:
+        """This user's conversations whose title, or the question or answer of one of
+        their current turns, contains ``text`` (as typed, or NFKC-folded so full-width
+        and half-width forms meet); most recently active first.
+
+        Three characters or more use ``turn_fts`` (trigram index, case-insensitive);
+        shorter text scans the user's turns with LIKE."""
+        forms = list(dict.fromkeys((text, unicodedata.normalize("NFKC", text))))
+        titles = " OR ".join("c.title LIKE ? ESCAPE '\\'" for _ in forms)
+        params: list[Any] = [user_id, *(_like(f) for f in forms)]
+        if min(len(f) for f in forms) >= _TRIGRAM:
+            in_turns = "t.id IN (SELECT rowid FROM turn_fts WHERE turn_fts MATCH ?)"
+            params.append(" OR ".join(_phrase(f) for f in forms))
+        else:
+            in_turns = (
+                "("
+                + " OR ".join(
+                    "t.user_text LIKE ? ESCAPE '\\' OR t.answer LIKE ? ESCAPE '\\'" for _ in forms
+                )
+                + ")"
+            )
+            params += [p for f in forms for p in (_like(f), _like(f))]
+        rows = self._conn.execute(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations AS c WHERE c.user_id = ?"
+            f" AND (({titles}) OR c.id IN (SELECT t.conversation_id FROM turns AS t"
+            f" WHERE t.superseded_by IS NULL AND {in_turns}))"
+            " ORDER BY c.updated_at DESC, c.id DESC",
+            params,
+        ).fetchall()
+        return [_conversation(row) for row in rows]
+
+    def private_kb(self, conversation_id: int) -> int | None:
+        """The id of the conversation's private knowledge base (m0012), if any."""
+        found = self._conn.execute(
+            "SELECT id FROM knowledge_bases WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()
+        return None if found is None else int(found[0])
+
+    def link_kb(self, conversation_id: int, kb_id: int) -> None:
+        """Mark ``kb_id`` as the conversation's private knowledge base: deleting the
+        conversation deletes it (``ON DELETE CASCADE``); NotFound for an unknown id."""
+        cur = self._conn.execute(
+            "UPDATE knowledge_bases SET conversation_id = ? WHERE id = ?", (conversation_id, kb_id)
+        )
+        if cur.rowcount == 0:
+            raise _not_found(Term("storage.what.knowledge_base"), kb_id)
 
     def _touch(self, conversation_id: int, now: str, *, title: str | None = None) -> None:
         """Set ``updated_at`` (and the title, when given); NotFound for an unknown id."""

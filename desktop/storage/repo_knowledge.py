@@ -99,9 +99,11 @@ class SqlKnowledgeRepository:
         return [kb_record(row) for row in rows]
 
     def list_kbs(self) -> list[KnowledgeBase]:
-        """Every knowledge base, by name (case-insensitively)."""
+        """Every knowledge base but the conversations' private ones (m0012), by name
+        (case-insensitively)."""
         rows = self._conn.execute(
-            f"SELECT {KB_COLUMNS} FROM knowledge_bases ORDER BY {BY_NAME}, id"
+            f"SELECT {KB_COLUMNS} FROM knowledge_bases WHERE conversation_id IS NULL"
+            f" ORDER BY {BY_NAME}, id"
         ).fetchall()
         return [kb_record(row) for row in rows]
 

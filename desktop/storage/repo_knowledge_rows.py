@@ -51,10 +51,11 @@ def json_array(text: Any, where: str) -> list[Any]:
 #: possible inside a migration's transaction with foreign keys on. So a name already
 #: stored is stored again as ``name + NAME_TAG + a random tag``; reading drops the tag.
 NAME_TAG = "\x1f"
-#: The knowledge bases whose stored name is ``?1``, tagged or not (ignoring case).
+#: The knowledge bases whose stored name is ``?1``, tagged or not (ignoring case); a
+#: conversation's private knowledge base (m0012) is known by id only.
 NAMED = (
-    f"SELECT {KB_COLUMNS} FROM knowledge_bases WHERE name = ?1"
-    " OR substr(name, 1, length(?1) + 1) = ?1 || char(31) COLLATE NOCASE ORDER BY id"
+    f"SELECT {KB_COLUMNS} FROM knowledge_bases WHERE conversation_id IS NULL AND (name = ?1"
+    " OR substr(name, 1, length(?1) + 1) = ?1 || char(31) COLLATE NOCASE) ORDER BY id"
 )
 
 #: Order by the name without its tag, ignoring case.

@@ -88,3 +88,20 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     value = dialog.textValue()
     dialog.deleteLater()
     return value, accepted
+
+
+def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
+    """A choice from ``items`` (user data: model names...) with a plain-text label; the
+    chosen item, or None when cancelled."""
+    dialog = QInputDialog(parent)
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.setComboBoxItems(items)
+    dialog.setComboBoxEditable(False)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    for child in dialog.findChildren(QLabel):
+        child.setTextFormat(PLAIN)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    value = dialog.textValue()
+    dialog.deleteLater()
+    return value if accepted and value else None

@@ -448,12 +448,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+50"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+54"/>
         <source>Chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+195"/>
         <source>Your role may not use apps.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -471,7 +471,7 @@
 <context>
     <name>CitationDialog</name>
     <message>
-        <location filename="../../desktop/ui/chat/dialogs.py" line="+25"/>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+27"/>
         <source>Source [{n}]</source>
         <translation type="unfinished"></translation>
     </message>
@@ -530,8 +530,9 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../desktop/ui/chat/conversations.py" line="+91"/>
+        <location filename="../../desktop/ui/chat/conversations.py" line="+172"/>
         <source>The app to chat with</source>
+        <extracomment>The app picker&apos;s entry for quick chats (no app: a model&apos;s built-in quick-chat app). How long the search box waits for more typing before it asks the service (ms).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -540,17 +541,68 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Search conversations</source>
+        <location line="+4"/>
+        <source>New quick chat…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+2"/>
+        <source>Chat with a model directly, without an app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Search your conversations (Ctrl+K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+35"/>
         <source>No conversations yet — ask something to start one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="-14"/>
+        <source>Quick chats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No conversation contains “{text}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yesterday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Earlier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{year}-{month}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Rename…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -871,6 +923,35 @@
     <message>
         <location line="+6"/>
         <source>Send feedback</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FileDropView</name>
+    <message>
+        <location filename="../../desktop/ui/chat/dropping.py" line="+99"/>
+        <source>Fill in the fields before adding files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Adding {n} file(s)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Added {name} ({done} of {total})…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Ask about {names}: the answers in this chat draw on them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+5"/>
+        <source>Not added: {names}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2335,6 +2416,19 @@
     <message>
         <location line="+2"/>
         <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuickChat</name>
+    <message>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+15"/>
+        <source>New quick chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chat with model:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

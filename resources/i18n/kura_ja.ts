@@ -448,12 +448,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+50"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+54"/>
         <source>Chat</source>
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+195"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -471,7 +471,7 @@
 <context>
     <name>CitationDialog</name>
     <message>
-        <location filename="../../desktop/ui/chat/dialogs.py" line="+25"/>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+27"/>
         <source>Source [{n}]</source>
         <translation>出典 [{n}]</translation>
     </message>
@@ -530,8 +530,9 @@
 <context>
     <name>ConversationPanel</name>
     <message>
-        <location filename="../../desktop/ui/chat/conversations.py" line="+91"/>
+        <location filename="../../desktop/ui/chat/conversations.py" line="+172"/>
         <source>The app to chat with</source>
+        <extracomment>The app picker&apos;s entry for quick chats (no app: a model&apos;s built-in quick-chat app). How long the search box waits for more typing before it asks the service (ms).</extracomment>
         <translation>チャットするアプリ</translation>
     </message>
     <message>
@@ -540,17 +541,68 @@
         <translation>新しいチャット</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Search conversations</source>
-        <translation>会話を検索</translation>
+        <location line="+4"/>
+        <source>New quick chat…</source>
+        <translation>新しいクイックチャット…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+2"/>
+        <source>Chat with a model directly, without an app</source>
+        <translation>アプリを作らずにモデルと直接チャットします</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Search your conversations (Ctrl+K)</source>
+        <translation>自分の会話を検索（Ctrl+K）</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+35"/>
         <source>No conversations yet — ask something to start one</source>
         <translation>会話はまだありません — 質問すると会話が始まります</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="-14"/>
+        <source>Quick chats</source>
+        <translation>クイックチャット</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No conversation contains “{text}”</source>
+        <translation>「{text}」を含む会話はありません</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yesterday</source>
+        <translation>昨日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous 7 days</source>
+        <translation>過去 7 日間</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Previous 30 days</source>
+        <translation>過去 30 日間</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Earlier</source>
+        <translation>それ以前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{year}-{month}</source>
+        <translation>{year}年{month}月</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Rename…</source>
         <translation>名前を変更…</translation>
     </message>
@@ -872,6 +924,35 @@
         <location line="+6"/>
         <source>Send feedback</source>
         <translation>フィードバックを送信</translation>
+    </message>
+</context>
+<context>
+    <name>FileDropView</name>
+    <message>
+        <location filename="../../desktop/ui/chat/dropping.py" line="+99"/>
+        <source>Fill in the fields before adding files.</source>
+        <translation>ファイルを追加する前に、入力欄を埋めてください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Adding {n} file(s)…</source>
+        <translation>{n} 件のファイルを追加しています…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Added {name} ({done} of {total})…</source>
+        <translation>{name} を追加しました（{done}/{total}）…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Ask about {names}: the answers in this chat draw on them.</source>
+        <translation>{names} について質問できます。このチャットの回答はこれらのファイルを参照します。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+5"/>
+        <source>Not added: {names}.</source>
+        <translation>追加されなかったファイル: {names}</translation>
     </message>
 </context>
 <context>
@@ -2336,6 +2417,19 @@
         <location line="+2"/>
         <source>Remove</source>
         <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>QuickChat</name>
+    <message>
+        <location filename="../../desktop/ui/chat/dialogs.py" line="+15"/>
+        <source>New quick chat</source>
+        <translation>新しいクイックチャット</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chat with model:</source>
+        <translation>チャットするモデル:</translation>
     </message>
 </context>
 <context>

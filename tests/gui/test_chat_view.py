@@ -315,7 +315,7 @@ def test_a_reopened_conversation_shows_your_ratings(
     _stored(workspace, arrange)
     _open(qtbot, view)
     qtbot.waitUntil(lambda: len(view.sidebar.visible_titles()) == 1)
-    view.sidebar.list.clicked.emit(view.sidebar.proxy.index(0, 0))
+    view.sidebar.list.clicked.emit(view.sidebar.conversation_index(0))
     _wait_answer(qtbot, view, count=2)
     first, second = view.transcript.answers
     assert first.up_button.isChecked() and not first.down_button.isChecked()
@@ -359,7 +359,7 @@ def test_conversations_search_open_rename_and_delete(
     assert len(view.sidebar.visible_titles()) == 3
 
     row = view.sidebar.visible_titles().index("Coffee roast")
-    index = view.sidebar.proxy.index(row, 0)
+    index = view.sidebar.conversation_index(row)
     view.sidebar.list.clicked.emit(index)
     _wait_answer(qtbot, view)
     assert view.transcript.questions[0].text == "Coffee roast"
@@ -466,7 +466,8 @@ def test_a_member_sees_only_the_apps_shared_with_them(
     qtbot.addWidget(chat, before_close_func=lambda w: w.teardown())
     _open(qtbot, chat)
     picker = chat.sidebar.app_picker
-    assert [picker.itemText(i) for i in range(picker.count())] == ["everyone"]
+    # the apps shared with them, then quick chats with the registered models
+    assert [picker.itemText(i) for i in range(picker.count())] == ["everyone", "Quick chats"]
     assert chat.composer.isEnabled() and chat.sidebar.isEnabled()
     QApplication.processEvents()
     qtbot.waitUntil(lambda: not ctx.runner.busy)

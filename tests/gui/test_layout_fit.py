@@ -139,7 +139,7 @@ def test_selected_conversation_row_text_differs_from_its_background(
     other.show()
     other.activateWindow()
     qtbot.waitUntil(lambda: not panel.isActiveWindow())
-    colours, background = _selected_row_colours(panel.list, panel.proxy.index(0, 0))
+    colours, background = _selected_row_colours(panel.list, panel.conversation_index(0))
     different = {c for c in colours if _distance(QColor.fromRgb(c), background) > 120}
     assert different, "the selected row's text is drawn in its background colour"
     assert not panel.list.horizontalScrollBar().isVisible()

@@ -15,6 +15,7 @@ from desktop.core.errors import MigrationFailed, SchemaTooNew
 from desktop.storage import create_database, migrate, open_database
 from desktop.storage.files import backup_path
 from desktop.storage.migrations import MIGRATIONS, applied_migrations, schema_version
+from desktop.storage.repo_conversations import SqlConversationRepository
 from tests.fakes import FixedClock
 
 sqlcipher = pytest.importorskip("sqlcipher3.dbapi2")
@@ -51,6 +52,11 @@ EXPECTED_COLUMNS = {
     "chunk_fts_docsize": ["id", "sz"],
     "chunk_fts_idx": ["segid", "term", "pgno"],
     "chunk_fts_terms": ["term", "doc", "cnt"],
+    "turn_fts": ["user_text", "answer"],
+    "turn_fts_config": ["k", "v"],
+    "turn_fts_data": ["id", "block"],
+    "turn_fts_docsize": ["id", "sz"],
+    "turn_fts_idx": ["segid", "term", "pgno"],
     "chunks": ["id", "version_id", "kb_id", "idx", "start", "end", "heading", "text", "folded"],
     "conversations": [
         "id",
@@ -89,6 +95,7 @@ EXPECTED_COLUMNS = {
         "created_by",
         "created_at",
         "updated_at",
+        "conversation_id",
     ],
     "models": [
         "id",
@@ -146,6 +153,9 @@ EXPECTED_TRIGGERS = {
     "chunks_no_update",
     "document_versions_no_update",
     "documents_active_version_is_own",
+    "turns_fts_delete",
+    "turns_fts_insert",
+    "turns_fts_update",
 }
 EXPECTED_INDEXES = {
     "annotations_by_turn": ["turn_id"],
@@ -155,6 +165,7 @@ EXPECTED_INDEXES = {
     "conversations_by_app": ["app_id"],
     "conversations_by_user": ["user_id", "updated_at"],
     "documents_by_active_version": ["active_version_id"],
+    "knowledge_bases_conversation": ["conversation_id"],
     "turns_by_created": ["created_at"],
 }
 
@@ -223,7 +234,7 @@ def test_blank_database_gets_the_expected_schema(plain: sqlite3.Connection) -> N
     }
     assert indexes == EXPECTED_INDEXES
     strict = {n for (n, s) in plain.execute("SELECT name, strict FROM pragma_table_list") if s}
-    fts = {n for n in EXPECTED_COLUMNS if n.startswith("chunk_fts")}  # virtual tables
+    fts = {n for n in EXPECTED_COLUMNS if n.startswith(("chunk_fts", "turn_fts"))}  # virtual
     assert strict == set(EXPECTED_COLUMNS) - {"schema_migrations", "sqlite_sequence"} - fts
     assert plain.execute("SELECT id, seq, hash FROM audit_head").fetchall() == [(1, 0, "0" * 64)]
     ledger = plain.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
@@ -322,3 +333,28 @@ def test_m0011_lets_a_turn_end_as_failed_and_keeps_every_stored_turn(
     assert plain.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     columns = [r[1] for r in plain.execute("PRAGMA table_info(turns)")]
     assert "stop_reason" in columns and "superseded_by" in columns
+
+
+def test_m0012_indexes_the_turns_already_stored_and_follows_later_changes(
+    plain: sqlite3.Connection,
+) -> None:
+    clock = FixedClock()
+    migrate(plain, clock, migrations=MIGRATIONS[:11])
+    plain.execute("PRAGMA foreign_keys = OFF")  # a bare turn, without its user and app
+    plain.execute(
+        "INSERT INTO conversations (id, app_id, app_version, user_id, title, variables,"
+        " created_at, updated_at) VALUES (1, 1, 1, 1, 't', '{}', 'x', 'x')"
+    )
+    plain.execute(
+        "INSERT INTO turns (id, conversation_id, seq, user_text, answer, app_version,"
+        " model_sha256, usage, timings, created_at)"
+        " VALUES (7, 1, 1, '出張旅費の精算方法', 'Form B-12', 1, 'h', '{}', '{}', 'x')"
+    )
+    migrate(plain, clock)
+    repo = SqlConversationRepository(plain)
+    assert [c.id for c in repo.search(1, "旅費の精算")] == [1]
+    plain.execute("UPDATE turns SET answer = 'Form C-34' WHERE id = 7")
+    assert repo.search(1, "b-12") == [] and [c.id for c in repo.search(1, "c-34")] == [1]
+    plain.execute("DELETE FROM turns WHERE id = 7")
+    found = plain.execute("SELECT count(*) FROM turn_fts WHERE turn_fts MATCH '\"旅費の\"'")
+    assert found.fetchone() == (0,)

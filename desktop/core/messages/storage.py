@@ -9,6 +9,7 @@ MESSAGES: dict[str, Entry] = {
     # ---- what a row is (a Term inside storage.row_not_found)
     "storage.what.conversation": Entry(Text(en="conversation", ja="会話")),
     "storage.what.turn": Entry(Text(en="turn", ja="ターン")),
+    "storage.what.knowledge_base": Entry(Text(en="knowledge base", ja="ナレッジベース")),
     # ---- rows that are not there
     "storage.row_not_found": Entry(
         Text(

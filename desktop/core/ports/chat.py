@@ -119,3 +119,15 @@ class ConversationRepository(Protocol):
     def supersede(self, turn_ids: Sequence[int], *, by: int, now: str) -> int:
         """Mark turns as replaced by turn ``by`` (kept, but no longer current)."""
         ...
+
+    def search(self, user_id: int, text: str) -> list[Conversation]:
+        """This user's conversations whose title or current turns contain ``text``."""
+        ...
+
+    def private_kb(self, conversation_id: int) -> int | None:
+        """The id of the conversation's private knowledge base, if it has one."""
+        ...
+
+    def link_kb(self, conversation_id: int, kb_id: int) -> None:
+        """Make ``kb_id`` the conversation's private knowledge base (deleted with it)."""
+        ...

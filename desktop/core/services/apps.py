@@ -116,11 +116,16 @@ class AppService(AuditedService):
             )
         best_effort_checkpoint(self._store)
 
-    def list(self, actor: Actor) -> list[AppRecord]:
-        """The apps this actor may use."""
+    def list(self, actor: Actor, *, quick: bool = False) -> list[AppRecord]:
+        """The apps this actor may use; ``quick``: the models' quick-chat apps instead
+        (they are left out otherwise: nobody builds or picks them)."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
-            return [shown_to(tx, actor, a) for a in tx.apps.list() if visible_to(actor, a)]
+            return [
+                shown_to(tx, actor, a)
+                for a in tx.apps.list()
+                if visible_to(actor, a) and a.config.quick == quick
+            ]
 
     def show(self, actor: Actor, ref: str | int, version: int | None = None) -> AppRecord:
         with self._op(actor, rbac.Permission.USE_APPS) as op:

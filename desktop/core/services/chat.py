@@ -16,12 +16,19 @@ renaming and deleting conversations is :class:`ConversationService`
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from desktop.core import rbac
-from desktop.core.chat_models import Conversation, ModelRecord, StopReason, Turn, fill_variables
+from desktop.core.chat_models import (
+    AppRecord,
+    Conversation,
+    ModelRecord,
+    StopReason,
+    Turn,
+    fill_variables,
+)
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AppError, Cancelled, GenerationFailed, InputError, NotFound
 from desktop.core.knowledge_models import SearchHit
@@ -31,6 +38,7 @@ from desktop.core.ports import ChatModel, Generation, Store, Transaction
 from desktop.core.prompting import FittedPrompt, fit_context
 from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService
+from desktop.core.services.chat_files import ConversationFilesService
 from desktop.core.services.chat_record import (
     FailedTurn,
     TurnPlan,
@@ -42,10 +50,11 @@ from desktop.core.services.chat_record import (
 )
 from desktop.core.services.chat_trace import PartialAnswer, PieceSink, TurnResult, stream_answer
 from desktop.core.services.conversations import ConversationService, own_conversation
+from desktop.core.services.ingest import DocumentSource, IngestReport
 from desktop.core.services.models import ModelService
 from desktop.core.services.passages import CitedPassage
 from desktop.core.services.retrieval import Retriever, citation_block, citations
-from desktop.core.tasks import CancelToken
+from desktop.core.tasks import CancelToken, ProgressSink, no_progress
 
 __all__ = ["MAX_MESSAGE", "ChatService", "PieceSink", "TurnResult"]
 
@@ -69,14 +78,17 @@ class ChatService(AuditedService):
         clock: Clock,
         perf_counter: Callable[[], float] = time.perf_counter,
         retriever: Retriever | None = None,
+        files: ConversationFilesService | None = None,
     ) -> None:
         super().__init__(store)
         self._retriever = retriever
+        self._files = files
         self._models = models
         self._model = chat_model
         self._clock = clock
         self._perf = perf_counter
-        self._conversations = ConversationService(store, clock)
+        forget = files.forget if files is not None else None
+        self._conversations = ConversationService(store, clock, forget_kb=forget)
 
     # ------------------------------------------------------------------ turns
 
@@ -178,6 +190,10 @@ class ChatService(AuditedService):
                 )
             variables = conv.variables
             history = answered_history(tx.conversations.turns(conv.id, current_only=True))
+            files = tx.conversations.private_kb(conv.id)  # files dropped on this chat
+            if files is not None:
+                kb_ids = (*app.config.kb_ids, files)
+                app = replace(app, config=app.config.with_changes(kb_ids=kb_ids))
         else:
             if app_ref is None:
                 raise InputError("conversations.app_required")
@@ -306,6 +322,33 @@ class ChatService(AuditedService):
     def conversations(self, actor: Actor, app_ref: str | int | None = None) -> list[Conversation]:
         """The actor's own conversations, newest first (optionally of one app)."""
         return self._conversations.conversations(actor, app_ref)
+
+    def start(
+        self, actor: Actor, app_ref: str | int, variables: dict[str, str] | None = None
+    ) -> Conversation:
+        """A new, empty conversation with the app (its first message titles it)."""
+        return self._conversations.start(actor, app_ref, variables)
+
+    def start_quick(self, actor: Actor, model_ref: str | int) -> tuple[AppRecord, Conversation]:
+        """A new, empty quick chat with a model: its quick-chat app and the conversation."""
+        return self._conversations.start_quick(actor, model_ref)
+
+    def search(self, actor: Actor, text: str) -> list[Conversation]:
+        """Your own conversations whose title or messages contain ``text``."""
+        return self._conversations.search(actor, text)
+
+    def attach_files(
+        self,
+        actor: Actor,
+        conversation_id: int,
+        sources: Sequence[DocumentSource],
+        cancel: CancelToken | None = None,
+        progress: ProgressSink = no_progress,
+    ) -> IngestReport:
+        """Add files to one of your conversations: its later turns draw on them."""
+        if self._files is None:
+            raise InputError("conversations.files_unavailable")
+        return self._files.attach(actor, conversation_id, sources, cancel, progress)
 
     def turns(self, actor: Actor, conversation_id: int) -> list[Turn]:
         """The conversation as it stands, oldest first (edited-away turns left out)."""

@@ -10,7 +10,7 @@ completes it (all three name the turn_id).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.core.audit_actions import AuditAction
@@ -81,6 +81,15 @@ def open_turn(
                 "app_version": plan.app.version,
                 "variables": plan.variables,
             },
+        )
+    elif not tx.conversations.turns(conv.id):  # started empty: its first message titles it
+        title = " ".join(message.split())[:80]
+        tx.conversations.rename(conv.id, title, now=now)
+        conv = replace(conv, title=title)
+        op.audit(
+            action=AuditAction.CONVERSATION_RENAMED,
+            obj=f"conversation:{conv.id}",
+            payload={"app_id": conv.app_id, "title": title},
         )
     pending = tx.conversations.add_turn(
         conversation_id=conv.id,

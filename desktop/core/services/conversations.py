@@ -5,17 +5,23 @@ runs the turns) hands these methods to the :class:`ConversationService` here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from desktop.core import rbac
 from desktop.core.audit import seq_ranges
 from desktop.core.audit_actions import CONVERSATION_CONTENT, AuditAction
-from desktop.core.chat_models import Conversation, Turn
+from desktop.core.chat_models import AppRecord, Conversation, Turn, fill_variables
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError, NotFound
 from desktop.core.models import Actor
 from desktop.core.ports import Store, Transaction
 from desktop.core.services.apps import find_app, visible_to
-from desktop.core.services.base import AuditedService, best_effort_checkpoint
+from desktop.core.services.base import AuditedService, Op, best_effort_checkpoint
 from desktop.core.services.passages import CitedPassage, cited_passage
+from desktop.core.services.quick_chat import find_model, quick_app
+
+#: The most characters a conversation search looks for.
+MAX_SEARCH = 200
 
 
 def own_conversation(tx: Transaction, actor: Actor, conversation_id: int) -> Conversation:
@@ -32,9 +38,63 @@ def _app_visible(tx: Transaction, actor: Actor, app_id: int) -> bool:
 
 
 class ConversationService(AuditedService):
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, forget_kb: Callable[[int], None] | None = None
+    ) -> None:
         super().__init__(store)
         self._clock = clock
+        self._forget_kb = forget_kb  # drops a deleted private knowledge base's index
+
+    def start(
+        self, actor: Actor, app_ref: str | int, variables: dict[str, str] | None = None
+    ) -> Conversation:
+        """A new, empty conversation with the app (its first message gives it its
+        title); for a file dropped on a chat before anything was asked."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            app = find_app(op.tx, op.actor, app_ref)
+            values = dict(variables or {})
+            fill_variables(app.config.instructions, values)  # missing ones fail early
+            return self._create(op, app, app.config.name, values)
+
+    def start_quick(self, actor: Actor, model_ref: str | int) -> tuple[AppRecord, Conversation]:
+        """A new, empty quick chat with a registered model (any member may chat with
+        any model): the model's quick-chat app, created in this transaction on the
+        first quick chat with it, and the conversation."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            model = find_model(op.tx, model_ref)
+            app = quick_app(op, model, iso_utc(self._clock.now()))
+            return app, self._create(op, app, model.name, {})
+
+    def _create(
+        self, op: Op, app: AppRecord, title: str, variables: dict[str, str]
+    ) -> Conversation:
+        conv = op.tx.conversations.create(
+            app_id=app.id,
+            app_version=app.version,
+            user_id=op.actor.user_id,
+            title=title[:200],
+            variables=variables,
+            now=iso_utc(self._clock.now()),
+        )
+        op.audit(
+            action=AuditAction.CONVERSATION_CREATED,
+            obj=f"conversation:{conv.id}",
+            payload={"app_id": app.id, "app_version": app.version, "variables": variables},
+        )
+        return conv
+
+    def search(self, actor: Actor, text: str) -> list[Conversation]:
+        """Your own conversations whose title, or a current question or answer, contains
+        ``text`` (Japanese included; case and full/half width ignored), newest first."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            text = " ".join(text.split())
+            if not text:
+                return []
+            if len(text) > MAX_SEARCH:
+                raise InputError("conversations.search_too_long", maximum=MAX_SEARCH)
+            convs = tx.conversations.search(actor.user_id, text)
+            return [c for c in convs if _app_visible(tx, actor, c.app_id)]
 
     def conversations(self, actor: Actor, app_ref: str | int | None = None) -> list[Conversation]:
         """The actor's own conversations, newest first (optionally of one app)."""
@@ -99,12 +159,14 @@ class ConversationService(AuditedService):
             tx, actor = op.tx, op.actor
             conv = own_conversation(tx, actor, conversation_id)
             _, hold = tx.review.retention(conv.app_id)
+            kb_id = tx.conversations.private_kb(conv.id)  # deleted with it (cascade)
             tx.conversations.delete(conv.id)
             seqs = [] if hold else tx.audit.tombstone_conversation(CONVERSATION_CONTENT, conv.id)
             op.audit(
                 action=AuditAction.CONVERSATION_DELETED,
                 obj=f"conversation:{conv.id}",
-                payload={"app_id": conv.app_id, "legal_hold": hold},
+                payload={"app_id": conv.app_id, "legal_hold": hold}
+                | ({"files_kb_deleted": kb_id} if kb_id is not None else {}),
             )
             if seqs:
                 ranges = seq_ranges(seqs)
@@ -121,4 +183,6 @@ class ConversationService(AuditedService):
                         "last_seq": ranges[-1][1],
                     },
                 )
+        if kb_id is not None and self._forget_kb is not None:
+            self._forget_kb(kb_id)
         best_effort_checkpoint(self._store)

@@ -24,6 +24,7 @@ from desktop.core.models import Actor
 from desktop.core.policy import normalise_username
 from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker, Transaction
 from desktop.core.services.base import AuditedService, Refusal, best_effort_checkpoint
+from desktop.core.services.chat_files import ConversationFilesService
 from desktop.core.services.ingest import DocumentSource, Ingestor, IngestReport
 from desktop.core.services.kb_index import EmbedderFactory, IndexCache, IndexFactory
 from desktop.core.services.knowledge_access import (
@@ -58,6 +59,9 @@ class KnowledgeService(AuditedService):
         self._indexes = IndexCache(store, indexes)
         self._ingestor = Ingestor(store, parser, chunker, self._indexes, clock, max_file_bytes)
         self.retriever = Retriever(store, self._embedder, self._indexes, text)
+        self.conversation_files = ConversationFilesService(
+            store, clock, self._ingestor, self._embedder, self._indexes.forget
+        )
 
     def _embedder(self, kb: KnowledgeBase) -> Embedder:
         key = kb.settings.embedding_model

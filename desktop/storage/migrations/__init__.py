@@ -29,6 +29,9 @@ from desktop.storage.migrations.m0008_model_file_key import m0008_model_file_key
 from desktop.storage.migrations.m0009_preferences_usage import m0009_preferences_usage
 from desktop.storage.migrations.m0010_turn_superseded import m0010_turn_superseded
 from desktop.storage.migrations.m0011_turn_failed import m0011_turn_failed
+from desktop.storage.migrations.m0012_conversation_search_files import (
+    m0012_conversation_search_files,
+)
 
 Migration = Callable[[Connection], None]
 
@@ -45,6 +48,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0009_preferences_usage,
     m0010_turn_superseded,
     m0011_turn_failed,
+    m0012_conversation_search_files,
 )
 
 _LEDGER_DDL = (

@@ -1,8 +1,10 @@
-"""Small dialogs of the chat screen: a cited passage with its document version, and
-feedback (thumbs up or down with an optional comment) on an answer."""
+"""Small dialogs of the chat screen: a cited passage with its document version,
+feedback (thumbs up or down with an optional comment) on an answer, and the model a
+quick chat talks to."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.services.passages import CitedPassage
-from desktop.ui.plain import PlainLabel
+from desktop.ui.plain import PlainLabel, ask_item
 from desktop.ui.widgets import page_title
 
 
@@ -93,3 +95,12 @@ class FeedbackDialog(QDialog):
 
     def comment_text(self) -> str:
         return self.comment.toPlainText().strip()
+
+
+def choose_model(parent: QWidget, names: list[str]) -> str | None:
+    """Ask which model a quick chat talks to; None when cancelled."""
+    if not names:
+        return None
+    title = QCoreApplication.translate("QuickChat", "New quick chat")
+    label = QCoreApplication.translate("QuickChat", "Chat with model:")
+    return ask_item(parent, title, label, names)

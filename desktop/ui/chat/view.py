@@ -1,4 +1,5 @@
-"""The Chat screen: pick an app, pick or start a conversation, and talk to it.
+"""The Chat screen: pick an app (or a quick chat with a model), pick, find or start a
+conversation, drop files on it, and talk to it.
 
 Reads run on the ``DB`` lane; answers stream on the ``INFERENCE`` lane in ~30 ms batches
 into the answer's own bubble. This module builds the screen, loads apps, conversations
@@ -11,32 +12,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from desktop.core.chat_models import AppRecord, ModelRecord, Turn
+from desktop.core.chat_models import AppRecord, Conversation, ModelRecord, Turn
 from desktop.core.models import Actor
 from desktop.core.rbac import Permission
+from desktop.ui.chat import dialogs
 from desktop.ui.chat.actions import AnswerActions
-from desktop.ui.chat.conversations import ConversationPanel
+from desktop.ui.chat.conversations import QUICK_CHATS, ConversationPanel
+from desktop.ui.chat.dropping import FileDropTarget, FileDropView
 from desktop.ui.chat.editing import MessageEdit
 from desktop.ui.chat.export import export_source
 from desktop.ui.chat.look import chat_style_sheet
 from desktop.ui.chat.pane import ChatPane
-from desktop.ui.chat.sending import ConversationView
 from desktop.ui.context import UiContext
 from desktop.ui.style import is_dark
 from desktop.ui.tasks import Lane, LaneContext, Task
 
 
-class ChatView(ConversationView):
+class ChatView(FileDropView):
     """Apps, conversations, a streaming transcript and the message box."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("chatView")
         self.setStyleSheet(chat_style_sheet(is_dark()))  # rebuilt when the theme changes
-        self._apps: dict[int, AppRecord] = {}
-        self._models: dict[int, ModelRecord] = {}
+        self._apps: dict[int, AppRecord] = {}  # the quick-chat apps too
+        self._models: dict[int, ModelRecord] = {}  # the registered models, for quick chats
+        self._quick = False  # "Quick chats" is picked
         self._loading_turns: Task | None = None
         self._build()
         self.editing = MessageEdit(self.pane)
@@ -64,11 +68,18 @@ class ChatView(ConversationView):
         self.transcript, self.composer, self.variables = p.transcript, p.composer, p.variables
         self.message, self.composer_message = p.message, p.composer_message
         self.send_button, self.stop_button, self.gauge = p.send_button, p.stop_button, p.gauge
+        self.file_drop = FileDropTarget(self.pane)
+        self.find_shortcut = QShortcut(QKeySequence("Ctrl+K"), self)
+        self.find_shortcut.activated.connect(self.focus_search)
 
     def _connect(self) -> None:
         self.sidebar.app_chosen.connect(self._on_sidebar_app_chosen)
         self.sidebar.conversation_chosen.connect(self._on_sidebar_conversation_chosen)
         self.sidebar.new_requested.connect(self._on_sidebar_new_requested)
+        self.sidebar.quick_requested.connect(self.ask_quick_chat)
+        self.sidebar.search_requested.connect(self._on_sidebar_search_requested)
+        self.file_drop.dropped.connect(self.attach_files)
+        self.composer.files_dropped.connect(self.attach_files)
         self.sidebar.rename_requested.connect(self._on_sidebar_rename_requested)
         self.sidebar.delete_requested.connect(self._on_sidebar_delete_requested)
         self.transcript.question_clicked.connect(self.send_text)
@@ -90,23 +101,36 @@ class ChatView(ConversationView):
         if actor is None:
             return
 
-        def op(lc: LaneContext) -> tuple[list[AppRecord], dict[int, ModelRecord]]:
-            apps = lc.ws.apps.list(actor)
-            return apps, {m.id: m for m in lc.ws.models.list(actor)}
+        def op(lc: LaneContext) -> tuple[list[AppRecord], list[AppRecord], list[ModelRecord]]:
+            apps, quick = lc.ws.apps.list(actor), lc.ws.apps.list(actor, quick=True)
+            return apps, quick, lc.ws.models.list(actor)
 
         self.run(
             Lane.DB, op, key="apps", on_done=self._on_apps_loaded, on_failed=self._show_failure
         )
 
-    def _on_apps_loaded(self, result: tuple[list[AppRecord], dict[int, ModelRecord]]) -> None:
-        apps, self._models = result
-        self._apps = {a.id: a for a in apps}
+    def _on_apps_loaded(
+        self, result: tuple[list[AppRecord], list[AppRecord], list[ModelRecord]]
+    ) -> None:
+        apps, quick, models = result
+        self._models = {m.id: m for m in models}
+        self._apps = {a.id: a for a in (*apps, *quick)}
         current = self._app.id if self._app is not None else None
-        keep = current if current in self._apps else (apps[0].id if apps else None)
-        self.sidebar.set_apps(apps, keep)
-        self._set_has_apps(keep is not None)
+        picked = [a.id for a in apps]
+        if self._quick and self._models:
+            self.sidebar.set_apps(apps, QUICK_CHATS, quick=True)
+            self._set_has_apps(True)
+            self._app = self._apps.get(current) if current is not None else None
+            self._later(self._load_conversations)
+            return
+        self._quick = False
+        keep = current if current in picked else (picked[0] if picked else None)
+        self.sidebar.set_apps(apps, keep, quick=bool(self._models))
+        self._set_has_apps(keep is not None or bool(self._models))
         if keep is None:
             self._app = None
+            if self._models:  # no app, but models: quick chats
+                self._select_app(QUICK_CHATS)
             return
         if keep == current:  # the same app, perhaps a newer version of it
             self._app = self._apps[keep]
@@ -118,6 +142,13 @@ class ChatView(ConversationView):
             self._select_app(keep)
 
     def _select_app(self, app_id: int) -> None:
+        self._quick = app_id == QUICK_CHATS
+        if self._quick:
+            self._app = None
+            self._start_new()
+            self.sidebar.pick(QUICK_CHATS)
+            self._later(self._load_conversations)
+            return
         self._app = self._apps[app_id]
         self._show_header()
         self._start_new()
@@ -126,12 +157,22 @@ class ChatView(ConversationView):
 
     def _load_conversations(self) -> None:
         actor = self._actor()
-        if actor is None or self._app is None:
+        if actor is None or (self._app is None and not self._quick):
             return
-        app_id = self._app.id
+        text = self.sidebar.search.text().strip()
+        if text:  # a search is on show: run it again
+            self._on_sidebar_search_requested(text)
+            return
+        app_id = None if self._quick or self._app is None else self._app.id
+        quick = {a.id for a in self._apps.values() if a.config.quick}
+
+        def op(lc: LaneContext) -> list[Conversation]:
+            convs = lc.ws.chat.conversations(actor, app_id)
+            return [c for c in convs if c.app_id in quick] if app_id is None else convs
+
         self.run(
             Lane.DB,
-            lambda lc: lc.ws.chat.conversations(actor, app_id),
+            op,
             key="conversations",
             on_done=lambda convs: self.sidebar.set_conversations(convs, self._conversation_id),
             on_failed=self._show_failure,
@@ -182,7 +223,8 @@ class ChatView(ConversationView):
     # ------------------------------------------------------------------ state
 
     def _show_header(self) -> None:
-        assert self._app is not None
+        if self._app is None:
+            return
         config = self._app.config
         self.pane.show_app(config, self._models.get(config.model_id))
 
@@ -221,17 +263,86 @@ class ChatView(ConversationView):
     # ------------------------------------------------------------------ sidebar
 
     def _on_sidebar_app_chosen(self, app_id: int) -> None:
-        if self._stream is None and app_id in self._apps:
+        if self._stream is None and (app_id in self._apps or app_id == QUICK_CHATS):
             self._select_app(app_id)
 
     def _on_sidebar_new_requested(self) -> None:
-        if self._stream is None and self._app is not None:
+        if self._stream is not None:
+            return
+        if self._quick:  # another quick chat with the same model, or pick one
+            model = self._app.config.model_id if self._app is not None else None
+            names = {a.config.model_id: a for a in self._apps.values() if a.config.quick}
+            if model is not None and model in names:
+                self._start_quick(model)
+            else:
+                self.ask_quick_chat()
+        elif self._app is not None:
             self._start_new()
             self.composer.setFocus()
 
     def _on_sidebar_conversation_chosen(self, conversation_id: int) -> None:
+        if self._stream is not None:
+            return
+        conv = self.sidebar.model.find(conversation_id)
+        if (
+            conv is not None
+            and conv.app_id in self._apps
+            and (self._app is None or self._app.id != conv.app_id)
+        ):
+            self._app = self._apps[conv.app_id]  # found by search, or a quick chat
+            self._show_header()
+        self._load_turns(conversation_id)
+
+    # ------------------------------------------------------------------ find, quick chat, files
+
+    def focus_search(self) -> None:
+        """Ctrl+K: the search box, its text selected."""
+        self.sidebar.search.setFocus()
+        self.sidebar.search.selectAll()
+
+    def _on_sidebar_search_requested(self, text: str) -> None:
+        actor = self._actor()
+        if actor is None:
+            return
+        if not text:
+            self._later(self._load_conversations)
+            return
+        self.run(
+            Lane.DB,
+            lambda lc: lc.ws.chat.search(actor, text),
+            key="conversations",
+            on_done=lambda convs: self.sidebar.show_found(text, convs, self._conversation_id),
+            on_failed=self._show_failure,
+        )
+
+    def ask_quick_chat(self) -> None:
+        """Ask which model, then open a new quick chat with it."""
         if self._stream is None:
-            self._load_turns(conversation_id)
+            name = dialogs.choose_model(self, [m.name for m in self._models.values()])
+            if name is not None:
+                self._start_quick(name)
+
+    def _start_quick(self, model: str | int) -> None:
+        actor = self._actor()
+        if actor is None:
+            return
+        self.run(
+            Lane.DB,
+            lambda lc: lc.ws.chat.start_quick(actor, model),
+            key="change",
+            on_done=self._on_quick_started,
+            on_failed=self._show_failure,
+        )
+
+    def _on_quick_started(self, result: tuple[AppRecord, Conversation]) -> None:
+        app, conv = result
+        self._apps[app.id] = app
+        self._quick, self._app = True, app
+        self.sidebar.search.clear()
+        self.sidebar.pick(QUICK_CHATS)
+        self._show_header()
+        self._load_turns(conv.id, then=self.composer.setFocus)
+        self._later(self._load_conversations)
 
     def _on_sidebar_rename_requested(self, conversation_id: int, title: str) -> None:
         self._change(lambda lc, actor: lc.ws.chat.rename(actor, conversation_id, title))
