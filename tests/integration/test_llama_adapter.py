@@ -57,10 +57,9 @@ def test_loads_renders_and_counts(model: LlamaCppChatModel) -> None:
     assert model.loaded_sha256() == SHA
     assert model.context_length() == SETTINGS.n_ctx
     prompt = model.render(MESSAGES)
-    # the demo GGUF has no template: the Gemma fallback, system folded into the user turn
+    # the demo GGUF has no template (a base model): a plain document, no turn markers
     assert prompt == (
-        "<bos><start_of_turn>user\nYou answer in one short sentence.\n\n"
-        "Name a colour of the sky.<end_of_turn>\n<start_of_turn>model\n"
+        "<bos>You answer in one short sentence.\n\nQuestion: Name a colour of the sky.\nAnswer:"
     )
     n = model.count_tokens(prompt)
     assert 10 < n < 60

@@ -11,6 +11,8 @@ from desktop.core.errors import TemplateError
 from desktop.inference.template import (
     CHATML_STOPS,
     GEMMA_STOPS,
+    GEMMA_TEMPLATE,
+    PLAIN_STOPS,
     ChatTemplate,
     choose_template,
     fold_system,
@@ -98,10 +100,23 @@ def test_llama3_template_renders() -> None:
     )
 
 
-def test_fallbacks_by_architecture() -> None:
+def test_builtin_gemma_template_matches_gemma3s_own() -> None:
+    assert _template(GEMMA_TEMPLATE).render(CHAT) == GEMMA_EXPECTED
+    assert GEMMA_STOPS[0] == "<end_of_turn>"
+
+
+def test_templateless_gemma_is_a_base_model_and_gets_a_plain_document() -> None:
+    """A Gemma GGUF without a template (the bundled demo) is pre-trained only: no turn
+    markers it never learned, one BOS, the system text first, ending at "Answer:"."""
     gemma = choose_template(None, "gemma3")
-    assert gemma.builtin and gemma.stops == GEMMA_STOPS
-    assert _template(gemma.source).render(CHAT) == GEMMA_EXPECTED
+    assert gemma.builtin and gemma.stops == PLAIN_STOPS
+    text = _template(gemma.source).render(CHAT)
+    assert text == ("<bos>Be brief.\n\nQuestion: Hi\nAnswer: Hello.\n\nQuestion: 蔵とは？\nAnswer:")
+    assert text.count("<bos>") == 1 and "<start_of_turn>" not in text
+    assert "\n\n" in gemma.stops and "\nQuestion:" in gemma.stops
+
+
+def test_fallbacks_by_architecture() -> None:
     chatml = choose_template("   ", "llama")
     assert chatml.builtin and chatml.stops == CHATML_STOPS
     assert _template(chatml.source).render(CHAT[:2]) == (
