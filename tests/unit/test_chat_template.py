@@ -186,3 +186,17 @@ def test_fold_system_edge_cases() -> None:
     assert fold_system([sys_a]) == [ChatMessage("user", "A")]
     assert fold_system([sys_a, bot]) == [ChatMessage("user", "A"), bot]
     assert fold_system([ChatMessage("system", "  "), user]) == [user]
+
+
+def test_default_sampling_suits_the_small_demo_model() -> None:
+    """Low temperature, Gemma 3's top_k/top_p, no repeat penalty (measured by
+    tests/benchmarks/test_demo_answers.py)."""
+    from desktop.core.chat_models import SamplingParams
+
+    params = SamplingParams()
+    assert (params.temperature, params.top_k, params.top_p, params.repeat_penalty) == (
+        0.2,
+        64,
+        0.95,
+        1.0,
+    )
