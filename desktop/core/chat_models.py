@@ -41,6 +41,15 @@ class GgufInfo:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
+def template_in_use(info: GgufInfo) -> str:
+    """Which chat template a model renders with: "model" (the GGUF's own), else the
+    built-in fallback: "plain" for a template-less Gemma (a base model: a plain
+    Question/Answer document) or "chatml" for any other architecture."""
+    if info.chat_template and info.chat_template.strip():
+        return "model"
+    return "plain" if (info.architecture or "").lower().startswith("gemma") else "chatml"
+
+
 AUTO = "auto"
 
 
@@ -99,6 +108,7 @@ class ModelRecord:
             "size": self.size,
             "info": info,
             "has_chat_template": bool(self.info.chat_template),
+            "template": template_in_use(self.info),
             "settings": self.settings.as_dict(),
             "created_at": self.created_at,
             "created_by": self.created_by,

@@ -32,7 +32,7 @@ import jinja2
 import jinja2.ext
 import jinja2.sandbox
 
-from desktop.core.chat_models import ChatMessage
+from desktop.core.chat_models import ChatMessage, GgufInfo, template_in_use
 from desktop.core.errors import TemplateError
 
 ROLES = frozenset({"system", "user", "assistant"})
@@ -158,11 +158,13 @@ class TemplateChoice:
     builtin: bool = False
 
 
-def choose_template(chat_template: str | None, architecture: str | None) -> TemplateChoice:
-    """The model's own template when it has one, else the fallback for its architecture."""
-    if chat_template and chat_template.strip():
-        return TemplateChoice(chat_template)
-    if (architecture or "").lower().startswith("gemma"):
+def choose_template(info: GgufInfo) -> TemplateChoice:
+    """The model's own template when it has one, else the fallback for its architecture
+    (:func:`template_in_use` names the choice for the model page and the trace)."""
+    kind = template_in_use(info)
+    if kind == "model" and info.chat_template:
+        return TemplateChoice(info.chat_template)
+    if kind == "plain":
         return TemplateChoice(PLAIN_TEMPLATE, PLAIN_STOPS, builtin=True)
     return TemplateChoice(CHATML_TEMPLATE, CHATML_STOPS, builtin=True)
 

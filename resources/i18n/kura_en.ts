@@ -2068,7 +2068,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2603,9 +2603,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2629,7 +2629,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2859,6 +2859,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Chat template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Parameters</source>
         <translation type="unfinished"></translation>
@@ -2884,7 +2889,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>the model&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in: plain question and answer text (base model)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in: ChatML</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Retrieved passages</source>
         <translation type="unfinished"></translation>
     </message>

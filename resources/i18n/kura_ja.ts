@@ -2068,7 +2068,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation>厳格ロック解除をオンにする</translation>
     </message>
@@ -2603,9 +2603,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation>厳格モードでは、システムのキーリングではワークスペースを開けなくなり、サインイン時に各ユーザー本人のパスワードで開きます。Kura のパスワードがなければ、あなたの権限で動くプログラムであってもワークスペースを読み取れません。長いパスワードを使ってください。</translation>
     </message>
     <message>
@@ -2629,7 +2629,7 @@
         <translation>キースロットを書き換えています…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation>厳格ロック解除をオンにしました。今後はあなたのパスワードでワークスペースを開きます。</translation>
     </message>
@@ -2859,6 +2859,11 @@
         <translation>モデル</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Chat template</source>
+        <translation>チャットテンプレート</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Parameters</source>
         <translation>パラメーター</translation>
@@ -2884,7 +2889,22 @@
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>the model&apos;s own</source>
+        <translation>モデル自身のもの</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in: plain question and answer text (base model)</source>
+        <translation>組み込み: 質問と回答のプレーンテキスト (ベースモデル)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in: ChatML</source>
+        <translation>組み込み: ChatML</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Retrieved passages</source>
         <translation>取得した抜粋</translation>
     </message>

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desktop.core.chat_models import ChatMessage
+from desktop.core.chat_models import ChatMessage, GgufInfo, template_in_use
 from desktop.core.errors import TemplateError
 from desktop.inference.template import (
     CHATML_STOPS,
@@ -108,7 +108,7 @@ def test_builtin_gemma_template_matches_gemma3s_own() -> None:
 def test_templateless_gemma_is_a_base_model_and_gets_a_plain_document() -> None:
     """A Gemma GGUF without a template (the bundled demo) is pre-trained only: no turn
     markers it never learned, one BOS, the system text first, ending at "Answer:"."""
-    gemma = choose_template(None, "gemma3")
+    gemma = choose_template(_info(None, "gemma3"))
     assert gemma.builtin and gemma.stops == PLAIN_STOPS
     text = _template(gemma.source).render(CHAT)
     assert text == ("<bos>Be brief.\n\nQuestion: Hi\nAnswer: Hello.\n\nQuestion: 蔵とは？\nAnswer:")
@@ -117,14 +117,25 @@ def test_templateless_gemma_is_a_base_model_and_gets_a_plain_document() -> None:
 
 
 def test_fallbacks_by_architecture() -> None:
-    chatml = choose_template("   ", "llama")
+    chatml = choose_template(_info("   ", "llama"))
     assert chatml.builtin and chatml.stops == CHATML_STOPS
     assert _template(chatml.source).render(CHAT[:2]) == (
         "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
         "<|im_start|>assistant\n"
     )
-    own = choose_template(LLAMA3, "gemma3")
+    own = choose_template(_info(LLAMA3, "gemma3"))
     assert (own.source, own.stops, own.builtin) == (LLAMA3, (), False)
+
+
+def _info(template: str | None, architecture: str) -> GgufInfo:
+    return GgufInfo(gguf_version=3, architecture=architecture, chat_template=template)
+
+
+def test_the_model_list_and_trace_name_the_template_in_use() -> None:
+    """An instruction-tuned GGUF keeps its own template; the fallbacks are named."""
+    assert template_in_use(_info(LLAMA3, "gemma3")) == "model"
+    assert template_in_use(_info(None, "gemma3")) == "plain"
+    assert template_in_use(_info(" ", "llama")) == "chatml"
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,8 @@ class TraceDialog(QDialog):
         )
         form.addRow(self.tr("App"), _value(app, box))
         form.addRow(self.tr("Model"), _value(model.get("name", ""), box))
+        if model.get("template"):
+            form.addRow(self.tr("Chat template"), _value(self._template(model["template"]), box))
         form.addRow(self.tr("Parameters"), _value(self._params(), box))
         if body.get("variables"):
             variables = json.dumps(body["variables"], ensure_ascii=False)
@@ -124,6 +126,14 @@ class TraceDialog(QDialog):
             form.addRow(self.tr("Context"), _value(dropped.format(n=body["dropped_turns"]), box))
         form.addRow(self.tr("Message"), _text_box(str(body.get("input", "")), "traceInput", box))
         return box
+
+    def _template(self, kind: str) -> str:
+        names = {
+            "model": self.tr("the model's own"),
+            "plain": self.tr("built-in: plain question and answer text (base model)"),
+            "chatml": self.tr("built-in: ChatML"),
+        }
+        return names.get(kind, kind)
 
     def _params(self) -> str:
         params = self.body.get("params") or {}
