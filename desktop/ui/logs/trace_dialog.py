@@ -136,8 +136,29 @@ class TraceDialog(QDialog):
         return names.get(kind, kind)
 
     def _params(self) -> str:
+        names = {
+            "temperature": self.tr("Temperature"),
+            "top_p": self.tr("Top-p"),
+            "top_k": self.tr("Top-k"),
+            "max_tokens": self.tr("Max answer tokens"),
+            "repeat_penalty": self.tr("Repeat penalty"),
+            "seed": self.tr("Seed"),
+            "seed_used": self.tr("Seed used"),
+        }
         params = self.body.get("params") or {}
-        return ", ".join(f"{key} {value}" for key, value in params.items() if value is not None)
+        return ", ".join(
+            f"{names.get(key, key)} {value}" for key, value in params.items() if value is not None
+        )
+
+    def _stop_reason(self) -> str:
+        reason = str(self.body.get("stop_reason", ""))
+        names = {
+            "stop": self.tr("the answer was complete"),
+            "length": self.tr("the length limit"),
+            "cancelled": self.tr("stopped by the user"),
+            "failed": self.tr("the model failed"),
+        }
+        return names.get(reason, reason)
 
     def _retrieved_section(self, parent: QWidget) -> QGroupBox:
         box = QGroupBox(self.tr("Retrieved passages"), parent)
@@ -249,7 +270,7 @@ class TraceDialog(QDialog):
             rate=timings.get("tokens_per_s", "?"),
         )
         form.addRow(self.tr("Timing"), _value(timing, box))
-        form.addRow(self.tr("Stopped because"), _value(body.get("stop_reason", ""), box))
+        form.addRow(self.tr("Stopped because"), _value(self._stop_reason(), box))
         return box
 
     def _feedback_section(self, parent: QWidget) -> QGroupBox:
