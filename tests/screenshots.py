@@ -50,49 +50,94 @@ def _shoot(window: object, path: Path) -> None:
     print(path.name)
 
 
-def _first_run(out: Path, language: str, root: Path, qt_app: object) -> None:
+class _Shots:
+    """Numbered PNGs of one language, in the order a user meets the screens."""
+
+    def __init__(self, out: Path, language: str) -> None:
+        self.out, self.language, self.number = out, language, 0
+
+    def take(self, widget: object, name: str) -> None:
+        self.number += 1
+        _shoot(widget, self.out / f"{self.language}-{self.number:02d}-{name}.png")
+
+
+def _wait_for(qt_app: object, condition: Any, seconds: float = 60) -> bool:
+    """Process events until ``condition()`` holds (False when it never did)."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        QApplication.processEvents()
+        time.sleep(0.005)
+    return True
+
+
+def _first_run(shots: _Shots, root: Path, qt_app: object) -> None:
+    """The wizard page by page, the recovery key dialog, then the empty screens a new
+    Owner sees (no apps, no knowledge bases, no logs)."""
     from desktop.ui.context import Backend
     from desktop.ui.launch import build_window
+    from desktop.ui.recovery import RecoveryKeyDialog
 
-    backend = Backend.local(root / f"fresh-{language}")
-    ctx, window = build_window(backend, language)
+    backend = Backend.local(root / f"fresh-{shots.language}")
+    ctx, window = build_window(backend, shots.language)
     window.start()
     window.show()
     _settle(qt_app, ctx)
-    _shoot(window, out / f"{language}-01-first-run-keyring.png")
+    shots.take(window, "first-run-keyring")
     wizard = window.wizard
     wizard.keyring_next.click()
     wizard.owner_name.setText("tanaka")
+    wizard.owner_password.setText(demo_workspace.PASSWORD)
+    wizard.owner_confirm.setText(demo_workspace.PASSWORD)
     _settle(qt_app, ctx, 0.3)
-    _shoot(window, out / f"{language}-02-first-run-owner.png")
+    shots.take(window, "first-run-owner")
+    wizard.create_button.click()
+    _wait_for(qt_app, lambda: wizard.pages.currentIndex() == 2, 120)
+    _settle(qt_app, ctx, 0.3)
+    shots.take(window, "first-run-recovery")
+    dialog = RecoveryKeyDialog(wizard._recovery_key or "", window)  # a throwaway workspace
+    dialog.show()
+    _settle(qt_app, ctx, 0.3)
+    shots.take(dialog, "first-run-recovery-dialog")
+    dialog.close()
+    wizard._go(3)
+    _settle(qt_app, ctx, 0.3)
+    shots.take(window, "first-run-model")
+    wizard.skip_button.click()
+    _wait_for(qt_app, lambda: window.shell is not None)
+    for key in ("chat", "knowledge", "logs"):
+        window.shell.show_screen(key)
+        _settle(qt_app, ctx, 0.6)
+        shots.take(window, f"empty-{key}")
     window.close()
 
 
-def _workspace_screens(out: Path, language: str, data_dir: Path, qt_app: object) -> None:
+def _workspace_screens(shots: _Shots, data_dir: Path, qt_app: object) -> None:
     from desktop.ui.context import Backend
     from desktop.ui.launch import build_window
 
-    ctx, window = build_window(Backend.local(data_dir), language)
+    ctx, window = build_window(Backend.local(data_dir), shots.language)
     window.start()
     window.show()
     _settle(qt_app, ctx)
-    _shoot(window, out / f"{language}-03-sign-in.png")
+    shots.take(window, "sign-in")
     window.login.username.setText(demo_workspace.OWNER)
     window.login.password.setText(demo_workspace.PASSWORD)
     window.login.submit.click()
     _settle(qt_app, ctx)
-    number = 3
     for screen in window.shell.visible_screens():
         view = window.shell.show_screen(screen.key)
         _settle(qt_app, ctx, 1.2)
         for suffix, target in _variants(screen.key, view, qt_app, ctx):
-            number += 1
-            _shoot(target or window, out / f"{language}-{number:02d}-{screen.key}{suffix}.png")
+            shots.take(target or window, f"{screen.key}{suffix}")
             if target is not None:
                 target.close()
     ctx.lock()
     _settle(qt_app, ctx, 0.3)
-    _shoot(window, out / f"{language}-{number + 1:02d}-locked.png")
+    shots.take(window, "locked")
     window.close()
 
 
@@ -108,12 +153,19 @@ def _variants(key: str, view: Any, qt_app: object, ctx: Any) -> Iterator[tuple[s
                 sidebar.list.clicked.emit(index)
         _settle(qt_app, ctx, 1.0)
         yield "-conversation", None
+        yield "-streaming", _streaming(view, qt_app)
+        _settle(qt_app, ctx, 1.0)
     elif key == "knowledge":
         view.tabs.setCurrentIndex(2)
         view.search.query.setText("USBメモリの持ち出し")
         view.search.search_button.click()
         _settle(qt_app, ctx, 1.0)
         yield "-search-tester", None
+        view.tabs.setCurrentIndex(0)
+        yield "-ingest", _ingesting(view, qt_app)
+        _settle(qt_app, ctx, 1.0)
+    elif key == "members":
+        yield from _member_dialogs(view, qt_app, ctx)
     elif key == "logs":
         dialog = view.open_trace(1)
         dialog.resize(820, 780)
@@ -127,6 +179,54 @@ def _variants(key: str, view: Any, qt_app: object, ctx: Any) -> Iterator[tuple[s
             view.show_section(section)
             _settle(qt_app, ctx, 1.0)
             yield f"-{section}", None
+
+
+def _streaming(view: Any, qt_app: object) -> None:
+    """Send a question in the open conversation and return when part of the answer is in
+    (the window is photographed mid-answer)."""
+    from desktop.ui.chat.messages import AnswerBubble
+
+    view.send_text("USBメモリの持ち出しには何が必要ですか？")
+
+    def partly_written() -> bool:
+        bubbles = view.findChildren(AnswerBubble)
+        return bool(view.streaming and bubbles and len(bubbles[-1].streamed) >= 12)
+
+    if not _wait_for(qt_app, partly_written):
+        print("  (the answer finished before it could be photographed mid-way)")
+    return None
+
+
+def _ingesting(view: Any, qt_app: object) -> None:
+    """Add a few documents to the selected knowledge base and return while they are
+    being read and indexed (the per-file progress)."""
+    folder = Path(tempfile.mkdtemp(prefix="kura-shot-docs-"))
+    for n in range(6):
+        text = (
+            f"# 手順書 {n + 1} ({folder.name})\n\n" + "会議室の予約は前日までに行うこと。\n" * 200
+        )
+        (folder / f"手順書-{n + 1}.md").write_text(text, encoding="utf-8")
+    view.ingest.add_paths([str(folder)])
+
+    def part_done() -> bool:
+        states = [state for _name, state in view.ingest.row_states()]
+        return view.ingest.running and any(s != "queued" for s in states) and "queued" in states
+
+    _wait_for(qt_app, part_done)
+    shutil.rmtree(folder, ignore_errors=True)
+    return None
+
+
+def _member_dialogs(view: Any, qt_app: object, ctx: Any) -> Iterator[tuple[str, Any]]:
+    from desktop.ui.members_dialogs import AddMemberDialog, ResetPasswordDialog
+
+    for suffix, dialog in (
+        ("-add-member", AddMemberDialog(ctx, view)),
+        ("-reset-password", ResetPasswordDialog(ctx, "kim", view)),
+    ):
+        dialog.show()
+        _settle(qt_app, ctx, 0.4)
+        yield suffix, dialog
 
 
 def main(argv: list[str]) -> int:
@@ -144,8 +244,9 @@ def main(argv: list[str]) -> int:
         print("seeding the demo workspace (real model and embedder)…", file=sys.stderr)
         demo_workspace.create(data_dir, app.default_key_store(), _demo_model())
         for language in ("en", "ja"):
-            _first_run(out, language, root, qt_app)
-            _workspace_screens(out, language, data_dir, qt_app)
+            shots = _Shots(out, language)
+            _first_run(shots, root, qt_app)
+            _workspace_screens(shots, data_dir, qt_app)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0

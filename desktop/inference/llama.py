@@ -101,7 +101,7 @@ class LlamaCppChatModel:
             current = self._loaded
             if current is not None and current.sha256 == sha256 and current.settings == settings:
                 return
-            choice = choose_template(info.chat_template, info.architecture)
+            choice = choose_template(info)
             template = ChatTemplate(
                 choice.source, bos_token=info.bos_token, eos_token=info.eos_token
             )

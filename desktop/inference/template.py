@@ -9,10 +9,15 @@ Templates that refuse a "system" message (Gemma 1/2, older Mistral) raise from i
 template; the renderer then folds the system text into the first user message and tries
 again, and remembers to fold for that template from then on.
 
-A model without a template gets a fallback chosen by architecture: Gemma's turn format for
-the ``gemma*`` family (whose tokenizers carry ``<start_of_turn>``), ChatML otherwise
-(``<|im_start|>``, the most widely trained format). The fallback's end-of-turn marker is
-returned as a stop sequence, for models whose vocabulary lacks it as a special token.
+A model without a template gets a fallback chosen by architecture. A Gemma GGUF without a
+template is a pre-trained (base) model: instruction-tuned Gemma files carry their template,
+and a base model never learned the ``<start_of_turn>`` turns (the bundled demo model, fed
+them, echoes the prompt and repeats itself). It gets a plain-text document instead, which
+a base model continues: the system text, then "Question:"/"Answer:" pairs, ending at
+"Answer:"; the answer stops at a blank line or a new "Question:". Other architectures get
+ChatML (``<|im_start|>``, the most widely trained format). The fallback's end-of-turn
+marker is returned as a stop sequence, for models whose vocabulary lacks it as a special
+token. ``GEMMA_TEMPLATE`` is Gemma 3's own turn format, kept for reference and tests.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import jinja2
 import jinja2.ext
 import jinja2.sandbox
 
-from desktop.core.chat_models import ChatMessage
+from desktop.core.chat_models import ChatMessage, GgufInfo, template_in_use
 from desktop.core.errors import TemplateError
 
 ROLES = frozenset({"system", "user", "assistant"})
@@ -54,6 +59,19 @@ GEMMA_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
 )
 GEMMA_STOPS = ("<end_of_turn>", "<start_of_turn>")
+
+# A base model's prompt: a plain document it continues (no turn markers it never learned).
+PLAIN_TEMPLATE = (
+    "{{ bos_token }}"
+    "{% for message in messages %}"
+    "{% if message['role'] == 'system' %}{{ message['content'] | trim + '\\n\\n' }}"
+    "{% elif message['role'] == 'user' %}{{ 'Question: ' + message['content'] | trim + '\\n' }}"
+    "{% else %}{{ 'Answer: ' + message['content'] | trim + '\\n\\n' }}"
+    "{% endif %}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ 'Answer:' }}{% endif %}"
+)
+PLAIN_STOPS = ("\n\n", "\nQuestion:", "<end_of_turn>", "<start_of_turn>")
 
 
 class _TemplateRaised(Exception):
@@ -140,12 +158,14 @@ class TemplateChoice:
     builtin: bool = False
 
 
-def choose_template(chat_template: str | None, architecture: str | None) -> TemplateChoice:
-    """The model's own template when it has one, else the fallback for its architecture."""
-    if chat_template and chat_template.strip():
-        return TemplateChoice(chat_template)
-    if (architecture or "").lower().startswith("gemma"):
-        return TemplateChoice(GEMMA_TEMPLATE, GEMMA_STOPS, builtin=True)
+def choose_template(info: GgufInfo) -> TemplateChoice:
+    """The model's own template when it has one, else the fallback for its architecture
+    (:func:`template_in_use` names the choice for the model page and the trace)."""
+    kind = template_in_use(info)
+    if kind == "model" and info.chat_template:
+        return TemplateChoice(info.chat_template)
+    if kind == "plain":
+        return TemplateChoice(PLAIN_TEMPLATE, PLAIN_STOPS, builtin=True)
     return TemplateChoice(CHATML_TEMPLATE, CHATML_STOPS, builtin=True)
 
 

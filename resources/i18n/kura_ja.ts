@@ -3061,6 +3061,11 @@
         <translation>モデル</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Chat template</source>
+        <translation>チャットテンプレート</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Parameters</source>
         <translation>パラメーター</translation>
@@ -3086,7 +3091,77 @@
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>the model&apos;s own</source>
+        <translation>モデル自身のもの</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in: plain question and answer text (base model)</source>
+        <translation>組み込み: 質問と回答のプレーンテキスト (ベースモデル)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>built-in: ChatML</source>
+        <translation>組み込み: ChatML</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Max answer tokens</source>
+        <translation>回答の最大トークン数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat penalty</source>
+        <translation>繰り返しペナルティ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seed used</source>
+        <translation>使用したシード</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the answer was complete</source>
+        <translation>回答が完了した</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the length limit</source>
+        <translation>長さの上限に達した</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>stopped by the user</source>
+        <translation>ユーザーが停止した</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the model failed</source>
+        <translation>モデルでエラーが発生した</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Retrieved passages</source>
         <translation>取得した抜粋</translation>
     </message>

@@ -60,7 +60,7 @@ def _same_template(llm: Any, info: Any) -> list[str]:
 
     from desktop.inference.template import choose_template
 
-    choice = choose_template(info.chat_template, info.architecture)
+    choice = choose_template(info)
     llm.chat_handler = Jinja2ChatFormatter(
         template=choice.source, eos_token=info.eos_token or "", bos_token=info.bos_token or ""
     ).to_chat_handler()

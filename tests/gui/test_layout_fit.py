@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QListView,
+    QWidget,
+)
 
 from desktop.core.chat_models import Conversation
 from desktop.ui.context import Backend, UiContext
@@ -33,19 +40,41 @@ def styled(qapp: Any) -> Iterator[list[UiContext]]:
         ctx.set_language("en")
 
 
-def _narrow_fields(root: QWidget) -> list[str]:
-    """Visible text fields narrower than MIN_FIELD_WIDTH or shorter than a line of text."""
+FIELD_PADDING = 4  # a frame and a little air above and below the text
+SIZES = ((1280, 800), (1024, 700))
+
+
+def _cramped_fields(root: QWidget) -> list[str]:
+    """Visible text fields (line edits, spin boxes, combo boxes) that render smaller than
+    they should: narrower than their minimum size hint (and MIN_FIELD_WIDTH for a line
+    edit), shorter than their hint or a line of their font plus padding, or cut off by
+    the window (their visible region smaller than the widget)."""
     QApplication.processEvents()
-    return [
-        f"{field.objectName() or type(field).__name__}: {field.width()}x{field.height()} px"
-        for field in root.findChildren(QLineEdit)
-        if field.isVisible()
-        and (field.width() < MIN_FIELD_WIDTH or field.height() < field.minimumSizeHint().height())
-    ]
+    found = []
+    for field in root.findChildren(QWidget):
+        if not isinstance(field, QLineEdit | QAbstractSpinBox | QComboBox):
+            continue
+        if not field.isVisible() or isinstance(field.parent(), QAbstractSpinBox | QComboBox):
+            continue  # the line edit inside a spin or combo box is measured as that box
+        hint = field.minimumSizeHint()
+        wide = max(hint.width(), MIN_FIELD_WIDTH if isinstance(field, QLineEdit) else 0)
+        tall = max(hint.height(), field.fontMetrics().height() + FIELD_PADDING)
+        shown = field.visibleRegion().boundingRect()
+        if field.width() < wide or field.height() < tall or shown.size() != field.size():
+            found.append(
+                f"{field.objectName() or type(field).__name__}: {field.width()}x"
+                f"{field.height()} px, {shown.width()}x{shown.height()} shown, "
+                f"needs {wide}x{tall}"
+            )
+    return found
 
 
 def _window(
-    make_ctx: Callable[[], UiContext], qtbot: Any, language: str, contexts: list[UiContext]
+    make_ctx: Callable[[], UiContext],
+    qtbot: Any,
+    language: str,
+    contexts: list[UiContext],
+    size: tuple[int, int],
 ) -> Any:
     from desktop.ui.main_window import MainWindow
 
@@ -54,24 +83,28 @@ def _window(
     ctx.set_language(language)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    window.resize(1024, 700)
+    window.resize(*size)
     window.show()
     window.start()
     qtbot.waitExposed(window)
+    assert (window.width(), window.height()) == size
     return window
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_sign_in_and_lock_screen_fields_are_wide_enough_at_1024x700(
+def test_sign_in_and_lock_screen_render_their_fields_at_full_size(
     qtbot: Any,
     workspace: Backend,
     make_ctx: Callable[[], UiContext],
     styled: list[UiContext],
     language: str,
+    size: tuple[int, int],
 ) -> None:
-    window = _window(make_ctx, qtbot, language, styled)
+    window = _window(make_ctx, qtbot, language, styled, size)
     ctx = window.ctx
-    assert _narrow_fields(window.login) == []
+    assert _cramped_fields(window.login) == []
+    assert window.login.username.isVisible() and window.login.password.isVisible()
     with qtbot.waitSignal(window.login.signed_in, timeout=10_000):
         window.login.username.setText("owner")
         window.login.password.setText(PEOPLE_PASSWORD)
@@ -79,23 +112,32 @@ def test_sign_in_and_lock_screen_fields_are_wide_enough_at_1024x700(
     qtbot.waitUntil(lambda: window.shell is not None and not ctx.runner.busy)
     window.shell.lock_button.click()
     assert window.pages.currentWidget() is window.login
-    assert _narrow_fields(window.login) == []
+    assert window.login.password.isVisible()
+    assert _cramped_fields(window.login) == []
     window.close()
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_first_run_fields_are_wide_enough_at_1024x700(
+def test_every_first_run_page_renders_its_fields_at_full_size(
     qtbot: Any,
     backend: Backend,
     make_ctx: Callable[[], UiContext],
     styled: list[UiContext],
     language: str,
+    size: tuple[int, int],
 ) -> None:
-    window = _window(make_ctx, qtbot, language, styled)
+    """Each page of the wizard in turn (keyring, Owner, recovery key, model)."""
+    window = _window(make_ctx, qtbot, language, styled, size)
     wizard = window.wizard
-    assert _narrow_fields(wizard) == []
-    wizard.keyring_next.click()
-    assert _narrow_fields(wizard) == []
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+    cramped = {}
+    for index in range(wizard.pages.count()):
+        wizard.pages.setCurrentIndex(index)
+        cramped[index] = _cramped_fields(wizard)
+    assert cramped == {index: [] for index in range(wizard.pages.count())}
+    wizard.pages.setCurrentIndex(1)
+    assert wizard.owner_password.isVisible()  # the Owner page was measured with its fields
     window.close()
 
 

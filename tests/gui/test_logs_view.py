@@ -98,6 +98,8 @@ def test_trace_dialog_shows_the_turn_and_saves_an_annotation(
         )
         assert dialog.findChild(QPlainTextEdit, "traceOutput").toPlainText() == "Twenty days."
         assert "Not helpful" in dialog.findChild(QLabel, "traceRating").text()
+        shown = [label.text() for label in dialog.findChildren(QLabel)]
+        assert "Chat template" in shown and any(t.startswith("built-in: ") for t in shown)
 
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # nothing written yet
         assert "Write the improved answer" in dialog.message.text()

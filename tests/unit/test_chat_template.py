@@ -6,11 +6,13 @@ import datetime as dt
 
 import pytest
 
-from desktop.core.chat_models import ChatMessage
+from desktop.core.chat_models import ChatMessage, GgufInfo, template_in_use
 from desktop.core.errors import TemplateError
 from desktop.inference.template import (
     CHATML_STOPS,
     GEMMA_STOPS,
+    GEMMA_TEMPLATE,
+    PLAIN_STOPS,
     ChatTemplate,
     choose_template,
     fold_system,
@@ -98,18 +100,42 @@ def test_llama3_template_renders() -> None:
     )
 
 
+def test_builtin_gemma_template_matches_gemma3s_own() -> None:
+    assert _template(GEMMA_TEMPLATE).render(CHAT) == GEMMA_EXPECTED
+    assert GEMMA_STOPS[0] == "<end_of_turn>"
+
+
+def test_templateless_gemma_is_a_base_model_and_gets_a_plain_document() -> None:
+    """A Gemma GGUF without a template (the bundled demo) is pre-trained only: no turn
+    markers it never learned, one BOS, the system text first, ending at "Answer:"."""
+    gemma = choose_template(_info(None, "gemma3"))
+    assert gemma.builtin and gemma.stops == PLAIN_STOPS
+    text = _template(gemma.source).render(CHAT)
+    assert text == ("<bos>Be brief.\n\nQuestion: Hi\nAnswer: Hello.\n\nQuestion: 蔵とは？\nAnswer:")
+    assert text.count("<bos>") == 1 and "<start_of_turn>" not in text
+    assert "\n\n" in gemma.stops and "\nQuestion:" in gemma.stops
+
+
 def test_fallbacks_by_architecture() -> None:
-    gemma = choose_template(None, "gemma3")
-    assert gemma.builtin and gemma.stops == GEMMA_STOPS
-    assert _template(gemma.source).render(CHAT) == GEMMA_EXPECTED
-    chatml = choose_template("   ", "llama")
+    chatml = choose_template(_info("   ", "llama"))
     assert chatml.builtin and chatml.stops == CHATML_STOPS
     assert _template(chatml.source).render(CHAT[:2]) == (
         "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
         "<|im_start|>assistant\n"
     )
-    own = choose_template(LLAMA3, "gemma3")
+    own = choose_template(_info(LLAMA3, "gemma3"))
     assert (own.source, own.stops, own.builtin) == (LLAMA3, (), False)
+
+
+def _info(template: str | None, architecture: str) -> GgufInfo:
+    return GgufInfo(gguf_version=3, architecture=architecture, chat_template=template)
+
+
+def test_the_model_list_and_trace_name_the_template_in_use() -> None:
+    """An instruction-tuned GGUF keeps its own template; the fallbacks are named."""
+    assert template_in_use(_info(LLAMA3, "gemma3")) == "model"
+    assert template_in_use(_info(None, "gemma3")) == "plain"
+    assert template_in_use(_info(" ", "llama")) == "chatml"
 
 
 @pytest.mark.parametrize(
@@ -171,3 +197,17 @@ def test_fold_system_edge_cases() -> None:
     assert fold_system([sys_a]) == [ChatMessage("user", "A")]
     assert fold_system([sys_a, bot]) == [ChatMessage("user", "A"), bot]
     assert fold_system([ChatMessage("system", "  "), user]) == [user]
+
+
+def test_default_sampling_suits_the_small_demo_model() -> None:
+    """Low temperature, Gemma 3's top_k/top_p, no repeat penalty (measured by
+    tests/benchmarks/test_demo_answers.py)."""
+    from desktop.core.chat_models import SamplingParams
+
+    params = SamplingParams()
+    assert (params.temperature, params.top_k, params.top_p, params.repeat_penalty) == (
+        0.2,
+        64,
+        0.95,
+        1.0,
+    )

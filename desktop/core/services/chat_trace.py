@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.core.chat_models import AppRecord, ModelRecord, Turn
+from desktop.core.chat_models import AppRecord, ModelRecord, Turn, template_in_use
 from desktop.core.ports import ChatModel, Generation
 from desktop.core.prompting import FittedPrompt
 from desktop.core.tasks import CancelToken
@@ -103,6 +103,7 @@ def turn_trace(
             "name": model.name,
             "sha256": model.sha256,
             "settings": model.settings.as_dict(),
+            "template": template_in_use(model.info),
         },
         "params": {**app.config.params.as_dict(), "seed_used": generation.seed},
         "prompt_sha256": hashlib.sha256(fitted.prompt.encode()).hexdigest(),

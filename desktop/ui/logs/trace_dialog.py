@@ -115,6 +115,8 @@ class TraceDialog(QDialog):
         )
         form.addRow(self.tr("App"), _value(app, box))
         form.addRow(self.tr("Model"), _value(model.get("name", ""), box))
+        if model.get("template"):
+            form.addRow(self.tr("Chat template"), _value(self._template(model["template"]), box))
         form.addRow(self.tr("Parameters"), _value(self._params(), box))
         if body.get("variables"):
             variables = json.dumps(body["variables"], ensure_ascii=False)
@@ -125,9 +127,38 @@ class TraceDialog(QDialog):
         form.addRow(self.tr("Message"), _text_box(str(body.get("input", "")), "traceInput", box))
         return box
 
+    def _template(self, kind: str) -> str:
+        names = {
+            "model": self.tr("the model's own"),
+            "plain": self.tr("built-in: plain question and answer text (base model)"),
+            "chatml": self.tr("built-in: ChatML"),
+        }
+        return names.get(kind, kind)
+
     def _params(self) -> str:
+        names = {
+            "temperature": self.tr("Temperature"),
+            "top_p": self.tr("Top-p"),
+            "top_k": self.tr("Top-k"),
+            "max_tokens": self.tr("Max answer tokens"),
+            "repeat_penalty": self.tr("Repeat penalty"),
+            "seed": self.tr("Seed"),
+            "seed_used": self.tr("Seed used"),
+        }
         params = self.body.get("params") or {}
-        return ", ".join(f"{key} {value}" for key, value in params.items() if value is not None)
+        return ", ".join(
+            f"{names.get(key, key)} {value}" for key, value in params.items() if value is not None
+        )
+
+    def _stop_reason(self) -> str:
+        reason = str(self.body.get("stop_reason", ""))
+        names = {
+            "stop": self.tr("the answer was complete"),
+            "length": self.tr("the length limit"),
+            "cancelled": self.tr("stopped by the user"),
+            "failed": self.tr("the model failed"),
+        }
+        return names.get(reason, reason)
 
     def _retrieved_section(self, parent: QWidget) -> QGroupBox:
         box = QGroupBox(self.tr("Retrieved passages"), parent)
@@ -239,7 +270,7 @@ class TraceDialog(QDialog):
             rate=timings.get("tokens_per_s", "?"),
         )
         form.addRow(self.tr("Timing"), _value(timing, box))
-        form.addRow(self.tr("Stopped because"), _value(body.get("stop_reason", ""), box))
+        form.addRow(self.tr("Stopped because"), _value(self._stop_reason(), box))
         return box
 
     def _feedback_section(self, parent: QWidget) -> QGroupBox:
