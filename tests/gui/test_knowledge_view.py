@@ -372,3 +372,28 @@ def test_a_new_kb_takes_an_embedding_model_folder(
     assert view.settings.embedding_model.text() == str(folder)  # shown after the reload
     qtbot.waitUntil(lambda: view.documents.kb_id == kb.id)
     _wait_idle(qtbot, owner_ctx)
+
+
+def test_the_chunk_viewer_shows_how_a_document_was_split(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: Any
+) -> None:
+    body = "# Leave\n\n## Annual\n\nTwenty days a year.\n\n## Sick\n\nTell your manager."
+    with open_direct(workspace) as ws:
+        owner = _owner(ws)
+        kb = ws.knowledge.create(owner, "HR")
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("leave.md", body.encode())])
+        expected = ws.knowledge.chunks_of(owner, kb.id, "leave.md")
+    view = make_view(owner_ctx)
+    qtbot.waitUntil(lambda: view.documents.table.rowCount() == 1)
+    view.documents.table.selectRow(0)
+    view.documents.chunks_button.click()
+    dialog = view.documents.chunks_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == len(expected))
+    first = expected[0]
+    assert dialog.table.item(0, 0).text() == "1"
+    assert dialog.table.item(0, 1).text() == (first.heading or "—")
+    assert any("Leave" in dialog.table.item(r, 1).text() for r in range(len(expected)))
+    assert dialog.table.item(0, 2).text() == str(len(first.text))
+    assert dialog.text.isReadOnly() and dialog.text.toPlainText() == first.text
+    dialog.close()
