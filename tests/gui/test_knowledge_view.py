@@ -397,3 +397,19 @@ def test_the_chunk_viewer_shows_how_a_document_was_split(
     assert dialog.table.item(0, 2).text() == str(len(first.text))
     assert dialog.text.isReadOnly() and dialog.text.toPlainText() == first.text
     dialog.close()
+
+
+def test_an_english_embedder_on_japanese_documents_is_explained(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: Any, gate: GateEmbedder
+) -> None:
+    gate._languages = ("en",)  # like all-MiniLM-L6-v2
+    with open_direct(workspace) as ws:
+        owner = _owner(ws)
+        kb = ws.knowledge.create(owner, "社内規程")
+        ws.knowledge.ingest(
+            owner, kb.id, [MemorySource("休暇.txt", "年次有給休暇は二十日です。".encode())]
+        )
+    view = make_view(owner_ctx)
+    note = view.search.language_note
+    qtbot.waitUntil(lambda: not note.isHidden())
+    assert "multilingual" in note.text() and "still works" in note.text()

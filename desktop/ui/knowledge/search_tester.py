@@ -28,6 +28,8 @@ from desktop.ui.tasks import Lane
 from desktop.ui.widgets import primary_button
 
 SNIPPET_CHARS = 220
+#: Below this share of readable letters the language note is shown.
+LANGUAGE_FIT_FLOOR = 0.5
 
 
 def score_parts(scores: dict[str, float]) -> str:
@@ -66,6 +68,18 @@ class SearchTesterPanel(Panel):
         layout.addLayout(self._build_controls())
         self.message = InlineMessage(self)
         layout.addWidget(self.message)
+        self.language_note = PlainLabel(
+            self.tr(
+                "The embedding model does not read the language of most of these documents, "
+                "so similar-meaning search misses them: choose a multilingual embedding model "
+                "in this knowledge base's settings. Matched-words search still works."
+            ),
+            self,
+        )
+        self.language_note.setObjectName("languageNote")
+        self.language_note.setWordWrap(True)
+        self.language_note.hide()
+        layout.addWidget(self.language_note)
         layout.addWidget(self._build_table(), 1)
         self.hint = PlainLabel(
             self.tr(
@@ -148,6 +162,16 @@ class SearchTesterPanel(Panel):
         if kb_id != self.kb_id:
             self.table.setRowCount(0)
             self.message.clear_message()
+            self.language_note.hide()
+            if kb_id is not None:
+                actor = self.ctx.actor()
+                self.run(
+                    Lane.DB,
+                    lambda lc: lc.ws.knowledge.language_fit(actor, kb_id),
+                    key="language",
+                    on_done=lambda share: self.language_note.setVisible(share < LANGUAGE_FIT_FLOOR),
+                    on_failed=lambda _exc: self.language_note.hide(),
+                )
         self.kb_id = kb_id
         self.search_button.setEnabled(kb_id is not None)
 
