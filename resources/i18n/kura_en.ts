@@ -444,6 +444,29 @@
     </message>
 </context>
 <context>
+    <name>ChunksDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/chunks.py" line="+32"/>
+        <source>How {name} was split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Chunk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Heading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CitationDialog</name>
     <message>
         <location filename="../../desktop/ui/chat/dialogs.py" line="+25"/>
@@ -579,7 +602,7 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+77"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+79"/>
         <source>Document</source>
         <translation type="unfinished"></translation>
     </message>
@@ -611,6 +634,16 @@
     <message>
         <location line="+13"/>
         <source>Versions…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Chunks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>See how the document was split into passages</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -947,7 +980,7 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/general.py" line="+41"/>
+        <location filename="../../desktop/ui/settings/general.py" line="+58"/>
         <source>General</source>
         <translation type="unfinished"></translation>
     </message>
@@ -967,13 +1000,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Workspace ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -997,6 +1025,16 @@
     <message>
         <location line="+0"/>
         <source>0 (CPU only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>None — all layers run on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This build of Kura has no GPU support: models run on the CPU.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1444,7 +1482,7 @@
 <context>
     <name>LoadSettingsEditor</name>
     <message>
-        <location filename="../../desktop/ui/settings/model_settings.py" line="+31"/>
+        <location filename="../../desktop/ui/settings/model_settings.py" line="+18"/>
         <source>How many layers run on the GPU. Auto uses all when this build can offload.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1479,7 +1517,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>The model was trained with a context of {tokens} tokens.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2035,7 +2073,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>SHA-256 copied.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2068,7 +2106,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2438,12 +2476,7 @@
 <context>
     <name>SearchTesterPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+60"/>
-        <source>The score orders the passages; beside it, each method&apos;s own score and rank (#1 is its best).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+101"/>
         <source>Ask something the documents should answer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2478,27 +2511,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>Show scores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Found by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Scores</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-2"/>
         <source>Document</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-60"/>
+        <source>The embedding model does not read the language of most of these documents, so similar-meaning search misses them: choose a multilingual embedding model in this knowledge base&apos;s settings. Matched-words search still works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Found by: matched words (the query&apos;s words are in the passage), similar meaning (the embedding model finds it close), or both. Show scores for the numbers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Passage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+20"/>
+        <source>Matched words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similar meaning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Type a query to search for.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2508,7 +2576,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>No passages matched this query.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2603,9 +2671,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2629,7 +2697,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3121,7 +3189,7 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+167"/>
+        <location filename="../../desktop/ui/usage.py" line="+123"/>
         <location line="+20"/>
         <source>Usage</source>
         <translation type="unfinished"></translation>
@@ -3192,12 +3260,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>{up}% helpful · {down}% not</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+83"/>
+        <location line="+108"/>
         <source>Helpful</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3207,12 +3270,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-88"/>
         <source>No ratings yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+3"/>
+        <source>1 rating: {up} helpful · {down} not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} ratings: {up} helpful · {down} not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{up}% helpful · {down}% not ({n} ratings)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>others</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3238,7 +3316,7 @@
 <context>
     <name>VariableForm</name>
     <message>
-        <location filename="../../desktop/ui/chat/variables.py" line="+35"/>
+        <location filename="../../desktop/ui/chat/variables.py" line="+54"/>
         <source>Value for {name} (required)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3246,7 +3324,7 @@
 <context>
     <name>VersionsDialog</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+89"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+98"/>
         <source>Versions of {name}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -444,6 +444,29 @@
     </message>
 </context>
 <context>
+    <name>ChunksDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/chunks.py" line="+32"/>
+        <source>How {name} was split</source>
+        <translation>{name} の分割のされ方</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Chunk</source>
+        <translation>チャンク</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Heading</source>
+        <translation>見出し</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Characters</source>
+        <translation>文字数</translation>
+    </message>
+</context>
+<context>
     <name>CitationDialog</name>
     <message>
         <location filename="../../desktop/ui/chat/dialogs.py" line="+25"/>
@@ -579,7 +602,7 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+77"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+79"/>
         <source>Document</source>
         <translation>ドキュメント</translation>
     </message>
@@ -612,6 +635,16 @@
         <location line="+13"/>
         <source>Versions…</source>
         <translation>バージョン…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Chunks…</source>
+        <translation>チャンク…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>See how the document was split into passages</source>
+        <translation>ドキュメントがどのように抜粋へ分割されたかを見る</translation>
     </message>
 </context>
 <context>
@@ -947,7 +980,7 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/general.py" line="+41"/>
+        <location filename="../../desktop/ui/settings/general.py" line="+58"/>
         <source>General</source>
         <translation>一般</translation>
     </message>
@@ -967,14 +1000,9 @@
         <translation>ワークスペース</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Workspace ID</source>
-        <translation>ワークスペース ID</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -998,6 +1026,16 @@
         <location line="+0"/>
         <source>0 (CPU only)</source>
         <translation>0（CPU のみ）</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>None — all layers run on the CPU</source>
+        <translation>なし — すべてのレイヤーを CPU で実行</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This build of Kura has no GPU support: models run on the CPU.</source>
+        <translation>この Kura のビルドは GPU に対応していません。モデルは CPU で実行されます。</translation>
     </message>
 </context>
 <context>
@@ -1444,7 +1482,7 @@
 <context>
     <name>LoadSettingsEditor</name>
     <message>
-        <location filename="../../desktop/ui/settings/model_settings.py" line="+31"/>
+        <location filename="../../desktop/ui/settings/model_settings.py" line="+18"/>
         <source>How many layers run on the GPU. Auto uses all when this build can offload.</source>
         <translation>GPU で実行するレイヤー数です。「自動」では、このビルドがオフロードに対応していればすべてのレイヤーを使用します。</translation>
     </message>
@@ -1479,7 +1517,7 @@
         <translation>バッチサイズ</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>The model was trained with a context of {tokens} tokens.</source>
         <translation>このモデルは {tokens} トークンのコンテキストで学習されています。</translation>
     </message>
@@ -2035,7 +2073,7 @@
         <translation>GPU オフロード：このビルドでは利用できません — モデルは CPU で実行されます</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>SHA-256 copied.</source>
         <translation>SHA-256 をコピーしました。</translation>
     </message>
@@ -2068,7 +2106,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation>厳格ロック解除をオンにする</translation>
     </message>
@@ -2438,12 +2476,7 @@
 <context>
     <name>SearchTesterPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+60"/>
-        <source>The score orders the passages; beside it, each method&apos;s own score and rank (#1 is its best).</source>
-        <translation>抜粋はスコア順に並びます。その横には、検索方式ごとのスコアと順位（#1 が最上位）を表示します。</translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+101"/>
         <source>Ask something the documents should answer</source>
         <translation>ドキュメントで答えられるはずの質問を入力</translation>
     </message>
@@ -2478,27 +2511,62 @@
         <translation>検索</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>Show scores</source>
+        <translation>スコアを表示</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Found by</source>
+        <translation>見つかった理由</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Score</source>
         <translation>スコア</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Scores</source>
         <translation>方式別スコア</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-2"/>
         <source>Document</source>
         <translation>ドキュメント</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-60"/>
+        <source>The embedding model does not read the language of most of these documents, so similar-meaning search misses them: choose a multilingual embedding model in this knowledge base&apos;s settings. Matched-words search still works.</source>
+        <translation>埋め込みモデルがこれらのドキュメントの大半の言語に対応していないため、意味の近さによる検索では見つかりません。このナレッジベースの設定で多言語対応の埋め込みモデルを選んでください。語句の一致による検索は引き続き使えます。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Found by: matched words (the query&apos;s words are in the passage), similar meaning (the embedding model finds it close), or both. Show scores for the numbers.</source>
+        <translation>見つかった理由：語句が一致（検索語が抜粋に含まれる）、意味が近い（埋め込みモデルが近いと判断）、またはその両方です。数値は「スコアを表示」で確認できます。</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Passage</source>
         <translation>抜粋</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+20"/>
+        <source>Matched words</source>
+        <translation>語句が一致</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similar meaning</source>
+        <translation>意味が近い</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Both</source>
+        <translation>両方</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Type a query to search for.</source>
         <translation>検索するクエリを入力してください。</translation>
     </message>
@@ -2508,7 +2576,7 @@
         <translation>{name} v{version} #{chunk}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>No passages matched this query.</source>
         <translation>このクエリに一致する抜粋はありませんでした。</translation>
     </message>
@@ -2603,9 +2671,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation>厳格モードでは、システムのキーリングではワークスペースを開けなくなり、サインイン時に各ユーザー本人のパスワードで開きます。Kura のパスワードがなければ、あなたの権限で動くプログラムであってもワークスペースを読み取れません。長いパスワードを使ってください。</translation>
     </message>
     <message>
@@ -2629,7 +2697,7 @@
         <translation>キースロットを書き換えています…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation>厳格ロック解除をオンにしました。今後はあなたのパスワードでワークスペースを開きます。</translation>
     </message>
@@ -3122,7 +3190,7 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+167"/>
+        <location filename="../../desktop/ui/usage.py" line="+123"/>
         <location line="+20"/>
         <source>Usage</source>
         <translation>利用状況</translation>
@@ -3193,12 +3261,7 @@
         <translation>過去 {days} 日間の回答はまだありません — アプリでチャットが行われると、ここに利用状況が表示されます。</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>{up}% helpful · {down}% not</source>
-        <translation>役に立った {up}% · 役に立たなかった {down}%</translation>
-    </message>
-    <message>
-        <location line="+83"/>
+        <location line="+108"/>
         <source>Helpful</source>
         <translation>役に立った</translation>
     </message>
@@ -3208,12 +3271,27 @@
         <translation>役に立たなかった</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-88"/>
         <source>No ratings yet</source>
         <translation>評価はまだありません</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+3"/>
+        <source>1 rating: {up} helpful · {down} not</source>
+        <translation>評価 1 件：役に立った {up} · 役に立たなかった {down}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} ratings: {up} helpful · {down} not</source>
+        <translation>評価 {n} 件：役に立った {up} · 役に立たなかった {down}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{up}% helpful · {down}% not ({n} ratings)</source>
+        <translation>役に立った {up}% · 役に立たなかった {down}%（評価 {n} 件）</translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>others</source>
         <translation>その他</translation>
     </message>
@@ -3239,7 +3317,7 @@
 <context>
     <name>VariableForm</name>
     <message>
-        <location filename="../../desktop/ui/chat/variables.py" line="+35"/>
+        <location filename="../../desktop/ui/chat/variables.py" line="+54"/>
         <source>Value for {name} (required)</source>
         <translation>{name} の値（必須）</translation>
     </message>
@@ -3247,7 +3325,7 @@
 <context>
     <name>VersionsDialog</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+89"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+98"/>
         <source>Versions of {name}</source>
         <translation>{name} のバージョン</translation>
     </message>

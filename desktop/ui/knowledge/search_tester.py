@@ -28,7 +28,7 @@ from desktop.ui.tasks import Lane
 from desktop.ui.widgets import primary_button
 
 SNIPPET_CHARS = 220
-#: Below this share of readable letters the language note is shown.
+# Below this share of readable letters the language note is shown.
 LANGUAGE_FIT_FLOOR = 0.5
 
 

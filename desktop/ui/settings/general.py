@@ -19,7 +19,7 @@ from desktop.ui.settings.common import (
 )
 from desktop.ui.tasks import Lane, LaneContext
 
-#: Keyring backends (the module part of their dotted class path) by the name people know.
+# Keyring backends (the module part of their dotted class path) by the name people know.
 KEYRING_NAMES = {
     "keyring.backends.SecretService": "GNOME Keyring (Secret Service)",
     "keyring.backends.libsecret": "GNOME Keyring (Secret Service)",
