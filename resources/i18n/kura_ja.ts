@@ -2,6 +2,186 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>AboutPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/about.py" line="+62"/>
+        <source>About</source>
+        <translation>このアプリについて</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Kura</source>
+        <translation>Kura</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+54"/>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location line="-53"/>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Qt</source>
+        <translation>Qt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PySide6</source>
+        <translation>PySide6</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Model runtime</source>
+        <translation>モデル実行環境</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Build</source>
+        <translation>ビルド</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CPU features</source>
+        <translation>CPU 機能</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Devices</source>
+        <translation>デバイス</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPU offload</source>
+        <translation>GPU オフロード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model host</source>
+        <translation>モデルホスト</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Support details</source>
+        <translation>サポート情報</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give these to whoever supports your Kura installation.</source>
+        <translation>Kura のサポート担当者に伝えてください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Workspace ID</source>
+        <translation>ワークスペース ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Data folder</source>
+        <translation>データフォルダー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Licences</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The components Kura is built from, and the licence of each.</source>
+        <translation>Kura を構成するコンポーネントと、それぞれのライセンスです。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Component</source>
+        <translation>コンポーネント</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Licence</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Checking…</source>
+        <translation>確認しています…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not checked: this setup has no model host.</source>
+        <translation>未確認：この構成にはモデルホストがありません。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not checked</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Not stated</source>
+        <translation>記載なし</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>llama.cpp {backend} build, CPU baseline {baseline}</source>
+        <translation>llama.cpp {backend} ビルド、CPU の基準 {baseline}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>llama-cpp-python {version}, not built by Kura&apos;s build step: reinstall Kura to get its tested build.</source>
+        <translation>llama-cpp-python {version} は Kura のビルド手順で作られていません。検証済みのビルドを使うには Kura を再インストールしてください。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+24"/>
+        <source>None reported</source>
+        <translation>報告なし</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Layers can run on the GPU</source>
+        <translation>レイヤーを GPU で実行できます</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not available: this build runs on the CPU only</source>
+        <translation>利用できません：このビルドは CPU のみで動作します</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Starts in {seconds} s; confined by {rules}</source>
+        <translation>{seconds} 秒で起動、{rules} で制限</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{size} GiB</source>
+        <translation>{size} GiB</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Unknown: the model host did not start.</source>
+        <translation>不明：モデルホストが起動しませんでした。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Did not start</source>
+        <translation>起動しませんでした</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Copied the support details.</source>
+        <translation>サポート情報をコピーしました。</translation>
+    </message>
+</context>
+<context>
     <name>AddMemberDialog</name>
     <message>
         <location filename="../../desktop/ui/members_dialogs.py" line="+196"/>
@@ -2592,7 +2772,7 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../desktop/ui/settings/view.py" line="+54"/>
+        <location filename="../../desktop/ui/settings/view.py" line="+56"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
