@@ -334,7 +334,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+75"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+76"/>
         <source>App</source>
         <translation type="unfinished"></translation>
     </message>
@@ -389,7 +389,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Model parameters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -504,12 +504,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
-        <source>Variables: {names} — each new chat asks for them.</source>
+        <location line="+93"/>
+        <source>Variables: {names} — each new chat asks for them under the labels below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Write {{name}} in the instructions to ask for a value per chat.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -608,7 +608,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+158"/>
         <source>Your role may not use apps.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2375,7 +2375,7 @@
 <context>
     <name>PreviewChat</name>
     <message>
-        <location filename="../../desktop/ui/studio/preview.py" line="+70"/>
+        <location filename="../../desktop/ui/studio/preview.py" line="+71"/>
         <source>The preview conversation appears here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2410,7 +2410,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Value for {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3498,6 +3498,24 @@
     <message>
         <location filename="../../desktop/ui/chat/variables.py" line="+54"/>
         <source>Value for {name} (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VariableLabelsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/studio/variables.py" line="+37"/>
+        <source>Variable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Label in chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Blank: the chat shows “{words}”</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -334,7 +334,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+75"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+76"/>
         <source>App</source>
         <translation>アプリ</translation>
     </message>
@@ -389,7 +389,7 @@
         <translation>あなたは {{topic}} についての親切なアシスタントです。簡潔に答えてください。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Model parameters</source>
         <translation>モデルのパラメーター</translation>
     </message>
@@ -504,12 +504,12 @@
         <translation>（モデルが見つかりません）</translation>
     </message>
     <message>
-        <location line="+86"/>
-        <source>Variables: {names} — each new chat asks for them.</source>
-        <translation>変数：{names} — 新しいチャットを始めるたびに入力を求めます。</translation>
+        <location line="+93"/>
+        <source>Variables: {names} — each new chat asks for them under the labels below.</source>
+        <translation>変数：{names} — 新しいチャットを始めるたびに、下の表示名で入力を求めます。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Write {{name}} in the instructions to ask for a value per chat.</source>
         <translation>指示に {{name}} と書くと、チャットごとに値の入力を求めます。</translation>
     </message>
@@ -608,7 +608,7 @@
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+156"/>
+        <location line="+158"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -2375,7 +2375,7 @@
 <context>
     <name>PreviewChat</name>
     <message>
-        <location filename="../../desktop/ui/studio/preview.py" line="+70"/>
+        <location filename="../../desktop/ui/studio/preview.py" line="+71"/>
         <source>The preview conversation appears here.</source>
         <translation>プレビューの会話がここに表示されます。</translation>
     </message>
@@ -2410,7 +2410,7 @@
         <translation>停止</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Value for {name}</source>
         <translation>{name} の値</translation>
     </message>
@@ -3500,6 +3500,24 @@
         <location filename="../../desktop/ui/chat/variables.py" line="+54"/>
         <source>Value for {name} (required)</source>
         <translation>{name} の値（必須）</translation>
+    </message>
+</context>
+<context>
+    <name>VariableLabelsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/studio/variables.py" line="+37"/>
+        <source>Variable</source>
+        <translation>変数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Label in chat</source>
+        <translation>チャットでの表示名</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Blank: the chat shows “{words}”</source>
+        <translation>空欄のとき、チャットには「{words}」と表示されます</translation>
     </message>
 </context>
 <context>
