@@ -4,7 +4,7 @@
 <context>
     <name>AboutPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/about.py" line="+62"/>
+        <location filename="../../desktop/ui/settings/about.py" line="+63"/>
         <source>About</source>
         <translation type="unfinished"></translation>
     </message>
@@ -15,12 +15,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-56"/>
         <source>Python</source>
         <translation type="unfinished"></translation>
     </message>
@@ -40,7 +40,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Build</source>
         <translation type="unfinished"></translation>
     </message>
@@ -110,7 +110,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+11"/>
+        <source>This build carries no package metadata to list licences from.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Checking…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -125,7 +130,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Not stated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3514,7 +3519,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+36"/>
         <source>Blank: the chat shows “{words}”</source>
         <translation type="unfinished"></translation>
     </message>

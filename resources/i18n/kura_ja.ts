@@ -4,7 +4,7 @@
 <context>
     <name>AboutPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/about.py" line="+62"/>
+        <location filename="../../desktop/ui/settings/about.py" line="+63"/>
         <source>About</source>
         <translation>このアプリについて</translation>
     </message>
@@ -15,12 +15,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>Version</source>
         <translation>バージョン</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-56"/>
         <source>Python</source>
         <translation>Python</translation>
     </message>
@@ -40,7 +40,7 @@
         <translation>モデル実行環境</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Build</source>
         <translation>ビルド</translation>
     </message>
@@ -110,7 +110,12 @@
         <translation>ライセンス</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+11"/>
+        <source>This build carries no package metadata to list licences from.</source>
+        <translation>このビルドにはパッケージのメタデータが含まれていないため、ライセンスを一覧表示できません。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Checking…</source>
         <translation>確認しています…</translation>
     </message>
@@ -125,7 +130,7 @@
         <translation>未確認</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Not stated</source>
         <translation>記載なし</translation>
     </message>
@@ -3515,7 +3520,7 @@
         <translation>チャットでの表示名</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+36"/>
         <source>Blank: the chat shows “{words}”</source>
         <translation>空欄のとき、チャットには「{words}」と表示されます</translation>
     </message>

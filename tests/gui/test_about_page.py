@@ -14,6 +14,7 @@ import desktop
 from desktop.core.errors import ModelLoadFailed
 from desktop.installation import HostInfo
 from desktop.ui.context import Backend, UiContext
+from desktop.ui.settings import about
 from desktop.ui.settings.about import AboutPage
 from desktop.ui.settings.view import SettingsView
 from tests.conftest import PEOPLE_PASSWORD
@@ -89,13 +90,14 @@ def test_about_shows_version_backend_workspace_id_and_licences(
     view.teardown()
 
 
-def test_about_says_when_the_model_host_does_not_start(
+def test_about_says_when_the_model_host_does_not_start_or_no_licences_are_known(
     qtbot: Any, workspace: Backend, make_ctx: Callable[[], UiContext], monkeypatch: Any
 ) -> None:
     def broken() -> HostInfo:
         raise ModelLoadFailed("workspace.engines_without_embedder")
 
     monkeypatch.setattr(workspace, "host_probe", broken)
+    monkeypatch.setattr(about, "components", list)  # a build without package metadata
     view, page = about_page(qtbot, workspace, make_ctx)
     host = page.findChild(QLabel, "modelHostLabel")
     assert host is not None
@@ -103,4 +105,6 @@ def test_about_says_when_the_model_host_does_not_start(
     assert "Traceback" not in host.text()
     backend_line = page.findChild(QLabel, "runtimeBackendLabel")
     assert backend_line is not None and "did not start" in backend_line.text()
+    qtbot.waitUntil(lambda: page.no_licences.isVisibleTo(page))
+    assert page.licences.isHidden()
     view.teardown()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -87,6 +88,9 @@ class AboutPage(SettingsPage):
         self.devices = value_label("runtimeDevicesLabel", box, wrap=True)
         self.offload = value_label("runtimeOffloadLabel", box, wrap=True)
         self.host = value_label("modelHostLabel", box, wrap=True)
+        for label in (self.backend, self.features, self.devices, self.offload, self.host):
+            # the form grows only expanding fields: a wrapped label would keep its hint
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         rows.addRow(self.tr("Build"), self.backend)
         rows.addRow(self.tr("CPU features"), self.features)
         rows.addRow(self.tr("Devices"), self.devices)
@@ -132,7 +136,12 @@ class AboutPage(SettingsPage):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.no_licences = hint(
+            self.tr("This build carries no package metadata to list licences from."), box
+        )
+        self.no_licences.hide()
         layout.addWidget(self.licences)
+        layout.addWidget(self.no_licences)
         self.body.addWidget(box)
 
     # ------------------------------------------------------------------ loading
@@ -170,6 +179,8 @@ class AboutPage(SettingsPage):
         self.workspace_id.setText(facts.workspace_id)
 
     def _show_licences(self, found: list[Component]) -> None:
+        self.licences.setVisible(bool(found))
+        self.no_licences.setVisible(not found)
         self.licences.setRowCount(len(found))
         for row, component in enumerate(found):
             licence = component.licence or self.tr("Not stated")

@@ -46,7 +46,6 @@ class VariableLabelsEditor(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(KEY, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumHeight(150)
         layout.addWidget(self.table)
         self._names: tuple[str, ...] = ()
         self._remembered: dict[str, str] = {}
@@ -76,7 +75,14 @@ class VariableLabelsEditor(QWidget):
             self.table.setItem(row, KEY, key)
             self.table.setItem(row, LABEL, label)
         self.table.blockSignals(False)
+        self._fit_rows()
         self.setVisible(bool(self._names))
+
+    def _fit_rows(self) -> None:
+        """As tall as its rows (up to five; more scroll)."""
+        rows = sum(self.table.rowHeight(r) for r in range(min(self.table.rowCount(), 5)))
+        frame = 2 * self.table.frameWidth()
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + rows + frame)
 
     def labels(self) -> dict[str, str]:
         """The non-blank label of each variable shown."""
