@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -220,10 +221,18 @@ class AppConfig:
     #: a model's built-in quick-chat app (no instructions, no knowledge; made by the
     #: service on a user's first quick chat with that model, left out of app lists)
     quick: bool = False
+    # (variable, label) pairs sorted by variable: what the chat's form shows instead of
+    # the key; configs stored before labels existed have none
+    variable_labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def variables(self) -> tuple[str, ...]:
         return template_variables(self.instructions)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each labelled variable's label."""
+        return dict(self.variable_labels)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -239,6 +248,7 @@ class AppConfig:
             "kb_ids": list(self.kb_ids),
             "visibility": self.visibility.value,
             "members": list(self.members),
+            "variable_labels": self.labels,
         } | ({"quick": True} if self.quick else {})
 
     @classmethod
@@ -257,10 +267,22 @@ class AppConfig:
             visibility=AppVisibility(data.get("visibility", "all")),
             members=tuple(data.get("members", ())),
             quick=bool(data.get("quick", False)),
+            variable_labels=label_pairs(data.get("variable_labels", {})),
         )
 
     def with_changes(self, **changes: Any) -> AppConfig:
+        if "variable_labels" in changes:
+            changes = {**changes, "variable_labels": label_pairs(changes["variable_labels"])}
         return replace(self, **changes)
+
+
+def label_pairs(
+    labels: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> tuple[tuple[str, str], ...]:
+    """Variable labels as sorted (variable, label) pairs, blank labels left out."""
+    items = labels.items() if isinstance(labels, Mapping) else labels
+    kept = {str(k).strip(): str(v).strip() for k, v in items}
+    return tuple(sorted((k, v) for k, v in kept.items() if k and v))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from desktop import app, unlock
+from desktop import app, installation, unlock
 from desktop.core import rbac
 from desktop.core.clock import Clock, SystemClock
 from desktop.core.errors import AuthenticationFailed
@@ -37,6 +37,9 @@ class Backend:
     clock: Clock = field(default_factory=SystemClock)
     hasher: PasswordHasher | None = None
     demo_model: Callable[[], Path | None] = lambda: None
+    # starts a model host, asks how its runtime was built, stops it (Settings > About);
+    # None: this backend has no model host to ask
+    host_probe: Callable[[], installation.HostInfo] | None = None
 
     @classmethod
     def local(cls, data_dir: Path | None = None) -> Backend:
@@ -44,6 +47,7 @@ class Backend:
             data_dir=app.resolve_data_dir(data_dir),
             key_store_factory=app.default_key_store,
             demo_model=installed_demo_model,
+            host_probe=lambda: installation.ask_model_host("about"),
         )
 
 

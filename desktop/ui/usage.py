@@ -8,8 +8,6 @@ the screen is for the Owner and Admins (``Permission.VIEW_LOGS``).
 
 from __future__ import annotations
 
-import functools
-import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,6 +29,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane
+from desktop.ui.usage_axes import count_axis_class, date_axis_class, pg_module
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header
 
@@ -39,7 +38,7 @@ DEFAULT_PERIOD = 30
 COLOURS = ("#3b6fd8", "#e07a5f", "#81b29a", "#f2cc8f", "#8e7dbe", "#4ea8de", "#c06c84")
 OTHERS_COLOUR = "#b8bec9"
 MAX_SERIES = len(COLOURS)
-LABEL_PX = 56  # room one ``MM-DD`` tick label needs on the day axis
+MIN_RATINGS_FOR_SHARE = 5  # fewer ratings show as counts, not as a share
 
 
 # ---------------------------------------------------------------------- data shaping
@@ -71,49 +70,6 @@ def token_series(rows: list[tuple[str, str, int, int]], days: list[str]) -> dict
 def per_day(rows: list[tuple[str, int]], days: list[str]) -> list[int]:
     counts = dict(rows)
     return [int(counts.get(day, 0)) for day in days]
-
-
-@functools.cache
-def _pg() -> Any:
-    """pyqtgraph, configured once (imported lazily: first paint stays fast)."""
-    import pyqtgraph as pg
-
-    pg.setConfigOptions(antialias=True, background=None, foreground="#4b5563")
-    return pg
-
-
-@functools.cache
-def _date_axis_class() -> type:
-    pg = _pg()
-
-    class DateAxisItem(pg.AxisItem):  # type: ignore[misc, name-defined]
-        """A bottom axis whose ticks are day indexes shown as ``MM-DD``."""
-
-        def __init__(self) -> None:
-            super().__init__(orientation="bottom")
-            self.days: list[str] = []
-
-        def set_days(self, days: list[str]) -> None:
-            self.days = days
-            self.picture = None  # redraw with the new labels
-            self.update()
-
-        def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
-            if not self.days:
-                return list(super().tickValues(minVal, maxVal, size))
-            room = max(2, int(size // LABEL_PX))
-            step = max(1, math.ceil(len(self.days) / room))
-            return [(float(step), [float(n) for n in range(0, len(self.days), step)])]
-
-        def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-            out = []
-            for value in values:
-                n = round(value)
-                ok = abs(value - n) < 1e-6 and 0 <= n < len(self.days)
-                out.append(self.days[n][5:] if ok else "")
-            return out
-
-    return DateAxisItem
 
 
 # ---------------------------------------------------------------------- widgets
@@ -275,13 +231,23 @@ class UsageView(View):
         self.tiles["tokens"].value.setText(f"{report.total_tokens:,}")
         self.tiles["turns"].value.setText(f"{report.total_turns:,}")
         up, down = report.ratings.get("up", 0), report.ratings.get("down", 0)
+        self.tiles["ratings"].value.setText(self._ratings_text(up, down))
+
+    def _ratings_text(self, up: int, down: int) -> str:
+        """A share only from ``MIN_RATINGS_FOR_SHARE`` ratings on; fewer show as counts
+        (one rating is not "100% helpful")."""
         rated = up + down
-        self.tiles["ratings"].value.setText(
-            self.tr("{up}% helpful · {down}% not").format(
-                up=round(100 * up / rated), down=100 - round(100 * up / rated)
+        if not rated:
+            return self.tr("No ratings yet")
+        if rated < MIN_RATINGS_FOR_SHARE:
+            if rated == 1:
+                return self.tr("1 rating: {up} helpful · {down} not").format(up=up, down=down)
+            return self.tr("{n} ratings: {up} helpful · {down} not").format(
+                n=rated, up=up, down=down
             )
-            if rated
-            else self.tr("No ratings yet")
+        share = round(100 * up / rated)
+        return self.tr("{up}% helpful · {down}% not ({n} ratings)").format(
+            up=share, down=100 - share, n=rated
         )
 
     # ------------------------------------------------------------------ charts
@@ -289,10 +255,10 @@ class UsageView(View):
     def _ensure_charts(self) -> None:
         if self.charts:
             return
-        pg = _pg()
-        axis = _date_axis_class()
+        pg = pg_module()
+        axis, counts = date_axis_class(), count_axis_class()
         for key, box in (("tokens", self.tokens_box), ("turns", self.turns_box)):
-            plot = pg.PlotWidget(self, axisItems={"bottom": axis()})
+            plot = pg.PlotWidget(self, axisItems={"bottom": axis(), "left": counts()})
             plot.setObjectName(f"{key}Chart")
             plot.setMouseEnabled(x=False, y=False)
             plot.showGrid(y=True, alpha=0.2)
@@ -300,7 +266,7 @@ class UsageView(View):
             box.addWidget(plot, 1)
             self.charts[key] = plot
         self.charts["legend"] = self.charts["tokens"].addLegend(offset=(10, 5))
-        ratings = pg.PlotWidget(self)
+        ratings = pg.PlotWidget(self, axisItems={"left": counts()})
         ratings.setObjectName("ratingsChart")
         ratings.setMouseEnabled(x=False, y=False)
         ratings.setMinimumHeight(160)
@@ -318,7 +284,7 @@ class UsageView(View):
         turns.plot(
             list(range(len(days))),
             per_day(report.turns_by_day, days),
-            pen=_pg().mkPen(COLOURS[0], width=2),
+            pen=pg_module().mkPen(COLOURS[0], width=2),
             symbol="o",
             symbolSize=5,
             symbolBrush=COLOURS[0],
@@ -327,7 +293,7 @@ class UsageView(View):
         self._draw_ratings(report)
 
     def _draw_tokens(self, report: UsageReport, days: list[str]) -> None:
-        pg = _pg()
+        pg = pg_module()
         plot, legend = self.charts["tokens"], self.charts["legend"]
         plot.clear()
         legend.clear()
@@ -353,7 +319,7 @@ class UsageView(View):
         self.charts["series"] = series
 
     def _draw_ratings(self, report: UsageReport) -> None:
-        pg = _pg()
+        pg = pg_module()
         plot = self.charts["ratings"]
         plot.clear()
         keys = ("up", "down", "none")

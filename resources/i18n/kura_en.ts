@@ -2,6 +2,191 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AboutPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/about.py" line="+63"/>
+        <source>About</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Kura</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+57"/>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <source>Python</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Qt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PySide6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Model runtime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Build</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CPU features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPU offload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Support details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give these to whoever supports your Kura installation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Workspace ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Licences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The components Kura is built from, and the licence of each.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Component</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Licence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This build carries no package metadata to list licences from.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not checked: this setup has no model host.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Not stated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>llama.cpp {backend} build, CPU baseline {baseline}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>llama-cpp-python {version}, not built by Kura&apos;s build step: reinstall Kura to get its tested build.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+24"/>
+        <source>None reported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Layers can run on the GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not available: this build runs on the CPU only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Starts in {seconds} s; confined by {rules}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{size} GiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Unknown: the model host did not start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Did not start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Copied the support details.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AddMemberDialog</name>
     <message>
         <location filename="../../desktop/ui/members_dialogs.py" line="+196"/>
@@ -159,7 +344,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+75"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+76"/>
         <source>App</source>
         <translation type="unfinished"></translation>
     </message>
@@ -214,7 +399,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Model parameters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -329,12 +514,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+86"/>
-        <source>Variables: {names} — each new chat asks for them.</source>
+        <location line="+93"/>
+        <source>Variables: {names} — each new chat asks for them under the labels below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Write {{name}} in the instructions to ask for a value per chat.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -453,7 +638,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+195"/>
+        <location line="+197"/>
         <source>Your role may not use apps.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -465,6 +650,29 @@
     <message>
         <location line="+2"/>
         <source>No apps yet — ask an Editor or Admin to create one</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChunksDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/chunks.py" line="+32"/>
+        <source>How {name} was split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Chunk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Heading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Characters</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -656,7 +864,7 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+77"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+79"/>
         <source>Document</source>
         <translation type="unfinished"></translation>
     </message>
@@ -688,6 +896,16 @@
     <message>
         <location line="+13"/>
         <source>Versions…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Chunks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>See how the document was split into passages</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1101,7 +1319,7 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/general.py" line="+42"/>
+        <location filename="../../desktop/ui/settings/general.py" line="+59"/>
         <source>General</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1141,13 +1359,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Folder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Workspace ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1171,6 +1384,16 @@
     <message>
         <location line="+0"/>
         <source>0 (CPU only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>None — all layers run on the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This build of Kura has no GPU support: models run on the CPU.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1618,7 +1841,7 @@
 <context>
     <name>LoadSettingsEditor</name>
     <message>
-        <location filename="../../desktop/ui/settings/model_settings.py" line="+31"/>
+        <location filename="../../desktop/ui/settings/model_settings.py" line="+18"/>
         <source>How many layers run on the GPU. Auto uses all when this build can offload.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1653,7 +1876,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>The model was trained with a context of {tokens} tokens.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2214,7 +2437,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>SHA-256 copied.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2336,7 +2559,7 @@
 <context>
     <name>PreviewChat</name>
     <message>
-        <location filename="../../desktop/ui/studio/preview.py" line="+70"/>
+        <location filename="../../desktop/ui/studio/preview.py" line="+71"/>
         <source>The preview conversation appears here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2371,7 +2594,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Value for {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2630,12 +2853,7 @@
 <context>
     <name>SearchTesterPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+60"/>
-        <source>The score orders the passages; beside it, each method&apos;s own score and rank (#1 is its best).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+101"/>
         <source>Ask something the documents should answer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2670,27 +2888,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>Show scores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Found by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Scores</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-2"/>
         <source>Document</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-60"/>
+        <source>The embedding model does not read the language of most of these documents, so similar-meaning search misses them: choose a multilingual embedding model in this knowledge base&apos;s settings. Matched-words search still works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Found by: matched words (the query&apos;s words are in the passage), similar meaning (the embedding model finds it close), or both. Show scores for the numbers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Passage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+20"/>
+        <source>Matched words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similar meaning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Type a query to search for.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2700,7 +2953,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>No passages matched this query.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2716,7 +2969,7 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../desktop/ui/settings/view.py" line="+54"/>
+        <location filename="../../desktop/ui/settings/view.py" line="+56"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3398,7 +3651,7 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+167"/>
+        <location filename="../../desktop/ui/usage.py" line="+123"/>
         <location line="+20"/>
         <source>Usage</source>
         <translation type="unfinished"></translation>
@@ -3469,12 +3722,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>{up}% helpful · {down}% not</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+83"/>
+        <location line="+108"/>
         <source>Helpful</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3484,12 +3732,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-88"/>
         <source>No ratings yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+3"/>
+        <source>1 rating: {up} helpful · {down} not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} ratings: {up} helpful · {down} not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{up}% helpful · {down}% not ({n} ratings)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>others</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3515,15 +3778,33 @@
 <context>
     <name>VariableForm</name>
     <message>
-        <location filename="../../desktop/ui/chat/variables.py" line="+35"/>
+        <location filename="../../desktop/ui/chat/variables.py" line="+54"/>
         <source>Value for {name} (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VariableLabelsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/studio/variables.py" line="+37"/>
+        <source>Variable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Label in chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Blank: the chat shows “{words}”</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>VersionsDialog</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+89"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+98"/>
         <source>Versions of {name}</source>
         <translation type="unfinished"></translation>
     </message>

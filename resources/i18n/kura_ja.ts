@@ -2,6 +2,191 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>AboutPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/about.py" line="+63"/>
+        <source>About</source>
+        <translation>このアプリについて</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Kura</source>
+        <translation>Kura</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+57"/>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Qt</source>
+        <translation>Qt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PySide6</source>
+        <translation>PySide6</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Model runtime</source>
+        <translation>モデル実行環境</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Build</source>
+        <translation>ビルド</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CPU features</source>
+        <translation>CPU 機能</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Devices</source>
+        <translation>デバイス</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPU offload</source>
+        <translation>GPU オフロード</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model host</source>
+        <translation>モデルホスト</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Support details</source>
+        <translation>サポート情報</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give these to whoever supports your Kura installation.</source>
+        <translation>Kura のサポート担当者に伝えてください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Workspace ID</source>
+        <translation>ワークスペース ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Data folder</source>
+        <translation>データフォルダー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Licences</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The components Kura is built from, and the licence of each.</source>
+        <translation>Kura を構成するコンポーネントと、それぞれのライセンスです。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Component</source>
+        <translation>コンポーネント</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Licence</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This build carries no package metadata to list licences from.</source>
+        <translation>このビルドにはパッケージのメタデータが含まれていないため、ライセンスを一覧表示できません。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Checking…</source>
+        <translation>確認しています…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not checked: this setup has no model host.</source>
+        <translation>未確認：この構成にはモデルホストがありません。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not checked</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Not stated</source>
+        <translation>記載なし</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>llama.cpp {backend} build, CPU baseline {baseline}</source>
+        <translation>llama.cpp {backend} ビルド、CPU の基準 {baseline}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>llama-cpp-python {version}, not built by Kura&apos;s build step: reinstall Kura to get its tested build.</source>
+        <translation>llama-cpp-python {version} は Kura のビルド手順で作られていません。検証済みのビルドを使うには Kura を再インストールしてください。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+24"/>
+        <source>None reported</source>
+        <translation>報告なし</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Layers can run on the GPU</source>
+        <translation>レイヤーを GPU で実行できます</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not available: this build runs on the CPU only</source>
+        <translation>利用できません：このビルドは CPU のみで動作します</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Starts in {seconds} s; confined by {rules}</source>
+        <translation>{seconds} 秒で起動、{rules} で制限</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>{size} GiB</source>
+        <translation>{size} GiB</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Unknown: the model host did not start.</source>
+        <translation>不明：モデルホストが起動しませんでした。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Did not start</source>
+        <translation>起動しませんでした</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Copied the support details.</source>
+        <translation>サポート情報をコピーしました。</translation>
+    </message>
+</context>
+<context>
     <name>AddMemberDialog</name>
     <message>
         <location filename="../../desktop/ui/members_dialogs.py" line="+196"/>
@@ -159,7 +344,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+75"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+76"/>
         <source>App</source>
         <translation>アプリ</translation>
     </message>
@@ -214,7 +399,7 @@
         <translation>あなたは {{topic}} についての親切なアシスタントです。簡潔に答えてください。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Model parameters</source>
         <translation>モデルのパラメーター</translation>
     </message>
@@ -329,12 +514,12 @@
         <translation>（モデルが見つかりません）</translation>
     </message>
     <message>
-        <location line="+86"/>
-        <source>Variables: {names} — each new chat asks for them.</source>
-        <translation>変数：{names} — 新しいチャットを始めるたびに入力を求めます。</translation>
+        <location line="+93"/>
+        <source>Variables: {names} — each new chat asks for them under the labels below.</source>
+        <translation>変数：{names} — 新しいチャットを始めるたびに、下の表示名で入力を求めます。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Write {{name}} in the instructions to ask for a value per chat.</source>
         <translation>指示に {{name}} と書くと、チャットごとに値の入力を求めます。</translation>
     </message>
@@ -453,7 +638,7 @@
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+195"/>
+        <location line="+197"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -466,6 +651,29 @@
         <location line="+2"/>
         <source>No apps yet — ask an Editor or Admin to create one</source>
         <translation>アプリはまだありません — 編集者または管理者に作成を依頼してください</translation>
+    </message>
+</context>
+<context>
+    <name>ChunksDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/chunks.py" line="+32"/>
+        <source>How {name} was split</source>
+        <translation>{name} の分割のされ方</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Chunk</source>
+        <translation>チャンク</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Heading</source>
+        <translation>見出し</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Characters</source>
+        <translation>文字数</translation>
     </message>
 </context>
 <context>
@@ -656,7 +864,7 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+77"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+79"/>
         <source>Document</source>
         <translation>ドキュメント</translation>
     </message>
@@ -689,6 +897,16 @@
         <location line="+13"/>
         <source>Versions…</source>
         <translation>バージョン…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Chunks…</source>
+        <translation>チャンク…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>See how the document was split into passages</source>
+        <translation>ドキュメントがどのように抜粋へ分割されたかを見る</translation>
     </message>
 </context>
 <context>
@@ -1101,7 +1319,7 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/general.py" line="+42"/>
+        <location filename="../../desktop/ui/settings/general.py" line="+59"/>
         <source>General</source>
         <translation>一般</translation>
     </message>
@@ -1141,14 +1359,9 @@
         <translation>ワークスペース</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Workspace ID</source>
-        <translation>ワークスペース ID</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1172,6 +1385,16 @@
         <location line="+0"/>
         <source>0 (CPU only)</source>
         <translation>0（CPU のみ）</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>None — all layers run on the CPU</source>
+        <translation>なし — すべてのレイヤーを CPU で実行</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This build of Kura has no GPU support: models run on the CPU.</source>
+        <translation>この Kura のビルドは GPU に対応していません。モデルは CPU で実行されます。</translation>
     </message>
 </context>
 <context>
@@ -1618,7 +1841,7 @@
 <context>
     <name>LoadSettingsEditor</name>
     <message>
-        <location filename="../../desktop/ui/settings/model_settings.py" line="+31"/>
+        <location filename="../../desktop/ui/settings/model_settings.py" line="+18"/>
         <source>How many layers run on the GPU. Auto uses all when this build can offload.</source>
         <translation>GPU で実行するレイヤー数です。「自動」では、このビルドがオフロードに対応していればすべてのレイヤーを使用します。</translation>
     </message>
@@ -1653,7 +1876,7 @@
         <translation>バッチサイズ</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>The model was trained with a context of {tokens} tokens.</source>
         <translation>このモデルは {tokens} トークンのコンテキストで学習されています。</translation>
     </message>
@@ -2214,7 +2437,7 @@
         <translation>GPU オフロード：このビルドでは利用できません — モデルは CPU で実行されます</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>SHA-256 copied.</source>
         <translation>SHA-256 をコピーしました。</translation>
     </message>
@@ -2336,7 +2559,7 @@
 <context>
     <name>PreviewChat</name>
     <message>
-        <location filename="../../desktop/ui/studio/preview.py" line="+70"/>
+        <location filename="../../desktop/ui/studio/preview.py" line="+71"/>
         <source>The preview conversation appears here.</source>
         <translation>プレビューの会話がここに表示されます。</translation>
     </message>
@@ -2371,7 +2594,7 @@
         <translation>停止</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Value for {name}</source>
         <translation>{name} の値</translation>
     </message>
@@ -2630,12 +2853,7 @@
 <context>
     <name>SearchTesterPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+60"/>
-        <source>The score orders the passages; beside it, each method&apos;s own score and rank (#1 is its best).</source>
-        <translation>抜粋はスコア順に並びます。その横には、検索方式ごとのスコアと順位（#1 が最上位）を表示します。</translation>
-    </message>
-    <message>
-        <location line="+14"/>
+        <location filename="../../desktop/ui/knowledge/search_tester.py" line="+101"/>
         <source>Ask something the documents should answer</source>
         <translation>ドキュメントで答えられるはずの質問を入力</translation>
     </message>
@@ -2670,27 +2888,62 @@
         <translation>検索</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
+        <source>Show scores</source>
+        <translation>スコアを表示</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Found by</source>
+        <translation>見つかった理由</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Score</source>
         <translation>スコア</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Scores</source>
         <translation>方式別スコア</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-2"/>
         <source>Document</source>
         <translation>ドキュメント</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-60"/>
+        <source>The embedding model does not read the language of most of these documents, so similar-meaning search misses them: choose a multilingual embedding model in this knowledge base&apos;s settings. Matched-words search still works.</source>
+        <translation>埋め込みモデルがこれらのドキュメントの大半の言語に対応していないため、意味の近さによる検索では見つかりません。このナレッジベースの設定で多言語対応の埋め込みモデルを選んでください。語句の一致による検索は引き続き使えます。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Found by: matched words (the query&apos;s words are in the passage), similar meaning (the embedding model finds it close), or both. Show scores for the numbers.</source>
+        <translation>見つかった理由：語句が一致（検索語が抜粋に含まれる）、意味が近い（埋め込みモデルが近いと判断）、またはその両方です。数値は「スコアを表示」で確認できます。</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Passage</source>
         <translation>抜粋</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+20"/>
+        <source>Matched words</source>
+        <translation>語句が一致</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Similar meaning</source>
+        <translation>意味が近い</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Both</source>
+        <translation>両方</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Type a query to search for.</source>
         <translation>検索するクエリを入力してください。</translation>
     </message>
@@ -2700,7 +2953,7 @@
         <translation>{name} v{version} #{chunk}</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+14"/>
         <source>No passages matched this query.</source>
         <translation>このクエリに一致する抜粋はありませんでした。</translation>
     </message>
@@ -2716,7 +2969,7 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../desktop/ui/settings/view.py" line="+54"/>
+        <location filename="../../desktop/ui/settings/view.py" line="+56"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
@@ -3399,7 +3652,7 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+167"/>
+        <location filename="../../desktop/ui/usage.py" line="+123"/>
         <location line="+20"/>
         <source>Usage</source>
         <translation>利用状況</translation>
@@ -3470,12 +3723,7 @@
         <translation>過去 {days} 日間の回答はまだありません — アプリでチャットが行われると、ここに利用状況が表示されます。</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>{up}% helpful · {down}% not</source>
-        <translation>役に立った {up}% · 役に立たなかった {down}%</translation>
-    </message>
-    <message>
-        <location line="+83"/>
+        <location line="+108"/>
         <source>Helpful</source>
         <translation>役に立った</translation>
     </message>
@@ -3485,12 +3733,27 @@
         <translation>役に立たなかった</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-88"/>
         <source>No ratings yet</source>
         <translation>評価はまだありません</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+3"/>
+        <source>1 rating: {up} helpful · {down} not</source>
+        <translation>評価 1 件：役に立った {up} · 役に立たなかった {down}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{n} ratings: {up} helpful · {down} not</source>
+        <translation>評価 {n} 件：役に立った {up} · 役に立たなかった {down}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{up}% helpful · {down}% not ({n} ratings)</source>
+        <translation>役に立った {up}% · 役に立たなかった {down}%（評価 {n} 件）</translation>
+    </message>
+    <message>
+        <location line="+64"/>
         <source>others</source>
         <translation>その他</translation>
     </message>
@@ -3516,15 +3779,33 @@
 <context>
     <name>VariableForm</name>
     <message>
-        <location filename="../../desktop/ui/chat/variables.py" line="+35"/>
+        <location filename="../../desktop/ui/chat/variables.py" line="+54"/>
         <source>Value for {name} (required)</source>
         <translation>{name} の値（必須）</translation>
     </message>
 </context>
 <context>
+    <name>VariableLabelsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/studio/variables.py" line="+37"/>
+        <source>Variable</source>
+        <translation>変数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Label in chat</source>
+        <translation>チャットでの表示名</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Blank: the chat shows “{words}”</source>
+        <translation>空欄のとき、チャットには「{words}」と表示されます</translation>
+    </message>
+</context>
+<context>
     <name>VersionsDialog</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/documents.py" line="+89"/>
+        <location filename="../../desktop/ui/knowledge/documents.py" line="+98"/>
         <source>Versions of {name}</source>
         <translation>{name} のバージョン</translation>
     </message>

@@ -222,7 +222,7 @@ def test_versions_dialog_rolls_back_and_deletes(
         assert ws.knowledge.documents(_owner(ws), kb.id) == []
 
 
-def test_search_tester_shows_scores(
+def test_search_tester_says_how_a_passage_was_found_with_numbers_on_demand(
     qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: Any
 ) -> None:
     passage = "The backup runs every night at two o'clock."
@@ -233,7 +233,7 @@ def test_search_tester_shows_scores(
             owner,
             kb.id,
             [
-                MemorySource("backup.txt", passage.encode()),
+                MemorySource("backup.md", f"## Backups\n\n{passage}".encode()),
                 MemorySource("lunch.txt", b"Lunch is served at noon in the hall."),
             ],
         )
@@ -250,10 +250,38 @@ def test_search_tester_shows_scores(
     qtbot.waitUntil(lambda: tester.table.rowCount() > 0)
     _wait_idle(qtbot, owner_ctx)
     assert tester.table.rowCount() <= 2
-    assert tester.table.item(0, 2).text().startswith("backup.txt v1")
-    assert float(tester.table.item(0, 0).text()) == pytest.approx(tester.hits[0].score, abs=1e-3)
-    assert "vector" in tester.table.item(0, 1).text()
-    assert passage in tester.table.item(0, 3).text()
+    table = tester.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    found, doc, text = (headers.index(h) for h in ("Found by", "Document", "Passage"))
+    assert table.item(0, found).text() == "Both"  # matched words and similar meaning
+    assert table.item(0, doc).text().startswith("backup.md v1")
+    shown = table.item(0, text).text()
+    assert passage in shown and "Backups" in shown and "#" not in shown  # no raw Markdown
+    # no developer numbers until asked for; the tooltip has them too
+    visible = [table.item(0, c).text() for c in range(table.columnCount())]
+    visible = [t for c, t in enumerate(visible) if not table.isColumnHidden(c)]
+    assert not any("rrf" in t or "fulltext" in t for t in visible)
+    assert "rrf" not in " ".join(visible)
+    assert "0." in table.item(0, found).toolTip()
+    tester.show_scores.setChecked(True)
+    score = headers.index("Score")
+    assert not table.isColumnHidden(score)
+    assert float(table.item(0, score).text()) == pytest.approx(tester.hits[0].score, abs=1e-3)
+
+
+def test_match_words_name_each_way_a_passage_was_found() -> None:
+    from desktop.ui.knowledge.search_tester import found_by
+
+    assert found_by({"fulltext": 1.0, "fulltext_rank": 1, "rrf": 0.016}) == "words"
+    assert found_by({"vector": 0.8, "vector_rank": 2, "rrf": 0.016}) == "meaning"
+    assert found_by({"vector": 0.8, "fulltext": 2.0, "rrf": 0.03}) == "both"
+
+
+def test_markdown_in_a_passage_becomes_plain_text() -> None:
+    from desktop.ui.knowledge.passage_text import plain_passage
+
+    text = "## Leave\n\n**Twenty** days, see `policy` and [HR](x).\n\n- one\n- two"
+    assert plain_passage(text) == "Leave\nTwenty days, see policy and HR.\none\ntwo"
 
 
 def test_a_member_reads_and_searches_but_cannot_manage(
@@ -344,3 +372,44 @@ def test_a_new_kb_takes_an_embedding_model_folder(
     assert view.settings.embedding_model.text() == str(folder)  # shown after the reload
     qtbot.waitUntil(lambda: view.documents.kb_id == kb.id)
     _wait_idle(qtbot, owner_ctx)
+
+
+def test_the_chunk_viewer_shows_how_a_document_was_split(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: Any
+) -> None:
+    body = "# Leave\n\n## Annual\n\nTwenty days a year.\n\n## Sick\n\nTell your manager."
+    with open_direct(workspace) as ws:
+        owner = _owner(ws)
+        kb = ws.knowledge.create(owner, "HR")
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("leave.md", body.encode())])
+        expected = ws.knowledge.chunks_of(owner, kb.id, "leave.md")
+    view = make_view(owner_ctx)
+    qtbot.waitUntil(lambda: view.documents.table.rowCount() == 1)
+    view.documents.table.selectRow(0)
+    view.documents.chunks_button.click()
+    dialog = view.documents.chunks_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == len(expected))
+    first = expected[0]
+    assert dialog.table.item(0, 0).text() == "1"
+    assert dialog.table.item(0, 1).text() == (first.heading or "—")
+    assert any("Leave" in dialog.table.item(r, 1).text() for r in range(len(expected)))
+    assert dialog.table.item(0, 2).text() == str(len(first.text))
+    assert dialog.text.isReadOnly() and dialog.text.toPlainText() == first.text
+    dialog.close()
+
+
+def test_an_english_embedder_on_japanese_documents_is_explained(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: Any, gate: GateEmbedder
+) -> None:
+    gate._languages = ("en",)  # like all-MiniLM-L6-v2
+    with open_direct(workspace) as ws:
+        owner = _owner(ws)
+        kb = ws.knowledge.create(owner, "社内規程")
+        ws.knowledge.ingest(
+            owner, kb.id, [MemorySource("休暇.txt", "年次有給休暇は二十日です。".encode())]
+        )
+    view = make_view(owner_ctx)
+    note = view.search.language_note
+    qtbot.waitUntil(lambda: not note.isHidden())
+    assert "multilingual" in note.text() and "still works" in note.text()

@@ -36,6 +36,7 @@ from desktop.core.tasks import CancelToken
 from desktop.ui.context import Backend, UiContext
 from desktop.ui.recovery import RecoveryKeyDialog
 from desktop.ui.settings.common import ElidedLabel
+from desktop.ui.settings.general import keyring_name
 from desktop.ui.settings.model_settings import GpuLayersSpinBox
 from desktop.ui.settings.totp import TotpDialog
 from desktop.ui.settings.view import SettingsView
@@ -86,14 +87,51 @@ def owner_actor(backend: Backend) -> Any:
 # ---------------------------------------------------------------- general
 
 
+def test_the_keyring_is_named_for_people_not_by_its_class_path() -> None:
+    assert keyring_name("keyring.backends.SecretService.Keyring") == (
+        "GNOME Keyring (Secret Service)"
+    )
+    assert keyring_name("keyring.backends.libsecret.Keyring") == "GNOME Keyring (Secret Service)"
+    assert keyring_name("keyring.backends.Windows.WinVaultKeyring") == (
+        "Windows Credential Manager"
+    )
+    assert keyring_name("keyring.backends.macOS.Keyring") == "macOS Keychain"
+    assert keyring_name("keyring.backends.kwallet.DBusKeyring") == "KDE Wallet"
+    assert keyring_name("keyrings.alt.file.EncryptedKeyring") == "EncryptedKeyring"
+    assert keyring_name("memory (tests only)") == "memory (tests only)"
+
+
+def test_the_first_settings_page_shows_no_workspace_uuid(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: MakeView
+) -> None:
+    view = make_view(owner_ctx)
+    page = view.show_section("general")
+    qtbot.waitUntil(lambda: child(page, QLabel, "keyringBackendLabel").text() != "")
+    with open_direct(workspace) as ws:
+        uuid = ws.workspace_id
+    shown = [label.text() for label in page.findChildren(QLabel)]
+    assert not any(uuid in text for text in shown)
+    assert page.findChild(QLabel, "workspaceIdLabel") is None
+
+
+def test_gpu_layers_say_cpu_when_the_build_cannot_offload(
+    qtbot: Any, owner_ctx: UiContext, make_view: MakeView
+) -> None:
+    """Not "GPU layers: Auto" beside "GPU offload: not available" (the fake cannot offload)."""
+    view = make_view(owner_ctx)
+    page = view.show_section("models")
+    qtbot.waitUntil(lambda: "not available" in child(page, QLabel, "gpuOffloadLabel").text())
+    gpu = child(page, GpuLayersSpinBox, "gpuLayersSpin")
+    assert not gpu.isEnabled()
+    assert "Auto" not in gpu.text() and "CPU" in gpu.text()
+
+
 def test_language_change_saves_the_preference_and_switches(
     qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: MakeView
 ) -> None:
     view = make_view(owner_ctx)
     page = view.show_section("general")
-    qtbot.waitUntil(lambda: child(page, QLabel, "workspaceIdLabel").text() != "")
-    with open_direct(workspace) as ws:
-        assert child(page, QLabel, "workspaceIdLabel").text() == ws.workspace_id
+    qtbot.waitUntil(lambda: child(page, QLabel, "keyringBackendLabel").text() != "")
     assert child(page, QLabel, "keyringBackendLabel").text() == "memory (tests only)"
     assert child(page, ElidedLabel, "workspaceFolderLabel").full_text() == str(workspace.data_dir)
 
@@ -166,7 +204,7 @@ def test_models_register_a_file_and_configure_how_it_loads(
     with open_direct(workspace) as ws:
         saved = ws.models.get(owner_actor(workspace), "tiny-model").settings
     assert (saved.n_gpu_layers, saved.n_threads) == ("auto", None)
-    assert gpu.textFromValue(-1) == "All layers"
+    assert GpuLayersSpinBox(page).textFromValue(-1) == "All layers"  # a build with a GPU
 
 
 def test_registering_a_file_that_is_not_gguf_shows_why(
@@ -343,7 +381,7 @@ def test_rekey_shows_the_new_recovery_key_once_and_it_opens_the_workspace(
     idle(qtbot, owner_ctx)
     assert _unseen_cleared(workspace)
     view.show_section("general")  # the lanes reopened under the new key
-    qtbot.waitUntil(lambda: child(view, QLabel, "workspaceIdLabel").text() != "")
+    qtbot.waitUntil(lambda: child(view, QLabel, "keyringBackendLabel").text() != "")
 
     with app.recover_workspace(
         workspace.data_dir,
@@ -404,7 +442,7 @@ def test_a_member_sees_no_models_retention_or_key_controls(
     ctx.attach()
     sign_in_as(ctx, workspace, "mo")
     view = make_view(ctx)
-    assert view.section_keys() == ["general", "security"]
+    assert view.section_keys() == ["general", "security", "about"]
     for name in ("addModelButton", "saveRetentionButton", "purgeButton", "rekeyButton"):
         assert view.findChild(QPushButton, name) is None, name
     assert view.findChild(QLabel, "signingFingerprintLabel") is None
@@ -431,7 +469,7 @@ def test_an_admin_sets_the_idle_lock_and_copies_the_signing_key_but_not_rotates_
     ctx.attach()
     sign_in_as(ctx, workspace, "ada")
     view = make_view(ctx)
-    assert view.section_keys() == ["general", "security"]
+    assert view.section_keys() == ["general", "security", "about"]
     page = view.show_section("security")
     label = child(page, QLabel, "signingFingerprintLabel")
     qtbot.waitUntil(lambda: label.text() == current_fingerprint(workspace))

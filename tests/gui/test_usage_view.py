@@ -4,6 +4,7 @@ the summary tiles show the service's own totals, and a Member sees no numbers.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def test_charts_build_and_tiles_match_the_service(
     assert view.pages.currentWidget() is view.body
     assert view.tiles["tokens"].value.text() == f"{expected.total_tokens:,}"
     assert view.tiles["turns"].value.text() == str(expected.total_turns) == "3"
-    assert view.tiles["ratings"].value.text() == "50% helpful · 50% not"
+    assert view.tiles["ratings"].value.text() == "2 ratings: 1 helpful · 1 not"
     assert set(view.charts) >= {"tokens", "turns", "ratings"}
     assert set(view.charts["series"]) == {"hr", "legal"}
     days = view.charts["tokens"].getAxis("bottom").days
@@ -115,3 +116,36 @@ def test_series_beyond_the_palette_fold_into_others() -> None:
     assert len(series) == MAX_SERIES and "" in series
     assert sum(map(sum, series.values())) == sum(p + c for _, _, p, c in rows)
     assert per_day([("2026-01-03", 4)], days) == [0, 0, 4]
+
+
+def test_a_helpful_share_needs_five_ratings_and_fewer_show_as_counts(
+    qtbot: Any, chats: None, owner_ctx: UiContext
+) -> None:
+    view = UsageView(owner_ctx)
+    qtbot.addWidget(view)
+    view.activate()
+    qtbot.waitUntil(lambda: view.report is not None and not owner_ctx.runner.busy)
+    assert view.report is not None
+    one = replace(view.report, ratings={"up": 1, "down": 0, "none": 2})
+    view._fill_tiles(one)
+    assert view.tiles["ratings"].value.text() == "1 rating: 1 helpful · 0 not"
+    assert "%" not in view.tiles["ratings"].value.text()
+    five = replace(view.report, ratings={"up": 4, "down": 1, "none": 0})
+    view._fill_tiles(five)
+    assert view.tiles["ratings"].value.text() == "80% helpful · 20% not (5 ratings)"
+
+
+def test_count_axes_tick_only_at_whole_numbers(
+    qtbot: Any, chats: None, owner_ctx: UiContext
+) -> None:
+    """Three answers must not be labelled 0.5, 1.5, 2.5 on the turns or ratings charts."""
+    view = UsageView(owner_ctx)
+    qtbot.addWidget(view)
+    view.activate()
+    qtbot.waitUntil(lambda: view.report is not None and not owner_ctx.runner.busy)
+    for key in ("tokens", "turns", "ratings"):
+        axis = view.charts[key].getAxis("left")
+        for low, high, size in ((0.0, 1.1, 150.0), (0.0, 3.3, 300.0), (0.0, 2.3, 600.0)):
+            values = [v for _, level in axis.tickValues(low, high, size) for v in level]
+            assert values, (key, high)
+            assert all(float(v).is_integer() for v in values), (key, high, values)

@@ -330,3 +330,47 @@ def test_raised_argon2_parameters_upgrade_the_hash_at_sign_in(
             user = tx.users.get_by_name("owner")
             assert user is not None and "m=2048,t=2,p=1" in user.password_hash
         assert again.accounts.authenticate("owner", PEOPLE_PASSWORD).role is Role.OWNER
+
+
+_LOCK_IN_TOKYO = """
+import tempfile
+from pathlib import Path
+from desktop import app
+from desktop.core.errors import AccountLocked, AuthenticationFailed
+from tests.conftest import PEOPLE_PASSWORD
+from tests.fakes import FixedClock, MemoryKeyStore
+from tests.tools import FAST_HASHER
+keys, clock = MemoryKeyStore(), FixedClock()  # 2026-01-02 03:04:05 UTC
+with tempfile.TemporaryDirectory() as tmp:
+    path = Path(tmp) / "w"
+    app.init_workspace(path, "owner", PEOPLE_PASSWORD, key_store=keys, hasher=FAST_HASHER,
+                       clock=clock)
+    with app.open_workspace(path, key_store=keys, hasher=FAST_HASHER, clock=clock) as ws:
+        for _ in range(5):
+            try:
+                ws.accounts.authenticate("owner", "not the password at all")
+            except AccountLocked as locked:
+                print(locked)
+            except AuthenticationFailed:
+                pass
+"""
+
+
+def test_the_lockout_message_names_the_local_time_and_zone_not_utc() -> None:
+    """An analyst in Tokyo reads 12:04:35 JST, not 03:04:35 UTC (30 s lock)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "TZ": "Asia/Tokyo", "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", _LOCK_IN_TOKYO],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "locked until 2026-01-02 12:04:35 JST" in out.stdout
+    assert "UTC" not in out.stdout

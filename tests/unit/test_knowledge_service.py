@@ -248,3 +248,43 @@ def test_hybrid_leaves_out_a_vector_ranking_the_model_cannot_read(
     else:  # exactly the full-text ranking: no vector-only hits trail it
         assert [h.chunk.id for h in hybrid] == [h.chunk.id for h in text]
         assert all("vector" not in h.scores for h in hybrid)
+
+
+def test_chunks_of_a_document_come_in_order_with_headings_for_readers_only(
+    ws: app.Workspace, people: dict[str, Actor]
+) -> None:
+    ada = people["ada"]
+    kb = ws.knowledge.create(ada, "team", visibility=KbVisibility.PARTIAL, members=("mia",))
+    body = "# Leave\n\n## Annual\n\nTwenty days a year.\n\n## Sick\n\nTell your manager."
+    ws.knowledge.ingest(ada, kb.id, [txt("leave.md", body)])
+    [doc] = ws.knowledge.documents(ada, kb.id)
+    chunks = ws.knowledge.chunks_of(people["mia"], "team", "leave.md")
+    assert len(chunks) == doc.chunks >= 1
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+    assert any("Twenty days" in c.text for c in chunks)
+    assert any("Leave" in c.heading for c in chunks)
+    with pytest.raises(NotFound):
+        ws.knowledge.chunks_of(people["mo"], kb.id, "leave.md")  # not a reader
+    with pytest.raises(NotFound):
+        ws.knowledge.chunks_of(ada, kb.id, "missing.md")
+
+
+@pytest.mark.parametrize(("languages", "fits"), [(("en",), False), (None, True), (("ja",), True)])
+def test_language_fit_tells_an_english_embedder_from_japanese_documents(
+    ws: app.Workspace,
+    people: dict[str, Actor],
+    monkeypatch: pytest.MonkeyPatch,
+    languages: tuple[str, ...] | None,
+    fits: bool,
+) -> None:
+    ada = people["ada"]
+    kb = ws.knowledge.create(ada, "docs")
+    ws.knowledge.ingest(
+        ada,
+        kb.id,
+        [txt("tea.txt", "緑茶は日本で広く飲まれている。"), txt("b.txt", "抹茶は茶道で使われる。")],
+    )
+    embedder = HashEmbedder(64, languages=languages)
+    monkeypatch.setattr(ws.knowledge, "_embedder", lambda _kb: embedder)
+    share = ws.knowledge.language_fit(ada, kb.id)
+    assert (share >= 0.5) is fits

@@ -79,9 +79,9 @@ MESSAGES: dict[str, Entry] = {
     ),
     "accounts.locked_out": Entry(
         Text(
-            en="sign-in failed {failures} times in a row: locked until {until} UTC; try "
+            en="sign-in failed {failures} times in a row: locked until {until}; try "
             "again then, or ask an Admin",
-            ja="サインインに {failures} 回続けて失敗したため、{until}（UTC）までロック"
+            ja="サインインに {failures} 回続けて失敗したため、{until} までロック"
             "されています。その後にもう一度試すか、管理者に依頼してください",
         )
     ),

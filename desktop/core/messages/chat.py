@@ -49,6 +49,12 @@ MESSAGES: dict[str, Entry] = {
             ja="{label}が長すぎます（最大 {maximum} 文字）",
         )
     ),
+    "chat.app_variable_label_length": Entry(
+        Text(
+            en="the label of {variable} is too long (at most {maximum} characters)",
+            ja="{variable} の表示名が長すぎます（最大 {maximum} 文字）",
+        )
+    ),
     "chat.app_model_not_registered": Entry(
         Text(
             en="the app's model is not registered: {remedy}",

@@ -22,6 +22,7 @@ from desktop.core.services.base import AuditedService, best_effort_checkpoint
 from desktop.core.services.knowledge_access import readable_ids
 
 MAX_TEXT = 20_000
+MAX_LABEL = 100
 
 
 def visible_to(actor: Actor, app: AppRecord) -> bool:
@@ -163,4 +164,11 @@ class AppService(AuditedService):
             raise NotFound("chat.no_such_users", names=", ".join(unknown))
         if config.visibility is AppVisibility.PARTIAL and not members:
             raise InputError("chat.app_needs_member")
-        return config.with_changes(name=name, members=members)
+        declared = set(config.variables)  # a label outlives no variable
+        labels = {k: v for k, v in config.variable_labels if k in declared}
+        for variable, shown in labels.items():
+            if len(shown) > MAX_LABEL:
+                raise InputError(
+                    "chat.app_variable_label_length", variable=variable, maximum=MAX_LABEL
+                )
+        return config.with_changes(name=name, members=members, variable_labels=labels)

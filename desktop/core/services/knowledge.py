@@ -4,6 +4,7 @@ versions and rollback, and search — only ever over what the user may read."""
 from __future__ import annotations
 
 import builtins
+import itertools
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -19,10 +20,12 @@ from desktop.core.knowledge_models import (
     KnowledgeBase,
     RetrievalMode,
     SearchHit,
+    StoredChunk,
 )
 from desktop.core.models import Actor
 from desktop.core.policy import normalise_username
 from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker, Transaction
+from desktop.core.scripts import coverage, scripts_for
 from desktop.core.services.base import AuditedService, Refusal, best_effort_checkpoint
 from desktop.core.services.chat_files import ConversationFilesService
 from desktop.core.services.ingest import DocumentSource, Ingestor, IngestReport
@@ -37,6 +40,8 @@ from desktop.core.services.retrieval import Retriever, TextTools
 from desktop.core.tasks import CancelToken, ProgressSink, no_progress
 
 MAX_FILE_BYTES = 50 * 2**20
+#: How many of a kb's passages are read to judge whether its embedding model reads them.
+LANGUAGE_SAMPLE = 40
 
 
 class KnowledgeService(AuditedService):
@@ -258,6 +263,50 @@ class KnowledgeService(AuditedService):
                 },
             )
         return hits
+
+    def chunks_of(
+        self, actor: Actor, ref: str | int, name: str, version: int | None = None
+    ) -> builtins.list[StoredChunk]:
+        """How a document (its active version, or ``version``) was split: its chunks in
+        order, each with its heading context. For whoever may read the kb."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx = op.tx
+            kb = find_kb(tx, op.actor, ref)
+            chosen = next(
+                (
+                    v
+                    for v in tx.knowledge.versions(kb.id, name)
+                    if (v.version == version if version is not None else v.active)
+                ),
+                None,
+            )
+            if chosen is None:
+                raise NotFound("knowledge.document_not_found", name=name)
+            found = (
+                tx.knowledge.version_chunk(kb.id, name, chosen.version, i)
+                for i in range(chosen.chunks)
+            )
+            return [chunk for chunk in found if chunk is not None]
+
+    def language_fit(self, actor: Actor, ref: str | int) -> float:
+        """The share (0..1) of the letters of the kb's passages (a sample of
+        LANGUAGE_SAMPLE) in the languages its embedding model was trained on: an
+        English-only model on Japanese documents is near 0. 1.0 for a multilingual model,
+        one whose languages are unknown, or an empty kb."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx = op.tx
+            kb = find_kb(tx, op.actor, ref)
+            ids = [
+                cid
+                for cid, _ in itertools.islice(
+                    tx.knowledge.active_embeddings(kb.id), LANGUAGE_SAMPLE
+                )
+            ]
+            texts = [chunk.text for chunk in tx.knowledge.chunks(ids)]
+        scripts = scripts_for(self._embedder(kb).languages())
+        if scripts is None or not texts:
+            return 1.0
+        return sum(coverage(text, scripts) for text in texts) / len(texts)
 
     # ------------------------------------------------------------------ helpers
 

@@ -12,7 +12,7 @@ sign-in methods to the :class:`SignInService` here.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from desktop.core import rbac
 from desktop.core.audit_actions import AuditAction
@@ -37,8 +37,13 @@ def lock_seconds(failures: int) -> int:
 
 
 def _shown(iso: str) -> str:
-    """An ISO UTC time as a message shows it: ``2026-11-24 09:00:00``."""
-    return iso[:19].replace("T", " ")
+    """An ISO UTC time as a message shows it, in the computer's own time zone with the
+    zone's name (stored UTC, read by a person): ``2026-11-24 18:00:00 JST``."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone()
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
 
 
 def recovery_code_hash(code: str) -> str:

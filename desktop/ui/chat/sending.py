@@ -200,7 +200,8 @@ class ConversationView(View):
             self._turns.append(turn)
         if self._conversation_id is None:
             values = stream.variables or {}
-            self.variables.set_variables(list(values), values, editable=False)
+            labels = self._app.config.labels if self._app is not None else None
+            self.variables.set_variables(list(values), values, editable=False, labels=labels)
         self._conversation_id = result.conversation_id
         if stream.edited is None:
             stream.answer.finish(turn, last=True)

@@ -10,6 +10,18 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QLineEdit, QWidget
 from desktop.ui.plain import PlainLabel
 
 
+def variable_label(key: str) -> str:
+    """A variable's key as words: ``start_date`` is "Start date"; a key in capitals
+    (``ID``) or with capitals inside (``costCentre``) keeps its own spelling."""
+    words = key.replace("_", " ").replace("-", " ").split()
+    if not words:
+        return key
+    text = " ".join(words)
+    if any(ch.isupper() for ch in text):
+        return text
+    return text[0].upper() + text[1:]
+
+
 class VariableForm(QFrame):
     """One line per variable; every variable the app declares is required."""
 
@@ -23,19 +35,26 @@ class VariableForm(QFrame):
         self.hide()
 
     def set_variables(
-        self, names: Sequence[str], values: Mapping[str, str] | None, *, editable: bool
+        self,
+        names: Sequence[str],
+        values: Mapping[str, str] | None,
+        *,
+        editable: bool,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
-        """Show ``names``; ``values`` fills them in (a started conversation's, read-only)."""
+        """Show ``names`` under their ``labels`` (the key as words when a name has none);
+        ``values`` fills them in (a started conversation's, read-only)."""
         while self._form.rowCount():
             self._form.removeRow(0)
         self.fields = {}
         for name in names:
             edit = QLineEdit(self)
             edit.setObjectName(f"var_{name}")
-            edit.setPlaceholderText(self.tr("Value for {name} (required)").format(name=name))
+            shown = (labels or {}).get(name, "").strip() or variable_label(name)
+            edit.setPlaceholderText(self.tr("Value for {name} (required)").format(name=shown))
             edit.setText((values or {}).get(name, ""))
             edit.setReadOnly(not editable)
-            label = PlainLabel(name, self)
+            label = PlainLabel(shown, self)
             label.setBuddy(edit)
             self._form.addRow(label, edit)
             self.fields[name] = edit

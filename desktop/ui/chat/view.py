@@ -213,7 +213,8 @@ class ChatView(FileDropView):
         else:
             self._show_intro()
         values = conv.variables if conv is not None else {}
-        self.variables.set_variables(list(values), values, editable=False)
+        labels = self._app.config.labels if self._app is not None else None
+        self.variables.set_variables(list(values), values, editable=False, labels=labels)
         self.gauge.show_turn(turns[-1] if turns else None)
         self.message.clear_message()
         self.composer_message.clear_message()
@@ -237,7 +238,8 @@ class ChatView(FileDropView):
         self._turns = []
         self._show_intro()
         names = self._app.config.variables if self._app is not None else ()
-        self.variables.set_variables(names, None, editable=True)
+        labels = self._app.config.labels if self._app is not None else None
+        self.variables.set_variables(names, None, editable=True, labels=labels)
         self.gauge.show_turn(None)
         self.sidebar.select(None)
         self.message.clear_message()

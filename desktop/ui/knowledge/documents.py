@@ -24,6 +24,7 @@ from desktop.core.knowledge_models import DocumentVersion
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage, show_error
 from desktop.ui.knowledge import widgets
+from desktop.ui.knowledge.chunks import ChunksDialog
 from desktop.ui.knowledge.widgets import Panel, soon
 from desktop.ui.tasks import Lane, LaneContext, Op, T
 from desktop.ui.widgets import danger_button, empty_state, page_title, row_table
@@ -68,6 +69,7 @@ class DocumentsPanel(Panel):
         self.can_manage = False
         self.documents: list[DocumentVersion] = []
         self.versions_dialog: VersionsDialog | None = None
+        self.chunks_dialog: ChunksDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.table = _table(
@@ -99,6 +101,12 @@ class DocumentsPanel(Panel):
         self.versions_button.setObjectName("versionsButton")
         self.versions_button.setEnabled(False)
         row.addWidget(self.versions_button)
+        self.chunks_button = QPushButton(self.tr("Chunks…"), self)
+        self.chunks_button.setObjectName("chunksButton")
+        self.chunks_button.setToolTip(self.tr("See how the document was split into passages"))
+        self.chunks_button.setEnabled(False)
+        self.chunks_button.clicked.connect(self._on_chunks_clicked)
+        row.addWidget(self.chunks_button)
         layout.addLayout(row)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self._on_versions_clicked())
@@ -140,6 +148,15 @@ class DocumentsPanel(Panel):
 
     def _on_table_selection_changed(self) -> None:
         self.versions_button.setEnabled(self.selected_name() is not None)
+        self.chunks_button.setEnabled(self.selected_name() is not None)
+
+    def _on_chunks_clicked(self) -> None:
+        name = self.selected_name()
+        if name is None or self.kb_id is None:
+            return
+        self.chunks_dialog = ChunksDialog(self.ctx, self.kb_id, name, self)
+        self.chunks_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.chunks_dialog.show()
 
     def _on_versions_clicked(self) -> None:
         name = self.selected_name()

@@ -1,9 +1,12 @@
-"""Try retrieval on a knowledge base: the passages a query finds, with their scores."""
+"""Try retrieval on a knowledge base: the passages a query finds, how each was found in
+words ("matched words", "similar meaning", "both"), and the scores behind it on demand
+("Show scores", or the tooltip)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -18,12 +21,15 @@ from PySide6.QtWidgets import (
 from desktop.core.knowledge_models import RetrievalMode, SearchHit
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.knowledge.passage_text import plain_passage
 from desktop.ui.knowledge.widgets import Panel
 from desktop.ui.plain import PlainLabel, plain_tip
 from desktop.ui.tasks import Lane
 from desktop.ui.widgets import primary_button
 
 SNIPPET_CHARS = 220
+# Below this share of readable letters the language note is shown.
+LANGUAGE_FIT_FLOOR = 0.5
 
 
 def score_parts(scores: dict[str, float]) -> str:
@@ -36,8 +42,16 @@ def score_parts(scores: dict[str, float]) -> str:
     return "\n".join(parts)
 
 
+def found_by(scores: dict[str, float]) -> str:
+    """How a passage was found: ``words`` (full text), ``meaning`` (vector) or ``both``."""
+    words, meaning = "fulltext" in scores, "vector" in scores
+    if words and meaning:
+        return "both"
+    return "words" if words else "meaning" if meaning else ""
+
+
 def snippet(text: str) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(plain_passage(text).split())
     return flat if len(flat) <= SNIPPET_CHARS else flat[: SNIPPET_CHARS - 1] + "…"
 
 
@@ -54,11 +68,24 @@ class SearchTesterPanel(Panel):
         layout.addLayout(self._build_controls())
         self.message = InlineMessage(self)
         layout.addWidget(self.message)
+        self.language_note = PlainLabel(
+            self.tr(
+                "The embedding model does not read the language of most of these documents, "
+                "so similar-meaning search misses them: choose a multilingual embedding model "
+                "in this knowledge base's settings. Matched-words search still works."
+            ),
+            self,
+        )
+        self.language_note.setObjectName("languageNote")
+        self.language_note.setWordWrap(True)
+        self.language_note.hide()
+        layout.addWidget(self.language_note)
         layout.addWidget(self._build_table(), 1)
         self.hint = PlainLabel(
             self.tr(
-                "The score orders the passages; beside it, each method's own score and "
-                "rank (#1 is its best)."
+                "Found by: matched words (the query's words are in the passage), similar "
+                "meaning (the embedding model finds it close), or both. Show scores for the "
+                "numbers."
             ),
             self,
         )
@@ -87,31 +114,64 @@ class SearchTesterPanel(Panel):
         self.k.setValue(5)
         self.k.setPrefix(self.tr("top "))
         self.search_button = primary_button(self.tr("Search"), "searchButton", self)
+        self.show_scores = QCheckBox(self.tr("Show scores"), self)
+        self.show_scores.setObjectName("showScores")
+        self.show_scores.toggled.connect(self._on_show_scores_toggled)
         row.addWidget(self.query, 1)
         row.addWidget(self.mode)
         row.addWidget(self.k)
         row.addWidget(self.search_button)
+        row.addWidget(self.show_scores)
         return row
 
     def _build_table(self) -> QTableWidget:
-        self.table = QTableWidget(0, 4, self)
+        self.table = QTableWidget(0, 5, self)
         self.table.setObjectName("searchResults")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Score"), self.tr("Scores"), self.tr("Document"), self.tr("Passage")]
+            [
+                self.tr("Found by"),
+                self.tr("Document"),
+                self.tr("Score"),
+                self.tr("Scores"),
+                self.tr("Passage"),
+            ]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        for column in range(3):
+        for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self._on_show_scores_toggled(False)
         return self.table
+
+    def _on_show_scores_toggled(self, shown: bool) -> None:
+        for column in (2, 3):
+            self.table.setColumnHidden(column, not shown)
+        self.table.resizeRowsToContents()
+
+    def _found_words(self, scores: dict[str, float]) -> str:
+        return {
+            "words": self.tr("Matched words"),
+            "meaning": self.tr("Similar meaning"),
+            "both": self.tr("Both"),
+        }.get(found_by(scores), "")
 
     def set_kb(self, kb_id: int | None) -> None:
         if kb_id != self.kb_id:
             self.table.setRowCount(0)
             self.message.clear_message()
+            self.language_note.hide()
+            if kb_id is not None:
+                actor = self.ctx.actor()
+                self.run(
+                    Lane.DB,
+                    lambda lc: lc.ws.knowledge.language_fit(actor, kb_id),
+                    key="language",
+                    on_done=lambda share: self.language_note.setVisible(share < LANGUAGE_FIT_FLOOR),
+                    on_failed=lambda _exc: self.language_note.hide(),
+                )
         self.kb_id = kb_id
         self.search_button.setEnabled(kb_id is not None)
 
@@ -146,12 +206,14 @@ class SearchTesterPanel(Panel):
             doc = self.tr("{name} v{version} #{chunk}").format(
                 name=hit.chunk.document, version=hit.chunk.version, chunk=hit.chunk.index + 1
             )
-            for column, text in enumerate(
-                (f"{hit.score:.3f}", parts, doc, snippet(hit.chunk.text))
-            ):
+            score = f"{hit.score:.3f}"
+            words = self._found_words(hit.scores)
+            for column, text in enumerate((words, doc, score, parts, snippet(hit.chunk.text))):
                 item = QTableWidgetItem(text)
-                if column == 3:
-                    item.setToolTip(plain_tip(hit.chunk.text[:2000]))
+                if column == 0:
+                    item.setToolTip(plain_tip(f"{score}\n{parts}"))
+                if column == 4:
+                    item.setToolTip(plain_tip(plain_passage(hit.chunk.text[:2000])))
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
         if not hits:

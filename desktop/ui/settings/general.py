@@ -19,10 +19,27 @@ from desktop.ui.settings.common import (
 )
 from desktop.ui.tasks import Lane, LaneContext
 
+# Keyring backends (the module part of their dotted class path) by the name people know.
+KEYRING_NAMES = {
+    "keyring.backends.SecretService": "GNOME Keyring (Secret Service)",
+    "keyring.backends.libsecret": "GNOME Keyring (Secret Service)",
+    "keyring.backends.Windows": "Windows Credential Manager",
+    "keyring.backends.macOS": "macOS Keychain",
+    "keyring.backends.kwallet": "KDE Wallet",
+}
+
+
+def keyring_name(backend: str) -> str:
+    """The keyring as a person knows it: ``keyring.backends.SecretService.Keyring`` is
+    "GNOME Keyring (Secret Service)"; an unknown class path becomes its class name."""
+    module, _, cls = backend.rpartition(".")
+    if module in KEYRING_NAMES:
+        return KEYRING_NAMES[module]
+    return cls if module and cls and " " not in backend else backend
+
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceFacts:
-    workspace_id: str
     keyring_backend: str
 
 
@@ -96,10 +113,8 @@ class GeneralPage(SettingsPage):
         rows = form(layout)
         self.folder = ElidedLabel("workspaceFolderLabel", box)
         self.folder.set_full_text(str(self.ctx.data_dir))
-        self.workspace_id = value_label("workspaceIdLabel", box, mono=True)
         self.keyring = value_label("keyringBackendLabel", box)
         rows.addRow(self.tr("Folder"), self.folder)
-        rows.addRow(self.tr("Workspace ID"), self.workspace_id)
         rows.addRow(self.tr("Keyring"), self.keyring)
         self.body.addWidget(box)
 
@@ -109,12 +124,11 @@ class GeneralPage(SettingsPage):
         ctx = self.ctx
 
         def op(lc: LaneContext) -> WorkspaceFacts:
-            return WorkspaceFacts(lc.ws.workspace_id, ctx.key_store().backend_name())
+            return WorkspaceFacts(keyring_name(ctx.key_store().backend_name()))
 
         self.run(Lane.DB, op, key="facts", on_done=self._show, on_failed=self.message.show_error)
 
     def _show(self, facts: WorkspaceFacts) -> None:
-        self.workspace_id.setText(facts.workspace_id)
         self.keyring.setText(facts.keyring_backend)
 
     # ------------------------------------------------------------------ language

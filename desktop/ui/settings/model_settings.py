@@ -28,6 +28,8 @@ class GpuLayersSpinBox(QSpinBox):
         return {self.ALL_VALUE: self.tr("All layers"), 0: self.tr("0 (CPU only)")}
 
     def textFromValue(self, value: int) -> str:
+        if getattr(self, "_cpu_only", False):
+            return self.specialValueText()
         return self._labels().get(value, str(value))
 
     def valueFromText(self, text: str) -> int:
@@ -40,6 +42,15 @@ class GpuLayersSpinBox(QSpinBox):
         if text in self._labels().values():
             return QValidator.State.Acceptable, text, pos
         return super().validate(text, pos)
+
+    def set_cpu_only(self) -> None:
+        """This build cannot offload: say plainly that the layers run on the CPU (the
+        stored setting is kept for a build that can)."""
+        self.setSpecialValueText(self.tr("None — all layers run on the CPU"))
+        self._cpu_only = True
+        self.setEnabled(False)
+        self.setToolTip(self.tr("This build of Kura has no GPU support: models run on the CPU."))
+        self.lineEdit().setText(self.textFromValue(self.value()))
 
     def layers(self) -> int | str:
         return AUTO if self.value() == self.AUTO_VALUE else self.value()
@@ -83,6 +94,11 @@ class LoadSettingsEditor(QWidget):
         fields.addRow(self.tr("Batch size"), self.batch)
         layout.addLayout(fields)
         layout.addWidget(self._trained)
+
+    def set_gpu_offload(self, supported: bool) -> None:
+        """Whether this build can put layers on a GPU; without, the GPU field says CPU."""
+        if not supported:
+            self.gpu_layers.set_cpu_only()
 
     def load(self, settings: LoadSettings, trained_context: int | None) -> None:
         self.gpu_layers.set_layers(settings.n_gpu_layers)

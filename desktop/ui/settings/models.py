@@ -190,6 +190,7 @@ class ModelsPage(SettingsPage):
             if supported
             else self.tr("GPU offload: not available in this build — models run on the CPU")
         )
+        self.editor.set_gpu_offload(supported)
 
     def _show(self, records: list[ModelRecord], select: str | None = None) -> None:
         current = select or self.selected_name()

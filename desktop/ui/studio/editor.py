@@ -29,6 +29,7 @@ from desktop.core.knowledge_models import KnowledgeBase
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker
 from desktop.ui.plain import PlainLabel
 from desktop.ui.studio.questions import QuestionsEditor
+from desktop.ui.studio.variables import VariableLabelsEditor
 from desktop.ui.widgets import spin_box
 
 SEED_RANDOM = -1
@@ -110,8 +111,10 @@ class AppEditor(QWidget):
         self.variables = PlainLabel(box)
         self.variables.setObjectName("appVariables")
         self.variables.setWordWrap(True)
+        self.variable_labels = VariableLabelsEditor(box)
         layout.addWidget(self.instructions)
         layout.addWidget(self.variables)
+        layout.addWidget(self.variable_labels)
         return box
 
     def _parameters(self) -> QGroupBox:
@@ -174,7 +177,7 @@ class AppEditor(QWidget):
             combo.currentIndexChanged.connect(self._on_field_changed)
         for spin in self._spins():
             spin.valueChanged.connect(self._on_field_changed)
-        for source in (self.questions, self.kbs, self.members):
+        for source in (self.questions, self.kbs, self.members, self.variable_labels):
             source.changed.connect(self._on_field_changed)
 
     def _spins(self) -> tuple[QSpinBox | QDoubleSpinBox, ...]:
@@ -259,6 +262,9 @@ class AppEditor(QWidget):
             index = self.model.count() - 1
         self.model.setCurrentIndex(index)
         self.instructions.setPlainText(values["instructions"])
+        self.variable_labels.load(
+            template_variables(values["instructions"]), values["variable_labels"]
+        )
         params = values["params"]
         self.temperature.setValue(params["temperature"])
         self.top_p.setValue(params["top_p"])
@@ -298,6 +304,7 @@ class AppEditor(QWidget):
             "kb_ids": tuple(sorted(set(self._hidden_kbs) | set(self.kbs.checked()))),
             "visibility": self.visibility.currentData(),
             "members": self.members.selected() if partial else (),
+            "variable_labels": self.variable_labels.labels(),
         }
 
     @property
@@ -327,6 +334,7 @@ class AppEditor(QWidget):
             self.description,
             self.model,
             self.instructions,
+            self.variable_labels,
             self.opening,
             self.questions,
             self.kbs,
@@ -340,10 +348,11 @@ class AppEditor(QWidget):
         if self.signalsBlocked():
             return
         names = template_variables(self.instructions.toPlainText())
+        self.variable_labels.set_names(names)
         self.variables.setText(
-            self.tr("Variables: {names} — each new chat asks for them.").format(
-                names=", ".join(names)
-            )
+            self.tr(
+                "Variables: {names} — each new chat asks for them under the labels below."
+            ).format(names=", ".join(names))
             if names
             else self.tr("Write {{name}} in the instructions to ask for a value per chat.")
         )

@@ -22,6 +22,7 @@ from desktop.core.chat_models import AppRecord
 from desktop.core.services.chat import TurnResult
 from desktop.ui.chat.markdown import NoResourceBrowser, render_markdown
 from desktop.ui.chat.streaming import send_op
+from desktop.ui.chat.variables import variable_label
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge.widgets import Panel
@@ -137,11 +138,13 @@ class PreviewChat(Panel):
         while self._variables_form.rowCount():
             self._variables_form.removeRow(0)
         self._var_edits = {}
+        labels = self.app.config.labels if self.app else {}
         for name in self.app.config.variables if self.app else ():
+            shown = labels.get(name) or variable_label(name)
             edit = QLineEdit(self.variables_box)
             edit.setObjectName(f"previewVar_{name}")
-            edit.setPlaceholderText(self.tr("Value for {name}").format(name=name))
-            self._variables_form.addRow(PlainLabel(name, self.variables_box), edit)
+            edit.setPlaceholderText(self.tr("Value for {name}").format(name=shown))
+            self._variables_form.addRow(PlainLabel(shown, self.variables_box), edit)
             self._var_edits[name] = edit
 
     def _build_suggestions(self) -> None:

