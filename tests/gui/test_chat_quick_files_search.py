@@ -81,6 +81,24 @@ def test_a_quick_chat_asks_only_for_the_model_and_answers_without_any_app(
     assert _stored(workspace, lambda ws, owner: ws.apps.list(owner)) == []
 
 
+def test_an_app_made_after_chat_fell_back_to_quick_chats_is_selected_on_return(
+    qtbot: Any, view: ChatView, workspace: Backend, tmp_path: Path
+) -> None:
+    """Chat shows quick chats while there is no app; once an app exists (made in Studio),
+    coming back to Chat opens that app, unless the user had picked quick chats."""
+    _arrange(workspace, tmp_path, lambda ws, owner, model_id: model_id)  # a model, no app
+    view.activate()
+    qtbot.waitUntil(lambda: view._quick and not owner_busy(view))
+    app_id = _make_app(workspace, tmp_path, name="Plant helper")
+    view.activate()
+    qtbot.waitUntil(lambda: view._app is not None and view._app.id == app_id)
+    assert not view._quick
+
+
+def owner_busy(view: ChatView) -> bool:
+    return bool(view.ctx.runner.busy)
+
+
 def test_a_file_dropped_on_the_chat_is_cited_in_the_next_answer(
     qtbot: Any, view: ChatView, workspace: Backend, fake_chat: FakeChatModel, tmp_path: Path
 ) -> None:

@@ -47,7 +47,21 @@ ALLOWED = frozenset(
         *("jsonl", "chatml", "top-p", "top-k", "enter", "shift", "ctrl", "esc", "tab", "alt"),
         *("del", "gpu", "cpu", "ram", "vram", "url", "id", "ok", "utc", "ssh", "ssh-keygen"),
         *("allowed_signers", "ms", "rrf", "bm25", "web", "usb", "llama", "llama.cpp"),
-        *("gemma", "ai", "api", "html", "txt", "md", "docx", "xlsx", "pptx", "english"),
+        *(
+            "gemma",
+            "python",
+            "qt",
+            "pyside6",
+            "ai",
+            "api",
+            "html",
+            "txt",
+            "md",
+            "docx",
+            "xlsx",
+            "pptx",
+            "english",
+        ),
     )
 )
 # The fixture's user names, model name and architecture, and the example user names of
@@ -59,8 +73,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.'’-]*[A-Za-z0-9]|[A-Za-z]")
 TAG = re.compile(r"<[^>]+>")
 # Not words: shortcuts (Ctrl+L, Shift+Enter), file paths (the workspace folder), key
 # fingerprints (SHA256:...) and hashes, the verify command auditors type, a UUID (the
-# workspace id on Settings, which issue 16 (7) takes off that page in another part of the
-# work), {{variables}} in app instructions, file extensions, and sizes (36 B, 1.2 GiB).
+# workspace id in Settings › About's support details), {{variables}} in app instructions, file extensions, and sizes (36 B, 1.2 GiB).
 SKIPPED = re.compile(
     r"(?:Ctrl|Shift|Alt|Meta)\+(?:[A-Z0-9,]\b)?|\S*[/\\]\S*|SHA256:\S+"
     r"|ssh-keygen -Y verify|\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b"

@@ -41,6 +41,7 @@ class ChatView(FileDropView):
         self._apps: dict[int, AppRecord] = {}  # the quick-chat apps too
         self._models: dict[int, ModelRecord] = {}  # the registered models, for quick chats
         self._quick = False  # "Quick chats" is picked
+        self._quick_auto = False  # ... only because there was no app yet (not by the user)
         self._loading_turns: Task | None = None
         self._build()
         self.editing = MessageEdit(self.pane)
@@ -117,7 +118,7 @@ class ChatView(FileDropView):
         self._apps = {a.id: a for a in (*apps, *quick)}
         current = self._app.id if self._app is not None else None
         picked = [a.id for a in apps]
-        if self._quick and self._models:
+        if self._quick and self._models and not (self._quick_auto and picked):
             self.sidebar.set_apps(apps, QUICK_CHATS, quick=True)
             self._set_has_apps(True)
             self._app = self._apps.get(current) if current is not None else None
@@ -129,8 +130,9 @@ class ChatView(FileDropView):
         self._set_has_apps(keep is not None or bool(self._models))
         if keep is None:
             self._app = None
-            if self._models:  # no app, but models: quick chats
+            if self._models:  # no app, but models: quick chats until an app exists
                 self._select_app(QUICK_CHATS)
+                self._quick_auto = True
             return
         if keep == current:  # the same app, perhaps a newer version of it
             self._app = self._apps[keep]
@@ -142,7 +144,7 @@ class ChatView(FileDropView):
             self._select_app(keep)
 
     def _select_app(self, app_id: int) -> None:
-        self._quick = app_id == QUICK_CHATS
+        self._quick, self._quick_auto = app_id == QUICK_CHATS, False
         if self._quick:
             self._app = None
             self._start_new()
@@ -339,7 +341,7 @@ class ChatView(FileDropView):
     def _on_quick_started(self, result: tuple[AppRecord, Conversation]) -> None:
         app, conv = result
         self._apps[app.id] = app
-        self._quick, self._app = True, app
+        self._quick, self._quick_auto, self._app = True, False, app
         self.sidebar.search.clear()
         self.sidebar.pick(QUICK_CHATS)
         self._show_header()
