@@ -21,11 +21,13 @@ from desktop.core.errors import (
     AppError,
     AuthenticationFailed,
     DataDirUnreadable,
+    InputError,
     KeyItemMissing,
     WorkspaceExists,
     WorkspaceNotFound,
     WrongKey,
 )
+from desktop.core.messages import Term
 from desktop.core.policy import check_password, normalise_username
 from desktop.core.ports import KeyStore, PasswordHasher
 from desktop.core.services.accounts import AccountService
@@ -361,3 +363,23 @@ def forget_workspace_keys(data_dir: Path, *, key_store: KeyStore) -> None:
     (the self-test's cleanup of the throwaway workspace it made; a user never does this:
     the database cannot be opened afterwards without a backup of both)."""
     WorkspaceKeys(Layout(data_dir).slots, key_store, SystemClock()).forget()
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordVerdict:
+    """A new password judged as the account service will: zxcvbn's score (0-4, for a
+    meter) and the InputError it would be refused with (None when accepted)."""
+
+    score: int
+    problem: AppError | None
+
+
+def judge_password(password: str, *user_inputs: str) -> PasswordVerdict:
+    """The live check of a password being typed (before a workspace exists, too)."""
+    try:
+        check_password(password)
+    except AppError as exc:
+        return PasswordVerdict(0, exc)
+    score, reason = ZxcvbnStrength().assess(password, [u for u in user_inputs if u])
+    weak = InputError("accounts.password_weak", reason=Term(reason)) if reason else None
+    return PasswordVerdict(score, weak)
