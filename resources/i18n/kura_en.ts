@@ -4,7 +4,7 @@
 <context>
     <name>AddMemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+196"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+122"/>
         <source>Add a member</source>
         <translation type="unfinished"></translation>
     </message>
@@ -748,12 +748,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Where to write the bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Choose a folder and a file name first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -804,7 +804,12 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+86"/>
+        <location filename="../../desktop/ui/first_run/wizard.py" line="+92"/>
+        <source>Step {n} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Welcome to Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -839,7 +844,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Create the Owner</source>
         <translation type="unfinished"></translation>
     </message>
@@ -854,27 +859,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Repeat passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Create workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Enter a user name for the Owner.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -889,7 +899,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Store your recovery key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -901,46 +911,6 @@
     <message>
         <location line="+8"/>
         <source>Show recovery key…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Add a model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Use the bundled demo model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Choose a GGUF file…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Skip for now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>Choose a GGUF model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>GGUF models (*.gguf)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Checking {file}…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1677,7 +1647,7 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-186"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-190"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1814,7 +1784,7 @@
     </message>
     <message>
         <location line="+6"/>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-103"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-25"/>
         <source>Member</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1934,6 +1904,64 @@
     <message>
         <location filename="../../desktop/ui/chat/editing.py" line="+39"/>
         <source>Editing message {n}: sending replaces it and everything after it. Cancel edit (or Esc) keeps the conversation as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ModelStep</name>
+    <message>
+        <location filename="../../desktop/ui/first_run/model_step.py" line="+45"/>
+        <source>Add a model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed. Kura then makes a ready “General chat” app with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Use the bundled demo model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a GGUF file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Skip for now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Choose a GGUF model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Unpacking the demo model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Checking {file}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>General chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You are a helpful assistant. Answer clearly and briefly, in the language of the question.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2068,7 +2096,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2096,17 +2124,32 @@
 <context>
     <name>PasswordFields</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+15"/>
-        <source>At least 12 characters</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location filename="../../desktop/ui/password_field.py" line="+37"/>
         <source>The same again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
+        <source>Password strength</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Show password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>At least {minimum} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>At least {minimum} characters (at most {maximum}); any characters count, spaces too. A few unrelated words make a strong password. Common passwords and ones built from the user name are refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Password</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2116,7 +2159,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Type the new password.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2126,7 +2169,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>Strong enough — but the two passwords differ.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2317,7 +2360,7 @@
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+167"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+163"/>
         <source>New password for {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2603,9 +2646,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2629,7 +2672,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation type="unfinished"></translation>
     </message>

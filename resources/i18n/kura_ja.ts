@@ -4,7 +4,7 @@
 <context>
     <name>AddMemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+196"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+122"/>
         <source>Add a member</source>
         <translation>メンバーを追加</translation>
     </message>
@@ -748,12 +748,12 @@
         <translation>取得できません</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Where to write the bundle</source>
         <translation>バンドルの保存先</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Choose a folder and a file name first.</source>
         <translation>先にフォルダーとファイル名を選択してください。</translation>
     </message>
@@ -804,7 +804,12 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+86"/>
+        <location filename="../../desktop/ui/first_run/wizard.py" line="+92"/>
+        <source>Step {n} of {total}</source>
+        <translation>ステップ {n}/{total}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Welcome to Kura</source>
         <translation>Kura へようこそ</translation>
     </message>
@@ -839,7 +844,7 @@
         <translation>使用できるキーリングが見つかりません。Linux の場合は GNOME Keyring または KWallet（Secret Service）をインストールしてロックを解除し、「再確認」を押してください。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Create the Owner</source>
         <translation>オーナーを作成</translation>
     </message>
@@ -854,27 +859,32 @@
         <translation>例：tanaka</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Repeat passphrase</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Create workspace</source>
         <translation>ワークスペースを作成</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Enter a user name for the Owner.</source>
         <translation>オーナーのユーザー名を入力してください。</translation>
     </message>
@@ -889,7 +899,7 @@
         <translation>暗号化されたワークスペースを作成しています…</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Store your recovery key</source>
         <translation>リカバリーキーの保管</translation>
     </message>
@@ -902,46 +912,6 @@
         <location line="+8"/>
         <source>Show recovery key…</source>
         <translation>リカバリーキーを表示…</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Add a model</source>
-        <translation>モデルを追加</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed.</source>
-        <translation>チャットアプリはローカルの GGUF モデルで回答します。今すぐ登録するか、後で「設定」から登録してください。ファイルの変更を検出できるよう、Kura はファイルの SHA-256 を確認します。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Use the bundled demo model</source>
-        <translation>同梱のデモモデルを使用</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Choose a GGUF file…</source>
-        <translation>GGUF ファイルを選択…</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Skip for now</source>
-        <translation>後で設定</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>Choose a GGUF model</source>
-        <translation>GGUF モデルを選択</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>GGUF models (*.gguf)</source>
-        <translation>GGUF モデル (*.gguf)</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Checking {file}…</source>
-        <translation>{file} を確認しています…</translation>
     </message>
 </context>
 <context>
@@ -1677,7 +1647,7 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-186"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-190"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -1814,7 +1784,7 @@
     </message>
     <message>
         <location line="+6"/>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-103"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-25"/>
         <source>Member</source>
         <translation>メンバー</translation>
     </message>
@@ -1935,6 +1905,64 @@
         <location filename="../../desktop/ui/chat/editing.py" line="+39"/>
         <source>Editing message {n}: sending replaces it and everything after it. Cancel edit (or Esc) keeps the conversation as it is.</source>
         <translation>メッセージ {n} を編集しています。送信すると、このメッセージとそれ以降のすべてが置き換えられます。「編集をキャンセル」（または Esc）で会話はそのまま残ります。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelStep</name>
+    <message>
+        <location filename="../../desktop/ui/first_run/model_step.py" line="+45"/>
+        <source>Add a model</source>
+        <translation>モデルを追加</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed. Kura then makes a ready “General chat” app with it.</source>
+        <translation>チャットアプリはローカルの GGUF モデルで回答します。今すぐ登録するか、後で「設定」で登録してください。Kura はファイルの SHA-256 を確認するので、ファイルが変更されると気づきます。登録したモデルで、すぐに使える「一般チャット」アプリを作成します。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Use the bundled demo model</source>
+        <translation>同梱のデモモデルを使用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a GGUF file…</source>
+        <translation>GGUF ファイルを選択…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Skip for now</source>
+        <translation>後で設定</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Choose a GGUF model</source>
+        <translation>GGUF モデルを選択</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF モデル (*.gguf)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Unpacking the demo model…</source>
+        <translation>デモモデルを展開しています…</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Checking {file}…</source>
+        <translation>{file} を確認しています…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>General chat</source>
+        <translation>一般チャット</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You are a helpful assistant. Answer clearly and briefly, in the language of the question.</source>
+        <translation>あなたは親切なアシスタントです。質問と同じ言語で、わかりやすく簡潔に答えてください。</translation>
     </message>
 </context>
 <context>
@@ -2068,7 +2096,7 @@
 <context>
     <name>OwnerPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="+161"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="+184"/>
         <source>Turn on strict unlock</source>
         <translation>厳格ロック解除をオンにする</translation>
     </message>
@@ -2096,17 +2124,32 @@
 <context>
     <name>PasswordFields</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+15"/>
-        <source>At least 12 characters</source>
-        <translation>12 文字以上</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location filename="../../desktop/ui/password_field.py" line="+37"/>
         <source>The same again</source>
         <translation>確認のためもう一度入力</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
+        <source>Password strength</source>
+        <translation>パスワードの強度</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Show password</source>
+        <translation>パスワードを表示</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>At least {minimum} characters</source>
+        <translation>{minimum} 文字以上</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>At least {minimum} characters (at most {maximum}); any characters count, spaces too. A few unrelated words make a strong password. Common passwords and ones built from the user name are refused.</source>
+        <translation>{minimum} 文字以上（{maximum} 文字まで）。スペースを含め、どの文字も使えます。関係のない単語をいくつか並べると強いパスワードになります。よく使われるパスワードや、ユーザー名をもとにしたパスワードは使えません。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
@@ -2116,7 +2159,7 @@
         <translation>確認</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Type the new password.</source>
         <translation>新しいパスワードを入力してください。</translation>
     </message>
@@ -2126,7 +2169,7 @@
         <translation>2 つのパスワードが一致しません。同じパスワードを 2 回入力してください。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>Strong enough — but the two passwords differ.</source>
         <translation>強度は十分です — ただし 2 つのパスワードが一致しません。</translation>
     </message>
@@ -2317,7 +2360,7 @@
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+167"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+163"/>
         <source>New password for {name}</source>
         <translation>{name} の新しいパスワード</translation>
     </message>
@@ -2603,9 +2646,9 @@
 <context>
     <name>StrictUnlockPanel</name>
     <message>
-        <location filename="../../desktop/ui/settings/strict.py" line="-143"/>
+        <location filename="../../desktop/ui/settings/strict.py" line="-162"/>
         <source>In strict mode the system keyring no longer opens the workspace: each person&apos;s own password does, at sign-in. Nobody can read the workspace without a Kura password, not even a program running as you. Choose long passwords.</source>
-        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot.</extracomment>
+        <extracomment>What the panel shows: whether strict mode is on, and who has no key slot. A switch&apos;s outcome: the new state, and the recovery key of the rekey that turning strict mode on makes (shown once), or None.</extracomment>
         <translation>厳格モードでは、システムのキーリングではワークスペースを開けなくなり、サインイン時に各ユーザー本人のパスワードで開きます。Kura のパスワードがなければ、あなたの権限で動くプログラムであってもワークスペースを読み取れません。長いパスワードを使ってください。</translation>
     </message>
     <message>
@@ -2629,7 +2672,7 @@
         <translation>キースロットを書き換えています…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Strict unlock is on: your password opens the workspace from now on.</source>
         <translation>厳格ロック解除をオンにしました。今後はあなたのパスワードでワークスペースを開きます。</translation>
     </message>
