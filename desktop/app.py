@@ -21,16 +21,14 @@ from desktop.core.errors import (
     AppError,
     AuthenticationFailed,
     DataDirUnreadable,
-    InputError,
     KeyItemMissing,
     WorkspaceExists,
     WorkspaceNotFound,
     WrongKey,
 )
-from desktop.core.messages import Term
-from desktop.core.policy import check_password, normalise_username
+from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
 from desktop.core.ports import KeyStore, PasswordHasher
-from desktop.core.services.accounts import AccountService
+from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
@@ -376,10 +374,10 @@ class PasswordVerdict:
 
 def judge_password(password: str, *user_inputs: str) -> PasswordVerdict:
     """The live check of a password being typed (before a workspace exists, too)."""
+    strength = ZxcvbnStrength()
+    score = strength.assess(password, [u for u in user_inputs if u])[0]
     try:
-        check_password(password)
+        check_new_password(password, user_inputs, strength)
     except AppError as exc:
-        return PasswordVerdict(0, exc)
-    score, reason = ZxcvbnStrength().assess(password, [u for u in user_inputs if u])
-    weak = InputError("accounts.password_weak", reason=Term(reason)) if reason else None
-    return PasswordVerdict(score, weak)
+        return PasswordVerdict(0 if len(password) < PASSWORD_MIN else score, exc)
+    return PasswordVerdict(score, None)
