@@ -26,9 +26,9 @@ from desktop.core.errors import (
     WorkspaceNotFound,
     WrongKey,
 )
-from desktop.core.policy import check_password, normalise_username
+from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
 from desktop.core.ports import KeyStore, PasswordHasher
-from desktop.core.services.accounts import AccountService
+from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
@@ -368,3 +368,23 @@ def forget_workspace_keys(data_dir: Path, *, key_store: KeyStore) -> None:
     (the self-test's cleanup of the throwaway workspace it made; a user never does this:
     the database cannot be opened afterwards without a backup of both)."""
     WorkspaceKeys(Layout(data_dir).slots, key_store, SystemClock()).forget()
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordVerdict:
+    """A new password judged as the account service will: zxcvbn's score (0-4, for a
+    meter) and the InputError it would be refused with (None when accepted)."""
+
+    score: int
+    problem: AppError | None
+
+
+def judge_password(password: str, *user_inputs: str) -> PasswordVerdict:
+    """The live check of a password being typed (before a workspace exists, too)."""
+    strength = ZxcvbnStrength()
+    score = strength.assess(password, [u for u in user_inputs if u])[0]
+    try:
+        check_new_password(password, user_inputs, strength)
+    except AppError as exc:
+        return PasswordVerdict(0 if len(password) < PASSWORD_MIN else score, exc)
+    return PasswordVerdict(score, None)

@@ -112,20 +112,25 @@ class ZxcvbnStrength:
     def weakness(self, password: str, user_inputs: Sequence[str]) -> str | None:
         """None when the password is strong enough; otherwise the catalogue code of the
         reason, e.g. ``accounts.weak.common`` ("it is one of the most common passwords")."""
+        return self.assess(password, user_inputs)[1]
+
+    def assess(self, password: str, user_inputs: Sequence[str]) -> tuple[int, str | None]:
+        """zxcvbn's score (0-4, for a strength meter) and :meth:`weakness`'s verdict."""
         text = unicodedata.normalize("NFKC", password)
         if not text:
-            return REASON_EMPTY  # zxcvbn itself fails on an empty string
+            return 0, REASON_EMPTY  # zxcvbn itself fails on an empty string
         sample = text[:ESTIMATE_CHARS]
         estimate = self._impl()
         with _LOCK:
             result = estimate(sample, user_inputs=_user_words(user_inputs), **self._extra)
-        if result["score"] >= MIN_SCORE:
-            return None
+        score = int(result["score"])
+        if score >= MIN_SCORE:
+            return score, None
         if len(text) <= ESTIMATE_CHARS and _is_common(text, result.get("sequence", ())):
-            return REASON_COMMON
+            return score, REASON_COMMON
         warning = str(result.get("feedback", {}).get("warning") or "").strip()
         if warning:
-            return WARNINGS.get(warning, REASON_GUESSABLE)
+            return score, WARNINGS.get(warning, REASON_GUESSABLE)
         if any(m.get("dictionary_name") == "user_inputs" for m in result.get("sequence", ())):
-            return REASON_NAME
-        return REASON_GUESSABLE
+            return score, REASON_NAME
+        return score, REASON_GUESSABLE

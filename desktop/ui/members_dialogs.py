@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,11 +24,11 @@ from desktop.core.errors import AppError
 from desktop.core.models import Actor, Role
 from desktop.ui.context import UiContext
 from desktop.ui.errors import FormProblem, InlineMessage, describe
+from desktop.ui.password_field import PasswordFields
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import primary_button
 
-STRENGTH_DELAY_MS = 250
 ASSIGNABLE = (Role.ADMIN, Role.EDITOR, Role.MEMBER)
 
 
@@ -40,84 +40,6 @@ def role_names() -> dict[Role, str]:
         Role.EDITOR: QCoreApplication.translate("MembersView", "Editor"),
         Role.MEMBER: QCoreApplication.translate("MembersView", "Member"),
     }
-
-
-class PasswordFields(QObject):
-    """A new password twice, with the strength estimator's verdict (run on the db lane,
-    a moment after typing stops). Its fields live in the dialog's own form."""
-
-    def __init__(self, ctx: UiContext, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._parent = parent
-        self.user_inputs: Callable[[], list[str]] = list
-        self.verdict: str = ""
-        self.password = self._field("newPassword", self.tr("At least 12 characters"))
-        self.confirm = self._field("confirmPassword", self.tr("The same again"))
-        self.strength = PlainLabel(parent)
-        self.strength.setObjectName("passwordStrength")
-        self.strength.setWordWrap(True)
-        self.strength.setMinimumHeight(3 * self.strength.fontMetrics().height())
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(STRENGTH_DELAY_MS)
-        self._timer.timeout.connect(self._on_timer_timeout)
-        self.password.textChanged.connect(self._on_password_changed)
-        self.confirm.textChanged.connect(self._on_password_changed)
-
-    def add_rows(self, form: QFormLayout) -> None:
-        form.addRow(self.tr("Password"), self.password)
-        form.addRow(self.tr("Confirm"), self.confirm)
-        form.addRow("", self.strength)
-
-    def _field(self, name: str, placeholder: str) -> QLineEdit:
-        field = QLineEdit(self._parent)
-        field.setObjectName(name)
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-        field.setPlaceholderText(placeholder)
-        return field
-
-    def value(self) -> str:
-        """The password, or FormProblem when the two fields differ or are empty."""
-        if not self.password.text():
-            raise FormProblem(self.tr("Type the new password."))
-        if self.password.text() != self.confirm.text():
-            raise FormProblem(self.tr("The two passwords differ: type the same one twice."))
-        return self.password.text()
-
-    def _on_password_changed(self, _text: str) -> None:
-        self._timer.start()
-
-    def _on_timer_timeout(self) -> None:
-        password = self.password.text()
-        if not password:
-            self._show("")
-            return
-        inputs = self.user_inputs()
-        self.ctx.runner.run(
-            Lane.DB,
-            lambda lc: lc.ws.accounts.check_new_password(password, *inputs),
-            owner=self,
-            key="strength",
-            on_done=self._on_check_passed,
-            on_failed=self._on_check_failed,
-        )
-
-    def _on_check_passed(self, _none: None) -> None:
-        if self.confirm.text() and self.confirm.text() != self.password.text():
-            self._show(self.tr("Strong enough — but the two passwords differ."))
-        else:
-            self._show(self.tr("✓ Strong enough."))
-
-    def _on_check_failed(self, exc: BaseException) -> None:
-        self._show(describe(exc) or "")
-
-    def _show(self, text: str) -> None:
-        self.verdict = text
-        self.strength.setText(text)
-
-    def teardown(self) -> None:
-        self.ctx.runner.cancel_owner(self)
 
 
 class MemberDialog(QDialog):
@@ -183,6 +105,10 @@ class MemberDialog(QDialog):
 
     def _on_op_failed(self, exc: BaseException) -> None:
         self.submit_button.setEnabled(True)
+        shown = [f.verdict for f in self.findChildren(PasswordFields)]
+        if describe(exc) in shown:  # the strength line already says it: not twice
+            self.message.clear_message()
+            return
         self.message.show_error(exc)
 
     def _on_finished(self, _result: int) -> None:

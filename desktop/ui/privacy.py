@@ -16,6 +16,11 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 
 def keep_qt_from_writing() -> None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
+    settings_nowhere()
+
+
+def settings_nowhere() -> None:
+    """Point every QSettings file at the null device (writes then fail quietly)."""
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, os.devnull)

@@ -18,7 +18,6 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui import file_dialogs
 from desktop.ui.errors import InlineMessage
 from desktop.ui.plain import PlainLabel
 from desktop.ui.widgets import primary_button
@@ -141,7 +141,7 @@ class RecoveryKeyDialog(QDialog):
         )
 
     def _on_save_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = file_dialogs.save_file(
             self,
             self.tr("Save the recovery key"),
             "kura-recovery-key.txt",

@@ -189,7 +189,7 @@
 <context>
     <name>AddMemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+196"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+122"/>
         <source>Add a member</source>
         <translation type="unfinished"></translation>
     </message>
@@ -633,12 +633,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+54"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+55"/>
         <source>Chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+197"/>
+        <location line="+198"/>
         <source>Your role may not use apps.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1091,12 +1091,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Where to write the bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Choose a folder and a file name first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1176,7 +1176,12 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+86"/>
+        <location filename="../../desktop/ui/first_run/wizard.py" line="+92"/>
+        <source>Step {n} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Welcome to Kura</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1211,7 +1216,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Create the Owner</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1226,27 +1231,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Repeat passphrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Create workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Enter a user name for the Owner.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1261,7 +1271,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Store your recovery key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1273,46 +1283,6 @@
     <message>
         <location line="+8"/>
         <source>Show recovery key…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Add a model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Use the bundled demo model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Choose a GGUF file…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Skip for now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>Choose a GGUF model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>GGUF models (*.gguf)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Checking {file}…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2079,7 +2049,7 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-186"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-190"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2216,7 +2186,7 @@
     </message>
     <message>
         <location line="+6"/>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-103"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-25"/>
         <source>Member</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2336,6 +2306,64 @@
     <message>
         <location filename="../../desktop/ui/chat/editing.py" line="+39"/>
         <source>Editing message {n}: sending replaces it and everything after it. Cancel edit (or Esc) keeps the conversation as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ModelStep</name>
+    <message>
+        <location filename="../../desktop/ui/first_run/model_step.py" line="+45"/>
+        <source>Add a model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed. Kura then makes a ready “General chat” app with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Use the bundled demo model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a GGUF file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Skip for now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Choose a GGUF model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Unpacking the demo model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Checking {file}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>General chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You are a helpful assistant. Answer clearly and briefly, in the language of the question.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2498,17 +2526,32 @@
 <context>
     <name>PasswordFields</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+15"/>
-        <source>At least 12 characters</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location filename="../../desktop/ui/password_field.py" line="+37"/>
         <source>The same again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
+        <source>Password strength</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Show password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>At least {minimum} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>At least {minimum} characters (at most {maximum}); any characters count, spaces too. A few unrelated words make a strong password. Common passwords and ones built from the user name are refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Password</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2518,7 +2561,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Type the new password.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2528,7 +2571,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>Strong enough — but the two passwords differ.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2732,7 +2775,7 @@
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+167"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+163"/>
         <source>New password for {name}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -189,7 +189,7 @@
 <context>
     <name>AddMemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+196"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+122"/>
         <source>Add a member</source>
         <translation>メンバーを追加</translation>
     </message>
@@ -633,12 +633,12 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+54"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+55"/>
         <source>Chat</source>
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+197"/>
+        <location line="+198"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -1091,12 +1091,12 @@
         <translation>取得できません</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Where to write the bundle</source>
         <translation>バンドルの保存先</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Choose a folder and a file name first.</source>
         <translation>先にフォルダーとファイル名を選択してください。</translation>
     </message>
@@ -1176,7 +1176,12 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run.py" line="+86"/>
+        <location filename="../../desktop/ui/first_run/wizard.py" line="+92"/>
+        <source>Step {n} of {total}</source>
+        <translation>ステップ {n}/{total}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Welcome to Kura</source>
         <translation>Kura へようこそ</translation>
     </message>
@@ -1211,7 +1216,7 @@
         <translation>使用できるキーリングが見つかりません。Linux の場合は GNOME Keyring または KWallet（Secret Service）をインストールしてロックを解除し、「再確認」を押してください。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Create the Owner</source>
         <translation>オーナーを作成</translation>
     </message>
@@ -1226,27 +1231,32 @@
         <translation>例：tanaka</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Repeat passphrase</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Create workspace</source>
         <translation>ワークスペースを作成</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Enter a user name for the Owner.</source>
         <translation>オーナーのユーザー名を入力してください。</translation>
     </message>
@@ -1261,7 +1271,7 @@
         <translation>暗号化されたワークスペースを作成しています…</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Store your recovery key</source>
         <translation>リカバリーキーの保管</translation>
     </message>
@@ -1274,46 +1284,6 @@
         <location line="+8"/>
         <source>Show recovery key…</source>
         <translation>リカバリーキーを表示…</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>Add a model</source>
-        <translation>モデルを追加</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed.</source>
-        <translation>チャットアプリはローカルの GGUF モデルで回答します。今すぐ登録するか、後で「設定」から登録してください。ファイルの変更を検出できるよう、Kura はファイルの SHA-256 を確認します。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Use the bundled demo model</source>
-        <translation>同梱のデモモデルを使用</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Choose a GGUF file…</source>
-        <translation>GGUF ファイルを選択…</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Skip for now</source>
-        <translation>後で設定</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>Choose a GGUF model</source>
-        <translation>GGUF モデルを選択</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>GGUF models (*.gguf)</source>
-        <translation>GGUF モデル (*.gguf)</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Checking {file}…</source>
-        <translation>{file} を確認しています…</translation>
     </message>
 </context>
 <context>
@@ -2079,7 +2049,7 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-186"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-190"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -2216,7 +2186,7 @@
     </message>
     <message>
         <location line="+6"/>
-        <location filename="../../desktop/ui/members_dialogs.py" line="-103"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="-25"/>
         <source>Member</source>
         <translation>メンバー</translation>
     </message>
@@ -2337,6 +2307,64 @@
         <location filename="../../desktop/ui/chat/editing.py" line="+39"/>
         <source>Editing message {n}: sending replaces it and everything after it. Cancel edit (or Esc) keeps the conversation as it is.</source>
         <translation>メッセージ {n} を編集しています。送信すると、このメッセージとそれ以降のすべてが置き換えられます。「編集をキャンセル」（または Esc）で会話はそのまま残ります。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelStep</name>
+    <message>
+        <location filename="../../desktop/ui/first_run/model_step.py" line="+45"/>
+        <source>Add a model</source>
+        <translation>モデルを追加</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chat apps answer with a local GGUF model. Register one now, or later in Settings. Kura checks the file&apos;s SHA-256 so a changed file is noticed. Kura then makes a ready “General chat” app with it.</source>
+        <translation>チャットアプリはローカルの GGUF モデルで回答します。今すぐ登録するか、後で「設定」で登録してください。Kura はファイルの SHA-256 を確認するので、ファイルが変更されると気づきます。登録したモデルで、すぐに使える「一般チャット」アプリを作成します。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Use the bundled demo model</source>
+        <translation>同梱のデモモデルを使用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a GGUF file…</source>
+        <translation>GGUF ファイルを選択…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Skip for now</source>
+        <translation>後で設定</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Choose a GGUF model</source>
+        <translation>GGUF モデルを選択</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF モデル (*.gguf)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Unpacking the demo model…</source>
+        <translation>デモモデルを展開しています…</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Checking {file}…</source>
+        <translation>{file} を確認しています…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>General chat</source>
+        <translation>一般チャット</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You are a helpful assistant. Answer clearly and briefly, in the language of the question.</source>
+        <translation>あなたは親切なアシスタントです。質問と同じ言語で、わかりやすく簡潔に答えてください。</translation>
     </message>
 </context>
 <context>
@@ -2498,17 +2526,32 @@
 <context>
     <name>PasswordFields</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+15"/>
-        <source>At least 12 characters</source>
-        <translation>12 文字以上</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location filename="../../desktop/ui/password_field.py" line="+37"/>
         <source>The same again</source>
         <translation>確認のためもう一度入力</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
+        <source>Password strength</source>
+        <translation>パスワードの強度</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Show password</source>
+        <translation>パスワードを表示</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>At least {minimum} characters</source>
+        <translation>{minimum} 文字以上</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>At least {minimum} characters (at most {maximum}); any characters count, spaces too. A few unrelated words make a strong password. Common passwords and ones built from the user name are refused.</source>
+        <translation>{minimum} 文字以上（{maximum} 文字まで）。スペースを含め、どの文字も使えます。関係のない単語をいくつか並べると強いパスワードになります。よく使われるパスワードや、ユーザー名をもとにしたパスワードは使えません。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
@@ -2518,7 +2561,7 @@
         <translation>確認</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Type the new password.</source>
         <translation>新しいパスワードを入力してください。</translation>
     </message>
@@ -2528,7 +2571,7 @@
         <translation>2 つのパスワードが一致しません。同じパスワードを 2 回入力してください。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+33"/>
         <source>Strong enough — but the two passwords differ.</source>
         <translation>強度は十分です — ただし 2 つのパスワードが一致しません。</translation>
     </message>
@@ -2732,7 +2775,7 @@
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../desktop/ui/members_dialogs.py" line="+167"/>
+        <location filename="../../desktop/ui/members_dialogs.py" line="+163"/>
         <source>New password for {name}</source>
         <translation>{name} の新しいパスワード</translation>
     </message>

@@ -73,7 +73,8 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.'’-]*[A-Za-z0-9]|[A-Za-z]")
 TAG = re.compile(r"<[^>]+>")
 # Not words: shortcuts (Ctrl+L, Shift+Enter), file paths (the workspace folder), key
 # fingerprints (SHA256:...) and hashes, the verify command auditors type, a UUID (the
-# workspace id in Settings › About's support details), {{variables}} in app instructions, file extensions, and sizes (36 B, 1.2 GiB).
+# workspace id in Settings › About's support details), {{variables}} in app
+# instructions, file extensions, and sizes (36 B, 1.2 GiB).
 SKIPPED = re.compile(
     r"(?:Ctrl|Shift|Alt|Meta)\+(?:[A-Z0-9,]\b)?|\S*[/\\]\S*|SHA256:\S+"
     r"|ssh-keygen -Y verify|\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b"

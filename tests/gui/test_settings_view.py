@@ -161,7 +161,7 @@ def test_models_register_a_file_and_configure_how_it_loads(
     model = tmp_path / "tiny-model.gguf"
     model.write_bytes(b"GGUF" + bytes(range(256)) * 4)
     monkeypatch.setattr(
-        "desktop.ui.settings.models.QFileDialog.getOpenFileName",
+        "desktop.ui.file_dialogs.QFileDialog.getOpenFileName",
         staticmethod(lambda *a, **k: (str(model), "")),
     )
     view = make_view(owner_ctx)
@@ -217,7 +217,7 @@ def test_registering_a_file_that_is_not_gguf_shows_why(
     bogus = tmp_path / "notes.gguf"
     bogus.write_bytes(b"not a model")
     monkeypatch.setattr(
-        "desktop.ui.settings.models.QFileDialog.getOpenFileName",
+        "desktop.ui.file_dialogs.QFileDialog.getOpenFileName",
         staticmethod(lambda *a, **k: (str(bogus), "")),
     )
     page = make_view(owner_ctx).show_section("models")
@@ -250,7 +250,7 @@ def test_hashing_shows_progress_and_cancel_stops_it(
 
     monkeypatch.setattr(FakeInspector, "sha256", endless_sha256)
     monkeypatch.setattr(
-        "desktop.ui.settings.models.QFileDialog.getOpenFileName",
+        "desktop.ui.file_dialogs.QFileDialog.getOpenFileName",
         staticmethod(lambda *a, **k: (str(model), "")),
     )
     page = make_view(owner_ctx).show_section("models")

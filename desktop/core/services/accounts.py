@@ -17,6 +17,8 @@ resets their password.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from desktop.core import rbac
 from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
@@ -46,6 +48,18 @@ def existing_user(tx: Transaction, username: str) -> User:
     return user
 
 
+def check_new_password(
+    password: str, user_inputs: Sequence[str], strength: PasswordStrength | None
+) -> None:
+    """Length rules, then the strength estimator: InputError saying why it is weak."""
+    check_password(password)
+    if strength is None:
+        return
+    reason = strength.weakness(password, [u for u in user_inputs if u])
+    if reason:
+        raise InputError("accounts.password_weak", reason=Term(reason))
+
+
 class AccountService(AuditedService):
     def __init__(
         self,
@@ -66,12 +80,7 @@ class AccountService(AuditedService):
 
     def check_new_password(self, password: str, *user_inputs: str) -> None:
         """Length rules, then the strength estimator: InputError saying why it is weak."""
-        check_password(password)
-        if self._strength is None:
-            return
-        reason = self._strength.weakness(password, [u for u in user_inputs if u])
-        if reason:
-            raise InputError("accounts.password_weak", reason=Term(reason))
+        check_new_password(password, user_inputs, self._strength)
 
     def _now(self) -> str:
         return iso_utc(self._clock.now())

@@ -11,7 +11,6 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.errors import AppError, Cancelled
 from desktop.core.services.ingest import IngestReport
 from desktop.files import FileSource, Missing
+from desktop.ui import file_dialogs
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage, describe
 from desktop.ui.knowledge.sources import (
@@ -197,12 +197,12 @@ class IngestPanel(Panel):
     # ------------------------------------------------------------------ starting
 
     def _on_add_files_clicked(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add files"))
+        files = file_dialogs.open_files(self, self.tr("Add files"))
         if files:
             self.add_paths(files)
 
     def _on_add_folder_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder"))
+        folder = file_dialogs.folder(self, self.tr("Add a folder"))
         if folder:
             self.add_paths([folder])
 

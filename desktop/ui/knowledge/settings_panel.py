@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -23,6 +22,7 @@ from desktop.core.chat_models import AppRecord
 from desktop.core.errors import AppError
 from desktop.core.knowledge_models import KbSettings, KbVisibility, KnowledgeBase, RetrievalMode
 from desktop.core.models import Actor
+from desktop.ui import file_dialogs
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
@@ -253,7 +253,7 @@ class KbSettingsPanel(Panel):
         self.save_button.setEnabled(self.can_manage and (self.dirty or self.kb is None))
 
     def _on_embedding_choose_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
+        folder = file_dialogs.folder(
             self, self.tr("Choose an embedding model folder"), self.embedding_model.text()
         )
         if folder:

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.errors import AppError, InputError
 from desktop.core.models import Actor
 from desktop.files import refuse_existing, write_new_file
+from desktop.ui import file_dialogs
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
@@ -233,9 +233,7 @@ class ExportDialog(QDialog):
         self.message.show_error(exc)
 
     def _on_choose_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Where to write the bundle"), self.folder.text()
-        )
+        folder = file_dialogs.folder(self, self.tr("Where to write the bundle"), self.folder.text())
         if folder:
             self.folder.setText(folder)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.chat_models import ModelRecord
 from desktop.core.errors import AppError
+from desktop.ui import file_dialogs
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.plain import PlainLabel, plain_tip
@@ -271,7 +271,7 @@ class ModelsPage(SettingsPage):
         )
 
     def _on_add_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file(
             self,
             self.tr("Add a GGUF model"),
             "",

@@ -1,4 +1,7 @@
-"""The first-run wizard: keyring check, the Owner, the recovery key, a first model.
+"""The first-run wizard: keyring check, the Owner, the recovery key, a first model
+(``model_step``), each page headed "Step n of 4"; Back where going back makes sense
+(from the Owner to the keyring check; never past the workspace's creation, nor back to
+a recovery key already shown).
 
 Every step that touches the keyring, the database or a model file runs on the db lane.
 The Owner's password lives in this widget only until the workspace is created and the
@@ -9,15 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
+from desktop.ui.first_run.model_step import ModelStep
+from desktop.ui.password_field import PasswordFields
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.widgets import Card, page_title, primary_button
 
-DEMO_MODEL_NAME = "demo"  # a model name, not prose: the same in every language
+STEPS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +43,11 @@ class Created:
     idle_timeout: timedelta
 
 
-def _page(parent: QWidget, title: str, text: str) -> tuple[QWidget, QVBoxLayout]:
+def _page(parent: QWidget, step: QWidget, title: str, text: str) -> tuple[QWidget, QVBoxLayout]:
     page = QWidget(parent)
     layout = QVBoxLayout(page)
     layout.setSpacing(12)
+    layout.addWidget(step)
     layout.addWidget(page_title(title, page))
     body = PlainLabel(text, page)
     body.setWordWrap(True)
@@ -53,7 +56,8 @@ def _page(parent: QWidget, title: str, text: str) -> tuple[QWidget, QVBoxLayout]
 
 
 class FirstRunWizard(QWidget):
-    """Emits ``completed`` once the Owner is signed in (and a model chosen or skipped)."""
+    """Emits ``completed`` once the Owner is signed in (and a model chosen or skipped);
+    ``ready_app_id`` is then the "General chat" app made with the model, or None."""
 
     completed = Signal()
 
@@ -71,18 +75,30 @@ class FirstRunWizard(QWidget):
         layout.addWidget(self.pages)
         self.message = InlineMessage(card)
         layout.addWidget(self.message)
+        self.ready_app_id: int | None = None
         self._build_keyring_page()
         self._build_owner_page()
         self._build_recovery_page()
-        self._build_model_page()
+        self.model_step = ModelStep(self.ctx, self.message, self._step(4), self)
+        self.model_step.done.connect(self._on_model_step_done)
+        self.pages.addWidget(self.model_step)
+        self.demo_button = self.model_step.demo_button
+        self.pick_button = self.model_step.pick_button
+        self.skip_button = self.model_step.skip_button
+        self.model_progress = self.model_step.progress
         self._recovery_key: str | None = None
-        self._demo_path: Path | None = None
+
+    def _step(self, number: int) -> PlainLabel:
+        label = PlainLabel(self.tr("Step {n} of {total}").format(n=number, total=STEPS), self)
+        label.setObjectName("wizardStep")
+        return label
 
     # ------------------------------------------------------------------ 1. keyring
 
     def _build_keyring_page(self) -> None:
         page, layout = _page(
             self,
+            self._step(1),
             self.tr("Welcome to Kura"),
             self.tr(
                 "Kura keeps your chat apps, knowledge bases and logs in one encrypted "
@@ -122,7 +138,7 @@ class FirstRunWizard(QWidget):
     def _keyring_op(self, lc: LaneContext) -> str:
         """The keyring's name; also finds the demo model (a file look-up, off the GUI)."""
         backend = self.ctx.key_store().backend_name()
-        self._demo_path = self.ctx.backend.demo_model()
+        self.model_step.find_demo()
         return backend
 
     def _on_keyring_done(self, backend: str) -> None:
@@ -146,6 +162,7 @@ class FirstRunWizard(QWidget):
     def _build_owner_page(self) -> None:
         page, layout = _page(
             self,
+            self._step(2),
             self.tr("Create the Owner"),
             self.tr(
                 "The Owner manages members, models and security. Choose a long passphrase: "
@@ -156,19 +173,20 @@ class FirstRunWizard(QWidget):
         self.owner_name = QLineEdit(page)
         self.owner_name.setObjectName("ownerName")
         self.owner_name.setPlaceholderText(self.tr("e.g. tanaka"))
-        self.owner_password = QLineEdit(page)
-        self.owner_password.setObjectName("ownerPassword")
-        self.owner_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.owner_confirm = QLineEdit(page)
-        self.owner_confirm.setObjectName("ownerConfirm")
-        self.owner_confirm.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("User name"), self.owner_name)
-        form.addRow(self.tr("Passphrase"), self.owner_password)
-        form.addRow(self.tr("Repeat passphrase"), self.owner_confirm)
+        self.passwords = PasswordFields(self.ctx, page)
+        self.passwords.user_inputs = lambda: [self.owner_name.text()]
+        self.passwords.add_rows(form, self.tr("Passphrase"), self.tr("Repeat passphrase"))
+        self.owner_password = self.passwords.password
+        self.owner_confirm = self.passwords.confirm
         layout.addLayout(form)
         layout.addStretch(1)
         row = QHBoxLayout()
+        self.owner_back = QPushButton(self.tr("Back"), page)
+        self.owner_back.setObjectName("ownerBack")
+        self.owner_back.clicked.connect(lambda: self._go(0))
         self.create_button = primary_button(self.tr("Create workspace"), "createWorkspace", page)
+        row.addWidget(self.owner_back)
         row.addStretch(1)
         row.addWidget(self.create_button)
         layout.addLayout(row)
@@ -204,8 +222,8 @@ class FirstRunWizard(QWidget):
         return Created(actor, result.recovery_key, lc.ws.settings.idle_timeout())
 
     def _on_created(self, created: Created) -> None:
-        self.owner_password.clear()
-        self.owner_confirm.clear()
+        self.passwords.clear()
+        self.passwords.teardown()
         self.message.clear_message()
         self.ctx.sign_in(created.actor, created.idle_timeout)
         self._recovery_key = created.recovery_key
@@ -220,6 +238,7 @@ class FirstRunWizard(QWidget):
     def _build_recovery_page(self) -> None:
         page, layout = _page(
             self,
+            self._step(3),
             self.tr("Store your recovery key"),
             self.tr(
                 "If this computer's keyring is lost, the recovery key is the only way to "
@@ -253,70 +272,9 @@ class FirstRunWizard(QWidget):
 
     # ------------------------------------------------------------------ 4. model
 
-    def _build_model_page(self) -> None:
-        page, layout = _page(
-            self,
-            self.tr("Add a model"),
-            self.tr(
-                "Chat apps answer with a local GGUF model. Register one now, or later in "
-                "Settings. Kura checks the file's SHA-256 so a changed file is noticed."
-            ),
-        )
-        self.demo_button = QPushButton(self.tr("Use the bundled demo model"), page)
-        self.demo_button.setObjectName("useDemoModel")
-        self.pick_button = QPushButton(self.tr("Choose a GGUF file…"), page)
-        self.pick_button.setObjectName("chooseModel")
-        self.model_progress = QProgressBar(page)
-        self.model_progress.setRange(0, 0)
-        self.model_progress.hide()
-        layout.addWidget(self.demo_button)
-        layout.addWidget(self.pick_button)
-        layout.addWidget(self.model_progress)
-        layout.addStretch(1)
-        row = QHBoxLayout()
-        self.skip_button = QPushButton(self.tr("Skip for now"), page)
-        self.skip_button.setObjectName("skipModel")
-        row.addStretch(1)
-        row.addWidget(self.skip_button)
-        layout.addLayout(row)
-        self.demo_button.clicked.connect(self._on_demo_clicked)
-        self.pick_button.clicked.connect(self._on_pick_clicked)
-        self.skip_button.clicked.connect(self.completed.emit)
-        self.pages.addWidget(page)
-
-    def _on_demo_clicked(self) -> None:
-        self.register_model_path(self._demo_path, DEMO_MODEL_NAME)
-
-    def _on_pick_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf)")
-        )
-        if path:
-            self.register_model_path(Path(path), None)
-
-    def register_model_path(self, path: Path | None, name: str | None) -> None:
-        if path is None:
-            return
-        actor = self.ctx.actor()
-        self.model_progress.show()
-        for button in (self.demo_button, self.pick_button, self.skip_button):
-            button.setEnabled(False)
-        self.message.show_info(self.tr("Checking {file}…").format(file=path.name))
-        self.ctx.runner.run(
-            Lane.DB,
-            lambda lc: lc.ws.models.register(actor, str(path), name=name, cancel=lc.token),
-            on_done=lambda _record: self.completed.emit(),
-            on_failed=self._on_model_failed,
-            owner=self,
-            key="model",
-        )
-
-    def _on_model_failed(self, exc: BaseException) -> None:
-        self.model_progress.hide()
-        for button in (self.demo_button, self.pick_button, self.skip_button):
-            button.setEnabled(True)
-        self.demo_button.setEnabled(self._demo_path is not None)
-        self.message.show_error(exc)
+    def _on_model_step_done(self, app_id: int | None) -> None:
+        self.ready_app_id = app_id
+        self.completed.emit()
 
     # ------------------------------------------------------------------ navigation
 
@@ -324,7 +282,7 @@ class FirstRunWizard(QWidget):
         self.message.clear_message()
         self.pages.setCurrentIndex(index)
         if index == 3:
-            self.demo_button.setVisible(self._demo_path is not None)
+            self.model_step.enter()
 
     def start(self) -> None:
         self._go(0)
