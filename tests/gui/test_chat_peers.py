@@ -126,7 +126,7 @@ def test_conversation_exports_to_markdown_and_straight_to_pdf(
     asked: list[Any] = []
 
     def save(*args: Any, **kwargs: Any) -> tuple[str, str]:
-        asked.append(kwargs.get("options"))
+        asked.append(args[5] if len(args) > 5 else kwargs.get("options"))
         return str(target / args[2]), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save)

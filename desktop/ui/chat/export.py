@@ -10,10 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QToolButton, QWidget
 
 from desktop.core.chat_models import Turn
 from desktop.ui.chat.markdown import document_style, render_markdown
+from desktop.ui.file_dialogs import save_file
 
 
 def conversation_markdown(title: str, turns: Sequence[Turn], you: str, assistant: str) -> str:
@@ -23,15 +24,6 @@ def conversation_markdown(title: str, turns: Sequence[Turn], you: str, assistant
         quoted = "\n".join(f"> {line}" if line else ">" for line in turn.user_text.splitlines())
         parts += [f"**{you}:**\n\n{quoted}", f"**{assistant}:**\n\n{turn.answer}"]
     return "\n\n".join(parts) + "\n"
-
-
-def save_path(parent: QWidget, caption: str, name: str, filters: str) -> str:
-    """A path from Qt's own save dialog (never the platform's, which records recent
-    files); "" when cancelled."""
-    path, _ = QFileDialog.getSaveFileName(
-        parent, caption, name, filters, options=QFileDialog.Option.DontUseNativeDialog
-    )
-    return path
 
 
 def print_markdown(text: str, printer: QPrinter) -> None:
@@ -66,13 +58,13 @@ class ExportButton(QToolButton):
 
     def export_markdown(self) -> None:
         title, text = self._markdown()
-        path = save_path(self, self.tr("Export as Markdown"), f"{title}.md", "Markdown (*.md)")
+        path = save_file(self, self.tr("Export as Markdown"), f"{title}.md", "Markdown (*.md)")
         if path:
             Path(path).write_text(text, encoding="utf-8")
 
     def export_pdf(self) -> None:
         title, text = self._markdown()
-        path = save_path(self, self.tr("Export as PDF"), f"{title}.pdf", "PDF (*.pdf)")
+        path = save_file(self, self.tr("Export as PDF"), f"{title}.pdf", "PDF (*.pdf)")
         if path:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
