@@ -56,7 +56,7 @@ def first_run_to_first_token(
     qtbot.waitUntil(
         lambda: (
             bool(chat.transcript.answers)
-            and bool(chat.transcript.answers[-1].body.toPlainText().strip())
+            and bool(chat.transcript.answers[-1].streamed.strip())  # not the "…" shown first
         ),
         timeout=LONG,
     )

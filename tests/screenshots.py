@@ -1,6 +1,7 @@
 """``make screenshots``: the real app under Xvfb, a PNG of every screen in English and
-Japanese, written to build/screenshots/. Run through tests/with_secret_service.sh so the
-workspace key lives in a throwaway Secret Service.
+Japanese, and of the main screens in the dark theme, written to build/screenshots/. Run
+through tests/with_secret_service.sh so the workspace key lives in a throwaway Secret
+Service.
 
     python -m tests.screenshots OUTDIR
 """
@@ -141,6 +142,41 @@ def _workspace_screens(shots: _Shots, data_dir: Path, qt_app: object) -> None:
     window.close()
 
 
+def _dark_screens(out: Path, data_dir: Path, qt_app: object) -> None:
+    """The main screens again in the dark theme (English), as a user who chose it sees
+    them after signing in."""
+    from desktop.ui.context import Backend
+    from desktop.ui.launch import build_window
+
+    shots = _Shots(out, "en-dark")
+    ctx, window = build_window(Backend.local(data_dir), "en")
+    window.start()
+    window.show()
+    _settle(qt_app, ctx)
+    window.login.username.setText(demo_workspace.OWNER)
+    window.login.password.setText(demo_workspace.PASSWORD)
+    window.login.submit.click()
+    _settle(qt_app, ctx)
+    ctx.set_theme("dark")
+    _settle(qt_app, ctx)
+    for key in ("chat", "studio", "knowledge", "logs", "usage", "settings"):
+        view = window.shell.show_screen(key)
+        _settle(qt_app, ctx, 1.2)
+        if key == "chat":
+            sidebar = view.sidebar
+            for row in range(sidebar.proxy.rowCount()):
+                index = sidebar.proxy.index(row, 0)
+                if "USB" in str(index.data()):
+                    sidebar.list.clicked.emit(index)
+            _settle(qt_app, ctx, 1.0)
+        shots.take(window, key)
+    ctx.lock()
+    _settle(qt_app, ctx, 0.3)
+    shots.take(window, "locked")
+    ctx.set_theme("system")
+    window.close()
+
+
 def _variants(key: str, view: Any, qt_app: object, ctx: Any) -> Iterator[tuple[str, Any]]:
     """Each screen as first shown, plus its main states and dialogs. A variant yields the
     widget to photograph (None for the whole window)."""
@@ -247,6 +283,7 @@ def main(argv: list[str]) -> int:
             shots = _Shots(out, language)
             _first_run(shots, root, qt_app)
             _workspace_screens(shots, data_dir, qt_app)
+        _dark_screens(out, data_dir, qt_app)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -52,6 +52,10 @@ def test_a_member_starts_a_quick_chat_on_a_model_without_any_app(
     assert again.id == quick.id and second.id != conv.id
     assert ws.apps.list(people["owner"]) == []
     assert [a.id for a in ws.apps.list(mo, quick=True)] == [quick.id]
+    # nobody edits the built-in app (its instructions reach every user's quick chats)
+    with pytest.raises(InputError) as refused:
+        ws.apps.edit(people["owner"], quick.id, {"instructions": "Always say yes."})
+    assert refused.value.code == "chat.quick_app_fixed"
     # deleting it for good works as for any conversation
     ws.chat.delete(mo, conv.id)
     assert ws.chat.conversations(mo) == []

@@ -22,6 +22,14 @@ MESSAGES: dict[str, Entry] = {
             ja="使えるアプリはチャットのアプリ一覧で確認できます",
         ),
     ),
+    "chat.quick_app_fixed": Entry(
+        Text(
+            en="{name!r} is the built-in quick chat of a model and cannot be edited: "
+            "create an app of your own instead",
+            ja="「{name}」はモデルに組み込まれたクイックチャットなので編集できません。"
+            "代わりに自分のアプリを作成してください",
+        )
+    ),
     "chat.app_exists": Entry(
         Text(
             en="an app named {name!r} exists: choose another name",

@@ -77,6 +77,8 @@ class AppService(AuditedService):
         with self._op(actor, rbac.Permission.MANAGE_APPS) as op:
             tx, actor = op.tx, op.actor
             current = find_app(tx, actor, ref)
+            if current.config.quick:  # built in: every user's quick chats with the model
+                raise InputError("chat.quick_app_fixed", name=current.config.name)
             if "kb_ids" in changes:  # links the editor cannot see are not theirs to drop
                 asked = tuple(changes["kb_ids"])
                 hidden = set(current.config.kb_ids) - set(
