@@ -137,6 +137,18 @@ def _studio(qtbot: Any, win: MainWindow) -> None:
 def _chat(qtbot: Any, win: MainWindow) -> None:
     view = win.shell.show_screen("chat")  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: view._app is not None and not win.ctx.runner.busy, timeout=60_000)
+    # the wizard made General chat; the handbook app is picked like a user picks it
+    picker = view.sidebar.app_picker
+    assert picker.itemText(0) == "General chat"
+    picker.setCurrentIndex(picker.findText("Plant helper"))
+    qtbot.waitUntil(
+        lambda: (
+            view._app is not None
+            and view._app.config.name == "Plant helper"
+            and not win.ctx.runner.busy
+        ),
+        timeout=60_000,
+    )
     assert view.send_text("What colour is the night shift badge at the Sendai plant?")
     qtbot.waitUntil(
         lambda: (
