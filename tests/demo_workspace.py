@@ -61,8 +61,9 @@ def seed(ws: Any, demo_model: Path) -> dict[str, Any]:
     config = AppConfig(
         name="規程アシスタント",
         model_id=model.id,
-        description="Answers questions about the company rules",
+        description="社内規程についての質問に答えます",
         instructions="Answer questions about company rules for the {{department}} department.",
+        variable_labels=(("department", "部署"),),
         params=SamplingParams(temperature=0.2, max_tokens=96, seed=7),
         opening_statement="こんにちは。社内規程について質問してください。",
         suggested_questions=("USBメモリは使えますか？", "How many remote days are allowed?"),

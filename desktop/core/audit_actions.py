@@ -56,6 +56,7 @@ class AuditAction(enum.StrEnum):
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_RENAMED = "conversation.renamed"
     CONVERSATION_DELETED = "conversation.deleted"
+    CONVERSATION_EXPORTED = "conversation.exported"  # to Markdown, PDF or a printer
     CHAT_ASKED = "chat.asked"  # a question, in the transaction that stores it
     CHAT_TURN = "chat.turn"
     CHAT_FAILED = "chat.failed"

@@ -106,6 +106,8 @@ class UiContext(QObject):
     actor_did_change = Signal()
     language_did_change = Signal(str)
     theme_did_change = Signal(str)
+    #: a view asks the window to show another screen (key) and a section of it ("" none)
+    screen_requested = Signal(str, str)
 
     def __init__(self, backend: Backend, translations: Translations | None = None) -> None:
         super().__init__()

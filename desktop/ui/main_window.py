@@ -8,6 +8,7 @@ on its lanes.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ class ShellView(QWidget):
             side.addWidget(button)
             self.buttons[screen.key] = button
         side.addStretch(1)
+        ctx.screen_requested.connect(self._on_screen_requested)
         actor = ctx.peek_actor()
         self.user_id = actor.user_id if actor else None
         who = f"{actor.username} · {role_names()[actor.role]}" if actor else ""
@@ -123,6 +125,16 @@ class ShellView(QWidget):
         side.addWidget(self.sign_out_button)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
+
+    def _on_screen_requested(self, key: str, section: str) -> None:
+        """A view asked for another screen (the empty Chat for Settings › Models)."""
+        if key not in self.buttons:
+            return
+        view = self.show_screen(key)
+        show_section = getattr(view, "show_section", None)
+        if section and show_section is not None:
+            with contextlib.suppress(KeyError):  # no such section for this role
+                show_section(section)
 
     def visible_screens(self) -> list[Screen]:
         return [s for s in SCREENS if s.permission is None or self.ctx.can(s.permission)]

@@ -568,7 +568,7 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../desktop/ui/chat/pane.py" line="+73"/>
+        <location filename="../../desktop/ui/chat/pane.py" line="+81"/>
         <source>Type a message — Enter sends, Shift+Enter starts a new line</source>
         <translation type="unfinished"></translation>
     </message>
@@ -584,18 +584,18 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+74"/>
+        <location line="+82"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-72"/>
-        <location line="+64"/>
+        <location line="-80"/>
+        <location line="+72"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-70"/>
         <source>Stop the answer (Esc); what was written is kept</source>
         <translation type="unfinished"></translation>
     </message>
@@ -620,7 +620,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+41"/>
         <source>Send edit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -633,23 +633,28 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/chat/view.py" line="+55"/>
+        <location filename="../../desktop/ui/chat/view.py" line="+54"/>
         <source>Chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+204"/>
         <source>Your role may not use apps.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>No apps yet — create one in Studio, then chat with it here</source>
+        <source>No model yet — add a GGUF model, then chat with it here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>No apps yet — ask an Editor or Admin to create one</source>
+        <source>No model yet — ask the Owner to add one</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -973,8 +978,9 @@
 <context>
     <name>ExportButton</name>
     <message>
-        <location filename="../../desktop/ui/chat/export.py" line="+52"/>
+        <location filename="../../desktop/ui/chat/export.py" line="+54"/>
         <source>Export</source>
+        <extracomment>``fetch(target, then)``: read (title, turns) of the conversation on show through the service, which audits the export, and call ``then(title, turns)`` on the GUI thread.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -983,7 +989,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Markdown…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -998,7 +1004,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
         <source>You</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1008,12 +1014,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Export as Markdown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>Export as PDF</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1987,7 +1993,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="+64"/>
+        <location filename="../../desktop/ui/main_window.py" line="+65"/>
         <source>Chat</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2022,7 +2028,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+109"/>
         <location line="+116"/>
         <source>Kura</source>
         <translation type="unfinished"></translation>
@@ -3020,7 +3026,7 @@
 <context>
     <name>ShellView</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-195"/>
+        <location filename="../../desktop/ui/main_window.py" line="-206"/>
         <source>Kura 蔵</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3035,7 +3041,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Lock</source>
         <translation type="unfinished"></translation>
     </message>

@@ -17,6 +17,7 @@ from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.context import Backend
 from desktop.ui.main_window import MainWindow
 from tests.fakes import FakeChatModel
+from tests.gui.conftest import open_direct
 from tests.gui.test_chat_view import _make_app, _open, _wait_answer, view  # noqa: F401
 from tests.gui.test_main_window import _sign_in, make_window  # noqa: F401
 
@@ -117,6 +118,8 @@ def test_conversation_exports_to_markdown_and_straight_to_pdf(
 
     _make_app(workspace, tmp_path, name="tea")
     _open(qtbot, view)
+    view.pane.export_button._enable_actions()  # before the first message: nothing to export
+    assert not any(a.isEnabled() for a in view.pane.export_button.menu().actions())
     fake_chat.replies = [["Use **80 °C** water.\n\n```\nheat(80)\n```"]]
     qtbot.keyClicks(view.composer, "How hot?")
     qtbot.keyClick(view.composer, Qt.Key.Key_Return)
@@ -132,11 +135,25 @@ def test_conversation_exports_to_markdown_and_straight_to_pdf(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
     button = view.pane.export_button
     assert button.isVisibleTo(view) and len(button.menu().actions()) == 3
+    # the conversation's title names the file
+    qtbot.waitUntil(lambda: button.title() == "How hot?")
     button.export_markdown()
-    text = (target / "tea.md").read_text(encoding="utf-8")
-    assert text.startswith("# tea\n") and "> How hot?" in text and "**80 °C**" in text
+    markdown = target / "How hot_.md"
+    qtbot.waitUntil(markdown.exists)
+    text = (target / "How hot_.md").read_text(encoding="utf-8")
+    assert text.startswith("# How hot?\n") and "> How hot?" in text and "**80 °C**" in text
     assert "heat(80)" in text
     button.export_pdf()
-    assert (target / "tea.pdf").read_bytes().startswith(b"%PDF")
-    assert sorted(p.name for p in target.iterdir()) == ["tea.md", "tea.pdf"]  # no temp files
+    qtbot.waitUntil(lambda: (target / "How hot_.pdf").exists() and not view.ctx.runner.busy)
+    assert (target / "How hot_.pdf").read_bytes().startswith(b"%PDF")
+    names = sorted(p.name for p in target.iterdir())
+    assert names == ["How hot_.md", "How hot_.pdf"]  # no temp files
     assert all(o & QFileDialog.Option.DontUseNativeDialog for o in asked)
+    # each export is an audited action of its user
+    with open_direct(workspace) as ws, ws.store.transaction() as tx:
+        exported = [
+            (e.actor, (e.payload or {}).get("target"))
+            for e in tx.audit.iter_events()
+            if e.action == "conversation.exported"
+        ]
+    assert exported == [("owner", "markdown"), ("owner", "pdf")]

@@ -394,10 +394,12 @@ def test_a_failed_turn_is_shown_inline_and_the_message_comes_back(
     assert _stored(workspace, lambda ws, owner: ws.chat.conversations(owner)) == []
 
 
-def test_without_apps_the_screen_says_what_to_do(qtbot: Any, view: ChatView) -> None:
+def test_without_a_model_the_screen_says_what_to_do(qtbot: Any, view: ChatView) -> None:
+    """No model, so nothing to chat with (with one, quick chats need no app)."""
     view.activate()
-    qtbot.waitUntil(lambda: not view.ctx.runner.busy and "No apps yet" in view.pane.empty.text())
+    qtbot.waitUntil(lambda: not view.ctx.runner.busy and "No model yet" in view.pane.empty.text())
     assert view.pane.empty.isVisibleTo(view) and not view.composer.isEnabled()
+    assert view.pane.empty_action.isVisibleTo(view)  # the Owner may add one
 
 
 def test_a_citation_opens_its_passage_and_document_version(
@@ -471,3 +473,20 @@ def test_a_member_sees_only_the_apps_shared_with_them(
     assert chat.composer.isEnabled() and chat.sidebar.isEnabled()
     QApplication.processEvents()
     qtbot.waitUntil(lambda: not ctx.runner.busy)
+
+
+def test_a_member_without_a_model_is_told_to_ask_the_owner(
+    qtbot: Any, workspace: Backend, make_ctx: Callable[[], UiContext]
+) -> None:
+    _stored(
+        workspace,
+        lambda ws, owner: ws.accounts.add_user(owner, "mo", Role.MEMBER, PEOPLE_PASSWORD),
+    )
+    ctx = make_ctx()
+    ctx.attach()
+    sign_in_as(ctx, workspace, "mo")
+    chat = ChatView(ctx)
+    qtbot.addWidget(chat, before_close_func=lambda w: w.teardown())
+    chat.activate()
+    qtbot.waitUntil(lambda: not ctx.runner.busy and "ask the Owner" in chat.pane.empty.text())
+    assert not chat.pane.empty_action.isVisibleTo(chat) and not chat.composer.isEnabled()

@@ -194,3 +194,25 @@ def test_close_cancels_a_running_answer_and_closes_the_database(
         (conversation,) = ws.chat.conversations(owner)
         (turn,) = ws.chat.turns(owner, conversation.id)
     assert turn.stop_reason == "cancelled" and "three" not in turn.answer
+
+
+def test_chat_without_any_model_offers_the_owner_settings_models(
+    qtbot: Any, workspace: Backend, make_window: Callable[[], MainWindow]
+) -> None:
+    """A workspace with no model: Chat says so instead of pointing at Studio, hides the
+    message box, and its button opens Settings › Models."""
+    window = make_window()
+    window.start()
+    _sign_in(qtbot, window, "owner")
+    shell = window.shell
+    assert shell is not None
+    chat = shell.show_screen("chat")
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+    pane = chat.pane  # type: ignore[attr-defined]
+    assert "No model yet" in pane.empty.text()
+    assert pane.empty_action.isVisibleTo(window) and not pane.composer.isVisibleTo(window)
+    pane.empty_action.click()
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+    settings = shell.views["settings"]
+    assert shell.stack.currentWidget() is settings
+    assert settings.pages[settings.sections.currentRow()].key == "models"  # type: ignore[attr-defined]

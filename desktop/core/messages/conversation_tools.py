@@ -28,6 +28,12 @@ MESSAGES: dict[str, Entry] = {
             ja="検索する文字列が長すぎます（{maximum} 文字まで）",
         )
     ),
+    "conversations.export_target": Entry(
+        Text(
+            en="a conversation cannot be exported as {target!r}: choose Markdown, PDF or print",
+            ja="会話を「{target}」として書き出すことはできません。Markdown、PDF、印刷のいずれかを選んでください",
+        )
+    ),
     "conversations.no_files": Entry(
         Text(
             en="no file to add: drop one or more files on the chat",

@@ -350,6 +350,10 @@ class ChatService(AuditedService):
             raise InputError("conversations.files_unavailable")
         return self._files.attach(actor, conversation_id, sources, cancel, progress)
 
+    def export(self, actor: Actor, conversation_id: int, target: str) -> tuple[str, list[Turn]]:
+        """One of your conversations, for Markdown, PDF or print; the export is audited."""
+        return self._conversations.export(actor, conversation_id, target)
+
     def turns(self, actor: Actor, conversation_id: int) -> list[Turn]:
         """The conversation as it stands, oldest first (edited-away turns left out)."""
         return self._conversations.turns(actor, conversation_id)

@@ -23,6 +23,9 @@ from desktop.core.services.quick_chat import find_model, quick_app
 #: The most characters a conversation search looks for.
 MAX_SEARCH = 200
 
+#: where a conversation may be exported to (the GUI writes the file or prints)
+EXPORT_TARGETS = ("markdown", "pdf", "print")
+
 
 def own_conversation(tx: Transaction, actor: Actor, conversation_id: int) -> Conversation:
     """One of the actor's own conversations; NotFound for anyone else's."""
@@ -111,6 +114,23 @@ class ConversationService(AuditedService):
             tx, actor = op.tx, op.actor
             conv = own_conversation(tx, actor, conversation_id)
             return tx.conversations.turns(conv.id, current_only=True)
+
+    def export(self, actor: Actor, conversation_id: int, target: str) -> tuple[str, list[Turn]]:
+        """One of your conversations (title, current turns) for writing out to ``target``
+        (markdown, pdf or print): the export is audited in the same transaction that
+        reads what is exported."""
+        if target not in EXPORT_TARGETS:
+            raise InputError("conversations.export_target", target=target)
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx, actor = op.tx, op.actor
+            conv = own_conversation(tx, actor, conversation_id)
+            turns = tx.conversations.turns(conv.id, current_only=True)
+            op.audit(
+                action=AuditAction.CONVERSATION_EXPORTED,
+                obj=f"conversation:{conv.id}",
+                payload={"app_id": conv.app_id, "target": target, "turns": len(turns)},
+            )
+            return conv.title, turns
 
     def my_feedback(self, actor: Actor, conversation_id: int) -> dict[int, str]:
         """Your own rating ("up" or "down") of the rated answers in one of your

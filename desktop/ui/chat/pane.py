@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from desktop.core.chat_models import AUTO, AppConfig, ModelRecord, Turn
 from desktop.core.model_memory import estimate_memory
 from desktop.ui.chat.composer import ComposerEdit
-from desktop.ui.chat.export import ExportButton
+from desktop.ui.chat.export import ExportButton, Fetch
 from desktop.ui.chat.gauge import ContextGauge
 from desktop.ui.chat.transcript import Transcript
 from desktop.ui.chat.variables import VariableForm
@@ -35,10 +35,13 @@ class ChatPane(QWidget):
         self.app_title = page_title("", self)
         title_row = QHBoxLayout()
         title_row.addWidget(self.app_title, 1)
-        self.export_button = ExportButton(self._exported, self)
+        self.export_button = ExportButton(self._exported, self._export_ready, self)
         title_row.addWidget(self.export_button)
         main.addLayout(title_row)
-        self.export_source: Callable[[], tuple[str, Sequence[Turn]]] = lambda: ("Kura", [])
+        # set by the view: reads the conversation on show through the service (audited)
+        self.export_fetch: Fetch = lambda _target, _then: None
+        self.export_ready: Callable[[], bool] = lambda: False
+        self.export_title: Callable[[], str] = lambda: ""  # proposed as the file name
         self.model_label = PlainLabel(self)
         self.model_label.setObjectName("modelLabel")
         main.addWidget(self.model_label)
@@ -54,6 +57,11 @@ class ChatPane(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         main.addWidget(self.empty, 1)
+        self.empty_action = QPushButton(self)
+        self.empty_action.setObjectName("emptyStateAction")
+        self.empty_action.hide()
+        main.addWidget(self.empty_action, 0, Qt.AlignmentFlag.AlignHCenter)
+        main.addSpacing(24)
         self.transcript = Transcript(self)
         main.addWidget(self.transcript, 1)
         self.variables = VariableForm(self)
@@ -123,19 +131,27 @@ class ChatPane(QWidget):
             model=name, percent=percent, memory=self.memory_text()
         )
 
-    def _exported(self) -> tuple[str, Sequence[Turn]]:
-        return self.export_source()
+    def _exported(self, target: str, then: Callable[[str, Sequence[Turn]], None]) -> None:
+        self.export_fetch(target, then)
 
-    def set_usable(self, usable: bool, empty_text: str) -> None:
-        """Without an app to chat with, only the empty-state text shows."""
+    def _export_ready(self) -> bool:
+        return self.export_ready()
+
+    def set_usable(self, usable: bool, empty_text: str, action: str = "") -> None:
+        """Without an app to chat with, only the empty-state text shows, with a button
+        (``action``, its label) when there is something the user can do about it."""
         self.empty.setText(empty_text)
         self.empty.setVisible(not usable)
+        self.empty_action.setText(action)
+        self.empty_action.setVisible(not usable and bool(action))
         for widget in (self.transcript, self.app_title, self.gauge, self.export_button):
             widget.setVisible(usable)
         self.model_label.setVisible(usable and self.model is not None)
         self.app_description.setVisible(usable and bool(self.app_description.text()))
         self.composer.setEnabled(usable)
+        self.composer.setVisible(usable)
         self.send_button.setEnabled(usable)
+        self.send_button.setVisible(usable)
         if not usable:
             self.variables.hide()
 

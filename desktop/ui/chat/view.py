@@ -9,7 +9,7 @@ and turns, and drives the sidebar; sending, streaming and stopping an answer liv
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,7 +23,6 @@ from desktop.ui.chat.actions import AnswerActions
 from desktop.ui.chat.conversations import QUICK_CHATS, ConversationPanel
 from desktop.ui.chat.dropping import FileDropTarget, FileDropView
 from desktop.ui.chat.editing import MessageEdit
-from desktop.ui.chat.export import export_source
 from desktop.ui.chat.look import chat_style_sheet
 from desktop.ui.chat.pane import ChatPane
 from desktop.ui.context import UiContext
@@ -63,7 +62,12 @@ class ChatView(FileDropView):
         self.sidebar = ConversationPanel(self)
         outer.addWidget(self.sidebar)
         self.pane = ChatPane(self)
-        self.pane.export_source = export_source(self)
+        self.pane.export_fetch = self._fetch_export
+        self.pane.export_ready = lambda: self._conversation_id is not None and not self.streaming
+        self.pane.export_button.title = self._conversation_title
+        self.pane.empty_action.clicked.connect(
+            lambda: self.ctx.screen_requested.emit("settings", "models")
+        )
         outer.addWidget(self.pane, 1)
         p = self.pane
         self.transcript, self.composer, self.variables = p.transcript, p.composer, p.variables
@@ -249,14 +253,34 @@ class ChatView(FileDropView):
 
     def _set_has_apps(self, has_apps: bool) -> None:
         allowed = self.ctx.can(Permission.USE_APPS)
+        action = ""
         if not allowed:
             text = self.tr("Your role may not use apps.")
-        elif self.ctx.can(Permission.MANAGE_APPS):
-            text = self.tr("No apps yet — create one in Studio, then chat with it here")
-        else:
-            text = self.tr("No apps yet — ask an Editor or Admin to create one")
-        self.pane.set_usable(has_apps and allowed, text)
+        elif not self._models and self.ctx.can(Permission.MANAGE_MODELS):
+            text = self.tr("No model yet — add a GGUF model, then chat with it here")
+            action = self.tr("Add a model…")
+        else:  # with a model there is always something to chat with: quick chats
+            text = self.tr("No model yet — ask the Owner to add one")
+        self.pane.set_usable(has_apps and allowed, text, action)
         self.sidebar.setEnabled(has_apps and allowed)
+
+    def _conversation_title(self) -> str:
+        conv = self.sidebar.model.find(self._conversation_id or -1)
+        return conv.title if conv is not None else ""
+
+    def _fetch_export(self, target: str, then: Callable[[str, Sequence[Turn]], None]) -> None:
+        """The conversation on show, read for export through the service (which audits
+        it in the same transaction); ``then`` writes or prints it."""
+        actor, conversation_id = self._actor(), self._conversation_id
+        if actor is None or conversation_id is None:
+            return
+        self.run(
+            Lane.DB,
+            lambda lc: lc.ws.chat.export(actor, conversation_id, target),
+            key="export",
+            on_done=lambda result: then(*result),
+            on_failed=self._show_failure,
+        )
 
     # ------------------------------------------------------------------ answer actions
 
