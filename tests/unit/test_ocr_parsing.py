@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,17 @@ def test_tidy_joins_japanese_characters_tesseract_spaced_out() -> None:
     assert tidy("縦 書 き の 文 章 を 読み ます\n\n\n\nKura OCR 2 件") == (
         "縦書きの文章を読みます\n\nKura OCR 2 件"
     )
+
+
+def test_the_engine_without_japanese_data_raises_ocr_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from desktop.retrieval.formats import ocr
+
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    monkeypatch.setattr(ocr, "_TESSDATA_GLOBS", ())
+    assert ocr.tessdata_dir() is None
+    with pytest.raises(InputError) as caught:
+        ocr.TesseractOcr().image_pages(PNG, CancelToken())
+    assert caught.value.code == "knowledge.ocr_missing"
+    assert "jpn" in caught.value.message and "tesseract-ocr-jpn" in caught.value.message

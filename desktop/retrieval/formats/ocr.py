@@ -71,13 +71,13 @@ class TesseractOcr:
 
     def _engine(self) -> Any:
         if self._api is None:
+            folder = tessdata_dir()
+            if folder is None:
+                raise InputError("knowledge.ocr_missing", missing="+".join(LANGUAGES))
             try:
                 import tesserocr
             except ImportError:
                 raise InputError("knowledge.ocr_missing", missing="tesserocr") from None
-            folder = tessdata_dir()
-            if folder is None:
-                raise InputError("knowledge.ocr_missing", missing="+".join(LANGUAGES))
             self._api = tesserocr.PyTessBaseAPI(
                 path=str(folder) + os.sep, lang="+".join(LANGUAGES), psm=tesserocr.PSM.AUTO
             )
