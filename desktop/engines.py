@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from desktop.core.clock import Clock
 from desktop.core.errors import ModelLoadFailed
-from desktop.core.ports import ChatModel, Embedder, ModelInspector, Reranker, Store
+from desktop.core.ports import ChatModel, Embedder, ModelInspector, Ocr, Reranker, Store
 from desktop.core.services.kb_index import EmbedderFactory
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.retrieval import TextTools
@@ -37,27 +37,35 @@ class Engines:
 
     ``embedder_factory`` maps a knowledge base's embedding-model folder ("" = the
     packaged default) to an embedder, ``reranker_factory`` a CrossEncoder folder to a
-    reranker. In :meth:`local` every one of them runs in a model host process; nothing
-    starts until one is used.
+    reranker; ``ocr`` reads scans and images (None: they are refused with the remedy).
+    In :meth:`local` every one of them runs in a model host process; nothing starts
+    until one is used.
     """
 
     inspector: ModelInspector
     chat_model: ChatModel
     embedder_factory: EmbedderFactory = _no_embedder
     reranker_factory: RerankerFactory = _no_reranker
+    ocr: Ocr | None = None
     preload: Callable[[], None] = lambda: None
     close: Callable[[], None] = _no_hosts
 
     @classmethod
     def local(cls) -> Engines:
         """GGUF inspection here; llama-cpp-python in one model host, the
-        sentence-transformers models (embedders, rerankers) in another, so a crash in
-        either runtime takes down neither Kura nor the other."""
+        sentence-transformers models (embedders, rerankers) in another, Tesseract (OCR)
+        in a third, so a crash in one runtime takes down neither Kura nor the others."""
         from desktop.inference.gguf import GgufModelInspector
-        from desktop.modelhost.adapters import HostedChatModel, HostedEmbedder, HostedReranker
-        from desktop.modelhost.client import EMBED_REMEDY, HostProcess
+        from desktop.modelhost.adapters import (
+            HostedChatModel,
+            HostedEmbedder,
+            HostedOcr,
+            HostedReranker,
+        )
+        from desktop.modelhost.client import EMBED_REMEDY, OCR_REMEDY, HostProcess
 
         chat_host, embed_host = HostProcess("chat"), HostProcess("embed", EMBED_REMEDY)
+        ocr_host = HostProcess("ocr", OCR_REMEDY)
 
         def preload() -> None:
             """Start both hosts and import their runtimes, ahead of first use (the GUI
@@ -68,12 +76,14 @@ class Engines:
         def close() -> None:
             chat_host.close()
             embed_host.close()
+            ocr_host.close()
 
         return cls(
             GgufModelInspector(),
             HostedChatModel(chat_host),
             embedder_factory=lambda folder: HostedEmbedder(embed_host, folder or None),
             reranker_factory=lambda folder: HostedReranker(embed_host, folder),
+            ocr=HostedOcr(ocr_host),
             preload=preload,
             close=close,
         )
@@ -89,7 +99,7 @@ def knowledge_service(store: Store, engines: Engines, clock: Clock) -> Knowledge
 
     return KnowledgeService(
         store,
-        FileParser(),
+        FileParser(ocr=engines.ocr),
         SentenceChunker(),
         engines.embedder_factory,
         FaissIndexFactory(),

@@ -1,5 +1,6 @@
-"""The ports' adapters on the main process's side: ``ChatModel``, ``Embedder`` and
-``Reranker`` calls become requests to a model host (:mod:`desktop.modelhost.client`).
+"""The ports' adapters on the main process's side: ``ChatModel``, ``Embedder``,
+``Reranker`` and ``Ocr`` calls become requests to a model host
+(:mod:`desktop.modelhost.client`).
 
 The services see the same ports as before; what moved is where the runtime runs. A host
 that died is started again by the next call, and a chat model reloads its GGUF there
@@ -230,3 +231,25 @@ class HostedReranker:
             "rerank.scores", folder=str(self._folder), query=query, texts=list(texts)
         )
         return [float(s) for s in header["scores"]]
+
+
+class HostedOcr:
+    """``Ocr`` by Tesseract in the model host: the file's bytes travel over the pipe, the
+    host renders and reads them in memory (it cannot write files) and sends the text."""
+
+    def __init__(self, host: HostProcess) -> None:
+        self._host = host
+
+    @property
+    def host(self) -> HostProcess:
+        return self._host
+
+    def image_pages(self, data: bytes, cancel: CancelToken) -> list[str]:
+        header, _ = self._host.request("ocr.image", payload=data, cancel=cancel)
+        return [str(text) for text in header["pages"]]
+
+    def pdf_pages(self, data: bytes, pages: Sequence[int], cancel: CancelToken) -> list[str]:
+        header, _ = self._host.request(
+            "ocr.pdf", payload=data, cancel=cancel, pages=[int(n) for n in pages]
+        )
+        return [str(text) for text in header["pages"]]

@@ -1,4 +1,4 @@
-"""The model host: the child process that runs llama.cpp, torch and every model.
+"""The model host: the child process that runs llama.cpp, torch, OCR and every model.
 
 Started by :mod:`desktop.modelhost.client` as ``kura --model-host PARENT_PID`` (or
 ``python -m desktop.modelhost PARENT_PID``). Standard input and output are the wire
@@ -48,6 +48,7 @@ class Host:
         self._chat: Any = None
         self._embedders: dict[str, Any] = {}
         self._rerankers: dict[str, Any] = {}
+        self._ocr: Any = None
         self._generations: dict[int, tuple[Any, CancelToken]] = {}
         self.handlers: dict[str, Handler] = {
             "info": self._info,
@@ -72,6 +73,11 @@ class Host:
             "embed.describe": self._embed_describe,
             "embed.encode": self._embed_encode,
             "rerank.scores": self._rerank_scores,
+            "ocr.image": lambda r, p, c: ({"pages": self._tesseract().image_pages(p, c)}, b""),
+            "ocr.pdf": lambda r, p, c: (
+                {"pages": self._tesseract().pdf_pages(p, [int(n) for n in r["pages"]], c)},
+                b"",
+            ),
         }
 
     # ------------------------------------------------------------------ general
@@ -194,6 +200,16 @@ class Host:
             self._rerankers[folder] = runtime.reranker(folder)
         scores = self._rerankers[folder].scores(str(req["query"]), list(req["texts"]))
         return {"scores": [float(s) for s in scores]}, b""
+
+    # ------------------------------------------------------------------ OCR
+
+    def _tesseract(self) -> Any:
+        """Tesseract (tesserocr), images and rendered PDF pages in memory only."""
+        if self._ocr is None:
+            from desktop.retrieval.formats.ocr import TesseractOcr
+
+            self._ocr = TesseractOcr()
+        return self._ocr
 
     # ------------------------------------------------------------------ dispatch
 

@@ -55,6 +55,7 @@ _LIVE: weakref.WeakSet[HostProcess] = weakref.WeakSet()
 #: What the message of a host that died tells the user to do, per kind of host.
 CHAT_REMEDY = Term("models.advice.chat")
 EMBED_REMEDY = Term("models.advice.embed")
+OCR_REMEDY = Term("models.advice.ocr")
 #: How long a host may take to stop after a cancel before it is killed.
 CANCEL_GRACE_S = 10.0
 

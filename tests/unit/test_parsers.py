@@ -199,6 +199,7 @@ def test_xlsx_sheets_become_sections() -> None:
 def test_every_supported_extension_has_a_fixture() -> None:
     assert set(SUPPORTED_EXTENSIONS) == {
         ".csv", ".docx", ".htm", ".html", ".json", ".markdown", ".md", ".pdf", ".txt", ".xlsx",
+        ".jpeg", ".jpg", ".png", ".tif", ".tiff",
     }  # fmt: skip
     assert FileParser.supports("A.PDF")
     assert not FileParser.supports("a.exe")

@@ -22,6 +22,12 @@ MESSAGES: dict[str, Entry] = {
             ja="埋め込みモデルのフォルダーを確かめるか、一度に追加するファイルを減らしてください",
         )
     ),
+    "models.advice.ocr": Entry(
+        Text(
+            en="add the scan as a sharper or smaller image (about 300 dpi)",
+            ja="スキャンをより鮮明な画像か小さな画像（300 dpi 程度）にして追加してください",
+        )
+    ),
     # ---- load settings
     "models.gpu_layers_not_number": Entry(
         Text(

@@ -24,6 +24,7 @@ from desktop.core.ports.knowledge import KnowledgeRepository
 from desktop.core.ports.retrieval import (
     DocumentParser,
     Embedder,
+    Ocr,
     Reranker,
     TextChunker,
     VectorIndex,
@@ -51,6 +52,7 @@ __all__ = [
     "KnowledgeRepository",
     "ModelInspector",
     "ModelRepository",
+    "Ocr",
     "PasswordHasher",
     "PasswordStrength",
     "PreferenceRepository",

@@ -56,3 +56,17 @@ class VectorIndex(Protocol):
 
 class Reranker(Protocol):
     def scores(self, query: str, texts: Sequence[str]) -> list[float]: ...
+
+
+class Ocr(Protocol):
+    """Text recognition for scanned pages and images (Tesseract, run in the model host).
+    Raises ``InputError("knowledge.ocr_missing")`` when the engine or its language data
+    is not installed; Cancelled soon after ``cancel`` is set."""
+
+    def image_pages(self, data: bytes, cancel: CancelToken) -> list[str]:
+        """The text of each frame of an image file (PNG, JPEG, TIFF...)."""
+        ...
+
+    def pdf_pages(self, data: bytes, pages: Sequence[int], cancel: CancelToken) -> list[str]:
+        """The text of the given pages (0-based) of a PDF, each rendered as an image."""
+        ...

@@ -1,4 +1,5 @@
-"""PDF text with pypdf: pages joined by blank lines, page starts recorded in meta."""
+"""PDF text with pypdf: pages joined by blank lines, page starts recorded in meta. A page
+with no text layer (a scan) is read by OCR in the model host (:mod:`.image`)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,30 @@ from typing import Any, NoReturn
 
 from desktop.core.errors import Cancelled, IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
+from desktop.core.ports import Ocr
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
+from desktop.retrieval.formats.image import fill_scanned_pages
 
 
-def parse_pdf(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
-    """Text of every page; ``meta["pages"]`` and ``meta["page_starts"]`` (offsets)."""
+def parse_pdf(
+    name: str, data: bytes, limits: ParseLimits, cancel: CancelToken, ocr: Ocr | None = None
+) -> ParsedDocument:
+    """Text of every page; ``meta["pages"]`` and ``meta["page_starts"]`` (offsets);
+    ``meta["ocr_pages"]``: the pages read by OCR (0-based)."""
     if not data.lstrip()[:5].startswith(b"%PDF"):
         _corrupt(name, "no %PDF header")
     try:
-        return _extract(name, data, limits, cancel)
+        return _extract(name, data, limits, cancel, ocr)
     except (IngestionFailed, Cancelled):
         raise
     except Exception as exc:  # pypdf raises many kinds of error on damaged files
         _corrupt(name, f"{type(exc).__name__}: {exc}", exc)
 
 
-def _extract(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
+def _extract(
+    name: str, data: bytes, limits: ParseLimits, cancel: CancelToken, ocr: Ocr | None
+) -> ParsedDocument:
     import pypdf
 
     shown = display_name(name)
@@ -40,13 +48,19 @@ def _extract(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -
             limit=limits.max_pdf_pages,
         )
     builder = DocBuilder(name, "pdf", limits)
-    starts = []
+    texts = []
     for page in reader.pages:
         cancel.raise_if_cancelled()
-        starts.append(builder.add_block(page.extract_text() or "", blank_line=True))
+        texts.append(page.extract_text() or "")
+    scanned = [index for index, text in enumerate(texts) if not text.strip()]
+    if scanned and ocr is not None:  # without an engine (tests' fakes): as before
+        texts = fill_scanned_pages(name, data, texts, ocr, cancel)
+    starts = [builder.add_block(text, blank_line=True) for text in texts]
     if not builder.has_text():
+        if ocr is not None:
+            raise IngestionFailed("knowledge.scan_no_text", stage="parse", name=shown)
         raise IngestionFailed("knowledge.pdf_no_text", stage="parse", name=shown)
-    meta: dict[str, Any] = {"pages": count, "page_starts": starts}
+    meta: dict[str, Any] = {"pages": count, "page_starts": starts, "ocr_pages": scanned}
     return builder.build(meta)
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # the two in step).
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".csv", ".docx", ".htm", ".html", ".json", ".markdown", ".md", ".pdf", ".txt", ".xlsx"}
+    | {".jpeg", ".jpg", ".png", ".tif", ".tiff"}  # read by OCR
 )
 
 
