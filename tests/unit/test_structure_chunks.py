@@ -152,3 +152,28 @@ def test_html_table_becomes_a_markdown_table() -> None:
         "表\n前の段落\n保持期間\n| 項目 | 値 |\n| --- | --- |\n| 保持 | 30日 延長可 |\n"
         "| 監査 | 1年 |\n後の段落"
     )
+
+
+def test_pdf_bookmarks_become_each_pages_heading_path() -> None:
+    import pypdf
+
+    from tests import docs_factory as f
+
+    source = f.pdf_bytes(["Cover page.", "Install steps here.", "Backup steps here."])
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(source)))
+    guide = writer.add_outline_item(title="Guide", page_number=0)
+    writer.add_outline_item(title="Install", page_number=1, parent=guide)
+    writer.add_outline_item(title="Backup", page_number=2, parent=guide)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    doc = PARSER.parse("guide.pdf", buffer.getvalue())
+    assert doc.text == "Cover page.\n\nInstall steps here.\n\nBackup steps here."
+    sections = [(s.heading, doc.text[s.start : s.end].strip()) for s in doc.sections]
+    assert sections == [
+        ("Guide", "Cover page."),
+        ("Guide > Install", "Install steps here."),
+        ("Guide > Backup", "Backup steps here."),
+    ]
+    chunks = CHUNKER.chunk(doc, 600, 0)
+    assert [c.heading for c in chunks] == ["Guide", "Guide > Install", "Guide > Backup"]
+    assert chunks[2].text == "Guide > Backup\nBackup steps here."

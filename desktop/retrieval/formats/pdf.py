@@ -1,4 +1,8 @@
-"""PDF text with pypdf: pages joined by blank lines, page starts recorded in meta."""
+"""PDF text with pypdf: pages joined by blank lines, page starts recorded in meta.
+
+The document outline (bookmarks), where there is one, gives the headings: a bookmark
+starts a section at the top of the page it points to, its path made of the bookmarks
+above it, so chunks of that page carry it as their context."""
 
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ from desktop.core.errors import Cancelled, IngestionFailed
 from desktop.core.knowledge_models import ParsedDocument
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
+
+_MAX_BOOKMARKS = 10_000
+_MAX_BOOKMARK_DEPTH = 6
 
 
 def parse_pdf(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
@@ -41,13 +48,42 @@ def _extract(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -
         )
     builder = DocBuilder(name, "pdf", limits)
     starts = []
-    for page in reader.pages:
+    bookmarks = _bookmarks(reader)
+    for number, page in enumerate(reader.pages):
         cancel.raise_if_cancelled()
+        for title, level in bookmarks.get(number, ()):
+            builder.start_section(title, level)
         starts.append(builder.add_block(page.extract_text() or "", blank_line=True))
     if not builder.has_text():
         raise IngestionFailed("knowledge.pdf_no_text", stage="parse", name=shown)
     meta: dict[str, Any] = {"pages": count, "page_starts": starts}
     return builder.build(meta)
+
+
+def _bookmarks(reader: Any) -> dict[int, list[tuple[str, int]]]:
+    """Page number -> (title, level) of the outline entries pointing at it, in outline
+    order; none when the outline is missing or unreadable."""
+    found: dict[int, list[tuple[str, int]]] = {}
+    budget = [_MAX_BOOKMARKS]
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            if isinstance(item, list):
+                if level < _MAX_BOOKMARK_DEPTH:
+                    walk(item, level + 1)
+                continue
+            page = reader.get_destination_page_number(item)
+            if page is not None and str(item.title or "").strip():
+                found.setdefault(page, []).append((str(item.title), level))
+
+    try:
+        walk(reader.outline, 1)
+    except Exception:  # a damaged outline costs the headings, never the text
+        return {}
+    return found
 
 
 def _opens_without_password(reader: Any) -> bool:
