@@ -184,6 +184,7 @@ class SearchHit:
             "document": c.document,
             "version": c.version,
             "chunk": c.index,
+            "heading": c.heading,
             "span": [c.start, c.end],
             "text": c.text,
             "score": round(self.score, 6),

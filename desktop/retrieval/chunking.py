@@ -9,6 +9,11 @@ or a space. Each new chunk repeats the previous chunk's last sentences, up to
 starts with its section's heading path (only the parents' part when the chunk already
 starts with the heading line), while ``Chunk.start``/``Chunk.end`` are the exact span of the body in
 ``doc.text``: ``doc.text[chunk.start:chunk.end]`` is the cited passage.
+
+Structure is kept (see :mod:`desktop.retrieval.structure`): a list item or a Markdown
+table that fits in ``size`` is never cut; a longer table is split between rows, and
+every piece after the first carries the table's header rows in its text (between the
+heading path and the body), so each row is read with its column names.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import re
 from collections.abc import Iterator
 
 from desktop.core.knowledge_models import Chunk, ParsedDocument
+from desktop.retrieval.structure import Block, blocks, trimmed
 
 HEADING_PATH_SEPARATOR = " > "
 
@@ -43,11 +49,59 @@ class SentenceChunker:
             raise ValueError(f"need size >= 1 and 0 <= overlap < size, got {size}, {overlap}")
         chunks: list[Chunk] = []
         for start, end, heading in regions(doc):
-            for body_start, body_end in pack(sentences(doc.text, start, end, size), size, overlap):
+            for body_start, body_end, header in region_spans(doc.text, start, end, size, overlap):
                 body = doc.text[body_start:body_end]
-                text = with_heading(heading, body)
+                text = with_heading(heading, f"{header}\n{body}" if header else body)
                 chunks.append(Chunk(len(chunks), body_start, body_end, text, heading))
         return chunks
+
+
+def region_spans(
+    text: str, start: int, end: int, size: int, overlap: int
+) -> Iterator[tuple[int, int, str]]:
+    """(start, end, table header to repeat or "") of each chunk in one region.
+
+    List items and tables that fit in ``size`` are packed whole, like sentences; a
+    longer item falls back to its sentences; a longer table is split by rows, each
+    piece after the first repeating the header rows (see :func:`table_pieces`).
+    """
+    units: list[Span] = []
+    for block in blocks(text, start, end):
+        span = trimmed(text, block)
+        if span is None:
+            continue
+        if block.kind == "table" and span[1] - span[0] > size:
+            packed = list(pack(units, size, overlap))
+            lead = None
+            if packed and block.rows and block.rows[0][1] - packed[-1][0] <= size:
+                lead = packed.pop()[0]  # the text just before the table joins its first piece
+            yield from ((s, e, "") for s, e in packed)
+            yield from table_pieces(text, block, size, lead)
+            units = []
+        elif block.kind != "text" and span[1] - span[0] <= size:
+            units.append(span)
+        else:
+            units += sentences(text, span[0], span[1], size)
+    yield from ((s, e, "") for s, e in pack(units, size, overlap))
+
+
+def table_pieces(
+    text: str, table: Block, size: int, lead: int | None = None
+) -> Iterator[tuple[int, int, str]]:
+    """A long table in pieces of whole rows. The first piece holds the header rows (and
+    starts at ``lead``, the text before the table, when given); every later piece
+    repeats them in its text, its span holding its rows only. A row longer than
+    ``size`` is a piece of its own: a row is never cut."""
+    header_start, header_end = _trim(text, *table.header) or table.header
+    header = text[header_start:header_end]
+    piece_start = header_start if lead is None else lead
+    piece_end, budget, repeat, has_rows = header_end, size, "", False
+    for row_start, row_end in table.rows:
+        if has_rows and row_end - piece_start > budget:
+            yield piece_start, piece_end, repeat
+            piece_start, repeat, budget = row_start, header, max(size - len(header) - 1, 1)
+        piece_end, has_rows = row_end, True
+    yield piece_start, piece_end, repeat
 
 
 def regions(doc: ParsedDocument) -> Iterator[tuple[int, int, str]]:

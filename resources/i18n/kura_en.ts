@@ -246,12 +246,12 @@
     <name>AnswerBubble</name>
     <message>
         <location filename="../../desktop/ui/chat/messages.py" line="+127"/>
-        <location line="+123"/>
+        <location line="+127"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-123"/>
+        <location line="-127"/>
         <source>Copy the answer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -336,7 +336,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
+        <source>Section: {heading}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Copied</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3814,7 +3819,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-224"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-228"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from desktop.core.chat_models import AppConfig, AppVisibility
 from desktop.core.knowledge_models import KbVisibility
@@ -490,3 +490,30 @@ def test_a_member_without_a_model_is_told_to_ask_the_owner(
     chat.activate()
     qtbot.waitUntil(lambda: not ctx.runner.busy and "ask the Owner" in chat.pane.empty.text())
     assert not chat.pane.empty_action.isVisibleTo(chat) and not chat.composer.isEnabled()
+
+
+def test_a_citation_shows_the_section_breadcrumb_of_its_passage(
+    qtbot: Any, view: ChatView, workspace: Backend, tmp_path: Path, fake_chat: FakeChatModel
+) -> None:
+    doc = "# Tea\n\n## Matcha\n\nMatcha is shade-grown green tea, stone-ground into powder."
+
+    def arrange(ws: Any, owner: Any, model_id: int) -> int:
+        kb = ws.knowledge.create(owner, "tea notes", visibility=KbVisibility.ALL)
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("tea.md", doc.encode())])
+        cfg = AppConfig(name="librarian", model_id=model_id, kb_ids=(kb.id,))
+        return int(ws.apps.create(owner, cfg).id)
+
+    _arrange(workspace, tmp_path, arrange)
+    _open(qtbot, view)
+    fake_chat.replies = [["It is ground green tea ", "[1]."]]
+    view.send_text("What is matcha?")
+    answer = _wait_answer(qtbot, view)
+    [chip] = answer.findChildren(QPushButton, "citationChip")
+    assert "Tea > Matcha" in chip.toolTip()
+    qtbot.mouseClick(chip, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.answer_actions.citation_dialog is not None)
+    dialog = view.answer_actions.citation_dialog
+    assert dialog is not None
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("Tea > Matcha" in text for text in labels), labels
+    dialog.reject()

@@ -108,7 +108,8 @@ def test_every_format_and_encoding_ingests_and_is_searchable(kura: Kura, tmp_pat
     hybrid = _run(kura, "kb", "search", "docs", "Kura keeps knowledge private", "--json")
     top = hybrid.json()["results"][0]
     assert (
-        set(top) == {"kb_id", "document", "version", "chunk", "span", "text", "score", "scores"}
+        set(top)
+        == {"kb_id", "document", "version", "chunk", "heading", "span", "text", "score", "scores"}
         and top["document"] == "book.pdf"
     )
 

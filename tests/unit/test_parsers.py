@@ -118,7 +118,7 @@ def test_html_text_sections_and_noise(charset: str) -> None:
         assert noise not in doc.text
     assert "セキュリティ & 運用" in doc.text  # entities decoded
     assert "データは暗号化されます。\n鍵は OS の" in doc.text  # <br> is a line break
-    assert "項目\t値\n保持\t30日" in doc.text  # table rows, &#26085; decoded
+    assert "| 項目 | 値 |\n| --- | --- |\n| 保持 | 30日 |" in doc.text  # &#26085; decoded
     assert "line one\n  indented line" in doc.text  # <pre> keeps its whitespace
     headings = [h for h, _ in section_texts(doc)]
     assert headings == ["セキュリティ & 運用", "セキュリティ & 運用 > 表"]
@@ -182,7 +182,9 @@ def test_docx_headings_paragraphs_and_tables() -> None:
         "Kura 手引き > ナレッジベース > 制限",
     ]
     assert sections[1][1].startswith("ナレッジベース\n文書は暗号化")
-    assert "形式\t上限\nPDF\t2000ページ\nAfter the table." in sections[2][1]
+    assert (
+        "| 形式 | 上限 |\n| --- | --- |\n| PDF | 2000ページ |\nAfter the table." in sections[2][1]
+    )
     assert doc.meta == {"paragraphs": 6, "tables": 1}
 
 
@@ -192,8 +194,11 @@ def test_xlsx_sheets_become_sections() -> None:
     assert doc.meta["sheets"] == ["料金", "Notes"]
     sections = section_texts(doc)
     assert [h for h, _ in sections] == ["料金", "Notes"]
-    assert sections[0][1].startswith("## 料金\nプラン\t月額\t備考\n無償\t0\nPro\t59\t年払いあり")
-    assert sections[1][1] == "## Notes\nfree text"
+    assert sections[0][1].startswith(
+        "## 料金\n| プラン | 月額 | 備考 |\n| --- | --- | --- |\n"
+        "| 無償 | 0 |  |\n| Pro | 59 | 年払いあり |"
+    )
+    assert sections[1][1] == "## Notes\n| free text |\n| --- |"
 
 
 def test_every_supported_extension_has_a_fixture() -> None:

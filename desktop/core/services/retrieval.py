@@ -190,6 +190,7 @@ def citations(hits: Sequence[SearchHit], answer: str) -> list[dict[str, Any]]:
                 "document": c.document,
                 "version": c.version,
                 "chunk": c.index,
+                "heading": c.heading,
                 "span": [c.start, c.end],
                 "score": round(hit.score, 6),
                 "scores": {k: round(v, 6) for k, v in hit.scores.items()},

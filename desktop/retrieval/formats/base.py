@@ -121,6 +121,16 @@ class DocBuilder:
         self._open = (heading_path(self._stack, level, title), self._length)
         self._append(clean_text(line).strip() if line is not None else title)
 
+    def start_section(self, title: str, level: int) -> None:
+        """Start a section at the next block without writing a heading line (a PDF's
+        bookmarks name sections whose titles are already in the page text)."""
+        title = " ".join(clean_text(title).split())
+        if not title:
+            return
+        self._separate(blank_line=True)
+        self._close_section()
+        self._open = (heading_path(self._stack, level, title), self._length)
+
     def _close_section(self) -> None:
         if self._open is not None:
             heading, start = self._open

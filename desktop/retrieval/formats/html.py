@@ -1,7 +1,8 @@
 """HTML to text with the standard library's ``html.parser``.
 
-Headings h1-h6 become sections; paragraphs, list items, table rows and ``<br>`` become
-line breaks; table cells are separated by tabs; ``<pre>`` keeps its whitespace.
+Headings h1-h6 become sections; paragraphs, list items and ``<br>`` become line breaks;
+a table becomes a Markdown table (its first row the header; a nested table's text stays
+in its cell, a caption goes on the line above); ``<pre>`` keeps its whitespace.
 Scripts, styles and navigation (``<nav>``, ``role="navigation"``, and the navigation
 and table-of-contents blocks documentation generators emit) are dropped.
 """
@@ -16,6 +17,7 @@ from desktop.core.knowledge_models import ParsedDocument
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
 from desktop.retrieval.formats.text import decoded
+from desktop.retrieval.structure import markdown_table
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "svg"})
 _SKIP_CLASSES = frozenset(
@@ -89,7 +91,9 @@ class _TextReader(HTMLParser):
         self._heading = 0
         self._pre = 0
         self._in_title = False
-        self._cells = 0
+        self._tables = 0  # <table> nesting depth
+        self._rows: list[list[str]] = []  # the outermost table's cells
+        self._caption: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -100,14 +104,11 @@ class _TextReader(HTMLParser):
             return
         if tag in _SKIP_TAGS or _is_noise(attrs):
             self._skip = (tag, 1)
+        elif tag == "table" or self._tables:
+            self._table_start(tag)
         elif tag in _HEADINGS or tag in _BLOCK_TAGS:
             self.flush()
-            self._cells = 0
             self._heading = _HEADINGS.get(tag, 0)
-        elif tag in {"td", "th"}:
-            if self._cells:
-                self._buffer.append("\t")
-            self._cells += 1
         elif tag == "br":
             self._buffer.append("\n")
         elif tag == "pre":
@@ -122,7 +123,9 @@ class _TextReader(HTMLParser):
                 depth = self._skip[1] - 1
                 self._skip = (tag, depth) if depth else None
             return
-        if tag in _HEADINGS or tag in _BLOCK_TAGS:
+        if self._tables:
+            self._table_end(tag)
+        elif tag in _HEADINGS or tag in _BLOCK_TAGS:
             self.flush()
         elif tag == "pre" and self._pre:
             self.flush()
@@ -131,8 +134,45 @@ class _TextReader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = " ".join((self.title + " " + data).split())
-        elif self._skip is None:
+        elif self._skip is not None:
+            return
+        elif self._caption is not None:
+            self._caption.append(data)
+        elif self._tables:
+            if self._rows and self._rows[-1]:
+                self._rows[-1][-1] += data
+        else:
             self._buffer.append(data if self._pre else re.sub(r"\s+", " ", data))
+
+    def _table_start(self, tag: str) -> None:
+        """Cells of the outermost table; a nested table's text joins its cell."""
+        if tag == "table":
+            if not self._tables:
+                self.flush()
+                self._rows = []
+            self._tables += 1
+        elif self._tables > 1:
+            pass
+        elif tag == "tr":
+            self._rows.append([])
+        elif tag in {"td", "th"}:
+            if not self._rows:
+                self._rows.append([])
+            self._rows[-1].append("")
+        elif tag == "caption":
+            self._caption = []
+        elif self._rows and self._rows[-1]:
+            self._rows[-1][-1] += " "  # <br>, <p>, <li>... inside a cell
+
+    def _table_end(self, tag: str) -> None:
+        if tag == "caption" and self._caption is not None:
+            self.builder.add_block(" ".join("".join(self._caption).split()))
+            self._caption = None
+        elif tag == "table":
+            self._tables -= 1
+            if not self._tables:
+                self.builder.add_block(markdown_table(self._rows))
+                self._rows = []
 
     def flush(self) -> None:
         """Emit the buffered text as a heading or a block."""

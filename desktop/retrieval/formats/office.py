@@ -17,6 +17,7 @@ from desktop.core.knowledge_models import ParsedDocument
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.archive import BoundedArchive
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
+from desktop.retrieval.structure import table_delimiter, table_row
 
 _CANCEL_EVERY = 256
 
@@ -25,7 +26,8 @@ _CANCEL_EVERY = 256
 
 
 def parse_xlsx(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
-    """Each sheet becomes a ``## sheet`` section of tab-separated rows (cached values)."""
+    """Each sheet becomes a ``## sheet`` section holding a Markdown table of its cached
+    values, the first non-empty row as the header; empty rows are left out."""
     with BoundedArchive(name, data, limits, cancel) as archive:
         archive.inflate_all()
     workbook = _open(name, data, _load_xlsx)
@@ -51,6 +53,7 @@ def _read_sheets(
     for sheet in workbook.worksheets:
         sheets.append(sheet.title)
         builder.add_heading(sheet.title, 1, line=f"## {sheet.title}")
+        columns = 0  # the header row's width, once it is read
         for number, row in enumerate(sheet.iter_rows(values_only=True)):
             if number % _CANCEL_EVERY == 0:
                 cancel.raise_if_cancelled()
@@ -62,7 +65,16 @@ def _read_sheets(
                     name=display_name(name),
                     limit=limits.max_cells,
                 )
-            builder.add_block("\t".join(_cell_text(v) for v in row).rstrip("\t"))
+            values = [_cell_text(v) for v in row]
+            while values and not values[-1]:
+                values.pop()
+            if not values:
+                continue
+            if not columns:
+                columns = len(values)
+                builder.add_block(f"{table_row(values)}\n{table_delimiter(columns)}")
+            else:
+                builder.add_block(table_row(values + [""] * (columns - len(values))))
     return sheets
 
 

@@ -1,5 +1,9 @@
 """PDF text with pypdf: pages joined by blank lines, page starts recorded in meta. A page
-with no text layer (a scan) is read by OCR in the model host (:mod:`.image`)."""
+with no text layer (a scan) is read by OCR in the model host (:mod:`.image`).
+
+The document outline (bookmarks), where there is one, gives the headings: a bookmark
+starts a section at the top of the page it points to, its path made of the bookmarks
+above it, so chunks of that page carry it as their context."""
 
 from __future__ import annotations
 
@@ -12,6 +16,9 @@ from desktop.core.ports import Ocr
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
 from desktop.retrieval.formats.image import fill_scanned_pages
+
+_MAX_BOOKMARKS = 10_000
+_MAX_BOOKMARK_DEPTH = 6
 
 
 def parse_pdf(
@@ -55,13 +62,44 @@ def _extract(
     scanned = [index for index, text in enumerate(texts) if not text.strip()]
     if scanned and ocr is not None:  # without an engine (tests' fakes): as before
         texts = fill_scanned_pages(name, data, texts, ocr, cancel)
-    starts = [builder.add_block(text, blank_line=True) for text in texts]
+    bookmarks = _bookmarks(reader)
+    starts = []
+    for number, text in enumerate(texts):
+        for title, level in bookmarks.get(number, ()):
+            builder.start_section(title, level)
+        starts.append(builder.add_block(text, blank_line=True))
     if not builder.has_text():
         if ocr is not None:
             raise IngestionFailed("knowledge.scan_no_text", stage="parse", name=shown)
         raise IngestionFailed("knowledge.pdf_no_text", stage="parse", name=shown)
     meta: dict[str, Any] = {"pages": count, "page_starts": starts, "ocr_pages": scanned}
     return builder.build(meta)
+
+
+def _bookmarks(reader: Any) -> dict[int, list[tuple[str, int]]]:
+    """Page number -> (title, level) of the outline entries pointing at it, in outline
+    order; none when the outline is missing or unreadable."""
+    found: dict[int, list[tuple[str, int]]] = {}
+    budget = [_MAX_BOOKMARKS]
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            if isinstance(item, list):
+                if level < _MAX_BOOKMARK_DEPTH:
+                    walk(item, level + 1)
+                continue
+            page = reader.get_destination_page_number(item)
+            if page is not None and str(item.title or "").strip():
+                found.setdefault(page, []).append((str(item.title), level))
+
+    try:
+        walk(reader.outline, 1)
+    except Exception:  # a damaged outline costs the headings, never the text
+        return {}
+    return found
 
 
 def _opens_without_password(reader: Any) -> bool:

@@ -10,7 +10,8 @@ few hundred blocks.
 
 The text matches what python-docx gives: runs and hyperlinks, tabs as ``\\t``, line
 breaks as ``\\n``; Title and Heading N styles (English or Japanese names) start
-sections; table rows become tab-separated lines, a merged cell once.
+sections; a table becomes a Markdown table (its first row the header), a merged cell
+once.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from desktop.core.knowledge_models import ParsedDocument
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.archive import BoundedArchive
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits
+from desktop.retrieval.structure import markdown_table
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -41,7 +43,7 @@ def _parser_options() -> dict[str, Any]:
 
 
 def parse_docx(name: str, data: bytes, limits: ParseLimits, cancel: CancelToken) -> ParsedDocument:
-    """Paragraphs in order; Heading/Title styles become sections; tables as tab rows."""
+    """Paragraphs in order; Heading/Title styles become sections; tables as Markdown."""
     builder = DocBuilder(name, "docx", limits)
     with BoundedArchive(name, data, limits, cancel) as archive:
         archive.inflate_all()
@@ -108,8 +110,7 @@ def _read_body(
                 counts["paragraphs" if block.tag == _P else "tables"] += 1
             elif block.tag == _TBL:
                 counts["tables"] += 1
-                for row in _table_rows(block):
-                    builder.add_block(row)
+                builder.add_block(markdown_table(_table_rows(block)))
             else:
                 counts["paragraphs"] += 1
                 _add_paragraph(builder, block, styles)
@@ -165,12 +166,11 @@ def _text(element: Any) -> str:
     return "".join(parts)
 
 
-def _table_rows(table: Any) -> list[str]:
-    rows = []
-    for row in table.iterchildren(_TR):
-        cells = [
+def _table_rows(table: Any) -> list[list[str]]:
+    return [
+        [
             " ".join("\n".join(_text(p) for p in cell.iter(_P)).split())
             for cell in row.iterchildren(_TC)
         ]
-        rows.append("\t".join(cells).rstrip("\t"))
-    return rows
+        for row in table.iterchildren(_TR)
+    ]

@@ -232,7 +232,11 @@ class AnswerBubble(QFrame):
             )
             chip.setObjectName("citationChip")
             chip.setFlat(True)
-            chip.setToolTip(self.tr("Open the passage and its document version"))
+            tip = self.tr("Open the passage and its document version")
+            if cite.get("heading"):
+                section = self.tr("Section: {heading}").format(heading=cite["heading"])
+                tip = f"{section}\n{tip}"
+            chip.setToolTip(tip)
             chip.clicked.connect(lambda _=False, m=marker: self.citation_requested.emit(m))
             self._sources_row.addWidget(chip)
         self._sources_row.addStretch(1)
