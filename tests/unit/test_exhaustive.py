@@ -173,3 +173,26 @@ def test_apps_stored_before_the_setting_read_as_not_exhaustive() -> None:
     assert "exhaustive" not in AppConfig.from_dict(old).as_dict()
     on = AppConfig.from_dict({**old, "exhaustive": True})
     assert on.exhaustive and AppConfig.from_dict(on.as_dict()) == on
+
+
+def test_the_cli_asks_one_question_exhaustively_and_shows_batches_on_stderr(
+    ws: app.Workspace,
+    people: dict[str, Actor],
+    fake: ExtractingChatModel,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop.cli import build_parser
+    from desktop.cli import chat as cli_chat
+    from desktop.cli.apps import _changes
+
+    args = build_parser().parse_args(["chat", "parts", "--message", "x", "--exhaustive"])
+    assert args.exhaustive is True
+    edit = build_parser().parse_args(["apps", "edit", "parts", "--exhaustive", "on"])
+    base = AppConfig(name="parts", model_id=1)
+    assert _changes(edit, base, ws, people["owner"]) == {"exhaustive": True}
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    cli_chat._batches(2, 12)
+    cli_chat._batches(12, 12)  # done: nothing more to say
+    assert capsys.readouterr().err == "すべての文書を読んでいます: バッチ 3 / 12\n"
