@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -162,3 +163,29 @@ class FakeChatModel:
 
     def gpu_offload_supported(self) -> bool:
         return False
+
+
+class ExtractingChatModel(FakeChatModel):
+    """A chat model that answers an exhaustive batch (services/exhaustive.py) as a
+    perfect reader would: every match of ``pattern`` in each numbered passage of the
+    prompt, one per line, as ``- item [n]``; ``NONE`` when there is none."""
+
+    def __init__(self, pattern: str, n_ctx: int = 2048) -> None:
+        super().__init__(n_ctx=n_ctx)
+        self.pattern = re.compile(pattern)
+
+    def generate(
+        self,
+        prompt: str,
+        params: SamplingParams,
+        cancel: CancelToken,
+        stop: tuple[str, ...] = (),
+    ) -> FakeGeneration:
+        passages = re.split(r"^\[(\d+)\] \(", prompt.split("<user>", maxsplit=1)[0], flags=re.M)
+        lines = [
+            f"- {item} [{marker}]\n"
+            for marker, text in zip(passages[1::2], passages[2::2], strict=True)
+            for item in self.pattern.findall(text)
+        ]
+        self.replies.insert(0, lines or ["NONE"])
+        return super().generate(prompt, params, cancel, stop)

@@ -59,6 +59,8 @@ def _changes(
         changes["visibility"] = AppVisibility(args.visibility)
     if args.member is not None:
         changes["members"] = tuple(args.member)
+    if args.exhaustive is not None:
+        changes["exhaustive"] = args.exhaustive == "on"
     return changes
 
 
@@ -147,6 +149,12 @@ def _config_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
     p.add_argument("--kb", action="append", help="linked knowledge base id (repeatable)")
     p.add_argument("--visibility", choices=[v.value for v in AppVisibility])
     p.add_argument("--member", action="append", help="who may use a 'partial' app")
+    p.add_argument(
+        "--exhaustive",
+        choices=["on", "off"],
+        help="on: every question reads every document in batches and lists every item "
+        "found (for 'list every ...' questions)",
+    )
 
 
 def register(sub: Any) -> None:

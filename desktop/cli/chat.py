@@ -19,6 +19,7 @@ from desktop.cli.io import (
     key_values,
     note,
     open_workspace,
+    say,
     sign_in,
 )
 from desktop.core.models import Actor
@@ -79,9 +80,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 variables=key_values(args.var, "--var"),
                 cancel=cancel,
                 on_piece=None if args.json else _write,
+                exhaustive=True if args.exhaustive else None,
+                progress=_batches,
             )
     _report(args, result)
     return 0
+
+
+def _batches(done: int, total: int | None, message: str = "") -> None:
+    """An exhaustive turn's progress, on standard error: "batch 3 of 12"."""
+    if total and done < total:
+        note(say("chat.exhaustive_progress", part=done + 1, parts=total))
 
 
 def _conversations_list(
@@ -144,6 +153,12 @@ def register(sub: Any) -> None:
         "which keeps it out of the shell history",
     )
     p.add_argument("--conversation", type=int, help="continue this conversation")
+    p.add_argument(
+        "--exhaustive",
+        action="store_true",
+        help="read every document of the app in batches and list every item found "
+        "(for 'list every ...' and 'how many ...'); an app can make this its default",
+    )
     p.add_argument(
         "--var",
         action="append",

@@ -224,6 +224,9 @@ class AppConfig:
     # (variable, label) pairs sorted by variable: what the chat's form shows instead of
     # the key; configs stored before labels existed have none
     variable_labels: tuple[tuple[str, str], ...] = ()
+    #: every question reads every chunk of the app's documents in batches
+    #: (services/exhaustive.py); configs stored before the setting existed have it off
+    exhaustive: bool = False
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -235,21 +238,25 @@ class AppConfig:
         return dict(self.variable_labels)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "model_id": self.model_id,
-            "description": self.description,
-            "icon": self.icon,
-            "instructions": self.instructions,
-            "variables": list(self.variables),
-            "params": self.params.as_dict(),
-            "opening_statement": self.opening_statement,
-            "suggested_questions": list(self.suggested_questions),
-            "kb_ids": list(self.kb_ids),
-            "visibility": self.visibility.value,
-            "members": list(self.members),
-            "variable_labels": self.labels,
-        } | ({"quick": True} if self.quick else {})
+        return (
+            {
+                "name": self.name,
+                "model_id": self.model_id,
+                "description": self.description,
+                "icon": self.icon,
+                "instructions": self.instructions,
+                "variables": list(self.variables),
+                "params": self.params.as_dict(),
+                "opening_statement": self.opening_statement,
+                "suggested_questions": list(self.suggested_questions),
+                "kb_ids": list(self.kb_ids),
+                "visibility": self.visibility.value,
+                "members": list(self.members),
+                "variable_labels": self.labels,
+            }
+            | ({"quick": True} if self.quick else {})
+            | ({"exhaustive": True} if self.exhaustive else {})
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AppConfig:
@@ -268,6 +275,7 @@ class AppConfig:
             members=tuple(data.get("members", ())),
             quick=bool(data.get("quick", False)),
             variable_labels=label_pairs(data.get("variable_labels", {})),
+            exhaustive=bool(data.get("exhaustive", False)),
         )
 
     def with_changes(self, **changes: Any) -> AppConfig:

@@ -349,7 +349,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+76"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+77"/>
         <source>App</source>
         <translation type="unfinished"></translation>
     </message>
@@ -490,11 +490,21 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Read every document for each question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>For questions like “list every…” or “how many…”: the model reads all of the documents in batches instead of the best few passages (much slower).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Knowledge bases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Who can use it</source>
         <translation type="unfinished"></translation>
     </message>
@@ -504,7 +514,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+65"/>
         <source>{name} (not allowed for this app)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -514,12 +524,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>(missing model)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+96"/>
         <source>Variables: {names} — each new chat asks for them under the labels below.</source>
         <translation type="unfinished"></translation>
     </message>

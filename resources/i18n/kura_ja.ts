@@ -349,7 +349,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+76"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+77"/>
         <source>App</source>
         <translation>アプリ</translation>
     </message>
@@ -490,11 +490,21 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Read every document for each question</source>
+        <translation>質問ごとにすべての文書を読む</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>For questions like “list every…” or “how many…”: the model reads all of the documents in batches instead of the best few passages (much slower).</source>
+        <translation>「〜をすべて挙げて」「〜はいくつ」のような質問向けです。関連する数件の文章だけでなく、すべての文書を何回かに分けてモデルが読みます（かなり時間がかかります）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Knowledge bases</source>
         <translation>ナレッジベース</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Who can use it</source>
         <translation>利用できるユーザー</translation>
     </message>
@@ -504,7 +514,7 @@
         <translation>メンバー</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+65"/>
         <source>{name} (not allowed for this app)</source>
         <translation>{name}（このアプリでは使用不可）</translation>
     </message>
@@ -514,12 +524,12 @@
         <translation>利用できるアプリは「ナレッジ」の設定で指定します。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>(missing model)</source>
         <translation>（モデルが見つかりません）</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+96"/>
         <source>Variables: {names} — each new chat asks for them under the labels below.</source>
         <translation>変数：{names} — 新しいチャットを始めるたびに、下の表示名で入力を求めます。</translation>
     </message>

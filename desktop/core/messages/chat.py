@@ -102,6 +102,31 @@ MESSAGES: dict[str, Entry] = {
             ja="新しいチャットを始めるときに入力してください",
         ),
     ),
+    # ---- exhaustive mode (services/exhaustive.py)
+    "chat.exhaustive_nothing_to_read": Entry(
+        Text(
+            en="{app!r} has no documents you may read to go through: {remedy}",
+            ja="「{app}」には、すべて読み通せる（閲覧できる）文書がありません。{remedy}",
+        ),
+        cli=Text(
+            en="link a knowledge base with documents to it (`kura apps edit --kb`), "
+            "or ask without --exhaustive",
+            ja="文書のあるナレッジベースをリンクする（`kura apps edit --kb`）か、"
+            "--exhaustive を付けずに質問してください",
+        ),
+        gui=Text(
+            en="link a knowledge base with documents to it in Studio, drop files on the "
+            "chat, or ask without “Read every document”",
+            ja="Studio で文書のあるナレッジベースをリンクするか、チャットにファイルを"
+            "ドロップするか、「すべての文書を読む」をオフにして質問してください",
+        ),
+    ),
+    "chat.exhaustive_progress": Entry(
+        Text(
+            en="reading every document: batch {part} of {parts}",
+            ja="すべての文書を読んでいます: バッチ {part} / {parts}",
+        )
+    ),
     # ---- workspace settings and preferences
     "chat.idle_timeout_range": Entry(
         Text(

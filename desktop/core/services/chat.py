@@ -50,6 +50,7 @@ from desktop.core.services.chat_record import (
 )
 from desktop.core.services.chat_trace import PartialAnswer, PieceSink, TurnResult, stream_answer
 from desktop.core.services.conversations import ConversationService, own_conversation
+from desktop.core.services.exhaustive import ExhaustiveReader, Reading
 from desktop.core.services.ingest import DocumentSource, IngestReport
 from desktop.core.services.models import ModelService
 from desktop.core.services.passages import CitedPassage
@@ -87,6 +88,7 @@ class ChatService(AuditedService):
         self._model = chat_model
         self._clock = clock
         self._perf = perf_counter
+        self._reader = ExhaustiveReader(store, chat_model, perf_counter)
         forget = files.forget if files is not None else None
         self._conversations = ConversationService(store, clock, forget_kb=forget)
 
@@ -102,13 +104,18 @@ class ChatService(AuditedService):
         variables: dict[str, str] | None = None,
         cancel: CancelToken | None = None,
         on_piece: PieceSink | None = None,
+        exhaustive: bool | None = None,
+        progress: ProgressSink = no_progress,
     ) -> TurnResult:
-        """Ask ``message`` in a new conversation with the app, or continue one."""
+        """Ask ``message`` in a new conversation with the app, or continue one.
+        ``exhaustive`` (default: the app's setting) reads every chunk of the app's
+        documents in batches (:mod:`.exhaustive`), reporting each batch to ``progress``."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             _check_message(message)
             actor = op.actor
             plan = self._plan(op.tx, actor, app_ref, conversation_id, variables or {})
-        return self._run(actor, plan, message, cancel or CancelToken(), on_piece, {})
+        cancel = cancel or CancelToken()
+        return self._run(actor, plan, message, cancel, on_piece, {}, exhaustive, progress)
 
     def regenerate(
         self,
@@ -212,28 +219,32 @@ class ChatService(AuditedService):
         cancel: CancelToken,
         on_piece: PieceSink | None,
         extra: dict[str, Any],
+        exhaustive: bool | None = None,
+        progress: ProgressSink = no_progress,
     ) -> TurnResult:
         model = self._models.verified(plan.model.id, cancel)
         self._model.load(model.path, model.sha256, model.settings, model.info)
-        params = plan.app.config.params
         system = fill_variables(plan.app.config.instructions, plan.variables)
-        hits = self._retrieve(actor, plan, message)
+        reading = self._reading(actor, plan, message, exhaustive)
+        hits = [] if reading else self._retrieve(actor, plan, message)
         if hits:
             system = f"{system}\n\n{citation_block(hits)}".strip()
-        fitted = fit_context(
-            self._model,
-            system,
-            plan.history,
-            message,
-            n_ctx=self._model.context_length(),
-            max_tokens=params.max_tokens,
-        )
+        n_ctx, max_tokens = self._model.context_length(), plan.app.config.params.max_tokens
+        fitted = reading.placeholder if reading else fit_context(
+            self._model, system, plan.history, message, n_ctx=n_ctx, max_tokens=max_tokens
+        )  # fmt: skip
         conv, pending = self._start(actor, plan, message, model)
         partial = PartialAnswer()
+        generation: Generation
         try:
-            answer, generation, timings = stream_answer(
-                self._model, fitted, plan.app, cancel, on_piece, self._perf, partial
-            )
+            if reading:  # every chunk, in batches (services/exhaustive.py)
+                read = self._reader.read(reading, message, cancel, on_piece, progress, partial)
+                answer, generation, timings, fitted = read.parts
+                extra = {**extra, **read.extra}
+            else:
+                answer, generation, timings = stream_answer(
+                    self._model, fitted, plan.app, cancel, on_piece, self._perf, partial
+                )
             if (
                 not answer
                 and generation.stop_reason == StopReason.CANCELLED
@@ -256,10 +267,18 @@ class ChatService(AuditedService):
         except BaseException as exc:
             self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
             raise
-        extra = {**extra, "retrieved": citations(hits, answer)}
+        extra = {"retrieved": citations(hits, answer), **extra}
         return self._finish(
             actor, plan, conv, pending, model, fitted, answer, generation, timings, extra
         )
+
+    def _reading(
+        self, actor: Actor, plan: TurnPlan, message: str, exhaustive: bool | None
+    ) -> Reading | None:
+        """An exhaustive turn's plan (the app's setting unless the question says)."""
+        if not (plan.app.config.exhaustive if exhaustive is None else exhaustive):
+            return None
+        return self._reader.plan(actor, plan.app, plan.app.config.kb_ids, message)
 
     def _retrieve(self, actor: Actor, plan: TurnPlan, message: str) -> list[SearchHit]:
         """Passages from the app's linked knowledge bases this user may read."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -161,8 +162,17 @@ class AppEditor(QWidget):
         self.visibility.addItem(self.tr("Chosen members"), AppVisibility.PARTIAL.value)
         self.members = MemberPicker(box)
         self.members.setObjectName("appMembers")
+        self.exhaustive = QCheckBox(self.tr("Read every document for each question"), box)
+        self.exhaustive.setObjectName("appExhaustive")
+        self.exhaustive.setToolTip(
+            self.tr(
+                "For questions like “list every…” or “how many…”: the model reads all of "
+                "the documents in batches instead of the best few passages (much slower)."
+            )
+        )
         form.addRow(self.tr("Knowledge bases"), self.kbs)
         form.addRow("", self.no_kbs)
+        form.addRow("", self.exhaustive)
         form.addRow(self.tr("Who can use it"), self.visibility)
         form.addRow(self.tr("Members"), self.members)
         self._members_label = form.labelForField(self.members)
@@ -175,6 +185,7 @@ class AppEditor(QWidget):
             text.textChanged.connect(self._on_field_changed)
         for combo in (self.model, self.visibility):
             combo.currentIndexChanged.connect(self._on_field_changed)
+        self.exhaustive.toggled.connect(self._on_field_changed)
         for spin in self._spins():
             spin.valueChanged.connect(self._on_field_changed)
         for source in (self.questions, self.kbs, self.members, self.variable_labels):
@@ -249,6 +260,7 @@ class AppEditor(QWidget):
         data["suggested_questions"] = tuple(config.suggested_questions)
         data["kb_ids"] = tuple(config.kb_ids)
         data["members"] = tuple(config.members)
+        data["exhaustive"] = config.exhaustive
         return data
 
     def _fill(self, values: dict[str, Any]) -> None:
@@ -275,6 +287,7 @@ class AppEditor(QWidget):
         self.opening.setPlainText(values["opening_statement"])
         self.questions.set_questions(tuple(values["suggested_questions"]))
         self.kbs.set_checked(values["kb_ids"])
+        self.exhaustive.setChecked(bool(values.get("exhaustive", False)))
         self.visibility.setCurrentIndex(self.visibility.findData(values["visibility"]))
         self.members.set_selected(values["members"])
         self.blockSignals(False)
@@ -305,6 +318,7 @@ class AppEditor(QWidget):
             "visibility": self.visibility.currentData(),
             "members": self.members.selected() if partial else (),
             "variable_labels": self.variable_labels.labels(),
+            "exhaustive": self.exhaustive.isChecked(),
         }
 
     @property
@@ -338,6 +352,7 @@ class AppEditor(QWidget):
             self.opening,
             self.questions,
             self.kbs,
+            self.exhaustive,
             self.visibility,
             self.members,
             *self._spins(),
