@@ -108,7 +108,7 @@ def test_create_a_kb_then_drop_a_folder(
     (docs / "sub").mkdir(parents=True)
     (docs / "alpha.txt").write_text("Alpha explains the red lever. " * 20)
     (docs / "sub" / "beta.md").write_text("# Beta\n\nBeta covers the blue switch.\n")
-    (docs / "picture.png").write_bytes(b"\x89PNG not a document")  # skipped by the walk
+    (docs / "sound.mp3").write_bytes(b"ID3 not a document")  # skipped by the walk
     (docs / ".hidden.txt").write_text("never")
     mime = _folder_mime(docs)  # the event does not own it: keep it alive
     event = QDropEvent(
