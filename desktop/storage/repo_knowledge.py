@@ -15,6 +15,7 @@ from desktop.core.clock import Clock, SystemClock, iso_utc
 from desktop.core.errors import NotFound
 from desktop.core.knowledge_models import Chunk, DocumentVersion, KnowledgeBase, StoredChunk
 from desktop.storage import repo_knowledge_search as search
+from desktop.storage import repo_knowledge_words as word_index
 from desktop.storage.columns import to_json
 from desktop.storage.dbapi import Connection, scalar
 from desktop.storage.repo_knowledge_rows import (
@@ -276,11 +277,17 @@ class SqlKnowledgeRepository:
         return search.active_stamp(self._conn, kb_id)
 
     def fulltext(
-        self, kb_id: int, phrases: Sequence[str], short_terms: Sequence[str], limit: int
+        self,
+        kb_id: int,
+        phrases: Sequence[str],
+        short_terms: Sequence[str],
+        limit: int,
+        *,
+        words: Sequence[tuple[str, float]] = (),
     ) -> list[tuple[int, float]]:
-        """Searchable chunks matching any phrase or short term, best first, scored 0-1
-        (how: :mod:`desktop.storage.repo_knowledge_search`)."""
-        return search.fulltext(self._conn, kb_id, phrases, short_terms, limit)
+        """Searchable chunks matching any phrase, short term or word, best first, scored
+        0-1 (how: :mod:`desktop.storage.repo_knowledge_search`, ``..._words``)."""
+        return word_index.fulltext(self._conn, kb_id, phrases, short_terms, words, limit)
 
     # ------------------------------------------------------------ the saved vector index
 

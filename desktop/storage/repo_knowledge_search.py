@@ -59,10 +59,10 @@ ACTIVE_VERSIONS = (
 )
 #: Keep only hits ``c`` in the kb's active versions; ``+`` keeps the planner on the
 #: ``chunks_scope`` lookup by id instead of probing it once per active version.
-_IN_SCOPE = f"+c.kb_id = ? AND +c.version_id IN ({ACTIVE_VERSIONS})"
+IN_SCOPE = f"+c.kb_id = ? AND +c.version_id IN ({ACTIVE_VERSIONS})"
 _SCOPED_HITS = (
     "FROM chunk_fts CROSS JOIN chunks AS c INDEXED BY chunks_scope ON c.id = chunk_fts.rowid"
-    f" WHERE chunk_fts MATCH ? AND {_IN_SCOPE}"
+    f" WHERE chunk_fts MATCH ? AND {IN_SCOPE}"
 )
 #: Trigrams compare as UTF-8 bytes: all those starting with a prefix sort below this.
 _TOP = "\U0010ffff"
@@ -70,7 +70,7 @@ _TRIGRAM = 3
 #: BM25's term-frequency saturation and length normalisation.
 _K1 = 1.2
 _B = 0.75
-_FLOOR = 1e-6
+FLOOR = 1e-6
 
 Ranked = list[tuple[int, float]]
 
@@ -268,7 +268,7 @@ def fulltext(
     best = ranked[0][1] if ranked and ranked[0][1] > 0.0 else 1.0
     # A match the index saw in a form NFKC and casefold spell differently (rare) scores
     # zero here, yet it matched: it stays, last, with the smallest positive score.
-    return [(cid, max(score / best, _FLOOR)) for cid, score in ranked]
+    return [(cid, max(score / best, FLOOR)) for cid, score in ranked]
 
 
 def active_stamp(conn: Connection, kb_id: int) -> str:

@@ -166,6 +166,21 @@ class KnowledgeContract:
             listed = [kb.id for kb in tx.knowledge.list_kbs()]
             assert listed == [first.id, other.id, again.id]  # by name (all alike), then id
 
+    def test_word_index_finds_another_spelling_and_forgets_deleted_chunks(
+        self, store: Any, raw: Any
+    ) -> None:
+        with store.transaction() as tx:
+            kb = tx.knowledge.create_kb(kb_record())
+            self.add(tx, kb.id, "a.txt", "付属書の引っ越し手順。", "無関係な段落。")
+            # asked as 附属 / 引越し: no substring meets the text, the normalised words do
+            words = [("付属", 1.0), ("引っ越し", 1.0)]
+            found = tx.knowledge.fulltext(kb.id, ["附属書"], ["附属"], 10, words=words)
+            assert [cid for cid, _ in found][:1] and found[0][1] == 1.0
+            first = found[0][0]
+            assert "付属" in tx.knowledge.chunks([first])[0].text
+            tx.knowledge.delete_document(kb.id, "a.txt")
+        assert self.count(raw, "chunk_words") == 0
+
     def test_update_kb_changes_everything_but_its_origin(self, store: Any) -> None:
         settings = KbSettings(top_k=9, score_threshold=0.25, reranker="/models/ce")
         with store.transaction() as tx:

@@ -16,6 +16,7 @@ from desktop.storage import create_database, migrate, open_database
 from desktop.storage.files import backup_path
 from desktop.storage.migrations import MIGRATIONS, applied_migrations, schema_version
 from desktop.storage.repo_conversations import SqlConversationRepository
+from desktop.storage.repo_knowledge import SqlKnowledgeRepository
 from tests.fakes import FixedClock
 
 sqlcipher = pytest.importorskip("sqlcipher3.dbapi2")
@@ -52,6 +53,12 @@ EXPECTED_COLUMNS = {
     "chunk_fts_docsize": ["id", "sz"],
     "chunk_fts_idx": ["segid", "term", "pgno"],
     "chunk_fts_terms": ["term", "doc", "cnt"],
+    "chunk_words": ["words"],
+    "chunk_words_config": ["k", "v"],
+    "chunk_words_content": ["id", "c0"],
+    "chunk_words_data": ["id", "block"],
+    "chunk_words_docsize": ["id", "sz"],
+    "chunk_words_idx": ["segid", "term", "pgno"],
     "turn_fts": ["user_text", "answer"],
     "turn_fts_config": ["k", "v"],
     "turn_fts_data": ["id", "block"],
@@ -151,6 +158,8 @@ EXPECTED_TRIGGERS = {
     "chunks_fts_delete",
     "chunks_fts_insert",
     "chunks_no_update",
+    "chunks_words_delete",
+    "chunks_words_insert",
     "document_versions_no_update",
     "documents_active_version_is_own",
     "turns_fts_delete",
@@ -234,7 +243,9 @@ def test_blank_database_gets_the_expected_schema(plain: sqlite3.Connection) -> N
     }
     assert indexes == EXPECTED_INDEXES
     strict = {n for (n, s) in plain.execute("SELECT name, strict FROM pragma_table_list") if s}
-    fts = {n for n in EXPECTED_COLUMNS if n.startswith(("chunk_fts", "turn_fts"))}  # virtual
+    fts = {
+        n for n in EXPECTED_COLUMNS if n.startswith(("chunk_fts", "chunk_words", "turn_fts"))
+    }  # virtual
     assert strict == set(EXPECTED_COLUMNS) - {"schema_migrations", "sqlite_sequence"} - fts
     assert plain.execute("SELECT id, seq, hash FROM audit_head").fetchall() == [(1, 0, "0" * 64)]
     ledger = plain.execute("SELECT name, applied_at FROM schema_migrations").fetchall()
@@ -358,3 +369,27 @@ def test_m0012_indexes_the_turns_already_stored_and_follows_later_changes(
     plain.execute("DELETE FROM turns WHERE id = 7")
     found = plain.execute("SELECT count(*) FROM turn_fts WHERE turn_fts MATCH '\"旅費の\"'")
     assert found.fetchone() == (0,)
+
+
+def test_m0013_builds_the_word_index_for_the_chunks_already_stored(
+    plain: sqlite3.Connection,
+) -> None:
+    clock = FixedClock()
+    migrate(plain, clock, migrations=MIGRATIONS[:12])
+    plain.execute("PRAGMA foreign_keys = OFF")  # a bare chunk, without its kb
+    plain.execute(
+        "INSERT INTO document_versions (id, document_id, version, sha256, size, kind, meta,"
+        " added_by, added_at, text, original) VALUES (5, 3, 1, 'h', 1, 'txt', '{}', 'a', 'x',"
+        " '', x'00')"
+    )
+    plain.execute("INSERT INTO documents VALUES (3, 1, 'a.txt', 5, 'x')")
+    plain.execute(
+        'INSERT INTO chunks (id, version_id, kb_id, idx, start, "end", heading, text)'
+        " VALUES (9, 5, 1, 0, 0, 9, '', 'ﾛｸﾞの附属書を引越しで更新した')"
+    )
+    migrate(plain, clock)
+    (words,) = plain.execute("SELECT words FROM chunk_words WHERE rowid = 9").fetchone()
+    assert {"ログ", "付属", "引っ越し", "更新"} <= set(words.split())
+    assert "の" not in words.split() and "た" not in words.split()
+    repo = SqlKnowledgeRepository(plain)
+    assert [c for c, _ in repo.fulltext(1, [], [], 5, words=[("付属", 1.0)])] == [9]

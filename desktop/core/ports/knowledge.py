@@ -92,10 +92,17 @@ class KnowledgeRepository(Protocol):
         ...
 
     def fulltext(
-        self, kb_id: int, phrases: Sequence[str], short_terms: Sequence[str], limit: int
+        self,
+        kb_id: int,
+        phrases: Sequence[str],
+        short_terms: Sequence[str],
+        limit: int,
+        *,
+        words: Sequence[tuple[str, float]] = (),
     ) -> list[tuple[int, float]]:
-        """Searchable chunks matching any phrase (FTS5 trigram, phrases of 3+ characters)
-        or any short term (1-2 characters, substring scan), best first, scored 0-1."""
+        """Searchable chunks matching any phrase (FTS5 trigram, phrases of 3+ characters),
+        any short term (1-2 characters) or any of the weighted normalised words (the word
+        index), best first, scored 0-1."""
         ...
 
     def load_index(self, kb_id: int) -> tuple[bytes, str] | None:

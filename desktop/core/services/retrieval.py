@@ -28,7 +28,8 @@ from desktop.core.services.knowledge_access import app_may_use, can_read
 
 Ranked = list[tuple[int, float]]
 Fused = list[tuple[int, float, dict[str, float]]]
-TermSplitter = Callable[[str], tuple[Sequence[str], Sequence[str]]]
+#: A question's (phrases, short terms, weighted words) for full-text search.
+TermSplitter = Callable[[str], tuple[Sequence[str], Sequence[str], Sequence[tuple[str, float]]]]
 #: How many of the vector hits are read to judge whether the model could read them.
 TRUST_SAMPLE = 10
 #: Below this share of readable letters the vector ranking is left out of hybrid search.
@@ -118,9 +119,9 @@ class Retriever:
         return trust if trust >= TRUST_FLOOR else 0.0
 
     def _fulltext(self, kb: KnowledgeBase, query: str, limit: int) -> Ranked:
-        phrases, short = self._tools.terms(query)
+        phrases, short, words = self._tools.terms(query)
         with self._store.transaction() as tx:
-            return tx.knowledge.fulltext(kb.id, phrases, short, limit)
+            return tx.knowledge.fulltext(kb.id, phrases, short, limit, words=words)
 
     def _rerank(self, kb: KnowledgeBase, query: str, fused: Fused) -> Fused:
         with self._store.transaction() as tx:

@@ -32,6 +32,7 @@ from desktop.storage.migrations.m0011_turn_failed import m0011_turn_failed
 from desktop.storage.migrations.m0012_conversation_search_files import (
     m0012_conversation_search_files,
 )
+from desktop.storage.migrations.m0013_word_index import m0013_word_index, register_words
 
 Migration = Callable[[Connection], None]
 
@@ -49,6 +50,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0010_turn_superseded,
     m0011_turn_failed,
     m0012_conversation_search_files,
+    m0013_word_index,
 )
 
 _LEDGER_DDL = (
@@ -102,6 +104,7 @@ def migrate(
     the steps before it stay committed.
     Returns the names applied.
     """
+    register_words(conn)  # the SQL function the word index's triggers call (m0013)
     check_not_newer(conn, migrations)
     pending = pending_migrations(conn, migrations)
     if pending and before_first is not None:
