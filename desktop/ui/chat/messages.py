@@ -245,7 +245,7 @@ class AnswerBubble(QFrame):
             if cite.get("heading"):
                 section = self.tr("Section: {heading}").format(heading=cite["heading"])
                 tip = f"{section}\n{tip}"
-            chip.setToolTip(tip)
+            chip.setToolTip(plain_tip(tip))  # the heading is the document's text
             chip.clicked.connect(lambda _=False, m=marker: self.citation_requested.emit(m))
             self._sources_row.addWidget(chip)
         self._sources_row.addStretch(1)
