@@ -245,13 +245,13 @@
 <context>
     <name>AnswerBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="+127"/>
-        <location line="+127"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="+128"/>
+        <location line="+135"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-135"/>
         <source>Copy the answer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -286,7 +286,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -296,12 +296,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>Writing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
@@ -583,7 +583,7 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../desktop/ui/chat/pane.py" line="+81"/>
+        <location filename="../../desktop/ui/chat/pane.py" line="+82"/>
         <source>Type a message — Enter sends, Shift+Enter starts a new line</source>
         <translation type="unfinished"></translation>
     </message>
@@ -598,24 +598,34 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+82"/>
+        <location line="+5"/>
+        <source>Read every document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Have the model read every passage of this chat&apos;s documents for the question, in batches: slower, for questions like “list every …” or “how many …”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+96"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-80"/>
-        <location line="+72"/>
+        <location line="-94"/>
+        <location line="+85"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-70"/>
+        <location line="-83"/>
         <source>Stop the answer (Esc); what was written is kept</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+25"/>
         <source>Model: {name} · {memory}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -635,7 +645,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Send edit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -653,7 +663,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+204"/>
+        <location line="+207"/>
         <source>Your role may not use apps.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -863,8 +873,13 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/chat/sending.py" line="+106"/>
+        <location filename="../../desktop/ui/chat/sending.py" line="+113"/>
         <source>Fill in {names} before sending.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>Reading batch {n} of {total}…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1189,7 +1204,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Not added: {names}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3829,7 +3844,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-228"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-237"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>

@@ -245,13 +245,13 @@
 <context>
     <name>AnswerBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="+127"/>
-        <location line="+127"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="+128"/>
+        <location line="+135"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-135"/>
         <source>Copy the answer</source>
         <translation>回答をコピー</translation>
     </message>
@@ -286,7 +286,7 @@
         <translation>この回答を「役に立たなかった」と評価</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>…</source>
         <translation>…</translation>
     </message>
@@ -296,12 +296,12 @@
         <translation>考えています…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+18"/>
         <source>Writing…</source>
         <translation>回答を作成しています…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Stopped</source>
         <translation>停止しました</translation>
     </message>
@@ -583,7 +583,7 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../desktop/ui/chat/pane.py" line="+81"/>
+        <location filename="../../desktop/ui/chat/pane.py" line="+82"/>
         <source>Type a message — Enter sends, Shift+Enter starts a new line</source>
         <translation>メッセージを入力 — Enter で送信、Shift+Enter で改行</translation>
     </message>
@@ -598,24 +598,34 @@
         <translation>会話をそのままにする（Esc）</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+82"/>
+        <location line="+5"/>
+        <source>Read every document</source>
+        <translation>全文書を読む</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Have the model read every passage of this chat&apos;s documents for the question, in batches: slower, for questions like “list every …” or “how many …”</source>
+        <translation>このチャットの文書のすべての箇所をモデルに分けて読ませて質問に答えます。時間はかかりますが、「…をすべて挙げて」「…はいくつ」のような質問に向いています</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+96"/>
         <source>Send</source>
         <translation>送信</translation>
     </message>
     <message>
-        <location line="-80"/>
-        <location line="+72"/>
+        <location line="-94"/>
+        <location line="+85"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location line="-70"/>
+        <location line="-83"/>
         <source>Stop the answer (Esc); what was written is kept</source>
         <translation>回答を停止（Esc）。それまでの内容は残ります</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+25"/>
         <source>Model: {name} · {memory}</source>
         <translation>モデル: {name} · {memory}</translation>
     </message>
@@ -635,7 +645,7 @@
         <translation>{model} を読み込み中: {percent}% · {memory}</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Send edit</source>
         <translation>編集を送信</translation>
     </message>
@@ -653,7 +663,7 @@
         <translation>チャット</translation>
     </message>
     <message>
-        <location line="+204"/>
+        <location line="+207"/>
         <source>Your role may not use apps.</source>
         <translation>あなたのロールではアプリを利用できません。</translation>
     </message>
@@ -863,9 +873,14 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/chat/sending.py" line="+106"/>
+        <location filename="../../desktop/ui/chat/sending.py" line="+113"/>
         <source>Fill in {names} before sending.</source>
         <translation>送信する前に {names} を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>Reading batch {n} of {total}…</source>
+        <translation>バッチ {n} / {total} を読んでいます…</translation>
     </message>
 </context>
 <context>
@@ -1189,7 +1204,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Not added: {names}.</source>
         <translation>追加されなかったファイル: {names}</translation>
     </message>
@@ -3830,7 +3845,7 @@
 <context>
     <name>UserBubble</name>
     <message>
-        <location filename="../../desktop/ui/chat/messages.py" line="-228"/>
+        <location filename="../../desktop/ui/chat/messages.py" line="-237"/>
         <source>Edit</source>
         <translation>編集</translation>
     </message>

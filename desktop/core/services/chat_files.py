@@ -69,6 +69,13 @@ class ConversationFilesService(AuditedService):
             progress,
         )
 
+    def has_files(self, actor: Actor, conversation_id: int) -> bool:
+        """Whether files were added to one of your conversations (its turns read them)."""
+        with self._op(actor, rbac.Permission.USE_APPS) as op:
+            tx = op.tx
+            kb_id = tx.conversations.private_kb(own_conversation(tx, op.actor, conversation_id).id)
+            return kb_id is not None and bool(tx.knowledge.list_documents(kb_id))
+
     def _create(self, op: Op, conversation_id: int, app_id: int) -> KnowledgeBase:
         now = iso_utc(self._clock.now())
         kb = KnowledgeBase(

@@ -125,6 +125,7 @@ class FileDropView(ConversationView):
             text += " " + self.tr("Not added: {names}.").format(names=", ".join(skipped))
         if added:
             self.composer_message.show_info(text)
+            self._offer_read_all(files=True)
         else:
             self.composer_message.show_error(
                 self.tr("Not added: {names}.").format(names=", ".join(skipped))

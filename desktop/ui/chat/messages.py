@@ -101,6 +101,7 @@ class AnswerBubble(QFrame):
         self.turn: Turn | None = None
         self.rating: str | None = None
         self.streamed = ""
+        self._progress = ""  # an exhaustive answer's batch, kept while items arrive
         self._finished = False
         self._last = False
         layout = QVBoxLayout(self)
@@ -153,6 +154,7 @@ class AnswerBubble(QFrame):
 
     def start_stream(self) -> None:
         self.streamed = ""
+        self._progress = ""
         self.body.set_markdown(self.tr("…"))
         self._set_sources(())
         self.meta.setText(self.tr("Thinking…"))
@@ -163,11 +165,17 @@ class AnswerBubble(QFrame):
         """What happens before the first word (the model loading)."""
         self.meta.setText(text)
 
+    def show_progress(self, text: str) -> None:
+        """How far an answer that reads every document has got ("Reading batch 3 of
+        12…"); it stays on show while that batch's items arrive."""
+        self._progress = text
+        self.meta.setText(text)
+
     def append(self, text: str) -> None:
         """Add a streamed batch and re-render this answer only."""
         self.streamed += text
         self.body.set_markdown(self.streamed)
-        self.meta.setText(self.tr("Writing…"))
+        self.meta.setText(self._progress or self.tr("Writing…"))
 
     def finish(self, turn: Turn, *, last: bool) -> None:
         """Show the stored answer (the authority, also after Stop) with its sources; a
@@ -175,6 +183,7 @@ class AnswerBubble(QFrame):
         if self.turn is None or self.turn.id != turn.id:
             self.set_rating(None)
         self.turn = turn
+        self._progress = ""
         markers = [int(c["marker"]) for c in turn.citations if "marker" in c]
         self.body.set_markdown(turn.answer, markers)
         self._set_sources(turn.citations)
@@ -236,7 +245,7 @@ class AnswerBubble(QFrame):
             if cite.get("heading"):
                 section = self.tr("Section: {heading}").format(heading=cite["heading"])
                 tip = f"{section}\n{tip}"
-            chip.setToolTip(tip)
+            chip.setToolTip(plain_tip(tip))  # the heading is the document's text
             chip.clicked.connect(lambda _=False, m=marker: self.citation_requested.emit(m))
             self._sources_row.addWidget(chip)
         self._sources_row.addStretch(1)

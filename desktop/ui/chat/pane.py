@@ -1,13 +1,14 @@
 """The right-hand side of the chat screen: the app's name and model (with the memory it
 will need), the transcript, the variable form, the message box with Send and Stop, and
-the context gauge."""
+the context gauge. "Read every document" beside Send asks the next question of every
+passage of the app's documents (exhaustive mode) or not, whatever the app's setting."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.chat_models import AUTO, AppConfig, ModelRecord, Turn
 from desktop.core.model_memory import estimate_memory
@@ -86,6 +87,20 @@ class ChatPane(QWidget):
         self.cancel_edit_button.setToolTip(self.tr("Keep the conversation as it is (Esc)"))
         self.cancel_edit_button.hide()
         row.addWidget(self.cancel_edit_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.read_all_button = QToolButton(self)
+        self.read_all_button.setObjectName("readAllButton")
+        self.read_all_button.setText(self.tr("Read every document"))
+        self.read_all_button.setCheckable(True)
+        self.read_all_button.setToolTip(
+            self.tr(
+                "Have the model read every passage of this chat's documents for the "
+                "question, in batches: slower, for questions like “list every …” or "
+                "“how many …”"
+            )
+        )
+        self.read_all_button.hide()
+        self._read_all_offered = False
+        row.addWidget(self.read_all_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.send_button = primary_button(self.tr("Send"), "sendButton", self)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.stop_button = QPushButton(self.tr("Stop"), self)
@@ -94,6 +109,18 @@ class ChatPane(QWidget):
         self.stop_button.hide()
         row.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignBottom)
         return row
+
+    def offer_read_all(self, offered: bool, checked: bool | None = None) -> None:
+        """Show "Read every document" only when the chat has documents to read (the
+        app's knowledge bases, files dropped on it); ``checked``: its state, if given."""
+        self._read_all_offered = offered
+        self.read_all_button.setVisible(offered)
+        if checked is not None:
+            self.read_all_button.setChecked(checked)
+
+    def read_all(self) -> bool | None:
+        """The choice for the next question: None (the app's setting) when not offered."""
+        return self.read_all_button.isChecked() if self._read_all_offered else None
 
     def show_app(self, config: AppConfig, model: ModelRecord | None) -> None:
         self.app_title.setText(config.name)
@@ -152,6 +179,7 @@ class ChatPane(QWidget):
         self.composer.setVisible(usable)
         self.send_button.setEnabled(usable)
         self.send_button.setVisible(usable)
+        self.read_all_button.setVisible(usable and self._read_all_offered)
         if not usable:
             self.variables.hide()
 
@@ -161,6 +189,7 @@ class ChatPane(QWidget):
         self.stop_button.setVisible(streaming)
         self.stop_button.setEnabled(True)
         self.stop_button.setText(self.tr("Stop"))
+        self.read_all_button.setEnabled(not streaming)
         self.variables.setEnabled(not streaming)
         if streaming:
             self.gauge.show_streaming()

@@ -9,6 +9,11 @@ the token: the service keeps the partial answer, marked stopped, and the bubble 
 shows exactly what was stored. Sending an edited earlier message replaces it and every
 later turn once its answer is stored; until then the replaced turns are only hidden, and
 a failure shows them again.
+
+"Read every document" beside Send (offered when the chat has documents: the app's
+knowledge bases, files dropped on it) starts at the app's setting in each conversation
+and overrides it for the questions sent while it is on or off; such an answer shows
+"Reading batch 3 of 12…" while its items arrive, and Stop keeps the items merged so far.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from desktop.ui.chat.gauge import ContextGauge
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.chat.pane import ChatPane
 from desktop.ui.chat.streaming import (
+    BATCHES,
     StreamState,
     edit_op,
     regenerate_op,
@@ -64,6 +70,7 @@ class ConversationView(View):
         self._conversation_id: int | None = None
         self._turns: list[Turn] = []
         self._stream: StreamState | None = None
+        self._has_files = False  # files were dropped on the conversation on show
 
     def _load_conversations(self) -> None:
         """Reload the sidebar's conversations of the current app (ChatView loads)."""
@@ -111,7 +118,8 @@ class ConversationView(View):
         actor = self._actor()
         if actor is None:
             return False
-        op = send_op(actor, self._app.id, text, self._conversation_id, variables)
+        read_all = self.pane.read_all()
+        op = send_op(actor, self._app.id, text, self._conversation_id, variables, read_all)
         answer = self.transcript.add_exchange(text)
         self._start_stream(op, answer, text, None, variables)
         return True
@@ -178,9 +186,14 @@ class ConversationView(View):
         self._stream = StreamState(task, answer, question, previous, variables, edited)
         self._set_streaming(True)
 
-    def _on_stream_progress(self, done: int, _total: object, _message: str) -> None:
-        if self._stream is not None:
+    def _on_stream_progress(self, done: int, total: object, message: str) -> None:
+        if self._stream is None:
+            return
+        if message != BATCHES:  # the model loading
             self._stream.answer.show_status(self.pane.loading_text(done))
+        elif isinstance(total, int) and done < total:  # about to read batch done + 1
+            text = self.tr("Reading batch {n} of {total}…").format(n=done + 1, total=total)
+            self._stream.answer.show_progress(text)
 
     def _on_stream_chunk(self, text: str) -> None:
         if self._stream is not None:
@@ -236,6 +249,17 @@ class ConversationView(View):
     def _on_stream_finally(self) -> None:
         self._stream = None
         self._set_streaming(False)
+
+    def _offer_read_all(self, *, files: bool | None = None, reset: bool = False) -> None:
+        """Offer "Read every document" when the chat has documents to read (``files``:
+        whether some were dropped on it, when known); ``reset`` sets it to the app's
+        setting (a conversation started or opened)."""
+        if files is not None:
+            self._has_files = files
+        config = self._app.config if self._app is not None else None
+        offered = config is not None and (bool(config.kb_ids) or self._has_files)
+        checked = config.exhaustive if reset and config is not None else None
+        self.pane.offer_read_all(offered, checked)
 
     # ------------------------------------------------------------------ helpers
 

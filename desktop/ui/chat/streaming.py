@@ -13,6 +13,7 @@ from desktop.core.chat_models import Turn
 from desktop.core.errors import Cancelled
 from desktop.core.models import Actor
 from desktop.core.services.chat import TurnResult
+from desktop.core.tasks import ProgressSink
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.tasks import LaneContext, Task
 
@@ -31,6 +32,24 @@ def stream_sink(lc: LaneContext) -> Callable[[str], None]:
 
 
 TurnOp = Callable[[LaneContext], TurnResult]
+
+#: The lane progress message that marks an exhaustive turn's batches (load progress has
+#: none): ``done`` batches of ``total`` read.
+BATCHES = "batches"
+
+
+def batch_progress(lc: LaneContext) -> ProgressSink:
+    """An exhaustive turn's progress, as the lane's (tagged :data:`BATCHES`). The items
+    merged so far go to the GUI first: the next batch may keep the model busy a while.
+    After Stop it says nothing (the reader stops at the next batch on its own)."""
+
+    def report(done: int, total: int | None, message: str = "") -> None:
+        if not lc.token.cancelled:
+            with contextlib.suppress(Cancelled):
+                lc.flush()
+                lc.progress(done, total, BATCHES)
+
+    return report
 
 
 def with_load_progress(op: TurnOp, chat_model: Callable[[], Any]) -> TurnOp:
@@ -59,8 +78,10 @@ def send_op(
     text: str,
     conversation_id: int | None,
     variables: dict[str, str] | None,
+    exhaustive: bool | None = None,
 ) -> TurnOp:
-    """Ask ``text`` in the conversation (a new one with ``variables`` when None)."""
+    """Ask ``text`` in the conversation (a new one with ``variables`` when None);
+    ``exhaustive`` True or False overrides the app's setting for this question."""
 
     def op(lc: LaneContext) -> TurnResult:
         result: TurnResult = lc.ws.chat.send(
@@ -71,6 +92,8 @@ def send_op(
             variables=variables,
             cancel=lc.token,
             on_piece=stream_sink(lc),
+            exhaustive=exhaustive,
+            progress=batch_progress(lc),
         )
         return result
 

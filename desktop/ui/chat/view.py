@@ -189,17 +189,16 @@ class ChatView(FileDropView):
         if actor is None:
             return
 
-        def op(lc: LaneContext) -> tuple[list[Turn], dict[int, str]]:
-            chat = lc.ws.chat
-            return chat.turns(actor, conversation_id), chat.my_feedback(actor, conversation_id)
+        def op(lc: LaneContext) -> tuple[list[Turn], dict[int, str], bool]:
+            chat, files = lc.ws.chat, lc.ws.knowledge.conversation_files
+            turns, ratings = chat.turns(actor, conversation_id), chat.my_feedback
+            return turns, ratings(actor, conversation_id), files.has_files(actor, conversation_id)
 
         self._loading_turns = self.run(
             Lane.DB,
             op,
             key="turns",
-            on_done=lambda loaded: self._on_turns_loaded(
-                conversation_id, loaded[0], loaded[1], then
-            ),
+            on_done=lambda loaded: self._on_turns_loaded(conversation_id, *loaded, then=then),
             on_failed=self._show_failure,
         )
 
@@ -208,10 +207,12 @@ class ChatView(FileDropView):
         conversation_id: int,
         turns: list[Turn],
         ratings: dict[int, str],
+        has_files: bool = False,
         then: Callable[[], None] | None = None,
     ) -> None:
         conv = self.sidebar.model.find(conversation_id)
         self.editing.end(clear_box=True)
+        self._offer_read_all(files=has_files, reset=True)
         self._conversation_id = conversation_id
         self._turns = list(turns)
         if turns:
@@ -234,6 +235,7 @@ class ChatView(FileDropView):
             return
         config = self._app.config
         self.pane.show_app(config, self._models.get(config.model_id))
+        self._offer_read_all()
 
     def _start_new(self) -> None:
         """An empty conversation with the current app (created by the first message)."""
@@ -247,6 +249,7 @@ class ChatView(FileDropView):
         labels = self._app.config.labels if self._app is not None else None
         self.variables.set_variables(names, None, editable=True, labels=labels)
         self.gauge.show_turn(None)
+        self._offer_read_all(files=False, reset=True)
         self.sidebar.select(None)
         self.message.clear_message()
         self.composer_message.clear_message()
