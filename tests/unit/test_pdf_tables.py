@@ -126,3 +126,23 @@ def test_pdf_table_finding_never_loads_pdfium_into_kuras_process() -> None:
         "assert 'pypdfium2' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_pdf_pages_that_draw_no_lines_are_not_read_again_for_tables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pdfminer reads a page about ten times slower than pypdf: text-only pages skip it."""
+    import pdfplumber
+
+    opened: list[int] = []
+    real_open = pdfplumber.open
+
+    def counting_open(*args: Any, **kwargs: Any) -> Any:
+        opened.append(1)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(pdfplumber, "open", counting_open)
+    FileParser().parse("plain.pdf", f.pdf_bytes(["Only text.", "More text."]))
+    assert opened == []
+    FileParser().parse("prices.pdf", prices_pdf())
+    assert opened == [1]

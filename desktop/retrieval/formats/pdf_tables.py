@@ -9,7 +9,10 @@ table as a Markdown table (:func:`desktop.retrieval.structure.markdown_table`, i
 row the header) where its first character is drawn. The chunker then keeps the table
 whole or splits it by rows with the header repeated.
 
-Pages without a table keep pypdf's text. Anything that goes wrong on a page (a damaged
+pdfminer reads a page about ten times slower than pypdf, so only pages whose content
+stream draws lines or rectangles (or forms, which may) are handed to it
+(:func:`may_hold_table`, a scan of pypdf's decoded stream). Pages without a table keep
+pypdf's text. Anything that goes wrong on a page (a damaged
 content stream, more ruling lines or cells than :class:`ParseLimits` allows, glyphs
 pdfminer cannot map) leaves that page's pypdf text as it was: a table costs at most its
 own structure, never the page's words. Nothing is rendered (pdfplumber's page images
@@ -19,7 +22,8 @@ need pdfium, which stays in the model host) and nothing is written anywhere.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from desktop.core.tasks import CancelToken
@@ -29,15 +33,31 @@ from desktop.retrieval.structure import markdown_table
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's)
 
 _UNMAPPED = "(cid:"  # pdfminer's stand-in for a glyph without a Unicode mapping
+# "x y w h re" (a rectangle), "x y l" (a line to), "/Name Do" (a form or an image)
+_DRAWS = re.compile(rb"[\d.]\s+(?:re|l)(?:\s|\Z)|\sDo(?:\s|\Z)")
+
+
+def may_hold_table(page: Any) -> bool:
+    """Whether a pypdf page draws lines, rectangles or forms: a table's grid needs them."""
+    try:
+        contents = page.get_contents()
+        return contents is not None and _DRAWS.search(contents.get_data()) is not None
+    except Exception:  # an unreadable stream: pypdf's text is all there is
+        return False
 
 
 def tables_as_markdown(
-    data: bytes, texts: Sequence[str], limits: ParseLimits, cancel: CancelToken
+    data: bytes,
+    texts: Sequence[str],
+    candidates: Iterable[int],
+    limits: ParseLimits,
+    cancel: CancelToken,
 ) -> list[str]:
-    """``texts`` (pypdf's, one per page) with every page that holds a table rebuilt with
-    the table as Markdown; pages without a text layer (scans) are not looked at."""
+    """``texts`` (pypdf's, one per page) with every page among ``candidates`` that holds
+    a table rebuilt with the table as Markdown; pages without a text layer (scans) are
+    not looked at."""
     out = list(texts)
-    wanted = [index for index, text in enumerate(texts) if text.strip()]
+    wanted = [index for index in sorted(set(candidates)) if texts[index].strip()]
     if not wanted:
         return out
     try:
