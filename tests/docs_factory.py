@@ -171,9 +171,53 @@ def pdf_bytes(pages: Sequence[str]) -> bytes:
     Identity-H encoding whose CIDs are the Unicode code points, plus a ToUnicode CMap,
     which is how real PDFs carry Japanese text for extraction.
     """
+    return _pdf_from_contents([_content(text) for text in pages], "".join(pages))
+
+
+def pdf_table_bytes(
+    before: Sequence[str], table: Sequence[Sequence[str]], after: Sequence[str]
+) -> bytes:
+    """A one-page PDF: the lines of ``before``, then ``table`` (first row the header)
+    drawn as a ruled grid with each cell's text inside it, then the lines of ``after``,
+    the way a word processor prints a table (fonts as in :func:`pdf_bytes`)."""
+    ops: list[bytes] = []
+    y = 800.0
+
+    def text_at(x: float, y: float, value: str) -> None:
+        ops.append(b"BT " + f"{x:.1f} {y:.1f} Td ".encode() + _show(value) + b" ET")
+
+    for line in before:
+        text_at(72, y, line)
+        y -= 16
+    columns = max(len(row) for row in table)
+    width, height, left = 450 / columns, 16.0, 72.0
+    top = y - 4
+    bottom = top - height * len(table)
+    ops.append(b"0.5 w")
+    for r in range(len(table) + 1):
+        ops.append(
+            f"{left} {top - r * height:.1f} m {left + 450} {top - r * height:.1f} l S".encode()
+        )
+    for c in range(columns + 1):
+        ops.append(
+            f"{left + c * width:.1f} {top} m {left + c * width:.1f} {bottom:.1f} l S".encode()
+        )
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            text_at(left + c * width + 3, top - (r + 1) * height + 4, value)
+    y = bottom - 20
+    for line in after:
+        text_at(72, y, line)
+        y -= 16
+    everything = "".join([*before, *after, *(cell for row in table for cell in row)])
+    return _pdf_from_contents([b"\n".join(ops)], everything)
+
+
+def _pdf_from_contents(contents: Sequence[bytes], text: str) -> bytes:
     objects: list[bytes] = [b"", b""]  # 1: catalog, 2: page tree (filled in below)
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")  # 3
-    cmap = _to_unicode_cmap(sorted({ord(c) for page in pages for c in page if ord(c) > 127}))
+    # every character, ASCII included: a non-ASCII line shows its digits in the CID font
+    cmap = _to_unicode_cmap(sorted({ord(c) for c in text if ord(c) >= 32}))
     objects.append(_stream(cmap))  # 4: ToUnicode
     objects.append(  # 5: descendant CID font
         b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /KuraTestCID "
@@ -190,9 +234,9 @@ def pdf_bytes(pages: Sequence[str]) -> bytes:
         b"/DescendantFonts [5 0 R] /ToUnicode 4 0 R >>"
     )
     kids = []
-    for text in pages:
+    for content in contents:
         content_id = len(objects) + 1
-        objects.append(_stream(_content(text)))
+        objects.append(_stream(content))
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
             b"/Resources << /Font << /F1 3 0 R /F2 7 0 R >> >> "
@@ -202,6 +246,15 @@ def pdf_bytes(pages: Sequence[str]) -> bytes:
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
     return _assemble(objects)
+
+
+def _show(line: str, size: int = 10) -> bytes:
+    """The operators that show one line: Helvetica for ASCII, the CID font otherwise."""
+    if line.isascii():
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"/F1 %d Tf (" % size + escaped.encode("latin-1") + b") Tj"
+    hexed = "".join(f"{ord(c):04X}" for c in line)
+    return b"/F2 %d Tf <" % size + hexed.encode() + b"> Tj"
 
 
 def _content(text: str) -> bytes:

@@ -38,6 +38,8 @@ class ParseLimits:
     max_zip_members: int = 10_000
     max_xml_tags: int = 4_000_000  # .docx / .xlsx, "<" in all XML members together
     max_pdf_pages: int = 2000
+    max_pdf_page_edges: int = 20_000  # ruling lines on one PDF page searched for tables
+    max_pdf_table_cells: int = 20_000  # one PDF table; a larger one stays plain text
     max_cells: int = 10_000_000  # .xlsx, all sheets together, empty ones included
     max_chars: int = 20_000_000  # extracted text
 

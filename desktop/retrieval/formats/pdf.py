@@ -3,7 +3,10 @@ with no text layer (a scan) is read by OCR in the model host (:mod:`.image`).
 
 The document outline (bookmarks), where there is one, gives the headings: a bookmark
 starts a section at the top of the page it points to, its path made of the bookmarks
-above it, so chunks of that page carry it as their context."""
+above it, so chunks of that page carry it as their context.
+
+Tables drawn as ruled grids are written as Markdown tables in place of their text lines
+(:mod:`.pdf_tables`, pdfplumber), so a chunk holding a row also holds the header."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from desktop.core.ports import Ocr
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
 from desktop.retrieval.formats.image import fill_scanned_pages
+from desktop.retrieval.formats.pdf_tables import may_hold_table, tables_as_markdown
 
 _MAX_BOOKMARKS = 10_000
 _MAX_BOOKMARK_DEPTH = 6
@@ -56,10 +60,14 @@ def _extract(
         )
     builder = DocBuilder(name, "pdf", limits)
     texts = []
-    for page in reader.pages:
+    ruled = []
+    for number, page in enumerate(reader.pages):
         cancel.raise_if_cancelled()
         texts.append(page.extract_text() or "")
+        if may_hold_table(page):
+            ruled.append(number)
     scanned = [index for index, text in enumerate(texts) if not text.strip()]
+    texts = tables_as_markdown(data, texts, ruled, limits, cancel)
     if scanned and ocr is not None:  # without an engine (tests' fakes): as before
         texts = fill_scanned_pages(name, data, texts, ocr, cancel)
     bookmarks = _bookmarks(reader)
