@@ -86,7 +86,7 @@ _TO_JAPANESE = f"""
 SELECT coalesce((SELECT text FROM Kanji WHERE idseq = s.idseq ORDER BY ID LIMIT 1),
                 (SELECT text FROM Kana WHERE idseq = s.idseq ORDER BY ID LIMIT 1))
 FROM SenseGloss AS g JOIN Sense AS s ON s.ID = g.sid
-WHERE g.text IN (?, ?) AND g.lang = 'eng'
+WHERE g.text IN (?, ?) AND +g.lang = 'eng'
 ORDER BY {_COMMON} DESC,
          (SELECT count(*) FROM Sense AS e WHERE e.idseq = s.idseq AND e.ID < s.ID),
          (SELECT count(*) FROM SenseGloss AS h WHERE h.sid = g.sid AND h.rowid < g.rowid),
@@ -95,7 +95,7 @@ LIMIT 24
 """
 _TO_ENGLISH = """
 SELECT g.text FROM SenseGloss AS g
-WHERE g.lang = 'eng' AND g.sid = (
+WHERE +g.lang = 'eng' AND g.sid = (
     SELECT min(s.ID) FROM Sense AS s WHERE s.idseq = (
         SELECT idseq FROM (SELECT idseq, ID FROM Kanji WHERE text = ?1
                            UNION ALL SELECT idseq, ID FROM Kana WHERE text = ?1)
