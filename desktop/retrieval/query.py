@@ -10,8 +10,11 @@ Sudachi finds in them (:mod:`desktop.analysis`).
   plural/tense suffix so the substring match also finds other forms
   (``uploaded`` -> ``upload``).
 - **words** with weights for the word index (``chunk_words``): the normalised content
-  words at full weight; the parts of compounds and translations (``install`` ->
-  ``インストール``) weighted below them.
+  words at full weight; the parts of compounds and Sudachi's readings of English words
+  (``install`` -> ``インストール``) weighted below them; below those, the expansions of
+  :mod:`desktop.retrieval.expansion`: synonyms of the same group (閉店 -> 店仕舞い) and
+  JMdict translations (``password`` -> パスワード, 画像 -> ``image``), a few per word.
+  An expansion of several words is one phrase of index words (``店仕舞 い``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desktop.analysis import STOPWORDS, Word, content_words, normalise
+from desktop.analysis import STOPWORDS, Word, content_words, index_words, normalise
+from desktop.retrieval import expansion
 
 __all__ = ["fts5_match_expression", "fulltext_terms", "normalise"]
 
@@ -30,6 +34,10 @@ MAX_PHRASE_CHARS = 32
 MIN_PHRASE_CHARS = 3  # what the trigram tokenizer can match
 #: Weight of a compound's part or a translation, against 1.0 for a word as asked.
 WEAKER = 0.5
+#: Weight of a synonym from Sudachi's synonym dictionary.
+SYNONYM = 0.4
+#: Weight of a JMdict translation (English <-> Japanese).
+TRANSLATION = 0.3
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 #: A Latin word, with ``.``, ``-``, ``_``, ``/`` kept inside (``tls1.2``, ``apt.conf``).
@@ -67,7 +75,30 @@ def _weighted(words: Sequence[Word]) -> list[tuple[str, float]]:
         for weaker in (*word.parts, word.translated):
             if weaker and weaker not in weights:
                 weights[weaker] = WEAKER
+    for word in words:
+        for term, weight in _expansions(word):
+            if term and term not in weights:
+                weights[term] = weight
     return sorted(weights.items(), key=lambda item: -item[1])
+
+
+def _expansions(word: Word) -> list[tuple[str, float]]:
+    """Synonyms and translations of one content word, as index words."""
+    if word.surface.isdigit() or len(word.normal) < 2:  # 日, 方: too ambiguous
+        return []
+    latin = bool(_LATIN.fullmatch(word.surface))
+    found = expansion.synonyms(word.surface) or expansion.synonyms(word.normal)
+    out = [(index_words(s), SYNONYM) for s in found]
+    if latin:
+        japanese: list[str] = []
+        for form in dict.fromkeys(
+            (word.surface, word.surface.removesuffix("s"), _stem(word.surface))
+        ):
+            japanese = japanese or expansion.to_japanese(form)
+        out += [(index_words(t), TRANSLATION) for t in japanese]
+    else:
+        out += [(t, TRANSLATION) for t in expansion.to_english(word.normal)]
+    return out
 
 
 def _runs(words: Sequence[Word]) -> list[str]:
