@@ -127,3 +127,9 @@ def test_the_index_cache_saves_a_big_kb_as_ivf_and_rebuilds_it_exact_when_it_shr
     again = cache.get(1, DIM)
     assert isinstance(again, FaissVectorIndex) and again.kind() == "flat"
     assert again.count() == 100
+
+
+def test_ivf_parameters_are_the_measured_ones() -> None:
+    assert vector_index.FLAT_LIMIT == 100_000
+    assert [vector_index.ivf_lists(n) for n in (100_001, 400_000, 1_000_000)] == [256, 512, 1024]
+    assert [vector_index.ivf_probes(n) for n in (256, 512, 1024, 2048)] == [64, 64, 128, 256]
