@@ -1,9 +1,23 @@
-"""FAISS adapter: exact inner-product search over L2-normalised vectors, in memory only.
+"""FAISS adapter: inner-product search over L2-normalised vectors, in memory only.
 
-``FaissVectorIndex`` wraps ``IndexIDMap2(IndexFlatIP(dimension))``: exact search, ids
-are the chunk ids, and because the vectors are L2-normalised a score is the cosine
-similarity. The index never touches the filesystem: ``serialize()`` gives bytes for a
-database BLOB, and ``deserialize()`` rebuilds the index from them.
+``FaissVectorIndex`` is exact up to ``flat_limit`` vectors: ``IndexIDMap2(IndexFlatIP)``,
+ids are the chunk ids, and because the vectors are L2-normalised a score is the cosine
+similarity. Above the limit, ``fit()`` turns it into an inverted file with 8-bit scalar
+quantisation (``IVF{nlist},SQ8``, chunk ids stored in its lists): k-means over a random
+sample of the vectors it holds picks ``ivf_lists(n)`` centres, and a search reads the
+``ivf_probes(nlist)`` lists nearest the query.
+
+The numbers were measured on a busy shared two-core machine (recall@10 against flat on the
+same embedding-like vectors, see ``tests/benchmarks/test_scale_bench.py``). One-thread
+flat search took 2.7 ms (p50) at 50k vectors, 13 ms at 100k and 390 ms at 1M; up to
+100k it is exact and fast enough beside full-text search, and it needs no training.
+IVF with nlist 256 at 100k: nprobe 32 gave recall 0.90, 64 gave 0.98; nlist 1024 at
+1M: nprobe 64 gave 0.92, 128 gave 0.98 in 28 ms (p50, under load). So nprobe is one
+list in eight, never fewer than 64. The IVF keeps 384 bytes a vector instead of 1,536,
+so it loads in a quarter of the time and a 1M index (about 400 MB) fits SQLite's 1 GB
+BLOB limit, which a flat one (1.5 GB) does not. The index never touches the filesystem:
+``serialize()`` gives bytes for a database BLOB, and ``deserialize()`` rebuilds the
+index from them.
 
 ``faiss`` is imported lazily, on the first operation that needs the index, so the
 constructor and ``count()`` of an empty index cost nothing. One lock guards the index
@@ -19,6 +33,7 @@ duration of the call.
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from collections.abc import Sequence
 from types import ModuleType
@@ -29,6 +44,28 @@ import numpy as np
 from desktop.core.errors import AppError, InputError
 
 Vectors = np.ndarray[Any, np.dtype[np.float32]]
+
+#: Up to this many vectors the index is exact (flat); above it, an IVF (see ``fit``).
+FLAT_LIMIT = 100_000
+#: Vectors of the k-means training sample per IVF list (FAISS asks for at least 39).
+TRAIN_PER_LIST = 64
+#: k-means iterations when training an IVF (FAISS's default is 25; 10 loses no recall
+#: here and trains 2.5 times faster).
+KMEANS_ITERATIONS = 10
+#: Vectors added to a new IVF at a time (bounds the temporary copies).
+ADD_BLOCK = 65_536
+
+
+def ivf_lists(count: int) -> int:
+    """nlist for ``count`` vectors: the power of two nearest sqrt(count), at least 256
+    (lists of about sqrt(count) vectors; more lists would cost more to train)."""
+    return max(256, 1 << round(math.log2(max(count, 1)) / 2))
+
+
+def ivf_probes(lists: int) -> int:
+    """nprobe: one list in eight and at least 64, so recall@10 against flat stays above
+    0.95 (see the module docstring)."""
+    return max(64, lists // 8)
 
 
 @functools.cache
@@ -52,15 +89,18 @@ def _as_ids(ids: Sequence[int]) -> np.ndarray[Any, np.dtype[np.int64]]:
 
 
 class FaissVectorIndex:
-    """``VectorIndex`` on FAISS (exact, inner product), keyed by chunk id. Thread-safe."""
+    """``VectorIndex`` on FAISS (inner product), keyed by chunk id. Thread-safe."""
 
-    def __init__(self, dimension: int, *, search_threads: int = 1) -> None:
+    def __init__(
+        self, dimension: int, *, search_threads: int = 1, flat_limit: int | None = None
+    ) -> None:
         if not isinstance(dimension, int) or dimension < 1:
             raise InputError("knowledge.vector_dimension_invalid")
         if search_threads < 1:
             raise InputError("knowledge.search_threads_invalid")
         self._dimension = dimension
         self._search_threads = search_threads
+        self._flat_limit = FLAT_LIMIT if flat_limit is None else flat_limit
         self._lock = threading.Lock()
         self._index: Any = None
         self._ids: set[int] = set()
@@ -80,6 +120,11 @@ class FaissVectorIndex:
         """Every id in the index, ascending (for consistency checks)."""
         with self._lock:
             return sorted(self._ids)
+
+    def kind(self) -> str:
+        """``flat`` (exact) or ``ivf`` (approximate)."""
+        with self._lock:
+            return "flat" if self._index is None or _is_flat(self._index) else "ivf"
 
     def __contains__(self, chunk_id: object) -> bool:
         with self._lock:
@@ -145,6 +190,39 @@ class FaissVectorIndex:
             self._index = None
             self._ids = set()
 
+    def fit(self) -> bool:
+        """Make the kind fit the size: a flat index holding more than ``flat_limit``
+        vectors becomes an IVF (trained on a sample of them). False when an IVF has
+        shrunk below half the limit or grown past four times the size it was trained
+        at: only the stored vectors can make it exact or retrain it, so rebuild it."""
+        with self._lock:
+            count = len(self._ids)
+            if self._index is None or _is_flat(self._index):
+                if count > self._flat_limit:
+                    self._index = self._ivf_of_flat(self._index)
+                return True
+            trained_for = self._index.nlist**2  # ivf_lists(n) is about sqrt(n)
+            return bool(self._flat_limit // 2 <= count <= 4 * max(trained_for, self._flat_limit))
+
+    def _ivf_of_flat(self, flat_map: Any) -> Any:
+        """An IVF holding the vectors and ids of an ``IDMap2(IndexFlatIP)``."""
+        faiss = _faiss()
+        count, dim = flat_map.ntotal, self._dimension
+        flat = faiss.downcast_index(flat_map.index)
+        vectors = faiss.rev_swig_ptr(flat.get_xb(), count * dim).reshape(count, dim)
+        ids = faiss.vector_to_array(flat_map.id_map)
+        lists = ivf_lists(count)
+        index = faiss.index_factory(dim, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+        index.cp.niter = KMEANS_ITERATIONS
+        rng = np.random.default_rng(0)
+        sample = np.sort(rng.choice(count, min(count, TRAIN_PER_LIST * lists), replace=False))
+        index.train(np.ascontiguousarray(vectors[sample]))
+        for start in range(0, count, ADD_BLOCK):
+            block = slice(start, start + ADD_BLOCK)
+            index.add_with_ids(np.ascontiguousarray(vectors[block]), ids[block])
+        index.nprobe = ivf_probes(lists)
+        return index
+
     # ------------------------------------------------------------------ search
 
     def search(self, query: Any, k: int) -> list[tuple[int, float]]:
@@ -194,8 +272,12 @@ class FaissVectorIndex:
                 "knowledge.index_unreadable",
                 details=repr(exc),
             ) from exc
-        inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap2) else None
-        if not isinstance(inner, faiss.IndexFlatIP):
+        if _is_flat(index):
+            ids = faiss.vector_to_array(index.id_map)
+        elif _is_ivf(index):
+            index.nprobe = ivf_probes(index.nlist)
+            ids = _ivf_ids(index)
+        else:
             raise InputError(
                 "knowledge.index_wrong_kind",
                 details=type(index).__name__,
@@ -204,10 +286,39 @@ class FaissVectorIndex:
             raise InputError("knowledge.index_wrong_dimension", stored=index.d, dimension=dimension)
         out = cls(dimension, search_threads=search_threads)
         out._index = index
-        out._ids = {int(i) for i in faiss.vector_to_array(index.id_map)}
+        out._ids = set(ids.tolist())
         if len(out._ids) != index.ntotal:
             raise InputError("knowledge.index_duplicate_ids")
         return out
+
+
+def _is_flat(index: Any) -> bool:
+    """An ``IDMap2`` over an exact inner-product index."""
+    faiss = _faiss()
+    inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap2) else None
+    return isinstance(inner, faiss.IndexFlatIP)
+
+
+def _is_ivf(index: Any) -> bool:
+    """An inner-product IVF with 8-bit scalar quantisation, as ``fit`` makes."""
+    faiss = _faiss()
+    return (
+        isinstance(index, faiss.IndexIVFScalarQuantizer)
+        and index.metric_type == faiss.METRIC_INNER_PRODUCT
+        and isinstance(faiss.downcast_index(index.quantizer), faiss.IndexFlatIP)
+    )
+
+
+def _ivf_ids(index: Any) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Every id held in an IVF's lists."""
+    faiss = _faiss()
+    lists = index.invlists
+    parts = [
+        faiss.rev_swig_ptr(lists.get_ids(n), lists.list_size(n)).copy()
+        for n in range(index.nlist)
+        if lists.list_size(n)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 class FaissIndexFactory:

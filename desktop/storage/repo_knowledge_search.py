@@ -247,12 +247,7 @@ def fulltext(
     terms = [t for t in found if t is not None and t.occurrences > 0]
     if not terms:
         return []
-    chunks = int(
-        scalar(
-            conn, f"SELECT count(*) FROM chunks WHERE version_id IN ({ACTIVE_VERSIONS})", (kb_id,)
-        )
-    )
-    weights = [idf(chunks, t.occurrences) for t in terms]
+    weights = [idf(chunk_count(conn, kb_id), t.occurrences) for t in terms]
     ids = candidates(conn, kb_id, terms, weights, limit)
     if not ids:
         return []
@@ -269,6 +264,21 @@ def fulltext(
     # A match the index saw in a form NFKC and casefold spell differently (rare) scores
     # zero here, yet it matched: it stays, last, with the smallest positive score.
     return [(cid, max(score / best, FLOOR)) for cid, score in ranked]
+
+
+def chunk_count(conn: Connection, kb_id: int) -> int:
+    """How many chunks the kb's active versions hold: one index seek per version (a
+    version's chunk indexes run 0..n-1), not a pass over the chunks, which cost about
+    300 ms a query at a million of them."""
+    return int(
+        scalar(
+            conn,
+            "SELECT coalesce(sum((SELECT max(idx) + 1 FROM chunks"
+            " WHERE version_id = d.active_version_id)), 0) FROM documents AS d"
+            " WHERE d.kb_id = ? AND d.active_version_id IS NOT NULL",
+            (kb_id,),
+        )
+    )
 
 
 def active_stamp(conn: Connection, kb_id: int) -> str:

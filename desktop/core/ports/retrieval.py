@@ -53,6 +53,11 @@ class VectorIndex(Protocol):
 
     def serialize(self) -> bytes: ...
 
+    def fit(self) -> bool:
+        """Choose the index kind for its size; False when only a rebuild from the stored
+        vectors can make it fit."""
+        ...
+
 
 class Reranker(Protocol):
     def scores(self, query: str, texts: Sequence[str]) -> list[float]: ...

@@ -3,6 +3,11 @@
 An index is reused while the database's active-chunk stamp matches the one it was built
 at; otherwise it is loaded from the serialized copy in the database (when that copy's
 stamp matches) or rebuilt from the stored embeddings. It is never written to a file.
+
+The index chooses its own kind by size (``VectorIndex.fit``: exact up to a threshold,
+approximate above it): a rebuilt index is fitted before it is saved, and a changed one
+that no longer fits (an approximate index shrunk small, or grown far past the size it
+was trained at) is dropped, so the next search rebuilds it from the stored vectors.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ class IndexCache:
                 ids, blobs = [], []
         if ids:
             index.add(ids, self._factory.vectors(blobs))
+        index.fit()
         return index
 
     def apply_stored(
@@ -84,6 +90,8 @@ class IndexCache:
             index.remove(list(removed))
         if added:
             index.add(list(added), vectors)
+        if not index.fit():
+            return  # the next search rebuilds it from the stored vectors
         with self._lock, self._store.transaction() as tx:
             self._indexes[kb_id] = (index, tx.knowledge.active_stamp(kb_id))
 
