@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 
 from desktop.core.knowledge_models import Chunk, ParsedDocument
-from desktop.retrieval.structure import Block, blocks, trimmed
+from desktop.retrieval.structure import Block, blocks, trim, trimmed
 
 HEADING_PATH_SEPARATOR = " > "
 
@@ -92,7 +92,7 @@ def table_pieces(
     starts at ``lead``, the text before the table, when given); every later piece
     repeats them in its text, its span holding its rows only. A row longer than
     ``size`` is a piece of its own: a row is never cut."""
-    header_start, header_end = _trim(text, *table.header) or table.header
+    header_start, header_end = trim(text, *table.header) or table.header
     header = text[header_start:header_end]
     piece_start = header_start if lead is None else lead
     piece_end, budget, repeat, has_rows = header_end, size, "", False
@@ -133,17 +133,17 @@ def sentences(text: str, start: int, end: int, size: int) -> list[Span]:
 
 
 def _add_sentence(spans: list[Span], text: str, start: int, end: int, size: int) -> None:
-    span = _trim(text, start, end)
+    span = trim(text, start, end)
     if span is None:
         return
     start, end = span
     while end - start > size:
         cut = _cut_point(text, start, size)
-        piece = _trim(text, start, cut)
+        piece = trim(text, start, cut)
         if piece is not None:
             spans.append(piece)
         start = cut
-        rest = _trim(text, start, end)
+        rest = trim(text, start, end)
         if rest is None:
             return
         start = rest[0]
@@ -158,14 +158,6 @@ def _cut_point(text: str, start: int, size: int) -> int:
         if text[pos] in _SOFT_BREAKS:
             return pos + 1
     return limit
-
-
-def _trim(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if start < end else None
 
 
 def pack(spans: list[Span], size: int, overlap: int) -> Iterator[Span]:

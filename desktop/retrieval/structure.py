@@ -55,7 +55,7 @@ def blocks(text: str, start: int, end: int) -> Iterator[Block]:
             yield Block("text", *prose)
             prose = None
         if table_end > i:
-            rows = tuple(s for s in (_trim(text, *lines[j]) for j in range(i + 2, table_end)) if s)
+            rows = tuple(s for s in (trim(text, *lines[j]) for j in range(i + 2, table_end)) if s)
             header = (ls, lines[i + 1][1])
             yield Block("table", ls, lines[table_end - 1][1], header, rows)
             i = table_end
@@ -102,7 +102,8 @@ def _continues_item(text: str, line: Span) -> bool:
     )
 
 
-def _trim(text: str, start: int, end: int) -> Span | None:
+def trim(text: str, start: int, end: int) -> Span | None:
+    """``(start, end)`` without the whitespace at either end; None when nothing is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -112,7 +113,7 @@ def _trim(text: str, start: int, end: int) -> Span | None:
 
 def trimmed(text: str, block: Block) -> Span | None:
     """The block's span without surrounding whitespace (None when blank)."""
-    return _trim(text, block.start, block.end)
+    return trim(text, block.start, block.end)
 
 
 # ---------------------------------------------------------------- writing tables

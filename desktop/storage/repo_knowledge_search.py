@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop.storage.dbapi import Connection, scalar
@@ -207,8 +207,12 @@ def candidates(
     return [cid for cid, _ in best[:pool]]
 
 
-def bm25(texts: dict[int, str], terms: Sequence[str], weights: Sequence[float]) -> dict[int, float]:
-    """BM25 of each text (already normalised) for the (normalised) terms."""
+def bm25(
+    texts: Mapping[int, str | Sequence[str]], terms: Sequence[str], weights: Sequence[float]
+) -> dict[int, float]:
+    """BM25 of each text (already normalised) for the (normalised) terms: a text is a
+    string (a term counts as each place it occurs in it, trigram search) or a list of
+    words (a term counts as each word equal to it, the word index)."""
     if not texts:
         return {}
     mean = max(1.0, sum(len(t) for t in texts.values()) / len(texts))

@@ -20,8 +20,6 @@ _SCOPED_HITS = (
     "FROM chunk_words CROSS JOIN chunks AS c INDEXED BY chunks_scope"
     f" ON c.id = chunk_words.rowid WHERE chunk_words MATCH ? AND {search.IN_SCOPE}"
 )
-_K1 = 1.2
-_B = 0.75
 
 Ranked = list[tuple[int, float]]
 
@@ -97,28 +95,10 @@ def word_search(
             f"SELECT rowid, words FROM chunk_words WHERE rowid IN ({marks})", ids
         ).fetchall()
     }
-    scores = _bm25(tokens, [t.text for t in terms], idfs)
+    scores = search.bm25(tokens, [t.text for t in terms], idfs)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     best = ranked[0][1] if ranked and ranked[0][1] > 0.0 else 1.0
     return [(cid, max(score / best, search.FLOOR)) for cid, score in ranked]
-
-
-def _bm25(
-    tokens: dict[int, list[str]], terms: Sequence[str], weights: Sequence[float]
-) -> dict[int, float]:
-    if not tokens:
-        return {}
-    mean = max(1.0, sum(len(t) for t in tokens.values()) / len(tokens))
-    scores: dict[int, float] = {}
-    for cid, words in tokens.items():
-        norm = _K1 * (1.0 - _B + _B * len(words) / mean)
-        score = 0.0
-        for term, weight in zip(terms, weights, strict=True):
-            tf = words.count(term)
-            if tf:
-                score += weight * tf * (_K1 + 1.0) / (tf + norm)
-        scores[cid] = score
-    return scores
 
 
 #: Which full-text sources :func:`fulltext` fuses ("trigram", "words"); the benchmark

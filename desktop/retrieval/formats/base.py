@@ -115,23 +115,20 @@ class DocBuilder:
 
     def add_heading(self, title: str, level: int, line: str | None = None) -> None:
         """Start a section; ``line`` is the literal heading line (default: ``title``)."""
-        title = " ".join(clean_text(title).split())
-        if not title:
-            return
-        self._separate(blank_line=True)
-        self._close_section()
-        self._open = (heading_path(self._stack, level, title), self._length)
-        self._append(clean_text(line).strip() if line is not None else title)
+        title = self.start_section(title, level)
+        if title:
+            self._append(clean_text(line).strip() if line is not None else title)
 
-    def start_section(self, title: str, level: int) -> None:
+    def start_section(self, title: str, level: int) -> str:
         """Start a section at the next block without writing a heading line (a PDF's
-        bookmarks name sections whose titles are already in the page text)."""
+        bookmarks name sections whose titles are already in the page text); returns the
+        cleaned title ("" when there is none, and no section starts)."""
         title = " ".join(clean_text(title).split())
-        if not title:
-            return
-        self._separate(blank_line=True)
-        self._close_section()
-        self._open = (heading_path(self._stack, level, title), self._length)
+        if title:
+            self._separate(blank_line=True)
+            self._close_section()
+            self._open = (heading_path(self._stack, level, title), self._length)
+        return title
 
     def _close_section(self) -> None:
         if self._open is not None:
