@@ -75,7 +75,9 @@ def _first_run(qtbot: Any, win: MainWindow, monkeypatch: pytest.MonkeyPatch) -> 
     wizard = win.wizard
     assert wizard is not None
     qtbot.waitUntil(wizard.keyring_next.isEnabled, timeout=60_000)
-    assert "SecretService" in wizard.keyring_status.text()
+    # the real keyring, named as people know it (not its class path)
+    assert "GNOME Keyring (Secret Service)" in wizard.keyring_status.text()
+    assert "keyring.backends" not in wizard.keyring_status.text()
     wizard.keyring_next.click()
     wizard.owner_name.setText("tanaka")
     wizard.owner_password.setText(PASSPHRASE)

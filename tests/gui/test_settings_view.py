@@ -34,9 +34,9 @@ from desktop.core.chat_models import AppConfig, LoadSettings
 from desktop.core.models import Role
 from desktop.core.tasks import CancelToken
 from desktop.ui.context import Backend, UiContext
+from desktop.ui.keyring_names import keyring_name
 from desktop.ui.recovery import RecoveryKeyDialog
 from desktop.ui.settings.common import ElidedLabel
-from desktop.ui.settings.general import keyring_name
 from desktop.ui.settings.model_settings import GpuLayersSpinBox
 from desktop.ui.settings.totp import TotpDialog
 from desktop.ui.settings.view import SettingsView

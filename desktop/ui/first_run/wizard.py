@@ -28,6 +28,7 @@ from desktop.core.models import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.first_run.model_step import ModelStep
+from desktop.ui.keyring_names import keyring_name
 from desktop.ui.password_field import PasswordFields
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
@@ -137,7 +138,7 @@ class FirstRunWizard(QWidget):
 
     def _keyring_op(self, lc: LaneContext) -> str:
         """The keyring's name; also finds the demo model (a file look-up, off the GUI)."""
-        backend = self.ctx.key_store().backend_name()
+        backend = keyring_name(self.ctx.key_store().backend_name())
         self.model_step.find_demo()
         return backend
 

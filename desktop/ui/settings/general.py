@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.i18n import LANGUAGES
+from desktop.ui.keyring_names import keyring_name
 from desktop.ui.settings.common import (
     ElidedLabel,
     SettingsPage,
@@ -18,24 +19,6 @@ from desktop.ui.settings.common import (
     value_label,
 )
 from desktop.ui.tasks import Lane, LaneContext
-
-# Keyring backends (the module part of their dotted class path) by the name people know.
-KEYRING_NAMES = {
-    "keyring.backends.SecretService": "GNOME Keyring (Secret Service)",
-    "keyring.backends.libsecret": "GNOME Keyring (Secret Service)",
-    "keyring.backends.Windows": "Windows Credential Manager",
-    "keyring.backends.macOS": "macOS Keychain",
-    "keyring.backends.kwallet": "KDE Wallet",
-}
-
-
-def keyring_name(backend: str) -> str:
-    """The keyring as a person knows it: ``keyring.backends.SecretService.Keyring`` is
-    "GNOME Keyring (Secret Service)"; an unknown class path becomes its class name."""
-    module, _, cls = backend.rpartition(".")
-    if module in KEYRING_NAMES:
-        return KEYRING_NAMES[module]
-    return cls if module and cls and " " not in backend else backend
 
 
 @dataclass(frozen=True, slots=True)
