@@ -79,15 +79,8 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     dialog = QInputDialog(parent)
     dialog.setInputMode(QInputDialog.InputMode.TextInput)
     dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-    dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
     dialog.setTextValue(text)
-    for child in dialog.findChildren(QLabel):
-        child.setTextFormat(PLAIN)
-    accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    value = dialog.textValue()
-    dialog.deleteLater()
-    return value, accepted
+    return _ask(dialog, title, label)
 
 
 def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
@@ -97,6 +90,13 @@ def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -
     dialog.setInputMode(QInputDialog.InputMode.TextInput)
     dialog.setComboBoxItems(items)
     dialog.setComboBoxEditable(False)
+    value, accepted = _ask(dialog, title, label)
+    return value if accepted and value else None
+
+
+def _ask(dialog: QInputDialog, title: str, label: str) -> tuple[str, bool]:
+    """Run an input dialog whose labels show plain text; its value and whether the
+    user accepted."""
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
     for child in dialog.findChildren(QLabel):
@@ -104,4 +104,4 @@ def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     value = dialog.textValue()
     dialog.deleteLater()
-    return value if accepted and value else None
+    return value, accepted

@@ -238,3 +238,14 @@ def test_answers_show_hostile_html_as_text_and_load_no_file(qtbot: Any, canary: 
     kind = int(QTextDocument.ResourceType.ImageResource.value)
     loaded = browser.document().resource(kind, QUrl(canary.as_uri()))
     assert loaded is None or loaded.isNull()
+
+
+def test_the_quick_chat_model_prompt_shows_a_hostile_model_name_as_text(
+    qtbot: Any, canary: Path
+) -> None:
+    from desktop.ui.plain import ask_item
+
+    name = hostile(canary, "model")
+    picked = _capture_modal(lambda: ask_item(None, "Quick chat", f"Model {name}", [name]))
+    assert picked[0][0] == "QInputDialog" and all(plain for _, _, plain in picked[1:])
+    assert any(MARK in text for _, text, _ in picked)
