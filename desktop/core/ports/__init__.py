@@ -6,7 +6,7 @@ Adapters are named ``<Tech><Role>`` (``SqlCipherStore``, ``KeyringKeyStore``,
 One module per area, every name re-exported here (import them from
 ``desktop.core.ports``): ``security`` (keyring, passwords, TOTP, bundle signing),
 ``accounts``, ``audit``, ``chat`` and ``knowledge`` (the repositories), ``store`` (the
-store and its transaction), ``inference`` and ``retrieval``.
+store and its transaction), ``inference``, ``retrieval`` and ``pii``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from desktop.core.ports.audit import AuditLog, ReviewRepository, UsageRepository
 from desktop.core.ports.chat import AppRepository, ConversationRepository, ModelRepository
 from desktop.core.ports.inference import ChatModel, Generation, ModelInspector
 from desktop.core.ports.knowledge import KnowledgeRepository
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.ports.retrieval import (
     DocumentParser,
     Embedder,
@@ -55,6 +56,7 @@ __all__ = [
     "Ocr",
     "PasswordHasher",
     "PasswordStrength",
+    "PiiDetector",
     "PreferenceRepository",
     "Reranker",
     "ReviewRepository",
