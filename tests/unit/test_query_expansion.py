@@ -1,8 +1,8 @@
 """Query expansion: synonyms from Sudachi's synonym dictionary and English <-> Japanese
 from JMdict, weighted below the words as asked, and found through the service's search.
 
-The dictionaries are installed by ``make`` (the synonym table into the virtual
-environment, JMdict by ``jamdict-data``); these tests need them.
+The dictionaries are installed by ``make`` (the synonym table and the JMdict table into
+the virtual environment); these tests need them.
 """
 
 from __future__ import annotations
@@ -44,16 +44,16 @@ def test_expansions_are_capped_per_word_and_skip_numbers() -> None:
 
 
 def test_dictionaries_are_opened_read_only() -> None:
-    for path in (expansion.SYNONYMS_FILE, expansion.jmdict_path()):
-        assert path is not None and path.is_file()
-    db = expansion._jmdict_db()
-    assert db is not None
-    try:
-        db.execute("CREATE TABLE kura_probe (x)")
-    except Exception as error:  # sqlite3.OperationalError: read-only
-        assert "readonly" in str(error).replace("-", "").lower()
-    else:
-        raise AssertionError("JMdict was opened writable")
+    for path in (expansion.SYNONYMS_FILE, expansion.JMDICT_FILE):
+        assert path.is_file()
+    for db in (expansion._synonyms_db(), expansion._jmdict_db()):
+        assert db is not None
+        try:
+            db.execute("CREATE TABLE kura_probe (x)")
+        except Exception as error:  # sqlite3.OperationalError: read-only
+            assert "readonly" in str(error).replace("-", "").lower()
+        else:
+            raise AssertionError("a dictionary was opened writable")
 
 
 def _kb(ws: app.Workspace, ada: Actor, files: dict[str, str]) -> int:
