@@ -3,7 +3,9 @@
 #
 # 1. `kura --self-test` of build/dist/kura inside a network namespace with no interface
 #    (unshare -n), against a throwaway Secret Service, with the demo chat and embedding
-#    models when they are installed.
+#    models when they are installed. Its ingest+search step also asks an English question
+#    that only the bundled English<->Japanese table (make jmdict) answers from the
+#    Japanese document, so the check fails when the frozen app cannot expand.
 # 2. The frozen GUI on Xvfb with no workspace (and a throwaway Secret Service): a
 #    screenshot of the first-run wizard in English and Japanese, build/package-check/.
 # Needs: unshare (util-linux), xvfb, x11-apps (xwd), netpbm (xwdtopnm, pnmtopng), xdotool.

@@ -34,6 +34,14 @@ SEARCHES = (
     ("USBメモリは使えますか？", DOC_JA, RetrievalMode.HYBRID),
     ("機密情報の持ち出し", DOC_JA, RetrievalMode.FULLTEXT),
 )
+#: An English question none of whose words (nor their synonyms or readings) is in either
+#: document: only JMdict's translation (company -> 会社) finds the Japanese one, so this
+#: proves the English<->Japanese table is installed (in a frozen build: bundled).
+TRANSLATED = ("company rules", DOC_JA, RetrievalMode.FULLTEXT)
+NO_TRANSLATION = (
+    "an English question found no Japanese text: English<->Japanese query expansion has "
+    "no dictionary (share/kura/jmdict-subset.sqlite); reinstall Kura, or run make jmdict"
+)
 
 
 class _MemorySource:
@@ -80,9 +88,11 @@ def ingest_search_step(
     if len(report.added) != 2:
         raise StepFailed(f"expected 2 documents ingested, got {len(report.added)}")
     searched = []
-    for query, expected, mode in SEARCHES:
+    for query, expected, mode in (*SEARCHES, TRANSLATED):
         hits = ws.knowledge.search(owner, kb.id, query, k=2, mode=mode)
         first_doc = hits[0].chunk.document if hits else None
+        if first_doc is None and query == TRANSLATED[0]:
+            raise StepFailed(NO_TRANSLATION)
         if first_doc != expected:
             raise StepFailed(
                 f"{mode.value} search for {query!r} ranked "
@@ -91,6 +101,7 @@ def ingest_search_step(
         searched.append({"query": query, "mode": mode.value, "first": first_doc})
     detail = (
         f"2 documents (English, Japanese), embedder {embedder_name}, "
-        f"{len(SEARCHES)} searches ranked the right document first"
+        f"{len(SEARCHES) + 1} searches ranked the right document first, one in English"
+        " finding Japanese text"
     )
     return kb.id, (detail, {"embedder": embedder_name, "searches": searched})
