@@ -54,13 +54,37 @@ def _first(items: Iterator[str]) -> list[str]:
     return out[: expansion.MAX_TRANSLATIONS]
 
 
-@pytest.fixture(scope="module")
-def full() -> Iterator[sqlite3.Connection]:
+def full_jmdict() -> sqlite3.Connection | None:
+    """The full JMdict of ``jamdict-data``, read-only, or None when it is not installed."""
     spec = importlib.util.find_spec("jamdict_data")
     if spec is None or spec.origin is None:
-        pytest.skip("jamdict-data (the full JMdict, read at install time) is not installed")
+        return None
     path = Path(spec.origin).parent / "jamdict.db"
-    db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    return sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+
+
+def full_to_japanese(db: sqlite3.Connection, word: str) -> list[str]:
+    """``expansion.to_japanese`` as it was answered from the full dictionary."""
+    if not word:
+        return []
+    rows = db.execute(_FULL_TO_JAPANESE, (word, f"to {word}")).fetchall()
+    return _first(str(r[0]) for r in rows if r[0])
+
+
+def full_to_english(db: sqlite3.Connection, word: str) -> list[str]:
+    """``expansion.to_english`` as it was answered from the full dictionary."""
+    if not word:
+        return []
+    rows = db.execute(_FULL_TO_ENGLISH, (word,)).fetchall()
+    glosses = (str(r[0]).casefold().removeprefix("to ") for r in rows)
+    return _first(g for g in glosses if g.isascii() and g.isalpha())
+
+
+@pytest.fixture(scope="module")
+def full() -> Iterator[sqlite3.Connection]:
+    db = full_jmdict()
+    if db is None:
+        pytest.skip("jamdict-data (the full JMdict, read at install time) is not installed")
     yield db
     db.close()
 
@@ -107,9 +131,7 @@ def test_the_table_translates_english_words_as_the_full_dictionary_does(
     )
     assert len(sample) > 100
     for word in [*_ENGLISH, *sample]:
-        rows = full.execute(_FULL_TO_JAPANESE, (word, f"to {word}")).fetchall()
-        expected = _first(str(r[0]) for r in rows if r[0]) if word else []
-        assert expansion.to_japanese(word) == expected, word
+        assert expansion.to_japanese(word) == full_to_japanese(full, word), word
 
 
 def test_the_table_translates_japanese_words_as_the_full_dictionary_does(
@@ -122,7 +144,4 @@ def test_the_table_translates_japanese_words_as_the_full_dictionary_does(
     )
     assert len(sample) > 1000
     for word in [*_JAPANESE, *sample]:
-        rows = full.execute(_FULL_TO_ENGLISH, (word,)).fetchall()
-        glosses = (str(r[0]).casefold().removeprefix("to ") for r in rows)
-        expected = _first(g for g in glosses if g.isascii() and g.isalpha()) if word else []
-        assert expansion.to_english(word) == expected, word
+        assert expansion.to_english(word) == full_to_english(full, word), word
