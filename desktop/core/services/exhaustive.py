@@ -114,11 +114,8 @@ class ExhaustiveReader:
                 kb = tx.knowledge.get_kb(kb_id)
                 if kb is None or not can_read(actor, kb) or not app_may_use(kb, app.id):
                     continue
-                for doc in tx.knowledge.list_documents(kb.id):
-                    for index in range(doc.chunks):
-                        chunk = tx.knowledge.version_chunk(kb.id, doc.name, doc.version, index)
-                        if chunk is not None:
-                            chunks.append(chunk)
+                versions = [doc.id for doc in tx.knowledge.list_documents(kb.id)]
+                chunks.extend(tx.knowledge.chunks_of_versions(versions))  # in pages
         if not chunks:
             raise InputError("chat.exhaustive_nothing_to_read", app=app.config.name)
         reading = Reading(app, chunks)
