@@ -19,11 +19,11 @@ from desktop.storage.repo_knowledge_rows import id_list, stored_chunk
 #: Chunks per page (one query each).
 PAGE = 500
 
-# Each element of ``?`` is [version_id, first idx, end idx]: its chunks in that range.
-_SPANS = (
-    "SELECT j.key, max(c.idx) FROM json_each(?) AS j"
-    " CROSS JOIN chunks AS c ON c.version_id = j.value GROUP BY j.key ORDER BY j.key"
+_SPANS = (  # max(idx) of each version straight from the (version_id, idx) index
+    "SELECT j.key, (SELECT max(c.idx) FROM chunks AS c WHERE c.version_id = j.value)"
+    " FROM json_each(?) AS j ORDER BY j.key"
 )
+# Each element of ``?`` is [version_id, first idx, end idx]: its chunks in that range.
 _PAGE = (
     'SELECT c.id, c.kb_id, d.name, v.version, c.idx, c.start, c."end", c.text, c.heading'
     " FROM json_each(?) AS j CROSS JOIN chunks AS c"
@@ -61,7 +61,7 @@ def chunks_of_versions(
         return
     ids = [int(v) for v in version_ids]
     rows = conn.execute(_SPANS, (id_list(ids),)).fetchall()
-    ends = [(ids[int(key)], int(last) + 1) for key, last in rows]
+    ends = [(ids[int(key)], int(last) + 1) for key, last in rows if last is not None]
     for spans in _pages(ends, max(1, page or PAGE)):
         for row in conn.execute(_PAGE, (json.dumps(spans),)).fetchall():
             yield stored_chunk(row)
