@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.core.errors import ModelProcessStopped
 from desktop.ui.chat import ChatView
 from desktop.ui.chat.messages import AnswerBubble
 from desktop.ui.context import Backend
 from tests.gui.test_chat_exhaustive import (
     ITEM,
     HeldReader,
+    _chips,
     _record_progress,
     _seed_app,
     fake_chat,
@@ -71,3 +73,35 @@ def test_regenerate_and_edit_follow_the_read_every_document_toggle(
     answer = _settled(qtbot, view, view.transcript.answers[-1])
     assert answer.turn is not None and answer.turn.user_text.endswith("please.")
     assert len(fake_chat.prompts) == 1 and EVERY not in fake_chat.prompts[0]
+
+
+def test_a_failed_exhaustive_answer_shows_its_partial_list_with_citation_chips(
+    qtbot: Any,
+    view: ChatView,
+    workspace: Backend,
+    fake_chat: HeldReader,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _seed_app(workspace, tmp_path, exhaustive=True)
+    reads = fake_chat.generate
+
+    def dies_at_batch_3(prompt: str, *args: Any, **kwargs: Any) -> Any:
+        if len(fake_chat.prompts) == 2:  # two batches merged, then the model process dies
+            raise ModelProcessStopped("models.host_stopped_exit", exit_code=1, advice="")
+        return reads(prompt, *args, **kwargs)
+
+    monkeypatch.setattr(fake_chat, "generate", dies_at_batch_3)
+    _open(qtbot, view)
+    view.send_text("List every part number.")
+    qtbot.waitUntil(
+        lambda: (
+            not view.streaming
+            and view.transcript.answers
+            and view.transcript.answers[-1].turn is not None
+        )
+    )
+    answer = _settled(qtbot, view, view.transcript.answers[-1])
+    assert answer.turn is not None and answer.turn.stop_reason == "failed"
+    assert re.findall(ITEM, answer.body.toPlainText())  # the partial list stays
+    assert len(_chips(answer)) == len(answer.turn.citations) > 0  # with its sources
