@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 from desktop.core.clock import Clock, SystemClock, iso_utc
 from desktop.core.errors import NotFound
 from desktop.core.knowledge_models import Chunk, DocumentVersion, KnowledgeBase, StoredChunk
+from desktop.storage import repo_knowledge_pages as pages
 from desktop.storage import repo_knowledge_search as search
 from desktop.storage import repo_knowledge_words as word_index
 from desktop.storage.columns import to_json
@@ -246,6 +247,12 @@ class SqlKnowledgeRepository:
             (kb_id, name, version, index),
         ).fetchone()
         return None if row is None else stored_chunk(row)
+
+    def chunks_of_versions(self, version_ids: Sequence[int]) -> Iterator[StoredChunk]:
+        """Every chunk of these versions, version by version in the order given, each in
+        chunk order, read in pages (:mod:`repo_knowledge_pages`). Consume it inside the
+        transaction."""
+        return pages.chunks_of_versions(self._conn, version_ids)
 
     def embeddings(self, chunk_ids: Sequence[int]) -> list[tuple[int, bytes]]:
         """(chunk id, vector bytes) for these ids, in the order given (unknown ids skipped)."""

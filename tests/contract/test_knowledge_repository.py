@@ -28,6 +28,7 @@ from desktop.core.knowledge_models import (
 )
 from desktop.core.ports import Transaction
 from desktop.storage import create_database, migrate, open_database
+from desktop.storage import repo_knowledge_pages as pages
 from desktop.storage import repo_knowledge_search as search
 from desktop.storage.migrations import MIGRATIONS
 from desktop.storage.migrations.m0001_initial import m0001_initial
@@ -94,6 +95,17 @@ def chunked(*texts: str) -> list[Chunk]:
         chunks.append(Chunk(index=i, start=pos, end=pos + len(text), text=text, heading=f"h{i}"))
         pos += len(text)
     return chunks
+
+
+class _Counting:
+    """A connection that notes every statement it runs."""
+
+    def __init__(self, conn: Any, seen: list[str]) -> None:
+        self._conn, self._seen = conn, seen
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        self._seen.append(sql)
+        return self._conn.execute(sql, parameters)
 
 
 class KnowledgeContract:
@@ -245,6 +257,32 @@ class KnowledgeContract:
             StoredChunk(ids[2], kb.id, "a.md", 1, 2, 13, 18, "gamma", "h2"),
             StoredChunk(ids[0], kb.id, "a.md", 1, 0, 0, 10, "alpha text", "h0"),
         ]
+
+    def test_chunks_of_versions_come_in_version_then_chunk_order_across_pages(
+        self, store: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(pages, "PAGE", 2)  # 7 chunks: 4 pages, one split mid-version
+        with store.transaction() as tx:
+            kb = tx.knowledge.create_kb(kb_record())
+            old, _, _ = self.add(tx, kb.id, "a.md", "a0", "a1", "a2")
+            new, _, _ = self.add(tx, kb.id, "a.md", "A0", minute=20)  # v1 inactive now
+            other, _, _ = self.add(tx, kb.id, "b.md", "b0", "b1", "b2")
+            queries: list[str] = []
+            tx_conn = tx.knowledge._conn  # count the statements the read runs
+            monkeypatch.setattr(tx.knowledge, "_conn", _Counting(tx_conn, queries))
+            got = list(tx.knowledge.chunks_of_versions([other.id, 99_999, old.id, new.id]))
+            assert list(tx.knowledge.chunks_of_versions([])) == []
+        assert [(c.document, c.version, c.index, c.text) for c in got] == [
+            ("b.md", 1, 0, "b0"),
+            ("b.md", 1, 1, "b1"),
+            ("b.md", 1, 2, "b2"),
+            ("a.md", 1, 0, "a0"),
+            ("a.md", 1, 1, "a1"),
+            ("a.md", 1, 2, "a2"),
+            ("a.md", 2, 0, "A0"),
+        ]
+        assert got[0].heading == "h0" and got[0].kb_id == kb.id
+        assert len(queries) == 1 + 4  # the versions' sizes, then one query per page
 
     def test_documents_are_listed_by_name_per_kb(self, store: Any) -> None:
         with store.transaction() as tx:

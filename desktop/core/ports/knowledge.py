@@ -81,6 +81,13 @@ class KnowledgeRepository(Protocol):
         """Chunk ``index`` of one version of a document, active or not (citations)."""
         ...
 
+    def chunks_of_versions(self, version_ids: Sequence[int]) -> Iterator[StoredChunk]:
+        """Every chunk of these versions (active or not), version by version in the order
+        given, each in chunk order; unknown ids skipped. Read in pages of many chunks per
+        query (bulk reads: exhaustive answers, the chunk viewer); consume it inside the
+        transaction."""
+        ...
+
     def embeddings(self, chunk_ids: Sequence[int]) -> list[tuple[int, bytes]]: ...
 
     def active_embeddings(self, kb_id: int) -> Iterator[tuple[int, bytes]]:

@@ -48,9 +48,9 @@ from desktop.core.services.chat_record import (
     record_answer,
     record_kept_failure,
 )
-from desktop.core.services.chat_trace import PartialAnswer, PieceSink, TurnResult, stream_answer
+from desktop.core.services.chat_trace import PieceSink, TurnResult, stream_answer
 from desktop.core.services.conversations import ConversationService, own_conversation
-from desktop.core.services.exhaustive import ExhaustiveReader, Reading
+from desktop.core.services.exhaustive import ExhaustiveReader, PartialReading, Reading, repeat_mode
 from desktop.core.services.ingest import DocumentSource, IngestReport
 from desktop.core.services.models import ModelService
 from desktop.core.services.passages import CitedPassage
@@ -124,10 +124,12 @@ class ChatService(AuditedService):
         *,
         cancel: CancelToken | None = None,
         on_piece: PieceSink | None = None,
+        exhaustive: bool | None = None,
+        progress: ProgressSink = no_progress,
     ) -> TurnResult:
         """Answer the last message again. The new answer replaces the old one only once it
         is stored (the audit log keeps both); a failure, or a stop before the first token,
-        leaves the old one in place."""
+        leaves the old one in place. ``exhaustive`` None: the mode it was asked in."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             tx, actor = op.tx, op.actor
             conv = own_conversation(tx, actor, conversation_id)
@@ -138,7 +140,8 @@ class ChatService(AuditedService):
             plan = self._plan(tx, actor, None, conv.id, {})
         plan = replace(plan, history=answered_history(turns[:-1]))
         extra = {"regenerated_from": last.id}
-        return self._run(actor, plan, last.user_text, cancel or CancelToken(), on_piece, extra)
+        mode, cancel = repeat_mode(last, exhaustive), cancel or CancelToken()
+        return self._run(actor, plan, last.user_text, cancel, on_piece, extra, mode, progress)
 
     def edit_and_resend(
         self,
@@ -149,9 +152,12 @@ class ChatService(AuditedService):
         *,
         cancel: CancelToken | None = None,
         on_piece: PieceSink | None = None,
+        exhaustive: bool | None = None,
+        progress: ProgressSink = no_progress,
     ) -> TurnResult:
         """Send ``message`` in place of message ``turn_id``: the model is given only the
-        turns before it, and the new turn replaces that turn and every later one.
+        turns before it, and the new turn replaces that turn and every later one, in the
+        mode ``exhaustive`` says (None: the mode message ``turn_id`` was asked in).
 
         The replaced turns are kept, marked superseded: left out of ``turns`` and of
         later prompts, still in the log. They are marked only once the new answer is
@@ -172,7 +178,8 @@ class ChatService(AuditedService):
             plan = self._plan(tx, actor, None, conv.id, {})
         plan = replace(plan, history=answered_history(turns[:at]))
         extra = {"edited_from": turn_id, "replaced_turns": [t.id for t in turns[at:]]}
-        return self._run(actor, plan, message, cancel or CancelToken(), on_piece, extra)
+        mode, cancel = repeat_mode(turns[at], exhaustive), cancel or CancelToken()
+        return self._run(actor, plan, message, cancel, on_piece, extra, mode, progress)
 
     def _plan(
         self,
@@ -234,7 +241,7 @@ class ChatService(AuditedService):
             self._model, system, plan.history, message, n_ctx=n_ctx, max_tokens=max_tokens
         )  # fmt: skip
         conv, pending = self._start(actor, plan, message, model)
-        partial = PartialAnswer()
+        partial = PartialReading()  # an exhaustive reading's citations too, if it fails
         generation: Generation
         try:
             if reading:  # every chunk, in batches (services/exhaustive.py)
@@ -253,6 +260,7 @@ class ChatService(AuditedService):
                 raise Cancelled("conversations.stopped_before_answer")
         except GenerationFailed as exc:
             kept = False
+            extra = {**extra, **partial.extra}  # an exhaustive reading's items' citations
             if partial.pieces and not any(key in extra for key in _REPLACING):
                 failed = FailedTurn(plan, conv, pending, model, fitted, partial, hits, exc)
                 try:

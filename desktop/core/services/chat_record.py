@@ -21,6 +21,7 @@ from desktop.core.ports import Generation
 from desktop.core.prompting import FittedPrompt
 from desktop.core.services.base import Op
 from desktop.core.services.chat_trace import PartialAnswer, turn_trace
+from desktop.core.services.exhaustive import BATCHES
 from desktop.core.services.retrieval import citations
 
 
@@ -165,13 +166,17 @@ def record_kept_failure(
         "completion_tokens": len(f.partial.pieces),
     }
     cited = citations(f.hits, answer)
+    timings = {"total_ms": elapsed_ms}
+    if "exhaustive" in extra:  # an exhaustive reading: its items' citations, its mode
+        cited = extra["retrieved"]
+        timings[BATCHES] = float(len(extra["exhaustive"]["batches"]))
     tx = op.tx
     turn = tx.conversations.finish_turn(
         f.pending.id,
         answer=answer,
         stop_reason=StopReason.FAILED.value,
         usage=usage,
-        timings={"total_ms": elapsed_ms},
+        timings=timings,
         dropped_turns=f.fitted.dropped_turns,
         now=now,
         citations=cited,

@@ -10,7 +10,10 @@ partial answers (duplicates folded together, every item keeping its citations).
 
 It is one turn: the caller stores it and audits it like any other, the trace recording
 each batch (chunks, tokens, time). Progress reports "batch 3 of 12"; the turn's cancel
-token stops it between batches and inside one (what was merged so far is kept).
+token stops it between batches and inside one (what was merged so far is kept). A turn
+that fails part-way keeps the items merged so far with their citations
+(:class:`PartialReading`). Its stored timings carry :data:`BATCHES`, so regenerating or
+editing it asks in the same mode (:func:`repeat_mode`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.core.chat_models import AppRecord, ChatMessage, StopReason
+from desktop.core.chat_models import AppRecord, ChatMessage, StopReason, Turn
 from desktop.core.errors import ContextOverflow, InputError
 from desktop.core.knowledge_models import StoredChunk
 from desktop.core.models import Actor
@@ -40,6 +43,27 @@ BATCH_INSTRUCTIONS = (
 )
 #: Tokens left free in a batch besides the answer (template and counting slack).
 SLACK = 16
+#: The key of an exhaustive turn's stored timings that counts the batches it read.
+BATCHES = "batches"
+
+
+def asked_exhaustively(turn: Turn) -> bool:
+    """Whether ``turn`` was asked in exhaustive mode (its timings count batches)."""
+    return BATCHES in turn.timings
+
+
+def repeat_mode(asked: Turn, exhaustive: bool | None) -> bool:
+    """The mode to answer ``asked`` again in (regenerate, edit-and-resend): the one
+    given, or by default the one it was asked in."""
+    return asked_exhaustively(asked) if exhaustive is None else exhaustive
+
+
+@dataclass(slots=True)
+class PartialReading(PartialAnswer):
+    """An exhaustive turn's answer so far, with what its trace adds (``extra``: the
+    batches read and the citations of the items merged), kept if the turn fails."""
+
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -114,11 +138,8 @@ class ExhaustiveReader:
                 kb = tx.knowledge.get_kb(kb_id)
                 if kb is None or not can_read(actor, kb) or not app_may_use(kb, app.id):
                     continue
-                for doc in tx.knowledge.list_documents(kb.id):
-                    for index in range(doc.chunks):
-                        chunk = tx.knowledge.version_chunk(kb.id, doc.name, doc.version, index)
-                        if chunk is not None:
-                            chunks.append(chunk)
+                versions = [doc.id for doc in tx.knowledge.list_documents(kb.id)]
+                chunks.extend(tx.knowledge.chunks_of_versions(versions))  # in pages
         if not chunks:
             raise InputError("chat.exhaustive_nothing_to_read", app=app.config.name)
         reading = Reading(app, chunks)
@@ -182,11 +203,11 @@ class ExhaustiveReader:
         cancel: CancelToken,
         on_piece: PieceSink | None,
         progress: ProgressSink = no_progress,
-        partial: PartialAnswer | None = None,
+        partial: PartialReading | None = None,
     ) -> ReadResult:
         """Ask every batch the question and merge the items; what was merged before a
-        stop or a failure is in ``partial``."""
-        partial = partial if partial is not None else PartialAnswer()
+        stop or a failure is in ``partial`` (its items' citations in ``partial.extra``)."""
+        partial = partial if partial is not None else PartialReading()
         started = partial.started = self._perf()
         first: float | None = None
         summed = SummedGeneration(seed=reading.app.config.params.seed or 0)
@@ -208,6 +229,7 @@ class ExhaustiveReader:
                 partial.pieces.append(line)
                 if on_piece is not None:
                     on_piece(line)
+            partial.extra = self._extra(reading, merge, parts)
             if entry["stop_reason"] == StopReason.CANCELLED.value:
                 summed.stop_reason = StopReason.CANCELLED.value
                 break
@@ -220,17 +242,23 @@ class ExhaustiveReader:
             "tokens_per_s": round(
                 summed.completion_tokens / (ended - started) if ended > started else 0.0, 2
             ),
+            BATCHES: float(len(reading.trace)),
         }
+        extra = self._extra(reading, merge, parts)
+        fitted, cited = reading.placeholder, extra["retrieved"]
+        return ReadResult(merge.answer(), summed, timings, fitted, cited, extra["exhaustive"])
+
+    @staticmethod
+    def _extra(reading: Reading, merge: Merge, parts: int) -> dict[str, Any]:
+        """What the turn's trace adds: the batches read so far, and the citations."""
         trace = {
             "chunks": len(reading.chunks),
             "documents": len({(c.kb_id, c.document) for c in reading.chunks}),
-            "batches": reading.trace,
+            "batches": list(reading.trace),
             "batches_planned": parts,
             "items": len(merge.items),
         }
-        return ReadResult(
-            merge.answer(), summed, timings, reading.placeholder, merge.citations(), trace
-        )
+        return {"exhaustive": trace, "retrieved": merge.citations()}
 
     def _ask(
         self,

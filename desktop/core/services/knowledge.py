@@ -282,11 +282,7 @@ class KnowledgeService(AuditedService):
             )
             if chosen is None:
                 raise NotFound("knowledge.document_not_found", name=name)
-            found = (
-                tx.knowledge.version_chunk(kb.id, name, chosen.version, i)
-                for i in range(chosen.chunks)
-            )
-            return [chunk for chunk in found if chunk is not None]
+            return list(tx.knowledge.chunks_of_versions([chosen.id]))  # in pages
 
     def language_fit(self, actor: Actor, ref: str | int) -> float:
         """The share (0..1) of the letters of the kb's passages (a sample of

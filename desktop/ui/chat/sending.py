@@ -134,7 +134,7 @@ class ConversationView(View):
         if actor is None:
             return
         self.editing.end(clear_box=True)
-        op = regenerate_op(actor, conv_id)
+        op = regenerate_op(actor, conv_id, self.pane.read_all())  # the toggle beside Send
         previous = self._turns[-1]
         answer.start_stream()
         self._start_stream(op, answer, previous.user_text, previous, None)
@@ -145,7 +145,7 @@ class ConversationView(View):
         actor = self._actor()
         if edited is None or conv_id is None or actor is None:
             return False
-        op = edit_op(actor, conv_id, edited.id, text)
+        op = edit_op(actor, conv_id, edited.id, text, self.pane.read_all())
         self.editing.end(clear_box=False)
         self.transcript.hide_from(index)
         answer = self.transcript.add_exchange(text)

@@ -100,26 +100,40 @@ def send_op(
     return op
 
 
-def regenerate_op(actor: Actor, conversation_id: int) -> TurnOp:
-    """Answer the conversation's last message again."""
+def regenerate_op(actor: Actor, conversation_id: int, exhaustive: bool | None = None) -> TurnOp:
+    """Answer the conversation's last message again; ``exhaustive`` True or False says
+    whether to read every document (None: as the message was first asked)."""
 
     def op(lc: LaneContext) -> TurnResult:
-        sink = stream_sink(lc)
         result: TurnResult = lc.ws.chat.regenerate(
-            actor, conversation_id, cancel=lc.token, on_piece=sink
+            actor,
+            conversation_id,
+            cancel=lc.token,
+            on_piece=stream_sink(lc),
+            exhaustive=exhaustive,
+            progress=batch_progress(lc),
         )
         return result
 
     return op
 
 
-def edit_op(actor: Actor, conversation_id: int, turn_id: int, text: str) -> TurnOp:
-    """Send ``text`` in place of message ``turn_id`` and everything after it."""
+def edit_op(
+    actor: Actor, conversation_id: int, turn_id: int, text: str, exhaustive: bool | None = None
+) -> TurnOp:
+    """Send ``text`` in place of message ``turn_id`` and everything after it;
+    ``exhaustive`` as for :func:`regenerate_op`."""
 
     def op(lc: LaneContext) -> TurnResult:
-        sink = stream_sink(lc)
         result: TurnResult = lc.ws.chat.edit_and_resend(
-            actor, conversation_id, turn_id, text, cancel=lc.token, on_piece=sink
+            actor,
+            conversation_id,
+            turn_id,
+            text,
+            cancel=lc.token,
+            on_piece=stream_sink(lc),
+            exhaustive=exhaustive,
+            progress=batch_progress(lc),
         )
         return result
 
