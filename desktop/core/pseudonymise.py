@@ -137,7 +137,8 @@ def mask_with_offsets(
 ) -> tuple[str, Callable[[int], int]]:
     """The masked text and a map from an offset in ``text`` to one in the masked text
     (an offset inside a value goes to the start of its placeholder)."""
-    japanese = is_japanese(text)
+    # the text around the values decides: an English sentence naming 山田太郎 is English
+    japanese = is_japanese(_outside(text, entities))
     out: list[str] = []
     spans: list[tuple[int, int, int, int]] = []  # old start, old end, new start, new end
     at, size = 0, 0
@@ -146,8 +147,9 @@ def mask_with_offsets(
             continue
         out.append(text[at : e.start])
         size += e.start - at
-        label = placeholder(e.type, table.number(e.type, text[e.start : e.end]), japanese=japanese)
-        table.masked.add((e.type, table.number(e.type, text[e.start : e.end])))
+        number = table.number(e.type, text[e.start : e.end])
+        table.masked.add((e.type, number))
+        label = placeholder(e.type, number, japanese=japanese)
         spans.append((e.start, e.end, size, size + len(label)))
         out.append(label)
         size += len(label)
@@ -163,6 +165,15 @@ def mask_with_offsets(
         return old + shift
 
     return "".join(out), offset
+
+
+def _outside(text: str, entities: Sequence[PiiEntity]) -> str:
+    parts, at = [], 0
+    for e in entities:
+        parts.append(text[at : max(at, e.start)])
+        at = max(at, e.end)
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 class StreamRestorer:

@@ -3,7 +3,8 @@
 :func:`load` reads, in the turn's planning transaction, the policies in force, the
 workspace's terms and the conversation's pseudonym table. :class:`TurnPrivacy` then
 masks what the model is given (*pseudonymise before the model*), restores the answer
-(also while it streams), masks what the audit log keeps (*minimise logs*) and counts
+(also while it streams), masks what the audit log keeps (*minimise logs*, and always
+under *pseudonymise*: the log never holds a value the model was spared) and counts
 what it masked, per type, for the trace. With neither policy on it changes nothing.
 """
 
@@ -94,7 +95,9 @@ class TurnPrivacy:
 
     @property
     def minimise(self) -> bool:
-        return self._masker is not None and self.plan.policy.minimise_logs
+        """Whether the log keeps pseudonyms: under either policy (a pseudonymised turn's
+        trace holds what the model saw, never the values it was spared)."""
+        return self._masker is not None
 
     def prompt(
         self, system: str, history: list[tuple[str, str]], message: str

@@ -17,6 +17,8 @@ def m0015_turn_pseudonyms(conn: Connection) -> None:
         "CREATE TABLE turn_pseudonyms ("
         " turn_id INTEGER PRIMARY KEY REFERENCES turns(id) ON DELETE CASCADE,"
         " conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,"
-        " mapping TEXT NOT NULL)"
+        " mapping TEXT NOT NULL) STRICT"
     )
-    conn.execute("CREATE INDEX turn_pseudonyms_conversation ON turn_pseudonyms(conversation_id)")
+    conn.execute(
+        "CREATE INDEX turn_pseudonyms_by_conversation ON turn_pseudonyms(conversation_id, turn_id)"
+    )
