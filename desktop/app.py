@@ -166,7 +166,9 @@ def wire(
         ),
         totp=TotpService(store, totp, clock),
         policies=PolicyService(store, clock, slots=keys, hasher=hasher, rotate=workspace.rekey),
-        logs=LogService(store, clock, key_store, SshBundleSigner(), __version__),
+        logs=LogService(
+            store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
+        ),
         workspace=workspace,
         models=models,
         apps=AppService(store, clock),

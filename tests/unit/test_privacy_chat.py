@@ -13,7 +13,7 @@ from desktop import app
 from desktop.core.chat_models import AppConfig
 from desktop.core.errors import InputError, PermissionDenied
 from desktop.core.knowledge_models import KbSettings, KbVisibility
-from desktop.core.models import Actor
+from desktop.core.models import Actor, TraceFilter
 from desktop.core.privacy import Term
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore, MemorySource
@@ -142,6 +142,20 @@ def test_minimised_logs_keep_no_canary_in_any_audit_payload(
     # the user's own conversation still shows what they typed, and the answer
     (turn,) = ws.chat.turns(people["mo"], result.conversation_id)
     assert turn.user_text == message and MY_NUMBER in turn.answer
+
+
+def test_feedback_under_minimised_logs_keeps_pseudonyms(
+    ws: app.Workspace, people: dict[str, Actor], fake: FakeChatModel, tmp_path: Path
+) -> None:
+    app_id = _app(ws, people, tmp_path, minimise_logs=True)
+    turn = ws.chat.send(people["mo"], app_id, f"{NAME}の番号は{MY_NUMBER}").turn
+    ws.logs.rate(people["mo"], turn.id, "down", f"{NAME}さんの{MY_NUMBER}が違う")
+    ws.logs.annotate(people["ada"], turn.id, f"Call {PHONE}, not {MY_NUMBER}.")
+    audit = _audit_text(ws)
+    assert MY_NUMBER not in audit and NAME not in audit and PHONE not in audit
+    assert "〔人名1〕さんの〔マイナンバー1〕が違う" in audit  # the turn's numbers
+    (trace,) = ws.logs.traces(people["ada"], TraceFilter())
+    assert MY_NUMBER not in json.dumps(trace, ensure_ascii=False)
 
 
 def test_redaction_at_ingestion_leaves_no_value_in_the_stored_chunks(

@@ -165,3 +165,30 @@ class TurnPrivacy:
                 "masked": self.table.counts(),
             }
         }
+
+
+def logged_feedback(
+    tx: Transaction,
+    detector: PiiDetector | None,
+    app_id: int,
+    conversation_id: int,
+    text: str,
+) -> str:
+    """Feedback text (a rating's comment, an annotation) as the app's policies let the
+    review tables and the audit log keep it: with the conversation's pseudonyms, the
+    table extended in the conversation's latest turn so later turns number alike.
+    Detection runs in the caller's transaction: feedback is short."""
+    app = tx.apps.get(app_id)
+    if app is None or not text:
+        return text
+    plan = load_privacy(tx, app.config, conversation_id)
+    if not plan.active:
+        return text
+    if detector is None:
+        raise InputError("privacy.detector_missing")
+    table = Pseudonyms.from_json(plan.table_json)
+    masked = Masker(detector, plan.terms, table).mask([text])[0]
+    turns = tx.conversations.turns(conversation_id)
+    if table.masked and turns:
+        tx.conversations.save_pseudonyms(turns[-1].id, table.to_json())
+    return masked
