@@ -5,6 +5,20 @@ from __future__ import annotations
 from desktop.core.messages import Entry, Text
 
 MESSAGES: dict[str, Entry] = {
+    "privacy.what.terms": Entry(
+        Text(
+            en="the personal-data terms (one a line; re: before a regular expression)",
+            ja="個人情報の登録語（1行に1語、正規表現は先頭に re: を付ける）",
+        )
+    ),
+    "privacy.cli_defaults": Entry(
+        Text(
+            en="workspace default: minimise logs {minimise}, pseudonymise before the model "
+            "{pseudonymise} (an app's own setting overrides it)",
+            ja="ワークスペースの既定: ログの最小化 {minimise}、モデルに渡す前の仮名化 "
+            "{pseudonymise}（アプリ自身の設定が優先されます）",
+        )
+    ),
     "privacy.detector_missing": Entry(
         Text(
             en="personal data cannot be masked: this installation has no personal-data "
