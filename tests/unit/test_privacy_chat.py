@@ -171,6 +171,14 @@ def test_redaction_at_ingestion_leaves_no_value_in_the_stored_chunks(
     assert "〔人名1〕" in chunk.text and "〔登録語1〕" in chunk.text
     found = ws.knowledge.search(people["ada"], kb_id, "圧力 再起動")
     assert found and all(NAME not in h.chunk.text for h in found)
+    # read with the key, every row of every table: the original file is not kept
+    # either (the knowledge base did not ask for it)
+    conn = ws.store._live()
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        for row in conn.execute(f'SELECT * FROM "{table}"').fetchall():
+            cells = [c.decode("utf-8", "replace") if isinstance(c, bytes) else str(c) for c in row]
+            assert not any(NAME in c or EMAIL in c for c in cells), table
 
 
 def test_without_a_detector_a_policy_refuses_and_nothing_reaches_the_model(
