@@ -11,7 +11,7 @@ import pytest
 
 from desktop import app
 from desktop.core.chat_models import AppConfig
-from desktop.core.errors import InputError, PermissionDenied
+from desktop.core.errors import InputError, ModelProcessStopped, PermissionDenied
 from desktop.core.knowledge_models import KbSettings, KbVisibility
 from desktop.core.models import Actor, TraceFilter
 from desktop.core.privacy import Term
@@ -142,6 +142,38 @@ def test_minimised_logs_keep_no_canary_in_any_audit_payload(
     # the user's own conversation still shows what they typed, and the answer
     (turn,) = ws.chat.turns(people["mo"], result.conversation_id)
     assert turn.user_text == message and MY_NUMBER in turn.answer
+
+
+@pytest.mark.parametrize("first_piece", [True, False])
+def test_a_turn_the_model_fails_keeps_no_value_in_the_log_and_restores_what_it_kept(
+    ws: app.Workspace,
+    people: dict[str, Actor],
+    fake: FakeChatModel,
+    tmp_path: Path,
+    first_piece: bool,
+) -> None:
+    app_id = _app(ws, people, tmp_path, pseudonymise=True)
+    fake.replies = [["〔人名1〕さん、〔マイナン", "バー1〕は"]]
+
+    def dies(i: int) -> None:
+        if i == (1 if first_piece else 0):
+            raise ModelProcessStopped("models.host_stopped_before_answer")
+
+    fake.on_piece = dies
+    with pytest.raises(ModelProcessStopped):
+        ws.chat.send(people["mo"], app_id, f"{NAME}の番号は{MY_NUMBER}です")
+    audit = _audit_text(ws)
+    assert MY_NUMBER not in audit and NAME not in audit
+    with ws.store.transaction() as tx:
+        failed = [e.payload for e in tx.audit.iter_events() if e.action == "chat.failed"]
+    assert len(failed) == 1 and failed[0] is not None
+    assert failed[0]["input"] == "〔人名1〕の番号は〔マイナンバー1〕です"
+    conversations = ws.chat.conversations(people["mo"])
+    if first_piece:  # the words before the failure are kept, with the values back
+        (turn,) = ws.chat.turns(people["mo"], conversations[0].id)
+        assert turn.answer == f"{NAME}さん、〔マイナン"  # a half placeholder stays as it was
+    else:
+        assert conversations == []
 
 
 def test_feedback_under_minimised_logs_keeps_pseudonyms(
