@@ -62,20 +62,20 @@ def _key(value: str) -> str:
 
 @dataclass
 class Pseudonyms:
-    """value -> (type, number), in the order values were first seen."""
+    """(type, value) -> number, per type in the order values were first seen."""
 
-    _numbers: dict[str, tuple[PiiType, int]] = field(default_factory=dict)
+    _numbers: dict[tuple[PiiType, str], int] = field(default_factory=dict)
     _values: dict[tuple[PiiType, int], str] = field(default_factory=dict)
     #: the values masked through this table since it was loaded (not those stored)
     masked: set[tuple[PiiType, int]] = field(default_factory=set)
 
     def number(self, kind: PiiType, value: str) -> int:
-        key = _key(value)
+        key = (kind, _key(value))
         found = self._numbers.get(key)
         if found is not None:
-            return found[1]
+            return found
         n = 1 + sum(1 for k, _ in self._values if k is kind)
-        self._numbers[key] = (kind, n)
+        self._numbers[key] = n
         self._values[(kind, n)] = value
         return n
 
@@ -107,9 +107,9 @@ class Pseudonyms:
     def from_json(cls, data: str | None) -> Pseudonyms:
         table = cls()
         for kind, number, value in json.loads(data) if data else ():
-            key = (PiiType(kind), int(number))
-            table._values[key] = str(value)
-            table._numbers.setdefault(_key(str(value)), key)
+            found = PiiType(kind)
+            table._values[(found, int(number))] = str(value)
+            table._numbers.setdefault((found, _key(str(value))), int(number))
         return table
 
 

@@ -42,6 +42,15 @@ def test_a_table_survives_storage_and_keeps_numbering_values_the_same_way() -> N
     assert again.counts() == {"PERSON": 2}  # only what this turn masked
 
 
+def test_one_value_reported_as_two_types_gets_a_placeholder_of_each() -> None:
+    table = Pseudonyms()
+    first = mask("x 0312345678 y", [PiiEntity(PiiType.PHONE_NUMBER, 2, 12, "0312345678", 1)], table)
+    other = mask("Bob Jones", [PiiEntity(PiiType.PERSON, 0, 9, "Bob Jones", 1)], table)
+    again = mask("x 0312345678", [PiiEntity(PiiType.CUSTOM, 2, 12, "0312345678", 1)], table)
+    assert (first, other, again) == ("x <PHONE_NUMBER_1> y", "<PERSON_1>", "x <CUSTOM_1>")
+    assert table.restore(again) == "x 0312345678" and table.restore(other) == "Bob Jones"
+
+
 def test_unknown_placeholders_are_left_as_the_model_wrote_them() -> None:
     table = Pseudonyms()
     _mask("Alice Smith", table)
