@@ -213,6 +213,16 @@ def test_redaction_at_ingestion_leaves_no_value_in_the_stored_chunks(
             assert not any(NAME in c or EMAIL in c for c in cells), table
 
 
+def test_redaction_masks_headings_too(ws: app.Workspace, people: dict[str, Actor]) -> None:
+    kb = ws.knowledge.create(people["ada"], "notes", settings=KbSettings(redact_pii=True))
+    text = f"# {NAME}との面談\n\n再起動の手順を確認した。\n\n# 次回\n\n圧力を下げる。\n"
+    ws.knowledge.ingest(people["ada"], kb.id, [MemorySource("notes.md", text.encode())])
+    with ws.store.transaction() as tx:
+        chunk = tx.knowledge.version_chunk(kb.id, "notes.md", 1, 0)
+    assert chunk is not None and "〔人名1〕との面談" in chunk.heading + chunk.text
+    assert NAME not in chunk.heading and NAME not in chunk.text
+
+
 def test_without_a_detector_a_policy_refuses_and_nothing_reaches_the_model(
     tmp_path: Path,
     key_store: MemoryKeyStore,

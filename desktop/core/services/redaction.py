@@ -28,13 +28,18 @@ class Redactor:
         self._detector, self._terms, self._cancel = detector, privacy.TermMatcher(terms), cancel
 
     def redact(self, doc: ParsedDocument) -> ParsedDocument:
-        found = self._detector.detect([doc.text], self._cancel)[0]
-        entities = merge_entities(self._terms.find(doc.text), found)
-        if not entities:
-            return doc
-        text, offset = mask_with_offsets(doc.text, entities, Pseudonyms())
+        """The document with its text and headings masked (one table, one detector call:
+        a heading is prefixed to its chunks, so it is masked like the text)."""
+        texts = [doc.text, *(s.heading for s in doc.sections)]
+        found = self._detector.detect(texts, self._cancel)
+        table = Pseudonyms()
+        masked = [
+            mask_with_offsets(t, merge_entities(self._terms.find(t), f), table)
+            for t, f in zip(texts, found, strict=True)
+        ]
+        text, offset = masked[0]
         sections = tuple(
-            Section(s.heading, offset(s.start), max(offset(s.start), offset(s.end)))
-            for s in doc.sections
+            Section(heading, offset(s.start), max(offset(s.start), offset(s.end)))
+            for s, (heading, _) in zip(doc.sections, masked[1:], strict=True)
         )
         return replace(doc, text=text, sections=sections)
