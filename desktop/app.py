@@ -35,6 +35,7 @@ from desktop.core.services.diagnostics import DiagnosticsService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
+from desktop.core.services.pii_policy import PrivacyService
 from desktop.core.services.policies import PolicyService
 from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
@@ -114,6 +115,7 @@ class Workspace:
     settings: SettingsService
     usage: UsageService
     diagnostics: DiagnosticsService
+    privacy: PrivacyService
 
     @property
     def workspace_id(self) -> str:
@@ -164,7 +166,9 @@ def wire(
         ),
         totp=TotpService(store, totp, clock),
         policies=PolicyService(store, clock, slots=keys, hasher=hasher, rotate=workspace.rekey),
-        logs=LogService(store, clock, key_store, SshBundleSigner(), __version__),
+        logs=LogService(
+            store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
+        ),
         workspace=workspace,
         models=models,
         apps=AppService(store, clock),
@@ -175,11 +179,13 @@ def wire(
             clock,
             retriever=knowledge.retriever,
             files=knowledge.conversation_files,
+            pii=engines.pii_detector,
         ),
         knowledge=knowledge,
         settings=SettingsService(store, clock),
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
+        privacy=PrivacyService(store),
     )
 
 

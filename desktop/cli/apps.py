@@ -61,6 +61,10 @@ def _changes(
         changes["members"] = tuple(args.member)
     if args.exhaustive is not None:
         changes["exhaustive"] = args.exhaustive == "on"
+    for policy in ("minimise_logs", "pseudonymise"):  # "default": the workspace's
+        value = getattr(args, policy)
+        if value is not None:
+            changes[policy] = None if value == "default" else value == "on"
     return changes
 
 
@@ -155,6 +159,12 @@ def _config_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
         help="on: every question reads every document in batches and lists every item "
         "found (for 'list every ...' questions)",
     )
+    for flag, what in (
+        ("--minimise-logs", "the audit log keeps pseudonyms instead of personal data"),
+        ("--pseudonymise", "personal data reaches the model as placeholders"),
+    ):
+        p.add_argument(flag, choices=["on", "off", "default"], help=f"{what} (default: the "
+                       "workspace's, `kura privacy show`)")  # fmt: skip
 
 
 def register(sub: Any) -> None:

@@ -73,6 +73,9 @@ def _settings(args: argparse.Namespace, base: KbSettings) -> KbSettings | None:
         value = getattr(args, flag, None)
         if value is not None:
             values[field], changed = value, True
+    for flag in ("redact_pii", "keep_original"):  # on/off switches
+        if getattr(args, flag, None) is not None:
+            values[flag], changed = getattr(args, flag) == "on", True
     return KbSettings.from_dict(values) if changed else None
 
 
@@ -234,6 +237,18 @@ def _kb_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
     p.add_argument("--top-k", dest="top_k", type=int)
     p.add_argument("--threshold", type=float, help="minimum score, 0-1")
     p.add_argument("--reranker", help="a local CrossEncoder folder")
+    p.add_argument(
+        "--redact-pii",
+        dest="redact_pii",
+        choices=["on", "off"],
+        help="mask personal data in documents before they are chunked and indexed",
+    )
+    p.add_argument(
+        "--keep-original",
+        dest="keep_original",
+        choices=["on", "off"],
+        help="with --redact-pii on: keep the original (unmasked) file too",
+    )
 
 
 def register(sub: Any) -> None:

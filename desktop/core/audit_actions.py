@@ -46,6 +46,8 @@ class AuditAction(enum.StrEnum):
     SETTINGS_IDLE_TIMEOUT = "settings.idle_timeout"
     RETENTION_CHANGED = "retention.changed"
     RETENTION_PURGED = "retention.purged"
+    PRIVACY_POLICY_CHANGED = "privacy.policy_changed"  # the workspace default
+    PRIVACY_TERMS_CHANGED = "privacy.terms_changed"  # payload: counts, never the terms
     # models and apps
     MODEL_REGISTERED = "model.registered"
     MODEL_CONFIGURED = "model.configured"

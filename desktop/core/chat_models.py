@@ -227,6 +227,9 @@ class AppConfig:
     #: every question reads every chunk of the app's documents in batches
     #: (services/exhaustive.py); configs stored before the setting existed have it off
     exhaustive: bool = False
+    #: personal-data policies (desktop/core/privacy.py); None follows the workspace
+    minimise_logs: bool | None = None
+    pseudonymise: bool | None = None
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -256,6 +259,8 @@ class AppConfig:
             }
             | ({"quick": True} if self.quick else {})
             | ({"exhaustive": True} if self.exhaustive else {})
+            | ({} if self.minimise_logs is None else {"minimise_logs": self.minimise_logs})
+            | ({} if self.pseudonymise is None else {"pseudonymise": self.pseudonymise})
         )
 
     @classmethod
@@ -276,12 +281,18 @@ class AppConfig:
             quick=bool(data.get("quick", False)),
             variable_labels=label_pairs(data.get("variable_labels", {})),
             exhaustive=bool(data.get("exhaustive", False)),
+            minimise_logs=_optional_bool(data.get("minimise_logs")),
+            pseudonymise=_optional_bool(data.get("pseudonymise")),
         )
 
     def with_changes(self, **changes: Any) -> AppConfig:
         if "variable_labels" in changes:
             changes = {**changes, "variable_labels": label_pairs(changes["variable_labels"])}
         return replace(self, **changes)
+
+
+def _optional_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
 
 
 def label_pairs(

@@ -37,6 +37,10 @@ class KbSettings:
     top_k: int = 5
     score_threshold: float = 0.0
     reranker: str = ""
+    #: personal data masked before chunking (services/redaction.py); the original file
+    #: is then stored only with ``keep_original``
+    redact_pii: bool = False
+    keep_original: bool = False
 
     def __post_init__(self) -> None:
         if not 100 <= self.chunk_size <= 8000:
@@ -51,6 +55,9 @@ class KbSettings:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["mode"] = self.mode.value
+        for name in ("redact_pii", "keep_original"):  # settings stored before them: off
+            if not data[name]:
+                del data[name]
         return data
 
     @classmethod

@@ -256,6 +256,24 @@ class SqlConversationRepository:
         ).fetchall()
         return [_conversation(row) for row in rows]
 
+    def pseudonyms(self, conversation_id: int) -> str | None:
+        """The conversation's pseudonym table as its latest turn stored it (m0015)."""
+        row = self._conn.execute(
+            "SELECT mapping FROM turn_pseudonyms WHERE conversation_id = ?"
+            " ORDER BY turn_id DESC LIMIT 1",
+            (conversation_id,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_pseudonyms(self, turn_id: int, mapping: str) -> None:
+        """Store the table a turn used (the conversation's, with what it added)."""
+        self._conn.execute(
+            "INSERT INTO turn_pseudonyms (turn_id, conversation_id, mapping)"
+            " SELECT id, conversation_id, ? FROM turns WHERE id = ?"
+            " ON CONFLICT (turn_id) DO UPDATE SET mapping = excluded.mapping",
+            (mapping, turn_id),
+        )
+
     def private_kb(self, conversation_id: int) -> int | None:
         """The id of the conversation's private knowledge base (m0012), if any."""
         found = self._conn.execute(

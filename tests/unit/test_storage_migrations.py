@@ -120,6 +120,7 @@ EXPECTED_COLUMNS = {
     "schema_migrations": ["name", "applied_at"],
     "settings": ["key", "value"],
     "sqlite_sequence": ["name", "seq"],
+    "turn_pseudonyms": ["turn_id", "conversation_id", "mapping"],
     "turns": [
         "id",
         "conversation_id",
@@ -175,6 +176,7 @@ EXPECTED_INDEXES = {
     "conversations_by_user": ["user_id", "updated_at"],
     "documents_by_active_version": ["active_version_id"],
     "knowledge_bases_conversation": ["conversation_id"],
+    "turn_pseudonyms_by_conversation": ["conversation_id", "turn_id"],
     "turns_by_created": ["created_at"],
 }
 

@@ -24,6 +24,7 @@ from desktop.core.messages import (
     llama,
     logs,
     models,
+    privacy,
     security,
     storage,
     workspace,
@@ -49,6 +50,7 @@ AREAS: tuple[ModuleType, ...] = (
     knowledge_ocr,
     logs,
     bundle,
+    privacy,
     cli,
 )
 

@@ -124,6 +124,14 @@ class ConversationRepository(Protocol):
         """This user's conversations whose title or current turns contain ``text``."""
         ...
 
+    def pseudonyms(self, conversation_id: int) -> str | None:
+        """The conversation's pseudonym table as last stored (JSON), if any."""
+        ...
+
+    def save_pseudonyms(self, turn_id: int, mapping: str) -> None:
+        """Store (or replace) the pseudonym table a turn used (JSON)."""
+        ...
+
     def private_kb(self, conversation_id: int) -> int | None:
         """The id of the conversation's private knowledge base, if it has one."""
         ...

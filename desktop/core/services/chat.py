@@ -35,10 +35,12 @@ from desktop.core.knowledge_models import SearchHit
 from desktop.core.models import Actor
 from desktop.core.policy import require_text
 from desktop.core.ports import ChatModel, Generation, Store, Transaction
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.prompting import FittedPrompt, fit_context
 from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService
 from desktop.core.services.chat_files import ConversationFilesService
+from desktop.core.services.chat_privacy import TurnPrivacy, load_privacy
 from desktop.core.services.chat_record import (
     FailedTurn,
     TurnPlan,
@@ -80,8 +82,10 @@ class ChatService(AuditedService):
         perf_counter: Callable[[], float] = time.perf_counter,
         retriever: Retriever | None = None,
         files: ConversationFilesService | None = None,
+        pii: PiiDetector | None = None,
     ) -> None:
         super().__init__(store)
+        self._pii = pii  # None: a policy that needs it refuses (services/chat_privacy.py)
         self._retriever = retriever
         self._files = files
         self._models = models
@@ -216,7 +220,8 @@ class ChatService(AuditedService):
         model = tx.models.get(app.config.model_id)
         if model is None:
             raise NotFound("conversations.model_unregistered")
-        return TurnPlan(conv, app, model, variables, history)
+        privacy = load_privacy(tx, app.config, conv.id if conv is not None else None)
+        return TurnPlan(conv, app, model, variables, history, privacy)
 
     def _run(
         self,
@@ -229,18 +234,24 @@ class ChatService(AuditedService):
         exhaustive: bool | None = None,
         progress: ProgressSink = no_progress,
     ) -> TurnResult:
+        privacy = TurnPrivacy(plan.privacy, self._pii, cancel)  # None: refuses if needed
         model = self._models.verified(plan.model.id, cancel)
         self._model.load(model.path, model.sha256, model.settings, model.info)
         system = fill_variables(plan.app.config.instructions, plan.variables)
         reading = self._reading(actor, plan, message, exhaustive)
+        privacy.check_reading(reading is not None)
         hits = [] if reading else self._retrieve(actor, plan, message)
         if hits:
             system = f"{system}\n\n{citation_block(hits)}".strip()
+        system, history, asked = privacy.prompt(system, plan.history, message)
         n_ctx, max_tokens = self._model.context_length(), plan.app.config.params.max_tokens
         fitted = reading.placeholder if reading else fit_context(
-            self._model, system, plan.history, message, n_ctx=n_ctx, max_tokens=max_tokens
+            self._model, system, history, asked, n_ctx=n_ctx, max_tokens=max_tokens
         )  # fmt: skip
-        conv, pending = self._start(actor, plan, message, model)
+        privacy.warm([message, " ".join(message.split())[:80], *plan.variables.values()])
+        conv, pending = self._start(actor, plan, message, model, privacy)
+        on_piece = privacy.sink(on_piece)
+        gone = conv if plan.conversation is None else None  # what a failure removes
         partial = PartialReading()  # an exhaustive reading's citations too, if it fails
         generation: Generation
         try:
@@ -252,6 +263,7 @@ class ChatService(AuditedService):
                 answer, generation, timings = stream_answer(
                     self._model, fitted, plan.app, cancel, on_piece, self._perf, partial
                 )
+            answer = privacy.finish(answer)  # placeholders back to values
             if (
                 not answer
                 and generation.stop_reason == StopReason.CANCELLED
@@ -262,22 +274,24 @@ class ChatService(AuditedService):
             kept = False
             extra = {**extra, **partial.extra}  # an exhaustive reading's items' citations
             if partial.pieces and not any(key in extra for key in _REPLACING):
+                privacy.keep(partial.pieces)
                 failed = FailedTurn(plan, conv, pending, model, fitted, partial, hits, exc)
                 try:
-                    self._keep_failed(actor, failed, extra)
+                    self._keep_failed(actor, failed, extra, privacy)
                     kept = True
                     exc.conversation_id = conv.id
                 except AppError:  # could not be stored: leave no pending turn behind
                     kept = False
             if not kept:
-                self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
+                self._abandon(actor, pending, gone, exc, privacy)
             raise
         except BaseException as exc:
-            self._abandon(actor, pending, conv if plan.conversation is None else None, exc)
+            self._abandon(actor, pending, gone, exc, privacy)
             raise
-        extra = {"retrieved": citations(hits, answer), **extra}
+        privacy.warm([answer])  # masked before the write transaction, not inside it
+        extra = {"retrieved": citations(hits, answer), **extra, **privacy.trace()}
         return self._finish(
-            actor, plan, conv, pending, model, fitted, answer, generation, timings, extra
+            actor, plan, conv, pending, model, fitted, answer, generation, timings, extra, privacy
         )
 
     def _reading(
@@ -295,11 +309,11 @@ class ChatService(AuditedService):
         return self._retriever.for_chat(actor, plan.app.id, plan.app.config.kb_ids, message)
 
     def _start(
-        self, actor: Actor, plan: TurnPlan, message: str, model: ModelRecord
+        self, actor: Actor, plan: TurnPlan, message: str, model: ModelRecord, p: TurnPrivacy
     ) -> tuple[Conversation, Turn]:
         now = iso_utc(self._clock.now())
         with self._op(actor, rbac.Permission.USE_APPS) as op:
-            return open_turn(op, plan, message, model, now)
+            return open_turn(op, plan, message, model, now, p.log)
 
     def _finish(
         self,
@@ -313,22 +327,28 @@ class ChatService(AuditedService):
         generation: Generation,
         timings: dict[str, float],
         extra: dict[str, Any],
+        privacy: TurnPrivacy,
     ) -> TurnResult:
         now = iso_utc(self._clock.now())
         with self._continue(actor) as op:
             turn = record_answer(
-                op, plan, conv, pending, model, fitted, answer, generation, timings, extra, now
-            )
+                op, plan, conv, pending, model, fitted, answer, generation, timings, extra, now,
+                privacy.log,
+            )  # fmt: skip
+            privacy.save(op.tx, turn.id)
         return TurnResult(conv.id, turn)
 
-    def _keep_failed(self, actor: Actor, f: FailedTurn, extra: dict[str, Any]) -> None:
+    def _keep_failed(
+        self, actor: Actor, f: FailedTurn, extra: dict[str, Any], privacy: TurnPrivacy
+    ) -> None:
         """A turn whose model failed after it had begun answering (the model process
         crashed, was killed, ran out of memory): the partial answer stays in the
         conversation, marked as failed, and the audit log records the full trace."""
         elapsed = round((self._perf() - f.partial.started) * 1000, 2)
         now = iso_utc(self._clock.now())
         with self._continue(actor) as op:
-            record_kept_failure(op, f, extra, elapsed, now)
+            record_kept_failure(op, f, extra, elapsed, now, privacy.log)
+            privacy.save(op.tx, f.pending.id)
 
     def _abandon(
         self,
@@ -336,12 +356,13 @@ class ChatService(AuditedService):
         pending: Turn,
         new_conversation: Conversation | None,
         exc: BaseException,
+        privacy: TurnPrivacy,
     ) -> None:
         """A turn that failed mid-answer is removed from the conversation (and a
         conversation it had just created goes too); the audit log records the failure."""
         reason = exc.message if isinstance(exc, AppError) else type(exc).__name__
         with self._continue(actor) as op:
-            record_abandoned(op, pending, new_conversation, reason)
+            record_abandoned(op, pending, new_conversation, reason, privacy.log)
 
     # ------------------------------------------------------------------ conversations
     # (ConversationService, services/conversations.py, does these)

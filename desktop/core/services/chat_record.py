@@ -10,7 +10,8 @@ completes it (all three name the turn_id).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop.core.audit_actions import AuditAction
@@ -20,6 +21,7 @@ from desktop.core.knowledge_models import SearchHit
 from desktop.core.ports import Generation
 from desktop.core.prompting import FittedPrompt
 from desktop.core.services.base import Op
+from desktop.core.services.chat_privacy import PrivacyPlan
 from desktop.core.services.chat_trace import PartialAnswer, turn_trace
 from desktop.core.services.exhaustive import BATCHES
 from desktop.core.services.retrieval import citations
@@ -42,6 +44,15 @@ class TurnPlan:
     model: ModelRecord
     variables: dict[str, str]
     history: list[tuple[str, str]]
+    privacy: PrivacyPlan = field(default_factory=PrivacyPlan)
+
+
+#: What the audit log keeps of a text (pseudonyms under *minimise logs*).
+LogText = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +70,7 @@ class FailedTurn:
 
 
 def open_turn(
-    op: Op, plan: TurnPlan, message: str, model: ModelRecord, now: str
+    op: Op, plan: TurnPlan, message: str, model: ModelRecord, now: str, log: LogText = _same
 ) -> tuple[Conversation, Turn]:
     """The pending turn, in the plan's conversation or in a new one, with its
     ``chat.asked`` event (and ``conversation.created``), in the caller's transaction."""
@@ -80,7 +91,7 @@ def open_turn(
             payload={
                 "app_id": plan.app.id,
                 "app_version": plan.app.version,
-                "variables": plan.variables,
+                "variables": {k: log(v) for k, v in plan.variables.items()},
             },
         )
     elif not tx.conversations.turns(conv.id):  # started empty: its first message titles it
@@ -90,7 +101,7 @@ def open_turn(
         op.audit(
             action=AuditAction.CONVERSATION_RENAMED,
             obj=f"conversation:{conv.id}",
-            payload={"app_id": conv.app_id, "title": title},
+            payload={"app_id": conv.app_id, "title": log(title)},
         )
     pending = tx.conversations.add_turn(
         conversation_id=conv.id,
@@ -108,7 +119,7 @@ def open_turn(
             "app_id": plan.app.id,
             "conversation_id": conv.id,
             "turn_id": pending.id,
-            "input": message,
+            "input": log(message),
         },
     )
     return conv, pending
@@ -126,6 +137,7 @@ def record_answer(
     timings: dict[str, float],
     extra: dict[str, Any],
     now: str,
+    log: LogText = _same,
 ) -> Turn:
     """Store the answer (replacing the turns ``extra`` names) and its ``chat.turn`` trace."""
     usage = {
@@ -147,16 +159,25 @@ def record_answer(
         now=now,
         citations=extra["retrieved"],
     )
+    trace = turn_trace(turn, plan.app, model, fitted, generation, extra)
     op.audit(
         action=AuditAction.CHAT_TURN,
         obj=f"conversation:{conv.id}",
-        payload=turn_trace(turn, plan.app, model, fitted, generation, extra),
+        payload=logged(trace, log),
     )
     return turn
 
 
+def logged(trace: dict[str, Any], log: LogText) -> dict[str, Any]:
+    """A trace with its texts (question, answer) as the audit log may keep them."""
+    return {
+        k: log(v) if k in ("input", "output") and isinstance(v, str) else v
+        for k, v in trace.items()
+    }
+
+
 def record_kept_failure(
-    op: Op, f: FailedTurn, extra: dict[str, Any], elapsed_ms: float, now: str
+    op: Op, f: FailedTurn, extra: dict[str, Any], elapsed_ms: float, now: str, log: LogText = _same
 ) -> None:
     """Store a failed turn's partial answer, marked failed, with its full trace."""
     answer = f.partial.text
@@ -195,7 +216,7 @@ def record_kept_failure(
         action=AuditAction.CHAT_FAILED,
         obj=f"conversation:{f.conv.id}",
         payload={
-            **trace,
+            **logged(trace, log),
             "app_id": f.plan.app.id,
             "stop_reason": StopReason.FAILED.value,
             "error": f.error.message,
@@ -206,7 +227,7 @@ def record_kept_failure(
 
 
 def record_abandoned(
-    op: Op, pending: Turn, new_conversation: Conversation | None, reason: str
+    op: Op, pending: Turn, new_conversation: Conversation | None, reason: str, log: LogText = _same
 ) -> None:
     """Remove a failed turn (and the conversation it had just created); audit why."""
     tx = op.tx
@@ -220,7 +241,7 @@ def record_abandoned(
         payload={
             "app_id": conv.app_id if conv is not None else None,
             "turn_id": pending.id,
-            "input": pending.user_text,
+            "input": log(pending.user_text),
             "error": reason,
             "conversation_removed": new_conversation is not None,
         },

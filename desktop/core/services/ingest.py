@@ -23,13 +23,16 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from desktop.core import privacy
 from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
-from desktop.core.errors import EmbeddingFailed, IngestionFailed, ModelProcessStopped
+from desktop.core.errors import EmbeddingFailed, IngestionFailed, InputError, ModelProcessStopped
 from desktop.core.knowledge_models import Chunk, KnowledgeBase, ParsedDocument
 from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.base import Op
 from desktop.core.services.kb_index import IndexCache
+from desktop.core.services.redaction import Redactor
 from desktop.core.tasks import CancelToken, ProgressSink
 
 #: Opens the acting user's operation (permission re-checked) for one batch of documents.
@@ -90,7 +93,10 @@ class Ingestor:
         indexes: IndexCache,
         clock: Clock,
         max_bytes: int,
+        pii: PiiDetector | None = None,
     ) -> None:
+        self._pii = pii
+        self._redactor: Redactor | None = None
         self._store = store
         self._parser = parser
         self._chunker = chunker
@@ -108,6 +114,7 @@ class Ingestor:
         progress: ProgressSink,
     ) -> IngestReport:
         report = IngestReport()
+        self._redactor = self._redaction(kb, cancel)
         pending: list[_Prepared] = []
         for done, source in enumerate(sources, 1):
             cancel.raise_if_cancelled()
@@ -142,6 +149,8 @@ class Ingestor:
                 report.unchanged.append(source.name)
                 return None
             doc = self._parser.parse(source.name, data, cancel)
+            if self._redactor is not None:  # before chunking: nothing stored unmasked
+                doc = self._redactor.redact(doc)
             chunks = self._chunker.chunk(doc, kb.settings.chunk_size, kb.settings.chunk_overlap)
             if not chunks:
                 raise IngestionFailed("knowledge.no_chunks", stage="chunk", name=source.name)
@@ -158,6 +167,16 @@ class Ingestor:
             )
             return None
         return _Prepared(source.name, data, digest, doc, chunks)
+
+    def _redaction(self, kb: KnowledgeBase, cancel: CancelToken) -> Redactor | None:
+        """The knowledge base's redaction, or None; refused without a detector."""
+        if not kb.settings.redact_pii:
+            return None
+        if self._pii is None:
+            raise InputError("privacy.redact_needs_detector", kb=kb.name)
+        with self._store.transaction() as tx:
+            terms = privacy.terms(tx.settings)
+        return Redactor(self._pii, terms, cancel)
 
     def _flush(
         self,
@@ -233,7 +252,7 @@ class Ingestor:
             sha256=p.sha256,
             size=len(p.data),
             kind=p.doc.kind,
-            original=p.data,
+            original=b"" if kb.settings.redact_pii and not kb.settings.keep_original else p.data,
             text=p.doc.text,
             meta=p.doc.meta,
             chunks=p.chunks,

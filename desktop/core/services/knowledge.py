@@ -25,6 +25,7 @@ from desktop.core.knowledge_models import (
 from desktop.core.models import Actor
 from desktop.core.policy import normalise_username
 from desktop.core.ports import DocumentParser, Embedder, Store, TextChunker, Transaction
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.scripts import coverage, scripts_for
 from desktop.core.services.base import AuditedService, Refusal, best_effort_checkpoint
 from desktop.core.services.chat_files import ConversationFilesService
@@ -55,6 +56,7 @@ class KnowledgeService(AuditedService):
         text: TextTools,
         clock: Clock,
         max_file_bytes: int = MAX_FILE_BYTES,
+        pii: PiiDetector | None = None,
     ) -> None:
         super().__init__(store)
         self._clock = clock
@@ -62,7 +64,9 @@ class KnowledgeService(AuditedService):
         self._embedders: dict[str, Embedder] = {}
         self._lock = threading.Lock()
         self._indexes = IndexCache(store, indexes)
-        self._ingestor = Ingestor(store, parser, chunker, self._indexes, clock, max_file_bytes)
+        self._ingestor = Ingestor(
+            store, parser, chunker, self._indexes, clock, max_file_bytes, pii=pii
+        )
         self.retriever = Retriever(store, self._embedder, self._indexes, text)
         self.conversation_files = ConversationFilesService(
             store, clock, self._ingestor, self._embedder, self._indexes.forget
