@@ -164,7 +164,7 @@ def wire(
         ),
         totp=TotpService(store, totp, clock),
         policies=PolicyService(store, clock, slots=keys, hasher=hasher, rotate=workspace.rekey),
-        logs=LogService(store, clock, key_store, SshBundleSigner(), __version__),
+        logs=LogService(store, clock, key_store, SshBundleSigner(), __version__, engines.pii),
         workspace=workspace,
         models=models,
         apps=AppService(store, clock),

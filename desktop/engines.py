@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from desktop.core.clock import Clock
 from desktop.core.errors import ModelLoadFailed
 from desktop.core.ports import ChatModel, Embedder, ModelInspector, Ocr, Reranker, Store
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.kb_index import EmbedderFactory
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.retrieval import TextTools
@@ -47,6 +48,8 @@ class Engines:
     embedder_factory: EmbedderFactory = _no_embedder
     reranker_factory: RerankerFactory = _no_reranker
     ocr: Ocr | None = None
+    #: Personal-data detection (None: pseudonymised bundles are refused with the remedy).
+    pii: PiiDetector | None = None
     preload: Callable[[], None] = lambda: None
     close: Callable[[], None] = _no_hosts
 

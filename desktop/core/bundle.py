@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import importlib.resources
 import io
 import shlex
@@ -74,7 +75,13 @@ def redacted_record(event: AuditEvent) -> dict[str, Any]:
 
 
 def _record(event: Mapping[str, Any]) -> dict[str, Any]:
-    keys = bundle_verify.REDACTED_KEYS if event.get("redacted") else bundle_verify.FULL_KEYS
+    keys = (
+        bundle_verify.REDACTED_KEYS
+        if event.get("redacted")
+        else bundle_verify.PSEUDONYMISED_KEYS
+        if "pseudonyms" in event
+        else bundle_verify.FULL_KEYS
+    )
     missing = sorted(keys - set(event))
     if missing:
         raise InputError("bundle.event_incomplete", seq=event.get("seq"), fields=", ".join(missing))
@@ -240,6 +247,18 @@ def build_bundle(
             "bundle.would_not_verify", reason=report.reason, details=repr(report.facts)
         )
     return data
+
+
+def checkpoint_digest(data: bytes) -> str:
+    """SHA-256 of a bundle's checkpoint.json: what names the bundle (its range, head,
+    Merkle root, export time and exporter) when its pseudonym key is looked up."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if zf.getinfo("checkpoint.json").file_size > bundle_verify.LIMITS["checkpoint.json"]:
+                raise InputError("bundle.not_a_bundle")
+            return hashlib.sha256(zf.read("checkpoint.json")).hexdigest()
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise InputError("bundle.not_a_bundle") from None
 
 
 def _within_verifier_limits(files: Mapping[str, bytes]) -> None:

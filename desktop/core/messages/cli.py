@@ -133,6 +133,20 @@ MESSAGES: dict[str, Entry] = {
             " や `ssh-keygen -lf` が表示する SHA256: で始まる 43 文字の形で指定してください",
         )
     ),
+    "cli.opening_invalid": Entry(
+        Text(
+            en="--check-value: {value} is not an opening: give the 64 hex digits that "
+            "`kura logs prove` printed",
+            ja="--check-value: {value} はオープニングではありません。`kura logs prove` が"
+            "表示した 16 進数 64 桁を指定してください",
+        )
+    ),
+    "cli.pii_type_invalid": Entry(
+        Text(
+            en="{value} is not a personal-data type: use one of {types}",
+            ja="{value} は個人情報の種類ではありません。{types} のいずれかを指定してください",
+        )
+    ),
     "cli.verify_signer_not_pinned": Entry(
         Text(
             en="kura: the bundle is intact, but its signer is NOT verified: key {fingerprint}"

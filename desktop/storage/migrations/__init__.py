@@ -33,6 +33,7 @@ from desktop.storage.migrations.m0012_conversation_search_files import (
     m0012_conversation_search_files,
 )
 from desktop.storage.migrations.m0013_word_index import m0013_word_index, register_words
+from desktop.storage.migrations.m0016_bundle_keys import m0016_bundle_keys
 
 Migration = Callable[[Connection], None]
 
@@ -51,6 +52,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0011_turn_failed,
     m0012_conversation_search_files,
     m0013_word_index,
+    m0016_bundle_keys,
 )
 
 _LEDGER_DDL = (
