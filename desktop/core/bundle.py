@@ -115,10 +115,29 @@ def _purges(purges: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def verify_text(*, identity: str, fingerprint: str, checkpoint: Mapping[str, Any]) -> str:
+def verify_text(
+    *, identity: str, fingerprint: str, checkpoint: Mapping[str, Any], pseudonymised: int = 0
+) -> str:
     """VERIFY.txt: how to check the bundle by hand with stock tools."""
+    return _verify_steps(identity, fingerprint, checkpoint) + (
+        _PSEUDONYMISED_TEXT.format(count=pseudonymised) if pseudonymised else ""
+    )
+
+
+_PSEUDONYMISED_TEXT = """
+Personal data in {count} events is pseudonymised: each value is a placeholder such as
+<PERSON:3f9a1c2b> (its type and the first digits of a commitment to it), and the event
+keeps the hash of its original payload, so the chain above still verifies. The
+workspace Owner can disclose one value's opening (`kura logs prove`); then check it:
+
+   python3 verify_bundle.py --fingerprint SHA256:... --check-value TYPE VALUE OPENING
+
+It says whether that value is one of this bundle's pseudonyms, and which.
+"""
+
+
+def _verify_steps(identity: str, fingerprint: str, cp: Mapping[str, Any]) -> str:
     who = shlex.quote(identity)
-    cp = checkpoint
     return f"""Kura audit log bundle: how to verify it without Kura
 ====================================================
 
@@ -234,7 +253,10 @@ def build_bundle(
         "allowed_signers": signers.encode("utf-8"),
         "verify_bundle.py": verifier_source().encode("utf-8"),
         "VERIFY.txt": verify_text(
-            identity=identity, fingerprint=checkpoint["key_fingerprint"], checkpoint=checkpoint
+            identity=identity,
+            fingerprint=checkpoint["key_fingerprint"],
+            checkpoint=checkpoint,
+            pseudonymised=sum("pseudonyms" in r for r in records),
         ).encode("utf-8"),
     }
     _within_verifier_limits(files)

@@ -117,6 +117,8 @@ class Pseudonymiser:
         placeholder = pii_placeholder(pii_type, commitment, digits)
         while placeholder in self._taken:  # another value shares the first digits
             digits += 4
+            if digits > len(commitment):
+                raise ValueError("two values with one commitment")  # SHA-256 collision
             placeholder = pii_placeholder(pii_type, commitment, digits)
         self._taken[placeholder] = (pii_type, value)
         self._by_value[(pii_type, value)] = (placeholder, commitment)

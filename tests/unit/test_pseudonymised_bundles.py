@@ -106,6 +106,12 @@ def test_pseudonymised_bundle_holds_no_canary_and_verifies(
     assert report.verified, report.reason
     assert report.facts["pseudonymised"] == export.pseudonymised
     assert f"{export.pseudonymised} pseudonymised" in report.summary()
+    verify_txt = _files(export.data)["VERIFY.txt"].decode("utf-8")
+    assert f"Personal data in {export.pseudonymised} events is pseudonymised" in verify_txt
+    assert (
+        "--check-value" in verify_txt
+        and "--check-value" not in _files(plain.data)["VERIFY.txt"].decode()
+    )
 
 
 def test_same_value_same_pseudonym_within_a_bundle_different_across_bundles(
@@ -230,3 +236,18 @@ def test_pseudonymise_without_a_detector_is_refused_not_exported(
             bare.logs.export(owner, pseudonymise=True)
         assert _audit(bare) == before
         assert bare.logs.export(owner).pseudonymised == 0
+
+
+def test_two_values_sharing_the_first_digits_get_longer_placeholders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop.core import bundle_pseudonyms
+
+    def commitment(pii_type: str, value: str, opening: bytes) -> str:
+        return "abcdef01" + bundle_verify.pii_commitment(pii_type, value, opening)[8:]
+
+    monkeypatch.setattr(bundle_pseudonyms, "pii_commitment", commitment)
+    masker = bundle_pseudonyms.Pseudonymiser(FakePiiDetector(), b"k" * 32)
+    first, second = masker.placeholder("PERSON", NAME), masker.placeholder("PERSON", "佐藤花子")
+    assert first == "<PERSON:abcdef01>" and len(second) == len(first) + 4
+    assert masker.placeholder("PERSON", "佐藤花子") == second
