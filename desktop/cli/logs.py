@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import app
-from desktop.cli.io import StdinLines, as_user, common, emit, note, say
+from desktop.cli.io import Phrase, StdinLines, as_user, common, emit, note, say
 from desktop.core.errors import EXIT_CHECK_FAILED, InputError
 from desktop.core.models import Actor, TraceFilter
 from desktop.core.pii import PiiType
@@ -140,7 +140,10 @@ def _prove(
     bundle = Path(args.bundle).expanduser()
     if not bundle.is_file():
         raise InputError("cli.no_such_bundle", path=bundle)
-    proof = ws.logs.prove(actor, bundle.read_bytes(), _pii_type(args.type), args.value)
+    value = args.value
+    if value is None:  # --value-stdin: kept out of the process list and shell history
+        value = lines.read(Phrase("cli.what.value_to_prove", {}))
+    proof = ws.logs.prove(actor, bundle.read_bytes(), _pii_type(args.type), value)
     text = (
         f"{proof['type']} value is {proof['placeholder']} in {proof['events']} event(s).\n"
         f"Opening: {proof['opening']}\n"
@@ -285,6 +288,11 @@ def _register_logs(sub: Any) -> None:
     p = lsub.add_parser("pubkey", help="the allowed_signers lines of the signing keys")
     common(p, user=True)
     p.set_defaults(handler=as_user(_pubkey))
+    _register_bundles(lsub)
+
+
+def _register_bundles(lsub: Any) -> None:
+    """``logs export`` and ``logs prove``."""
     p = lsub.add_parser("export", help="write a signed bundle (Admin and Owner)")
     p.add_argument("--out", required=True, help="the .zip to write (never overwritten)")
     p.add_argument("--app")
@@ -302,6 +310,12 @@ def _register_logs(sub: Any) -> None:
     )
     p.add_argument("bundle", help="the pseudonymised .zip this workspace exported")
     p.add_argument("--type", required=True, help="PERSON, MY_NUMBER, EMAIL_ADDRESS, ...")
-    p.add_argument("--value", required=True, help="the original value, as it was written")
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument("--value", help="the original value, as it was written")
+    given.add_argument(
+        "--value-stdin",
+        action="store_true",
+        help="read the value from the next line of standard input (after the password)",
+    )
     common(p, user=True)
     p.set_defaults(handler=as_user(_prove))

@@ -8,12 +8,14 @@ would, without Kura's workspace."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import zipfile
 from pathlib import Path
 
 from desktop import app
 from desktop.core.chat_models import AppConfig
+from desktop.core.models import Actor
 from desktop.core.pii import PiiType
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
@@ -25,6 +27,16 @@ MY_NUMBER = "123456789018"
 OWNER_PW = "correct horse battery staple 蔵"
 
 
+def _ask(ws: app.Workspace, fake: FakeChatModel, owner: Actor, tmp_path: Path) -> None:
+    """A turn whose question holds the canary My Number."""
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF" + b"\0" * 32)
+    model_id = ws.models.register(owner, str(model), name="m").id
+    app_id = ws.apps.create(owner, AppConfig(name="hr", model_id=model_id)).id
+    fake.replies = [["Noted."]]
+    ws.chat.send(owner, app_id, f"My Number {MY_NUMBER}, please file it")
+
+
 def _pseudonymised_bundle(tmp_path: Path) -> tuple[Path, str, str]:
     """(bundle path, pinned allowed_signers, the canary's opening)."""
     fake = FakeChatModel()
@@ -33,12 +45,7 @@ def _pseudonymised_bundle(tmp_path: Path) -> tuple[Path, str, str]:
         tmp_path / "w", MemoryKeyStore(), FixedClock(), engines, owner_password=PEOPLE_PASSWORD
     ) as ws:
         owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
-        model = tmp_path / "m.gguf"
-        model.write_bytes(b"GGUF" + b"\0" * 32)
-        model_id = ws.models.register(owner, str(model), name="m").id
-        app_id = ws.apps.create(owner, AppConfig(name="hr", model_id=model_id)).id
-        fake.replies = [["Noted."]]
-        ws.chat.send(owner, app_id, f"My Number {MY_NUMBER}, please file it")
+        _ask(ws, fake, owner, tmp_path)
         export = ws.logs.export(owner, pseudonymise=True)
         assert export.pseudonymised >= 1
         opening = ws.logs.prove(owner, export.data, PiiType.MY_NUMBER, MY_NUMBER)["opening"]
@@ -112,9 +119,35 @@ def test_pseudonymise_without_a_detector_refuses_in_one_line(tmp_path: Path) -> 
     res = kura("logs", "export", "--out", str(out),
                "--user", "boss", "--password-stdin", stdin=OWNER_PW + "\n")  # fmt: skip
     assert res.code == 0, res.err
-    res = kura("logs", "prove", str(out), "--type", "PERSON", "--value", "山田太郎",
-               "--user", "boss", "--password-stdin", stdin=OWNER_PW + "\n")  # fmt: skip
+    res = kura("logs", "prove", str(out), "--type", "PERSON", "--value-stdin",
+               "--user", "boss", "--password-stdin", stdin=OWNER_PW + "\n山田太郎\n")  # fmt: skip
     assert res.code == 2 and "not a pseudonymised bundle" in res.err and "Traceback" not in res.err
     res = kura("logs", "prove", str(out), "--type", "NAME", "--value", "x",
                "--user", "boss", "--password-stdin", stdin=OWNER_PW + "\n")  # fmt: skip
     assert res.code == 2 and "not a personal-data type" in res.err
+
+
+def test_logs_prove_prints_an_opening_that_kura_verify_accepts(tmp_path: Path) -> None:
+    """The bundle is exported in-process (the fake detector) from the CLI's workspace;
+    ``kura logs prove`` then finds its key there, and the opening checks out."""
+    kura = workspace_with_owner(tmp_path, "boss", OWNER_PW)
+    fake = FakeChatModel()
+    engines = app.Engines(FakeInspector(), fake, pii=FakePiiDetector())
+    with app.open_workspace(
+        kura.data_dir, key_store=app.default_key_store(), engines=engines
+    ) as ws:
+        boss = ws.accounts.authenticate("boss", OWNER_PW)
+        _ask(ws, fake, boss, tmp_path)
+        export = ws.logs.export(boss, pseudonymise=True)
+    out = tmp_path / "pseudonymised.zip"
+    out.write_bytes(export.data)
+    secrets = f"{OWNER_PW}\n{MY_NUMBER}\n"  # the value after the password, off the command line
+    res = kura("logs", "prove", str(out), "--type", "my_number", "--value-stdin", "--json",
+               "--user", "boss", "--password-stdin", stdin=secrets)  # fmt: skip
+    assert res.code == 0, res.err
+    proof = json.loads(res.out)
+    assert proof["placeholder"].startswith("<MY_NUMBER:") and len(proof["opening"]) == 64
+    elsewhere = Kura(tmp_path / "nowhere", tmp_path / "tmp2")
+    res = elsewhere("verify", str(out), "--fingerprint", export.fingerprint,
+                    "--check-value", "MY_NUMBER", MY_NUMBER, proof["opening"])  # fmt: skip
+    assert res.code == 0 and proof["placeholder"] in res.out, res.out

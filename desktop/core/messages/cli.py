@@ -27,6 +27,9 @@ MESSAGES: dict[str, Entry] = {
             ja="{user} の新しいパスワード（次の行）",
         )
     ),
+    "cli.what.value_to_prove": Entry(
+        Text(en="the value to disclose (next line)", ja="開示する値（次の行）")
+    ),
     "cli.what.recovery_key": Entry(Text(en="the recovery key", ja="リカバリーキー")),
     "cli.what.message": Entry(Text(en="the message", ja="メッセージ")),
     # ---- standard input, the terminal and the acting user
