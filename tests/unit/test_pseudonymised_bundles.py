@@ -88,7 +88,9 @@ def test_pseudonymised_bundle_holds_no_canary_and_verifies(
     owner = people["owner"]
     plain = ws.logs.export(owner)
     assert MY_NUMBER in _files(plain.data)["events.jsonl"].decode("utf-8")  # the canary is there
-    export = ws.logs.export(owner, pseudonymise=True)
+    steps: list[tuple[int, int]] = []
+    export = ws.logs.export(owner, pseudonymise=True, progress=lambda d, t: steps.append((d, t)))
+    assert steps and steps[-1][0] == steps[-1][1] > 0  # the detector's batches are reported
     for name, content in _files(export.data).items():
         text = content.decode("utf-8")
         for canary in (MY_NUMBER, NAME, EMAIL):

@@ -214,7 +214,7 @@ class BundleService(AuditedService):
         bundle_key, pseudonymised = None, 0
         if pseudonymise and self._pii is not None:
             bundle_key = secrets.token_bytes(KEY_BYTES)
-            masker = Pseudonymiser(self._pii, bundle_key)
+            masker = Pseudonymiser(self._pii, bundle_key, progress=progress)
             events = masker.records(events)
             pseudonymised = masker.count
         data = build_bundle(
