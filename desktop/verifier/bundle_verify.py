@@ -8,6 +8,7 @@ third-party package, so it imports nothing but the standard library, and nothing
 Usage, in the directory where the bundle was extracted (or naming the .zip)::
 
     python3 verify_bundle.py [BUNDLE] [--allowed-signers FILE] [--previous-checkpoint FILE]
+                             [--check-value TYPE VALUE OPENING]
 
 What it checks, in order; the first failure is reported on one line:
 
