@@ -10,7 +10,7 @@ from desktop.core.pii import PiiEntity, PiiType
 from desktop.core.tasks import CancelToken
 
 #: Names it knows as PERSON (a real detector uses a model; a test needs certainty).
-NAMES = ("山田太郎", "佐藤花子", "鈴木一郎", "Alice Smith", "Bob Jones")
+NAMES = ("山田太郎", "佐藤花子", "鈴木一郎", "Alice Smith", "Bob Jones", "John Smith")
 
 _RULES: tuple[tuple[PiiType, re.Pattern[str]], ...] = (
     (PiiType.EMAIL_ADDRESS, re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)),
@@ -24,12 +24,14 @@ class FakePiiDetector:
     def __init__(self) -> None:
         self.seen: list[str] = []
         self.calls = 0
+        self.texts = 0  # how many texts it was given, over every call
 
     def detect(
         self, texts: Sequence[str], cancel: CancelToken | None = None
     ) -> list[list[PiiEntity]]:
         self.calls += 1
         self.seen.extend(texts)
+        self.texts += len(texts)
         return [self._one(t) for t in texts]
 
     @staticmethod

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop import app
-from desktop.cli.io import StdinLines, as_user, common, emit, note, say
+from desktop.cli.io import Phrase, StdinLines, as_user, common, emit, note, say
 from desktop.core.errors import EXIT_CHECK_FAILED, InputError
 from desktop.core.models import Actor, TraceFilter
+from desktop.core.pii import PiiType
 from desktop.core.services.logs import parse_when
 from desktop.files import refuse_existing, write_new_file
 from desktop.verifier import bundle_verify
@@ -101,7 +102,9 @@ def _export(
     out = Path(args.out).expanduser()
     if out.exists():
         raise refuse_existing(out)
-    export = ws.logs.export(actor, app_ref=args.app, since=args.since, until=args.until)
+    export = ws.logs.export(
+        actor, app_ref=args.app, since=args.since, until=args.until, pseudonymise=args.pseudonymise
+    )
     write_new(out, export.data)
     document = {
         "out": str(out),
@@ -109,15 +112,45 @@ def _export(
         "last_seq": export.last_seq,
         "count": export.count,
         "redacted": export.redacted,
+        "pseudonymised": export.pseudonymised if args.pseudonymise else None,
         "bytes": len(export.data),
         "key_fingerprint": export.fingerprint,
     }
+    masked = f", {export.pseudonymised} pseudonymised" if args.pseudonymise else ""
     text = (
         f"Wrote {out}: events {export.first_seq}-{export.last_seq} "
-        f"({export.count}, {export.redacted} redacted), {len(export.data)} bytes, "
+        f"({export.count}, {export.redacted} redacted{masked}), {len(export.data)} bytes, "
         f"signed by {export.fingerprint}."
     )
     return document, text
+
+
+def _pii_type(text: str) -> PiiType:
+    try:
+        return PiiType(text.strip().upper())
+    except ValueError:
+        raise InputError(
+            "cli.pii_type_invalid", value=text, types=", ".join(t.value for t in PiiType)
+        ) from None
+
+
+def _prove(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    bundle = Path(args.bundle).expanduser()
+    if not bundle.is_file():
+        raise InputError("cli.no_such_bundle", path=bundle)
+    value = args.value
+    if value is None:  # --value-stdin: kept out of the process list and shell history
+        value = lines.read(Phrase("cli.what.value_to_prove", {}))
+    proof = ws.logs.prove(actor, bundle.read_bytes(), _pii_type(args.type), value)
+    text = (
+        f"{proof['type']} value is {proof['placeholder']} in {proof['events']} event(s).\n"
+        f"Opening: {proof['opening']}\n"
+        "The auditor checks it with: python3 verify_bundle.py --check-value "
+        f"{proof['type']} VALUE {proof['opening']}"
+    )
+    return proof, text
 
 
 def _days(text: str) -> int | None:
@@ -150,23 +183,34 @@ def cmd_verify(args: argparse.Namespace) -> int:
     fingerprint = args.fingerprint
     if fingerprint is not None and not bundle_verify.is_fingerprint(fingerprint):
         raise InputError("cli.fingerprint_invalid", value=fingerprint)
+    check_value = None
+    if args.check_value is not None:
+        pii_type, value, opening = args.check_value
+        if not bundle_verify.is_opening(opening):
+            raise InputError("cli.opening_invalid", value=opening)
+        check_value = (_pii_type(pii_type).value, value, opening)
     report = bundle_verify.verify_bundle(
-        str(bundle), allowed_signers=pinned, previous_checkpoint=previous, fingerprint=fingerprint
+        str(bundle),
+        allowed_signers=pinned,
+        previous_checkpoint=previous,
+        fingerprint=fingerprint,
+        check_value=check_value,
     )
     document = {
-        "ok": report.verified,  # exit 0 and ok only when the signer was pinned too
+        "ok": report.verified and report.value_ok,  # exit 0 only when the signer was pinned
         "status": report.status,
         "integrity_ok": report.ok,
         "signer_verified": report.verified,
         "reason": report.reason,
         "facts": report.facts,
     }
-    emit(args, document, report.summary())
+    value_line = report.value_summary()
+    emit(args, document, report.summary() + ("" if value_line is None else "\n" + value_line))
     if not report.ok:
         note(f"kura: bundle verification failed: {report.reason}")
     elif not report.verified:
         note(say("cli.verify_signer_not_pinned", fingerprint=report.facts["key_fingerprint"]))
-    return 0 if report.verified else EXIT_CHECK_FAILED
+    return 0 if report.verified and report.value_ok else EXIT_CHECK_FAILED
 
 
 def _read_text(path: str | None, flag: str) -> str | None:
@@ -197,6 +241,13 @@ def register(sub: Any) -> None:
         "--fingerprint", help="the signing key's SHA256: fingerprint, obtained out of band"
     )
     p.add_argument("--previous-checkpoint", help="checkpoint.json of the last bundle you kept")
+    p.add_argument(
+        "--check-value",
+        nargs=3,
+        metavar=("TYPE", "VALUE", "OPENING"),
+        help="is this disclosed value (opening from `kura logs prove`) one of the bundle's"
+        " pseudonyms?",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(handler=cmd_verify)
 
@@ -237,10 +288,34 @@ def _register_logs(sub: Any) -> None:
     p = lsub.add_parser("pubkey", help="the allowed_signers lines of the signing keys")
     common(p, user=True)
     p.set_defaults(handler=as_user(_pubkey))
+    _register_bundles(lsub)
+
+
+def _register_bundles(lsub: Any) -> None:
+    """``logs export`` and ``logs prove``."""
     p = lsub.add_parser("export", help="write a signed bundle (Admin and Owner)")
     p.add_argument("--out", required=True, help="the .zip to write (never overwritten)")
     p.add_argument("--app")
     p.add_argument("--since", help="YYYY-MM-DD or ISO time")
     p.add_argument("--until", help="YYYY-MM-DD (inclusive) or ISO time (exclusive)")
+    p.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="replace personal data in every payload by keyed pseudonyms",
+    )
     common(p, user=True)
     p.set_defaults(handler=as_user(_export))
+    p = lsub.add_parser(
+        "prove", help="disclose one value's opening in a pseudonymised bundle (Owner)"
+    )
+    p.add_argument("bundle", help="the pseudonymised .zip this workspace exported")
+    p.add_argument("--type", required=True, help="PERSON, MY_NUMBER, EMAIL_ADDRESS, ...")
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument("--value", help="the original value, as it was written")
+    given.add_argument(
+        "--value-stdin",
+        action="store_true",
+        help="read the value from the next line of standard input (after the password)",
+    )
+    common(p, user=True)
+    p.set_defaults(handler=as_user(_prove))

@@ -74,6 +74,8 @@ class AuditAction(enum.StrEnum):
     KB_DOCUMENT_ROLLED_BACK = "kb.document_rolled_back"
     # logs
     LOGS_EXPORTED = "logs.exported"
+    #: The Owner disclosed the opening of one pseudonymised value of a bundle.
+    LOGS_PSEUDONYM_OPENED = "logs.pseudonym_opened"
 
 
 #: Actions whose payload carries a conversation's content (its text, title, ratings,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import importlib.resources
 import io
 import shlex
@@ -74,7 +75,13 @@ def redacted_record(event: AuditEvent) -> dict[str, Any]:
 
 
 def _record(event: Mapping[str, Any]) -> dict[str, Any]:
-    keys = bundle_verify.REDACTED_KEYS if event.get("redacted") else bundle_verify.FULL_KEYS
+    keys = (
+        bundle_verify.REDACTED_KEYS
+        if event.get("redacted")
+        else bundle_verify.PSEUDONYMISED_KEYS
+        if "pseudonyms" in event
+        else bundle_verify.FULL_KEYS
+    )
     missing = sorted(keys - set(event))
     if missing:
         raise InputError("bundle.event_incomplete", seq=event.get("seq"), fields=", ".join(missing))
@@ -108,10 +115,29 @@ def _purges(purges: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def verify_text(*, identity: str, fingerprint: str, checkpoint: Mapping[str, Any]) -> str:
+def verify_text(
+    *, identity: str, fingerprint: str, checkpoint: Mapping[str, Any], pseudonymised: int = 0
+) -> str:
     """VERIFY.txt: how to check the bundle by hand with stock tools."""
+    return _verify_steps(identity, fingerprint, checkpoint) + (
+        _PSEUDONYMISED_TEXT.format(count=pseudonymised) if pseudonymised else ""
+    )
+
+
+_PSEUDONYMISED_TEXT = """
+Personal data in {count} events is pseudonymised: each value is a placeholder such as
+<PERSON:3f9a1c2b> (its type and the first digits of a commitment to it), and the event
+keeps the hash of its original payload, so the chain above still verifies. The
+workspace Owner can disclose one value's opening (`kura logs prove`); then check it:
+
+   python3 verify_bundle.py --fingerprint SHA256:... --check-value TYPE VALUE OPENING
+
+It says whether that value is one of this bundle's pseudonyms, and which.
+"""
+
+
+def _verify_steps(identity: str, fingerprint: str, cp: Mapping[str, Any]) -> str:
     who = shlex.quote(identity)
-    cp = checkpoint
     return f"""Kura audit log bundle: how to verify it without Kura
 ====================================================
 
@@ -227,7 +253,10 @@ def build_bundle(
         "allowed_signers": signers.encode("utf-8"),
         "verify_bundle.py": verifier_source().encode("utf-8"),
         "VERIFY.txt": verify_text(
-            identity=identity, fingerprint=checkpoint["key_fingerprint"], checkpoint=checkpoint
+            identity=identity,
+            fingerprint=checkpoint["key_fingerprint"],
+            checkpoint=checkpoint,
+            pseudonymised=sum("pseudonyms" in r for r in records),
         ).encode("utf-8"),
     }
     _within_verifier_limits(files)
@@ -240,6 +269,18 @@ def build_bundle(
             "bundle.would_not_verify", reason=report.reason, details=repr(report.facts)
         )
     return data
+
+
+def checkpoint_digest(data: bytes) -> str:
+    """SHA-256 of a bundle's checkpoint.json: what names the bundle (its range, head,
+    Merkle root, export time and exporter) when its pseudonym key is looked up."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if zf.getinfo("checkpoint.json").file_size > bundle_verify.LIMITS["checkpoint.json"]:
+                raise InputError("bundle.not_a_bundle")
+            return hashlib.sha256(zf.read("checkpoint.json")).hexdigest()
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise InputError("bundle.not_a_bundle") from None
 
 
 def _within_verifier_limits(files: Mapping[str, bytes]) -> None:

@@ -126,3 +126,19 @@ class SqlReviewRepository:
         ).fetchall()
         keys = ("id", "public_key", "fingerprint", "created_at", "retired_at")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def add_bundle_key(
+        self, checkpoint_sha256: str, export_seq: int, secret: bytes, at: str
+    ) -> None:
+        self._conn.execute(
+            "INSERT INTO bundle_keys (checkpoint_sha256, export_seq, secret, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            (checkpoint_sha256, export_seq, secret, at),
+        )
+
+    def bundle_key(self, checkpoint_sha256: str) -> tuple[int, bytes] | None:
+        row = self._conn.execute(
+            "SELECT export_seq, secret FROM bundle_keys WHERE checkpoint_sha256 = ?",
+            (checkpoint_sha256,),
+        ).fetchone()
+        return None if row is None else (int(row[0]), bytes(row[1]))

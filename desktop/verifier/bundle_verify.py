@@ -8,6 +8,7 @@ third-party package, so it imports nothing but the standard library, and nothing
 Usage, in the directory where the bundle was extracted (or naming the .zip)::
 
     python3 verify_bundle.py [BUNDLE] [--allowed-signers FILE] [--previous-checkpoint FILE]
+                             [--check-value TYPE VALUE OPENING]
 
 What it checks, in order; the first failure is reported on one line:
 
@@ -23,10 +24,22 @@ What it checks, in order; the first failure is reported on one line:
    every ``prev_hash`` links to the event before it, and every full event's payload
    digest and hash re-derive. A tombstone (payload removed by a retention purge) must be
    covered by a recorded purge; a redacted line (outside the export filter) only links;
+   a pseudonymised line (personal data replaced by keyed pseudonyms, see below) keeps
+   the original ``payload_sha256``, so its hash re-derives but its payload digest cannot;
 5. ``checkpoint.json`` agrees with the events (range, count, hashes, RFC 6962 Merkle
    root over the event hashes);
 6. with ``--previous-checkpoint``, this bundle continues that earlier checkpoint without
    rewriting any event it covered.
+
+Pseudonymised bundles (``kura logs export --pseudonymise``): each personal value in a
+payload is replaced by a placeholder such as ``<PERSON:3f9a1c2b>``, and the line carries
+``"pseudonyms": {placeholder: commitment}``. The commitment is
+``SHA-256("kura-pii-v1" 0x00 opening TYPE 0x00 VALUE)`` (UTF-8), the placeholder its type
+and first hex digits. The 32-byte opening is secret (a keyed hash known only to the
+exporting workspace), so the bundle reveals nothing about the values; when the workspace
+Owner later discloses one value's opening (``kura logs prove``), check it with
+``--check-value TYPE VALUE OPENING``: it says whether that value is one of the bundle's
+pseudonyms, and which.
 """
 
 from __future__ import annotations
@@ -38,6 +51,7 @@ import binascii
 import bisect
 import contextlib
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -75,6 +89,12 @@ FULL_KEYS = frozenset(
     ("seq", "ts", "actor", "action", "object", "payload", "payload_sha256", "prev_hash", "hash")
 )
 REDACTED_KEYS = frozenset(("seq", "prev_hash", "hash", "redacted"))
+#: A full event whose payload is a pseudonymised view (payload_sha256 is the original's).
+PSEUDONYMISED_KEYS = FULL_KEYS | {"pseudonyms"}
+PII_SCHEME = b"kura-pii-v1"
+#: A placeholder: the type and the first (at least 8) hex digits of its commitment.
+_PLACEHOLDER = re.compile(r"<([A-Z][A-Z_]{0,31}):([0-9a-f]{8,64})>\Z")
+_OPENING = re.compile(r"[0-9a-f]{64}\Z")
 CHECKPOINT_KEYS = frozenset(
     (
         "format",
@@ -151,8 +171,11 @@ class Report:
         f = self.facts
         what = (
             "{count} events, seq {first_seq}..{last_seq} ({tombstones} tombstoned,"
-            " {redacted} redacted)"
-        ).format(**f)
+            " {redacted} redacted{pseudo})"
+        ).format(
+            **f,
+            pseudo=f", {f.get('pseudonymised')} pseudonymised" if f.get("pseudonymised") else "",
+        )
         if self.verified:
             src = "pinned key" if f["key_source"] == "pinned allowed_signers" else f["key_source"]
             return f"OK: {what}, signed by {f['identity']} with {f['key_fingerprint']} ({src})"
@@ -162,6 +185,28 @@ class Report:
             " bundle). Pass --allowed-signers FILE or --fingerprint SHA256:... obtained out"
             " of band."
         )
+
+    def value_summary(self) -> str | None:
+        """One line on a ``check_value`` (None when none was asked for or the bundle
+        failed before the events were read)."""
+        check = self.facts.get("value_check") if self.ok else None
+        if check is None:
+            return None
+        if check["found"]:
+            return (
+                f"VALUE MATCHES: that {check['type']} value is {check['placeholder']}"
+                f" in {check['events']} event(s) of this bundle"
+            )
+        return (
+            f"VALUE DOES NOT MATCH: that {check['type']} value and opening are not one of"
+            " this bundle's pseudonyms"
+        )
+
+    @property
+    def value_ok(self) -> bool:
+        """No value was to be checked, or it was found."""
+        check = self.facts.get("value_check")
+        return check is None or bool(check["found"])
 
 
 def _one_line(text: str) -> str:
@@ -180,6 +225,29 @@ def canonical_json(value: Any) -> bytes:
 
 def payload_digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+def pii_commitment(pii_type: str, value: str, opening: bytes) -> str:
+    """The commitment to one personal value: what a pseudonymised bundle records."""
+    material = PII_SCHEME + b"\x00" + opening + pii_type.encode("utf-8") + b"\x00"
+    return hashlib.sha256(material + value.encode("utf-8")).hexdigest()
+
+
+def pii_placeholder(pii_type: str, commitment: str, digits: int = 8) -> str:
+    return f"<{pii_type}:{commitment[:digits]}>"
+
+
+def is_opening(text: str) -> bool:
+    """64 hex digits, as ``kura logs prove`` prints an opening."""
+    return _OPENING.match(text.strip().lower()) is not None
+
+
+def parse_opening(text: str) -> bytes:
+    """An opening as printed by ``kura logs prove``: 64 hex digits."""
+    value = text.strip().lower()
+    if _OPENING.match(value) is None:
+        raise BundleError(f"{text[:80]!r} is not an opening (64 hex digits)")
+    return bytes.fromhex(value)
 
 
 def event_hash(
@@ -888,7 +956,9 @@ def _check_event_shape(ev: Any, number: int) -> None:
     if set(ev) == REDACTED_KEYS:
         if ev["redacted"] is not True:
             raise BundleError(f"{where}: redacted must be true")
-    elif set(ev) == FULL_KEYS:
+    elif set(ev) in (FULL_KEYS, PSEUDONYMISED_KEYS):
+        if "pseudonyms" in ev:
+            _check_pseudonyms(ev, where)
         for key in ("ts", "actor", "action", "object"):
             if not isinstance(ev[key], str):
                 raise BundleError(f"{where}: {key} is not a string")
@@ -902,6 +972,21 @@ def _check_event_shape(ev: Any, number: int) -> None:
         raise BundleError(f"{where}: seq is not a positive integer")
     if not (_is_hex64(ev["prev_hash"]) and _is_hex64(ev["hash"])):
         raise BundleError(f"{where}: prev_hash or hash is not a SHA-256 hex digest")
+
+
+def _check_pseudonyms(ev: dict[str, Any], where: str) -> None:
+    """A pseudonymised view: a payload object, and placeholders that each name a
+    commitment they abbreviate and that each occur in the payload."""
+    pseudonyms, payload = ev["pseudonyms"], ev["payload"]
+    if not isinstance(payload, dict) or not isinstance(pseudonyms, dict) or not pseudonyms:
+        raise BundleError(f"{where}: a pseudonymised payload needs an object and its pseudonyms")
+    text = canonical_json(payload).decode("utf-8")
+    for placeholder, commitment in pseudonyms.items():
+        match = _PLACEHOLDER.match(placeholder)
+        if match is None or not _is_hex64(commitment):
+            raise BundleError(f"{where}: {placeholder[:80]!r} is not a placeholder and commitment")
+        if not commitment.startswith(match.group(2)) or placeholder not in text:
+            raise BundleError(f"{where}: pseudonym {placeholder} does not match its payload")
 
 
 class MerkleStack:
@@ -971,9 +1056,16 @@ class _Ranges:
 class EventCheck:
     """Rules 4-6 over events.jsonl, fed one line at a time (``add``), then ``finish``."""
 
-    def __init__(self, cp: dict[str, Any], prev: dict[str, Any] | None) -> None:
+    def __init__(
+        self,
+        cp: dict[str, Any],
+        prev: dict[str, Any] | None,
+        value: tuple[str, str] | None = None,
+    ) -> None:
         self.cp, self.prev = cp, prev
-        self.count = self.redacted = self.tombstones = 0
+        self.count = self.redacted = self.tombstones = self.pseudonymised = 0
+        #: (type, commitment) of a disclosed value to look for; where it was found.
+        self.value, self.value_placeholder, self.value_events = value, "", 0
         self.first_seq, self.first_prev, self.last_hash = 0, "", ""
         self.merkle = MerkleStack()
         self.runs = _Ranges("tombstone runs", 1 << 62)  # bounded by the file's size
@@ -1040,6 +1132,8 @@ class EventCheck:
         if ev["payload"] is None:
             self.tombstones += 1
             self.runs.add(seq, seq)
+        elif "pseudonyms" in ev:
+            self._note_pseudonyms(ev["pseudonyms"])
         elif payload_digest(ev["payload"]) != ev["payload_sha256"]:
             raise BundleError(f"event {seq} payload does not match its payload_sha256")
         derived = event_hash(
@@ -1056,6 +1150,16 @@ class EventCheck:
         if ev["action"] == PURGE_ACTION and isinstance(ev["payload"], dict):
             for a, b in _ranges(ev["payload"].get("ranges"), seq, f"purge event {seq}"):
                 self.purged.add(a, b)
+
+    def _note_pseudonyms(self, pseudonyms: dict[str, str]) -> None:
+        self.pseudonymised += 1
+        if self.value is None:
+            return
+        pii_type, commitment = self.value
+        for placeholder, c in pseudonyms.items():
+            if hmac.compare_digest(c, commitment) and placeholder.startswith(f"<{pii_type}:"):
+                self.value_placeholder = placeholder
+                self.value_events += 1
 
     def finish(self) -> str | None:
         """The checks that need every event; returns how the bundle continues the
@@ -1190,12 +1294,16 @@ def check_bundle(
     previous_checkpoint: str | None = None,
     into: dict[str, Any] | None = None,
     fingerprint: str | None = None,
+    check_value: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Rules 2-6; returns the facts (also gathered ``into`` a given dict as they are
     established, so a caller keeps them on failure) or raises BundleError. The small
-    files and the signature are checked before events.jsonl is read at all."""
+    files and the signature are checked before events.jsonl is read at all.
+    ``check_value``: (TYPE, VALUE, OPENING hex) of a disclosed value; the facts then say
+    under ``value_check`` whether it is one of the bundle's pseudonyms."""
     facts: dict[str, Any] = {} if into is None else into
     pinned_fp = None if fingerprint is None else _check_fingerprint(fingerprint)
+    value = _value_target(check_value)
     sums = members.read("SHA256SUMS")
     digests = parse_sums(sums)
     kept = {}
@@ -1247,7 +1355,7 @@ def check_bundle(
             ),
             "previous checkpoint",
         )
-    check = EventCheck(cp, prev)
+    check = EventCheck(cp, prev, value)
     check_events(members, digests["events.jsonl"], check)
     how = check.finish()
     facts.update(
@@ -1256,12 +1364,29 @@ def check_bundle(
         last_seq=cp["last_seq"],
         tombstones=check.tombstones,
         redacted=check.redacted,
+        pseudonymised=check.pseudonymised,
         head_hash=cp["head_hash"],
         merkle_root=cp["merkle_root"],
     )
     if how is not None:
         facts["previous_checkpoint"] = how
+    if value is not None:
+        facts["value_check"] = {
+            "type": value[0],
+            "commitment": value[1],
+            "found": check.value_events > 0,
+            "placeholder": check.value_placeholder or None,
+            "events": check.value_events,
+        }
     return facts
+
+
+def _value_target(check_value: Sequence[str] | None) -> tuple[str, str] | None:
+    """(TYPE, commitment) of a disclosed (TYPE, VALUE, OPENING), or None."""
+    if check_value is None:
+        return None
+    pii_type, text, opening = check_value
+    return pii_type, pii_commitment(pii_type, text, parse_opening(opening))
 
 
 def verify_files(
@@ -1270,12 +1395,15 @@ def verify_files(
     previous_checkpoint: str | None = None,
     into: dict[str, Any] | None = None,
     fingerprint: str | None = None,
+    check_value: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """``check_bundle`` over the seven files held in memory."""
     members = _memory_members(files)
     for name, data in files.items():
         _check_declared(name, len(data))
-    return check_bundle(members, allowed_signers, previous_checkpoint, into, fingerprint)
+    return check_bundle(
+        members, allowed_signers, previous_checkpoint, into, fingerprint, check_value
+    )
 
 
 def _verify(
@@ -1283,11 +1411,14 @@ def _verify(
     allowed_signers: str | None,
     previous_checkpoint: str | None,
     fingerprint: str | None,
+    check_value: Sequence[str] | None = None,
 ) -> Report:
     facts: dict[str, Any] = {}
     try:
         with opener() as members:
-            check_bundle(members, allowed_signers, previous_checkpoint, facts, fingerprint)
+            check_bundle(
+                members, allowed_signers, previous_checkpoint, facts, fingerprint, check_value
+            )
     except BundleError as exc:
         return Report(False, _one_line(str(exc)) or "verification failed", facts)
     except Exception as exc:  # fail closed on anything unforeseen
@@ -1300,13 +1431,17 @@ def verify_bundle(
     allowed_signers: str | None = None,
     previous_checkpoint: str | None = None,
     fingerprint: str | None = None,
+    check_value: Sequence[str] | None = None,
 ) -> Report:
     """Verify a bundle (.zip or extracted directory). ``allowed_signers`` is the text of
     a pinned allowed_signers file, ``fingerprint`` a pinned key fingerprint
     (``SHA256:...``); without either the report can be ok but not ``verified``.
-    ``previous_checkpoint`` is the text of an earlier bundle's checkpoint.json."""
+    ``previous_checkpoint`` is the text of an earlier bundle's checkpoint.json;
+    ``check_value`` (TYPE, VALUE, OPENING) a disclosed value to look for."""
     target = os.fspath(path)
-    return _verify(lambda: _open_path(target), allowed_signers, previous_checkpoint, fingerprint)
+    return _verify(
+        lambda: _open_path(target), allowed_signers, previous_checkpoint, fingerprint, check_value
+    )
 
 
 def verify_bundle_bytes(
@@ -1314,10 +1449,15 @@ def verify_bundle_bytes(
     allowed_signers: str | None = None,
     previous_checkpoint: str | None = None,
     fingerprint: str | None = None,
+    check_value: Sequence[str] | None = None,
 ) -> Report:
     """``verify_bundle`` for a bundle zip held in memory."""
     return _verify(
-        lambda: _open_zip(io.BytesIO(data)), allowed_signers, previous_checkpoint, fingerprint
+        lambda: _open_zip(io.BytesIO(data)),
+        allowed_signers,
+        previous_checkpoint,
+        fingerprint,
+        check_value,
     )
 
 
@@ -1347,6 +1487,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--previous-checkpoint", metavar="FILE", help="checkpoint.json of an earlier bundle"
     )
+    parser.add_argument(
+        "--check-value",
+        nargs=3,
+        metavar=("TYPE", "VALUE", "OPENING"),
+        help="is this disclosed value (with the opening the workspace Owner gave you) one of"
+        " the bundle's pseudonyms, and which?",
+    )
     args = parser.parse_args(argv)
     texts: list[str | None] = []
     for name, limit in (
@@ -1361,11 +1508,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             print(f"FAILED: cannot read {name}: {exc}")
             return 1
-    report = verify_bundle(args.bundle, texts[0], texts[1], args.fingerprint)
+    report = verify_bundle(args.bundle, texts[0], texts[1], args.fingerprint, args.check_value)
     print(report.summary())
     if report.ok and "previous_checkpoint" in report.facts:
         print("Previous checkpoint: this bundle " + report.facts["previous_checkpoint"])
-    return 0 if report.verified else 1
+    value = report.value_summary()
+    if value is not None:
+        print(value)
+    return 0 if report.verified and report.value_ok else 1
 
 
 if __name__ == "__main__":

@@ -1057,8 +1057,9 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/export_dialog.py" line="+106"/>
+        <location filename="../../desktop/ui/logs/export_dialog.py" line="+116"/>
         <source>Export a signed audit bundle</source>
+        <extracomment>Events with a pseudonymised payload; None when not asked to pseudonymise.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1098,6 +1099,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Pseudonymise personal data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Names, phone numbers, My Numbers and other personal data in the exported events are replaced by pseudonyms; the bundle still verifies. The Owner can later disclose one value to an auditor with `kura logs prove`.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Reading the signing key…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1137,12 +1148,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>Wrote {path}: events {first}–{last} ({count}, {redacted} redacted), signed by {fingerprint}. An auditor extracts it and checks the signature with:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
+        <source>Personal data pseudonymised in {count} events.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1212,7 +1228,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run/wizard.py" line="+92"/>
+        <location filename="../../desktop/ui/first_run/wizard.py" line="+93"/>
         <source>Step {n} of {total}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1325,7 +1341,7 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/general.py" line="+59"/>
+        <location filename="../../desktop/ui/settings/general.py" line="+42"/>
         <source>General</source>
         <translation type="unfinished"></translation>
     </message>

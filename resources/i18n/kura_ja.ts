@@ -1057,8 +1057,9 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/export_dialog.py" line="+106"/>
+        <location filename="../../desktop/ui/logs/export_dialog.py" line="+116"/>
         <source>Export a signed audit bundle</source>
+        <extracomment>Events with a pseudonymised payload; None when not asked to pseudonymise.</extracomment>
         <translation>署名付き監査バンドルをエクスポート</translation>
     </message>
     <message>
@@ -1098,6 +1099,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Pseudonymise personal data</source>
+        <translation>個人情報を仮名化する</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Names, phone numbers, My Numbers and other personal data in the exported events are replaced by pseudonyms; the bundle still verifies. The Owner can later disclose one value to an auditor with `kura logs prove`.</source>
+        <translation>エクスポートするイベント中の氏名・電話番号・マイナンバーなどの個人情報を仮名に置き換えます。バンドルはそのまま検証できます。あとでオーナーが `kura logs prove` で一つの値を監査人に開示できます。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Reading the signing key…</source>
         <translation>署名キーを読み込んでいます…</translation>
     </message>
@@ -1137,12 +1148,17 @@
         <translation>先にフォルダーとファイル名を選択してください。</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>Wrote {path}: events {first}–{last} ({count}, {redacted} redacted), signed by {fingerprint}. An auditor extracts it and checks the signature with:</source>
         <translation>{path} に書き出しました：イベント {first}–{last}（{count} 件、うち {redacted} 件は内容を伏せています）、{fingerprint} で署名。監査担当者はバンドルを展開し、次のコマンドで署名を確認します：</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
+        <source>Personal data pseudonymised in {count} events.</source>
+        <translation>{count} 件のイベントで個人情報を仮名化しました。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Done</source>
         <translation>完了</translation>
     </message>
@@ -1212,7 +1228,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../desktop/ui/first_run/wizard.py" line="+92"/>
+        <location filename="../../desktop/ui/first_run/wizard.py" line="+93"/>
         <source>Step {n} of {total}</source>
         <translation>ステップ {n}/{total}</translation>
     </message>
@@ -1325,7 +1341,7 @@
 <context>
     <name>GeneralPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/general.py" line="+59"/>
+        <location filename="../../desktop/ui/settings/general.py" line="+42"/>
         <source>General</source>
         <translation>一般</translation>
     </message>

@@ -43,6 +43,7 @@ EXPECTED_COLUMNS = {
     "app_retention": ["app_id", "days", "legal_hold", "updated_by", "updated_at"],
     "feedback": ["turn_id", "user_id", "rating", "comment", "at"],
     "signing_keys": ["id", "public_key", "fingerprint", "created_at", "retired_at"],
+    "bundle_keys": ["id", "checkpoint_sha256", "export_seq", "secret", "created_at"],
     "login_guard": ["name_key", "failures", "locked_until", "last_failure_at"],
     "recovery_codes": ["user_id", "code_hash", "used_at"],
     "role_requests": ["user_id", "role", "requested_by", "requested_at"],

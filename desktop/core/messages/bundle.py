@@ -24,6 +24,14 @@ MESSAGES: dict[str, Entry] = {
             "指定してください",
         )
     ),
+    "bundle.not_a_bundle": Entry(
+        Text(
+            en="not a Kura audit bundle (a .zip with checkpoint.json): give the .zip that "
+            "`kura logs export` wrote",
+            ja="Kura の監査バンドル（checkpoint.json を含む .zip）ではありません。"
+            "`kura logs export` が書き出した .zip を指定してください",
+        )
+    ),
     "bundle.no_events": Entry(
         Text(
             en="an audit bundle needs at least one event: widen the filter (dates, app, user)",

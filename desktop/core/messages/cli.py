@@ -27,6 +27,9 @@ MESSAGES: dict[str, Entry] = {
             ja="{user} の新しいパスワード（次の行）",
         )
     ),
+    "cli.what.value_to_prove": Entry(
+        Text(en="the value to disclose (next line)", ja="開示する値（次の行）")
+    ),
     "cli.what.recovery_key": Entry(Text(en="the recovery key", ja="リカバリーキー")),
     "cli.what.message": Entry(Text(en="the message", ja="メッセージ")),
     # ---- standard input, the terminal and the acting user
@@ -131,6 +134,20 @@ MESSAGES: dict[str, Entry] = {
             " characters, as `kura logs pubkey` or `ssh-keygen -lf` prints it",
             ja="--fingerprint {value} は鍵のフィンガープリントではありません。`kura logs pubkey`"
             " や `ssh-keygen -lf` が表示する SHA256: で始まる 43 文字の形で指定してください",
+        )
+    ),
+    "cli.opening_invalid": Entry(
+        Text(
+            en="--check-value: {value} is not an opening: give the 64 hex digits that "
+            "`kura logs prove` printed",
+            ja="--check-value: {value} はオープニングではありません。`kura logs prove` が"
+            "表示した 16 進数 64 桁を指定してください",
+        )
+    ),
+    "cli.pii_type_invalid": Entry(
+        Text(
+            en="{value} is not a personal-data type: use one of {types}",
+            ja="{value} は個人情報の種類ではありません。{types} のいずれかを指定してください",
         )
     ),
     "cli.verify_signer_not_pinned": Entry(

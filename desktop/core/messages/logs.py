@@ -73,6 +73,53 @@ MESSAGES: dict[str, Entry] = {
         cli=Text(en="widen --since/--until", ja="--since/--until の範囲を広げてください"),
         gui=Text(en="widen the Days range", ja="「期間」を広げてください"),
     ),
+    # ---- pseudonymised bundles
+    "logs.pseudonymise_unavailable": Entry(
+        Text(
+            en="personal-data detection is not available in this Kura, so a pseudonymised "
+            "bundle cannot be made (nothing was exported): {remedy}",
+            ja="この Kura では個人情報の検出が使えないため、仮名化したバンドルを作成できません"
+            "（何もエクスポートしていません）。{remedy}",
+        ),
+        cli=Text(
+            en="use a Kura build with the personal-data detector, or export without "
+            "--pseudonymise only if the recipient may see personal data",
+            ja="個人情報検出を含む Kura を使うか、受け取る人が個人情報を見てよい場合に限り "
+            "--pseudonymise を付けずにエクスポートしてください",
+        ),
+        gui=Text(
+            en="use a Kura build with the personal-data detector, or untick Pseudonymise "
+            "personal data only if the recipient may see personal data",
+            ja="個人情報検出を含む Kura を使うか、受け取る人が個人情報を見てよい場合に限り"
+            "「個人情報を仮名化する」のチェックを外してください",
+        ),
+    ),
+    "logs.bundle_not_pseudonymised": Entry(
+        Text(
+            en="this bundle is not a pseudonymised bundle exported from this workspace, so "
+            "no value of it can be disclosed: give the bundle exactly as it was exported "
+            "(`kura logs export --pseudonymise`)",
+            ja="このバンドルはこのワークスペースから仮名化してエクスポートしたものではないため、"
+            "値を開示できません。エクスポートしたままのバンドルを指定してください"
+            "（`kura logs export --pseudonymise`）",
+        )
+    ),
+    "logs.prove_bundle_invalid": Entry(
+        Text(
+            en="the bundle does not verify ({reason}): disclose values only against the "
+            "bundle exactly as it was exported",
+            ja="バンドルの検証に失敗しました（{reason}）。値の開示は、エクスポートしたままの"
+            "バンドルに対してだけ行ってください",
+        )
+    ),
+    "logs.value_not_in_bundle": Entry(
+        Text(
+            en="that {pii_type} value is not one of this bundle's pseudonyms, so nothing "
+            "was disclosed: check the value's spelling and type",
+            ja="その {pii_type} の値はこのバンドルの仮名に含まれていないため、何も開示して"
+            "いません。値の表記と種類を確認してください",
+        )
+    ),
     "logs.signing_key_missing": Entry(
         Text(
             en="the audit signing key is missing from the OS keyring: {remedy} (bundles "

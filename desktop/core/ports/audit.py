@@ -96,6 +96,16 @@ class ReviewRepository(Protocol):
         """Every key, oldest first: id, public_key, fingerprint, created_at, retired_at."""
         ...
 
+    def add_bundle_key(
+        self, checkpoint_sha256: str, export_seq: int, secret: bytes, at: str
+    ) -> None:
+        """Keep a pseudonymised bundle's key, named by its checkpoint.json's SHA-256."""
+        ...
+
+    def bundle_key(self, checkpoint_sha256: str) -> tuple[int, bytes] | None:
+        """(seq of the export's audit event, key) of a pseudonymised bundle, or None."""
+        ...
+
 
 class UsageRepository(Protocol):
     """Counts over finished turns created at or after ``since`` (ISO UTC), of one app or

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,14 +22,24 @@ from typing import Any, Protocol
 from desktop.core import rbac
 from desktop.core.audit import ChainReport
 from desktop.core.audit_actions import AuditAction
-from desktop.core.bundle import NAMESPACE, build_bundle, full_record, redacted_record
+from desktop.core.bundle import (
+    NAMESPACE,
+    build_bundle,
+    checkpoint_digest,
+    full_record,
+    redacted_record,
+)
+from desktop.core.bundle_pseudonyms import KEY_BYTES, Pseudonymiser, pii_opening
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AuditChainBroken, DatabaseCorrupt, InputError, KeyItemMissing
 from desktop.core.keyring_items import signing_key_item
 from desktop.core.models import Actor
+from desktop.core.pii import PiiType
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService, system_audit
+from desktop.verifier import bundle_verify
 
 
 class CheckedStore(Store, Protocol):
@@ -47,6 +58,8 @@ class Export:
     count: int
     redacted: int
     fingerprint: str
+    #: Events whose payload is a pseudonymised view (0 unless asked to pseudonymise).
+    pseudonymised: int = 0
 
 
 def parse_when(text: str | None, *, end: bool = False) -> str | None:
@@ -75,6 +88,7 @@ class BundleService(AuditedService):
         key_store: KeyStore,
         signer: BundleSigner,
         app_version: str,
+        pii: PiiDetector | None = None,
     ) -> None:
         super().__init__(store)
         self._store: CheckedStore = store
@@ -82,6 +96,7 @@ class BundleService(AuditedService):
         self._key_store = key_store
         self._signer = signer
         self._app_version = app_version
+        self._pii = pii
 
     def _now(self) -> str:
         return iso_utc(self._clock.now())
@@ -155,9 +170,15 @@ class BundleService(AuditedService):
         since: str | None = None,
         until: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        pseudonymise: bool = False,
     ) -> Export:
-        """A signed bundle of the events in [since, until) (Admin and Owner)."""
+        """A signed bundle of the events in [since, until) (Admin and Owner). With
+        ``pseudonymise`` the personal data in every payload is replaced by keyed
+        pseudonyms (:mod:`desktop.core.bundle_pseudonyms`); without a detector that is
+        refused, never exported unmasked."""
         self._precheck(actor, rbac.Permission.VIEW_LOGS)  # before checking the whole file
+        if pseudonymise and self._pii is None:
+            raise InputError("logs.pseudonymise_unavailable")
         start, end = parse_when(since), parse_when(until, end=True)
         problems = self._store.integrity_check()
         if problems:
@@ -190,6 +211,12 @@ class BundleService(AuditedService):
         seed = self._key_store.get_secret(signing_key_item(workspace_id, int(key["id"])))
         if seed is None:
             raise KeyItemMissing("logs.signing_key_missing")
+        bundle_key, pseudonymised = None, 0
+        if pseudonymise and self._pii is not None:
+            bundle_key = secrets.token_bytes(KEY_BYTES)
+            masker = Pseudonymiser(self._pii, bundle_key, progress=progress)
+            events = masker.records(events)
+            pseudonymised = masker.count
         data = build_bundle(
             events,
             workspace_id=workspace_id,
@@ -207,16 +234,71 @@ class BundleService(AuditedService):
             public_key=str(key["public_key"]),
         )
         with self._continue(actor) as op:  # the record of the export it allowed
+            payload: dict[str, Any] = {
+                "first_seq": span[0],
+                "last_seq": span[1],
+                "count": len(events),
+                "redacted": redacted,
+                "filter": {"app_id": app_id, "since": start, "until": end},
+                "key_fingerprint": key["fingerprint"],
+            }
+            if bundle_key is not None:
+                payload["pseudonymised"] = pseudonymised
+            exported = op.audit(
+                action=AuditAction.LOGS_EXPORTED, obj=f"workspace:{workspace_id}", payload=payload
+            )
+            if bundle_key is not None:  # the key beside its export's event, never in it
+                op.tx.review.add_bundle_key(
+                    checkpoint_digest(data), exported.seq, bundle_key, self._now()
+                )
+        return Export(
+            data,
+            span[0],
+            span[1],
+            len(events),
+            redacted,
+            str(key["fingerprint"]),
+            pseudonymised,
+        )
+
+    # ------------------------------------------------------------------ disclose one value
+
+    def prove(self, actor: Actor, data: bytes, pii_type: PiiType, value: str) -> dict[str, Any]:
+        """The opening of one value of a pseudonymised bundle this workspace exported
+        (Owner): what lets an auditor check that value against the bundle
+        (``verify_bundle.py --check-value``). Refused when the bundle does not verify,
+        is not one of this workspace's pseudonymised bundles, or that value is not one
+        of its pseudonyms. Audited with the commitment, never the value or opening."""
+        self._precheck(actor, rbac.Permission.MANAGE_SECURITY)
+        digest = checkpoint_digest(data)
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY, f"bundle:{digest}") as op:
+            stored = op.tx.review.bundle_key(digest)
+            if stored is None:
+                raise InputError("logs.bundle_not_pseudonymised")
+            export_seq, key = stored
+            opening = pii_opening(key, pii_type.value, value).hex()
+            report = bundle_verify.verify_bundle_bytes(
+                data, check_value=(pii_type.value, value, opening)
+            )
+            if not report.ok:
+                raise InputError("logs.prove_bundle_invalid", reason=report.reason)
+            check = report.facts["value_check"]
+            if not check["found"]:
+                raise InputError("logs.value_not_in_bundle", pii_type=pii_type.value)
             op.audit(
-                action=AuditAction.LOGS_EXPORTED,
-                obj=f"workspace:{workspace_id}",
-                payload={
-                    "first_seq": span[0],
-                    "last_seq": span[1],
-                    "count": len(events),
-                    "redacted": redacted,
-                    "filter": {"app_id": app_id, "since": start, "until": end},
-                    "key_fingerprint": key["fingerprint"],
+                AuditAction.LOGS_PSEUDONYM_OPENED,
+                f"bundle:{digest}",
+                {
+                    "export_seq": export_seq,
+                    "type": pii_type.value,
+                    "placeholder": check["placeholder"],
+                    "commitment": check["commitment"],
                 },
             )
-        return Export(data, span[0], span[1], len(events), redacted, str(key["fingerprint"]))
+        return {
+            "type": pii_type.value,
+            "placeholder": check["placeholder"],
+            "commitment": check["commitment"],
+            "opening": opening,
+            "events": check["events"],
+        }

@@ -28,6 +28,7 @@ from desktop.core.audit_actions import CONVERSATION_CONTENT, AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError, NotFound
 from desktop.core.models import Actor, TraceFilter
+from desktop.core.pii import PiiType
 from desktop.core.ports import BundleSigner, KeyStore, Transaction
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.apps import find_app
@@ -63,7 +64,7 @@ class LogService(AuditedService):
         self._pii = pii  # feedback under an app's personal-data policy keeps pseudonyms
         self._store: CheckedStore = store
         self._clock = clock
-        self._bundles = BundleService(store, clock, key_store, signer, app_version)
+        self._bundles = BundleService(store, clock, key_store, signer, app_version, pii)
 
     def _now(self) -> str:
         return iso_utc(self._clock.now())
@@ -289,8 +290,19 @@ class LogService(AuditedService):
         since: str | None = None,
         until: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        pseudonymise: bool = False,
     ) -> Export:
-        """A signed bundle of the events in [since, until) (Admin and Owner)."""
+        """A signed bundle of the events in [since, until) (Admin and Owner); with
+        ``pseudonymise``, personal data in its payloads become keyed pseudonyms."""
         return self._bundles.export(
-            actor, app_ref=app_ref, since=since, until=until, progress=progress
+            actor,
+            app_ref=app_ref,
+            since=since,
+            until=until,
+            progress=progress,
+            pseudonymise=pseudonymise,
         )
+
+    def prove(self, actor: Actor, data: bytes, pii_type: PiiType, value: str) -> dict[str, Any]:
+        """The opening of one value of a pseudonymised bundle (Owner; audited)."""
+        return self._bundles.prove(actor, data, pii_type, value)

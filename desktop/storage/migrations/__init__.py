@@ -34,6 +34,7 @@ from desktop.storage.migrations.m0012_conversation_search_files import (
 )
 from desktop.storage.migrations.m0013_word_index import m0013_word_index, register_words
 from desktop.storage.migrations.m0015_turn_pseudonyms import m0015_turn_pseudonyms
+from desktop.storage.migrations.m0016_bundle_keys import m0016_bundle_keys
 
 Migration = Callable[[Connection], None]
 
@@ -53,6 +54,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0012_conversation_search_files,
     m0013_word_index,
     m0015_turn_pseudonyms,  # m0014 is another change's, merged before it
+    m0016_bundle_keys,
 )
 
 _LEDGER_DDL = (

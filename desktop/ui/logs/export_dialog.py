@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -46,6 +47,8 @@ class ExportOutcome:
     count: int
     redacted: int
     verify_text: str
+    #: Events with a pseudonymised payload; None when not asked to pseudonymise.
+    pseudonymised: int | None = None
 
 
 def signing_fingerprint(lc: LaneContext, actor: Actor) -> str:
@@ -63,13 +66,19 @@ def export_bundle(
     app_id: int | None,
     since: str | None,
     until: str | None,
+    pseudonymise: bool = False,
 ) -> ExportOutcome:
     """The export op: sign the bundle, write it (unless cancelled meanwhile)."""
     if path.exists():  # before exporting: a refused write should not leave an audit event
         raise refuse_existing(path)
     lc.progress(0, None, "")
     export = lc.ws.logs.export(
-        actor, app_ref=app_id, since=since, until=until, progress=lc.progress
+        actor,
+        app_ref=app_id,
+        since=since,
+        until=until,
+        progress=lc.progress,
+        pseudonymise=pseudonymise,
     )
     lc.token.raise_if_cancelled()
     write_new_file(path, export.data)
@@ -83,6 +92,7 @@ def export_bundle(
         count=export.count,
         redacted=export.redacted,
         verify_text=verify,
+        pseudonymised=export.pseudonymised if pseudonymise else None,
     )
 
 
@@ -157,6 +167,16 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("App"), self.app_filter)
         self.dates = DateRangeFilter(self.ctx.backend.clock.now().date(), self)
         form.addRow(self.tr("Days"), self.dates)
+        self.pseudonymise = QCheckBox(self.tr("Pseudonymise personal data"), self)
+        self.pseudonymise.setObjectName("exportPseudonymise")
+        self.pseudonymise.setToolTip(
+            self.tr(
+                "Names, phone numbers, My Numbers and other personal data in the exported "
+                "events are replaced by pseudonyms; the bundle still verifies. The Owner can "
+                "later disclose one value to an auditor with `kura logs prove`."
+            )
+        )
+        form.addRow("", self.pseudonymise)
         self.fingerprint = PlainLabel(self.tr("Reading the signing key…"), self)
         self.fingerprint.setObjectName("signingFingerprint")
         self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -251,13 +271,14 @@ class ExportDialog(QDialog):
             return
         path = Path(folder).expanduser() / name
         app_id, since, until = self.app_filter.app_id(), self.dates.since(), self.dates.until()
+        pseudonymise = self.pseudonymise.isChecked()
         self.message.clear_message()
         self.export_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.ctx.runner.run(
             Lane.DB,
-            lambda lc: export_bundle(lc, actor, path, app_id, since, until),
+            lambda lc: export_bundle(lc, actor, path, app_id, since, until, pseudonymise),
             owner=self,
             key="export",
             on_done=self._on_export_done,
@@ -292,6 +313,14 @@ class ExportDialog(QDialog):
                 fingerprint=outcome.fingerprint,
             )
         )
+        if outcome.pseudonymised is not None:
+            self.bundle_path.setText(
+                self.bundle_path.text()
+                + "\n"
+                + self.tr("Personal data pseudonymised in {count} events.").format(
+                    count=outcome.pseudonymised
+                )
+            )
         self.command.setText(ssh_keygen_line(outcome.verify_text))
         self.verify_text.setPlainText(outcome.verify_text)
         self.result_panel.show()
