@@ -33,6 +33,7 @@ from desktop.storage.migrations.m0012_conversation_search_files import (
     m0012_conversation_search_files,
 )
 from desktop.storage.migrations.m0013_word_index import m0013_word_index, register_words
+from desktop.storage.migrations.m0014_index_parts import m0014_index_parts
 
 Migration = Callable[[Connection], None]
 
@@ -51,6 +52,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0011_turn_failed,
     m0012_conversation_search_files,
     m0013_word_index,
+    m0014_index_parts,
 )
 
 _LEDGER_DDL = (
