@@ -56,8 +56,8 @@ TRAIN_PER_LIST = 64
 KMEANS_ITERATIONS = 10
 #: Vectors added to a new IVF at a time (bounds the temporary copies).
 ADD_BLOCK = 65_536
-#: Bytes FAISS reads at a time when loading an index (see ``deserialize``).
-READ_BLOCK = 1 << 20
+#: Bytes FAISS reads or writes at a time when loading or saving an index.
+IO_BLOCK = 1 << 20
 
 
 def ivf_lists(count: int) -> int:
@@ -258,10 +258,16 @@ class FaissVectorIndex:
     # ------------------------------------------------------------------ persistence
 
     def serialize(self) -> memoryview:
-        """The whole index as bytes (for database BLOBs; never a file): a view of the
-        buffer FAISS wrote, not a copy of it (an IVF of 1M vectors is about 400 MB)."""
+        """The whole index as bytes (for database BLOBs; never a file).
+
+        FAISS writes it a block at a time into one growing buffer: ``serialize_index``
+        would build it in a vector and copy that to an array, twice the memory (an IVF
+        of 1M vectors is about 375 MiB) and, measured at 1M, five times the time."""
         with self._lock:
-            return memoryview(_faiss().serialize_index(self._require_index()))
+            out = bytearray()
+            faiss = _faiss()
+            faiss.write_index(self._require_index(), faiss.PyCallbackIOWriter(out.extend, IO_BLOCK))
+            return memoryview(out)
 
     @classmethod
     def deserialize(
@@ -277,7 +283,7 @@ class FaissVectorIndex:
         view = memoryview(blob).cast("B")
         reader = _BlockReader(view)
         try:
-            index = faiss.read_index(faiss.PyCallbackIOReader(reader.read, READ_BLOCK))
+            index = faiss.read_index(faiss.PyCallbackIOReader(reader.read, IO_BLOCK))
             if reader.offset != len(view):
                 raise ValueError(f"{len(view) - reader.offset} bytes after the index")
         except Exception as exc:  # faiss raises RuntimeError with a C++ message
