@@ -14,11 +14,11 @@ flat search took 2.7 ms (p50) at 50k vectors, 13 ms at 100k and 390 ms at 1M; up
 IVF with nlist 256 at 100k: nprobe 32 gave recall 0.90, 64 gave 0.98; nlist 1024 at
 1M: nprobe 64 gave 0.92, 128 gave 0.98 in 28 ms (p50, under load). So nprobe is one
 list in eight, never fewer than 64. The IVF keeps 384 bytes a vector instead of 1,536,
-so it loads in a quarter of the time and a 1M index (about 400 MB) fits SQLite's 1 GB
-value limit, which a flat one (1.5 GB) does not; the database stores it in parts
-(``repo_knowledge_index``), so neither is bound by that limit. The index never touches
-the filesystem: ``serialize()`` gives bytes for the database, and ``deserialize()``
-rebuilds the index from them.
+so it loads in a quarter of the time (a 1M index is about 375 MiB; a flat one, 1.5 GB).
+The database keeps it in parts (``repo_knowledge_index``), so neither kind is bound by
+SQLite's 1 GB limit on one value. The index never touches the filesystem:
+``serialize()`` gives bytes for the database, and ``deserialize()`` rebuilds the index
+from them.
 
 ``faiss`` is imported lazily, on the first operation that needs the index, so the
 constructor and ``count()`` of an empty index cost nothing. One lock guards the index
