@@ -11,7 +11,7 @@ from __future__ import annotations
 from desktop.storage.dbapi import Connection
 
 #: The part size of the indexes moved here (as ``repo_knowledge_index`` cuts them).
-PART_BYTES = 256 * 2**20
+PART_BYTES = 32 * 2**20
 
 _CREATE = """
     CREATE TABLE kb_index_part (
