@@ -14,6 +14,8 @@ from typing import Any, Protocol, runtime_checkable
 from desktop.core.clock import Clock, SystemClock, iso_utc
 from desktop.core.errors import NotFound
 from desktop.core.knowledge_models import Chunk, DocumentVersion, KnowledgeBase, StoredChunk
+from desktop.core.ports.retrieval import IndexBytes
+from desktop.storage import repo_knowledge_index as saved_index
 from desktop.storage import repo_knowledge_pages as pages
 from desktop.storage import repo_knowledge_search as search
 from desktop.storage import repo_knowledge_words as word_index
@@ -58,9 +60,12 @@ def _doc_not_found(name: str) -> NotFound:
 class SqlKnowledgeRepository:
     """The ``KnowledgeRepository`` port over one DB-API connection."""
 
-    def __init__(self, conn: Connection, clock: Clock | None = None) -> None:
+    def __init__(
+        self, conn: Connection, clock: Clock | None = None, *, index_part_bytes: int = 0
+    ) -> None:
         self._conn = conn
         self._clock: Clock = clock or SystemClock()
+        self._index_part_bytes = index_part_bytes  # 0: INDEX_PART_BYTES (tests set it)
 
     # ------------------------------------------------------------ knowledge bases
 
@@ -298,21 +303,16 @@ class SqlKnowledgeRepository:
 
     # ------------------------------------------------------------ the saved vector index
 
-    def load_index(self, kb_id: int) -> tuple[bytes, str] | None:
-        """The serialized vector index and the stamp it was built at, or None."""
-        row = self._conn.execute(
-            "SELECT blob, stamp FROM kb_index WHERE kb_id = ?", (kb_id,)
-        ).fetchone()
-        return None if row is None else (bytes(row[0]), str(row[1]))
+    def load_index(self, kb_id: int) -> tuple[bytearray, str] | None:
+        """The serialized vector index and the stamp it was built at; None when there is
+        none or a part of it is missing or truncated (see :mod:`repo_knowledge_index`)."""
+        return saved_index.load_index(self._conn, kb_id)
 
-    def save_index(self, kb_id: int, blob: bytes, stamp: str) -> None:
-        """Insert or replace the kb's serialized index (a BLOB, never a file)."""
-        self._conn.execute(
-            "INSERT INTO kb_index (kb_id, blob, stamp, saved_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (kb_id) DO UPDATE SET blob = excluded.blob, stamp = excluded.stamp,"
-            " saved_at = excluded.saved_at",
-            (kb_id, blob, stamp, iso_utc(self._clock.now())),
-        )
+    def save_index(self, kb_id: int, blob: IndexBytes, stamp: str) -> None:
+        """Insert or replace the kb's serialized index (BLOB parts, never a file)."""
+        part_bytes = self._index_part_bytes or saved_index.INDEX_PART_BYTES
+        now = iso_utc(self._clock.now())
+        saved_index.save_index(self._conn, kb_id, blob, stamp, now, part_bytes)
 
     # ------------------------------------------------------------ helpers
 

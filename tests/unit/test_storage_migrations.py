@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -91,7 +92,8 @@ EXPECTED_COLUMNS = {
     ],
     "documents": ["id", "kb_id", "name", "active_version_id", "created_at"],
     "embeddings": ["chunk_id", "vector"],
-    "kb_index": ["kb_id", "blob", "stamp", "saved_at"],
+    "kb_index": ["kb_id", "stamp", "saved_at", "size"],
+    "kb_index_part": ["kb_id", "part", "blob"],
     "knowledge_bases": [
         "id",
         "name",
@@ -396,3 +398,33 @@ def test_m0013_builds_the_word_index_for_the_chunks_already_stored(
     assert "の" not in words.split() and "た" not in words.split()
     repo = SqlKnowledgeRepository(plain)
     assert [c for c, _ in repo.fulltext(1, [], [], 5, words=[("付属", 1.0)])] == [9]
+
+
+def test_m0014_moves_each_saved_index_into_parts_that_read_back_whole(
+    plain: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m0014 = importlib.import_module("desktop.storage.migrations.m0014_index_parts")
+    monkeypatch.setattr(m0014, "PART_BYTES", 7)
+    clock = FixedClock()
+    migrate(plain, clock, migrations=MIGRATIONS[:13])
+    big, small, empty = bytes(range(200)) * 3, b"abc", b""
+    for kb_id, blob in ((1, big), (2, small), (3, empty)):
+        plain.execute(
+            "INSERT INTO knowledge_bases (id, name, description, visibility, members,"
+            " app_allowlist, settings, created_by, created_at, updated_at)"
+            " VALUES (?, ?, '', 'all', '[]', '[]', '{}', 'a', 'x', 'x')",
+            (kb_id, f"kb{kb_id}"),
+        )
+        plain.execute("INSERT INTO kb_index VALUES (?, ?, ?, 'x')", (kb_id, blob, f"s{kb_id}"))
+    migrate(plain, clock)
+    parts = plain.execute(
+        "SELECT kb_id, count(*), max(length(blob)) FROM kb_index_part GROUP BY kb_id"
+    ).fetchall()
+    assert parts == [(1, 86, 7), (2, 1, 3), (3, 1, 0)]  # 600 bytes = 85 * 7 + 5
+    repo = SqlKnowledgeRepository(plain)
+    assert repo.load_index(1) == (big, "s1")
+    assert repo.load_index(2) == (small, "s2")
+    assert repo.load_index(3) == (empty, "s3")
+    plain.execute("PRAGMA foreign_keys = ON")
+    repo.delete_kb(1)
+    assert plain.execute("SELECT DISTINCT kb_id FROM kb_index_part").fetchall() == [(2,), (3,)]

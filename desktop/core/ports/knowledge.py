@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from desktop.core.knowledge_models import Chunk, DocumentVersion, KnowledgeBase, StoredChunk
+from desktop.core.ports.retrieval import IndexBytes
 
 
 class KnowledgeRepository(Protocol):
@@ -112,8 +113,11 @@ class KnowledgeRepository(Protocol):
         index), best first, scored 0-1."""
         ...
 
-    def load_index(self, kb_id: int) -> tuple[bytes, str] | None:
-        """The serialized vector index and the stamp it was built at."""
+    def load_index(self, kb_id: int) -> tuple[IndexBytes, str] | None:
+        """The serialized vector index and the stamp it was built at; None when there is
+        none, or when it is incomplete (a part missing or truncated): rebuild it then."""
         ...
 
-    def save_index(self, kb_id: int, blob: bytes, stamp: str) -> None: ...
+    def save_index(self, kb_id: int, blob: IndexBytes, stamp: str) -> None:
+        """Insert or replace the serialized index, in the caller's transaction."""
+        ...

@@ -8,6 +8,11 @@ from typing import Any, Protocol
 from desktop.core.knowledge_models import Chunk, ParsedDocument
 from desktop.core.tasks import CancelToken
 
+#: A serialized vector index: the bytes of ``VectorIndex.serialize`` (a view of FAISS's
+#: buffer, not a copy) or of ``KnowledgeRepository.load_index`` (one buffer filled part
+#: by part).
+IndexBytes = bytes | bytearray | memoryview
+
 
 class DocumentParser(Protocol):
     def parse(self, name: str, data: bytes, cancel: CancelToken | None = None) -> ParsedDocument:
@@ -51,7 +56,7 @@ class VectorIndex(Protocol):
 
     def count(self) -> int: ...
 
-    def serialize(self) -> bytes: ...
+    def serialize(self) -> IndexBytes: ...
 
     def fit(self) -> bool:
         """Choose the index kind for its size; False when only a rebuild from the stored

@@ -2,7 +2,8 @@
 
 An index is reused while the database's active-chunk stamp matches the one it was built
 at; otherwise it is loaded from the serialized copy in the database (when that copy's
-stamp matches) or rebuilt from the stored embeddings. It is never written to a file.
+stamp matches and it reads back whole) or rebuilt from the stored embeddings, and the
+rebuilt one replaces the saved copy. It is never written to a file.
 
 The index chooses its own kind by size (``VectorIndex.fit``: exact up to a threshold,
 approximate above it): a rebuilt index is fitted before it is saved, and a changed one
@@ -16,7 +17,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from desktop.core.errors import AppError
 from desktop.core.ports import Embedder, Store, VectorIndex
+from desktop.core.ports.retrieval import IndexBytes
 
 REBUILD_BATCH = 4096
 
@@ -24,7 +27,9 @@ REBUILD_BATCH = 4096
 class IndexFactory(Protocol):
     def create(self, dimension: int) -> VectorIndex: ...
 
-    def load(self, blob: bytes, dimension: int) -> VectorIndex: ...
+    def load(self, blob: IndexBytes, dimension: int) -> VectorIndex:
+        """AppError when the bytes are not a whole index of this dimension."""
+        ...
 
     def vectors(self, blobs: Sequence[bytes]) -> Any:
         """Stack float32 vector bytes into an (n, dimension) array."""
@@ -48,14 +53,23 @@ class IndexCache:
             cached = self._indexes.get(kb_id)
             if cached is not None and cached[1] == stamp:
                 return cached[0]
-            saved = tx.knowledge.load_index(kb_id)
-            if saved is not None and saved[1] == stamp:
-                index = self._factory.load(saved[0], dimension)
-            else:
+            index = self._load(tx, kb_id, dimension, stamp)
+            if index is None:
                 index = self._rebuild(tx, kb_id, dimension)
                 tx.knowledge.save_index(kb_id, index.serialize(), stamp)
             self._indexes[kb_id] = (index, stamp)
             return index
+
+    def _load(self, tx: Any, kb_id: int, dimension: int, stamp: str) -> VectorIndex | None:
+        """The saved index when it is current and whole; None when it is missing, stale,
+        incomplete (a part lost) or unreadable: then only a rebuild can give it."""
+        saved = tx.knowledge.load_index(kb_id)
+        if saved is None or saved[1] != stamp:
+            return None
+        try:
+            return self._factory.load(saved[0], dimension)
+        except AppError:  # the bytes go when this returns, before the rebuild
+            return None
 
     def _rebuild(self, tx: Any, kb_id: int, dimension: int) -> VectorIndex:
         index = self._factory.create(dimension)

@@ -33,6 +33,7 @@ from desktop.storage.migrations.m0012_conversation_search_files import (
     m0012_conversation_search_files,
 )
 from desktop.storage.migrations.m0013_word_index import m0013_word_index, register_words
+from desktop.storage.migrations.m0014_index_parts import m0014_index_parts
 from desktop.storage.migrations.m0015_turn_pseudonyms import m0015_turn_pseudonyms
 from desktop.storage.migrations.m0016_bundle_keys import m0016_bundle_keys
 
@@ -53,7 +54,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0011_turn_failed,
     m0012_conversation_search_files,
     m0013_word_index,
-    m0015_turn_pseudonyms,  # m0014 is another change's, merged before it
+    m0014_index_parts,
+    m0015_turn_pseudonyms,
     m0016_bundle_keys,
 )
 
