@@ -39,7 +39,7 @@ def ws(
         FakeInspector(),
         fake,
         embedder_factory=lambda _: HashEmbedder(64),
-        pii=FakePiiDetector(),
+        pii_detector=FakePiiDetector(),
     )
     with fake_workspace(
         tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
