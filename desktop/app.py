@@ -10,7 +10,7 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from desktop.core.errors import (
 )
 from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
 from desktop.core.ports import KeyStore, PasswordHasher
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
@@ -89,6 +90,20 @@ def bootstrap() -> None:
     install_network_guard()
 
 
+@contextlib.contextmanager
+def pii_detector() -> Iterator[PiiDetector]:
+    """A personal-data detector in a model host of its own, for work without a workspace
+    (``kura pii detect``); the host stops when the block ends."""
+    from desktop.modelhost.adapters import HostedPiiDetector
+    from desktop.modelhost.client import PII_REMEDY, HostProcess
+
+    host = HostProcess("pii", PII_REMEDY)
+    try:
+        yield HostedPiiDetector(host)
+    finally:
+        host.close()
+
+
 def default_key_store() -> KeyStore:
     from desktop.security.keystore import KeyringKeyStore
 
@@ -114,6 +129,9 @@ class Workspace:
     settings: SettingsService
     usage: UsageService
     diagnostics: DiagnosticsService
+    #: Personal-data detection in the model host, for the services that mask and
+    #: pseudonymise (None with engines that have none, e.g. tests' fakes).
+    pii_detector: PiiDetector | None = None
 
     @property
     def workspace_id(self) -> str:
@@ -180,6 +198,7 @@ def wire(
         settings=SettingsService(store, clock),
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
+        pii_detector=engines.pii,
     )
 
 

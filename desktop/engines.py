@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from desktop.core.clock import Clock
 from desktop.core.errors import ModelLoadFailed
 from desktop.core.ports import ChatModel, Embedder, ModelInspector, Ocr, Reranker, Store
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.kb_index import EmbedderFactory
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.retrieval import TextTools
@@ -47,6 +48,8 @@ class Engines:
     embedder_factory: EmbedderFactory = _no_embedder
     reranker_factory: RerankerFactory = _no_reranker
     ocr: Ocr | None = None
+    #: Personal data in prompts, documents and logs (None: detection unavailable).
+    pii: PiiDetector | None = None
     preload: Callable[[], None] = lambda: None
     close: Callable[[], None] = _no_hosts
 
@@ -60,12 +63,14 @@ class Engines:
             HostedChatModel,
             HostedEmbedder,
             HostedOcr,
+            HostedPiiDetector,
             HostedReranker,
         )
-        from desktop.modelhost.client import EMBED_REMEDY, OCR_REMEDY, HostProcess
+        from desktop.modelhost.client import EMBED_REMEDY, OCR_REMEDY, PII_REMEDY, HostProcess
 
         chat_host, embed_host = HostProcess("chat"), HostProcess("embed", EMBED_REMEDY)
         ocr_host = HostProcess("ocr", OCR_REMEDY)
+        pii_host = HostProcess("pii", PII_REMEDY)
 
         def preload() -> None:
             """Start both hosts and import their runtimes, ahead of first use (the GUI
@@ -77,6 +82,7 @@ class Engines:
             chat_host.close()
             embed_host.close()
             ocr_host.close()
+            pii_host.close()
 
         return cls(
             GgufModelInspector(),
@@ -84,6 +90,7 @@ class Engines:
             embedder_factory=lambda folder: HostedEmbedder(embed_host, folder or None),
             reranker_factory=lambda folder: HostedReranker(embed_host, folder),
             ocr=HostedOcr(ocr_host),
+            pii=HostedPiiDetector(pii_host),
             preload=preload,
             close=close,
         )
