@@ -28,6 +28,10 @@ _OTHER_NUMBER = re.compile(
     r"追跡|品番|order|invoice|ticket|tracking|account|serial|ref(?:erence)?|sku|id\b)",
     re.IGNORECASE,
 )
+#: A number starts and ends where no digit group joins it (so 12 of a card's 16 digits
+#: are not a My Number).
+_START = r"(?<![\d-])(?<!\d[ -])"
+_END = r"(?![\d-])(?![ -]\d)"
 _CONTEXT_WINDOW = 12  # characters before a match that its context words are looked for in
 
 
@@ -66,7 +70,7 @@ class MyNumberRecognizer(_DigitsRecognizer):
     def __init__(self) -> None:
         super().__init__(
             PiiType.MY_NUMBER,
-            r"(?<![\d-])\d{4}[ -]?\d{4}[ -]?\d{4}(?![\d-])",
+            rf"{_START}\d{{4}}[ -]?\d{{4}}[ -]?\d{{4}}{_END}",
             0.6,
             ["マイナンバー", "個人番号", "my number", "individual number"],
         )
@@ -81,7 +85,7 @@ class CorporateNumberRecognizer(_DigitsRecognizer):
     def __init__(self) -> None:
         super().__init__(
             PiiType.CORPORATE_NUMBER,
-            r"(?<![\d-])\d{13}(?![\d-])|(?<![\d-])\d-?\d{4}-?\d{4}-?\d{4}(?![\d-])",
+            rf"{_START}(?:\d{{13}}|\d-?\d{{4}}-?\d{{4}}-?\d{{4}}){_END}",
             0.6,
             ["法人番号", "corporate number"],
         )

@@ -16,14 +16,14 @@ _PREFECTURES = (
     "大阪府|兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|"
     "福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|鹿児島県|沖縄県"
 )
-_NAME = r"[一-龥々ヶケヵぁ-んァ-ヶー]"  # a place name's characters (kanji, kana)
+# A place name's characters: kanji, katakana, and hiragana but the particles that join a
+# sentence (東京都では…, 大阪府で2-3人 is no address; 丸の内, みなとみらい are).
+_NAME = r"(?:[一-龥々ヶケヵァ-ヶー]|(?![はがをでにへもや])[ぁ-ん])"
 _MUNICIPALITY = rf"(?:{_NAME}{{1,8}}?[市区町村郡])"
 _DIGIT = r"[0-9０-９一二三四五六七八九十]"
 # The block number: 4-7-1, 4丁目7番1号, 4丁目7-1, 12番地, with an optional 号室 etc.
-_BLOCK = (
-    rf"{_DIGIT}+(?:丁目|番地|番|号|[-－‐ー−の])"
-    rf"(?:{_DIGIT}+(?:丁目|番地|番|号|[-－‐−の])?)*"
-)
+_SEP = r"(?:丁目|番地|番|号|条|線|[-－‐ー−の])"
+_BLOCK = rf"{_DIGIT}+{_SEP}(?:{_NAME}{{0,3}}?{_DIGIT}+{_SEP}?)*"
 _TOWN = rf"{_NAME}{{0,10}}?"
 
 
