@@ -3,6 +3,8 @@ the model host and kept warm."""
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,8 +52,12 @@ def _nlp_engine() -> Any:
 
     class GinzaNlpEngine(SpacyNlpEngine):
         def load(self) -> None:
-            self.nlp = {LANG: spacy.load(MODEL, exclude=list(_EXCLUDED_PIPES))}  # type: ignore[assignment]
+            with warnings.catch_warnings():  # spaCy's ja tokenizer on SudachiPy 0.7's API
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self.nlp = {LANG: spacy.load(MODEL, exclude=list(_EXCLUDED_PIPES))}  # type: ignore[assignment]
 
+    # Presidio warns for each entity of another label it keeps: only Person is used
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     config = NerModelConfiguration(
         model_to_presidio_entity_mapping={"Person": PiiType.PERSON.value},
         labels_to_ignore=[],

@@ -146,6 +146,9 @@ class ValidPhoneRecognizer(PhoneRecognizer):
     SCORE = 0.7
     REGIONS = ("JP", "US", "GB", "CN", "KR", "TW", "DE", "FR", "IN", "AU", "CA", "SG")
     _EDGE = "+0123456789０１２３４５６７８９＋"
+    #: A number written without "+" or a leading 0 (a US-style 415-555-2671, or an id
+    #: like 240517-0093 that happens to fit a plan) counts only after a phone word.
+    _PHONE_WORDS = re.compile(r"(電話|携帯|連絡|tel|phone|call|mobile|cell|fax)", re.I)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
         """``phonenumbers`` counts brackets as part of a number ("（090-…"): a span
@@ -156,7 +159,15 @@ class ValidPhoneRecognizer(PhoneRecognizer):
                 r.start += 1
             while r.end > r.start and not text[r.end - 1].isdigit():
                 r.end -= 1
-        return [r for r in found if r.end > r.start]
+        return [
+            r
+            for r in found
+            if r.end > r.start
+            and (
+                text[r.start] in "+＋0０"
+                or self._PHONE_WORDS.search(words_before(text, r.start, 20))
+            )
+        ]
 
 
 #: Presidio's patterns use ``\b`` and ``\w``; in Unicode mode a kana or kanji is a word

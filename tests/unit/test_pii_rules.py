@@ -86,6 +86,7 @@ def test_pii_rule_finds_the_value_as_one_span(text: str, expected: list[tuple[st
         "会議は2025-04-01に延期",  # a date
         "価格は¥1,280,000（税込）",  # a price
         "内線 1234-5678 へ",  # too short for any plan
+        "伝票 240517-0093 を同封",  # fits a plan, but no leading 0, "+" or phone word
         "バージョン 3.12.4 を入れた",  # a version, not an IP address
         "整理券 530-0001 番をお持ちください",  # NNN-NNNN without postal context
         "東京都では2-3人が対象です",  # a prefecture, then a sentence
