@@ -13,9 +13,11 @@ from desktop.core.tasks import CancelToken
 from desktop.pii.numbers import LANG, number_recognizers
 
 MODEL = "ja_ginza"
-#: GiNZA's pipes that NER does not need (dependency parse, morphology, bunsetu): left out,
-#: they only cost time.
+#: GiNZA's pipes that detection does not need (dependency parse, morphology, bunsetu):
+#: left out, they only cost time. Without the named-entity model only GiNZA's tokenizer
+#: (SudachiPy, whose dictionary tags surnames and given names) runs: about 20 times faster.
 _EXCLUDED_PIPES = ("parser", "morphologizer", "compound_splitter", "bunsetu_recognizer")
+_NER_PIPES = ("tok2vec", "ner")
 THRESHOLD = 0.5
 #: When two findings overlap, the more specific type wins (a checked number over a phone
 #: number, an address over a name inside it); then the higher score, then the longer span.
@@ -44,17 +46,19 @@ def resolve(found: Sequence[PiiEntity]) -> list[PiiEntity]:
     return sorted(kept, key=lambda e: e.start)
 
 
-def _nlp_engine() -> Any:
+def _nlp_engine(ner: bool) -> Any:
     """Presidio's spaCy engine over GiNZA, loaded from the installed package only: the
     stock ``load`` would download a model it cannot find."""
     import spacy
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
+    excluded = list(_EXCLUDED_PIPES) + ([] if ner else list(_NER_PIPES))
+
     class GinzaNlpEngine(SpacyNlpEngine):
         def load(self) -> None:
             with warnings.catch_warnings():  # spaCy's ja tokenizer on SudachiPy 0.7's API
                 warnings.simplefilter("ignore", DeprecationWarning)
-                self.nlp = {LANG: spacy.load(MODEL, exclude=list(_EXCLUDED_PIPES))}  # type: ignore[assignment]
+                self.nlp = {LANG: spacy.load(MODEL, exclude=excluded)}  # type: ignore[assignment]
 
     # Presidio warns for each entity of another label it keeps: only Person is used
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
@@ -70,9 +74,13 @@ def _nlp_engine() -> Any:
 
 
 class PresidioPiiDetector:
-    """``PiiDetector`` on Presidio + GiNZA; construction loads the model (seconds)."""
+    """``PiiDetector`` on Presidio + GiNZA; construction loads the model (seconds).
 
-    def __init__(self) -> None:
+    ``ner`` adds GiNZA's named-entity model to the dictionary's names (rarer names it
+    does not list); it costs about 40 ms of CPU per 100 characters, too much for a chat
+    turn, so the model host runs without it."""
+
+    def __init__(self, *, ner: bool = False) -> None:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
         from desktop.pii.people import PersonRecognizer
@@ -82,7 +90,7 @@ class PresidioPiiDetector:
         for recognizer in (*number_recognizers(), JapaneseAddressRecognizer(), PersonRecognizer()):
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=_nlp_engine(), supported_languages=[LANG]
+            registry=registry, nlp_engine=_nlp_engine(ner), supported_languages=[LANG]
         )
 
     def detect(

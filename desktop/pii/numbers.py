@@ -144,7 +144,9 @@ class ValidPhoneRecognizer(PhoneRecognizer):
     finding needs no context word."""
 
     SCORE = 0.7
-    REGIONS = ("JP", "US", "GB", "CN", "KR", "TW", "DE", "FR", "IN", "AU", "CA", "SG")
+    #: Each region is one more scan of the text; "+" numbers of any country parse in
+    #: each, so the others are here for their national forms only.
+    REGIONS = ("JP", "US", "GB")
     _EDGE = "+0123456789０１２３４５６７８９＋"
     #: A number written without "+" or a leading 0 (a US-style 415-555-2671, or an id
     #: like 240517-0093 that happens to fit a plan) counts only after a phone word.

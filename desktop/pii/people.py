@@ -1,10 +1,14 @@
-"""PERSON: GiNZA's named-entity model for Japanese names; for names in Latin script,
-given names and surnames from Faker's maintained lists (no English spaCy model can be
+"""PERSON. Japanese names from SudachiDict's person-name entries (surname 姓, given name
+名, and 人名 in general), as GiNZA's tokenizer tags them: a surname with a given name, or a
+surname or given name with an honorific (さん, 様, 氏 …); optionally also GiNZA's
+named-entity model (slower, see ``desktop.pii.detector``). Names in Latin script: given
+names and surnames from Faker's maintained lists (no English spaCy model can be
 installed offline, and GiNZA's model, trained on Japanese, tags Latin names poorly)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -15,6 +19,8 @@ from desktop.pii.numbers import LANG
 
 _JAPANESE = re.compile(r"[一-龥々ぁ-んァ-ヶー]")
 _HONORIFIC = re.compile(r"(さん|様|さま|君|くん|ちゃん|氏|殿|先生)$")
+_HONORIFICS = frozenset({"さん", "様", "さま", "君", "くん", "ちゃん", "氏", "殿", "先生", "所長"})
+_SURNAME, _GIVEN, _NAME = "人名-姓", "人名-名", "人名-一般"
 _WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 _LATIN_NAME = re.compile(
     rf"(?:\b(?P<title>Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+)?"
@@ -63,6 +69,46 @@ def latin_people(text: str) -> list[tuple[int, int, float]]:
     return found
 
 
+def _kind(token: Any) -> str:
+    tag = str(token.tag_)
+    for kind in (_SURNAME, _GIVEN, _NAME):
+        if tag.endswith(kind):
+            return kind
+    return ""
+
+
+def dictionary_people(tokens: Sequence[Any]) -> list[tuple[int, int, float]]:
+    """Names from the dictionary's tags: a run of name tokens (姓 名, or 人名 parts joined
+    by ・) is a name when it holds a surname and a given name, a 人名 of two tokens or
+    more, or when an honorific follows it."""
+    found = []
+    i = 0
+    while i < len(tokens):
+        if not _kind(tokens[i]) or not _JAPANESE.search(tokens[i].text):
+            i += 1
+            continue
+        j = i
+        kinds = []
+        while j < len(tokens) and (_kind(tokens[j]) or (tokens[j].text == "・" and j > i)):
+            kinds.append(_kind(tokens[j]))
+            j += 1
+        honorific = j < len(tokens) and tokens[j].text in _HONORIFICS
+        if _SURNAME in kinds and _GIVEN in kinds:
+            score = 0.85
+        elif honorific:
+            score = 0.7
+        elif kinds.count(_NAME) >= 2:
+            score = 0.6
+        else:
+            score = 0.0
+        if score:
+            start = tokens[i].idx
+            end = tokens[j - 1].idx + len(tokens[j - 1].text)
+            found.append((start, end, score))
+        i = j
+    return found
+
+
 class PersonRecognizer(EntityRecognizer):
     def __init__(self) -> None:
         super().__init__(
@@ -85,6 +131,8 @@ class PersonRecognizer(EntityRecognizer):
             # Latin-script names are the name lists' part; a one-character "name" is noise
             if len(name) >= 2 and _JAPANESE.search(name):
                 results.append(self._result(start, end, 0.85))
+        for start, end, score in dictionary_people(getattr(nlp_artifacts, "tokens", None) or ()):
+            results.append(self._result(start, end, score))
         for start, end, score in latin_people(text):
             results.append(self._result(start, end, score))
         return results

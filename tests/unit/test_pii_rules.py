@@ -17,7 +17,7 @@ from stdnum.jp import cn, in_
 from desktop.core.pii import PiiEntity, PiiType
 from desktop.pii.detector import resolve
 from desktop.pii.numbers import number_recognizers
-from desktop.pii.people import latin_people
+from desktop.pii.people import dictionary_people, latin_people
 from desktop.pii.places import JapaneseAddressRecognizer
 
 MY_NUMBER = "52836194071" + in_.calc_check_digit("52836194071")
@@ -118,3 +118,36 @@ def test_pii_overlap_keeps_the_more_specific_type() -> None:
 )
 def test_pii_latin_names(text: str, names: list[str]) -> None:
     assert [text[s:e] for s, e, _ in latin_people(text)] == names
+
+
+class _Token:
+    def __init__(self, text: str, tag: str, idx: int) -> None:
+        self.text, self.tag_, self.idx = text, tag, idx
+
+
+def _tokens(*parts: tuple[str, str]) -> list[_Token]:
+    out, idx = [], 0
+    for text, tag in parts:
+        out.append(_Token(text, tag, idx))
+        idx += len(text)
+    return out
+
+
+SURNAME, GIVEN, NAME = "名詞-固有名詞-人名-姓", "名詞-固有名詞-人名-名", "名詞-固有名詞-人名-一般"
+SUFFIX, NOUN, PARTICLE = "接尾辞-名詞的-一般", "名詞-普通名詞-一般", "助詞-格助詞"
+
+
+@pytest.mark.parametrize(
+    ("parts", "spans"),
+    [
+        ([("岡田", SURNAME), ("直樹", GIVEN), ("が", PARTICLE)], [(0, 4, 0.85)]),
+        ([("部長", NOUN), ("の", PARTICLE), ("岡田", SURNAME), ("様", SUFFIX)], [(3, 5, 0.7)]),
+        ([("ケイト", NAME), ("・", "補助記号-一般"), ("ミラー", NAME)], [(0, 7, 0.6)]),
+        ([("岡田", SURNAME), ("の", PARTICLE), ("意見", NOUN)], []),  # a surname alone
+        ([("Smith", NAME), ("さん", SUFFIX)], []),  # Latin script: the name lists' part
+    ],
+)
+def test_pii_dictionary_names_from_sudachi_tags(
+    parts: list[tuple[str, str]], spans: list[tuple[int, int, float]]
+) -> None:
+    assert dictionary_people(_tokens(*parts)) == spans
