@@ -82,15 +82,27 @@ class PresidioPiiDetector:
 
     def __init__(self, *, ner: bool = False) -> None:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 
         from desktop.pii.people import PersonRecognizer
         from desktop.pii.places import JapaneseAddressRecognizer
+
+        class OwnContext(ContextAwareEnhancer):
+            """Kura's recognizers read their context words themselves (a window of
+            characters, which suits Japanese rather than Presidio's lemma windows), so
+            Presidio's lemma enhancer is not run (a few percent of the CPU time)."""
+
+            def enhance_using_context(self, text: str, raw_results: Any, *_: Any, **__: Any) -> Any:
+                return raw_results
 
         registry = RecognizerRegistry(supported_languages=[LANG])
         for recognizer in (*number_recognizers(), JapaneseAddressRecognizer(), PersonRecognizer()):
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=_nlp_engine(ner), supported_languages=[LANG]
+            registry=registry,
+            nlp_engine=_nlp_engine(ner),
+            supported_languages=[LANG],
+            context_aware_enhancer=OwnContext(0, 0, 0, 0),
         )
 
     def detect(

@@ -80,3 +80,27 @@ def test_pii_model_host_load_memory_and_warm_turn_latency() -> None:
         f"max {max(runs):.0f} ms; message alone median {statistics.median(message_only):.0f} ms; "
         f"{sum(len(f) for f in found)} findings"
     )
+
+
+@pytest.mark.parametrize("ner", [False, True], ids=["dictionary-names", "ginza-ner"])
+def test_pii_in_process_turn_cost(ner: bool) -> None:
+    """Wall and CPU time of one turn's detection in this process (CPU time shows the cost
+    on a loaded machine better than the wall clock does)."""
+    from desktop.pii.detector import PresidioPiiDetector
+
+    start = time.perf_counter()
+    detector = PresidioPiiDetector(ner=ner)
+    load_s = time.perf_counter() - start
+    turn = [_text(500, 0)] + [_text(500, k + 1) for k in range(4)]
+    detector.detect(turn)
+    walls, cpus = [], []
+    for _ in range(5):
+        wall, cpu = time.perf_counter(), time.process_time()
+        detector.detect(turn)
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    print(
+        f"\npii in process ({'GiNZA NER + ' if ner else ''}dictionary names): load {load_s:.1f} s; "
+        f"turn (5 x 500 chars) wall median {statistics.median(walls):.0f} ms, "
+        f"CPU median {statistics.median(cpus):.0f} ms"
+    )
