@@ -18,12 +18,17 @@ export PYTHONDONTWRITEBYTECODE := 1
 # with the CPU baseline and GPU backend that file chooses (KURA_GPU=cpu|cuda|vulkan|metal|
 # auto), never -march=native; pip then finds it installed at the locked version.
 LOCK := packaging/constraints.txt
+# GiNZA (Japanese names, for personal-data detection) declares SudachiPy<0.7, which the
+# rest of Kura has outgrown; it runs on 0.7, so it is installed without its declared
+# dependencies (spacy and plac come with Kura's own, pyproject.toml).
+GINZA := ginza ja-ginza
 PIP_VERSION := 26.3
 $(STAMP): pyproject.toml $(LOCK) packaging/build-constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet "pip==$(PIP_VERSION)"
 	$(PY) packaging/llama_runtime.py ensure --python $(PY)
 	$(PY) -m pip install --quiet -c $(LOCK) -e '.[demo,test,dev]'
+	$(PY) -m pip install --quiet --no-deps -c $(LOCK) $(GINZA)
 	@# torch must be the CPU build (a CUDA torch pulls gigabytes and ends up in the package)
 	$(PY) -c "import sys, torch; sys.exit('torch is a CUDA build: install the CPU wheel of torch first (README)' if torch.version.cuda else 0)"
 	touch $(STAMP)
@@ -60,6 +65,7 @@ lock:
 	# llama-cpp-python stays at its pin (change that line of the lock file on purpose)
 	$(PYTHON) packaging/llama_runtime.py ensure --python build/lock-venv/bin/python --backend cpu
 	build/lock-venv/bin/pip install --quiet '.[demo,test,dev,package]'
+	build/lock-venv/bin/pip install --quiet --no-deps $(GINZA)
 	packaging/write_lock.sh build/lock-venv/bin/python $(LOCK)
 
 # The GPU offload path, proven on the GPU build's own runtime: Vulkan (on Mesa's lavapipe

@@ -10,7 +10,7 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from desktop.core.errors import (
 )
 from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
 from desktop.core.ports import KeyStore, PasswordHasher
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
@@ -90,6 +91,20 @@ def bootstrap() -> None:
     install_network_guard()
 
 
+@contextlib.contextmanager
+def pii_detector() -> Iterator[PiiDetector]:
+    """A personal-data detector in a model host of its own, for work without a workspace
+    (``kura pii detect``); the host stops when the block ends."""
+    from desktop.modelhost.adapters import HostedPiiDetector
+    from desktop.modelhost.client import PII_REMEDY, HostProcess
+
+    host = HostProcess("pii", PII_REMEDY)
+    try:
+        yield HostedPiiDetector(host)
+    finally:
+        host.close()
+
+
 def default_key_store() -> KeyStore:
     from desktop.security.keystore import KeyringKeyStore
 
@@ -116,6 +131,9 @@ class Workspace:
     usage: UsageService
     diagnostics: DiagnosticsService
     privacy: PrivacyService
+    #: Personal-data detection in the model host, for the services that mask and
+    #: pseudonymise (None with engines that have none, e.g. tests' fakes).
+    pii_detector: PiiDetector | None = None
 
     @property
     def workspace_id(self) -> str:
@@ -186,6 +204,7 @@ def wire(
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
         privacy=PrivacyService(store),
+        pii_detector=engines.pii_detector,
     )
 
 

@@ -64,12 +64,14 @@ class Engines:
             HostedChatModel,
             HostedEmbedder,
             HostedOcr,
+            HostedPiiDetector,
             HostedReranker,
         )
-        from desktop.modelhost.client import EMBED_REMEDY, OCR_REMEDY, HostProcess
+        from desktop.modelhost.client import EMBED_REMEDY, OCR_REMEDY, PII_REMEDY, HostProcess
 
         chat_host, embed_host = HostProcess("chat"), HostProcess("embed", EMBED_REMEDY)
         ocr_host = HostProcess("ocr", OCR_REMEDY)
+        pii_host = HostProcess("pii", PII_REMEDY)
 
         def preload() -> None:
             """Start both hosts and import their runtimes, ahead of first use (the GUI
@@ -81,6 +83,7 @@ class Engines:
             chat_host.close()
             embed_host.close()
             ocr_host.close()
+            pii_host.close()
 
         return cls(
             GgufModelInspector(),
@@ -88,6 +91,7 @@ class Engines:
             embedder_factory=lambda folder: HostedEmbedder(embed_host, folder or None),
             reranker_factory=lambda folder: HostedReranker(embed_host, folder),
             ocr=HostedOcr(ocr_host),
+            pii_detector=HostedPiiDetector(pii_host),
             preload=preload,
             close=close,
         )

@@ -1,5 +1,5 @@
 """The ports' adapters on the main process's side: ``ChatModel``, ``Embedder``,
-``Reranker`` and ``Ocr`` calls become requests to a model host
+``Reranker``, ``Ocr`` and ``PiiDetector`` calls become requests to a model host
 (:mod:`desktop.modelhost.client`).
 
 The services see the same ports as before; what moved is where the runtime runs. A host
@@ -23,6 +23,7 @@ from desktop.core.errors import (
     InputError,
     ModelProcessStopped,
 )
+from desktop.core.pii import PiiEntity, PiiType
 from desktop.core.tasks import CancelToken
 from desktop.modelhost.client import HostProcess
 from desktop.retrieval.model_folder import FolderIdentity, ModelFolder, check_model_dir
@@ -253,3 +254,36 @@ class HostedOcr:
             "ocr.pdf", payload=data, cancel=cancel, pages=[int(n) for n in pages]
         )
         return [str(text) for text in header["pages"]]
+
+
+class HostedPiiDetector:
+    """``PiiDetector`` by Presidio + GiNZA in the model host: the texts travel over the
+    pipe, the host sends back the findings (the model loads on the first call, seconds)."""
+
+    def __init__(self, host: HostProcess) -> None:
+        self._host = host
+
+    @property
+    def host(self) -> HostProcess:
+        return self._host
+
+    def detect(
+        self, texts: Sequence[str], cancel: CancelToken | None = None
+    ) -> list[list[PiiEntity]]:
+        if not texts:
+            return []
+        header, _ = self._host.request("pii.detect", cancel, texts=[str(t) for t in texts])
+        found = header.get("entities")
+        if not isinstance(found, list) or len(found) != len(texts):
+            raise GenerationFailed("models.host_malformed_reply", key="entities")
+        return [
+            [_pii_entity(text, item) for item in each]
+            for text, each in zip(texts, found, strict=True)
+        ]
+
+
+def _pii_entity(text: str, item: dict[str, Any]) -> PiiEntity:
+    start, end = _int(item, "start"), _int(item, "end")
+    if not 0 <= start < end <= len(text):
+        raise GenerationFailed("models.host_malformed_reply", key="start")
+    return PiiEntity(PiiType(str(item["type"])), start, end, text[start:end], float(item["score"]))

@@ -49,6 +49,7 @@ class Host:
         self._embedders: dict[str, Any] = {}
         self._rerankers: dict[str, Any] = {}
         self._ocr: Any = None
+        self._pii: Any = None
         self._generations: dict[int, tuple[Any, CancelToken]] = {}
         self.handlers: dict[str, Handler] = {
             "info": self._info,
@@ -78,6 +79,7 @@ class Host:
                 {"pages": self._tesseract().pdf_pages(p, [int(n) for n in r["pages"]], c)},
                 b"",
             ),
+            "pii.detect": self._pii_detect,
         }
 
     # ------------------------------------------------------------------ general
@@ -210,6 +212,18 @@ class Host:
 
             self._ocr = TesseractOcr()
         return self._ocr
+
+    # ------------------------------------------------------------------ personal data
+
+    def _pii_detect(self, req: dict[str, Any], _p: bytes, cancel: CancelToken) -> Reply:
+        """Personal data in each text (Presidio + GiNZA, loaded on first use, kept)."""
+        texts = req["texts"]
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise InputError("models.pii_needs_strings")
+        if self._pii is None:
+            self._pii = runtime.pii_detector()
+        found = self._pii.detect(texts, cancel)
+        return {"entities": [[runtime.pii_entity_dict(e) for e in each] for each in found]}, b""
 
     # ------------------------------------------------------------------ dispatch
 

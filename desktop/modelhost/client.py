@@ -56,6 +56,7 @@ _LIVE: weakref.WeakSet[HostProcess] = weakref.WeakSet()
 CHAT_REMEDY = Term("models.advice.chat")
 EMBED_REMEDY = Term("models.advice.embed")
 OCR_REMEDY = Term("models.advice.ocr")
+PII_REMEDY = Term("models.advice.pii")
 #: How long a host may take to stop after a cancel before it is killed.
 CANCEL_GRACE_S = 10.0
 

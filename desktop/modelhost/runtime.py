@@ -46,11 +46,14 @@ def guard_process() -> None:
 
 
 def import_runtime(name: str) -> None:
-    """Import a runtime ahead of its first use ("llama" or "torch")."""
+    """Import a runtime ahead of its first use ("llama", "torch" or "pii", which also
+    loads the personal-data model)."""
     if name == "llama":
         from desktop.inference.llama import import_llama_cpp
 
         import_llama_cpp()
+    elif name == "pii":
+        pii_detector()
     elif name == "torch":
         from desktop.retrieval.embedder import import_sentence_transformers
 
@@ -75,6 +78,28 @@ def reranker(folder: str) -> Any:
     from desktop.retrieval.rerank import CrossEncoderReranker
 
     return CrossEncoderReranker(folder)
+
+
+_PII: list[Any] = []  # the detector, once loaded (a host loads it once)
+
+
+def pii_detector() -> Any:
+    """Presidio + GiNZA (``desktop.pii``), loaded once per host."""
+    if not _PII:
+        from desktop.pii.detector import PresidioPiiDetector
+
+        _PII.append(PresidioPiiDetector())
+    return _PII[0]
+
+
+def pii_entity_dict(entity: Any) -> dict[str, Any]:
+    return {
+        "type": str(entity.type),
+        "start": entity.start,
+        "end": entity.end,
+        "text": entity.text,
+        "score": entity.score,
+    }
 
 
 def gpu_offload_supported() -> bool:

@@ -168,4 +168,22 @@ MESSAGES: dict[str, Entry] = {
             ja="kura: 「{name}」をスキップしました: {error}",
         )
     ),
+    # ---- kura pii detect
+    "cli.pii_input_not_utf8": Entry(
+        Text(
+            en="the text on standard input is not UTF-8 (byte {offset}): convert it, "
+            "e.g. iconv -f SHIFT_JIS -t UTF-8 FILE | kura pii detect",
+            ja="標準入力のテキストが UTF-8 ではありません（{offset} バイト目）。"
+            "変換してから渡してください"
+            "（例: iconv -f SHIFT_JIS -t UTF-8 ファイル | kura pii detect）",
+        )
+    ),
+    "cli.pii_input_too_large": Entry(
+        Text(
+            en="the text on standard input is larger than {limit_mib} MiB: split it and "
+            "run kura pii detect on each part",
+            ja="標準入力のテキストが {limit_mib} MiB を超えています。"
+            "分割して、それぞれに kura pii detect を実行してください",
+        )
+    ),
 }

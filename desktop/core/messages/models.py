@@ -28,6 +28,13 @@ MESSAGES: dict[str, Entry] = {
             ja="スキャンをより鮮明な画像か小さな画像（300 dpi 程度）にして追加してください",
         )
     ),
+    "models.advice.pii": Entry(
+        Text(
+            en="check that Kura's personal-data model (GiNZA) is installed, or send less text",
+            ja="Kura の個人情報検出モデル（GiNZA）がインストールされているか確かめるか、"
+            "送るテキストを減らしてください",
+        )
+    ),
     # ---- load settings
     "models.gpu_layers_not_number": Entry(
         Text(
@@ -298,6 +305,12 @@ MESSAGES: dict[str, Entry] = {
         Text(
             en="embed takes a sequence of strings",
             ja="embed には文字列の並びを渡してください",
+        )
+    ),
+    "models.pii_needs_strings": Entry(
+        Text(
+            en="personal-data detection takes a sequence of strings",
+            ja="個人情報の検出には文字列の並びを渡してください",
         )
     ),
     "models.embed_wrong_shape": Entry(
