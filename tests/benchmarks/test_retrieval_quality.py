@@ -13,41 +13,17 @@ from __future__ import annotations
 
 import importlib
 import json
-import time
-import unicodedata
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from desktop.core.knowledge_models import KbVisibility, RetrievalMode
+from desktop.core.knowledge_models import RetrievalMode
 from desktop.storage import repo_knowledge_words
-from tests.benchmarks.kb_support import SHARED_EVAL, debian_files, sources, workspace
+from tests.benchmarks.kb_support import SHARED_EVAL, debian_files, workspace
+from tests.benchmarks.retrieval_eval import hit_at_5_and_mrr, ingest, rank
 
 #: The module (its package re-exports the migration function under the same name).
 WORD_MIGRATION = importlib.import_module("desktop.storage.migrations.m0013_word_index")
-
-
-def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).lower().split())
-
-
-def _rank(texts: list[str], expect: list[str]) -> int | None:
-    wanted = [_norm(e) for e in expect]
-    for i, text in enumerate(texts, 1):
-        if any(w in _norm(text) for w in wanted):
-            return i
-    return None
-
-
-def _ingest(tmp: Path, corpus: list[Path], ws_owner: Any) -> tuple[int, float]:
-    ws, owner = ws_owner
-    kb = ws.knowledge.create(owner, "eval", visibility=KbVisibility.ALL)
-    start = time.perf_counter()
-    report = ws.knowledge.ingest(owner, kb.id, sources(corpus))
-    seconds = time.perf_counter() - start
-    assert not report.failed, report.failed
-    return kb.id, seconds
 
 
 def test_dev_set_hit_at_5_and_mrr_at_10(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,9 +46,9 @@ def test_dev_set_hit_at_5_and_mrr_at_10(tmp_path: Path, monkeypatch: pytest.Monk
     with monkeypatch.context() as off:
         off.setattr(WORD_MIGRATION, "_words", lambda text: "")
         with workspace(tmp_path / "off") as ws_owner:
-            _, off_s = _ingest(tmp_path, corpus, ws_owner)
+            _, off_s = ingest(corpus, ws_owner)
     with workspace(tmp_path / "on") as (ws, owner):
-        kb_id, on_s = _ingest(tmp_path, corpus, (ws, owner))
+        kb_id, on_s = ingest(corpus, (ws, owner))
         lines = [
             f"\nretrieval dev set: {len(questions)} questions, {len(corpus)} documents"
             f" ({size:.1f} MB)",
@@ -85,9 +61,8 @@ def test_dev_set_hit_at_5_and_mrr_at_10(tmp_path: Path, monkeypatch: pytest.Monk
                 ranks = []
                 for q in questions:
                     hits = ws.knowledge.search(owner, kb_id, q["question"], k=10, mode=mode)
-                    ranks.append(_rank([h.chunk.text for h in hits], q["expect"]))
-                hit5 = sum(1 for r in ranks if r is not None and r <= 5) / len(ranks)
-                mrr = sum(1 / r for r in ranks if r is not None) / len(ranks)
+                    ranks.append(rank([h.chunk.text for h in hits], q["expect"]))
+                hit5, mrr = hit_at_5_and_mrr(ranks)
                 misses = [q["id"] for q, r in zip(questions, ranks, strict=True) if not r or r > 5]
                 lines.append(
                     f"  {'+'.join(sources_used):<13} {mode.value:<9} hit@5 {hit5:.3f}"
