@@ -106,7 +106,21 @@ def table_pieces(
 
 def regions(doc: ParsedDocument) -> Iterator[tuple[int, int, str]]:
     """(start, end, heading) spans that tile ``doc.text``: its sections, and the text
-    outside them with an empty heading. Overlapping sections are clipped."""
+    outside them with an empty heading. Overlapping sections are clipped. A section that
+    holds nothing but its heading line (a chapter title followed at once by its first
+    sub-heading) joins the region after it, so no chunk is a bare heading."""
+    held: int | None = None  # where a heading-only section began
+    for start, end, heading in _tiles(doc):
+        if heading and doc.text[start:end].strip() == heading.rsplit(HEADING_PATH_SEPARATOR)[-1]:
+            held = start if held is None else held
+            continue
+        yield (start if held is None else held), end, heading
+        held = None
+    if held is not None:  # the document ends with headings: they stay searchable
+        yield held, len(doc.text), ""
+
+
+def _tiles(doc: ParsedDocument) -> Iterator[tuple[int, int, str]]:
     cursor = 0
     length = len(doc.text)
     for section in sorted(doc.sections, key=lambda s: (s.start, s.end)):

@@ -199,3 +199,22 @@ def test_japanese_sentence_ends_are_honoured(parts: list[str], size: int, overla
         assert chunk.end in ends
         assert chunk.start in starts
         assert doc.text[chunk.end - 1] in ENDS
+
+
+def test_a_heading_with_no_text_of_its_own_joins_the_next_section() -> None:
+    """A heading followed at once by a sub-heading is no chunk of its own (a chunk that
+    holds nothing but a heading matches any question on its words and answers none)."""
+    html = (
+        "<h1>第8章 I18N と L10N</h1><h2>8.2. キーボード入力</h2>"
+        "<h3>8.2.1. コンソールの入力</h3><p>キーボード配列は dpkg-reconfigure で設定します。</p>"
+        "<h2>8.3. 表示</h2>"
+    ).encode()
+    doc = FileParser().parse("ch.html", html)
+    chunks = CHUNKER.chunk(doc, 400, 0)
+    assert_invariants(doc, chunks, 400)
+    first = chunks[0]
+    assert "8.2. キーボード入力" in doc.text[first.start : first.end]
+    assert "キーボード配列" in first.text
+    # the last heading has no section after it to join, so it stays searchable on its own
+    assert doc.text[chunks[-1].start : chunks[-1].end] == "8.3. 表示"
+    assert len(chunks) == 2
