@@ -101,6 +101,13 @@ def test_prose_is_not_read_again_for_tables_nor_cut_into_one(
     lines = prose_lines(30, 12) + ["日本語の段落も一行ずつ続きます。" * 2] * 10
     data = f.pdf_placed_bytes([[(72.0, 780.0 - 14 * n, line) for n, line in enumerate(lines)]])
     assert FileParser().parse("prose.pdf", data).text == pypdf_text(data)
+    columns = [
+        (x, 780.0 - 14 * n, line)
+        for n, line in enumerate(prose_lines(40, 4))
+        for x in (72, 230, 390)
+    ]
+    data = f.pdf_placed_bytes([columns])  # three columns of a few words a line
+    assert FileParser().parse("columns.pdf", data).text == pypdf_text(data)
     assert opened == []
 
 
@@ -109,9 +116,10 @@ def test_prose_is_not_read_again_for_tables_nor_cut_into_one(
     [
         ((72.0, 310.0), prose_lines(40, 6)),  # two columns, English
         ((72.0, 230.0, 390.0), prose_lines(40, 4)),  # three columns, English, ragged
+        ((72.0, 230.0, 390.0), prose_lines(40, 3)),  # narrower
         ((72.0, 230.0, 390.0), ["段組みの本文は行の幅いっぱい"] * 40),  # Japanese, justified
     ],
-    ids=["two-columns", "three-columns", "three-columns-japanese"],
+    ids=["two-columns", "three-columns", "three-narrow-columns", "three-columns-japanese"],
 )
 def test_a_page_set_in_columns_of_prose_is_not_a_table(
     columns: tuple[float, ...], lines: list[str]

@@ -30,7 +30,8 @@ MIN_COLUMNS = 3
 MIN_ROWS = 3  # the header and two rows
 _GAP = 0.9  # a gap between runs of text wider than this many font sizes parts columns
 _SNIFF_GAP = 0.5  # the sniffer guesses widths, so it asks for less
-_PROSE_WORDS = 5  # a column whose runs hold this many words on average reads as prose
+_PROSE_WORDS = 3  # a column whose runs hold this many words on average, and
+_PROSE_CHARS = 12  # this many characters, reads as prose
 _JUSTIFIED = 0.8  # share of a column's runs spanning its whole width: justified prose
 
 
@@ -38,7 +39,7 @@ class ColumnSniffer:
     """A pypdf ``visitor_text``: the runs of text on one page, by baseline."""
 
     def __init__(self) -> None:
-        self._lines: dict[int, list[tuple[float, float, float]]] = {}  # y -> (x, end, size)
+        self._lines: dict[int, list[tuple[float, float, float, int]]] = {}  # y -> runs
 
     def __call__(self, text: str, cm: Any, tm: Any, _font: Any, font_size: Any) -> None:
         if not text.strip():
@@ -50,17 +51,20 @@ class ColumnSniffer:
         except (TypeError, ValueError, IndexError):
             return
         width = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
-        self._lines.setdefault(round(y), []).append((x, x + width * size, size))
+        self._lines.setdefault(round(y), []).append((x, x + width * size, size, len(text.split())))
 
     def has_columns(self) -> bool:
-        """Whether three consecutive lines each show three or more runs of text."""
+        """Whether three consecutive lines each show three or more runs of text of a few
+        words each (runs of many words are prose set in columns)."""
         streak = 0
         for y in sorted(self._lines, reverse=True):
             runs = sorted(self._lines[y])
             cells = 1
-            for (_, end, size), (x, _, _) in pairwise(runs):
+            for (_, end, size, _), (x, _, _, _) in pairwise(runs):
                 cells += x - end > _SNIFF_GAP * size
-            streak = streak + 1 if cells >= MIN_COLUMNS else 0
+            words = sum(run[3] for run in runs)
+            tabular = cells >= MIN_COLUMNS and words < _PROSE_WORDS * cells
+            streak = streak + 1 if tabular else 0
             if streak >= MIN_ROWS:
                 return True
         return False
@@ -162,7 +166,9 @@ def _reads_as_prose(block: list[list[dict[str, Any]]], columns: list[tuple[float
         words = sum(r["words"] for r in inside) / len(inside)
         chars = sum(r["chars"] for r in inside) / len(inside)
         full = sum(r["x0"] - x0 < 1.5 and x1 - r["x1"] < 1.5 for r in inside) / len(inside)
-        prose += words >= _PROSE_WORDS or (full >= _JUSTIFIED and chars >= 8 and len(inside) > 3)
+        prose += (words >= _PROSE_WORDS and chars >= _PROSE_CHARS) or (
+            full >= _JUSTIFIED and chars >= 8 and len(inside) > 3
+        )
     return prose >= 2 or prose * 2 >= len(columns)
 
 
