@@ -139,6 +139,21 @@ def test_a_page_set_in_columns_of_prose_is_not_a_table(
         assert unruled_tables(pdf.pages[0], max_cells=10_000) == []
 
 
+def test_a_page_of_vertical_japanese_text_is_not_a_table() -> None:
+    import pdfplumber
+
+    column = "縦書きの本文は右の行から左の行へと読み進めます"
+    page = [
+        (500.0 - 20 * c, 780.0 - 12 * n, char)
+        for c in range(12)
+        for n, char in enumerate(column[c:] + column[:c])
+    ]
+    data = f.pdf_placed_bytes([page])
+    assert "|" not in FileParser().parse("tate.pdf", data).text
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert unruled_tables(pdf.pages[0], max_cells=10_000) == []
+
+
 def test_a_ruled_table_and_an_unruled_one_on_the_same_page_are_both_found() -> None:
     import pypdf
 

@@ -33,6 +33,7 @@ _SNIFF_GAP = 0.5  # the sniffer guesses widths, so it asks for less
 _PROSE_WORDS = 3  # a column whose runs hold this many words on average, and
 _PROSE_CHARS = 12  # this many characters, reads as prose
 _JUSTIFIED = 0.8  # share of a column's runs spanning its whole width: justified prose
+_MAX_LINES = 400  # a block of more lines is not cut into cells (it stays text)
 
 
 class ColumnSniffer:
@@ -82,6 +83,8 @@ def unruled_tables(page: Any, max_cells: int) -> list[tuple[Box, list[list[str]]
     found = []
     for block in _blocks(lines):
         columns = _columns(block)
+        if len(block) > _MAX_LINES or len(block) * len(columns) > max_cells:
+            continue
         if len(columns) < MIN_COLUMNS or _reads_as_prose(block, columns):
             continue
         box = (
@@ -154,9 +157,12 @@ def _columns(block: list[list[dict[str, Any]]]) -> list[tuple[float, float]]:
 def _reads_as_prose(block: list[list[dict[str, Any]]], columns: list[tuple[float, float]]) -> bool:
     """Columns of many-word runs, or of runs filling the column's width on nearly every
     line (justified text), are pages set in columns, not a table; so is a block where
-    fewer than half the cells hold text."""
+    fewer than half the cells hold text, or one of single characters (vertical
+    writing, read across its columns)."""
     cells = sum(len(runs) for runs in block)
     if cells < len(block) * len(columns) / 2:
+        return True
+    if sum(run["chars"] for runs in block for run in runs) < 1.5 * cells:
         return True
     prose = 0
     for x0, x1 in columns:
