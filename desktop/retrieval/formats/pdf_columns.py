@@ -51,7 +51,9 @@ class ColumnSniffer:
             size = float(font_size) * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
         except (TypeError, ValueError, IndexError):
             return
-        width = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+        width = len(text) / 2
+        if not text.isascii():  # wide (CJK) characters are a full em
+            width += sum(unicodedata.east_asian_width(c) in "WF" for c in text) / 2
         self._lines.setdefault(round(y), []).append((x, x + width * size, size, len(text.split())))
 
     def has_columns(self) -> bool:
