@@ -81,6 +81,19 @@ def test_an_unruled_pdf_table_question_is_answered_with_the_header_and_the_row(
     assert "| K-0041 | 28.7 | 1533 | 大阪工場 |" in top.chunk.text, top.chunk.text
 
 
+def test_an_unruled_table_whose_rows_are_padded_with_spaces_is_found() -> None:
+    """Each row one line of text, its columns set apart by runs of spaces."""
+    header = ["Part", "Weight", "Price", "Plant"]
+    plants = ["Tokyo", "Osaka", "Nagoya"]
+    rows = [[f"K-{n:04d}", f"{n * 0.7:.1f}", str(1000 + n * 13), plants[n % 3]] for n in range(8)]
+    page = [
+        (72.0, 700.0 - 14 * r, "".join(cell.ljust(14) for cell in row).rstrip())
+        for r, row in enumerate([header, *rows])
+    ]
+    text = FileParser().parse("padded.pdf", f.pdf_placed_bytes([page])).text
+    assert text == markdown(header, rows)
+
+
 def prose_lines(count: int, width: int) -> list[str]:
     words = "the report sets out how each office keeps its records and when they are read"
     vocabulary = words.split()

@@ -7,8 +7,9 @@ one first:
 
 * :class:`ColumnSniffer` watches pypdf's text extraction (which happens anyway) and
   marks a page where at least three consecutive lines each show three or more runs of
-  text set apart by gaps wider than a character; only such pages are read again by
-  pdfplumber (about ten times slower than pypdf).
+  text of a few words, set apart by gaps wider than a character (or by two spaces or
+  more, as rows padded with spaces are); only such pages are read again by pdfplumber
+  (about ten times slower than pypdf).
 * :func:`unruled_tables` groups pdfplumber's words into lines and runs of text, and
   looks for consecutive lines whose runs fall into the same three or more columns
   (the gaps between columns are empty on every line). Two-column layouts (two columns),
@@ -20,6 +21,7 @@ one first:
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from itertools import pairwise
 from typing import Any
@@ -33,6 +35,7 @@ _SNIFF_GAP = 0.5  # the sniffer guesses widths, so it asks for less
 _PROSE_WORDS = 3  # a column whose runs hold this many words on average, and
 _PROSE_CHARS = 12  # this many characters, reads as prose
 _JUSTIFIED = 0.8  # share of a column's runs spanning its whole width: justified prose
+_SPACED = re.compile(r"\s{2,}")
 _MAX_LINES = 400  # a block of more lines is not cut into cells (it stays text)
 
 
@@ -40,7 +43,8 @@ class ColumnSniffer:
     """A pypdf ``visitor_text``: the runs of text on one page, by baseline."""
 
     def __init__(self) -> None:
-        self._lines: dict[int, list[tuple[float, float, float, int]]] = {}  # y -> runs
+        # y -> runs: (x, estimated end, font size, words, gaps of two spaces or more)
+        self._lines: dict[int, list[tuple[float, float, float, int, int]]] = {}
 
     def __call__(self, text: str, cm: Any, tm: Any, _font: Any, font_size: Any) -> None:
         if not text.strip():
@@ -54,7 +58,9 @@ class ColumnSniffer:
         width = len(text) / 2
         if not text.isascii():  # wide (CJK) characters are a full em
             width += sum(unicodedata.east_asian_width(c) in "WF" for c in text) / 2
-        self._lines.setdefault(round(y), []).append((x, x + width * size, size, len(text.split())))
+        gaps = len(_SPACED.findall(text.strip())) if "  " in text else 0
+        run = (x, x + width * size, size, len(text.split()), gaps)
+        self._lines.setdefault(round(y), []).append(run)
 
     def has_columns(self) -> bool:
         """Whether three consecutive lines each show three or more runs of text of a few
@@ -62,8 +68,8 @@ class ColumnSniffer:
         streak = 0
         for y in sorted(self._lines, reverse=True):
             runs = sorted(self._lines[y])
-            cells = 1
-            for (_, end, size, _), (x, _, _, _) in pairwise(runs):
+            cells = 1 + sum(run[4] for run in runs)  # columns padded with spaces
+            for (_, end, size, _, _), (x, *_) in pairwise(runs):
                 cells += x - end > _SNIFF_GAP * size
             words = sum(run[3] for run in runs)
             tabular = cells >= MIN_COLUMNS and words < _PROSE_WORDS * cells
