@@ -94,6 +94,21 @@ def test_an_unruled_table_whose_rows_are_padded_with_spaces_is_found() -> None:
     assert text == markdown(header, rows)
 
 
+def test_words_set_close_together_keep_their_spaces_on_a_page_rebuilt_for_a_table() -> None:
+    """Tight typesetting without space glyphs: 2.5-point gaps between words at 10 points
+    (pdfplumber's default tolerance, 3 points, would run them together)."""
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    widths = FONT_METRICS["Helvetica"][1]
+    x, sentence, words = 72.0, [], "Read and write access for users of the disk group."
+    for word in words.split(" "):
+        sentence.append((x, 780.0, word))
+        x += sum(widths[c] for c in word) / 100 + 2.5  # 10 points: width / 1000 * 10
+    data = f.pdf_placed_bytes([sentence + placed_table([PARTS_HEADER, part(1), part(2)], 700)])
+    text = FileParser().parse("tight.pdf", data).text
+    assert text.startswith("Read and write access for users of the disk group.\n\n| 部品 |")
+
+
 def prose_lines(count: int, width: int) -> list[str]:
     words = "the report sets out how each office keeps its records and when they are read"
     vocabulary = words.split()

@@ -27,6 +27,9 @@ from itertools import pairwise
 from typing import Any
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's)
+# pdfplumber's text from characters: a gap over 0.15 of the font size is a space (its
+# default, 3 points, runs the words of tightly set PDFs together: "tothediskgroup")
+TEXT: dict[str, Any] = {"x_tolerance_ratio": 0.15}
 
 MIN_COLUMNS = 3
 MIN_ROWS = 3  # the header and two rows
@@ -200,7 +203,7 @@ def _grid(page: Any, box: Box, max_cells: int) -> list[list[str]]:
     tables = page.crop(box, strict=False).find_tables(settings)
     if len(tables) != 1:
         return []
-    rows = [[" ".join((cell or "").split()) for cell in row] for row in tables[0].extract()]
+    rows = [[" ".join((cell or "").split()) for cell in row] for row in tables[0].extract(**TEXT)]
     rows = [row for row in rows if any(row)]
     columns = max((len(row) for row in rows), default=0)
     if len(rows) < MIN_ROWS or columns < MIN_COLUMNS or len(rows) * columns > max_cells:

@@ -36,7 +36,7 @@ from typing import Any
 
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import ParseLimits
-from desktop.retrieval.formats.pdf_columns import Box, unruled_tables
+from desktop.retrieval.formats.pdf_columns import TEXT, Box, unruled_tables
 from desktop.retrieval.structure import markdown_table, table_row
 
 _UNMAPPED = "(cid:"  # pdfminer's stand-in for a glyph without a Unicode mapping
@@ -138,7 +138,7 @@ def _page_pieces(page: Any, limits: ParseLimits) -> list[_Piece] | None:
         return None
     tables: list[tuple[Box, list[list[str]]]] = []
     for table in page.find_tables() if edges else ():
-        rows = [[cell or "" for cell in row] for row in table.extract()]
+        rows = [[cell or "" for cell in row] for row in table.extract(**TEXT)]
         rows = [row for row in rows if any(cell.strip() for cell in row)]
         if len(rows) < 2 or max(len(row) for row in rows) < 2:
             continue  # a frame around a paragraph is not a table
@@ -158,7 +158,7 @@ def _page_pieces(page: Any, limits: ParseLimits) -> list[_Piece] | None:
         inside = [order[id(c)] for c in chars if _centre_in(c, box)]
         pieces.append(_Piece(min(inside, default=len(chars)), rows=rows))
     rest = _without(page, boxes)
-    for line in rest.extract_text_lines(use_text_flow=True, return_chars=True):
+    for line in rest.extract_text_lines(use_text_flow=True, return_chars=True, **TEXT):
         drawn = [order[id(c)] for c in line["chars"] if id(c) in order]
         pieces.append(_Piece(min(drawn, default=len(chars)), text=line["text"]))
     return sorted(pieces, key=lambda piece: piece.order)
