@@ -213,6 +213,19 @@ def pdf_table_bytes(
     return _pdf_from_contents([b"\n".join(ops)], everything)
 
 
+def pdf_placed_bytes(pages: Sequence[Sequence[tuple[float, float, str]]]) -> bytes:
+    """A PDF whose pages show each ``(x, y, text)`` where it says (points from the
+    bottom left of an A4 page), nothing drawn: how reports set tables without ruling
+    lines, by columns of text that line up (fonts as in :func:`pdf_bytes`)."""
+    contents = [
+        b"\n".join(
+            b"BT " + f"{x:.1f} {y:.1f} Td ".encode() + _show(text) + b" ET" for x, y, text in page
+        )
+        for page in pages
+    ]
+    return _pdf_from_contents(contents, "".join(text for page in pages for _, _, text in page))
+
+
 def _pdf_from_contents(contents: Sequence[bytes], text: str) -> bytes:
     objects: list[bytes] = [b"", b""]  # 1: catalog, 2: page tree (filled in below)
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")  # 3

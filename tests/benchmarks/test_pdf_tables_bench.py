@@ -1,13 +1,19 @@
 """PDF parsing with table finding on and off, side by side in one run.
 
-A text-only PDF (no drawn lines: the table finder is skipped) and a PDF of pages each
-holding a ruled 40-row table (every page read again by pdfplumber). "off" replaces the
-table step by one that returns pypdf's text unchanged. ``KURA_BENCH_PDF_PAGES`` sets
-the page count.
+* text only: prose, no drawn lines and no aligned columns (the finder only looks);
+* a ruled table a page: a 40-row grid on every page (every page read by pdfplumber);
+* an unruled table a page: the same 40 rows set in aligned columns without lines;
+* three-column prose: pages set in columns, which the cheap look passes to pdfplumber
+  and the column finder then refuses (the worst case for prose).
+
+"off" reads each page with pypdf alone (no look for lines or columns) and leaves the
+text as pypdf read it. ``KURA_BENCH_PDF_PAGES`` sets the page count; ``KURA_BENCH_PDF_RUNS``
+how many times each is timed, on and off in turn (the best of each is kept).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from collections.abc import Sequence
@@ -16,10 +22,14 @@ from typing import Any
 import pytest
 
 from desktop.retrieval.formats import pdf as pdf_format
+from desktop.retrieval.formats.pdf_tables import PdfText
 from desktop.retrieval.parsers import FileParser
 from tests import docs_factory as f
 
 PAGES = int(os.environ.get("KURA_BENCH_PDF_PAGES", "50"))
+RUNS = int(os.environ.get("KURA_BENCH_PDF_RUNS", "3"))
+ROWS = [["Part", "Weight (kg)", "Unit price"]]
+ROWS += [[f"K-{n:04d}", f"{n * 0.7:.1f}", str(1000 + n * 13)] for n in range(40)]
 
 
 def _text_pdf() -> bytes:
@@ -31,15 +41,11 @@ def _text_pdf() -> bytes:
     )
 
 
-def _table_pdf() -> bytes:
-    import io
-
+def _repeated(page_pdf: bytes) -> bytes:
     import pypdf
 
-    table = [["Part", "Weight (kg)", "Unit price"]]
-    table += [[f"K-{n:04d}", f"{n * 0.7:.1f}", str(1000 + n * 13)] for n in range(40)]
     writer = pypdf.PdfWriter()
-    page = pypdf.PdfReader(io.BytesIO(f.pdf_table_bytes(["Parts"], table, ["End."]))).pages[0]
+    page = pypdf.PdfReader(io.BytesIO(page_pdf)).pages[0]
     for _ in range(PAGES):
         writer.add_page(page)
     buffer = io.BytesIO()
@@ -47,22 +53,58 @@ def _table_pdf() -> bytes:
     return buffer.getvalue()
 
 
+def _ruled_pdf() -> bytes:
+    return _repeated(f.pdf_table_bytes(["Parts"], ROWS, ["End."]))
+
+
+def _unruled_pdf() -> bytes:
+    cells = [
+        (x, 760.0 - 16 * r, value)
+        for r, row in enumerate(ROWS)
+        for x, value in zip((72.0, 220.0, 370.0), row, strict=True)
+    ]
+    return _repeated(f.pdf_placed_bytes([[(72.0, 790.0, "Parts"), *cells]]))
+
+
+def _columns_pdf() -> bytes:
+    words = "the report sets out how each office keeps its records and when they are read"
+    vocabulary = words.split()
+    lines = [" ".join(vocabulary[(n + k) % len(vocabulary)] for k in range(4)) for n in range(50)]
+    page = [(x, 790.0 - 14 * n, line) for n, line in enumerate(lines) for x in (72.0, 230.0, 390.0)]
+    return _repeated(f.pdf_placed_bytes([page]))
+
+
 def _seconds(data: bytes) -> float:
-    parser = FileParser()
     start = time.perf_counter()
-    parser.parse("bench.pdf", data)
+    FileParser().parse("bench.pdf", data)
     return time.perf_counter() - start
 
 
 def test_pdf_parse_time_with_table_finding_on_and_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    documents = {"text only": _text_pdf(), "a table a page": _table_pdf()}
-    on = {label: _seconds(data) for label, data in documents.items()}
+    documents = {
+        "text only": _text_pdf(),
+        "a ruled table a page": _ruled_pdf(),
+        "an unruled table a page": _unruled_pdf(),
+        "three-column prose": _columns_pdf(),
+    }
 
-    def unchanged(_: bytes, texts: Sequence[str], *__: Any) -> list[str]:
-        return list(texts)
+    def unchanged(_: bytes, texts: Sequence[str], *__: Any, **___: Any) -> PdfText:
+        return PdfText(list(texts))
 
-    monkeypatch.setattr(pdf_format, "tables_as_markdown", unchanged)
-    off = {label: _seconds(data) for label, data in documents.items()}
+    def pypdf_only(page: Any) -> tuple[str, bool]:
+        return page.extract_text() or "", False
+
+    finder = (pdf_format.tables_as_markdown, pdf_format._page_text)
+    on = dict.fromkeys(documents, float("inf"))
+    off = dict.fromkeys(documents, float("inf"))
+    for _ in range(RUNS):  # on and off in turn, so a busy machine slows both alike
+        for label, data in documents.items():
+            monkeypatch.setattr(pdf_format, "tables_as_markdown", finder[0])
+            monkeypatch.setattr(pdf_format, "_page_text", finder[1])
+            on[label] = min(on[label], _seconds(data))
+            monkeypatch.setattr(pdf_format, "tables_as_markdown", unchanged)
+            monkeypatch.setattr(pdf_format, "_page_text", pypdf_only)
+            off[label] = min(off[label], _seconds(data))
     for label in documents:
         print(
             f"\n{label}, {PAGES} pages: tables on {on[label]:.2f} s "

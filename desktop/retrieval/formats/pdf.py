@@ -5,8 +5,10 @@ The document outline (bookmarks), where there is one, gives the headings: a book
 starts a section at the top of the page it points to, its path made of the bookmarks
 above it, so chunks of that page carry it as their context.
 
-Tables drawn as ruled grids are written as Markdown tables in place of their text lines
-(:mod:`.pdf_tables`, pdfplumber), so a chunk holding a row also holds the header."""
+Tables, drawn as ruled grids or set as columns of text that line up, are written as
+Markdown tables in place of their text lines (:mod:`.pdf_tables`, pdfplumber), so a
+chunk holding a row also holds the header; a table that runs on to the next page stays
+one table, its page start inside it."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from desktop.core.ports import Ocr
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import DocBuilder, ParseLimits, display_name
 from desktop.retrieval.formats.image import fill_scanned_pages
+from desktop.retrieval.formats.pdf_columns import ColumnSniffer
 from desktop.retrieval.formats.pdf_tables import may_hold_table, tables_as_markdown
 
 _MAX_BOOKMARKS = 10_000
@@ -60,28 +63,38 @@ def _extract(
         )
     builder = DocBuilder(name, "pdf", limits)
     texts = []
-    ruled = []
+    tabular = []
     for number, page in enumerate(reader.pages):
         cancel.raise_if_cancelled()
-        texts.append(page.extract_text() or "")
-        if may_hold_table(page):
-            ruled.append(number)
+        text, may_hold = _page_text(page)
+        texts.append(text)
+        if may_hold:
+            tabular.append(number)
     scanned = [index for index, text in enumerate(texts) if not text.strip()]
-    texts = tables_as_markdown(data, texts, ruled, limits, cancel)
+    bookmarks = _bookmarks(reader)
+    found = tables_as_markdown(data, texts, tabular, limits, cancel, breaks=bookmarks)
+    texts = found.texts
     if scanned and ocr is not None:  # without an engine (tests' fakes): as before
         texts = fill_scanned_pages(name, data, texts, ocr, cancel)
-    bookmarks = _bookmarks(reader)
     starts = []
     for number, text in enumerate(texts):
         for title, level in bookmarks.get(number, ()):
             builder.start_section(title, level)
-        starts.append(builder.add_block(text, blank_line=True))
+        starts.append(builder.add_block(text, blank_line=number not in found.continued))
     if not builder.has_text():
         if ocr is not None:
             raise IngestionFailed("knowledge.scan_no_text", stage="parse", name=shown)
         raise IngestionFailed("knowledge.pdf_no_text", stage="parse", name=shown)
     meta: dict[str, Any] = {"pages": count, "page_starts": starts, "ocr_pages": scanned}
     return builder.build(meta)
+
+
+def _page_text(page: Any) -> tuple[str, bool]:
+    """pypdf's text of a page, and whether the page may hold a table: it draws lines, or
+    three consecutive lines show text in three or more columns."""
+    columns = ColumnSniffer()
+    text = page.extract_text(visitor_text=columns) or ""
+    return text, may_hold_table(page) or columns.has_columns()
 
 
 def _bookmarks(reader: Any) -> dict[int, list[tuple[str, int]]]:
