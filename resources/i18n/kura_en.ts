@@ -120,7 +120,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>Not checked: this setup has no model host.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -120,7 +120,7 @@
         <translation>確認しています…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>Not checked: this setup has no model host.</source>
         <translation>未確認：この構成にはモデルホストがありません。</translation>
     </message>
