@@ -20,7 +20,7 @@ import pytest
 from desktop.core.knowledge_models import KbVisibility, RetrievalMode
 from desktop.retrieval import expansion
 from tests.benchmarks.kb_support import REPO, SHARED_EVAL, debian_files, sources, workspace
-from tests.benchmarks.test_retrieval_quality import _rank
+from tests.benchmarks.retrieval_eval import rank
 from tests.unit.test_jmdict_subset import full_jmdict, full_to_english, full_to_japanese
 
 #: The dev set's folder (shared/eval beside the repository unless this names another).
@@ -87,7 +87,7 @@ def test_jmdict_table_build_size_lookup_time_and_dev_set_scores(
                 ranks = []
                 for q in questions:
                     hits = ws.knowledge.search(owner, kb.id, q["question"], k=10, mode=mode)
-                    ranks.append(_rank([h.chunk.text for h in hits], q["expect"]))
+                    ranks.append(rank([h.chunk.text for h in hits], q["expect"]))
                 hit5 = sum(1 for r in ranks if r is not None and r <= 5) / len(ranks)
                 mrr = sum(1 / r for r in ranks if r is not None) / len(ranks)
                 scores.setdefault(name, []).append((hit5, mrr))
