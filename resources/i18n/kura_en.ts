@@ -899,7 +899,7 @@
 <context>
     <name>DetectorTester</name>
     <message>
-        <location filename="../../desktop/ui/settings/pii_tester.py" line="+47"/>
+        <location filename="../../desktop/ui/settings/pii_tester.py" line="+57"/>
         <source>Paste text and press Detect to see what Kura would mask. The text stays on this screen: it is not logged or stored.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -939,7 +939,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Personal-data detection is not available in this Kura: use a Kura build that includes the personal-data detector.</source>
         <translation type="unfinished"></translation>
     </message>

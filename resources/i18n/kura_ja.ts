@@ -899,7 +899,7 @@
 <context>
     <name>DetectorTester</name>
     <message>
-        <location filename="../../desktop/ui/settings/pii_tester.py" line="+47"/>
+        <location filename="../../desktop/ui/settings/pii_tester.py" line="+57"/>
         <source>Paste text and press Detect to see what Kura would mask. The text stays on this screen: it is not logged or stored.</source>
         <translation>テキストを貼り付けて「検出」を押すと、Kura がマスクする箇所を確認できます。テキストはこの画面にとどまり、ログにも保存もされません。</translation>
     </message>
@@ -939,7 +939,7 @@
         <translation>{n} 文字あります。一度に試せるのは {max} 文字までです。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Personal-data detection is not available in this Kura: use a Kura build that includes the personal-data detector.</source>
         <translation>この Kura では個人情報の検出が使えません。個人情報検出を含む Kura を使ってください。</translation>
     </message>

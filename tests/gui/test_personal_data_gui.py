@@ -296,3 +296,23 @@ def test_masked_counts_read_as_words_in_the_types_order() -> None:
     assert words.masked({"PHONE_NUMBER": 1, "PERSON": 2}) == "Masked: 2 names, 1 phone number"
     assert words.masked({}) == "Masked: nothing"
     assert words.masked({"MY_NUMBER": 3, "CUSTOM": 1}) == "Masked: 3 My Numbers, 1 workspace term"
+
+
+def test_the_owners_detector_test_also_finds_the_saved_workspace_terms(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, settings_page: Any
+) -> None:
+    with open_direct(workspace) as ws:
+        ws.privacy.set_terms(_owner(ws), [Term("Project Blue Sky"), Term(r"CUST-\d{6}", True)])
+    page = settings_page(owner_ctx)
+    page.tester.input.setPlainText(f"{NAME} asked about project blue sky for CUST-123456")
+    page.tester.detect_button.click()
+    _idle(qtbot, owner_ctx)
+    rows = [
+        (page.tester.found.item(r, 0).text(), page.tester.found.item(r, 1).text())
+        for r in range(page.tester.found.rowCount())
+    ]
+    assert rows == [
+        (NAME, "name"),
+        ("project blue sky", "workspace term"),
+        ("CUST-123456", "workspace term"),
+    ]

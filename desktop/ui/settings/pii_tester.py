@@ -14,7 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.models import Actor
 from desktop.core.pii import PiiEntity
+from desktop.core.privacy import TermMatcher
+from desktop.core.pseudonymise import merge_entities
+from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.pii_words import PiiWords
@@ -30,11 +34,17 @@ class NoDetector(Exception):
     """This Kura was built or started without the personal-data detector."""
 
 
-def detect(lc: LaneContext, text: str) -> list[PiiEntity]:
+def detect(lc: LaneContext, text: str, actor: Actor, owner: bool) -> list[PiiEntity]:
+    """What chat would mask: the detector's finds and, for the Owner (who alone may read
+    them), the workspace's saved terms, merged as the chat policies merge them."""
     detector = lc.ws.pii_detector
     if detector is None:
         raise NoDetector
-    return detector.detect([text], lc.token)[0]
+    found = detector.detect([text], lc.token)[0]
+    if not owner:
+        return found
+    terms = TermMatcher(tuple(lc.ws.privacy.terms(actor)))
+    return merge_entities(terms.find(text), found)
 
 
 class DetectorTester(Panel):
@@ -93,10 +103,11 @@ class DetectorTester(Panel):
                 )
             )
             return
+        actor, owner = self.actor(), self.ctx.can(Permission.MANAGE_SECURITY)
         self.detect_button.setEnabled(False)
         self.run(
             Lane.INFERENCE,
-            lambda lc: detect(lc, text),
+            lambda lc: detect(lc, text, actor, owner),
             key="detect",
             on_done=lambda found: self._on_detected(text, found),
             on_failed=self._on_failed,
