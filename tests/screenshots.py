@@ -30,6 +30,13 @@ def _demo_model() -> Path:
     return path
 
 
+#: What "Test the detector" is given on the Personal data page (invented values).
+PII_SAMPLE = (
+    "山田太郎さん（090-1234-5678、taro@example.com）の住所は"
+    "〒150-0001 東京都渋谷区神宮前1-2-3 です。"
+)
+
+
 def _settle(qt_app: object, ctx: object, seconds: float = 0.6) -> None:
     """Let queued results land and the widgets repaint (a script may wait; tests don't)."""
     from PySide6.QtWidgets import QApplication
@@ -200,6 +207,11 @@ def _variants(key: str, view: Any, qt_app: object, ctx: Any) -> Iterator[tuple[s
         view.tabs.setCurrentIndex(0)
         yield "-ingest", _ingesting(view, qt_app)
         _settle(qt_app, ctx, 1.0)
+    elif key == "studio":
+        scroll = view.editor.parentWidget().parentWidget()  # the editor's scroll area
+        scroll.ensureWidgetVisible(view.editor.privacy)
+        _settle(qt_app, ctx, 0.5)
+        yield "-personal-data", None
     elif key == "members":
         yield from _member_dialogs(view, qt_app, ctx)
     elif key == "logs":
@@ -212,9 +224,18 @@ def _variants(key: str, view: Any, qt_app: object, ctx: Any) -> Iterator[tuple[s
         yield "-export", dialog
     elif key == "settings":
         for section in view.section_keys()[1:]:
-            view.show_section(section)
+            page = view.show_section(section)
             _settle(qt_app, ctx, 1.0)
             yield f"-{section}", None
+            if section == "personal_data":  # the real detector, in its model host
+                page.tester.input.setPlainText(PII_SAMPLE)
+                page.tester.detect_button.click()
+                _settle(qt_app, ctx, 1.0)
+                from PySide6.QtWidgets import QScrollArea
+
+                page.findChild(QScrollArea).ensureWidgetVisible(page.tester.found)
+                _settle(qt_app, ctx, 0.3)
+                yield f"-{section}-detector", None
 
 
 def _streaming(view: Any, qt_app: object) -> None:

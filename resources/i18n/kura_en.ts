@@ -349,7 +349,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+77"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+80"/>
         <source>App</source>
         <translation type="unfinished"></translation>
     </message>
@@ -524,12 +524,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>(missing model)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+99"/>
         <source>Variables: {names} — each new chat asks for them under the labels below.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -893,6 +893,69 @@
     <message>
         <location line="+7"/>
         <source>and</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DetectorTester</name>
+    <message>
+        <location filename="../../desktop/ui/settings/pii_tester.py" line="+57"/>
+        <source>Paste text and press Detect to see what Kura would mask. The text stays on this screen: it is not logged or stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>e.g. 山田太郎さん（090-1234-5678）に taro@example.com で連絡</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Detect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Test the detector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Paste some text to test first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>That is {n} characters: test at most {max} at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Personal-data detection is not available in this Kura: use a Kura build that includes the personal-data detector.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No personal data found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Found: {parts}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, </source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1603,7 +1666,7 @@
 <context>
     <name>KbSettingsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+57"/>
+        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+58"/>
         <source>e.g. Product manuals</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1629,12 +1692,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+117"/>
+        <location line="+121"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-112"/>
         <source>Only me</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1745,7 +1808,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+8"/>
+        <source>Personal data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Create knowledge base</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1760,7 +1828,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+58"/>
         <source>Choose an embedding model folder</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2634,6 +2702,202 @@
     </message>
 </context>
 <context>
+    <name>PersonalDataPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/personal_data.py" line="+65"/>
+        <source>Personal data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Default for apps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Apps whose Studio setting is “Workspace default” follow these. Minimise logs: logs, traces and feedback keep placeholders instead of personal data. Pseudonymise before the model: the model sees placeholders and the answer shows the values again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Minimise logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pseudonymise before the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save defaults</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Only the Owner can change these.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Workspace terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Names, project code names, customer ids… that count as personal data here. One a line; write re: before a regular expression (re:CUST-\d{6}). Letter case does not matter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Save terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Defaults saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>{n} terms saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PiiWords</name>
+    <message>
+        <location filename="../../desktop/ui/pii_words.py" line="+19"/>
+        <source>name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>phone number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>phone numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>email address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>email addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>My Number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>My Numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>corporate number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>corporate numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>card number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>card numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>postal code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>postal codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>IP address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>IP addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>workspace term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>workspace terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>{n} {noun}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Masked: nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Masked: {parts}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PoliciesPanel</name>
     <message>
         <location filename="../../desktop/ui/settings/security.py" line="+17"/>
@@ -2716,6 +2980,64 @@
     <message>
         <location line="+25"/>
         <source>Fill in: {names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyPolicies</name>
+    <message>
+        <location filename="../../desktop/ui/studio/privacy.py" line="+25"/>
+        <source>Personal data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Logs, traces and feedback keep placeholders instead of personal data; the user&apos;s own conversation still shows what they typed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Personal data in the message, the history and the retrieved passages reaches the model as placeholders; the answer shows the values again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Minimise logs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pseudonymise before the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The workspace default is set by the Owner in Settings › Personal data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workspace default ({state})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Off</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2821,6 +3143,29 @@
     <message>
         <location line="+3"/>
         <source>It opens the workspace when the system keyring item is lost. Anyone holding it and the workspace folder can read the workspace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RedactionChoices</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/redaction_box.py" line="+22"/>
+        <source>Redact personal data at ingestion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the original file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Without it only the masked text is stored: the document cannot be downloaded in its original form.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Names, phone numbers, My Numbers and other personal data are replaced by placeholders before the text is chunked, embedded and indexed. It applies to documents and new versions added from now on: documents already here keep their text as it is (add them again to mask them).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3064,7 +3409,7 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../desktop/ui/settings/view.py" line="+56"/>
+        <location filename="../../desktop/ui/settings/view.py" line="+58"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3192,7 +3537,7 @@
 <context>
     <name>StudioView</name>
     <message>
-        <location filename="../../desktop/ui/studio/view.py" line="+75"/>
+        <location filename="../../desktop/ui/studio/view.py" line="+78"/>
         <location line="+21"/>
         <source>Studio</source>
         <translation type="unfinished"></translation>
@@ -3214,12 +3559,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+123"/>
+        <location line="+124"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-106"/>
         <source>No apps yet — create one with “New app”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3229,7 +3574,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3369,7 +3714,7 @@
 <context>
     <name>TraceDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+69"/>
+        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+70"/>
         <source>Turn {id}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3434,12 +3779,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Personal data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
+        <source>{masked} (minimise logs {minimise}, pseudonymise {pseudonymise})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>the model&apos;s own</source>
         <translation type="unfinished"></translation>
     </message>

@@ -349,7 +349,7 @@
 <context>
     <name>AppEditor</name>
     <message>
-        <location filename="../../desktop/ui/studio/editor.py" line="+77"/>
+        <location filename="../../desktop/ui/studio/editor.py" line="+80"/>
         <source>App</source>
         <translation>アプリ</translation>
     </message>
@@ -524,12 +524,12 @@
         <translation>利用できるアプリは「ナレッジ」の設定で指定します。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>(missing model)</source>
         <translation>（モデルが見つかりません）</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+99"/>
         <source>Variables: {names} — each new chat asks for them under the labels below.</source>
         <translation>変数：{names} — 新しいチャットを始めるたびに、下の表示名で入力を求めます。</translation>
     </message>
@@ -894,6 +894,69 @@
         <location line="+7"/>
         <source>and</source>
         <translation>～</translation>
+    </message>
+</context>
+<context>
+    <name>DetectorTester</name>
+    <message>
+        <location filename="../../desktop/ui/settings/pii_tester.py" line="+57"/>
+        <source>Paste text and press Detect to see what Kura would mask. The text stays on this screen: it is not logged or stored.</source>
+        <translation>テキストを貼り付けて「検出」を押すと、Kura がマスクする箇所を確認できます。テキストはこの画面にとどまり、ログにも保存もされません。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>e.g. 山田太郎さん（090-1234-5678）に taro@example.com で連絡</source>
+        <translation>例：山田太郎さん（090-1234-5678）に連絡する</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Detect</source>
+        <translation>検出</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Type</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Test the detector</source>
+        <translation>検出器を試す</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Paste some text to test first.</source>
+        <translation>先に試すテキストを貼り付けてください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>That is {n} characters: test at most {max} at a time.</source>
+        <translation>{n} 文字あります。一度に試せるのは {max} 文字までです。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Personal-data detection is not available in this Kura: use a Kura build that includes the personal-data detector.</source>
+        <translation>この Kura では個人情報の検出が使えません。個人情報検出を含む Kura を使ってください。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No personal data found.</source>
+        <translation>個人情報は見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Found: {parts}</source>
+        <translation>検出：{parts}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, </source>
+        <translation>、</translation>
     </message>
 </context>
 <context>
@@ -1603,7 +1666,7 @@
 <context>
     <name>KbSettingsPanel</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+57"/>
+        <location filename="../../desktop/ui/knowledge/settings_panel.py" line="+58"/>
         <source>e.g. Product manuals</source>
         <translation>例：製品マニュアル</translation>
     </message>
@@ -1629,12 +1692,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+117"/>
+        <location line="+121"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-112"/>
         <source>Only me</source>
         <translation>自分のみ</translation>
     </message>
@@ -1745,7 +1808,12 @@
         <translation>sentence-transformers のフォルダーです（models/README.md を参照）。ドキュメントの言語に対応したモデルを選んでください。ドキュメントを追加した後は変更できません。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+8"/>
+        <source>Personal data</source>
+        <translation>個人情報</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Create knowledge base</source>
         <translation>ナレッジベースを作成</translation>
     </message>
@@ -1760,7 +1828,7 @@
         <translation>まだどのアプリからもリンクされていません（スタジオでリンクできます）。</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+58"/>
         <source>Choose an embedding model folder</source>
         <translation>埋め込みモデルのフォルダーを選択</translation>
     </message>
@@ -2634,6 +2702,202 @@
     </message>
 </context>
 <context>
+    <name>PersonalDataPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/personal_data.py" line="+65"/>
+        <source>Personal data</source>
+        <translation>個人情報</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Default for apps</source>
+        <translation>アプリの既定</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Apps whose Studio setting is “Workspace default” follow these. Minimise logs: logs, traces and feedback keep placeholders instead of personal data. Pseudonymise before the model: the model sees placeholders and the answer shows the values again.</source>
+        <translation>スタジオで「ワークスペースの既定」を選んだアプリはこの設定に従います。ログを最小化：ログ・トレース・フィードバックには個人情報の代わりにプレースホルダーを残します。モデルの前に仮名化：モデルにはプレースホルダーを渡し、回答では元の値に戻して表示します。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Minimise logs</source>
+        <translation>ログを最小化</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pseudonymise before the model</source>
+        <translation>モデルの前に仮名化</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save defaults</source>
+        <translation>既定を保存</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Only the Owner can change these.</source>
+        <translation>変更できるのはオーナーだけです。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Workspace terms</source>
+        <translation>ワークスペースの用語</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Names, project code names, customer ids… that count as personal data here. One a line; write re: before a regular expression (re:CUST-\d{6}). Letter case does not matter.</source>
+        <translation>このワークスペースで個人情報として扱う名前、プロジェクトのコード名、顧客 ID など。1 行に 1 つ書きます。正規表現は先頭に印を付けて re:CUST-\d{6} のように書きます。大文字と小文字は区別しません。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Save terms</source>
+        <translation>用語を保存</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Defaults saved.</source>
+        <translation>既定を保存しました。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>{n} terms saved.</source>
+        <translation>{n} 件の用語を保存しました。</translation>
+    </message>
+</context>
+<context>
+    <name>PiiWords</name>
+    <message>
+        <location filename="../../desktop/ui/pii_words.py" line="+19"/>
+        <source>name</source>
+        <translation>人名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>names</source>
+        <translation>人名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>phone number</source>
+        <translation>電話番号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>phone numbers</source>
+        <translation>電話番号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>email address</source>
+        <translation>メールアドレス</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>email addresses</source>
+        <translation>メールアドレス</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>My Number</source>
+        <translation>マイナンバー</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>My Numbers</source>
+        <translation>マイナンバー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>corporate number</source>
+        <translation>法人番号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>corporate numbers</source>
+        <translation>法人番号</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>card number</source>
+        <translation>カード番号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>card numbers</source>
+        <translation>カード番号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>postal code</source>
+        <translation>郵便番号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>postal codes</source>
+        <translation>郵便番号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>address</source>
+        <translation>住所</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>addresses</source>
+        <translation>住所</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>IP address</source>
+        <translation>IP アドレス</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>IP addresses</source>
+        <translation>IP アドレス</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>workspace term</source>
+        <translation>ワークスペースの用語</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>workspace terms</source>
+        <translation>ワークスペースの用語</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>{n} {noun}</source>
+        <translation>{noun} {n}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Masked: nothing</source>
+        <translation>マスク：なし</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Masked: {parts}</source>
+        <translation>マスク：{parts}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>on</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+</context>
+<context>
     <name>PoliciesPanel</name>
     <message>
         <location filename="../../desktop/ui/settings/security.py" line="+17"/>
@@ -2717,6 +2981,64 @@
         <location line="+25"/>
         <source>Fill in: {names}</source>
         <translation>入力してください：{names}</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyPolicies</name>
+    <message>
+        <location filename="../../desktop/ui/studio/privacy.py" line="+25"/>
+        <source>Personal data</source>
+        <translation>個人情報</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Logs, traces and feedback keep placeholders instead of personal data; the user&apos;s own conversation still shows what they typed.</source>
+        <translation>ログ・トレース・フィードバックには個人情報の代わりにプレースホルダーを残します。利用者自身の会話には入力したとおりに表示されます。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Personal data in the message, the history and the retrieved passages reaches the model as placeholders; the answer shows the values again.</source>
+        <translation>メッセージ・履歴・検索した抜粋に含まれる個人情報は、プレースホルダーに置き換えてモデルに渡します。回答では元の値に戻して表示します。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Minimise logs</source>
+        <translation>ログを最小化</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pseudonymise before the model</source>
+        <translation>モデルの前に仮名化</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The workspace default is set by the Owner in Settings › Personal data.</source>
+        <translation>ワークスペースの既定は、オーナーが「設定 › 個人情報」で設定します。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>on</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Workspace default ({state})</source>
+        <translation>ワークスペースの既定（{state}）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Off</source>
+        <translation>オフ</translation>
     </message>
 </context>
 <context>
@@ -2822,6 +3144,29 @@
         <location line="+3"/>
         <source>It opens the workspace when the system keyring item is lost. Anyone holding it and the workspace folder can read the workspace.</source>
         <translation>システムのキーリングの項目が失われたときに、ワークスペースを開くためのキーです。このキーとワークスペースのフォルダーを持つ人は誰でも、ワークスペースを読み取れます。</translation>
+    </message>
+</context>
+<context>
+    <name>RedactionChoices</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/redaction_box.py" line="+22"/>
+        <source>Redact personal data at ingestion</source>
+        <translation>取り込み時に個人情報をマスクする</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep the original file</source>
+        <translation>元のファイルを保存する</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Without it only the masked text is stored: the document cannot be downloaded in its original form.</source>
+        <translation>オフの場合はマスク後のテキストだけを保存するため、元の形のドキュメントはダウンロードできません。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Names, phone numbers, My Numbers and other personal data are replaced by placeholders before the text is chunked, embedded and indexed. It applies to documents and new versions added from now on: documents already here keep their text as it is (add them again to mask them).</source>
+        <translation>人名、電話番号、マイナンバーなどの個人情報を、チャンク分割・埋め込み・索引付けの前にプレースホルダーに置き換えます。対象はこれから追加するドキュメントと新しいバージョンです。追加済みのドキュメントはそのままなので、マスクするにはもう一度追加してください。</translation>
     </message>
 </context>
 <context>
@@ -3064,7 +3409,7 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../desktop/ui/settings/view.py" line="+56"/>
+        <location filename="../../desktop/ui/settings/view.py" line="+58"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
@@ -3192,7 +3537,7 @@
 <context>
     <name>StudioView</name>
     <message>
-        <location filename="../../desktop/ui/studio/view.py" line="+75"/>
+        <location filename="../../desktop/ui/studio/view.py" line="+78"/>
         <location line="+21"/>
         <source>Studio</source>
         <translation>スタジオ</translation>
@@ -3214,12 +3559,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+123"/>
+        <location line="+124"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-106"/>
         <source>No apps yet — create one with “New app”.</source>
         <translation>アプリはまだありません — 「新しいアプリ」で作成してください。</translation>
     </message>
@@ -3229,7 +3574,7 @@
         <translation>あなたと共有されているアプリはまだありません。</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>Unsaved changes</source>
         <translation>未保存の変更</translation>
     </message>
@@ -3369,7 +3714,7 @@
 <context>
     <name>TraceDialog</name>
     <message>
-        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+69"/>
+        <location filename="../../desktop/ui/logs/trace_dialog.py" line="+70"/>
         <source>Turn {id}</source>
         <translation>やり取り {id}</translation>
     </message>
@@ -3434,12 +3779,22 @@
         <translation>コンテキスト</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Personal data</source>
+        <translation>個人情報</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
+        <source>{masked} (minimise logs {minimise}, pseudonymise {pseudonymise})</source>
+        <translation>{masked}（ログの最小化 {minimise}、仮名化 {pseudonymise}）</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>the model&apos;s own</source>
         <translation>モデル自身のもの</translation>
     </message>

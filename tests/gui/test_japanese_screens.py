@@ -74,9 +74,9 @@ TAG = re.compile(r"<[^>]+>")
 # Not words: shortcuts (Ctrl+L, Shift+Enter), file paths (the workspace folder), key
 # fingerprints (SHA256:...) and hashes, the verify command auditors type, a UUID (the
 # workspace id in Settings › About's support details), {{variables}} in app
-# instructions, file extensions, and sizes (36 B, 1.2 GiB).
+# instructions, file extensions, sizes (36 B, 1.2 GiB) and a `kura ...` command in backticks.
 SKIPPED = re.compile(
-    r"(?:Ctrl|Shift|Alt|Meta)\+(?:[A-Z0-9,]\b)?|\S*[/\\]\S*|SHA256:\S+"
+    r"`kura [^`]+`|(?:Ctrl|Shift|Alt|Meta)\+(?:[A-Z0-9,]\b)?|\S*[/\\]\S*|SHA256:\S+"
     r"|ssh-keygen -Y verify|\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b"
     r"|\b[0-9a-f]{8,}|\{\{\w+\}\}|\.\w+\b|\b\d+(?:\.\d+)? [KMG]?i?B\b"
 )

@@ -442,7 +442,7 @@ def test_a_member_sees_no_models_retention_or_key_controls(
     ctx.attach()
     sign_in_as(ctx, workspace, "mo")
     view = make_view(ctx)
-    assert view.section_keys() == ["general", "security", "about"]
+    assert view.section_keys() == ["general", "security", "personal_data", "about"]
     for name in ("addModelButton", "saveRetentionButton", "purgeButton", "rekeyButton"):
         assert view.findChild(QPushButton, name) is None, name
     assert view.findChild(QLabel, "signingFingerprintLabel") is None
@@ -469,7 +469,7 @@ def test_an_admin_sets_the_idle_lock_and_copies_the_signing_key_but_not_rotates_
     ctx.attach()
     sign_in_as(ctx, workspace, "ada")
     view = make_view(ctx)
-    assert view.section_keys() == ["general", "security", "about"]
+    assert view.section_keys() == ["general", "security", "personal_data", "about"]
     page = view.show_section("security")
     label = child(page, QLabel, "signingFingerprintLabel")
     qtbot.waitUntil(lambda: label.text() == current_fingerprint(workspace))

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from desktop.core.ports import PiiDetector
 from desktop.core.services.accounts import AccountService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
+from desktop.core.services.pii_policy import PrivacyService
 from desktop.core.services.policies import PolicyService
 from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
@@ -60,6 +62,13 @@ class Services(Protocol):
 
     @property
     def usage(self) -> UsageService: ...
+
+    @property
+    def privacy(self) -> PrivacyService: ...
+
+    @property
+    def pii_detector(self) -> PiiDetector | None:
+        """The model host's personal-data detector (None with engines that have none)."""
 
     @property
     def workspace_id(self) -> str: ...

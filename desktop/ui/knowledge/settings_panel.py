@@ -26,6 +26,7 @@ from desktop.ui import file_dialogs
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge import widgets
+from desktop.ui.knowledge.redaction_box import RedactionChoices
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker, Panel
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext, Op
@@ -143,6 +144,8 @@ class KbSettingsPanel(Panel):
         )
         hint.setWordWrap(True)
         form.addRow("", hint)
+        self.redaction = RedactionChoices(self)
+        form.addRow(self.tr("Personal data"), self.redaction)
 
     def _connect(self) -> None:
         for edit in (self.name,):
@@ -154,6 +157,7 @@ class KbSettingsPanel(Panel):
             spin.valueChanged.connect(self._on_form_changed)
         self.members.changed.connect(self._on_form_changed)
         self.allowlist.changed.connect(self._on_form_changed)
+        self.redaction.changed.connect(self._on_form_changed)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.delete_button.clicked.connect(self._on_delete_clicked)
         self.embedding_choose.clicked.connect(self._on_embedding_choose_clicked)
@@ -186,6 +190,7 @@ class KbSettingsPanel(Panel):
         self.chunk_size.setValue(settings.chunk_size)
         self.chunk_overlap.setValue(settings.chunk_overlap)
         self.embedding_model.setText(settings.embedding_model)
+        self.redaction.load(settings)
         self.save_button.setText(self.tr("Save") if kb else self.tr("Create knowledge base"))
         self.delete_button.setVisible(kb is not None and self.can_manage)
         self._show_links()
@@ -218,6 +223,7 @@ class KbSettingsPanel(Panel):
             self.embedding_default,
         ):
             widget.setEnabled(can)
+        self.redaction.set_can_manage(can)
         self.save_button.setVisible(can)
         self.delete_button.setVisible(can and self.kb is not None)
 
@@ -235,6 +241,7 @@ class KbSettingsPanel(Panel):
                 "chunk_size": self.chunk_size.value(),
                 "chunk_overlap": self.chunk_overlap.value(),
                 "embedding_model": self.embedding_model.text(),
+                **self.redaction.values(),
             },
         }
 

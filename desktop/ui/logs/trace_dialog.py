@@ -28,6 +28,7 @@ from desktop.core.errors import AppError
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage, describe
 from desktop.ui.logs.model import when
+from desktop.ui.pii_words import PiiWords
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane
 from desktop.ui.widgets import primary_button
@@ -124,8 +125,24 @@ class TraceDialog(QDialog):
         if body.get("dropped_turns"):
             dropped = self.tr("{n} earlier turns left out to fit the context")
             form.addRow(self.tr("Context"), _value(dropped.format(n=body["dropped_turns"]), box))
+        if isinstance(body.get("pii"), dict):
+            form.addRow(self.tr("Personal data"), self._pii_value(body["pii"], box))
         form.addRow(self.tr("Message"), _text_box(str(body.get("input", "")), "traceInput", box))
         return box
+
+    def _pii_value(self, pii: dict[str, Any], parent: QWidget) -> QLabel:
+        """The turn's policies and how many values of each type were masked (no values)."""
+        words = PiiWords(parent)
+        label = _value(
+            self.tr("{masked} (minimise logs {minimise}, pseudonymise {pseudonymise})").format(
+                masked=words.masked(dict(pii.get("masked") or {})),
+                minimise=words.policy(bool(pii.get("minimise_logs"))),
+                pseudonymise=words.policy(bool(pii.get("pseudonymise"))),
+            ),
+            parent,
+        )
+        label.setObjectName("tracePii")
+        return label
 
     def _template(self, kind: str) -> str:
         names = {

@@ -13,6 +13,7 @@ from desktop.ui.settings.about import AboutPage
 from desktop.ui.settings.common import SettingsPage
 from desktop.ui.settings.general import GeneralPage
 from desktop.ui.settings.models import ModelsPage
+from desktop.ui.settings.personal_data import PersonalDataPage
 from desktop.ui.settings.retention import RetentionPage
 from desktop.ui.settings.security import SecurityPage
 from desktop.ui.view import View
@@ -22,6 +23,7 @@ PAGES: tuple[tuple[type[SettingsPage], Permission | None], ...] = (
     (ModelsPage, Permission.MANAGE_MODELS),
     (RetentionPage, Permission.MANAGE_SECURITY),
     (SecurityPage, None),
+    (PersonalDataPage, None),
     (AboutPage, None),
 )
 

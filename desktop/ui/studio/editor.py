@@ -29,6 +29,7 @@ from desktop.core.chat_models import (
 from desktop.core.knowledge_models import KnowledgeBase
 from desktop.ui.knowledge.widgets import CheckList, MemberPicker
 from desktop.ui.plain import PlainLabel
+from desktop.ui.studio.privacy import PrivacyPolicies
 from desktop.ui.studio.questions import QuestionsEditor
 from desktop.ui.studio.variables import VariableLabelsEditor
 from desktop.ui.widgets import spin_box
@@ -67,6 +68,8 @@ class AppEditor(QWidget):
         layout.addWidget(self._parameters())
         layout.addWidget(self._conversation())
         layout.addWidget(self._access())
+        self.privacy = PrivacyPolicies(self)
+        layout.addWidget(self.privacy)
         layout.addStretch(1)
         self._connect()
         self.show_app(None)
@@ -188,7 +191,7 @@ class AppEditor(QWidget):
         self.exhaustive.toggled.connect(self._on_field_changed)
         for spin in self._spins():
             spin.valueChanged.connect(self._on_field_changed)
-        for source in (self.questions, self.kbs, self.members, self.variable_labels):
+        for source in (self.questions, self.kbs, self.members, self.variable_labels, self.privacy):
             source.changed.connect(self._on_field_changed)
 
     def _spins(self) -> tuple[QSpinBox | QDoubleSpinBox, ...]:
@@ -261,6 +264,7 @@ class AppEditor(QWidget):
         data["kb_ids"] = tuple(config.kb_ids)
         data["members"] = tuple(config.members)
         data["exhaustive"] = config.exhaustive
+        data["minimise_logs"], data["pseudonymise"] = config.minimise_logs, config.pseudonymise
         return data
 
     def _fill(self, values: dict[str, Any]) -> None:
@@ -290,6 +294,7 @@ class AppEditor(QWidget):
         self.exhaustive.setChecked(bool(values.get("exhaustive", False)))
         self.visibility.setCurrentIndex(self.visibility.findData(values["visibility"]))
         self.members.set_selected(values["members"])
+        self.privacy.load(values.get("minimise_logs"), values.get("pseudonymise"))
         self.blockSignals(False)
         self._on_field_changed()
 
@@ -319,6 +324,7 @@ class AppEditor(QWidget):
             "members": self.members.selected() if partial else (),
             "variable_labels": self.variable_labels.labels(),
             "exhaustive": self.exhaustive.isChecked(),
+            **self.privacy.values(),
         }
 
     @property
@@ -358,6 +364,7 @@ class AppEditor(QWidget):
             *self._spins(),
         ):
             widget.setEnabled(not read_only)
+        self.privacy.set_read_only(read_only)
 
     def _on_field_changed(self, *_args: object) -> None:
         if self.signalsBlocked():

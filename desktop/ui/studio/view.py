@@ -22,6 +22,7 @@ from desktop.core.chat_models import AppRecord, ModelRecord
 from desktop.core.errors import AppError
 from desktop.core.knowledge_models import KnowledgeBase
 from desktop.core.models import Actor, User
+from desktop.core.privacy import Defaults
 from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
@@ -46,6 +47,7 @@ class StudioData:
     models: list[ModelRecord]
     kbs: list[KnowledgeBase]
     users: list[User] | None  # None: the actor may not list members
+    privacy: Defaults  # what an app that leaves a policy unset follows
 
 
 def _load_op(actor: Actor, list_users: bool) -> Op[StudioData]:
@@ -56,6 +58,7 @@ def _load_op(actor: Actor, list_users: bool) -> Op[StudioData]:
             models=ws.models.list(actor),
             kbs=ws.knowledge.list(actor),
             users=ws.accounts.list_users(actor) if list_users else None,
+            privacy=ws.privacy.defaults(actor),
         )
 
     return op
@@ -162,6 +165,7 @@ class StudioView(View):
 
     def _on_loaded(self, loaded: StudioData) -> None:
         choices = member_choices(loaded.users)
+        self.editor.privacy.set_defaults(loaded.privacy)
         self.editor.set_choices(loaded.models, loaded.kbs, choices)
         self.apps = loaded.apps
         self._fill_list()
