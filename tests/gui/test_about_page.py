@@ -98,6 +98,7 @@ def test_about_says_when_the_model_host_does_not_start_or_no_licences_are_known(
 
     monkeypatch.setattr(workspace, "host_probe", broken)
     monkeypatch.setattr(about, "components", list)  # a build without package metadata
+    monkeypatch.setattr(about, "data_files", list)  # ... and without its dictionaries
     view, page = about_page(qtbot, workspace, make_ctx)
     host = page.findChild(QLabel, "modelHostLabel")
     assert host is not None
