@@ -34,18 +34,18 @@ from desktop.core.errors import AppError, Cancelled, GenerationFailed, InputErro
 from desktop.core.knowledge_models import SearchHit
 from desktop.core.models import Actor
 from desktop.core.policy import require_text
-from desktop.core.ports import ChatModel, Generation, Store, Transaction
+from desktop.core.ports import ChatModel, Generation, Store
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.prompting import FittedPrompt, fit_context
-from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService
 from desktop.core.services.chat_files import ConversationFilesService
-from desktop.core.services.chat_privacy import TurnPrivacy, load_privacy
+from desktop.core.services.chat_privacy import TurnPrivacy
 from desktop.core.services.chat_record import (
     FailedTurn,
     TurnPlan,
     answered_history,
     open_turn,
+    plan_turn,
     record_abandoned,
     record_answer,
     record_kept_failure,
@@ -117,7 +117,7 @@ class ChatService(AuditedService):
         with self._op(actor, rbac.Permission.USE_APPS) as op:
             _check_message(message)
             actor = op.actor
-            plan = self._plan(op.tx, actor, app_ref, conversation_id, variables or {})
+            plan = plan_turn(op.tx, actor, app_ref, conversation_id, variables or {})
         cancel = cancel or CancelToken()
         return self._run(actor, plan, message, cancel, on_piece, {}, exhaustive, progress)
 
@@ -141,7 +141,7 @@ class ChatService(AuditedService):
             if not turns:
                 raise InputError("conversations.nothing_to_regenerate")
             last = turns[-1]
-            plan = self._plan(tx, actor, None, conv.id, {})
+            plan = plan_turn(tx, actor, None, conv.id, {})
         plan = replace(plan, history=answered_history(turns[:-1]))
         extra = {"regenerated_from": last.id}
         mode, cancel = repeat_mode(last, exhaustive), cancel or CancelToken()
@@ -179,49 +179,11 @@ class ChatService(AuditedService):
                 raise NotFound(
                     "conversations.no_such_message", conversation_id=conv.id, turn_id=turn_id
                 )
-            plan = self._plan(tx, actor, None, conv.id, {})
+            plan = plan_turn(tx, actor, None, conv.id, {})
         plan = replace(plan, history=answered_history(turns[:at]))
         extra = {"edited_from": turn_id, "replaced_turns": [t.id for t in turns[at:]]}
         mode, cancel = repeat_mode(turns[at], exhaustive), cancel or CancelToken()
         return self._run(actor, plan, message, cancel, on_piece, extra, mode, progress)
-
-    def _plan(
-        self,
-        tx: Transaction,
-        actor: Actor,
-        app_ref: str | int | None,
-        conversation_id: int | None,
-        variables: dict[str, str],
-    ) -> TurnPlan:
-        if conversation_id is not None:
-            conv: Conversation | None = own_conversation(tx, actor, conversation_id)
-            assert conv is not None
-            # New turns run on the newest version: unlinking a knowledge base or hiding
-            # the app takes effect in running conversations too.
-            app = find_app(tx, actor, conv.app_id)
-            if app_ref is not None and find_app(tx, actor, app_ref).id != app.id:
-                raise InputError(
-                    "conversations.other_app",
-                    conversation_id=conv.id,
-                    app=app.config.name,
-                    asked=app_ref,
-                )
-            variables = conv.variables
-            history = answered_history(tx.conversations.turns(conv.id, current_only=True))
-            files = tx.conversations.private_kb(conv.id)  # files dropped on this chat
-            if files is not None:
-                kb_ids = (*app.config.kb_ids, files)
-                app = replace(app, config=app.config.with_changes(kb_ids=kb_ids))
-        else:
-            if app_ref is None:
-                raise InputError("conversations.app_required")
-            conv, app, history = None, find_app(tx, actor, app_ref), []
-            fill_variables(app.config.instructions, variables)  # missing ones fail early
-        model = tx.models.get(app.config.model_id)
-        if model is None:
-            raise NotFound("conversations.model_unregistered")
-        privacy = load_privacy(tx, app.config, conv.id if conv is not None else None)
-        return TurnPlan(conv, app, model, variables, history, privacy)
 
     def _run(
         self,

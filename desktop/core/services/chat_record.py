@@ -15,14 +15,24 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop.core.audit_actions import AuditAction
-from desktop.core.chat_models import AppRecord, Conversation, ModelRecord, StopReason, Turn
-from desktop.core.errors import GenerationFailed
+from desktop.core.chat_models import (
+    AppRecord,
+    Conversation,
+    ModelRecord,
+    StopReason,
+    Turn,
+    fill_variables,
+)
+from desktop.core.errors import GenerationFailed, InputError, NotFound
 from desktop.core.knowledge_models import SearchHit
-from desktop.core.ports import Generation
+from desktop.core.models import Actor
+from desktop.core.ports import Generation, Transaction
 from desktop.core.prompting import FittedPrompt
+from desktop.core.services.apps import find_app
 from desktop.core.services.base import Op
-from desktop.core.services.chat_privacy import PrivacyPlan
+from desktop.core.services.chat_privacy import PrivacyPlan, load_privacy
 from desktop.core.services.chat_trace import PartialAnswer, turn_trace
+from desktop.core.services.conversations import own_conversation
 from desktop.core.services.exhaustive import BATCHES
 from desktop.core.services.retrieval import citations
 
@@ -246,3 +256,44 @@ def record_abandoned(
             "conversation_removed": new_conversation is not None,
         },
     )
+
+
+def plan_turn(
+    tx: Transaction,
+    actor: Actor,
+    app_ref: str | int | None,
+    conversation_id: int | None,
+    variables: dict[str, str],
+) -> TurnPlan:
+    """What a turn runs on: the conversation (None for a new one), the app at its
+    newest version (with the files dropped on the chat), its model, the variables, the
+    answered history and the privacy plan; refuses another app's conversation."""
+    if conversation_id is not None:
+        conv: Conversation | None = own_conversation(tx, actor, conversation_id)
+        assert conv is not None
+        # New turns run on the newest version: unlinking a knowledge base or hiding
+        # the app takes effect in running conversations too.
+        app = find_app(tx, actor, conv.app_id)
+        if app_ref is not None and find_app(tx, actor, app_ref).id != app.id:
+            raise InputError(
+                "conversations.other_app",
+                conversation_id=conv.id,
+                app=app.config.name,
+                asked=app_ref,
+            )
+        variables = conv.variables
+        history = answered_history(tx.conversations.turns(conv.id, current_only=True))
+        files = tx.conversations.private_kb(conv.id)  # files dropped on this chat
+        if files is not None:
+            kb_ids = (*app.config.kb_ids, files)
+            app = replace(app, config=app.config.with_changes(kb_ids=kb_ids))
+    else:
+        if app_ref is None:
+            raise InputError("conversations.app_required")
+        conv, app, history = None, find_app(tx, actor, app_ref), []
+        fill_variables(app.config.instructions, variables)  # missing ones fail early
+    model = tx.models.get(app.config.model_id)
+    if model is None:
+        raise NotFound("conversations.model_unregistered")
+    privacy = load_privacy(tx, app.config, conv.id if conv is not None else None)
+    return TurnPlan(conv, app, model, variables, history, privacy)
