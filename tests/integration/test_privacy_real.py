@@ -73,6 +73,7 @@ def hosts() -> Iterator[app.Engines]:
     local = app.Engines.local()
     try:
         assert type(local.pii_detector).__name__ == "HostedPiiDetector"
+        local.preload_pii()  # starts the detector's host and loads its model
         yield local
     finally:
         local.close()

@@ -18,6 +18,7 @@ from desktop.core.services.chat import ChatService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
+from desktop.core.services.pii_policy import PrivacyService
 from desktop.core.services.policies import PolicyService
 from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
@@ -54,6 +55,9 @@ class Services(Protocol):
 
     @property
     def knowledge(self) -> KnowledgeService: ...
+
+    @property
+    def privacy(self) -> PrivacyService: ...
 
     @property
     def settings(self) -> SettingsService: ...
