@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.login)
         self.shell: ShellView | None = None
         self.warm_up_task: Task | None = None
+        self.warm_pii_task: Task | None = None
         self._closing = False
         self.closed_cleanly: bool | None = None
         self._activity = _ActivityFilter(ctx)
