@@ -116,13 +116,15 @@ def test_added_latency_per_chat_turn_with_the_hosted_detector(engines: app.Engin
     )
 
 
+@pytest.mark.parametrize("embedder", ["hash", "real"])
 def test_ingestion_time_with_redaction_on_over_off_real_detector(
-    tmp_path: Path, engines: app.Engines
+    tmp_path: Path, engines: app.Engines, embedder: str
 ) -> None:
     """Debian Reference chapter 3 in Japanese and English (HTML, about 180 kB), into a
-    knowledge base with redaction off and one with it on, interleaved twice; the hash
-    embedder (no embedding model), so the ratio is the worst case: with the real
-    embedder the same detection time sits on a far larger denominator."""
+    knowledge base with redaction off and one with it on, interleaved. With the hash
+    embedder (no embedding model) the ratio is the worst case; with the packaged
+    embedding model in its host (``real``) it is what a user waits for. CPU time counts
+    this process and the detector's host (not the embedder's host)."""
     paths = debian_files("debian-reference-ja", "ch03.ja.html") + debian_files(
         "debian-reference-en", "ch03.en.html"
     )
@@ -133,12 +135,15 @@ def test_ingestion_time_with_redaction_on_over_off_real_detector(
     local = app.Engines(
         engines.inspector,
         engines.chat_model,
-        embedder_factory=lambda _: HashEmbedder(64),
+        embedder_factory=(lambda _: HashEmbedder(64))
+        if embedder == "hash"
+        else engines.embedder_factory,
         pii_detector=engines.pii_detector,
     )
+    rounds = 3 if embedder == "hash" else 2
     runs: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
     with workspace(tmp_path, local) as (ws, owner):
-        for n, redact in enumerate((False, True) * 3):
+        for n, redact in enumerate((False, True) * rounds):
             kb = ws.knowledge.create(owner, f"kb-{n}", settings=KbSettings(redact_pii=redact))
             runs[redact].append(
                 _timed(lambda kb_id=kb.id: ws.knowledge.ingest(owner, kb_id, sources(paths)), pid)
@@ -147,8 +152,8 @@ def test_ingestion_time_with_redaction_on_over_off_real_detector(
     on = [statistics.median(x[i] for x in runs[True]) for i in (0, 1)]
     print(
         f"\ningestion of {', '.join(p.name for p in paths)} "
-        f"({sum(p.stat().st_size for p in paths) / 1000:.0f} kB), hash embedder, "
-        f"medians of 3 interleaved runs each:\n"
+        f"({sum(p.stat().st_size for p in paths) / 1000:.0f} kB), {embedder} embedder, "
+        f"medians of {rounds} interleaved runs each:\n"
         f"  redaction off: wall {off[0] / 1000:.2f} s, CPU {off[1] / 1000:.2f} s\n"
         f"  redaction on : wall {on[0] / 1000:.2f} s, CPU {on[1] / 1000:.2f} s\n"
         f"  ratio on/off: wall {on[0] / off[0]:.2f}, CPU {on[1] / off[1]:.2f} (goal <= 1.2)"
