@@ -1,5 +1,5 @@
-"""The detector's lean Japanese tokenizer (words, spacing and SudachiPy's tags only)
-finds exactly what spaCy's full Japanese tokenizer finds."""
+"""Detection's fast path: the lean Japanese tokenizer (words, spacing and SudachiPy's tags)
+finds exactly what spaCy's full one finds; no keywords for an enhancer that is not run."""
 
 from __future__ import annotations
 
@@ -34,3 +34,12 @@ def test_the_lean_tokenizer_finds_what_spacys_japanese_tokenizer_finds(
     full = detector.PresidioPiiDetector()
     assert lean.detect(TEXTS) == full.detect(TEXTS)
     assert any(lean.detect(TEXTS[:2]))
+
+
+def test_no_keywords_are_computed_for_the_context_enhancer_kura_does_not_run() -> None:
+    from desktop.pii.detector import PresidioPiiDetector
+
+    detector = PresidioPiiDetector()
+    artifacts = detector._analyzer.nlp_engine.process_text("会議室で山田太郎さんと話した", "ja")
+    assert artifacts.keywords == []
+    assert [e.text for e in detector.detect_one("会議室で山田太郎さんと話した")] == ["山田太郎"]
