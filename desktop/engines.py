@@ -52,6 +52,10 @@ class Engines:
     #: refuse rather than send or store unmasked data
     pii_detector: PiiDetector | None = None
     preload: Callable[[], None] = lambda: None
+    #: start the personal-data host and load its model (~700 MB, tens of seconds cold)
+    #: ahead of first use; only run where a policy needs the detector
+    #: (:meth:`desktop.app.Workspace.warm_pii_if_needed`)
+    preload_pii: Callable[[], None] = lambda: None
     close: Callable[[], None] = _no_hosts
 
     @classmethod
@@ -79,6 +83,9 @@ class Engines:
             chat_host.request("warm", runtimes=["llama"])
             embed_host.request("warm", runtimes=["torch"])
 
+        def preload_pii() -> None:
+            pii_host.request("warm", runtimes=["pii"])
+
         def close() -> None:
             chat_host.close()
             embed_host.close()
@@ -93,6 +100,7 @@ class Engines:
             ocr=HostedOcr(ocr_host),
             pii_detector=HostedPiiDetector(pii_host),
             preload=preload,
+            preload_pii=preload_pii,
             close=close,
         )
 

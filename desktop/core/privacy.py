@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from desktop.core.errors import InputError
 from desktop.core.pii import PiiEntity, PiiType
-from desktop.core.ports import SettingsRepository
+from desktop.core.ports import SettingsRepository, Transaction
 
 MAX_TERMS = 500
 MAX_TERM_LENGTH = 200
@@ -126,3 +126,15 @@ def effective(
         minimise_logs=base.minimise_logs if minimise_logs is None else minimise_logs,
         pseudonymise=base.pseudonymise if pseudonymise is None else pseudonymise,
     )
+
+
+def detector_needed(tx: Transaction) -> bool:
+    """Whether any policy in force calls the detector: the workspace default, an app's
+    own setting, or a knowledge base that redacts at ingestion (then its host is worth
+    warming ahead of first use; otherwise it never starts)."""
+    base = defaults(tx.settings)
+    if base.minimise_logs or base.pseudonymise:
+        return True
+    if any(kb.settings.redact_pii for kb in tx.knowledge.list_kbs()):
+        return True
+    return any(a.config.minimise_logs or a.config.pseudonymise for a in tx.apps.list())

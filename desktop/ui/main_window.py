@@ -33,7 +33,7 @@ from desktop.ui.first_run import FirstRunWizard
 from desktop.ui.login import LoginView
 from desktop.ui.members_dialogs import role_names
 from desktop.ui.plain import PlainLabel
-from desktop.ui.tasks import Lane, Task
+from desktop.ui.tasks import Lane, LaneContext, Task
 from desktop.ui.view import View
 
 CLOSE_TIMEOUT_S = 30.0
@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.login)
         self.shell: ShellView | None = None
         self.warm_up_task: Task | None = None
+        self.warm_pii_task: Task | None = None
         self._closing = False
         self.closed_cleanly: bool | None = None
         self._activity = _ActivityFilter(ctx)
@@ -264,7 +265,25 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.shell)
         keys = [s.key for s in self.shell.visible_screens()]
         self.shell.show_screen(screen if screen in keys else keys[0])
+        self._warm_pii()
         return self.shell
+
+    def _warm_pii(self) -> None:
+        """Once signed in, load the personal-data detector's host (hundreds of MB, tens
+        of seconds cold) on the idle ingest lane, only where a policy calls it."""
+        actor, ctx = self.ctx.peek_actor(), self.ctx
+        if actor is None:
+            return
+
+        def work(lc: LaneContext) -> None:
+            if lc.ws.privacy.detector_needed(actor):
+                ctx.engines().preload_pii()
+
+        self.warm_pii_task = ctx.runner.run(
+            Lane.INGEST,
+            work,
+            on_failed=lambda exc: log.warning("preloading the detector failed: %s", exc),
+        )
 
     def _on_wizard_completed(self) -> None:
         wizard, self.wizard = self.wizard, None

@@ -24,6 +24,13 @@ class PrivacyService(AuditedService):
         with self._op(actor) as op:
             return privacy.defaults(op.tx.settings)
 
+    def detector_needed(self, actor: Actor) -> bool:
+        """Whether a policy in force calls the detector (any signed-in user: the window
+        then warms the detector's host ahead of first use, see
+        :attr:`desktop.engines.Engines.preload_pii`)."""
+        with self._op(actor) as op:
+            return privacy.detector_needed(op.tx)
+
     def set_defaults(
         self,
         actor: Actor,

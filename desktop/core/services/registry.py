@@ -58,6 +58,9 @@ class Services(Protocol):
     def knowledge(self) -> KnowledgeService: ...
 
     @property
+    def privacy(self) -> PrivacyService: ...
+
+    @property
     def settings(self) -> SettingsService: ...
 
     @property
