@@ -67,9 +67,6 @@ class Services(Protocol):
     def usage(self) -> UsageService: ...
 
     @property
-    def privacy(self) -> PrivacyService: ...
-
-    @property
     def pii_detector(self) -> PiiDetector | None:
         """The model host's personal-data detector (None with engines that have none)."""
 
