@@ -2143,7 +2143,7 @@
     </message>
     <message>
         <location line="+109"/>
-        <location line="+116"/>
+        <location line="+135"/>
         <source>Kura</source>
         <translation>Kura</translation>
     </message>
@@ -3417,7 +3417,7 @@
 <context>
     <name>ShellView</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="-206"/>
+        <location filename="../../desktop/ui/main_window.py" line="-225"/>
         <source>Kura 蔵</source>
         <translation>Kura 蔵</translation>
     </message>
