@@ -3,7 +3,8 @@
 Every step runs the real components: it imports every Kura module and the heavy
 runtimes, resolves the real OS keyring, creates a throwaway workspace in a fresh
 temporary folder, ingests two tiny in-memory documents (English and Japanese) and
-searches them, chats with a model when one is given, exports a signed audit bundle and
+searches them, finds the personal data in a sentence, chats with a model when one
+is given, exports a signed audit bundle and
 verifies it, and checks that nothing touched the network. The workspace, its keyring
 items and the temporary folder are removed whatever happens.
 
@@ -32,7 +33,16 @@ from desktop.core.errors import EXIT_CHECK_FAILED, EXIT_OK, AppError
 from desktop.core.keyring_items import all_items
 from desktop.core.models import Actor
 from desktop.core.ports import KeyStore
-from desktop.diagnostics import bundle, chat, keyring, knowledge, libraries, model_host, network
+from desktop.diagnostics import (
+    bundle,
+    chat,
+    keyring,
+    knowledge,
+    libraries,
+    model_host,
+    network,
+    personal_data,
+)
 from desktop.diagnostics import store as store_checks
 from desktop.diagnostics.common import Skipped, StepFailed, StepOutcome, one_line
 
@@ -45,6 +55,7 @@ STEPS = (
     "keyring",
     "workspace",
     "ingest+search",
+    "personal data",
     "chat",
     "bundle",
     "network",
@@ -162,6 +173,9 @@ class _Run:
         self.s.kb_id, outcome = knowledge.ingest_search_step(ws, owner, self.embedder)
         return outcome
 
+    def personal_data(self) -> StepOutcome:
+        return personal_data.personal_data_step(self._need(self.s.ws, "workspace"))
+
     def chat(self) -> StepOutcome:
         if self.model is None:
             raise Skipped("no --model given")
@@ -263,6 +277,7 @@ def run_self_test(
         "keyring": run.keyring,
         "workspace": run.workspace,
         "ingest+search": run.ingest_search,
+        "personal data": run.personal_data,
         "chat": run.chat,
         "bundle": run.bundle,
         "network": network.network_step,

@@ -20,6 +20,7 @@ STEPS = [
     "keyring",
     "workspace",
     "ingest+search",
+    "personal data",
     "chat",
     "bundle",
     "network",
