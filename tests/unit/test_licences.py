@@ -7,7 +7,7 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
-from desktop.ui.settings.licences import components, data_files, licence_of
+from desktop.ui.settings.licences import DATA_FILES, components, data_files, licence_of
 
 
 class FakeDist:
@@ -78,3 +78,15 @@ def test_the_shipped_dictionaries_name_their_licences(tmp_path: Path) -> None:
     assert found == {"JMdict, EDRDG (English-Japanese, from jamdict-data)": ("1.5", "CC-BY-SA-4.0")}
     (tmp_path / "sudachi-synonyms.sqlite").write_bytes(b"")
     assert {c.licence for c in data_files(tmp_path)} == {"CC-BY-SA-4.0", "Apache-2.0"}
+
+
+def test_the_dictionaries_versions_are_the_ones_the_build_pins() -> None:
+    """About names the versions ``make`` builds the two dictionaries from: a new pin in the
+    Makefile or pyproject.toml must change DATA_FILES too."""
+    root = Path(__file__).resolve().parents[2]
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    synonyms = DATA_FILES["sudachi-synonyms.sqlite"][1]
+    jmdict = DATA_FILES["jmdict-subset.sqlite"][1]
+    assert f"SYNONYMS_PKG := sudachi-synonyms-dictionary-{synonyms}.tgz" in makefile
+    assert f'"jamdict-data=={jmdict}"' in pyproject
