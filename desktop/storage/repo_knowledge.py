@@ -18,6 +18,7 @@ from desktop.core.ports.retrieval import IndexBytes
 from desktop.storage import repo_knowledge_index as saved_index
 from desktop.storage import repo_knowledge_pages as pages
 from desktop.storage import repo_knowledge_search as search
+from desktop.storage import repo_knowledge_stats as stats
 from desktop.storage import repo_knowledge_words as word_index
 from desktop.storage.columns import to_json
 from desktop.storage.dbapi import Connection, scalar
@@ -183,7 +184,7 @@ class SqlKnowledgeRepository:
             )
         )
         new_ids = self._insert_chunks(version_id, kb_id, chunks, vectors)
-        self._activate(doc_id, version_id)
+        self._activate(doc_id, version_id, kb_id)
         return self._version_by_id(version_id), new_ids, previous
 
     def list_documents(self, kb_id: int) -> list[DocumentVersion]:
@@ -218,7 +219,7 @@ class SqlKnowledgeRepository:
         if active_id == version_id:
             return [], []
         deactivated = self._active_chunk_ids(doc_id)
-        self._activate(doc_id, version_id)
+        self._activate(doc_id, version_id, kb_id)
         return self._chunk_ids(version_id), deactivated
 
     def delete_document(self, kb_id: int, name: str) -> list[int]:
@@ -230,6 +231,7 @@ class SqlKnowledgeRepository:
         if doc_id is None:
             raise _doc_not_found(name)
         active = self._active_chunk_ids(int(doc_id))
+        stats.deactivate(self._conn, kb_id, self._active_version(int(doc_id)))
         self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         return active
 
@@ -361,7 +363,9 @@ class SqlKnowledgeRepository:
         for row in rows:  # a connection without executemany: same result, slower
             self._conn.execute(sql, row)
 
-    def _activate(self, doc_id: int, version_id: int) -> None:
+    def _activate(self, doc_id: int, version_id: int, kb_id: int) -> None:
+        """Make the version active, moving the kb's full-text statistics with it."""
+        stats.activate(self._conn, kb_id, self._active_version(doc_id), version_id)
         self._conn.execute(
             "UPDATE documents SET active_version_id = ? WHERE id = ?", (version_id, doc_id)
         )
@@ -372,11 +376,15 @@ class SqlKnowledgeRepository:
         ).fetchall()
         return [int(row[0]) for row in rows]
 
-    def _active_chunk_ids(self, doc_id: int) -> list[int]:
+    def _active_version(self, doc_id: int) -> int | None:
         version_id = scalar(
             self._conn, "SELECT active_version_id FROM documents WHERE id = ?", (doc_id,)
         )
-        return [] if version_id is None else self._chunk_ids(int(version_id))
+        return None if version_id is None else int(version_id)
+
+    def _active_chunk_ids(self, doc_id: int) -> list[int]:
+        version_id = self._active_version(doc_id)
+        return [] if version_id is None else self._chunk_ids(version_id)
 
     def _version_by_id(self, version_id: int) -> DocumentVersion:
         row = self._conn.execute(f"{SELECT_VERSION} WHERE v.id = ?", (version_id,)).fetchone()

@@ -13,6 +13,11 @@ Every query term becomes an FTS5 expression:
   case, as the index does). A term followed by more than ``MAX_VARIANTS`` different
   characters (anywhere in the index) is instead looked for in the text of the kb's
   active chunks, stopping once it is common there: the same chunks, found another way.
+  That reading is bounded: past ``SCAN`` chunks without having become common, the
+  term's count is estimated from the share of the chunks read that hold it, and only
+  the holders among those chunks are candidates (such a term, one or two characters
+  followed by many others, is rarely rare; the word index and the vectors still find
+  the chunks further on). A kb of at most ``SCAN`` chunks is read whole: exact.
 
 **Statistics are the kb's own.** The index is shared by every knowledge base, but every
 count behind a score (chunks, and chunks holding a term) is of the searched kb's active
@@ -46,12 +51,15 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from desktop.storage import repo_knowledge_stats as stats
 from desktop.storage.dbapi import Connection, scalar
 
 #: A term found in more chunks than this is common (see the module docstring).
 COMMON = 1024
 #: A short term followed by more distinct characters than this is common.
 MAX_VARIANTS = 64
+#: How many of the kb's chunks such a term is looked for in, at most.
+SCAN = 8192
 
 #: The version ids whose chunks are searchable in the knowledge base ``?``.
 ACTIVE_VERSIONS = (
@@ -143,20 +151,26 @@ def short_term(conn: Connection, kb_id: int, text: str) -> Term | None:
     if not rows:
         return None
     if len(rows) > MAX_VARIANTS:
-        found = _holding(conn, kb_id, _normalised(text))
-        return Term(text, "", True, len(found), tuple(found))
+        found, occurrences = _holding(conn, kb_id, _normalised(text))
+        return Term(text, "", True, occurrences, tuple(found))
     expression = " OR ".join(quoted(str(trigram)) for (trigram,) in rows)
     return Term(text, expression, True, _occurrences(conn, kb_id, expression))
 
 
-def _holding(conn: Connection, kb_id: int, text: str) -> list[int]:
-    """Ids of the kb's active chunks whose text holds ``text``, at most COMMON + 1."""
+def _holding(conn: Connection, kb_id: int, text: str) -> tuple[list[int], int]:
+    """(Ids of the kb's active chunks whose text holds ``text``, in how many of the kb's
+    chunks it occurs): read until COMMON + 1 hold it or SCAN were read; the count is
+    exact when the kb was read whole, else estimated from the share read."""
     rows = conn.execute(
-        f"SELECT id FROM chunks WHERE version_id IN ({ACTIVE_VERSIONS})"
-        " AND instr(lower(search_text), ?) > 0 LIMIT ?",
-        (kb_id, text, COMMON + 1),
+        "SELECT id FROM (SELECT id, instr(lower(search_text), ?) > 0 AS holds FROM chunks"
+        f" WHERE version_id IN ({ACTIVE_VERSIONS}) LIMIT ?) WHERE holds LIMIT ?",
+        (text, kb_id, SCAN, COMMON + 1),
     ).fetchall()
-    return sorted(int(row[0]) for row in rows)
+    found = sorted(int(row[0]) for row in rows)
+    total = stats.active_chunks(conn, kb_id)
+    if len(found) > COMMON or total <= SCAN:
+        return found, len(found)
+    return found, round(len(found) * total / SCAN)
 
 
 def _scoped_matches(conn: Connection, kb_id: int, terms: Sequence[Term], limit: int) -> list[int]:
@@ -251,7 +265,7 @@ def fulltext(
     terms = [t for t in found if t is not None and t.occurrences > 0]
     if not terms:
         return []
-    weights = [idf(chunk_count(conn, kb_id), t.occurrences) for t in terms]
+    weights = [idf(stats.active_chunks(conn, kb_id), t.occurrences) for t in terms]
     ids = candidates(conn, kb_id, terms, weights, limit)
     if not ids:
         return []
@@ -268,21 +282,6 @@ def fulltext(
     # A match the index saw in a form NFKC and casefold spell differently (rare) scores
     # zero here, yet it matched: it stays, last, with the smallest positive score.
     return [(cid, max(score / best, FLOOR)) for cid, score in ranked]
-
-
-def chunk_count(conn: Connection, kb_id: int) -> int:
-    """How many chunks the kb's active versions hold: one index seek per version (a
-    version's chunk indexes run 0..n-1), not a pass over the chunks, which cost about
-    300 ms a query at a million of them."""
-    return int(
-        scalar(
-            conn,
-            "SELECT coalesce(sum((SELECT max(idx) + 1 FROM chunks"
-            " WHERE version_id = d.active_version_id)), 0) FROM documents AS d"
-            " WHERE d.kb_id = ? AND d.active_version_id IS NOT NULL",
-            (kb_id,),
-        )
-    )
 
 
 def active_stamp(conn: Connection, kb_id: int) -> str:

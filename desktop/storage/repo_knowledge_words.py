@@ -5,7 +5,11 @@ of a compound or a translation) are looked up in the word index, with the same r
 the trigram search (:mod:`desktop.storage.repo_knowledge_search`): every statistic is
 the searched kb's own, a word in more than ``COMMON`` of its chunks is common and only
 joins the candidates through a window, and the best ``pool_size(limit)`` candidates are
-scored exactly with BM25, term frequencies and lengths counted in words.
+scored exactly with BM25, term frequencies and lengths counted in words. In how many of
+the kb's chunks a word occurs is read from the statistics the kb keeps
+(:mod:`desktop.storage.repo_knowledge_stats`), not counted; only a query "word" of
+several index words (an expansion such as ``店仕舞 い``), which those statistics do not
+hold, is counted through the index, no further than ``COMMON + 1``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.storage import repo_knowledge_search as search
+from desktop.storage import repo_knowledge_stats as stats
 from desktop.storage.dbapi import Connection, scalar
 
 _SCOPED_HITS = (
@@ -65,17 +70,15 @@ def word_search(
     for text, weight in words:
         if text.strip() and weight > 0.0:
             weights[text] = max(weight, weights.get(text, 0.0))
-    found = [_Word(t, w, _occurrences(conn, kb_id, t)) for t, w in weights.items()]
+    kept = stats.word_counts(conn, kb_id, [t for t in weights if len(t.split()) == 1])
+    found = [
+        _Word(t, w, kept.get(t, 0) if len(t.split()) == 1 else _occurrences(conn, kb_id, t))
+        for t, w in weights.items()
+    ]
     terms = [w for w in found if w.occurrences > 0]
     if not terms:
         return []
-    chunks = int(
-        scalar(
-            conn,
-            f"SELECT count(*) FROM chunks WHERE version_id IN ({search.ACTIVE_VERSIONS})",
-            (kb_id,),
-        )
-    )
+    chunks = stats.active_chunks(conn, kb_id)
     idfs = [t.weight * search.idf(chunks, t.occurrences) for t in terms]
     coarse: dict[int, float] = {}
     for term, weight in zip(terms, idfs, strict=True):

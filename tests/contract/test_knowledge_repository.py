@@ -482,6 +482,26 @@ class KnowledgeContract:
             assert sorted(self.ids(tx, kb.id, [], ["税"])) == ids[:3]
             assert self.ids(tx, kb.id, [], ["税率"]) == [ids[1]]
 
+    def test_a_short_term_with_many_followers_is_read_from_a_bounded_sample(
+        self, store: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Past SCAN chunks the count is estimated from the share read, and only the
+        holders read are candidates: the cost no longer grows with the kb."""
+        monkeypatch.setattr(search, "MAX_VARIANTS", 2)
+        monkeypatch.setattr(search, "SCAN", 4)
+        with store.transaction() as tx:
+            kb = tx.knowledge.create_kb(kb_record())
+            texts = ["税金", "無関係", "税率", "無関係", "税関", *(["無関係"] * 7)]
+            _, ids, _ = self.add(tx, kb.id, "v.txt", *texts)
+            conn = tx.knowledge._conn
+            term = search.short_term(conn, kb.id, "税")
+            assert term is not None and term.found == (ids[0], ids[2])
+            assert term.occurrences == 6  # 2 of the 4 read, of 12 chunks
+            monkeypatch.setattr(search, "SCAN", 100)
+            whole = search.short_term(conn, kb.id, "税")
+            assert whole is not None and whole.found == (ids[0], ids[2], ids[4])
+            assert whole.occurrences == 3
+
     def test_only_active_versions_of_this_kb_are_found(self, store: Any) -> None:
         with store.transaction() as tx:
             kb, other = (tx.knowledge.create_kb(kb_record(n)) for n in ("One", "Two"))
@@ -705,6 +725,7 @@ def test_an_m0004_database_gets_folded_full_text() -> None:
         folded = conn.execute("SELECT folded FROM chunks ORDER BY id").fetchall()
         assert folded == [("APIキー",), (None,), ("カタカナ",)]
         conn.execute("INSERT INTO chunk_fts (chunk_fts) VALUES ('integrity-check')")
+        migrate(conn, FixedClock())  # the search below reads statistics m0023 adds
         assert search.fulltext(conn, 1, ["api"], [], 10)[0][0] in {1, 2}
         assert {cid for cid, _ in search.fulltext(conn, 1, ["api"], [], 10)} == {1, 2}
         assert [cid for cid, _ in search.fulltext(conn, 1, ["カタカナ"], [], 10)] == [3]

@@ -10,6 +10,7 @@ from typing import Any
 from desktop.core.knowledge_models import Chunk
 from desktop.storage import create_database
 from desktop.storage import repo_knowledge_search as search
+from desktop.storage import repo_knowledge_stats as stats
 from tests.contract.test_knowledge_repository import KEY, kb_record
 from tests.fakes import FixedClock
 
@@ -67,7 +68,7 @@ def test_fulltext_work_does_not_grow_with_the_chunks_a_query_does_not_match(
             big_hits, big_steps = _steps(conn, big.id)
             assert len(small_hits) == len(big_hits) == 1
             assert big_steps < 2 * small_steps, (small_steps, big_steps)
-            assert search.chunk_count(conn, big.id) == 3003
-            assert search.chunk_count(conn, small.id) == 13
+            assert stats.active_chunks(conn, big.id) == 3003
+            assert stats.active_chunks(conn, small.id) == 13
     finally:
         store.close()
