@@ -52,14 +52,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop.storage import repo_knowledge_stats as stats
-from desktop.storage.dbapi import Connection, scalar
+from desktop.storage.dbapi import Connection
 
 #: A term found in more chunks than this is common (see the module docstring).
 COMMON = 1024
 #: A short term followed by more distinct characters than this is common.
 MAX_VARIANTS = 64
 #: How many of the kb's chunks such a term is looked for in, at most.
-SCAN = 8192
+SCAN = 256
+#: The most matches of common terms that join the candidates (``window_size``).
+MAX_WINDOW = 1024
 
 #: The version ids whose chunks are searchable in the knowledge base ``?``.
 ACTIVE_VERSIONS = (
@@ -85,9 +87,10 @@ Ranked = list[tuple[int, float]]
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A query term, its FTS5 expression and in how many of the kb's active chunks it
-    occurs (capped). A short term with too many followers has no expression: ``found``
-    holds the kb's chunks holding it (up to COMMON + 1), read from their text."""
+    """A query term, its FTS5 expression, in how many of the kb's active chunks it
+    occurs (capped at COMMON + 1, or estimated), and ``found``: the first of those
+    chunks, in id order (up to COMMON + 1). A short term with too many followers has no
+    expression: its chunks were read from their text."""
 
     text: str
     expression: str
@@ -116,27 +119,25 @@ def quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def any_of(terms: Sequence[Term]) -> str:
-    """An FTS5 expression matching any of the terms."""
-    return " OR ".join(f"({term.expression})" for term in terms)
+def _hits(conn: Connection, kb_id: int, expression: str) -> tuple[int, ...]:
+    """The kb's active chunks the expression matches, in id order, no further than
+    COMMON + 1 (or a full window): how many there are (capped) and the candidates, for
+    a rare term all of them, in one pass over the index."""
+    rows = conn.execute(
+        f"SELECT chunk_fts.rowid {_SCOPED_HITS} ORDER BY chunk_fts.rowid LIMIT ?",
+        (expression, kb_id, kb_id, max(COMMON, MAX_WINDOW) + 1),
+    ).fetchall()
+    return tuple(int(row[0]) for row in rows)
 
 
-def _occurrences(conn: Connection, kb_id: int, expression: str) -> int:
-    """In how many of the kb's active chunks the expression matches, counting no
-    further than COMMON + 1."""
-    return int(
-        scalar(
-            conn,
-            f"SELECT count(*) FROM (SELECT 1 {_SCOPED_HITS} LIMIT ?)",
-            (expression, kb_id, kb_id, COMMON + 1),
-        )
-    )
+def _term(text: str, expression: str, short: bool, hits: tuple[int, ...]) -> Term:
+    return Term(text, expression, short, min(len(hits), COMMON + 1), hits)
 
 
 def phrase_term(conn: Connection, kb_id: int, phrase: str) -> Term:
     """The term for a phrase of 3+ characters."""
     expression = quoted(phrase)
-    return Term(phrase, expression, False, _occurrences(conn, kb_id, expression))
+    return _term(phrase, expression, False, _hits(conn, kb_id, expression))
 
 
 def short_term(conn: Connection, kb_id: int, text: str) -> Term | None:
@@ -154,7 +155,7 @@ def short_term(conn: Connection, kb_id: int, text: str) -> Term | None:
         found, occurrences = _holding(conn, kb_id, _normalised(text))
         return Term(text, "", True, occurrences, tuple(found))
     expression = " OR ".join(quoted(str(trigram)) for (trigram,) in rows)
-    return Term(text, expression, True, _occurrences(conn, kb_id, expression))
+    return _term(text, expression, True, _hits(conn, kb_id, expression))
 
 
 def _holding(conn: Connection, kb_id: int, text: str) -> tuple[list[int], int]:
@@ -164,27 +165,20 @@ def _holding(conn: Connection, kb_id: int, text: str) -> tuple[list[int], int]:
     rows = conn.execute(
         "SELECT id FROM (SELECT id, instr(lower(search_text), ?) > 0 AS holds FROM chunks"
         f" WHERE version_id IN ({ACTIVE_VERSIONS}) LIMIT ?) WHERE holds LIMIT ?",
-        (text, kb_id, SCAN, COMMON + 1),
+        (text, kb_id, SCAN, max(COMMON, MAX_WINDOW) + 1),
     ).fetchall()
     found = sorted(int(row[0]) for row in rows)
+    if len(found) > COMMON:
+        return found, COMMON + 1
     total = stats.active_chunks(conn, kb_id)
-    if len(found) > COMMON or total <= SCAN:
-        return found, len(found)
-    return found, round(len(found) * total / SCAN)
+    return found, len(found) if total <= SCAN else round(len(found) * total / SCAN)
 
 
-def _scoped_matches(conn: Connection, kb_id: int, terms: Sequence[Term], limit: int) -> list[int]:
+def _scoped_matches(terms: Sequence[Term], limit: int) -> list[int]:
     """Ids of the kb's active chunks matching any of the terms, in id order, at most
-    ``limit``."""
-    ids = [cid for term in terms if term.found is not None for cid in term.found]
-    searched = [term for term in terms if term.found is None]
-    if searched:
-        rows = conn.execute(
-            f"SELECT chunk_fts.rowid {_SCOPED_HITS} ORDER BY chunk_fts.rowid LIMIT ?",
-            (any_of(searched), kb_id, kb_id, limit),
-        ).fetchall()
-        ids += [int(row[0]) for row in rows]
-    return sorted(set(ids))[:limit]
+    ``limit``: from the hits each term was found with (its first COMMON + 1, in id
+    order, so the first ``limit`` of their union are the first ``limit`` matches)."""
+    return sorted({cid for term in terms for cid in term.found or ()})[:limit]
 
 
 def idf(chunks: int, occurrences: int) -> float:
@@ -200,7 +194,7 @@ def pool_size(limit: int) -> int:
 
 def window_size(limit: int) -> int:
     """How many matches of common terms join the candidates for ``limit`` results."""
-    return min(max(4 * limit, 64), 1024)
+    return min(max(4 * limit, 64), MAX_WINDOW)
 
 
 def candidates(
@@ -210,12 +204,12 @@ def candidates(
     coarse: dict[int, float] = {}
     for term, weight in zip(terms, weights, strict=True):
         if not term.common:
-            for cid in _scoped_matches(conn, kb_id, [term], COMMON):
+            for cid in _scoped_matches([term], COMMON):
                 coarse[cid] = coarse.get(cid, 0.0) + weight
     pool = pool_size(limit)
     common = [t for t in terms if t.common]
     if len(coarse) < pool and common:
-        for cid in _scoped_matches(conn, kb_id, common, window_size(limit)):
+        for cid in _scoped_matches(common, window_size(limit)):
             coarse.setdefault(cid, 0.0)
     best = sorted(coarse.items(), key=lambda item: (-item[1], item[0]))
     return [cid for cid, _ in best[:pool]]
