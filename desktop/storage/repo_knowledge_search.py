@@ -174,6 +174,26 @@ def _holding(conn: Connection, kb_id: int, text: str) -> tuple[list[int], int]:
     return found, len(found) if total <= SCAN else round(len(found) * total / SCAN)
 
 
+def _common_word(
+    conn: Connection, kb_id: int, text: str, short: bool, words: dict[str, int], window: int
+) -> Term | None:
+    """The term for ``text`` when it is a word of the word index that more than COMMON
+    of the kb's chunks hold (its statistics say so), else None. Every chunk holding the
+    word holds the text, so the term is common: its count is the word's (a truer
+    weight than a capped count), its first ``window`` matches come from the word
+    index, and the trigram index, whose lists for such a term are long, is not read."""
+    occurrences = words.get(_normalised(text), 0)
+    if occurrences <= COMMON:
+        return None
+    rows = conn.execute(
+        "SELECT chunk_words.rowid FROM chunk_words CROSS JOIN chunks AS c INDEXED BY"
+        f" chunks_scope ON c.id = chunk_words.rowid WHERE chunk_words MATCH ? AND {IN_SCOPE}"
+        " ORDER BY chunk_words.rowid LIMIT ?",
+        (quoted(_normalised(text)), kb_id, kb_id, window),
+    ).fetchall()
+    return Term(text, "", short, occurrences, tuple(int(row[0]) for row in rows))
+
+
 def _scoped_matches(terms: Sequence[Term], limit: int) -> list[int]:
     """Ids of the kb's active chunks matching any of the terms, in id order, at most
     ``limit``: from the hits each term was found with (its first COMMON + 1, in id
@@ -254,8 +274,18 @@ def fulltext(
     long_ones, short = split_terms(phrases, short_terms)
     if limit < 1:
         return []
-    found: list[Term | None] = [phrase_term(conn, kb_id, p) for p in long_ones]
-    found += [short_term(conn, kb_id, s) for s in short]
+    words = stats.word_counts(
+        conn, kb_id, [w for t in (*long_ones, *short) if len((w := _normalised(t)).split()) == 1]
+    )
+    window = window_size(limit)
+    found: list[Term | None] = [
+        _common_word(conn, kb_id, p, False, words, window) or phrase_term(conn, kb_id, p)
+        for p in long_ones
+    ]
+    found += [
+        _common_word(conn, kb_id, s, True, words, window) or short_term(conn, kb_id, s)
+        for s in short
+    ]
     terms = [t for t in found if t is not None and t.occurrences > 0]
     if not terms:
         return []

@@ -502,6 +502,30 @@ class KnowledgeContract:
             assert whole is not None and whole.found == (ids[0], ids[2], ids[4])
             assert whole.occurrences == 3
 
+    def test_a_common_word_is_taken_from_the_kbs_statistics_not_the_trigrams(
+        self, store: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A term that the kb's statistics show is a word in more than COMMON chunks is
+        common without reading the trigram index (whose lists for it are long)."""
+        monkeypatch.setattr(search, "COMMON", 2)
+        with store.transaction() as tx:
+            kb, other = (tx.knowledge.create_kb(kb_record(n)) for n in ("One", "Two"))
+            texts = ["監査の記録", "監査の結果と鍵", "年次監査", "無関係な文"]
+            _, ids, _ = self.add(tx, kb.id, "a.txt", *texts)
+            self.add(tx, other.id, "b.txt", "監査", "監査", "監査")
+            expected = tx.knowledge.fulltext(kb.id, [], ["監査", "鍵"], 10)
+
+            def unread(*_: Any) -> None:
+                raise AssertionError("the trigram index was read for a common word")
+
+            monkeypatch.setattr(search, "short_term", unread)
+            conn = tx.knowledge._conn
+            ranked = search.fulltext(conn, kb.id, [], ["監査"], 10)
+            assert sorted(cid for cid, _ in ranked) == ids[:3]
+            with pytest.raises(AssertionError):
+                search.fulltext(conn, kb.id, [], ["監査", "鍵"], 10)  # 鍵 is rare
+            assert expected[0][0] == ids[1]  # the chunk holding both terms first
+
     def test_only_active_versions_of_this_kb_are_found(self, store: Any) -> None:
         with store.transaction() as tx:
             kb, other = (tx.knowledge.create_kb(kb_record(n)) for n in ("One", "Two"))
