@@ -39,6 +39,7 @@ _NOUNS = frozenset({"名詞", "接頭辞", "接尾辞"})
 #: The numeral that asks (何日, 何文字): Sudachi tags it as a number.
 _QUESTION_NUMBER = "何"
 _LATIN = re.compile(r"[0-9a-z][0-9a-z.\-_/+#]*")
+_KANA_ONLY = re.compile(r"[\u3041-\u309f]+")
 _JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff々〆ヶ]")
 _STOPWORD_TEXT = """a about above after again all also am an and any are as at be because
 been before being between both but by can could did do does doing done down during each
@@ -98,12 +99,26 @@ def content_words(text: str) -> list[Word]:
     with _LOCK:  # a Sudachi tokenizer is not shared between threads safely
         for piece in _pieces(normalise(text)):
             end = -1
+            before: tuple[str, ...] = ()
             for m in tokenizer.tokenize(piece):
-                word = _word(m, shortest)
+                word = None if _particle_verb(m, before) else _word(m, shortest)
                 if word is not None:
                     words.append(replace(word, follows=m.begin() == end))
                     end = m.end()
+                before = m.part_of_speech()
     return words
+
+
+def _particle_verb(m: Any, before: tuple[str, ...]) -> bool:
+    """A verb written in kana right after a case particle: the verb of a compound
+    particle (について, によって, にとって, において, をもって), which says how the
+    words around it relate, not what the text is about."""
+    return (
+        bool(before)
+        and before[:2] == ("助詞", "格助詞")
+        and m.part_of_speech()[0] == "動詞"
+        and _KANA_ONLY.fullmatch(m.surface()) is not None
+    )
 
 
 def _word(m: Any, shortest: Any) -> Word | None:

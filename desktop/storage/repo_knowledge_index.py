@@ -1,7 +1,7 @@
 """The saved vector index of a knowledge base, in parts (m0014).
 
 A serialized FAISS index can pass SQLite's limit on one value (``SQLITE_MAX_LENGTH``,
-1 GB; SQLCipher the same): an IVF,SQ8 index at about 2.5M vectors, a flat one at about
+1 GB; SQLCipher the same): an IVF,SQ4 index at about 5M vectors, a flat one at about
 650k. So ``kb_index`` holds the stamp and the total size, and ``kb_index_part`` the
 bytes, cut into parts of at most ``INDEX_PART_BYTES``, all written in the caller's
 transaction. Reading fills one buffer of the total size part by part (never the whole

@@ -1,6 +1,6 @@
 """Full-text statistics per knowledge base: how many of its active chunks hold each word
 of the word index (``kb_word_counts``) and how many active chunks it has
-(``knowledge_bases.active_chunks``), both from migration m0023.
+(``knowledge_bases.active_chunks``), both from migration m0017.
 
 Word search weighs each query word by its BM25 inverse document frequency, which must
 be the searched kb's own (another kb's documents never move a score). Counting them at

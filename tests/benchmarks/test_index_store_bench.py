@@ -1,8 +1,8 @@
-"""Save and load time of a large IVF,SQ8 vector index in the encrypted database.
+"""Save and load time of a large IVF,SQ4 vector index in the encrypted database.
 
 Opt-in (``benchmark``); ``KURA_INDEX_VECTORS`` sets the size (100k by default, quick;
 1,000,000 for the issue's figures). The index is built like the one ``fit`` makes
-(``IVF{ivf_lists(n)},SQ8``, inner product, 384 dimensions) from synthetic unit vectors,
+(``IVF{ivf_lists(n)},SQ4``, inner product, 384 dimensions) from synthetic unit vectors,
 but each vector is put in a random list (``add_core`` with the assignment given) instead
 of its nearest one: only the size and layout of the saved bytes matter here, and
 assigning a million vectors to their lists takes minutes on two cores. Figures: the
@@ -39,7 +39,7 @@ def _ivf(count: int) -> FaissVectorIndex:
     faiss = vector_index._faiss()
     lists = vector_index.ivf_lists(count)
     rng = np.random.default_rng(0)
-    index = faiss.index_factory(DIM, f"IVF{lists},SQ8", faiss.METRIC_INNER_PRODUCT)
+    index = faiss.index_factory(DIM, f"IVF{lists},SQ4", faiss.METRIC_INNER_PRODUCT)
     train = rng.standard_normal((lists * 40, DIM), dtype=np.float32)
     train /= np.linalg.norm(train, axis=1, keepdims=True)
     index.cp.niter = 1
@@ -121,7 +121,7 @@ def test_save_and_load_time_of_a_large_ivf_index(tmp_path: Path) -> None:
     store.close()
     assert loaded.count() == VECTORS and loaded.kind() == "ivf"
     print(
-        f"\nIVF,SQ8 index of {VECTORS:,} vectors ({DIM} dims): {size / 2**20:,.0f} MiB;"
+        f"\nIVF,SQ4 index of {VECTORS:,} vectors ({DIM} dims): {size / 2**20:,.0f} MiB;"
         f" save {saved:.2f} s (serialize {serialized:.2f} s), peak RSS"
         f" +{save_rss.added:,.0f} MiB; load {took:.2f} s (database read {read:.2f} s), peak"
         f" RSS +{load_rss.added:,.0f} MiB (the loaded index included); load average"

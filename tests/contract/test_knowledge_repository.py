@@ -749,7 +749,7 @@ def test_an_m0004_database_gets_folded_full_text() -> None:
         folded = conn.execute("SELECT folded FROM chunks ORDER BY id").fetchall()
         assert folded == [("APIキー",), (None,), ("カタカナ",)]
         conn.execute("INSERT INTO chunk_fts (chunk_fts) VALUES ('integrity-check')")
-        migrate(conn, FixedClock())  # the search below reads statistics m0023 adds
+        migrate(conn, FixedClock())  # the search below reads statistics m0017 adds
         assert search.fulltext(conn, 1, ["api"], [], 10)[0][0] in {1, 2}
         assert {cid for cid, _ in search.fulltext(conn, 1, ["api"], [], 10)} == {1, 2}
         assert [cid for cid, _ in search.fulltext(conn, 1, ["カタカナ"], [], 10)] == [3]

@@ -1,4 +1,4 @@
-"""The full-text statistics a knowledge base keeps (m0023) always equal a fresh count of
+"""The full-text statistics a knowledge base keeps (m0017) always equal a fresh count of
 its active chunks, whatever sequence of new versions, rollbacks, document and kb
 deletions led there, and word search reads them instead of counting."""
 
@@ -130,7 +130,7 @@ def test_word_search_reads_the_kept_counts_instead_of_counting(tmp_path: Path) -
 
 
 def test_the_migration_counts_the_chunks_already_stored() -> None:
-    """m0023 on a workspace that has knowledge bases: the statistics it counts are those
+    """m0017 on a workspace that has knowledge bases: the statistics it counts are those
     the repository would have kept."""
     if not trigram_in_stdlib():
         pytest.skip("the stdlib sqlite3 has no FTS5 trigram tokenizer")
@@ -145,8 +145,8 @@ def test_the_migration_counts_the_chunks_already_stored() -> None:
         kept = _kept(conn, kb_id)
         conn.execute("DROP TABLE kb_word_counts")
         conn.execute("ALTER TABLE knowledge_bases DROP COLUMN active_chunks")
-        conn.execute("DELETE FROM schema_migrations WHERE name = 'm0023_kb_word_counts'")
-        assert migrate(conn, FixedClock()) == ["m0023_kb_word_counts"]
+        conn.execute("DELETE FROM schema_migrations WHERE name = 'm0017_kb_word_counts'")
+        assert migrate(conn, FixedClock()) == ["m0017_kb_word_counts"]
         assert _kept(conn, kb_id) == kept
         assert kept[1] == 5 and kept[0]["監査"] == 2
         assert _kept(conn, empty) == ({}, 0)

@@ -35,6 +35,24 @@ def test_particles_and_inflections_are_dropped_by_part_of_speech() -> None:
     assert ("確かめる", 1.0) in words and ("動く", 1.0) in words  # dictionary forms
 
 
+def test_the_verbs_of_compound_particles_are_not_content_words() -> None:
+    """について, によって, にとって, において: the verb after the particle says how
+    words relate, not what the text is about (a kana verb after a case particle)."""
+    for query, kept in (
+        ("監査ログの保存期間について", {"監査", "ログ", "保存", "期間"}),
+        ("暗号化によって守られるもの", {"暗号", "守る"}),
+        ("利用者にとっての利点", {"利用", "利点"}),
+        ("会議において決定した規程", {"会議", "決定", "規程"}),
+    ):
+        _, short, words = fulltext_terms(query)
+        found = {w for w, _ in words}
+        assert kept <= found | set(short), (query, found)
+        assert not found & {"つく", "よる", "とる", "おく", "付く", "因る", "取る", "於く"}
+        assert not {"つい", "よっ", "とっ", "おい"} & set(short)
+    assert "守る" in index_words("暗号化によって守られる")
+    assert "よる" not in index_words("暗号化によって守られる").split()
+
+
 def test_long_hiragana_words_survive() -> None:
     phrases, _, _ = fulltext_terms("資料をうっかり消してしまった")
     assert "うっかり" in phrases

@@ -94,6 +94,7 @@ EXPECTED_COLUMNS = {
     "embeddings": ["chunk_id", "vector"],
     "kb_index": ["kb_id", "stamp", "saved_at", "size"],
     "kb_index_part": ["kb_id", "part", "blob"],
+    "kb_word_counts": ["kb_id", "word", "chunks"],
     "knowledge_bases": [
         "id",
         "name",
@@ -106,6 +107,7 @@ EXPECTED_COLUMNS = {
         "created_at",
         "updated_at",
         "conversation_id",
+        "active_chunks",
     ],
     "models": [
         "id",
@@ -381,7 +383,11 @@ def test_m0013_builds_the_word_index_for_the_chunks_already_stored(
 ) -> None:
     clock = FixedClock()
     migrate(plain, clock, migrations=MIGRATIONS[:12])
-    plain.execute("PRAGMA foreign_keys = OFF")  # a bare chunk, without its kb
+    plain.execute(
+        "INSERT INTO knowledge_bases VALUES"
+        " (1, 'kb', '', 'all', '[]', '[]', '{}', 'o', 't', 't', NULL)"
+    )
+    plain.execute("PRAGMA foreign_keys = OFF")  # a bare version, without its document
     plain.execute(
         "INSERT INTO document_versions (id, document_id, version, sha256, size, kind, meta,"
         " added_by, added_at, text, original) VALUES (5, 3, 1, 'h', 1, 'txt', '{}', 'a', 'x',"

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from desktop.core.errors import InputError
 from desktop.core.services.kb_index import IndexCache
 from desktop.retrieval import vector_index
 from desktop.retrieval.vector_index import FaissIndexFactory, FaissVectorIndex
@@ -27,12 +28,21 @@ def clustered(n: int, seed: int) -> np.ndarray:
     return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
 
 
-def recall_at_10(index: FaissVectorIndex, vectors: np.ndarray, ids: np.ndarray) -> float:
+def stored(vectors: np.ndarray, ids: np.ndarray) -> Any:
+    """What the database gives back: (id, float32 bytes) of the ids asked for."""
+    rows = {int(i): row.tobytes() for i, row in zip(ids, vectors, strict=True)}
+    return lambda wanted: [(i, rows[i]) for i in wanted if i in rows]
+
+
+def recall_at_10(
+    index: FaissVectorIndex, vectors: np.ndarray, ids: np.ndarray, *, rescored: bool = True
+) -> float:
     queries = clustered(50, seed=9)
+    exact_vectors = stored(vectors, ids) if rescored else None
     found = 0
     for query in queries:
         exact = set(ids[np.argsort(-(vectors @ query), kind="stable")[:10]].tolist())
-        found += len(exact & {i for i, _ in index.search(query, 10)})
+        found += len(exact & {i for i, _ in index.search(query, 10, exact_vectors)})
     return found / (10 * len(queries))
 
 
@@ -50,6 +60,40 @@ def test_an_index_over_the_flat_limit_becomes_ivf_with_high_recall() -> None:
     assert index.kind() == "ivf"
     assert index.count() == COUNT and index.ids() == ids.tolist()
     assert recall_at_10(index, vectors, ids) >= 0.95
+
+
+def test_ivf_candidates_are_rescored_exactly_from_the_stored_vectors() -> None:
+    """4-bit codes alone rank roughly; rescoring the best candidates from the stored
+    vectors gives the exact scores (and most of the recall back)."""
+    index, vectors, ids = big_index()
+    index.fit()
+    query = clustered(1, seed=7)[0]
+    hits = index.search(query, 10, stored(vectors, ids))
+    assert len(hits) == 10
+    for cid, score in hits:
+        assert score == pytest.approx(float(vectors[cid - 1000] @ query), abs=1e-5)
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    assert recall_at_10(index, vectors, ids) > recall_at_10(index, vectors, ids, rescored=False)
+    # a flat index is exact already: it never asks for the stored vectors
+    flat = FaissVectorIndex(DIM, flat_limit=LIMIT)
+    flat.add([1, 2], vectors[:2])
+
+    def unused(_: Any) -> Any:
+        raise AssertionError("a flat index asked for stored vectors")
+
+    assert flat.search(vectors[0], 1, unused)[0][0] == 1
+
+
+def test_an_8_bit_ivf_saved_by_an_earlier_kura_is_rebuilt() -> None:
+    faiss = pytest.importorskip("faiss")
+    vectors = clustered(COUNT, seed=1)
+    old = faiss.index_factory(DIM, "IVF256,SQ8", faiss.METRIC_INNER_PRODUCT)
+    old.train(vectors)
+    old.add_with_ids(vectors, np.arange(COUNT, dtype=np.int64))
+    blob = faiss.serialize_index(old).tobytes()
+    with pytest.raises(InputError) as caught:
+        FaissVectorIndex.deserialize(blob, DIM)
+    assert caught.value.code == "knowledge.index_wrong_kind"
 
 
 def test_an_index_at_or_below_the_flat_limit_stays_exact() -> None:
@@ -70,8 +114,10 @@ def test_ivf_round_trips_through_bytes_and_stays_writable() -> None:
     restored.add([1003], -vectors[3])  # replaced, not duplicated
     restored.remove([1004])
     assert restored.count() == COUNT - 1 and 1004 not in restored
-    best = restored.search(-vectors[3], 1)[0]
-    assert best[0] == 1003 and best[1] == pytest.approx(1.0, abs=0.02)
+    replaced = np.vstack([vectors, -vectors[3:4]])
+    exact_vectors = stored(replaced, np.append(np.arange(1000, 1000 + COUNT), 1003))
+    best = restored.search(-vectors[3], 1, exact_vectors)[0]
+    assert best[0] == 1003 and best[1] == pytest.approx(1.0, abs=1e-5)
 
 
 def test_an_ivf_shrunk_below_half_the_limit_asks_for_a_rebuild() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from desktop.core.knowledge_models import Chunk, ParsedDocument
@@ -52,7 +52,15 @@ class VectorIndex(Protocol):
 
     def remove(self, ids: Sequence[int]) -> None: ...
 
-    def search(self, query: Any, k: int) -> list[tuple[int, float]]: ...
+    def search(
+        self,
+        query: Any,
+        k: int,
+        exact_vectors: Callable[[Sequence[int]], Sequence[tuple[int, bytes]]] | None = None,
+    ) -> list[tuple[int, float]]:
+        """Best first; an approximate index given ``exact_vectors`` (the stored vectors
+        of the ids it asks for) rescores its best candidates exactly."""
+        ...
 
     def count(self) -> int: ...
 

@@ -100,7 +100,13 @@ class Retriever:
 
     def _vector(self, kb: KnowledgeBase, embedder: Embedder, query: str, limit: int) -> Ranked:
         vector = embedder.embed([query])[0]
-        return self._indexes.get(kb.id, embedder.dimension()).search(vector, limit)
+        return self._indexes.get(kb.id, embedder.dimension()).search(
+            vector, limit, self._stored_vectors
+        )
+
+    def _stored_vectors(self, chunk_ids: Sequence[int]) -> list[tuple[int, bytes]]:
+        with self._store.transaction() as tx:
+            return tx.knowledge.embeddings(chunk_ids)
 
     def vector_trust(self, embedder: Embedder, query: str, ranked: Ranked) -> float:
         """0..1: the share of the question's letters the model reads, times the mean

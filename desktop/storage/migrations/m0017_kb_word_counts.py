@@ -1,4 +1,4 @@
-"""m0023: full-text statistics kept per knowledge base, so a search never counts them.
+"""m0017: full-text statistics kept per knowledge base, so a search never counts them.
 
 ``kb_word_counts`` holds, for each knowledge base and each word of the word index
 (``chunk_words``, m0013), in how many of the kb's *active* chunks the word occurs;
@@ -27,7 +27,7 @@ _CREATE = (
 )
 
 
-def m0023_kb_word_counts(conn: Connection) -> None:
+def m0017_kb_word_counts(conn: Connection) -> None:
     for statement in _CREATE:
         conn.execute(statement)
     kbs = [int(row[0]) for row in conn.execute("SELECT id FROM knowledge_bases").fetchall()]
