@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop import app
 from desktop.app_template_files import read_template, signature_path
@@ -194,3 +196,46 @@ def test_files_are_read_capped_and_the_signature_beside_them(tmp_path: Path) -> 
     with pytest.raises(InputError) as caught:
         read_template(tmp_path / "none.yaml")
     assert caught.value.code == "apptpl.file_missing"
+
+
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=80
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=_TEXT.map(lambda t: " ".join(t.split())[:100]).filter(bool),
+    description=_TEXT,
+    icon=st.text(max_size=4),
+    instructions=_TEXT,
+    opening=_TEXT,
+    questions=st.lists(_TEXT, max_size=4),
+    kbs=st.lists(_TEXT.map(str.strip).filter(bool), max_size=3, unique_by=str.casefold),
+    policy=st.sampled_from([None, True, False]),
+)
+def test_any_text_survives_dump_and_parse(
+    name: str,
+    description: str,
+    icon: str,
+    instructions: str,
+    opening: str,
+    questions: list[str],
+    kbs: list[str],
+    policy: bool | None,
+) -> None:
+    template = app_template.AppTemplate(
+        name=name,
+        model_name="m: {x} # not a comment",
+        model_sha256=SHA,
+        description=description,
+        icon=icon,
+        instructions=instructions + " {{who}}",
+        variable_labels=(("who", "Who?"),),
+        opening_statement=opening,
+        suggested_questions=tuple(questions),
+        minimise_logs=policy,
+        knowledge_bases=tuple(kbs),
+    )
+    text = app_template.dump(template)
+    assert app_template.parse(text.encode("utf-8")) == template
