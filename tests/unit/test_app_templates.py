@@ -13,7 +13,13 @@ import pytest
 from desktop import app
 from desktop.core import app_template
 from desktop.core.chat_models import AppConfig, SamplingParams
-from desktop.core.errors import AlreadyExists, AppError, InputError, PermissionDenied
+from desktop.core.errors import (
+    AlreadyExists,
+    AppError,
+    InputError,
+    KeyItemMissing,
+    PermissionDenied,
+)
 from desktop.core.knowledge_models import KbVisibility
 from desktop.core.models import Actor, Role
 from desktop.core.services.app_templates import TemplateSignatureInvalid
@@ -278,3 +284,34 @@ def test_members_may_neither_export_nor_import(
     assert len(_events(ws, "permission.denied")) == denied_before + 8
     assert len(_events(ws, "app.template_exported")) == 1
     assert not _events(ws, "app.template_imported")
+
+
+def test_signing_without_the_keyring_item_is_refused_and_not_audited(
+    ws: app.Workspace, people: dict[str, Actor], tmp_path: Path, key_store: MemoryKeyStore
+) -> None:
+    from desktop.core.keyring_items import signing_key_item
+
+    app_id = _full_app(ws, people, tmp_path)
+    ws.app_templates.export(people["eve"], app_id, sign=True)  # the key exists now
+    with ws.store.transaction() as tx:
+        key_id = int(tx.review.signing_keys()[-1]["id"])
+    key_store.delete_secret(signing_key_item(ws.workspace_id, key_id))
+    with pytest.raises(KeyItemMissing) as caught:
+        ws.app_templates.export(people["eve"], app_id, sign=True)
+    assert caught.value.code == "apptpl.signing_key_missing"
+    assert len(_events(ws, "app.template_exported")) == 1
+    unsigned = ws.app_templates.export(people["eve"], app_id)  # unsigned still works
+    assert unsigned.signature is None
+
+
+def test_two_template_links_mapped_to_one_knowledge_base_link_it_once(
+    ws: app.Workspace, people: dict[str, Actor], tmp_path: Path
+) -> None:
+    app_id = _full_app(ws, people, tmp_path)
+    data = ws.app_templates.export(people["eve"], app_id).data
+    done = ws.app_templates.import_template(
+        people["eve"], data, name="merged", kbs={"規程集": "Handbook"}
+    )
+    with ws.store.transaction() as tx:
+        handbook = next(k for k in tx.knowledge.list_kbs() if k.name == "Handbook")
+    assert done.app.config.kb_ids == (handbook.id,)

@@ -236,6 +236,7 @@ class AppTemplateService(AuditedService):
     ) -> TemplatePlan:
         signer = self._verify(tx, data, signature) if signature is not None else None
         template = app_template.parse(data)
+        # the model file the template was made with, preferably under the same name
         same = [m for m in tx.models.list() if m.sha256 == template.model_sha256]
         named = [m for m in same if m.name == template.model_name]
         model = (named or same)[0] if same else None
