@@ -3554,7 +3554,7 @@
     <message>
         <location line="+3"/>
         <source>Also write FILE.yaml.sig, signed with this workspace&apos;s signing key</source>
-        <translation>このワークスペースの署名鍵で署名した FILE.yaml.sig も書き出します</translation>
+        <translation>このワークスペースの署名鍵による署名ファイル（.yaml.sig）も書き出します</translation>
     </message>
     <message>
         <location line="+18"/>
