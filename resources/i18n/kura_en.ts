@@ -3537,7 +3537,7 @@
 <context>
     <name>StudioTemplates</name>
     <message>
-        <location filename="../../desktop/ui/studio/templates.py" line="+147"/>
+        <location filename="../../desktop/ui/studio/templates.py" line="+155"/>
         <source>Import template…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3675,7 +3675,7 @@
 <context>
     <name>TemplateImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/studio/templates.py" line="-185"/>
+        <location filename="../../desktop/ui/studio/templates.py" line="-193"/>
         <source>Import app template</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3685,7 +3685,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
+        <source>An app with this name exists: choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3695,7 +3700,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+9"/>
         <source>Knowledge base “{name}”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3705,7 +3710,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+21"/>
         <source>Unsigned template: its origin is not proven.</source>
         <translation type="unfinished"></translation>
     </message>

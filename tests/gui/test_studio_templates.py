@@ -120,8 +120,10 @@ def test_import_maps_the_model_and_knowledge_base_in_the_dialog(
     assert not dialog.import_button.isEnabled()
     kb_box = dialog.kbs["Elsewhere"]
     kb_box.setCurrentIndex(kb_box.findText("Handbook"))
-    assert dialog.import_button.isEnabled()
+    assert dialog.findChild(object, "templateNameTaken") is not None
+    assert not dialog.import_button.isEnabled()  # "Tutor" exists
     dialog.name.setText("Tutor (imported)")
+    assert dialog.import_button.isEnabled()
     dialog.import_button.click()
     qtbot.waitUntil(lambda: view.app_list.count() == 2)
     qtbot.waitUntil(lambda: not owner_ctx.runner.busy)

@@ -70,6 +70,10 @@ class TemplateImportDialog(QDialog):
         self.name = QLineEdit(template.name, self)
         self.name.setObjectName("templateAppName")
         form.addRow(self.tr("App name"), self.name)
+        self._taken = template.name.casefold() if plan.name_taken else None
+        if plan.name_taken:
+            text = self.tr("An app with this name exists: choose another name.")
+            self._note(form, text, "templateNameTaken")
         self.model = QComboBox(self)
         self.model.setObjectName("templateModel")
         local = plan.model.id if plan.model is not None else None
@@ -77,10 +81,7 @@ class TemplateImportDialog(QDialog):
         form.addRow(self.tr("Model"), self.model)
         if plan.model is None:
             missing = self.tr("The template's model “{name}” is not registered here.")
-            note = PlainLabel(missing.format(name=template.model_name), self)
-            note.setObjectName("templateModelMissing")
-            note.setWordWrap(True)
-            form.addRow("", note)
+            self._note(form, missing.format(name=template.model_name), "templateModelMissing")
         self.kbs: dict[str, QComboBox] = {}
         choices = [(kb.name, kb.id) for kb in read.kbs]
         for index, kb_name in enumerate(template.knowledge_bases):
@@ -106,6 +107,12 @@ class TemplateImportDialog(QDialog):
             box.currentIndexChanged.connect(self._on_choice_changed)
         self._on_choice_changed()
 
+    def _note(self, form: QFormLayout, text: str, name: str) -> None:
+        note = PlainLabel(text, self)
+        note.setObjectName(name)
+        note.setWordWrap(True)
+        form.addRow("", note)
+
     def _signer_text(self, plan: TemplatePlan) -> str:
         if plan.signer is None:
             return self.tr("Unsigned template: its origin is not proven.")
@@ -126,7 +133,8 @@ class TemplateImportDialog(QDialog):
 
     def _on_choice_changed(self) -> None:
         chosen = [self.model.currentData(), *(b.currentData() for b in self.kbs.values())]
-        ready = bool(self.name.text().strip()) and all(c is not None for c in chosen)
+        name = self.name.text().strip()
+        ready = bool(name) and name.casefold() != self._taken and None not in chosen
         self.import_button.setEnabled(ready)
 
     def choices(self) -> tuple[str, str, dict[str, str]]:
