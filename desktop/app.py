@@ -30,6 +30,7 @@ from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
 from desktop.core.ports import KeyStore, PasswordHasher
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.accounts import AccountService, check_new_password
+from desktop.core.services.app_templates import AppTemplateService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
@@ -131,6 +132,7 @@ class Workspace:
     usage: UsageService
     diagnostics: DiagnosticsService
     privacy: PrivacyService
+    app_templates: AppTemplateService
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
@@ -175,6 +177,9 @@ def wire(
     models = ModelService(store, engines.inspector, clock)
     knowledge = knowledge_service(store, engines, clock)
     workspace = WorkspaceService(store, keys)
+    logs = LogService(
+        store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
+    )
     return Workspace(
         layout=layout,
         store=store,
@@ -184,9 +189,7 @@ def wire(
         ),
         totp=TotpService(store, totp, clock),
         policies=PolicyService(store, clock, slots=keys, hasher=hasher, rotate=workspace.rekey),
-        logs=LogService(
-            store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
-        ),
+        logs=logs,
         workspace=workspace,
         models=models,
         apps=AppService(store, clock),
@@ -204,6 +207,9 @@ def wire(
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
         privacy=PrivacyService(store),
+        app_templates=AppTemplateService(
+            store, clock, key_store, SshBundleSigner(), logs.ensure_signing_key
+        ),
         pii_detector=engines.pii_detector,
     )
 

@@ -1,4 +1,4 @@
-"""``kura apps create | list | show | edit | delete``."""
+"""``kura apps create | list | show | edit | delete`` (``export | import``: app_templates)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop import app
+from desktop.cli import app_templates
 from desktop.cli.io import StdinLines, as_user, common, key_values
 from desktop.core.chat_models import AppConfig, AppRecord, AppVisibility, SamplingParams
 from desktop.core.errors import InputError
@@ -191,3 +192,4 @@ def register(sub: Any) -> None:
     p.add_argument("app", help="name or id")
     common(p, user=True)
     p.set_defaults(handler=as_user(_delete))
+    app_templates.register(asub)

@@ -54,6 +54,8 @@ class AuditAction(enum.StrEnum):
     APP_CREATED = "app.created"
     APP_EDITED = "app.edited"
     APP_DELETED = "app.deleted"
+    APP_TEMPLATE_EXPORTED = "app.template_exported"  # payload: the YAML's SHA-256, signer
+    APP_TEMPLATE_IMPORTED = "app.template_imported"
     # chat
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_RENAMED = "conversation.renamed"

@@ -3535,9 +3535,52 @@
     </message>
 </context>
 <context>
+    <name>StudioTemplates</name>
+    <message>
+        <location filename="../../desktop/ui/studio/templates.py" line="+155"/>
+        <source>Import template…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export template…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Also write FILE.yaml.sig, signed with this workspace&apos;s signing key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Export app template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Wrote {files}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Import app template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Imported as “{name}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StudioView</name>
     <message>
-        <location filename="../../desktop/ui/studio/view.py" line="+78"/>
+        <location filename="../../desktop/ui/studio/view.py" line="+80"/>
         <location line="+21"/>
         <source>Studio</source>
         <translation type="unfinished"></translation>
@@ -3548,7 +3591,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Choose an app on the left.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3559,12 +3602,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+124"/>
+        <location line="+131"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-106"/>
+        <location line="-108"/>
         <source>No apps yet — create one with “New app”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3589,7 +3632,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>Create app</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3604,7 +3647,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+28"/>
         <source>Created.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3614,7 +3657,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>Delete app</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3626,6 +3669,64 @@
     <message>
         <location line="+2"/>
         <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TemplateImportDialog</name>
+    <message>
+        <location filename="../../desktop/ui/studio/templates.py" line="-193"/>
+        <source>Import app template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>App name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An app with this name exists: choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The template&apos;s model “{name}” is not registered here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Knowledge base “{name}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Unsigned template: its origin is not proven.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signed by this workspace ({fingerprint}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signed by another workspace, key {fingerprint}: compare it with the fingerprint its Owner gave you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

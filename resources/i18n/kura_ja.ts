@@ -3535,9 +3535,52 @@
     </message>
 </context>
 <context>
+    <name>StudioTemplates</name>
+    <message>
+        <location filename="../../desktop/ui/studio/templates.py" line="+155"/>
+        <source>Import template…</source>
+        <translation>テンプレートをインポート…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export template…</source>
+        <translation>テンプレートをエクスポート…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign</source>
+        <translation>署名する</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Also write FILE.yaml.sig, signed with this workspace&apos;s signing key</source>
+        <translation>このワークスペースの署名鍵による署名ファイル（.yaml.sig）も書き出します</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Export app template</source>
+        <translation>アプリテンプレートをエクスポート</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Wrote {files}.</source>
+        <translation>{files} を書き出しました。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Import app template</source>
+        <translation>アプリテンプレートをインポート</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Imported as “{name}”.</source>
+        <translation>「{name}」としてインポートしました。</translation>
+    </message>
+</context>
+<context>
     <name>StudioView</name>
     <message>
-        <location filename="../../desktop/ui/studio/view.py" line="+78"/>
+        <location filename="../../desktop/ui/studio/view.py" line="+80"/>
         <location line="+21"/>
         <source>Studio</source>
         <translation>スタジオ</translation>
@@ -3548,7 +3591,7 @@
         <translation>新しいアプリ</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Choose an app on the left.</source>
         <translation>左の一覧からアプリを選択してください。</translation>
     </message>
@@ -3559,12 +3602,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+124"/>
+        <location line="+131"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location line="-106"/>
+        <location line="-108"/>
         <source>No apps yet — create one with “New app”.</source>
         <translation>アプリはまだありません — 「新しいアプリ」で作成してください。</translation>
     </message>
@@ -3589,7 +3632,7 @@
         <translation>破棄</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>Create app</source>
         <translation>アプリを作成</translation>
     </message>
@@ -3604,7 +3647,7 @@
         <translation>アプリのモデルを選択してください。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+28"/>
         <source>Created.</source>
         <translation>作成しました。</translation>
     </message>
@@ -3614,7 +3657,7 @@
         <translation>バージョン {version} として保存しました。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>Delete app</source>
         <translation>アプリを削除</translation>
     </message>
@@ -3627,6 +3670,64 @@
         <location line="+2"/>
         <source>Delete</source>
         <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateImportDialog</name>
+    <message>
+        <location filename="../../desktop/ui/studio/templates.py" line="-193"/>
+        <source>Import app template</source>
+        <translation>アプリテンプレートをインポート</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>App name</source>
+        <translation>アプリ名</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An app with this name exists: choose another name.</source>
+        <translation>同じ名前のアプリがすでにあります。別の名前にしてください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The template&apos;s model “{name}” is not registered here.</source>
+        <translation>テンプレートのモデル「{name}」はここに登録されていません。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Knowledge base “{name}”</source>
+        <translation>ナレッジベース「{name}」</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Import</source>
+        <translation>インポート</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Unsigned template: its origin is not proven.</source>
+        <translation>署名のないテンプレートです。出どころは証明されていません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signed by this workspace ({fingerprint}).</source>
+        <translation>このワークスペースが署名しています（{fingerprint}）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signed by another workspace, key {fingerprint}: compare it with the fingerprint its Owner gave you.</source>
+        <translation>別のワークスペースの鍵 {fingerprint} で署名されています。そのオーナーから受け取ったフィンガープリントと照合してください。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Choose…</source>
+        <translation>選択…</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@ from types import ModuleType
 from desktop.core.messages import (
     Entry,
     accounts,
+    apptpl,
     bundle,
     chat,
     cli,
@@ -43,6 +44,7 @@ AREAS: tuple[ModuleType, ...] = (
     models,
     llama,
     chat,
+    apptpl,
     conversations,
     conversation_tools,
     knowledge,

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from desktop.core.ports import PiiDetector
 from desktop.core.services.accounts import AccountService
+from desktop.core.services.app_templates import AppTemplateService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.knowledge import KnowledgeService
@@ -50,6 +51,9 @@ class Services(Protocol):
 
     @property
     def apps(self) -> AppService: ...
+
+    @property
+    def app_templates(self) -> AppTemplateService: ...
 
     @property
     def chat(self) -> ChatService: ...

@@ -31,6 +31,7 @@ from desktop.ui.knowledge.widgets import member_choices
 from desktop.ui.plain import plain_tip
 from desktop.ui.studio.editor import AppEditor
 from desktop.ui.studio.preview import PreviewChat
+from desktop.ui.studio.templates import StudioTemplates
 from desktop.ui.tasks import Lane, LaneContext, Op
 from desktop.ui.view import View
 from desktop.ui.widgets import danger_button, empty_state, page_title, primary_button, spread_row
@@ -70,6 +71,7 @@ class StudioView(View):
         self.setObjectName("studioView")
         self.apps: list[AppRecord] = []
         self.current_id: int | None = None  # NEW while creating
+        self.templates = StudioTemplates(self)
         self._build()
         self._apply_permissions()
         ctx.actor_did_change.connect(self._apply_permissions)
@@ -99,6 +101,7 @@ class StudioView(View):
         layout.addWidget(page_title(self.tr("Studio"), side))
         self.new_button = primary_button(self.tr("New app"), "newAppButton", side)
         layout.addWidget(self.new_button)
+        layout.addWidget(self.templates.import_button)
         self.app_list = QListWidget(side)
         self.app_list.setObjectName("studioAppList")
         self.list_empty = empty_state("", "noApps", side)
@@ -127,7 +130,12 @@ class StudioView(View):
         layout.addWidget(self.message)
         self.delete_button = danger_button(self.tr("Delete app…"), "deleteAppButton", page)
         self.save_button = primary_button(self.tr("Save"), "saveAppButton", page)
-        layout.addLayout(spread_row([self.delete_button], [self.save_button]))
+        layout.addLayout(
+            spread_row(
+                [self.delete_button, self.templates.export_button, self.templates.sign],
+                [self.save_button],
+            )
+        )
         self._center.addWidget(self.center_empty)
         self._center.addWidget(page)
         self.editor.changed.connect(self._on_editor_changed)
@@ -209,7 +217,7 @@ class StudioView(View):
         self.editor.show_app(app)
         self.preview.set_app(app)
 
-    def _may_leave(self) -> bool:
+    def may_leave(self) -> bool:
         """Unsaved edits are lost only after asking."""
         if not (self.can_edit and self.editor.dirty):
             return True
@@ -226,13 +234,13 @@ class StudioView(View):
         app_id = int(current.data(APP_ROLE))
         if app_id == self.current_id:
             return
-        if not self._may_leave():
+        if not self.may_leave():
             self._select_row(self.current_id)
             return
         self._show(app_id)
 
     def _on_new_clicked(self) -> None:
-        if not self.can_edit or not self._may_leave():
+        if not self.can_edit or not self.may_leave():
             return
         self.current_id = NEW
         self._select_row(None)
@@ -249,6 +257,8 @@ class StudioView(View):
         dirty = self.editor.dirty
         self.save_button.setVisible(self.can_edit)
         self.delete_button.setVisible(self.can_edit and not creating)
+        shown = self.current_id is not None and not creating
+        self.templates.update(can_edit=self.can_edit, has_app=shown)
         self.save_button.setEnabled(self.can_edit and (dirty or creating))
         self.save_button.setText(self.tr("Create app") if creating else self.tr("Save"))
         if self.current_id != NEW:
@@ -287,15 +297,20 @@ class StudioView(View):
 
     def _on_saved(self, app: AppRecord) -> None:
         created = self.current_id == NEW
+        self.show_app(
+            app,
+            self.tr("Created.")
+            if created
+            else self.tr("Saved as version {version}.").format(version=app.version),
+        )
+
+    def show_app(self, app: AppRecord, note: str) -> None:
+        """Put a saved or imported app in the list, show it and say ``note``."""
         others = [a for a in self.apps if a.id != app.id]
         self.apps = sorted([*others, app], key=lambda a: a.config.name.casefold())
         self._fill_list()
         self._show(app.id)
-        self.message.show_info(
-            self.tr("Created.")
-            if created
-            else self.tr("Saved as version {version}.").format(version=app.version)
-        )
+        self.message.show_info(note)
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self.message.show_error(exc)
