@@ -34,6 +34,7 @@ from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
 from desktop.core.services.knowledge import KnowledgeService
+from desktop.core.services.limits import LimitService, shared_gate
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.pii_policy import PrivacyService
@@ -129,6 +130,7 @@ class Workspace:
     knowledge: KnowledgeService
     settings: SettingsService
     usage: UsageService
+    limits: LimitService
     diagnostics: DiagnosticsService
     privacy: PrivacyService
     #: Personal-data detection in the model host, for the services that mask and
@@ -175,6 +177,7 @@ def wire(
     models = ModelService(store, engines.inspector, clock)
     knowledge = knowledge_service(store, engines, clock)
     workspace = WorkspaceService(store, keys)
+    limits = LimitService(store, clock, shared_gate(keys.workspace_id))
     return Workspace(
         layout=layout,
         store=store,
@@ -198,10 +201,12 @@ def wire(
             retriever=knowledge.retriever,
             files=knowledge.conversation_files,
             pii=engines.pii_detector,
+            limits=limits,
         ),
         knowledge=knowledge,
         settings=SettingsService(store, clock),
         usage=UsageService(store, clock),
+        limits=limits,
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
         privacy=PrivacyService(store),
         pii_detector=engines.pii_detector,

@@ -54,6 +54,10 @@ class AuditAction(enum.StrEnum):
     APP_CREATED = "app.created"
     APP_EDITED = "app.edited"
     APP_DELETED = "app.deleted"
+    # usage limits
+    LIMITS_SET = "limits.set"
+    LIMITS_CLEARED = "limits.cleared"
+    LIMIT_REFUSED = "limits.refused"  # a turn refused before it started
     # chat
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_RENAMED = "conversation.renamed"

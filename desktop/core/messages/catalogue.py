@@ -21,6 +21,7 @@ from desktop.core.messages import (
     knowledge,
     knowledge_files,
     knowledge_ocr,
+    limits,
     llama,
     logs,
     models,
@@ -51,6 +52,7 @@ AREAS: tuple[ModuleType, ...] = (
     logs,
     bundle,
     privacy,
+    limits,
     cli,
 )
 
