@@ -94,6 +94,28 @@ class LimitUse:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """Where each window of the limits checked begins (ISO UTC): ``since`` is the
+    earliest of them, the one the turns are read from."""
+
+    since: str
+    day: str
+    month: str
+    minute: str
+
+
+@dataclass(frozen=True, slots=True)
+class Consumed:
+    """What a user or an app used in each window (tokens of finished turns; turns
+    started in the last minute, and when the oldest of those started)."""
+
+    day_tokens: int
+    month_tokens: int
+    requests: int
+    oldest_request: str | None
+
+
 def day_start(now: datetime) -> datetime:
     """00:00 UTC of ``now``'s UTC day."""
     moment = now.astimezone(UTC)

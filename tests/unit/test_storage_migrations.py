@@ -193,7 +193,7 @@ EXPECTED_INDEXES = {
     "documents_by_active_version": ["active_version_id"],
     "knowledge_bases_conversation": ["conversation_id"],
     "turn_pseudonyms_by_conversation": ["conversation_id", "turn_id"],
-    "turns_by_conversation_created": ["conversation_id", "created_at"],
+    "turns_by_conversation_created": ["conversation_id", "created_at", "stop_reason", None],
     "turns_by_created": ["created_at"],
     "usage_limits_by_app": ["app_id"],
     "usage_limits_by_model": ["model_id"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from desktop.core.limits import LimitKind, LimitScope, UsageLimits
+from desktop.core.limits import Consumed, LimitKind, LimitScope, UsageLimits, Windows
 
 
 class LimitRepository(Protocol):
@@ -32,14 +32,7 @@ class LimitRepository(Protocol):
         """The limits of this user, this app and this model (those that have any)."""
         ...
 
-    def tokens_since(self, scope: LimitScope, subject_id: int, since: str) -> int:
-        """Prompt + completion tokens of the finished turns of a user's or an app's
-        conversations created at ``since`` (ISO UTC) or later."""
-        ...
-
-    def requests_since(
-        self, scope: LimitScope, subject_id: int, since: str
-    ) -> tuple[int, str | None]:
-        """How many turns (finished or not) a user or app started at ``since`` or later,
-        and when the oldest of them started (None when there is none)."""
+    def consumed(self, scope: LimitScope, subject_id: int, windows: Windows) -> Consumed:
+        """What a user's or an app's conversations used in each of ``windows``, read in
+        one pass over their turns since ``windows.since``."""
         ...

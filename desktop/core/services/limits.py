@@ -42,10 +42,14 @@ from desktop.core.limits import (
     MAX_LIMIT,
     MINUTE,
     TOKEN_KINDS,
+    Consumed,
     LimitKind,
     LimitScope,
     LimitUse,
     UsageLimits,
+    Windows,
+    day_start,
+    month_start,
     shown_time,
     token_window,
 )
@@ -249,19 +253,37 @@ class LimitService(AuditedService):
         self, tx: Transaction, limits: UsageLimits, now: datetime, *, concurrent: bool = True
     ) -> Iterator[LimitUse]:
         """Each of ``limits``' values with what is used against it at ``now``."""
-        for kind in TOKEN_KINDS:
-            if kind in limits.values:
-                start, resets = token_window(kind, now)
-                used = tx.limits.tokens_since(limits.scope, limits.subject_id, iso_utc(start))
-                yield _use(limits, kind, used, iso_utc(resets))
-        if LimitKind.REQUESTS_PER_MINUTE in limits.values:
-            since = iso_utc(now - MINUTE + _TICK)  # a turn exactly 60 s old has left
-            count, oldest = tx.limits.requests_since(limits.scope, limits.subject_id, since)
-            resets = datetime.fromisoformat(oldest) + MINUTE if oldest else now
-            yield _use(limits, LimitKind.REQUESTS_PER_MINUTE, count, iso_utc(resets))
+        counted = [k for k in (*TOKEN_KINDS, LimitKind.REQUESTS_PER_MINUTE) if k in limits.values]
+        if counted:
+            windows = _windows(now, counted)
+            used = tx.limits.consumed(limits.scope, limits.subject_id, windows)
+            for kind in counted:
+                yield _counted(limits, kind, used, now)
         if concurrent and LimitKind.CONCURRENT in limits.values:
             running = self.gate.running(limits.scope, limits.subject_id)
             yield _use(limits, LimitKind.CONCURRENT, running, None)
+
+
+def _windows(now: datetime, kinds: list[LimitKind]) -> Windows:
+    """The windows of ``now``; the turns are read from the widest of those ``kinds``."""
+    day, month = day_start(now), month_start(now)
+    minute = now - MINUTE + _TICK  # a turn exactly 60 s old has left the window
+    starts = {
+        LimitKind.TOKENS_PER_DAY: day,
+        LimitKind.TOKENS_PER_MONTH: month,
+        LimitKind.REQUESTS_PER_MINUTE: minute,
+    }
+    since = min(starts[k] for k in kinds)
+    return Windows(iso_utc(since), iso_utc(day), iso_utc(month), iso_utc(minute))
+
+
+def _counted(limits: UsageLimits, kind: LimitKind, used: Consumed, now: datetime) -> LimitUse:
+    if kind is LimitKind.REQUESTS_PER_MINUTE:
+        oldest = used.oldest_request
+        resets = datetime.fromisoformat(oldest) + MINUTE if oldest else now
+        return _use(limits, kind, used.requests, iso_utc(resets))
+    tokens = used.day_tokens if kind is LimitKind.TOKENS_PER_DAY else used.month_tokens
+    return _use(limits, kind, tokens, iso_utc(token_window(kind, now)[1]))
 
 
 def _check_values(scope: LimitScope, values: Mapping[LimitKind, int]) -> None:

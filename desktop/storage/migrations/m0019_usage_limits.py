@@ -7,12 +7,20 @@ is not set. Deleting the user, app or model deletes its limits.
 Consumption is read from the turns themselves (their ``usage`` counters), never kept
 twice. A turn's conversation is touched when the turn is written, so a conversation with
 a turn since a moment T has ``updated_at >= T``: the two indexes below find the turns of
-one user or one app since T without reading older conversations or turns.
+one user or one app since T without reading older conversations or turns, and the
+second holds each turn's tokens, so the turns themselves are never read.
 """
 
 from __future__ import annotations
 
 from desktop.storage.dbapi import Connection
+
+#: A turn's prompt + completion tokens; ``repo_limits`` sums this very expression, so the
+#: index below answers it without reading the turn (and its text).
+TURN_TOKENS = (
+    "(coalesce(json_extract(usage, '$.prompt_tokens'), 0)"
+    " + coalesce(json_extract(usage, '$.completion_tokens'), 0))"
+)
 
 _STATEMENTS = (
     """
@@ -35,7 +43,9 @@ _STATEMENTS = (
     "CREATE UNIQUE INDEX usage_limits_by_model ON usage_limits (model_id)"
     " WHERE model_id IS NOT NULL",
     "CREATE INDEX conversations_by_app_updated ON conversations (app_id, updated_at)",
-    "CREATE INDEX turns_by_conversation_created ON turns (conversation_id, created_at)",
+    # covering: a check reads its window's turns from the index alone (their tokens too)
+    "CREATE INDEX turns_by_conversation_created ON turns (conversation_id, created_at,"
+    f" stop_reason, {TURN_TOKENS})",
 )
 
 
