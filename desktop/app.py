@@ -35,6 +35,7 @@ from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
 from desktop.core.services.knowledge import KnowledgeService
+from desktop.core.services.limits import LimitService, shared_gate
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.pii_policy import PrivacyService
@@ -130,6 +131,7 @@ class Workspace:
     knowledge: KnowledgeService
     settings: SettingsService
     usage: UsageService
+    limits: LimitService
     diagnostics: DiagnosticsService
     privacy: PrivacyService
     app_templates: AppTemplateService
@@ -180,6 +182,7 @@ def wire(
     logs = LogService(
         store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
     )
+    limits = LimitService(store, clock, shared_gate(keys.workspace_id))
     return Workspace(
         layout=layout,
         store=store,
@@ -201,10 +204,12 @@ def wire(
             retriever=knowledge.retriever,
             files=knowledge.conversation_files,
             pii=engines.pii_detector,
+            limits=limits,
         ),
         knowledge=knowledge,
         settings=SettingsService(store, clock),
         usage=UsageService(store, clock),
+        limits=limits,
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
         privacy=PrivacyService(store),
         app_templates=AppTemplateService(

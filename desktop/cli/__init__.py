@@ -1,7 +1,8 @@
 """The ``kura`` command line: parses, calls services, prints. Nothing else.
 
 ``--json`` prints one JSON document on stdout; messages and progress go to stderr.
-Exit codes: 0 ok, 1 check failed, 2 usage or input error, 3 permission denied, 4 locked.
+Exit codes: 0 ok, 1 check failed, 2 usage or input error, 3 permission denied, 4 locked,
+5 a usage limit refused the request (try again when it resets; ``kura limits list``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,19 @@ import uuid
 from collections.abc import Sequence
 
 from desktop import __version__, app
-from desktop.cli import accounts, apps, chat, kb, logs, models, pii, privacy, selftest, workspace
+from desktop.cli import (
+    accounts,
+    apps,
+    chat,
+    kb,
+    limits,
+    logs,
+    models,
+    pii,
+    privacy,
+    selftest,
+    workspace,
+)
 from desktop.cli.io import Handler, Parser, note, say
 from desktop.core.errors import EXIT_USAGE, AppError
 
@@ -48,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the self-test's steps as one JSON document on stdout",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (workspace, accounts, models, apps, chat, kb, logs, privacy, pii):
+    for module in (workspace, accounts, models, apps, chat, kb, logs, privacy, pii, limits):
         module.register(sub)
     return parser
 

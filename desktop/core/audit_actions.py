@@ -56,6 +56,10 @@ class AuditAction(enum.StrEnum):
     APP_DELETED = "app.deleted"
     APP_TEMPLATE_EXPORTED = "app.template_exported"  # payload: the YAML's SHA-256, signer
     APP_TEMPLATE_IMPORTED = "app.template_imported"
+    # usage limits
+    LIMITS_SET = "limits.set"
+    LIMITS_CLEARED = "limits.cleared"
+    LIMIT_REFUSED = "limits.refused"  # a turn refused before it started
     # chat
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_RENAMED = "conversation.renamed"

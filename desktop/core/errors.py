@@ -5,7 +5,7 @@ the problem and the remedy, in English and Japanese, the remedy worded for the C
 the GUI — live in the catalogue (``desktop.core.messages``). It also carries an optional
 help topic, technical details for the log (never shown by default) and the exit code
 the CLI uses (DESIGN.md, The command line: 0 ok, 1 check failed, 2 usage or input
-error, 3 permission denied, 4 locked).
+error, 3 permission denied, 4 locked, 5 a usage limit reached: try again later).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 EXIT_DENIED = 3
 EXIT_LOCKED = 4
+EXIT_LIMITED = 5
 
 
 class AppError(Exception):
@@ -184,6 +185,14 @@ class GenerationFailed(AppError):
     words it had produced were kept, as a failed turn of that conversation."""
 
     conversation_id: int | None = None
+
+
+class LimitReached(AppError):
+    """A usage limit (tokens per day or month, requests per minute, answers at once)
+    refuses a turn before it starts; the message names the limit, when it resets and
+    who can raise it (the Owner)."""
+
+    exit_code = EXIT_LIMITED
 
 
 class ModelProcessStopped(GenerationFailed):

@@ -20,6 +20,7 @@ from desktop.core.ports import (
     AuditLog,
     ConversationRepository,
     KnowledgeRepository,
+    LimitRepository,
     ModelRepository,
     PreferenceRepository,
     ReviewRepository,
@@ -33,6 +34,7 @@ from desktop.storage.repo_apps import SqlAppRepository
 from desktop.storage.repo_audit import SqlAuditLog
 from desktop.storage.repo_conversations import SqlConversationRepository
 from desktop.storage.repo_knowledge import SqlKnowledgeRepository
+from desktop.storage.repo_limits import SqlLimitRepository
 from desktop.storage.repo_models import SqlModelRepository
 from desktop.storage.repo_review import SqlReviewRepository
 from desktop.storage.repo_settings import SqlPreferenceRepository
@@ -167,6 +169,7 @@ class SqlTransaction:
     review: ReviewRepository
     preferences: PreferenceRepository
     usage: UsageRepository
+    limits: LimitRepository
 
     def __init__(self, conn: Connection, clock: Clock) -> None:
         self.users = SqlUserRepository(conn)
@@ -180,6 +183,7 @@ class SqlTransaction:
         self.review = SqlReviewRepository(conn)
         self.preferences = SqlPreferenceRepository(conn)
         self.usage = SqlUsageRepository(conn)
+        self.limits = SqlLimitRepository(conn)
 
 
 @contextmanager

@@ -2,8 +2,10 @@
 how answers were rated, and summary tiles, over the last 7, 30 or 90 days.
 
 Charts are pyqtgraph (MIT), imported only when the first report arrives so the window
-paints without it. The report comes from ``UsageService.usage`` on the ``db`` lane;
-the screen is for the Owner and Admins (``Permission.VIEW_LOGS``).
+paints without it. The report comes from ``UsageService.usage`` on the ``db`` lane,
+the usage limits and their consumption from ``LimitService.status``
+(:mod:`desktop.ui.usage_limits`); the screen is for the Owner and Admins
+(``Permission.VIEW_LOGS``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import AppError
+from desktop.core.limits import LimitUse
 from desktop.core.rbac import Permission
 from desktop.core.services.usage import UsageReport
 from desktop.ui.context import UiContext
@@ -30,6 +33,7 @@ from desktop.ui.errors import InlineMessage
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane
 from desktop.ui.usage_axes import count_axis_class, date_axis_class, pg_module
+from desktop.ui.usage_limits import LimitsCard
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header
 
@@ -110,6 +114,8 @@ class UsageView(View):
         layout.addLayout(self._build_header())
         self.message = InlineMessage(self)
         layout.addWidget(self.message)
+        self.limits = LimitsCard(self)  # hidden until a limit is set (ui/usage_limits.py)
+        layout.addWidget(self.limits)
         self.pages = QStackedWidget(self)
         self.body = self._build_body()
         self.pages.addWidget(self.body)
@@ -208,6 +214,16 @@ class UsageView(View):
             on_done=self._on_report_loaded,
             on_failed=self.message.show_error,
         )
+        self.run(
+            Lane.DB,
+            lambda lc: lc.ws.limits.status(actor),
+            key="limits",
+            on_done=self._on_limits_loaded,
+            on_failed=self.message.show_error,
+        )
+
+    def _on_limits_loaded(self, uses: list[LimitUse]) -> None:
+        self.limits.show_uses(uses)
 
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -1929,6 +1929,89 @@
     </message>
 </context>
 <context>
+    <name>LimitsCard</name>
+    <message>
+        <location filename="../../desktop/ui/usage_limits.py" line="+37"/>
+        <source>Usage limits</source>
+        <translation>利用上限</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>User, app or model</source>
+        <translation>ユーザー・アプリ・モデル</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Limit</source>
+        <translation>上限</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Used</source>
+        <translation>使用量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Resets</source>
+        <translation>リセット</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Only the Owner can change limits (kura limits set).</source>
+        <translation>上限を変えられるのはオーナーだけです（kura limits set）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>User {name}</source>
+        <translation>ユーザー {name}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>App {name}</source>
+        <translation>アプリ {name}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model {name}</source>
+        <translation>モデル {name}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Tokens per day</source>
+        <translation>1 日あたりのトークン数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens per month</source>
+        <translation>1 か月あたりのトークン数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requests per minute</source>
+        <translation>1 分あたりのリクエスト数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answers at once</source>
+        <translation>同時に生成する回答数</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{used} of {allowed}</source>
+        <translation>{allowed} のうち {used}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>as answers finish</source>
+        <translation>回答が終わりしだい</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Reached: new questions are refused until it resets.</source>
+        <translation>上限に達しました。リセットされるまで新しい質問は受け付けません。</translation>
+    </message>
+</context>
+<context>
     <name>LoadSettingsEditor</name>
     <message>
         <location filename="../../desktop/ui/settings/model_settings.py" line="+18"/>
@@ -4203,7 +4286,7 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+123"/>
+        <location filename="../../desktop/ui/usage.py" line="+129"/>
         <location line="+20"/>
         <source>Usage</source>
         <translation>利用状況</translation>
@@ -4269,7 +4352,7 @@
         <translation>利用状況を確認できるのはオーナーと管理者のみです。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+39"/>
         <source>No answers in the last {days} days yet — usage shows up here once people chat with your apps.</source>
         <translation>過去 {days} 日間の回答はまだありません — アプリでチャットが行われると、ここに利用状況が表示されます。</translation>
     </message>

@@ -21,6 +21,7 @@ from desktop.core import rbac
 from desktop.core.chat_models import AppConfig, AppVisibility
 from desktop.core.errors import NotFound, PermissionDenied
 from desktop.core.knowledge_models import KbVisibility, RetrievalMode
+from desktop.core.limits import LimitKind, LimitScope
 from desktop.core.models import Actor, Role
 from desktop.core.rbac import Permission
 from desktop.core.workspace_policy import Policy
@@ -65,6 +66,9 @@ ACTIONS: dict[Permission, Action] = {
         a, Policy.ROLE_APPROVAL, True
     ),
     Permission.TRANSFER_OWNERSHIP: lambda ws, a, p, m, t: ws.accounts.transfer_ownership(a, "mia"),
+    Permission.MANAGE_LIMITS: lambda ws, a, p, m, t: ws.limits.set_limits(
+        a, LimitScope.USER, "mia", {LimitKind.TOKENS_PER_DAY: 100}
+    ),
 }
 
 

@@ -143,6 +143,18 @@ EXPECTED_COLUMNS = {
         "superseded_by",
         "superseded_at",
     ],
+    "usage_limits": [
+        "id",
+        "user_id",
+        "app_id",
+        "model_id",
+        "tokens_per_day",
+        "tokens_per_month",
+        "requests_per_minute",
+        "concurrent",
+        "updated_at",
+        "updated_by",
+    ],
     "users": [
         "id",
         "username",
@@ -178,11 +190,16 @@ EXPECTED_INDEXES = {
     "chunks_by_kb": ["kb_id"],
     "chunks_scope": ["id", "kb_id", "version_id"],
     "conversations_by_app": ["app_id"],
+    "conversations_by_app_updated": ["app_id", "updated_at"],
     "conversations_by_user": ["user_id", "updated_at"],
     "documents_by_active_version": ["active_version_id"],
     "knowledge_bases_conversation": ["conversation_id"],
     "turn_pseudonyms_by_conversation": ["conversation_id", "turn_id"],
+    "turns_by_conversation_created": ["conversation_id", "created_at", "stop_reason", None],
     "turns_by_created": ["created_at"],
+    "usage_limits_by_app": ["app_id"],
+    "usage_limits_by_model": ["model_id"],
+    "usage_limits_by_user": ["user_id"],
 }
 
 

@@ -31,6 +31,9 @@ MESSAGES: dict[str, Entry] = {
     "accounts.verb.transfer_ownership": Entry(
         Text(en="transfer ownership", ja="オーナー権限を譲る")
     ),
+    "accounts.verb.manage_limits": Entry(
+        Text(en="set or clear usage limits", ja="利用上限を設定・解除する")
+    ),
     "accounts.permission_denied": Entry(
         Text(
             en="permission denied: the {role} role may not {verb}; ask the workspace Owner "

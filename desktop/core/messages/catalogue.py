@@ -22,6 +22,7 @@ from desktop.core.messages import (
     knowledge,
     knowledge_files,
     knowledge_ocr,
+    limits,
     llama,
     logs,
     models,
@@ -53,6 +54,7 @@ AREAS: tuple[ModuleType, ...] = (
     logs,
     bundle,
     privacy,
+    limits,
     cli,
 )
 

@@ -21,6 +21,7 @@ from desktop.core.ports.audit import AuditLog, ReviewRepository, UsageRepository
 from desktop.core.ports.chat import AppRepository, ConversationRepository, ModelRepository
 from desktop.core.ports.inference import ChatModel, Generation, ModelInspector
 from desktop.core.ports.knowledge import KnowledgeRepository
+from desktop.core.ports.limits import LimitRepository
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.ports.retrieval import (
     DocumentParser,
@@ -51,6 +52,7 @@ __all__ = [
     "Generation",
     "KeyStore",
     "KnowledgeRepository",
+    "LimitRepository",
     "ModelInspector",
     "ModelRepository",
     "Ocr",

@@ -14,6 +14,7 @@ from desktop.core.ports.accounts import (
 from desktop.core.ports.audit import AuditLog, ReviewRepository, UsageRepository
 from desktop.core.ports.chat import AppRepository, ConversationRepository, ModelRepository
 from desktop.core.ports.knowledge import KnowledgeRepository
+from desktop.core.ports.limits import LimitRepository
 
 
 class Transaction(Protocol):
@@ -28,6 +29,7 @@ class Transaction(Protocol):
     review: ReviewRepository
     preferences: PreferenceRepository
     usage: UsageRepository
+    limits: LimitRepository
 
 
 class Store(Protocol):

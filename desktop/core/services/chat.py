@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -54,6 +55,7 @@ from desktop.core.services.chat_trace import PieceSink, TurnResult, stream_answe
 from desktop.core.services.conversations import ConversationService, own_conversation
 from desktop.core.services.exhaustive import ExhaustiveReader, PartialReading, Reading, repeat_mode
 from desktop.core.services.ingest import DocumentSource, IngestReport
+from desktop.core.services.limits import LimitService
 from desktop.core.services.models import ModelService
 from desktop.core.services.passages import CitedPassage
 from desktop.core.services.retrieval import Retriever, citation_block, citations
@@ -83,8 +85,10 @@ class ChatService(AuditedService):
         retriever: Retriever | None = None,
         files: ConversationFilesService | None = None,
         pii: PiiDetector | None = None,
+        limits: LimitService | None = None,
     ) -> None:
         super().__init__(store)
+        self._limits = limits  # None: no usage limits (services/limits.py)
         self._pii = pii  # None: a policy that needs it refuses (services/chat_privacy.py)
         self._retriever = retriever
         self._files = files
@@ -195,6 +199,26 @@ class ChatService(AuditedService):
         extra: dict[str, Any],
         exhaustive: bool | None = None,
         progress: ProgressSink = no_progress,
+    ) -> TurnResult:
+        """Every turn's one way to the model: the usage limits admit it first."""
+        with self._admit(actor, plan):
+            return self._answer(actor, plan, message, cancel, on_piece, extra, exhaustive, progress)
+
+    def _admit(self, actor: Actor, plan: TurnPlan) -> AbstractContextManager[None]:
+        if self._limits is None:
+            return nullcontext()
+        return self._limits.admit(actor, plan.app.id, plan.model.id)
+
+    def _answer(
+        self,
+        actor: Actor,
+        plan: TurnPlan,
+        message: str,
+        cancel: CancelToken,
+        on_piece: PieceSink | None,
+        extra: dict[str, Any],
+        exhaustive: bool | None,
+        progress: ProgressSink,
     ) -> TurnResult:
         privacy = TurnPrivacy(plan.privacy, self._pii, cancel)  # None: refuses if needed
         model = self._models.verified(plan.model.id, cancel)

@@ -18,6 +18,7 @@ from desktop.core.services.app_templates import AppTemplateService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.knowledge import KnowledgeService
+from desktop.core.services.limits import LimitService
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.pii_policy import PrivacyService
@@ -69,6 +70,9 @@ class Services(Protocol):
 
     @property
     def usage(self) -> UsageService: ...
+
+    @property
+    def limits(self) -> LimitService: ...
 
     @property
     def pii_detector(self) -> PiiDetector | None:

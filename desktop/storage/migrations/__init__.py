@@ -37,6 +37,7 @@ from desktop.storage.migrations.m0014_index_parts import m0014_index_parts
 from desktop.storage.migrations.m0015_turn_pseudonyms import m0015_turn_pseudonyms
 from desktop.storage.migrations.m0016_bundle_keys import m0016_bundle_keys
 from desktop.storage.migrations.m0017_kb_word_counts import m0017_kb_word_counts
+from desktop.storage.migrations.m0018_usage_limits import m0018_usage_limits
 
 Migration = Callable[[Connection], None]
 
@@ -59,6 +60,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0015_turn_pseudonyms,
     m0016_bundle_keys,
     m0017_kb_word_counts,
+    m0018_usage_limits,
 )
 
 _LEDGER_DDL = (
