@@ -27,7 +27,7 @@ from desktop.core.errors import (
     WrongKey,
 )
 from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
-from desktop.core.ports import KeyStore, PasswordHasher
+from desktop.core.ports import ChatModel, KeyStore, PasswordHasher
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
@@ -38,6 +38,7 @@ from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.pii_policy import PrivacyService
 from desktop.core.services.policies import PolicyService
+from desktop.core.services.remote_models import RemoteModelService
 from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
 from desktop.core.services.usage import UsageService
@@ -53,7 +54,12 @@ from desktop.data_dir import (
 from desktop.engines import Engines, RerankerFactory, knowledge_service
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import Credentials, WorkspaceKeys
-from desktop.security.netguard import install_network_guard
+from desktop.security.netguard import (
+    GuardEgress,
+    GuardResolver,
+    install_network_guard,
+    report_violations_to,
+)
 from desktop.security.passwords import Argon2PasswordHasher
 from desktop.security.process import disable_core_dumps
 from desktop.security.strength import ZxcvbnStrength
@@ -131,6 +137,8 @@ class Workspace:
     usage: UsageService
     diagnostics: DiagnosticsService
     privacy: PrivacyService
+    #: internal OpenAI-compatible servers registered as models, and the egress allowlist
+    remote_models: RemoteModelService
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
@@ -140,6 +148,8 @@ class Workspace:
         return self.keys.workspace_id
 
     def close(self) -> None:
+        with contextlib.suppress(AppError):  # the guard's refusals, into the audit log
+            self.remote_models.flush_refusals()
         self.store.close()
 
     def __enter__(self) -> Workspace:
@@ -175,7 +185,9 @@ def wire(
     models = ModelService(store, engines.inspector, clock)
     knowledge = knowledge_service(store, engines, clock)
     workspace = WorkspaceService(store, keys)
-    return Workspace(
+    remote = RemoteModelService(store, clock, key_store, GuardResolver(), GuardEgress())
+    chat_model = remote_router(engines.chat_model, remote)
+    ws = Workspace(
         layout=layout,
         store=store,
         keys=keys,
@@ -193,7 +205,7 @@ def wire(
         chat=ChatService(
             store,
             models,
-            engines.chat_model,
+            chat_model,
             clock,
             retriever=knowledge.retriever,
             files=knowledge.conversation_files,
@@ -204,8 +216,24 @@ def wire(
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
         privacy=PrivacyService(store),
+        remote_models=remote,
         pii_detector=engines.pii_detector,
     )
+    remote.refresh_egress()  # a remote model: the guard allows exactly its addresses
+    report_violations_to(lambda v: remote.note_refusal(v.event, v.target))
+    return ws
+
+
+def remote_router(local: ChatModel, remote: RemoteModelService) -> ChatModel:
+    """The workspace's chat model: ``local`` (the model host), or a registered remote
+    endpoint's adapter when an app's model is one (desktop/remote/)."""
+    from desktop.remote.openai import RemoteChatModel, RoutingChatModel
+
+    def remote_for(sha256: str) -> RemoteChatModel | None:
+        endpoint = remote.endpoint_for(sha256)
+        return None if endpoint is None else RemoteChatModel(endpoint, remote.api_key, sha256)
+
+    return RoutingChatModel(local, remote_for)
 
 
 def init_workspace(

@@ -25,6 +25,7 @@ from desktop.core.messages import (
     logs,
     models,
     privacy,
+    remote,
     security,
     storage,
     workspace,
@@ -51,6 +52,7 @@ AREAS: tuple[ModuleType, ...] = (
     logs,
     bundle,
     privacy,
+    remote,
     cli,
 )
 

@@ -36,6 +36,7 @@ from desktop.storage.migrations.m0013_word_index import m0013_word_index, regist
 from desktop.storage.migrations.m0014_index_parts import m0014_index_parts
 from desktop.storage.migrations.m0015_turn_pseudonyms import m0015_turn_pseudonyms
 from desktop.storage.migrations.m0016_bundle_keys import m0016_bundle_keys
+from desktop.storage.migrations.m0020_remote_endpoints import m0020_remote_endpoints
 
 Migration = Callable[[Connection], None]
 
@@ -57,6 +58,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0014_index_parts,
     m0015_turn_pseudonyms,
     m0016_bundle_keys,
+    m0020_remote_endpoints,
 )
 
 _LEDGER_DDL = (
