@@ -7,6 +7,7 @@ here to obtain a :class:`Workspace`, then talk to its services only.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import uuid
@@ -27,8 +28,9 @@ from desktop.core.errors import (
     WrongKey,
 )
 from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
-from desktop.core.ports import ChatModel, KeyStore, PasswordHasher
+from desktop.core.ports import ChatModel, Embedder, KeyStore, PasswordHasher
 from desktop.core.ports.pii import PiiDetector
+from desktop.core.remote import REMOTE_EMBEDDER_PREFIX
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
@@ -183,10 +185,10 @@ def wire(
     engines = engines or Engines.local()
     totp = PyOtpTotp()
     models = ModelService(store, engines.inspector, clock)
-    knowledge = knowledge_service(store, engines, clock)
-    workspace = WorkspaceService(store, keys)
     remote = RemoteModelService(store, clock, key_store, GuardResolver(), GuardEgress())
     chat_model = remote_router(engines.chat_model, remote)
+    knowledge = knowledge_service(store, remote_embedders(engines, remote), clock)
+    workspace = WorkspaceService(store, keys)
     ws = Workspace(
         layout=layout,
         store=store,
@@ -222,6 +224,22 @@ def wire(
     remote.refresh_egress()  # a remote model: the guard allows exactly its addresses
     report_violations_to(lambda v: remote.note_refusal(v.event, v.target))
     return ws
+
+
+def remote_embedders(engines: Engines, remote: RemoteModelService) -> Engines:
+    """``engines`` whose embedder factory also gives a knowledge base's ``remote:NAME``
+    embedding model: the registered remote embedding model NAME (desktop/remote/)."""
+    local = engines.embedder_factory
+
+    def factory(folder: str) -> Embedder:
+        if not folder.startswith(REMOTE_EMBEDDER_PREFIX):
+            return local(folder)
+        from desktop.remote.openai import RemoteEmbedder
+
+        endpoint = remote.embedding_endpoint(folder.removeprefix(REMOTE_EMBEDDER_PREFIX))
+        return RemoteEmbedder(endpoint, remote.api_key)
+
+    return dataclasses.replace(engines, embedder_factory=factory)
 
 
 def remote_router(local: ChatModel, remote: RemoteModelService) -> ChatModel:

@@ -10,6 +10,7 @@ import socket
 import socketserver
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 PIECES = ("Hello", ", ", "world", "!")
+PACED_TOKENS = 64
 
 
 def _read_request(rfile: Any) -> tuple[str, dict[str, str], bytes]:
@@ -38,14 +40,22 @@ def _chunk(data: bytes) -> bytes:
     return f"{len(data):x}\r\n".encode() + data + b"\r\n"
 
 
+def _vector(text: str) -> list[float]:
+    """A deterministic 8-dimensional embedding of ``text`` (words hashed into buckets)."""
+    vector = [0.01] * 8
+    for word in text.lower().split():
+        vector[sum(word.encode()) % 8] += 1.0
+    return vector
+
+
 def _event(obj: Any) -> bytes:
     return _chunk(b"data: " + json.dumps(obj).encode() + b"\n\n")
 
 
 class FakeOpenAI:
-    """``mode``: ok | stall | drop | 429 | 500 | garbage. A stalled stream waits until
-    the client goes away. Runs in a subprocess (``python -m tests.fake_openai MODE``):
-    the test process's network guard refuses to listen."""
+    """``mode``: ok | stall | drop | 429 | 500 | garbage | paced (fixed timing). A
+    stalled stream waits until the client goes away. Runs in a subprocess
+    (``python -m tests.fake_openai MODE``): the test process's guard refuses to listen."""
 
     def __init__(self, mode: str = "ok") -> None:
         self.mode = mode
@@ -56,13 +66,14 @@ class FakeOpenAI:
                 line, headers, body = _read_request(self.rfile)
                 record = {"line": line, "headers": headers, **(json.loads(body) if body else {})}
                 print("REQ " + json.dumps(record), flush=True)
-                outer.respond(self.connection, self.wfile, line)
+                inputs = record.get("input", [])
+                outer.respond(self.connection, self.wfile, line, inputs)
 
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = int(self.server.server_address[1])
 
-    def respond(self, conn: socket.socket, out: Any, line: str) -> None:
+    def respond(self, conn: socket.socket, out: Any, line: str, inputs: list[str]) -> None:
         mode = self.mode
         if mode in ("429", "500"):
             body = json.dumps({"error": {"message": "try later"}}).encode()
@@ -73,7 +84,7 @@ class FakeOpenAI:
             )
             return
         if "/embeddings" in line:
-            data = [{"index": i, "embedding": [1.0, float(i), 0.5]} for i in range(2)]
+            data = [{"index": i, "embedding": _vector(t)} for i, t in enumerate(inputs)]
             body = json.dumps({"model": "served-embed", "data": data}).encode()
             out.write(
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -87,6 +98,15 @@ class FakeOpenAI:
         )
         if mode == "garbage":
             out.write(_chunk(b"data: {this is not json\n\n"))
+            out.flush()
+            return
+        if mode == "paced":  # a server with fixed timing: 100 ms to the first token, 50/s
+            time.sleep(0.1)
+            for _ in range(PACED_TOKENS):
+                out.write(_event({"model": "paced", "choices": [{"delta": {"content": " x"}}]}))
+                out.flush()
+                time.sleep(0.02)
+            out.write(_chunk(b"data: [DONE]\n\n") + b"0\r\n\r\n")
             out.flush()
             return
         for i, piece in enumerate(PIECES):

@@ -34,6 +34,8 @@ REMOTE_ARCHITECTURE = "openai-remote"
 _PIN = re.compile(r"^[0-9a-f]{64}$")
 _MODEL_ID = re.compile(r"^[\x21-\x7e]{1,200}$")
 DEFAULT_TIMEOUT_S = 60.0
+#: A knowledge base's embedding model ``remote:NAME`` is remote embedding model NAME.
+REMOTE_EMBEDDER_PREFIX = "remote:"
 
 
 class RemoteKind(enum.StrEnum):

@@ -196,9 +196,6 @@ def _attempt(
     except TimeoutError as exc:
         conn.close()
         raise fail("remote.timeout", url=endpoint.base_url, seconds=endpoint.timeout_s) from exc
-    except PermissionError:
-        conn.close()
-        raise
     except (OSError, http.client.HTTPException) as exc:
         conn.close()
         if cancel.cancelled:

@@ -19,6 +19,7 @@ from desktop.core.errors import (
     PermissionDenied,
 )
 from desktop.core.keyring_items import endpoint_key_item
+from desktop.core.knowledge_models import KbSettings, RetrievalMode
 from desktop.core.messages import render
 from desktop.core.models import Actor, AuditEvent
 from desktop.core.remote import RemoteEndpoint, RemoteKind
@@ -27,7 +28,7 @@ from desktop.core.tasks import CancelToken
 from desktop.remote.openai import RemoteChatModel, RemoteEmbedder, messages_prompt
 from desktop.security import netguard
 from tests.fake_openai import PIECES, fake_openai
-from tests.fakes import MemoryKeyStore
+from tests.fakes import MemoryKeyStore, MemorySource
 
 CANARY = "sk-CANARY-7f3a9c1e5b"
 
@@ -142,7 +143,7 @@ def test_embeddings_are_normalised_rows() -> None:
     with fake_openai("ok") as server:
         endpoint = _endpoint(server.port)
         vectors = RemoteEmbedder(endpoint, lambda _e: None).embed(["a", "b"])
-    assert vectors.shape == (2, 3)
+    assert vectors.shape == (2, 8)
     assert abs(float((vectors[0] ** 2).sum()) - 1.0) < 1e-5
     assert server.requests[0]["input"] == ["a", "b"]
 
@@ -272,3 +273,21 @@ def test_a_chat_turn_on_a_remote_model_records_the_server_in_its_trace(
     assert event.payload["model"]["template"] == "server"
     assert CANARY not in repr(event.payload)
     assert server.requests[0]["messages"][-1] == {"role": "user", "content": "What is Kura?"}
+
+
+def test_a_knowledge_base_embeds_through_a_remote_embedding_model(
+    ws: app.Workspace, people: dict[str, Actor]
+) -> None:
+    owner = people["owner"]
+    with fake_openai("ok") as server:
+        reg = _reg(server.port, name="emb", kind=RemoteKind.EMBEDDING, api_key=None)
+        ws.remote_models.register(owner, reg)
+        kb = ws.knowledge.create(owner, "kb", settings=KbSettings(embedding_model="remote:emb"))
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("a.txt", b"lighthouse keeper storm")])
+        hits = ws.knowledge.search(owner, kb.id, "lighthouse storm", mode=RetrievalMode.VECTOR)
+    assert hits and "lighthouse" in hits[0].chunk.text
+    assert any("/embeddings" in r["line"] for r in server.requests)
+    with pytest.raises(ModelNotFound) as caught:
+        ws.knowledge.create(owner, "kb2", settings=KbSettings(embedding_model="remote:none"))
+        ws.knowledge.ingest(owner, "kb2", [MemorySource("b.txt", b"x")])
+    assert caught.value.code == "remote.no_embedding_model"

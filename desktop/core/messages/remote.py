@@ -129,6 +129,16 @@ MESSAGES: dict[str, Entry] = {
             "先にそのアプリのモデルを変更してください",
         )
     ),
+    "remote.no_embedding_model": Entry(
+        Text(
+            en="no remote embedding model is named {name}: register one with --kind "
+            "embedding, or {remedy}",
+            ja="{name} という名前のリモート埋め込みモデルはありません。--kind embedding で"
+            "登録するか、{remedy}",
+        ),
+        cli=_LIST_CLI,
+        gui=_LIST_GUI,
+    ),
     "remote.not_remote": Entry(
         Text(
             en="{name} is not a remote model: {remedy}",

@@ -110,6 +110,9 @@ class RemoteModelService(AuditedService):
         self._egress = egress
         self._lock = threading.Lock()
         self._refused: list[tuple[str, str]] = []
+        # a registration's identity is the hash of its endpoint: this never goes stale
+        self._by_identity: dict[str, RemoteEndpoint] = {}
+        self._workspace_id: str | None = None
 
     def register(self, actor: Actor, reg: RemoteRegistration) -> ModelRecord:
         """Register an OpenAI-compatible endpoint as a model (Owner); the guard then
@@ -204,19 +207,38 @@ class RemoteModelService(AuditedService):
 
     def endpoint_for(self, sha256: str) -> RemoteEndpoint | None:
         """The endpoint of the remote model with this identity (for the chat router)."""
+        with self._lock:
+            known = self._by_identity.get(sha256)
+        if known is not None:
+            return known
         with self._store.transaction() as tx:
-            return next(
+            found = next(
                 (m.endpoint for m in tx.models.list() if m.endpoint and m.sha256 == sha256),
                 None,
             )
+        if found is not None:
+            with self._lock:
+                self._by_identity[sha256] = found
+        return found
+
+    def embedding_endpoint(self, name: str) -> RemoteEndpoint:
+        """The endpoint of remote embedding model ``name`` (a knowledge base's
+        ``remote:NAME`` embedding model); ModelNotFound when there is none."""
+        with self._store.transaction() as tx:
+            record = tx.models.get_by_name(name.strip())
+        endpoint = record.endpoint if record is not None else None
+        if endpoint is None or endpoint.kind is not RemoteKind.EMBEDDING:
+            raise ModelNotFound("remote.no_embedding_model", name=name)
+        return endpoint
 
     def api_key(self, endpoint: RemoteEndpoint) -> str | None:
         """The endpoint's API key from the keyring (for the adapter only; never shown)."""
         if endpoint.key_ref is None:
             return None
-        with self._store.transaction() as tx:
-            workspace_id = tx.settings.get("workspace_id") or ""
-        value = self._keys.get_secret(endpoint_key_item(workspace_id, endpoint.key_ref))
+        if self._workspace_id is None:
+            with self._store.transaction() as tx:
+                self._workspace_id = tx.settings.get("workspace_id") or ""
+        value = self._keys.get_secret(endpoint_key_item(self._workspace_id, endpoint.key_ref))
         if value is None:
             raise InputError("remote.api_key_missing")
         return value.decode()
