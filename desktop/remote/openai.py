@@ -191,7 +191,7 @@ class RemoteChatModel:
         self._n_ctx = 4096
 
     def load(self, path: str, sha256: str, settings: LoadSettings, info: GgufInfo) -> None:
-        self._n_ctx = info.context_length or settings.n_ctx
+        self._n_ctx = settings.n_ctx  # the server's context, as registered or `models set`
 
     def loaded_sha256(self) -> str | None:
         return self._sha256
