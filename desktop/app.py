@@ -7,6 +7,7 @@ here to obtain a :class:`Workspace`, then talk to its services only.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import uuid
@@ -27,8 +28,9 @@ from desktop.core.errors import (
     WrongKey,
 )
 from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
-from desktop.core.ports import KeyStore, PasswordHasher
+from desktop.core.ports import ChatModel, Embedder, KeyStore, PasswordHasher
 from desktop.core.ports.pii import PiiDetector
+from desktop.core.remote import REMOTE_EMBEDDER_PREFIX
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.app_templates import AppTemplateService
 from desktop.core.services.apps import AppService
@@ -40,6 +42,7 @@ from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.pii_policy import PrivacyService
 from desktop.core.services.policies import PolicyService
+from desktop.core.services.remote_models import RemoteModelService
 from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
 from desktop.core.services.usage import UsageService
@@ -55,7 +58,12 @@ from desktop.data_dir import (
 from desktop.engines import Engines, RerankerFactory, knowledge_service
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import Credentials, WorkspaceKeys
-from desktop.security.netguard import install_network_guard
+from desktop.security.netguard import (
+    GuardEgress,
+    GuardResolver,
+    install_network_guard,
+    report_violations_to,
+)
 from desktop.security.passwords import Argon2PasswordHasher
 from desktop.security.process import disable_core_dumps
 from desktop.security.strength import ZxcvbnStrength
@@ -135,6 +143,8 @@ class Workspace:
     diagnostics: DiagnosticsService
     privacy: PrivacyService
     app_templates: AppTemplateService
+    #: internal OpenAI-compatible servers registered as models, and the egress allowlist
+    remote_models: RemoteModelService
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
@@ -144,6 +154,8 @@ class Workspace:
         return self.keys.workspace_id
 
     def close(self) -> None:
+        with contextlib.suppress(AppError):  # the guard's refusals, into the audit log
+            self.remote_models.flush_refusals()
         self.store.close()
 
     def __enter__(self) -> Workspace:
@@ -177,13 +189,15 @@ def wire(
     engines = engines or Engines.local()
     totp = PyOtpTotp()
     models = ModelService(store, engines.inspector, clock)
-    knowledge = knowledge_service(store, engines, clock)
+    remote = RemoteModelService(store, clock, key_store, GuardResolver(), GuardEgress())
+    chat_model = remote_router(engines.chat_model, remote)
+    knowledge = knowledge_service(store, remote_embedders(engines, remote), clock)
     workspace = WorkspaceService(store, keys)
     logs = LogService(
         store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
     )
     limits = LimitService(store, clock, shared_gate(keys.workspace_id))
-    return Workspace(
+    ws = Workspace(
         layout=layout,
         store=store,
         keys=keys,
@@ -199,7 +213,7 @@ def wire(
         chat=ChatService(
             store,
             models,
-            engines.chat_model,
+            chat_model,
             clock,
             retriever=knowledge.retriever,
             files=knowledge.conversation_files,
@@ -215,8 +229,40 @@ def wire(
         app_templates=AppTemplateService(
             store, clock, key_store, SshBundleSigner(), logs.ensure_signing_key
         ),
+        remote_models=remote,
         pii_detector=engines.pii_detector,
     )
+    remote.refresh_egress()  # a remote model: the guard allows exactly its addresses
+    report_violations_to(lambda v: remote.note_refusal(v.event, v.target))
+    return ws
+
+
+def remote_embedders(engines: Engines, remote: RemoteModelService) -> Engines:
+    """``engines`` whose embedder factory also gives a knowledge base's ``remote:NAME``
+    embedding model: the registered remote embedding model NAME (desktop/remote/)."""
+    local = engines.embedder_factory
+
+    def factory(folder: str) -> Embedder:
+        if not folder.startswith(REMOTE_EMBEDDER_PREFIX):
+            return local(folder)
+        from desktop.remote.openai import RemoteEmbedder
+
+        endpoint = remote.embedding_endpoint(folder.removeprefix(REMOTE_EMBEDDER_PREFIX))
+        return RemoteEmbedder(endpoint, remote.api_key)
+
+    return dataclasses.replace(engines, embedder_factory=factory)
+
+
+def remote_router(local: ChatModel, remote: RemoteModelService) -> ChatModel:
+    """The workspace's chat model: ``local`` (the model host), or a registered remote
+    endpoint's adapter when an app's model is one (desktop/remote/)."""
+    from desktop.remote.openai import RemoteChatModel, RoutingChatModel
+
+    def remote_for(sha256: str) -> RemoteChatModel | None:
+        endpoint = remote.endpoint_for(sha256)
+        return None if endpoint is None else RemoteChatModel(endpoint, remote.api_key, sha256)
+
+    return RoutingChatModel(local, remote_for)
 
 
 def init_workspace(

@@ -229,7 +229,8 @@ def _kb_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
     p.add_argument(
         "--embedding-model",
         dest="embedding_model",
-        help="a sentence-transformers folder (default: the packaged one)",
+        help="a sentence-transformers folder (default: the packaged one), or remote:NAME "
+        "for a remote embedding model (kura models add-remote --kind embedding)",
     )
     p.add_argument("--chunk-size", dest="chunk_size", type=int, help="characters")
     p.add_argument("--chunk-overlap", dest="chunk_overlap", type=int, help="characters")

@@ -1,4 +1,4 @@
-"""``kura models add | list | set``."""
+"""``kura models add | list | set`` (``add-remote`` and ``remove``: :mod:`.remote_models`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop import app
+from desktop.cli import remote_models
 from desktop.cli.io import StdinLines, as_user, common
 from desktop.core.chat_models import AUTO, LoadSettings, ModelRecord
 from desktop.core.errors import InputError
@@ -35,6 +36,8 @@ def _settings(args: argparse.Namespace, base: LoadSettings | None = None) -> Loa
 
 
 def _line(m: ModelRecord) -> str:
+    if m.remote:
+        return remote_models.remote_line(m)
     info = m.info
     params = f"{info.parameter_count / 1e6:.0f}M" if info.parameter_count else "?"
     return (
@@ -95,3 +98,4 @@ def register(sub: Any) -> None:
     _load_options(p)
     common(p, user=True)
     p.set_defaults(handler=as_user(_set))
+    remote_models.register(msub)

@@ -51,6 +51,8 @@ class AuditAction(enum.StrEnum):
     # models and apps
     MODEL_REGISTERED = "model.registered"
     MODEL_CONFIGURED = "model.configured"
+    MODEL_REMOVED = "model.removed"
+    NETWORK_REFUSED = "network.refused"  # the guard refused a connection (remote models)
     APP_CREATED = "app.created"
     APP_EDITED = "app.edited"
     APP_DELETED = "app.deleted"

@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.core.errors import InputError
 from desktop.core.messages import Term
+from desktop.core.remote import REMOTE_ARCHITECTURE, RemoteEndpoint
 
 # ---------------------------------------------------------------- models
 
@@ -50,6 +51,8 @@ def template_in_use(info: GgufInfo) -> str:
     """Which chat template a model renders with: "model" (the GGUF's own), else the
     built-in fallback: "plain" for a template-less Gemma (a base model: a plain
     Question/Answer document) or "chatml" for any other architecture."""
+    if info.architecture == REMOTE_ARCHITECTURE:
+        return "server"  # the inference server applies its model's template
     if info.chat_template and info.chat_template.strip():
         return "model"
     return "plain" if (info.architecture or "").lower().startswith("gemma") else "chatml"
@@ -101,11 +104,18 @@ class ModelRecord:
     created_at: str
     created_by: str
     file_key: str = ""  # device:inode:ctime_ns when the hash was last proven
+    #: a model served by an internal inference server (desktop/core/remote.py); None: a GGUF
+    endpoint: RemoteEndpoint | None = None
+
+    @property
+    def remote(self) -> bool:
+        return self.endpoint is not None
 
     def public_dict(self) -> dict[str, Any]:
         info = self.info.as_dict()
         info.pop("chat_template", None)
-        return {
+        remote = {} if self.endpoint is None else {"remote": self.endpoint.public_dict()}
+        return remote | {
             "id": self.id,
             "name": self.name,
             "path": self.path,

@@ -21,9 +21,18 @@ def signing_key_item(workspace_id: str, key_id: int) -> str:
     return f"workspace:{workspace_id}:signing:{key_id}"
 
 
-def all_items(workspace_id: str, signing_key_ids: Iterable[int]) -> list[str]:
-    """Every keyring item of a workspace whose signing keys are ``signing_key_ids``."""
+def endpoint_key_item(workspace_id: str, key_ref: str) -> str:
+    """The keyring item holding the API key of a remote model (``key_ref`` is random)."""
+    return f"workspace:{workspace_id}:endpoint:{key_ref}"
+
+
+def all_items(
+    workspace_id: str, signing_key_ids: Iterable[int], endpoint_key_refs: Iterable[str] = ()
+) -> list[str]:
+    """Every keyring item of a workspace whose signing keys are ``signing_key_ids`` and
+    whose remote models' API keys are ``endpoint_key_refs``."""
     return [
         *workspace_key_items(workspace_id),
         *(signing_key_item(workspace_id, key_id) for key_id in signing_key_ids),
+        *(endpoint_key_item(workspace_id, ref) for ref in endpoint_key_refs),
     ]

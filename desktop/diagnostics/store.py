@@ -11,6 +11,7 @@ from desktop import app, installation
 from desktop.core.errors import AppError, SecondFactorRequired
 from desktop.core.messages import render
 from desktop.core.ports import KeyStore
+from desktop.core.services.remote_models import pairs_text
 from desktop.diagnostics.checks import Check
 from desktop.diagnostics.common import StepFailed, StepOutcome
 
@@ -74,6 +75,7 @@ def workspace_check(
             facts = ws.workspace.summary()
             recipe = ws.diagnostics.recipe()
             problems = ws.diagnostics.integrity_problems()
+            egress = pairs_text(ws.remote_models.allowed_egress())
     except AppError as exc:
         return Check("workspace", False, exc.message, {**base, "state": "unavailable"})
     chain_ok = bool(facts["audit_chain"]["ok"])
@@ -93,8 +95,11 @@ def workspace_check(
         )
     if leftover:
         detail += "; " + render("workspace.keyring_items_left", {"items": ", ".join(leftover)})
+    # the network guard's allowlist: the registered remote models' pinned addresses
+    detail += f"; network allowed only to {', '.join(egress)}" if egress else "; no network"
     data = {
         **base,
+        "network_allowed": egress,
         "state": "ok" if ok else "damaged",
         **facts,
         "recipe": recipe,

@@ -6,17 +6,22 @@ from typing import Any
 
 from desktop.core.chat_models import GgufInfo, LoadSettings, ModelRecord
 from desktop.core.errors import AlreadyExists, NotFound
+from desktop.core.remote import RemoteEndpoint
 from desktop.storage.columns import json_object, to_json, unique_name
 from desktop.storage.dbapi import Connection
 
 _MODEL_COLUMNS = (
-    "id, name, path, sha256, size, mtime_ns, info, settings, created_at, created_by, file_key"
+    "id, name, path, sha256, size, mtime_ns, info, settings, created_at, created_by, file_key,"
+    " endpoint"
 )
 
 
 def _model(row: Any) -> ModelRecord:
-    mid, name, path, sha256, size, mtime_ns, info, settings, created_at, created_by, key = row
+    mid, name, path, sha256, size, mtime_ns, info, settings, created_at, created_by, key, ep = row
     where = f"model #{mid}"
+    endpoint = (
+        None if ep is None else RemoteEndpoint.from_dict(json_object(ep, f"{where} endpoint"))
+    )
     return ModelRecord(
         id=int(mid),
         name=str(name),
@@ -29,6 +34,7 @@ def _model(row: Any) -> ModelRecord:
         created_at=str(created_at),
         created_by=str(created_by),
         file_key=str(key),
+        endpoint=endpoint,
     )
 
 
@@ -50,8 +56,10 @@ class SqlModelRepository:
         settings: LoadSettings,
         created_at: str,
         created_by: str,
+        endpoint: RemoteEndpoint | None = None,
     ) -> ModelRecord:
-        """Insert a model; AlreadyExists when the name is taken (any case)."""
+        """Insert a model; AlreadyExists when the name is taken (any case). ``endpoint``:
+        a remote model's registration (its ``path`` is then the base URL)."""
         values = (
             name,
             path,
@@ -62,6 +70,7 @@ class SqlModelRepository:
             to_json(settings.as_dict()),
             created_at,
             created_by,
+            None if endpoint is None else to_json(endpoint.as_dict()),
         )
         with unique_name(
             lambda: self.get_by_name(name) is not None,
@@ -69,7 +78,7 @@ class SqlModelRepository:
         ):
             row = self._conn.execute(
                 "INSERT INTO models (name, path, sha256, size, mtime_ns, info, settings,"
-                f" created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " created_at, created_by, endpoint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 f" RETURNING {_MODEL_COLUMNS}",
                 values,
             ).fetchone()
@@ -113,6 +122,11 @@ class SqlModelRepository:
             "UPDATE models SET settings = ? WHERE id = ?",
             (to_json(settings.as_dict()), model_id),
         )
+        self._found(cur.rowcount, model_id)
+
+    def delete(self, model_id: int) -> None:
+        """Remove the model's row; NotFound for an unknown id."""
+        cur = self._conn.execute("DELETE FROM models WHERE id = ?", (model_id,))
         self._found(cur.rowcount, model_id)
 
     @staticmethod

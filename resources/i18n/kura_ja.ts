@@ -2573,7 +2573,7 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/models.py" line="+51"/>
+        <location filename="../../desktop/ui/settings/models.py" line="+52"/>
         <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
         <translation>アプリで使用するローカルの GGUF ファイルを登録します。ファイルは元の場所に置いたままで、Kura は読み込む前に各ファイルの SHA-256 を確認します。</translation>
     </message>
@@ -2593,7 +2593,12 @@
         <translation>モデルを追加…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
+        <source>Add remote server…</source>
+        <translation>リモートサーバーを追加…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -2603,7 +2608,7 @@
         <translation>GPU オフロード：確認しています…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>File</source>
         <translation>ファイル</translation>
     </message>
@@ -2693,7 +2698,7 @@
         <translation>{name} を追加しました。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+30"/>
         <source>Checking and hashing the file…</source>
         <translation>ファイルを確認し、ハッシュを計算しています…</translation>
     </message>
@@ -3250,6 +3255,99 @@
         <location line="+6"/>
         <source>Names, phone numbers, My Numbers and other personal data are replaced by placeholders before the text is chunked, embedded and indexed. It applies to documents and new versions added from now on: documents already here keep their text as it is (add them again to mask them).</source>
         <translation>人名、電話番号、マイナンバーなどの個人情報を、チャンク分割・埋め込み・索引付けの前にプレースホルダーに置き換えます。対象はこれから追加するドキュメントと新しいバージョンです。追加済みのドキュメントはそのままなので、マスクするにはもう一度追加してください。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteModelDialog</name>
+    <message>
+        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+48"/>
+        <source>Add a remote server</source>
+        <translation>リモートサーバーの追加</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>An OpenAI-compatible server on your organisation&apos;s network (llama-server, vLLM, Ollama). Kura connects only to the address it resolves now. Plain http is allowed only on this computer; https needs the CA file or the certificate&apos;s SHA-256.</source>
+        <translation>組織内ネットワークの OpenAI 互換サーバー（llama-server、vLLM、Ollama）です。Kura はいま解決したアドレスにだけ接続します。暗号化しない http はこのコンピューター上のサーバーにのみ使えます。https には CA ファイルか証明書の SHA-256 が必要です。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Chat</source>
+        <translation>チャット</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Embedding</source>
+        <translation>埋め込み</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CA certificate (PEM)</source>
+        <translation>CA 証明書（PEM）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>or the certificate&apos;s SHA-256</source>
+        <translation>または証明書の SHA-256</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>optional</source>
+        <translation>任意</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Server address</source>
+        <translation>サーバーのアドレス</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model id</source>
+        <translation>モデル ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CA file</source>
+        <translation>CA ファイル</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Certificate pin</source>
+        <translation>証明書のピン</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>API key</source>
+        <translation>API キー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Context size</source>
+        <translation>コンテキスト長</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The server&apos;s CA certificate</source>
+        <translation>サーバーの CA 証明書</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>PEM (*.pem *.crt);;All files (*)</source>
+        <translation>PEM (*.pem *.crt);;すべてのファイル (*)</translation>
     </message>
 </context>
 <context>

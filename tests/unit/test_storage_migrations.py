@@ -121,6 +121,7 @@ EXPECTED_COLUMNS = {
         "created_at",
         "created_by",
         "file_key",
+        "endpoint",
     ],
     "schema_migrations": ["name", "applied_at"],
     "settings": ["key", "value"],

@@ -27,6 +27,7 @@ from desktop.core.messages import (
     logs,
     models,
     privacy,
+    remote,
     security,
     storage,
     workspace,
@@ -55,6 +56,7 @@ AREAS: tuple[ModuleType, ...] = (
     bundle,
     privacy,
     limits,
+    remote,
     cli,
 )
 

@@ -14,6 +14,7 @@ from desktop.core.chat_models import (
     ModelRecord,
     Turn,
 )
+from desktop.core.remote import RemoteEndpoint
 
 
 class ModelRepository(Protocol):
@@ -29,6 +30,7 @@ class ModelRepository(Protocol):
         settings: LoadSettings,
         created_at: str,
         created_by: str,
+        endpoint: RemoteEndpoint | None = None,
     ) -> ModelRecord: ...
 
     def get(self, model_id: int) -> ModelRecord | None: ...
@@ -43,6 +45,10 @@ class ModelRepository(Protocol):
         ...
 
     def update_settings(self, model_id: int, settings: LoadSettings) -> None: ...
+
+    def delete(self, model_id: int) -> None:
+        """Remove the model's row (a remote model's registration)."""
+        ...
 
 
 class AppRepository(Protocol):

@@ -112,5 +112,13 @@ def turn_trace(
         "usage": turn.usage,
         "timings": turn.timings,
         "stop_reason": generation.stop_reason,
+        **remote_trace(generation),
         **extra,
     }
+
+
+def remote_trace(generation: Generation | None) -> dict[str, Any]:
+    """A remote model's part of the trace (endpoint, the model id the server reported,
+    the request's parameters, usage, timings); empty for a local model."""
+    remote = getattr(generation, "remote", None)
+    return {"remote": dict(remote)} if isinstance(remote, dict) else {}

@@ -58,4 +58,7 @@ class DiagnosticsService:
         with self._store.transaction() as tx:
             workspace_id = tx.settings.get("workspace_id") or ""
             key_ids = [int(k["id"]) for k in tx.review.signing_keys()]
-        return all_items(workspace_id, key_ids)
+            refs = [
+                m.endpoint.key_ref for m in tx.models.list() if m.endpoint and m.endpoint.key_ref
+            ]
+        return all_items(workspace_id, key_ids, refs)

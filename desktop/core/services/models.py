@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from desktop.core import rbac
@@ -19,6 +20,14 @@ from desktop.core.tasks import CancelToken
 def file_key(stat: os.stat_result) -> str:
     """``device:inode:ctime_ns``: what a swap or an edit of the file changes."""
     return f"{stat.st_dev}:{stat.st_ino}:{stat.st_ctime_ns}"
+
+
+def _visible(actor: Actor, record: ModelRecord) -> ModelRecord:
+    """The record as ``actor`` may see it: a remote model's endpoint (URL, addresses,
+    trust) only for those who may manage models."""
+    if record.endpoint is None or rbac.allowed(actor.role, rbac.Permission.MANAGE_MODELS):
+        return record
+    return replace(record, path="", endpoint=record.endpoint.redacted())
 
 
 class ModelService(AuditedService):
@@ -68,13 +77,14 @@ class ModelService(AuditedService):
         return record
 
     def list(self, actor: Actor) -> list[ModelRecord]:
-        """Registered models (every signed-in user: apps name them)."""
+        """Registered models (every signed-in user: apps name them). A remote model's
+        endpoint is shown only to those who may manage models."""
         with self._op(actor, rbac.Permission.USE_APPS) as op:
-            return op.tx.models.list()
+            return [_visible(op.actor, m) for m in op.tx.models.list()]
 
     def get(self, actor: Actor, name: str) -> ModelRecord:
         with self._op(actor, rbac.Permission.USE_APPS) as op:
-            return self._named(op.tx, name)
+            return _visible(op.actor, self._named(op.tx, name))
 
     def configure(self, actor: Actor, name: str, settings: LoadSettings) -> None:
         """Change GPU layers, threads, context and batch size (Owner)."""
@@ -98,6 +108,8 @@ class ModelService(AuditedService):
             record = tx.models.get(model_id)
         if record is None:
             raise ModelNotFound("models.app_model_gone")
+        if record.endpoint is not None:  # served by an internal server: no file to prove
+            return record
         try:
             stat = os.stat(record.path)
         except OSError as exc:

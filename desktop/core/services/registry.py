@@ -23,6 +23,7 @@ from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
 from desktop.core.services.pii_policy import PrivacyService
 from desktop.core.services.policies import PolicyService
+from desktop.core.services.remote_models import RemoteModelService
 from desktop.core.services.settings import SettingsService
 from desktop.core.services.totp import TotpService
 from desktop.core.services.usage import UsageService
@@ -73,6 +74,9 @@ class Services(Protocol):
 
     @property
     def limits(self) -> LimitService: ...
+
+    @property
+    def remote_models(self) -> RemoteModelService: ...
 
     @property
     def pii_detector(self) -> PiiDetector | None:

@@ -38,6 +38,7 @@ from desktop.storage.migrations.m0015_turn_pseudonyms import m0015_turn_pseudony
 from desktop.storage.migrations.m0016_bundle_keys import m0016_bundle_keys
 from desktop.storage.migrations.m0017_kb_word_counts import m0017_kb_word_counts
 from desktop.storage.migrations.m0018_usage_limits import m0018_usage_limits
+from desktop.storage.migrations.m0019_remote_endpoints import m0019_remote_endpoints
 
 Migration = Callable[[Connection], None]
 
@@ -61,6 +62,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0016_bundle_keys,
     m0017_kb_word_counts,
     m0018_usage_limits,
+    m0019_remote_endpoints,
 )
 
 _LEDGER_DDL = (

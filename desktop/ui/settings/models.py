@@ -31,6 +31,7 @@ from desktop.ui.settings.common import (
     value_label,
 )
 from desktop.ui.settings.model_settings import LoadSettingsEditor
+from desktop.ui.settings.remote_dialog import RemoteModelDialog, register_remote
 from desktop.ui.tasks import Lane, LaneContext, Task
 from desktop.ui.widgets import primary_button
 
@@ -70,6 +71,10 @@ class ModelsPage(SettingsPage):
         row = QHBoxLayout()
         self.add_button = primary_button(self.tr("Add model…"), "addModelButton", self)
         self.add_button.clicked.connect(self._on_add_clicked)
+        self.add_remote_button = QPushButton(self.tr("Add remote server…"), self)
+        self.add_remote_button.setObjectName("addRemoteButton")
+        self.add_remote_button.clicked.connect(self._on_add_remote_clicked)
+        self.remote_dialog: RemoteModelDialog | None = None
         self.progress = QProgressBar(self)
         self.progress.setObjectName("registerProgress")
         self.progress.setRange(0, 0)  # hashing reports no steps: a busy bar
@@ -84,7 +89,10 @@ class ModelsPage(SettingsPage):
         self.cancel_button.hide()
         self.gpu_label = PlainLabel(self.tr("GPU offload: checking…"), self)
         self.gpu_label.setObjectName("gpuOffloadLabel")
-        for widget in (self.add_button, self.progress, self.busy_label, self.cancel_button):
+        for widget in (
+            self.add_button, self.add_remote_button, self.progress, self.busy_label,
+            self.cancel_button,
+        ):  # fmt: skip
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.gpu_label)
@@ -302,6 +310,26 @@ class ModelsPage(SettingsPage):
         record, records = result
         self._show(records, select=record.name)
         self.message.show_info(self.tr("Added {name}.").format(name=record.name))
+
+    def _on_add_remote_clicked(self) -> None:
+        dialog = self.remote_dialog = RemoteModelDialog(self)
+        dialog.accepted.connect(lambda: self._on_remote_accepted(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _on_remote_accepted(self, dialog: RemoteModelDialog) -> None:
+        values, actor = dialog.values(), self.actor()
+        self.remote_dialog = None
+
+        def op(lc: LaneContext) -> tuple[ModelRecord, list[ModelRecord]]:
+            record = lc.ws.remote_models.register(actor, register_remote(values))
+            return record, lc.ws.models.list(actor)
+
+        self.message.clear_message()
+        self.run(
+            Lane.DB, op, key="register_remote", on_done=self._on_registered,
+            on_failed=self.message.show_error,
+        )  # fmt: skip
 
     def _on_cancel_clicked(self) -> None:
         if self._register is not None:

@@ -1,0 +1,70 @@
+"""Settings > Models > Add remote server: the Owner registers an internal server's model
+with its key in a password field; the key reaches the keyring, never the screen again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QListWidget, QPushButton
+
+from desktop.core.keyring_items import endpoint_key_item
+from desktop.ui.context import Backend, UiContext
+from desktop.ui.settings.models import ModelsPage
+from tests.gui.conftest import open_direct
+from tests.gui.test_settings_view import MakeView, child, make_view, owner_actor
+
+__all__ = ["make_view"]  # the fixture, shared with the Settings tests
+
+KEY = "sk-GUI-CANARY-0b7d"
+PIN = "ab" * 32
+
+
+def test_the_owner_adds_a_remote_server_with_a_hidden_key(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: MakeView
+) -> None:
+    view = make_view(owner_ctx)
+    page = view.show_section("models")
+    assert isinstance(page, ModelsPage)
+    qtbot.waitUntil(lambda: not child(page, QLabel, "emptyState").isHidden())
+    qtbot.mouseClick(child(page, QPushButton, "addRemoteButton"), Qt.MouseButton.LeftButton)
+    dialog = page.remote_dialog
+    assert dialog is not None
+    child(dialog, QLineEdit, "remoteNameEdit").setText("gpu")
+    child(dialog, QLineEdit, "remoteUrlEdit").setText("https://192.0.2.9:8443/v1")
+    child(dialog, QLineEdit, "remoteModelEdit").setText("big-model")
+    child(dialog, QLineEdit, "remotePinEdit").setText(PIN)
+    key = child(dialog, QLineEdit, "remoteKeyEdit")
+    assert key.echoMode() == QLineEdit.EchoMode.Password
+    key.setText(KEY)
+    buttons = child(dialog, QDialogButtonBox, "remoteButtons")
+    qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    models = child(page, QListWidget, "modelList")
+    qtbot.waitUntil(lambda: models.count() == 1, timeout=10_000)
+    assert models.item(0).text() == "gpu"
+    assert not shiboken6.isValid(key)  # the dialog, and the key typed into it, are gone
+    assert KEY not in child(page, QLabel, "model_path").toolTip()
+    with open_direct(workspace) as ws:
+        record = ws.models.get(owner_actor(workspace), "gpu")
+        keys = workspace.key_store_factory()
+        assert record.endpoint is not None and record.endpoint.key_ref
+        item = endpoint_key_item(ws.workspace_id, record.endpoint.key_ref)
+    assert record.endpoint.addresses == (("192.0.2.9", 8443),)
+    assert keys.get_secret(item) == KEY.encode()
+
+
+def test_a_bad_address_is_explained_inline(
+    qtbot: Any, owner_ctx: UiContext, workspace: Backend, make_view: MakeView
+) -> None:
+    view = make_view(owner_ctx)
+    page = view.show_section("models")
+    assert isinstance(page, ModelsPage)
+    qtbot.mouseClick(child(page, QPushButton, "addRemoteButton"), Qt.MouseButton.LeftButton)
+    dialog = page.remote_dialog
+    assert dialog is not None
+    child(dialog, QLineEdit, "remoteNameEdit").setText("far")
+    child(dialog, QLineEdit, "remoteUrlEdit").setText("http://192.0.2.9:8000/v1")
+    child(dialog, QLineEdit, "remoteModelEdit").setText("m")
+    dialog.accept()
+    qtbot.waitUntil(lambda: "only on this machine" in page.message.text(), timeout=10_000)
