@@ -205,12 +205,12 @@ class ChatService(AuditedService):
         hits = [] if reading else self._retrieve(actor, plan, message)
         if hits:
             system = f"{system}\n\n{citation_block(hits)}".strip()
-        system, history, asked = privacy.prompt(system, plan.history, message)
+        logged = [" ".join(message.split())[:80], *plan.variables.values()]  # title, too
+        system, history, asked = privacy.prompt(system, plan.history, message, logged)
         n_ctx, max_tokens = self._model.context_length(), plan.app.config.params.max_tokens
         fitted = reading.placeholder if reading else fit_context(
             self._model, system, history, asked, n_ctx=n_ctx, max_tokens=max_tokens
         )  # fmt: skip
-        privacy.warm([message, " ".join(message.split())[:80], *plan.variables.values()])
         conv, pending = self._start(actor, plan, message, model, privacy)
         on_piece = privacy.sink(on_piece)
         gone = conv if plan.conversation is None else None  # what a failure removes
@@ -250,7 +250,6 @@ class ChatService(AuditedService):
         except BaseException as exc:
             self._abandon(actor, pending, gone, exc, privacy)
             raise
-        privacy.warm([answer])  # masked before the write transaction, not inside it
         extra = {"retrieved": citations(hits, answer), **extra, **privacy.trace()}
         return self._finish(
             actor, plan, conv, pending, model, fitted, answer, generation, timings, extra, privacy
