@@ -94,7 +94,7 @@ class ChatService(AuditedService):
         self._perf = perf_counter
         self._reader = ExhaustiveReader(store, chat_model, perf_counter)
         forget = files.forget if files is not None else None
-        self._conversations = ConversationService(store, clock, forget_kb=forget)
+        self._conversations = ConversationService(store, clock, forget_kb=forget, pii=pii)
 
     # ------------------------------------------------------------------ turns
 

@@ -190,17 +190,18 @@ class TurnPrivacy:
         }
 
 
-def logged_feedback(
+def logged_text(
     tx: Transaction,
     detector: PiiDetector | None,
     app_id: int,
     conversation_id: int,
     text: str,
 ) -> str:
-    """Feedback text (a rating's comment, an annotation) as the app's policies let the
-    review tables and the audit log keep it: with the conversation's pseudonyms, the
-    table extended in the conversation's latest turn so later turns number alike.
-    Detection runs in the caller's transaction: feedback is short."""
+    """A short text about a conversation (a rating's comment, an annotation, a title the
+    user gave it) as the app's policies let the review tables and the audit log keep
+    it: with the conversation's pseudonyms, the table extended in the conversation's
+    latest turn so later turns number alike. Detection runs in the caller's
+    transaction: these texts are short."""
     app = tx.apps.get(app_id)
     if app is None or not text:
         return text
@@ -215,3 +216,24 @@ def logged_feedback(
     if table.masked and turns:
         tx.conversations.save_pseudonyms(turns[-1].id, table.to_json())
     return masked
+
+
+def workspace_privacy(tx: Transaction) -> PrivacyPlan:
+    """The workspace default and terms, for what no app governs (a knowledge-base
+    search): its log keeps pseudonyms under either policy, as a chat turn's does."""
+    policy = privacy.defaults(tx.settings)
+    if not (policy.minimise_logs or policy.pseudonymise):
+        return PrivacyPlan(policy)
+    return PrivacyPlan(policy, privacy.terms(tx.settings))
+
+
+def logged_alone(
+    plan: PrivacyPlan, detector: PiiDetector | None, text: str, cancel: CancelToken | None = None
+) -> str:
+    """``text`` as the log may keep it under ``plan``, numbered on its own (one detector
+    call; run it outside a write transaction). InputError without a detector."""
+    if not plan.active:
+        return text
+    if detector is None:
+        raise InputError("privacy.detector_missing")
+    return Masker(detector, plan.terms, Pseudonyms(), cancel).mask([text])[0]
