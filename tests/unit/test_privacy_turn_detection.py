@@ -1,6 +1,7 @@
-"""One detector call per chat turn: the prompt's texts (instructions, retrieved passages,
-history, message) and the texts of the question the log keeps (title, variables) go to
-the detector together; the answer is masked for the log by what that call found."""
+"""Two detector calls per chat turn at most: the prompt's texts (instructions, retrieved
+passages, history, message) and the texts of the question the log keeps (title,
+variables) go to the detector together before the model runs; under *minimise logs* the
+finished answer is read once more, so a value only the answer holds is masked too."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def ws(
         yield w
 
 
-def test_a_pseudonymised_turn_calls_the_detector_once(
+def test_a_pseudonymised_turn_calls_the_detector_once_before_the_model_and_once_after(
     ws: app.Workspace,
     people: dict[str, Actor],
     fake: FakeChatModel,
@@ -67,14 +68,14 @@ def test_a_pseudonymised_turn_calls_the_detector_once(
     fake.replies = [["〔人名2〕さんへ [1]"], ["〔電話番号1〕です"], ["〔人名2〕さん、再度"]]
     before = detector.calls
     first = ws.chat.send(people["mo"], app_id, LONG, variables={"who": "鈴木一郎"})
-    assert detector.calls == before + 1
-    # passages, message, title and the variable were all in that one call
+    assert detector.calls == before + 2
+    # passages, message, title and the variable were all in the first call
     assert any(EMAIL in t for t in detector.seen[-5:]) and "鈴木一郎" in detector.seen
     conv = first.conversation_id
     ws.chat.send(people["mo"], app_id, "番号をもう一度", conversation_id=conv)
-    assert detector.calls == before + 2  # the history is read in the turn's one call too
+    assert detector.calls == before + 4  # the history is read in the turn's first call too
     ws.chat.regenerate(people["mo"], conv)
-    assert detector.calls == before + 3
+    assert detector.calls == before + 6
     assert NAME not in fake.prompts[-1] and "〔人名2〕" in fake.prompts[-1]
     turns = ws.chat.turns(people["mo"], conv)
     assert turns[0].answer == f"{NAME}さんへ [1]" and turns[-1].answer == f"{NAME}さん、再度"
@@ -82,7 +83,7 @@ def test_a_pseudonymised_turn_calls_the_detector_once(
     assert all(v not in audit for v in (NAME, PHONE, EMAIL, "鈴木一郎")), audit
 
 
-def test_minimised_logs_mask_a_value_the_answer_repeats_from_a_passage_without_a_second_call(
+def test_minimised_logs_mask_what_the_answer_repeats_and_what_only_the_answer_holds(
     ws: app.Workspace,
     people: dict[str, Actor],
     fake: FakeChatModel,
@@ -94,18 +95,19 @@ def test_minimised_logs_mask_a_value_the_answer_repeats_from_a_passage_without_a
     owner = people["owner"]
     ws.privacy.set_terms(owner, [Term("PRJ-[0-9]{3}", regex=True)])
     # the answer names the passage's e-mail (in another case) and a term's match
-    fake.replies = [[f"{EMAIL.upper()} に PRJ-042 の件で [1]"]]
+    fake.replies = [[f"{EMAIL.upper()} に PRJ-042 の件で [1] {PHONE}"]]
     before = detector.calls
     result = ws.chat.send(people["mo"], app_id, f"{MY_NUMBER} の担当者は？")
-    assert detector.calls == before + 1
+    assert detector.calls == before + 2  # the prompt's texts, then the answer
     assert EMAIL in fake.prompts[0]  # minimising the log alone does not mask the prompt
     assert result.turn.answer.startswith(EMAIL.upper())  # the user's view keeps it
     with ws.store.transaction() as tx:
         (trace,) = [e.payload for e in tx.audit.iter_events() if e.action == "chat.turn"]
     assert trace is not None
-    assert trace["output"] == "〔メールアドレス1〕 に 〔登録語1〕 の件で [1]"
+    assert trace["output"] == "〔メールアドレス1〕 に 〔登録語1〕 の件で [1] 〔電話番号1〕"
     text = json.dumps(trace, ensure_ascii=False)
     assert EMAIL.upper() not in text and "PRJ-042" not in text and MY_NUMBER not in text
+    assert PHONE not in text  # only the answer held it
 
 
 def test_a_table_finds_its_values_in_any_case_the_longest_first() -> None:

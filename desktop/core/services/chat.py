@@ -290,6 +290,7 @@ class ChatService(AuditedService):
         extra: dict[str, Any],
         privacy: TurnPrivacy,
     ) -> TurnResult:
+        privacy.read_answer(answer)
         now = iso_utc(self._clock.now())
         with self._continue(actor) as op:
             turn = record_answer(
@@ -306,6 +307,7 @@ class ChatService(AuditedService):
         crashed, was killed, ran out of memory): the partial answer stays in the
         conversation, marked as failed, and the audit log records the full trace."""
         elapsed = round((self._perf() - f.partial.started) * 1000, 2)
+        privacy.read_answer(f.partial.text)
         now = iso_utc(self._clock.now())
         with self._continue(actor) as op:
             record_kept_failure(op, f, extra, elapsed, now, privacy.log)

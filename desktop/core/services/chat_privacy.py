@@ -7,13 +7,13 @@ masks what the model is given (*pseudonymise before the model*), restores the an
 under *pseudonymise*: the log never holds a value the model was spared) and counts
 what it masked, per type, for the trace. With neither policy on it changes nothing.
 
-A turn calls the detector once (:meth:`TurnPrivacy.prompt`), on every text the model is
-given (instructions and retrieved passages, history, message) and every text of the
-question the log keeps (the title, the variables), before anything is written. The
-answer is written later: the log keeps it masked by what that one call found (the
-turn's table, which also holds the conversation's earlier values) and by the workspace's
-terms, without a second call. A value that occurs only in the answer, in nothing the
-model was given, is therefore not masked there.
+Before the model runs, a turn calls the detector once (:meth:`TurnPrivacy.prompt`), on
+every text the model is given (instructions and retrieved passages, history, message)
+and every text of the question the log keeps (the title, the variables), before
+anything is written. Under *minimise logs* the answer is read once more when it is
+complete (:meth:`TurnPrivacy.read_answer`), outside the write transaction that records
+it: a value that occurs only in the answer (the model's own, or one it reformatted) is
+masked in the log too; the table of the first call numbers what both found alike.
 """
 
 from __future__ import annotations
@@ -144,6 +144,13 @@ class TurnPrivacy:
         """Store the table with the turn (encrypted database, never the log)."""
         if self.plan.active:
             tx.conversations.save_pseudonyms(turn_id, self.table.to_json())
+
+    def read_answer(self, answer: str) -> None:
+        """Under *minimise logs*, the detector's second and last call of the turn, on
+        the answer (call it before the transaction that records it): :meth:`log` then
+        masks what occurs only there."""
+        if self.minimise and self._masker is not None and answer.strip():
+            self._masker.mask([answer])
 
     def log(self, text: str) -> str:
         """``text`` as the audit log and traces may keep it: as :meth:`prompt`'s call
