@@ -127,12 +127,15 @@ def verify_text(
 _PSEUDONYMISED_TEXT = """
 Personal data in {count} events is pseudonymised: each value is a placeholder such as
 <PERSON:3f9a1c2b> (its type and the first digits of a commitment to it), and the event
-keeps the hash of its original payload, so the chain above still verifies. The
-workspace Owner can disclose one value's opening (`kura logs prove`); then check it:
+keeps the hash of its original payload, so the chain above still verifies. An event
+whose actor or object holds a placeholder keeps its original hash, which then only
+links, like a redacted line. The workspace Owner can disclose one value's opening
+(`kura logs prove`); then check it:
 
    python3 verify_bundle.py --fingerprint SHA256:... --check-value TYPE VALUE OPENING
 
-It says whether that value is one of this bundle's pseudonyms, and which.
+It says whether that value is one of this bundle's pseudonyms, and which, and
+re-derives the hash of each event whose actor or object held it.
 """
 
 

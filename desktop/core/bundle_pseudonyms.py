@@ -1,8 +1,9 @@
 """Pseudonymise the payloads of a log bundle: personal data becomes keyed pseudonyms.
 
-Every string value in every exported payload goes through the personal-data detector
-(the ``PiiDetector`` port, in batches). Each detected value is replaced by a
-placeholder that names its type and the first hex digits of a commitment:
+Every string in every exported payload (its values and its keys) and every event's
+actor and object go through the personal-data detector (the ``PiiDetector`` port, in
+batches). Each detected value is replaced by a placeholder that names its type and the
+first hex digits of a commitment:
 
 - ``opening = HMAC-SHA256(bundle_key, TYPE 0x00 VALUE)``: the same value gets the same
   pseudonym everywhere in one bundle; a fresh random key per bundle makes two bundles
@@ -11,11 +12,14 @@ placeholder that names its type and the first hex digits of a commitment:
   (:func:`bundle_verify.pii_commitment`): hiding without the opening, binding with it.
 
 A pseudonymised record keeps the original ``payload_sha256`` (the chain covers the
-original payloads) and carries ``"pseudonyms": {placeholder: commitment}``; the bundle's
+original payloads) and carries ``"pseudonyms": {placeholder: commitment}``. A record
+whose actor or object holds a placeholder keeps its ``hash``, which the verifier then
+only links (it covers the original actor and object) until the value is disclosed, and
+re-derives with it; the bundle's
 SHA256SUMS and signature cover the pseudonymised view byte for byte. The Owner can later
 disclose one value's opening (``kura logs prove``) and an auditor checks it against the
 bundle (``verify_bundle.py --check-value``). Records with nothing detected stay full
-records; tombstones and redacted records have no payload to scan.
+records; a tombstone's actor and object are scanned, redacted records hold nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ def _strings(value: Any, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(value)
     elif isinstance(value, dict):
-        for item in value.values():
+        for key, item in value.items():
+            out.append(key)
             _strings(item, out)
     elif isinstance(value, list):
         for item in value:
@@ -78,6 +83,9 @@ class Pseudonymiser:
     def records(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         texts: list[str] = []
         for record in records:
+            if record.get("redacted"):
+                continue
+            texts += (record["actor"], record["object"])
             if record.get("payload") is not None:
                 _strings(record["payload"], texts)
         self._detect(dict.fromkeys(texts))
@@ -131,21 +139,21 @@ class Pseudonymiser:
                 return value
             used.update(masked[1])
             return masked[0]
-        if isinstance(value, dict):
-            return {k: self._rewrite(v, used) for k, v in value.items()}
+        if isinstance(value, dict):  # keys too: a variable's or a map's name may be a value
+            return {self._rewrite(k, used): self._rewrite(v, used) for k, v in value.items()}
         if isinstance(value, list):
             return [self._rewrite(v, used) for v in value]
         return value
 
     def _record(self, record: Mapping[str, Any]) -> dict[str, Any]:
         out = dict(record)
-        if record.get("payload") is None:
+        if record.get("redacted"):
             return out
         used: set[str] = set()
-        payload = self._rewrite(record["payload"], used)
-        if payload == record["payload"]:
-            return out
-        out["payload"] = payload
+        for field in ("actor", "object", "payload"):
+            out[field] = self._rewrite(record[field], used)
+        if not used:
+            return dict(record)
         out["pseudonyms"] = {p: self._by_value[self._taken[p]][1] for p in sorted(used)}
         self.count += 1
         return out

@@ -68,6 +68,10 @@ class Pseudonyms:
     _values: dict[tuple[PiiType, int], str] = field(default_factory=dict)
     #: the values masked through this table since it was loaded (not those stored)
     masked: set[tuple[PiiType, int]] = field(default_factory=set)
+    #: (values compiled, their pattern, type by casefolded value), built by find
+    _known: tuple[int, re.Pattern[str] | None, dict[str, PiiType]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def number(self, kind: PiiType, value: str) -> int:
         key = (kind, _key(value))
@@ -93,6 +97,28 @@ class Pseudonyms:
 
     def values(self) -> list[str]:
         return list(self._values.values())
+
+    def find(self, text: str) -> list[PiiEntity]:
+        """Where the values this table holds occur in ``text`` (as written, any case;
+        the longest first), as entities of their types: masking a text the detector did
+        not read (a turn's answer) by what the turn's detection found."""
+        if not self._values:
+            return []
+        if self._known is None or self._known[0] != len(self._values):
+            kinds: dict[str, PiiType] = {}
+            for (kind, _), value in self._values.items():
+                kinds.setdefault(value.casefold(), kind)
+            parts = sorted((v for v in kinds if v.strip()), key=len, reverse=True)
+            pattern = re.compile("|".join(map(re.escape, parts)), re.I) if parts else None
+            self._known = (len(self._values), pattern, kinds)
+        _, pattern, kinds = self._known
+        if pattern is None:
+            return []
+        return [
+            PiiEntity(kinds[m.group(0).casefold()], m.start(), m.end(), m.group(0), 1.0)
+            for m in pattern.finditer(text)
+            if m.group(0).casefold() in kinds
+        ]
 
     def counts(self) -> dict[str, int]:
         """How many distinct values of each type were masked (never the values)."""

@@ -25,21 +25,26 @@ What it checks, in order; the first failure is reported on one line:
    digest and hash re-derive. A tombstone (payload removed by a retention purge) must be
    covered by a recorded purge; a redacted line (outside the export filter) only links;
    a pseudonymised line (personal data replaced by keyed pseudonyms, see below) keeps
-   the original ``payload_sha256``, so its hash re-derives but its payload digest cannot;
+   the original ``payload_sha256``, so its hash re-derives but its payload digest cannot
+   (unless its payload holds no placeholder); where its actor or object holds one, the
+   hash cannot re-derive either and the line only links, like a redacted one, until
+   the value is disclosed (``--check-value``), which re-derives it;
 5. ``checkpoint.json`` agrees with the events (range, count, hashes, RFC 6962 Merkle
    root over the event hashes);
 6. with ``--previous-checkpoint``, this bundle continues that earlier checkpoint without
    rewriting any event it covered.
 
 Pseudonymised bundles (``kura logs export --pseudonymise``): each personal value in a
-payload is replaced by a placeholder such as ``<PERSON:3f9a1c2b>``, and the line carries
+payload (its texts and its keys) and in an event's actor and object is replaced by a
+placeholder such as ``<PERSON:3f9a1c2b>``, the same one wherever it recurs, and the line carries
 ``"pseudonyms": {placeholder: commitment}``. The commitment is
 ``SHA-256("kura-pii-v1" 0x00 opening TYPE 0x00 VALUE)`` (UTF-8), the placeholder its type
 and first hex digits. The 32-byte opening is secret (a keyed hash known only to the
 exporting workspace), so the bundle reveals nothing about the values; when the workspace
 Owner later discloses one value's opening (``kura logs prove``), check it with
 ``--check-value TYPE VALUE OPENING``: it says whether that value is one of the bundle's
-pseudonyms, and which.
+pseudonyms, and which; an event whose actor or object held it then has its hash
+re-derived with the value put back.
 """
 
 from __future__ import annotations
@@ -174,7 +179,12 @@ class Report:
             " {redacted} redacted{pseudo})"
         ).format(
             **f,
-            pseudo=f", {f.get('pseudonymised')} pseudonymised" if f.get("pseudonymised") else "",
+            pseudo=(f", {f.get('pseudonymised')} pseudonymised" if f.get("pseudonymised") else "")
+            + (
+                f", {f.get('masked_headers')} with a pseudonymised actor or object (linked only)"
+                if f.get("masked_headers")
+                else ""
+            ),
         )
         if self.verified:
             src = "pinned key" if f["key_source"] == "pinned allowed_signers" else f["key_source"]
@@ -193,9 +203,14 @@ class Report:
         if check is None:
             return None
         if check["found"]:
+            rederived = (
+                f"; with it put back, {check['rederived']} event hash(es) re-derive"
+                if check.get("rederived")
+                else ""
+            )
             return (
                 f"VALUE MATCHES: that {check['type']} value is {check['placeholder']}"
-                f" in {check['events']} event(s) of this bundle"
+                f" in {check['events']} event(s) of this bundle{rederived}"
             )
         return (
             f"VALUE DOES NOT MATCH: that {check['type']} value and opening are not one of"
@@ -975,18 +990,28 @@ def _check_event_shape(ev: Any, number: int) -> None:
 
 
 def _check_pseudonyms(ev: dict[str, Any], where: str) -> None:
-    """A pseudonymised view: a payload object, and placeholders that each name a
-    commitment they abbreviate and that each occur in the payload."""
+    """A pseudonymised view: a payload object (or a tombstone's null), and placeholders
+    that each name a commitment they abbreviate and that each occur in the payload, the
+    actor or the object."""
     pseudonyms, payload = ev["pseudonyms"], ev["payload"]
-    if not isinstance(payload, dict) or not isinstance(pseudonyms, dict) or not pseudonyms:
+    if (
+        not (payload is None or isinstance(payload, dict))
+        or not isinstance(pseudonyms, dict)
+        or not pseudonyms
+        or not all(isinstance(ev[k], str) for k in ("actor", "object"))
+    ):
         raise BundleError(f"{where}: a pseudonymised payload needs an object and its pseudonyms")
-    text = canonical_json(payload).decode("utf-8")
+    text = "\n".join((_payload_text(payload), ev["actor"], ev["object"]))
     for placeholder, commitment in pseudonyms.items():
         match = _PLACEHOLDER.match(placeholder)
         if match is None or not _is_hex64(commitment):
             raise BundleError(f"{where}: {placeholder[:80]!r} is not a placeholder and commitment")
         if not commitment.startswith(match.group(2)) or placeholder not in text:
             raise BundleError(f"{where}: pseudonym {placeholder} does not match its payload")
+
+
+def _payload_text(payload: dict[str, Any] | None) -> str:
+    return "" if payload is None else canonical_json(payload).decode("utf-8")
 
 
 class MerkleStack:
@@ -1061,11 +1086,16 @@ class EventCheck:
         cp: dict[str, Any],
         prev: dict[str, Any] | None,
         value: tuple[str, str] | None = None,
+        disclosed: str | None = None,
     ) -> None:
         self.cp, self.prev = cp, prev
         self.count = self.redacted = self.tombstones = self.pseudonymised = 0
+        #: events whose actor or object holds a placeholder (their hash only links)
+        self.masked_headers = 0
         #: (type, commitment) of a disclosed value to look for; where it was found.
         self.value, self.value_placeholder, self.value_events = value, "", 0
+        #: the disclosed value itself; how many masked headers it re-derived
+        self.disclosed, self.value_rederived = disclosed, 0
         self.first_seq, self.first_prev, self.last_hash = 0, "", ""
         self.merkle = MerkleStack()
         self.runs = _Ranges("tombstone runs", 1 << 62)  # bounded by the file's size
@@ -1129,27 +1159,42 @@ class EventCheck:
 
     def _check_full(self, ev: dict[str, Any]) -> None:
         seq = ev["seq"]
+        pseudonyms: dict[str, str] = ev.get("pseudonyms") or {}
+        masked = pseudonyms and any(p in _payload_text(ev["payload"]) for p in pseudonyms)
+        if pseudonyms:
+            self._note_pseudonyms(pseudonyms)
         if ev["payload"] is None:
             self.tombstones += 1
             self.runs.add(seq, seq)
-        elif "pseudonyms" in ev:
-            self._note_pseudonyms(ev["pseudonyms"])
-        elif payload_digest(ev["payload"]) != ev["payload_sha256"]:
+        elif not masked and payload_digest(ev["payload"]) != ev["payload_sha256"]:
             raise BundleError(f"event {seq} payload does not match its payload_sha256")
-        derived = event_hash(
-            ev["prev_hash"],
-            seq,
-            ev["ts"],
-            ev["actor"],
-            ev["action"],
-            ev["object"],
-            ev["payload_sha256"],
-        )
-        if derived != ev["hash"]:
-            raise BundleError(f"event {seq} hash does not match its contents")
+        header = self._header(ev, pseudonyms)
+        if header is not None:
+            derived = event_hash(
+                ev["prev_hash"], seq, ev["ts"], header[0], ev["action"], header[1],
+                ev["payload_sha256"],
+            )  # fmt: skip
+            if derived != ev["hash"]:
+                raise BundleError(f"event {seq} hash does not match its contents")
         if ev["action"] == PURGE_ACTION and isinstance(ev["payload"], dict):
             for a, b in _ranges(ev["payload"].get("ranges"), seq, f"purge event {seq}"):
                 self.purged.add(a, b)
+
+    def _header(self, ev: dict[str, Any], pseudonyms: dict[str, str]) -> tuple[str, str] | None:
+        """(actor, object) to re-derive the hash with: as written, or with a disclosed
+        value put back; None while a placeholder in them stays undisclosed."""
+        actor, obj = ev["actor"], ev["object"]
+        held = [p for p in pseudonyms if p in actor or p in obj]
+        if not held:
+            return actor, obj
+        self.masked_headers += 1
+        if self.value is None or self.disclosed is None:
+            return None
+        mine = [p for p in held if hmac.compare_digest(pseudonyms[p], self.value[1])]
+        if len(mine) != len(held):
+            return None
+        self.value_rederived += 1
+        return actor.replace(mine[0], self.disclosed), obj.replace(mine[0], self.disclosed)
 
     def _note_pseudonyms(self, pseudonyms: dict[str, str]) -> None:
         self.pseudonymised += 1
@@ -1355,7 +1400,7 @@ def check_bundle(
             ),
             "previous checkpoint",
         )
-    check = EventCheck(cp, prev, value)
+    check = EventCheck(cp, prev, value, check_value[1] if check_value is not None else None)
     check_events(members, digests["events.jsonl"], check)
     how = check.finish()
     facts.update(
@@ -1365,6 +1410,7 @@ def check_bundle(
         tombstones=check.tombstones,
         redacted=check.redacted,
         pseudonymised=check.pseudonymised,
+        masked_headers=check.masked_headers,
         head_hash=cp["head_hash"],
         merkle_root=cp["merkle_root"],
     )
@@ -1377,6 +1423,7 @@ def check_bundle(
             "found": check.value_events > 0,
             "placeholder": check.value_placeholder or None,
             "events": check.value_events,
+            "rederived": check.value_rederived,
         }
     return facts
 

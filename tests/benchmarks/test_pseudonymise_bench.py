@@ -67,15 +67,14 @@ def test_masking_and_restoring_cost_per_chat_turn() -> None:
     for _ in range(RUNS):
         start = time.perf_counter()
         privacy = TurnPrivacy(plan, detector, CancelToken())
-        privacy.prompt(system, [], message)
-        privacy.warm([message, title])
+        privacy.prompt(system, [], message, [title])
         shown: list[str] = []
         sink = privacy.sink(shown.append)
         assert sink is not None
         for i in range(0, len(answer), 2):
             sink(answer[i : i + 2])
         restored = privacy.finish(answer)
-        privacy.warm([restored])
+        privacy.log(restored)
         privacy.log(message)
         privacy.table.to_json()
         times.append((time.perf_counter() - start) * 1000)

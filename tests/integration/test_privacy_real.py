@@ -124,14 +124,38 @@ def test_real_detector_the_model_host_sees_placeholders_and_the_user_sees_the_va
     assert all(placeholder in prompt for placeholder, _ in pairs), prompt
     raw, answer = "".join(model.raw), result.turn.answer
     assert "".join(shown) == answer
-    for placeholder, value in pairs:
+    for placeholder, _ in pairs:
         assert placeholder not in answer  # restored wherever the model wrote it
-        if placeholder in raw:
-            assert value in answer
-    # the 270M demo model does not always repeat a placeholder (greedy, it may answer
-    # with a list): restoring is then checked on each one it did repeat, if any
+    # (that the model repeats one and the user sees the value: the test below)
     audit = _audit(ws)
     assert all(v not in audit for v in CANARIES)
+    print(f"\nraw answer: {raw!r}\nshown: {answer!r}")
+
+
+def test_real_model_repeats_a_placeholder_and_the_user_sees_the_value_restored(
+    setup: tuple[app.Workspace, Recording, int],
+) -> None:
+    """A message the demo model echoes, greedy (temperature 0, fixed seed): it writes the
+    placeholder it was given, and the answer shown, streamed and stored, has the value."""
+    ws, model, model_id = setup
+    owner = ws.accounts.authenticate("owner", PW)
+    params = SamplingParams(max_tokens=16, temperature=0, seed=1)
+    ws.apps.create(
+        owner, AppConfig(name="echo", model_id=model_id, params=params, pseudonymise=True)
+    )
+    shown: list[str] = []
+    # greedy, the 270M model answers "Repeat exactly: <EMAIL_ADDRESS_1>" with an
+    # incremented <EMAIL_ADDRESS_2>, and a quoted one with the placeholder as written
+    result = ws.chat.send(owner, "echo", f'Say "{EMAIL}"', on_piece=shown.append)
+
+    (prompt,) = model.prompts
+    assert EMAIL not in prompt and 'Say "<EMAIL_ADDRESS_1>"' in prompt, prompt
+    raw, answer = "".join(model.raw), result.turn.answer
+    assert "<EMAIL_ADDRESS_1>" in raw and EMAIL not in raw, raw  # the model saw a placeholder
+    assert EMAIL in answer and "<EMAIL_ADDRESS_1>" not in answer, answer  # the user, the value
+    assert "".join(shown) == answer
+    assert ws.chat.turns(owner, result.conversation_id)[0].answer == answer
+    assert EMAIL not in _audit(ws)
     print(f"\nraw answer: {raw!r}\nshown: {answer!r}")
 
 

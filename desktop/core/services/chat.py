@@ -98,7 +98,7 @@ class ChatService(AuditedService):
         self._perf = perf_counter
         self._reader = ExhaustiveReader(store, chat_model, perf_counter)
         forget = files.forget if files is not None else None
-        self._conversations = ConversationService(store, clock, forget_kb=forget)
+        self._conversations = ConversationService(store, clock, forget_kb=forget, pii=pii)
 
     # ------------------------------------------------------------------ turns
 
@@ -229,12 +229,12 @@ class ChatService(AuditedService):
         hits = [] if reading else self._retrieve(actor, plan, message)
         if hits:
             system = f"{system}\n\n{citation_block(hits)}".strip()
-        system, history, asked = privacy.prompt(system, plan.history, message)
+        logged = [" ".join(message.split())[:80], *plan.variables.values()]  # title, too
+        system, history, asked = privacy.prompt(system, plan.history, message, logged)
         n_ctx, max_tokens = self._model.context_length(), plan.app.config.params.max_tokens
         fitted = reading.placeholder if reading else fit_context(
             self._model, system, history, asked, n_ctx=n_ctx, max_tokens=max_tokens
         )  # fmt: skip
-        privacy.warm([message, " ".join(message.split())[:80], *plan.variables.values()])
         conv, pending = self._start(actor, plan, message, model, privacy)
         on_piece = privacy.sink(on_piece)
         gone = conv if plan.conversation is None else None  # what a failure removes
@@ -274,7 +274,6 @@ class ChatService(AuditedService):
         except BaseException as exc:
             self._abandon(actor, pending, gone, exc, privacy)
             raise
-        privacy.warm([answer])  # masked before the write transaction, not inside it
         extra = {"retrieved": citations(hits, answer), **extra, **privacy.trace()}
         return self._finish(
             actor, plan, conv, pending, model, fitted, answer, generation, timings, extra, privacy
@@ -315,6 +314,7 @@ class ChatService(AuditedService):
         extra: dict[str, Any],
         privacy: TurnPrivacy,
     ) -> TurnResult:
+        privacy.read_answer(answer)
         now = iso_utc(self._clock.now())
         with self._continue(actor) as op:
             turn = record_answer(
@@ -331,6 +331,7 @@ class ChatService(AuditedService):
         crashed, was killed, ran out of memory): the partial answer stays in the
         conversation, marked as failed, and the audit log records the full trace."""
         elapsed = round((self._perf() - f.partial.started) * 1000, 2)
+        privacy.read_answer(f.partial.text)
         now = iso_utc(self._clock.now())
         with self._continue(actor) as op:
             record_kept_failure(op, f, extra, elapsed, now, privacy.log)

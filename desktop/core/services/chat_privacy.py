@@ -6,6 +6,14 @@ masks what the model is given (*pseudonymise before the model*), restores the an
 (also while it streams), masks what the audit log keeps (*minimise logs*, and always
 under *pseudonymise*: the log never holds a value the model was spared) and counts
 what it masked, per type, for the trace. With neither policy on it changes nothing.
+
+Before the model runs, a turn calls the detector once (:meth:`TurnPrivacy.prompt`), on
+every text the model is given (instructions and retrieved passages, history, message)
+and every text of the question the log keeps (the title, the variables), before
+anything is written. Under *minimise logs* the answer is read once more when it is
+complete (:meth:`TurnPrivacy.read_answer`), outside the write transaction that records
+it: a value that occurs only in the answer (the model's own, or one it reformatted) is
+masked in the log too; the table of the first call numbers what both found alike.
 """
 
 from __future__ import annotations
@@ -70,6 +78,17 @@ class Masker:
             self._done[text] = mask(text, found, self.table)
         return [self._done[t] for t in texts]
 
+    def known(self, text: str) -> str:
+        """``text`` masked without the detector: the values the table already holds and
+        the workspace's terms (a text :meth:`mask` had is answered as it was)."""
+        done = self._done.get(text)
+        if done is None:
+            done = mask(
+                text, merge_entities(self._terms.find(text), self.table.find(text)), self.table
+            )
+            self._done[text] = done
+        return done
+
 
 class TurnPrivacy:
     """One turn's masking and restoring; everything passes through unchanged when the
@@ -100,33 +119,45 @@ class TurnPrivacy:
         return self._masker is not None
 
     def prompt(
-        self, system: str, history: list[tuple[str, str]], message: str
+        self,
+        system: str,
+        history: list[tuple[str, str]],
+        message: str,
+        logged: Sequence[str] = (),
     ) -> tuple[str, list[tuple[str, str]], str]:
         """The system text (instructions and passages), history and message as the
-        model may see them."""
-        if not self.pseudonymise or self._masker is None:
+        model may see them. The turn's one detector call: it reads these and ``logged``
+        (the other texts of the question the log keeps: its title, the variables), so
+        that :meth:`log` needs no call, and no call runs inside a write transaction.
+        Under *minimise logs* alone the model gets them as they are; what was found
+        still masks the log, the answer included (a value it repeats from a passage)."""
+        if self._masker is None:
             return system, history, message
-        flat = [system, message, *(t for pair in history for t in pair)]
-        out = self._masker.mask(flat)
-        pairs = [(out[i], out[i + 1]) for i in range(2, len(out), 2)]
+        history_texts = [t for pair in history for t in pair]
+        out = self._masker.mask([system, message, *history_texts, *logged])
+        if not self.pseudonymise:
+            return system, history, message
+        pairs = [(out[i], out[i + 1]) for i in range(2, 2 + len(history_texts), 2)]
         return out[0], pairs, out[1]
-
-    def warm(self, texts: Sequence[str]) -> None:
-        """Mask, in one detector call, texts the audit log will keep (the masks are
-        remembered, so no detector call runs inside a write transaction)."""
-        if self.minimise and self._masker is not None:
-            self._masker.mask(texts)
 
     def save(self, tx: Transaction, turn_id: int) -> None:
         """Store the table with the turn (encrypted database, never the log)."""
         if self.plan.active:
             tx.conversations.save_pseudonyms(turn_id, self.table.to_json())
 
+    def read_answer(self, answer: str) -> None:
+        """Under *minimise logs*, the detector's second and last call of the turn, on
+        the answer (call it before the transaction that records it): :meth:`log` then
+        masks what occurs only there."""
+        if self.minimise and self._masker is not None and answer.strip():
+            self._masker.mask([answer])
+
     def log(self, text: str) -> str:
-        """``text`` as the audit log and traces may keep it."""
+        """``text`` as the audit log and traces may keep it: as :meth:`prompt`'s call
+        masked it, or (the answer) by the values that call found and the terms."""
         if not self.minimise or self._masker is None:
             return text
-        return self._masker.mask([text])[0]
+        return self._masker.known(text)
 
     def restore(self, text: str) -> str:
         return self.table.restore(text) if self.pseudonymise else text
@@ -153,7 +184,6 @@ class TurnPrivacy:
         """A failed answer's partial text, restored, to be kept (and logged masked)."""
         if self.pseudonymise:
             pieces[:] = [self.restore("".join(pieces))]
-        self.warm(["".join(pieces)])
 
     def trace(self) -> dict[str, object]:
         """What the turn's trace records: the policies and the counts, never values."""
@@ -167,17 +197,18 @@ class TurnPrivacy:
         }
 
 
-def logged_feedback(
+def logged_text(
     tx: Transaction,
     detector: PiiDetector | None,
     app_id: int,
     conversation_id: int,
     text: str,
 ) -> str:
-    """Feedback text (a rating's comment, an annotation) as the app's policies let the
-    review tables and the audit log keep it: with the conversation's pseudonyms, the
-    table extended in the conversation's latest turn so later turns number alike.
-    Detection runs in the caller's transaction: feedback is short."""
+    """A short text about a conversation (a rating's comment, an annotation, a title the
+    user gave it) as the app's policies let the review tables and the audit log keep
+    it: with the conversation's pseudonyms, the table extended in the conversation's
+    latest turn so later turns number alike. Detection runs in the caller's
+    transaction: these texts are short."""
     app = tx.apps.get(app_id)
     if app is None or not text:
         return text
@@ -192,3 +223,24 @@ def logged_feedback(
     if table.masked and turns:
         tx.conversations.save_pseudonyms(turns[-1].id, table.to_json())
     return masked
+
+
+def workspace_privacy(tx: Transaction) -> PrivacyPlan:
+    """The workspace default and terms, for what no app governs (a knowledge-base
+    search): its log keeps pseudonyms under either policy, as a chat turn's does."""
+    policy = privacy.defaults(tx.settings)
+    if not (policy.minimise_logs or policy.pseudonymise):
+        return PrivacyPlan(policy)
+    return PrivacyPlan(policy, privacy.terms(tx.settings))
+
+
+def logged_alone(
+    plan: PrivacyPlan, detector: PiiDetector | None, text: str, cancel: CancelToken | None = None
+) -> str:
+    """``text`` as the log may keep it under ``plan``, numbered on its own (one detector
+    call; run it outside a write transaction). InputError without a detector."""
+    if not plan.active:
+        return text
+    if detector is None:
+        raise InputError("privacy.detector_missing")
+    return Masker(detector, plan.terms, Pseudonyms(), cancel).mask([text])[0]

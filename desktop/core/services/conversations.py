@@ -15,8 +15,10 @@ from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError, NotFound
 from desktop.core.models import Actor
 from desktop.core.ports import Store, Transaction
+from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.apps import find_app, visible_to
 from desktop.core.services.base import AuditedService, Op, best_effort_checkpoint
+from desktop.core.services.chat_privacy import logged_text
 from desktop.core.services.passages import CitedPassage, cited_passage
 from desktop.core.services.quick_chat import find_model, quick_app
 
@@ -42,11 +44,16 @@ def _app_visible(tx: Transaction, actor: Actor, app_id: int) -> bool:
 
 class ConversationService(AuditedService):
     def __init__(
-        self, store: Store, clock: Clock, forget_kb: Callable[[int], None] | None = None
+        self,
+        store: Store,
+        clock: Clock,
+        forget_kb: Callable[[int], None] | None = None,
+        pii: PiiDetector | None = None,
     ) -> None:
         super().__init__(store)
         self._clock = clock
         self._forget_kb = forget_kb  # drops a deleted private knowledge base's index
+        self._pii = pii  # masks a new title in the log under the app's policies
 
     def start(
         self, actor: Actor, app_ref: str | int, variables: dict[str, str] | None = None
@@ -161,10 +168,13 @@ class ConversationService(AuditedService):
                 raise InputError("conversations.title_length")
             conv = own_conversation(tx, actor, conversation_id)
             tx.conversations.rename(conv.id, title, now=iso_utc(self._clock.now()))
-            op.audit(
+            op.audit(  # the list shows the title as typed; the log as the policies say
                 action=AuditAction.CONVERSATION_RENAMED,
                 obj=f"conversation:{conv.id}",
-                payload={"app_id": conv.app_id, "title": title},
+                payload={
+                    "app_id": conv.app_id,
+                    "title": logged_text(tx, self._pii, conv.app_id, conv.id, title),
+                },
             )
 
     def delete(self, actor: Actor, conversation_id: int) -> None:

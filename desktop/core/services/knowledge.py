@@ -29,6 +29,7 @@ from desktop.core.ports.pii import PiiDetector
 from desktop.core.scripts import coverage, scripts_for
 from desktop.core.services.base import AuditedService, Refusal, best_effort_checkpoint
 from desktop.core.services.chat_files import ConversationFilesService
+from desktop.core.services.chat_privacy import logged_alone, workspace_privacy
 from desktop.core.services.ingest import DocumentSource, Ingestor, IngestReport
 from desktop.core.services.kb_index import EmbedderFactory, IndexCache, IndexFactory
 from desktop.core.services.knowledge_access import (
@@ -60,6 +61,7 @@ class KnowledgeService(AuditedService):
     ) -> None:
         super().__init__(store)
         self._clock = clock
+        self._pii = pii  # masks a search's query in the log under the workspace policy
         self._embedder_factory = embedders
         self._embedders: dict[str, Embedder] = {}
         self._lock = threading.Lock()
@@ -253,6 +255,8 @@ class KnowledgeService(AuditedService):
                 raise InputError("knowledge.query_empty")
             actor = op.actor
             kb = find_kb(op.tx, actor, ref)
+            plan = workspace_privacy(op.tx)
+        logged = logged_alone(plan, self._pii, query)  # before searching: no detector, no search
         hits = self.retriever.search(
             kb, query, k=k or kb.settings.top_k, mode=mode or kb.settings.mode
         )
@@ -261,7 +265,7 @@ class KnowledgeService(AuditedService):
                 action=AuditAction.KB_SEARCHED,
                 obj=f"kb:{kb.id}",
                 payload={
-                    "query": query,
+                    "query": logged,
                     "mode": (mode or kb.settings.mode).value,
                     "results": [[h.chunk.document, h.chunk.version, h.chunk.index] for h in hits],
                 },

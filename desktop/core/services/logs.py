@@ -33,7 +33,7 @@ from desktop.core.ports import BundleSigner, KeyStore, Transaction
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService, Op, best_effort_checkpoint
-from desktop.core.services.chat_privacy import logged_feedback
+from desktop.core.services.chat_privacy import logged_text
 from desktop.core.services.knowledge_access import readable_trace
 from desktop.core.services.log_bundles import BundleService, CheckedStore, Export, parse_when
 from desktop.core.services.passages import CitedPassage, turn_passages
@@ -119,7 +119,7 @@ class LogService(AuditedService):
                 raise InputError("logs.comment_too_long", maximum=MAX_COMMENT)
             tx, actor = op.tx, op.actor
             conversation_id, app_id = self._own_turn(tx, actor, turn_id)
-            comment = logged_feedback(tx, self._pii, app_id, conversation_id, comment)
+            comment = logged_text(tx, self._pii, app_id, conversation_id, comment)
             tx.review.set_feedback(turn_id, actor.user_id, rating, comment, self._now())
             op.audit(
                 action=AuditAction.TURN_RATED,
@@ -144,7 +144,7 @@ class LogService(AuditedService):
             if context is None:
                 raise NotFound("logs.turn_not_found", turn_id=turn_id)
             conversation_id, app_id, _ = context
-            answer = logged_feedback(tx, self._pii, app_id, conversation_id, answer)
+            answer = logged_text(tx, self._pii, app_id, conversation_id, answer)
             annotation_id = tx.review.add_annotation(turn_id, actor.username, answer, self._now())
             op.audit(
                 action=AuditAction.TURN_ANNOTATED,
