@@ -188,6 +188,11 @@ NO_ACTOR = {
     "DiagnosticsService.integrity_problems": "a system check: kura doctor runs before any sign-in",
     "DiagnosticsService.audit_chain": "a system check: kura doctor runs before any sign-in",
     "DiagnosticsService.keyring_items": "names only, for the self-test's cleanup",
+    "RemoteModelService.refresh_egress": "the guard's allowlist from the registered servers",
+    "RemoteModelService.endpoint_for": "the server of a model a turn already admitted uses",
+    "RemoteModelService.embedding_endpoint": "the server of a kb's embedder, for its search",
+    "RemoteModelService.api_key": "the key of a server, for a call an admitted turn makes",
+    "RemoteModelService.flush_refusals": "refusals the network guard made, not a user",
 }
 
 

@@ -251,7 +251,11 @@ class RemoteModelService(AuditedService):
             self._refused.append((event, target))
 
     def flush_refusals(self) -> int:
-        """Write the queued refusals as ``network.refused`` audit events."""
+        """Write the queued refusals as ``network.refused`` audit events (no
+        transaction when none is queued: closing a workspace twice stays harmless)."""
+        with self._lock:
+            if not self._refused:
+                return 0
         with self._store.transaction() as tx:
             return self._record_refusals(tx)
 
