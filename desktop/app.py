@@ -33,6 +33,7 @@ from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
+from desktop.core.services.kb_packages import KbPackageService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
@@ -51,6 +52,7 @@ from desktop.data_dir import (
     resolve_data_dir,
 )
 from desktop.engines import Engines, RerankerFactory, knowledge_service
+from desktop.security.age_crypto import AgePackageCrypto
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import Credentials, WorkspaceKeys
 from desktop.security.netguard import install_network_guard
@@ -131,6 +133,7 @@ class Workspace:
     usage: UsageService
     diagnostics: DiagnosticsService
     privacy: PrivacyService
+    kb_packages: KbPackageService
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
@@ -175,6 +178,9 @@ def wire(
     models = ModelService(store, engines.inspector, clock)
     knowledge = knowledge_service(store, engines, clock)
     workspace = WorkspaceService(store, keys)
+    logs = LogService(
+        store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
+    )
     return Workspace(
         layout=layout,
         store=store,
@@ -184,9 +190,7 @@ def wire(
         ),
         totp=TotpService(store, totp, clock),
         policies=PolicyService(store, clock, slots=keys, hasher=hasher, rotate=workspace.rekey),
-        logs=LogService(
-            store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
-        ),
+        logs=logs,
         workspace=workspace,
         models=models,
         apps=AppService(store, clock),
@@ -204,6 +208,16 @@ def wire(
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
         privacy=PrivacyService(store),
+        kb_packages=KbPackageService(
+            store,
+            clock,
+            key_store,
+            SshBundleSigner(),
+            AgePackageCrypto(),
+            knowledge.embedder_for,
+            logs.ensure_signing_key,
+            __version__,
+        ),
         pii_detector=engines.pii_detector,
     )
 

@@ -21,9 +21,16 @@ def signing_key_item(workspace_id: str, key_id: int) -> str:
     return f"workspace:{workspace_id}:signing:{key_id}"
 
 
+def exchange_key_item(workspace_id: str) -> str:
+    """The keyring item holding the age X25519 identity knowledge-base packages are
+    encrypted to (made on first use)."""
+    return f"workspace:{workspace_id}:exchange"
+
+
 def all_items(workspace_id: str, signing_key_ids: Iterable[int]) -> list[str]:
     """Every keyring item of a workspace whose signing keys are ``signing_key_ids``."""
     return [
         *workspace_key_items(workspace_id),
         *(signing_key_item(workspace_id, key_id) for key_id in signing_key_ids),
+        exchange_key_item(workspace_id),
     ]

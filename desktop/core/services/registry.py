@@ -16,6 +16,7 @@ from desktop.core.ports import PiiDetector
 from desktop.core.services.accounts import AccountService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
+from desktop.core.services.kb_packages import KbPackageService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.logs import LogService
 from desktop.core.services.models import ModelService
@@ -59,6 +60,9 @@ class Services(Protocol):
 
     @property
     def privacy(self) -> PrivacyService: ...
+
+    @property
+    def kb_packages(self) -> KbPackageService: ...
 
     @property
     def settings(self) -> SettingsService: ...
