@@ -315,3 +315,25 @@ def test_a_package_re_encrypted_after_a_change_fails_its_signature(
     assert codes <= {"kbpackage.signature_invalid", "kbpackage.malformed"}, codes
     assert "kbpackage.signature_invalid" in codes
     assert b.kb_names() == []
+
+
+def test_trust_takes_only_whole_ed25519_allowed_signers_lines(sides: dict[str, Side]) -> None:
+    a, b = sides["a"], sides["b"]
+    line = a.ws.logs.allowed_signers(a.owner).splitlines()[0]
+    for bad in (
+        "",
+        "# only a comment",
+        "kura-audit@x ssh-ed25519",
+        line.replace(" ssh-", " cert-authority ssh-", 1),
+    ):
+        with pytest.raises(InputError) as err:
+            b.ws.kb_packages.keys.trust(b.owner, bad)
+        _one_line(err.value)
+    assert b.ws.kb_packages.keys.trusted(b.owner) == []
+    added = b.ws.kb_packages.keys.trust(b.owner, line + "\n" + line + "\n")
+    assert len(added) == 1 and b.ws.kb_packages.keys.trust(b.owner, line) == []
+    [listed] = b.ws.kb_packages.keys.trusted(b.owner)
+    assert listed["fingerprint"].startswith("SHA256:") and listed["added_by"] == "owner"
+    assert b.events(AuditAction.SIGNER_TRUSTED)[0]["added"] == [
+        {"principals": listed["principals"], "fingerprint": listed["fingerprint"]}
+    ]

@@ -133,6 +133,8 @@ class ExchangeKeyService(AuditedService):
             try:
                 signer = bundle_verify.parse_allowed_signers(line)[0]
                 bundle_verify.ed25519_public_key(signer.key_blob, "allowed_signers")
+                if signer.unsupported is not None:  # cert-authority, valid-before...
+                    raise bundle_verify.BundleError(signer.unsupported)
             except (bundle_verify.BundleError, IndexError):
                 raise InputError("kbpackage.trust_line_invalid", line=number) from None
             parsed.append((line, signer))
