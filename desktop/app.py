@@ -36,6 +36,7 @@ from desktop.core.services.app_templates import AppTemplateService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
+from desktop.core.services.kb_packages import KbPackageService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.limits import LimitService, shared_gate
 from desktop.core.services.logs import LogService
@@ -56,6 +57,7 @@ from desktop.data_dir import (
     resolve_data_dir,
 )
 from desktop.engines import Engines, RerankerFactory, knowledge_service
+from desktop.security.age_crypto import AgePackageCrypto
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import Credentials, WorkspaceKeys
 from desktop.security.netguard import (
@@ -145,6 +147,7 @@ class Workspace:
     app_templates: AppTemplateService
     #: internal OpenAI-compatible servers registered as models, and the egress allowlist
     remote_models: RemoteModelService
+    kb_packages: KbPackageService
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
@@ -230,6 +233,16 @@ def wire(
             store, clock, key_store, SshBundleSigner(), logs.ensure_signing_key
         ),
         remote_models=remote,
+        kb_packages=KbPackageService(
+            store,
+            clock,
+            key_store,
+            SshBundleSigner(),
+            AgePackageCrypto(),
+            knowledge.embedder_for,
+            logs.ensure_signing_key,
+            __version__,
+        ),
         pii_detector=engines.pii_detector,
     )
     remote.refresh_egress()  # a remote model: the guard allows exactly its addresses

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from desktop import app
+from desktop.cli import kb_package
 from desktop.cli.io import (
     StdinLines,
     as_user,
@@ -303,3 +304,4 @@ def register(sub: Any) -> None:
     p.add_argument("version", type=int)
     common(p, user=True)
     p.set_defaults(handler=as_user(_rollback))
+    kb_package.register_kb(ksub)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import app
+from desktop.cli import kb_package
 from desktop.cli.io import Phrase, StdinLines, as_user, common, emit, note, say
 from desktop.core.errors import EXIT_CHECK_FAILED, InputError
 from desktop.core.models import Actor, TraceFilter
@@ -233,6 +234,7 @@ def register(sub: Any) -> None:
     p = ksub.add_parser("rotate-signing", help="make a new signing key (Owner)")
     common(p, user=True)
     p.set_defaults(handler=as_user(_rotate_signing))
+    kb_package.register_keys(ksub)
 
     p = sub.add_parser("verify", help="verify a bundle offline (no workspace needed)")
     p.add_argument("bundle")

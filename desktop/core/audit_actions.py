@@ -80,6 +80,10 @@ class AuditAction(enum.StrEnum):
     KB_DOCUMENT_ADDED = "kb.document_added"
     KB_DOCUMENT_DELETED = "kb.document_deleted"
     KB_DOCUMENT_ROLLED_BACK = "kb.document_rolled_back"
+    KB_PACKAGE_EXPORTED = "kb.package_exported"
+    KB_PACKAGE_IMPORTED = "kb.package_imported"
+    EXCHANGE_KEY_CREATED = "exchange_key.created"
+    SIGNER_TRUSTED = "signer.trusted"
     # logs
     LOGS_EXPORTED = "logs.exported"
     #: The Owner disclosed the opening of one pseudonymised value of a bundle.

@@ -26,6 +26,12 @@ def endpoint_key_item(workspace_id: str, key_ref: str) -> str:
     return f"workspace:{workspace_id}:endpoint:{key_ref}"
 
 
+def exchange_key_item(workspace_id: str) -> str:
+    """The keyring item holding the age X25519 identity knowledge-base packages are
+    encrypted to (made on first use)."""
+    return f"workspace:{workspace_id}:exchange"
+
+
 def all_items(
     workspace_id: str, signing_key_ids: Iterable[int], endpoint_key_refs: Iterable[str] = ()
 ) -> list[str]:
@@ -35,4 +41,5 @@ def all_items(
         *workspace_key_items(workspace_id),
         *(signing_key_item(workspace_id, key_id) for key_id in signing_key_ids),
         *(endpoint_key_item(workspace_id, ref) for ref in endpoint_key_refs),
+        exchange_key_item(workspace_id),
     ]

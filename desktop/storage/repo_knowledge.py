@@ -20,7 +20,7 @@ from desktop.storage import repo_knowledge_pages as pages
 from desktop.storage import repo_knowledge_search as search
 from desktop.storage import repo_knowledge_stats as stats
 from desktop.storage import repo_knowledge_words as word_index
-from desktop.storage.columns import to_json
+from desktop.storage.columns import json_object, to_json
 from desktop.storage.dbapi import Connection, scalar
 from desktop.storage.repo_knowledge_rows import (
     BY_NAME,
@@ -243,6 +243,15 @@ class SqlKnowledgeRepository:
             return []
         rows = self._conn.execute(SELECT_CHUNKS, (id_list(chunk_ids),)).fetchall()
         return [stored_chunk(row) for row in rows]
+
+    def version_content(self, version_id: int) -> tuple[str, bytes, dict[str, Any]]:
+        """(extracted text, original bytes, meta) of one version; NotFound if unknown."""
+        row = self._conn.execute(
+            "SELECT text, original, meta FROM document_versions WHERE id = ?", (version_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound("storage.document_version_vanished", version_id=version_id)
+        return str(row[0]), bytes(row[1]), json_object(row[2], "document_versions.meta")
 
     def version_chunk(self, kb_id: int, name: str, version: int, index: int) -> StoredChunk | None:
         """Chunk ``index`` of one version of a document, active or not; None when absent."""

@@ -1227,6 +1227,59 @@
     </message>
 </context>
 <context>
+    <name>ExportPackageDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/packages.py" line="+146"/>
+        <source>Export {name} as a package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>age1… — the exchange key of each receiving workspace, one per line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Recipients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>or a passphrase instead of recipients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Where to write the package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Choose where to write the package first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Wrote {path}: {documents} documents, {versions} versions, {chunks} passages, signed by this workspace. SHA-256 {sha256}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FeedbackDialog</name>
     <message>
         <location filename="../../desktop/ui/chat/dialogs.py" line="+13"/>
@@ -1512,6 +1565,79 @@
     <message>
         <location line="+33"/>
         <source>Saved. Windows lock after {minutes} idle minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportPackageDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/packages.py" line="+11"/>
+        <source>Import a knowledge-base package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>This workspace&apos;s exchange key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give this key to the sender: they export the package to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A new knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New versions in {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>only if the package has one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Choose a package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose a package file first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Imported into {name}: {added} versions added, {skipped} already present; signed by {signer}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Its passages were embedded again with this workspace&apos;s model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Done</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1866,19 +1992,29 @@
 <context>
     <name>KnowledgeView</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/view.py" line="+68"/>
+        <location filename="../../desktop/ui/knowledge/view.py" line="+70"/>
         <location line="+18"/>
         <source>Knowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+149"/>
+        <location line="+161"/>
         <source>New knowledge base</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-131"/>
+        <location line="-158"/>
+        <source>Import package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Choose a knowledge base on the left.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1898,7 +2034,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>No knowledge bases yet — create one with “New knowledge base”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1925,6 +2061,11 @@
     <message>
         <location line="+2"/>
         <source>{name} — readable by {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Choose the knowledge base to export first.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4623,6 +4764,24 @@
     <message>
         <location line="+3"/>
         <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_PackageDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/packages.py" line="-205"/>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

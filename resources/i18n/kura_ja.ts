@@ -1227,6 +1227,59 @@
     </message>
 </context>
 <context>
+    <name>ExportPackageDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/packages.py" line="+146"/>
+        <source>Export {name} as a package</source>
+        <translation>{name} をパッケージとしてエクスポート</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>age1… — the exchange key of each receiving workspace, one per line</source>
+        <translation>age1… — 受け手の各ワークスペースの交換用公開鍵（1 行に 1 つ）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Recipients</source>
+        <translation>受け手</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>or a passphrase instead of recipients</source>
+        <translation>または、受け手の代わりにパスフレーズ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passphrase</source>
+        <translation>パスフレーズ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export</source>
+        <translation>エクスポート</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Where to write the package</source>
+        <translation>パッケージの保存先</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Choose where to write the package first.</source>
+        <translation>先にパッケージの保存先を選んでください。</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Wrote {path}: {documents} documents, {versions} versions, {chunks} passages, signed by this workspace. SHA-256 {sha256}</source>
+        <translation>{path} に書き出しました：ドキュメント {documents} 件、バージョン {versions} 件、文章 {chunks} 件。このワークスペースで署名済みです。SHA-256 {sha256}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+</context>
+<context>
     <name>FeedbackDialog</name>
     <message>
         <location filename="../../desktop/ui/chat/dialogs.py" line="+13"/>
@@ -1513,6 +1566,79 @@
         <location line="+33"/>
         <source>Saved. Windows lock after {minutes} idle minutes.</source>
         <translation>保存しました。{minutes} 分間操作がないとウィンドウがロックされます。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPackageDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/packages.py" line="+11"/>
+        <source>Import a knowledge-base package</source>
+        <translation>ナレッジベースのパッケージをインポート</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>This workspace&apos;s exchange key</source>
+        <translation>このワークスペースの交換用公開鍵</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give this key to the sender: they export the package to it.</source>
+        <translation>この鍵を送り手に渡してください。送り手はこの鍵宛てにパッケージをエクスポートします。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A new knowledge base</source>
+        <translation>新しいナレッジベース</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New versions in {name}</source>
+        <translation>{name} に新しいバージョンとして追加</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import as</source>
+        <translation>インポート先</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>only if the package has one</source>
+        <translation>パッケージにパスフレーズがある場合のみ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Passphrase</source>
+        <translation>パスフレーズ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import</source>
+        <translation>インポート</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Choose a package</source>
+        <translation>パッケージを選択</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose a package file first.</source>
+        <translation>先にパッケージのファイルを選んでください。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Imported into {name}: {added} versions added, {skipped} already present; signed by {signer}.</source>
+        <translation>{name} にインポートしました：{added} 件のバージョンを追加、{skipped} 件は既存です。署名者 {signer}。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Its passages were embedded again with this workspace&apos;s model.</source>
+        <translation>文章はこのワークスペースのモデルで埋め込み直しました。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Done</source>
+        <translation>完了</translation>
     </message>
 </context>
 <context>
@@ -1866,19 +1992,29 @@
 <context>
     <name>KnowledgeView</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/view.py" line="+68"/>
+        <location filename="../../desktop/ui/knowledge/view.py" line="+70"/>
         <location line="+18"/>
         <source>Knowledge</source>
         <translation>ナレッジ</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+149"/>
+        <location line="+161"/>
         <source>New knowledge base</source>
         <translation>新しいナレッジベース</translation>
     </message>
     <message>
-        <location line="-131"/>
+        <location line="-158"/>
+        <source>Import package…</source>
+        <translation>パッケージをインポート…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export package…</source>
+        <translation>パッケージをエクスポート…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Choose a knowledge base on the left.</source>
         <translation>左の一覧からナレッジベースを選択してください。</translation>
     </message>
@@ -1898,7 +2034,7 @@
         <translation>検索テスト</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>No knowledge bases yet — create one with “New knowledge base”.</source>
         <translation>ナレッジベースはまだありません — 「新しいナレッジベース」で作成してください。</translation>
     </message>
@@ -1926,6 +2062,11 @@
         <location line="+2"/>
         <source>{name} — readable by {who}</source>
         <translation>{name} — 閲覧できるユーザー：{who}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Choose the knowledge base to export first.</source>
+        <translation>先にエクスポートするナレッジベースを選んでください。</translation>
     </message>
 </context>
 <context>
@@ -4625,6 +4766,24 @@
         <location line="+3"/>
         <source>Delete</source>
         <translation>削除</translation>
+    </message>
+</context>
+<context>
+    <name>_PackageDialog</name>
+    <message>
+        <location filename="../../desktop/ui/knowledge/packages.py" line="-205"/>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
     </message>
 </context>
 </TS>

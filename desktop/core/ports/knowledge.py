@@ -78,6 +78,11 @@ class KnowledgeRepository(Protocol):
         """The chunks with these ids, in the order given (unknown ids skipped)."""
         ...
 
+    def version_content(self, version_id: int) -> tuple[str, bytes, dict[str, Any]]:
+        """(extracted text, original bytes, meta) of one version (knowledge-base
+        packages); NotFound for an unknown id."""
+        ...
+
     def version_chunk(self, kb_id: int, name: str, version: int, index: int) -> StoredChunk | None:
         """Chunk ``index`` of one version of a document, active or not (citations)."""
         ...

@@ -81,6 +81,10 @@ class KnowledgeService(AuditedService):
                 self._embedders[key] = self._embedder_factory(key)
             return self._embedders[key]
 
+    def embedder_for(self, kb: KnowledgeBase) -> Embedder:
+        """The (shared) embedder of ``kb``'s embedding model (knowledge-base packages)."""
+        return self._embedder(kb)
+
     def _now(self) -> str:
         return iso_utc(self._clock.now())
 

@@ -17,6 +17,7 @@ from desktop.core.services.accounts import AccountService
 from desktop.core.services.app_templates import AppTemplateService
 from desktop.core.services.apps import AppService
 from desktop.core.services.chat import ChatService
+from desktop.core.services.kb_packages import KbPackageService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.limits import LimitService
 from desktop.core.services.logs import LogService
@@ -65,6 +66,9 @@ class Services(Protocol):
 
     @property
     def privacy(self) -> PrivacyService: ...
+
+    @property
+    def kb_packages(self) -> KbPackageService: ...
 
     @property
     def settings(self) -> SettingsService: ...

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -31,6 +32,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.knowledge.documents import DocumentsPanel
 from desktop.ui.knowledge.ingest_panel import DropZone, IngestPanel
+from desktop.ui.knowledge.packages import ExportPackageDialog, ImportPackageDialog
 from desktop.ui.knowledge.search_tester import SearchTesterPanel
 from desktop.ui.knowledge.settings_panel import KbSettingsPanel
 from desktop.ui.knowledge.widgets import member_choices, soon
@@ -86,6 +88,14 @@ class KnowledgeView(View):
         layout.addWidget(page_title(self.tr("Knowledge"), side))
         self.new_button = primary_button(self.tr("New knowledge base"), "newKbButton", side)
         layout.addWidget(self.new_button)
+        row = QHBoxLayout()
+        self.import_button = QPushButton(self.tr("Import package…"), side)
+        self.import_button.setObjectName("importKbButton")
+        self.export_button = QPushButton(self.tr("Export package…"), side)
+        self.export_button.setObjectName("exportKbButton")
+        row.addWidget(self.import_button)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
         self.kb_list = QListWidget(side)
         self.kb_list.setObjectName("kbList")
         self.list_empty = empty_state("", "noKnowledgeBases", side)
@@ -96,6 +106,8 @@ class KnowledgeView(View):
         self.message = InlineMessage(side)
         layout.addWidget(self.message)
         self.new_button.clicked.connect(self._on_new_clicked)
+        self.import_button.clicked.connect(self.open_import)
+        self.export_button.clicked.connect(self.open_export)
         self.kb_list.currentItemChanged.connect(self._on_kb_list_current_changed)
         return side
 
@@ -141,6 +153,8 @@ class KnowledgeView(View):
     def _apply_permissions(self) -> None:
         can = self.can_manage
         self.new_button.setVisible(can)
+        self.import_button.setVisible(can)
+        self.export_button.setVisible(can)
         self.ingest.setVisible(can)
         self.documents.can_manage = can
         self.settings.set_can_manage(can)
@@ -241,6 +255,27 @@ class KnowledgeView(View):
         self.ingest.set_kb(None)
         self.search.set_kb(None)
         self.settings.name.setFocus()
+
+    # ------------------------------------------------------------------ packages
+
+    def open_export(self) -> ExportPackageDialog | None:
+        kb = next((k for k in self.kbs if k.id == self.selected_kb_id()), None)
+        if kb is None:
+            self.message.show_error(self.tr("Choose the knowledge base to export first."))
+            return None
+        dialog = ExportPackageDialog(self.ctx, kb, self)
+        dialog.open()
+        return dialog
+
+    def open_import(self) -> ImportPackageDialog:
+        dialog = ImportPackageDialog(self.ctx, list(self.kbs), self)
+        dialog.package_did_import.connect(self._on_package_imported)
+        dialog.open()
+        return dialog
+
+    def _on_package_imported(self, kb_id: int) -> None:
+        self._want = kb_id
+        soon(self, self.activate)
 
     # ------------------------------------------------------------------ changes
 

@@ -1,0 +1,169 @@
+"""The keys knowledge-base packages travel under: this workspace's age X25519 exchange
+identity (``kura keys exchange-pubkey``) and the signers it trusts (``kura keys trust``).
+
+- The exchange identity is created on first use and kept only in the OS keyring
+  (``keyring_items.exchange_key_item``); its public half is what another workspace
+  encrypts a package to.
+- Trusted signers are ``allowed_signers`` lines, as ``kura logs pubkey`` prints them on
+  the exporting workspace, kept in the workspace database (settings key
+  ``TRUSTED_SIGNERS``). A line pins an Ed25519 key and the principal (``kura-audit@<its
+  workspace id>``) it may sign as; its ``namespaces=`` option names the audit-bundle
+  namespace and is kept as written, but for packages only the key and principal count.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core import rbac
+from desktop.core.audit_actions import AuditAction
+from desktop.core.clock import Clock, iso_utc
+from desktop.core.errors import InputError
+from desktop.core.kb_package import PackageRefused
+from desktop.core.keyring_items import exchange_key_item
+from desktop.core.models import Actor
+from desktop.core.ports import KeyStore, Store, Transaction
+from desktop.core.ports.exchange import PackageCrypto
+from desktop.core.services.base import AuditedService, system_audit
+from desktop.verifier import bundle_verify
+
+TRUSTED_SIGNERS = "kb_package.trusted_signers"
+#: The principal a workspace signs as (the identity ``kura logs pubkey`` prints).
+IDENTITY_PREFIX = "kura-audit@"
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedSigner:
+    line: str
+    principals: str
+    fingerprint: str
+    added_by: str
+    added_at: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "line": self.line,
+            "principals": self.principals,
+            "fingerprint": self.fingerprint,
+            "added_by": self.added_by,
+            "added_at": self.added_at,
+        }
+
+    def key_blob(self) -> bytes:
+        return bundle_verify.parse_allowed_signers(self.line)[0].key_blob
+
+
+def trusted_signers(tx: Transaction) -> list[TrustedSigner]:
+    raw = tx.settings.get(TRUSTED_SIGNERS)
+    entries: list[dict[str, str]] = json.loads(raw) if raw else []
+    return [TrustedSigner(**entry) for entry in entries]
+
+
+def own_signers(tx: Transaction) -> list[tuple[str, bytes]]:
+    """(principal, key blob) of this workspace's own signing keys, current and retired."""
+    workspace_id = tx.settings.get("workspace_id") or ""
+    out = []
+    for key in tx.review.signing_keys():
+        blob = base64.b64decode(str(key["public_key"]).split()[1])
+        out.append((IDENTITY_PREFIX + workspace_id, blob))
+    return out
+
+
+def check_trusted(tx: Transaction, key_blob: bytes, identity: str) -> None:
+    """PackageRefused unless ``key_blob`` may sign as ``identity``: a trusted signer's
+    line lists it for that principal, or it is one of this workspace's own keys."""
+    fingerprint = bundle_verify.key_fingerprint(key_blob)
+    if any(blob == key_blob and who == identity for who, blob in own_signers(tx)):
+        return
+    for signer in trusted_signers(tx):
+        if signer.key_blob() == key_blob and bundle_verify.match_pattern_list(
+            identity, signer.principals
+        ):
+            return
+    raise PackageRefused("kbpackage.signer_untrusted", fingerprint=fingerprint, identity=identity)
+
+
+class ExchangeKeyService(AuditedService):
+    def __init__(
+        self, store: Store, clock: Clock, key_store: KeyStore, crypto: PackageCrypto
+    ) -> None:
+        super().__init__(store)
+        self._clock = clock
+        self._key_store = key_store
+        self._crypto = crypto
+
+    def _item(self) -> str:
+        with self._store.transaction() as tx:
+            return exchange_key_item(tx.settings.get("workspace_id") or "")
+
+    def identity(self) -> bytes | None:
+        """The exchange identity's secret, or None before it was first made (import)."""
+        return self._key_store.get_secret(self._item())
+
+    def public_key(self, actor: Actor) -> str:
+        """This workspace's age recipient (``age1...``), made on first use (Admin and
+        above: they export and import knowledge bases)."""
+        with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE, "exchange_key") as op:
+            item = exchange_key_item(op.tx.settings.get("workspace_id") or "")
+            secret = self._key_store.get_secret(item)
+            if secret is None:
+                secret, public = self._crypto.new_identity()
+                self._key_store.set_secret(item, secret)
+                system_audit(
+                    op.tx,
+                    AuditAction.EXCHANGE_KEY_CREATED,
+                    "exchange_key",
+                    {"recipient": public},
+                    actor=op.actor.username,
+                )
+                return public
+        return self._crypto.recipient_of(secret)
+
+    def trust(self, actor: Actor, text: str) -> list[dict[str, str]]:
+        """Add the ``allowed_signers`` lines in ``text`` (Owner); returns those added.
+        Lines already trusted are skipped; a malformed or non-Ed25519 line refuses all."""
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+        if not lines:
+            raise InputError("kbpackage.trust_empty")
+        parsed = []
+        for number, line in enumerate(lines, 1):
+            try:
+                signer = bundle_verify.parse_allowed_signers(line)[0]
+                bundle_verify.ed25519_public_key(signer.key_blob, "allowed_signers")
+                if signer.unsupported is not None:  # cert-authority, valid-before...
+                    raise bundle_verify.BundleError(signer.unsupported)
+            except (bundle_verify.BundleError, IndexError):
+                raise InputError("kbpackage.trust_line_invalid", line=number) from None
+            parsed.append((line, signer))
+        added: list[dict[str, str]] = []
+        with self._op(actor, rbac.Permission.MANAGE_SECURITY, "trusted_signers") as op:
+            current = trusted_signers(op.tx)
+            known = {(s.principals, s.key_blob()) for s in current}
+            for line, signer in parsed:
+                if (signer.principals, signer.key_blob) in known:
+                    continue
+                known.add((signer.principals, signer.key_blob))
+                entry = TrustedSigner(
+                    line,
+                    signer.principals,
+                    bundle_verify.key_fingerprint(signer.key_blob),
+                    op.actor.username,
+                    iso_utc(self._clock.now()),
+                )
+                current.append(entry)
+                added.append(entry.as_dict())
+            op.tx.settings.set(TRUSTED_SIGNERS, json.dumps([s.as_dict() for s in current]))
+            op.audit(
+                AuditAction.SIGNER_TRUSTED,
+                "trusted_signers",
+                {"added": [{k: a[k] for k in ("principals", "fingerprint")} for a in added]},
+            )
+        return added
+
+    def trusted(self, actor: Actor) -> list[dict[str, Any]]:
+        """The trusted signers (Admin and above)."""
+        with self._op(actor, rbac.Permission.MANAGE_KNOWLEDGE) as op:
+            return [s.as_dict() for s in trusted_signers(op.tx)]
