@@ -31,6 +31,7 @@ from desktop.core.ports import KeyStore, PasswordHasher
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
+from desktop.core.services.backups import BackupService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
 from desktop.core.services.knowledge import KnowledgeService
@@ -51,6 +52,7 @@ from desktop.data_dir import (
     resolve_data_dir,
 )
 from desktop.engines import Engines, RerankerFactory, knowledge_service
+from desktop.security.backup_file import BackupArchiver
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import Credentials, WorkspaceKeys
 from desktop.security.netguard import install_network_guard
@@ -131,6 +133,7 @@ class Workspace:
     usage: UsageService
     diagnostics: DiagnosticsService
     privacy: PrivacyService
+    backups: BackupService
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
@@ -204,6 +207,14 @@ def wire(
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
         privacy=PrivacyService(store),
+        backups=BackupService(
+            store,
+            clock,
+            key_store,
+            SshBundleSigner(),
+            BackupArchiver(layout.slots, keys.held_key),
+            __version__,
+        ),
         pii_detector=engines.pii_detector,
     )
 

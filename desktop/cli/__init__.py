@@ -13,7 +13,19 @@ import uuid
 from collections.abc import Sequence
 
 from desktop import __version__, app
-from desktop.cli import accounts, apps, chat, kb, logs, models, pii, privacy, selftest, workspace
+from desktop.cli import (
+    accounts,
+    apps,
+    backup,
+    chat,
+    kb,
+    logs,
+    models,
+    pii,
+    privacy,
+    selftest,
+    workspace,
+)
 from desktop.cli.io import Handler, Parser, note, say
 from desktop.core.errors import EXIT_USAGE, AppError
 
@@ -48,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the self-test's steps as one JSON document on stdout",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (workspace, accounts, models, apps, chat, kb, logs, privacy, pii):
+    for module in (workspace, accounts, models, apps, chat, kb, logs, privacy, pii, backup):
         module.register(sub)
     return parser
 

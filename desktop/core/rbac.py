@@ -19,6 +19,7 @@ class Permission(enum.StrEnum):
     MANAGE_MODELS = "manage_models"  # register models, GPU / thread settings
     MANAGE_SECURITY = "manage_security"  # retention, rekey, recovery, signing key, policies
     TRANSFER_OWNERSHIP = "transfer_ownership"
+    MANAGE_BACKUPS = "manage_backups"  # encrypted backups of the whole workspace
 
 
 _ALL = frozenset(Role)
@@ -36,6 +37,7 @@ PERMISSIONS: MappingProxyType[Permission, frozenset[Role]] = MappingProxyType(
         Permission.MANAGE_MODELS: _OWNER,
         Permission.MANAGE_SECURITY: _OWNER,
         Permission.TRANSFER_OWNERSHIP: _OWNER,
+        Permission.MANAGE_BACKUPS: _OWNER,
     }
 )
 

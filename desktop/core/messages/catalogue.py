@@ -12,6 +12,7 @@ from types import ModuleType
 from desktop.core.messages import (
     Entry,
     accounts,
+    backup,
     bundle,
     chat,
     cli,
@@ -50,6 +51,7 @@ AREAS: tuple[ModuleType, ...] = (
     knowledge_ocr,
     logs,
     bundle,
+    backup,
     privacy,
     cli,
 )
