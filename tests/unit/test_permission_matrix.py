@@ -65,6 +65,7 @@ ACTIONS: dict[Permission, Action] = {
         a, Policy.ROLE_APPROVAL, True
     ),
     Permission.TRANSFER_OWNERSHIP: lambda ws, a, p, m, t: ws.accounts.transfer_ownership(a, "mia"),
+    Permission.MANAGE_BACKUPS: lambda ws, a, p, m, t: ws.backups.backup(a, t / "w.kbak"),
 }
 
 
