@@ -31,6 +31,7 @@ from desktop.core.ports import KeyStore, PasswordHasher
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.apps import AppService
+from desktop.core.services.backup_schedule import BackupSchedule
 from desktop.core.services.backups import BackupService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
@@ -134,6 +135,7 @@ class Workspace:
     diagnostics: DiagnosticsService
     privacy: PrivacyService
     backups: BackupService
+    backup_schedule: BackupSchedule
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
@@ -178,6 +180,14 @@ def wire(
     models = ModelService(store, engines.inspector, clock)
     knowledge = knowledge_service(store, engines, clock)
     workspace = WorkspaceService(store, keys)
+    backups = BackupService(
+        store,
+        clock,
+        key_store,
+        SshBundleSigner(),
+        BackupArchiver(layout.slots, keys.held_key),
+        __version__,
+    )
     return Workspace(
         layout=layout,
         store=store,
@@ -207,14 +217,8 @@ def wire(
         usage=UsageService(store, clock),
         diagnostics=DiagnosticsService(store, _EXPECTED_RECIPE),
         privacy=PrivacyService(store),
-        backups=BackupService(
-            store,
-            clock,
-            key_store,
-            SshBundleSigner(),
-            BackupArchiver(layout.slots, keys.held_key),
-            __version__,
-        ),
+        backups=backups,
+        backup_schedule=BackupSchedule(store, backups, clock),
         pii_detector=engines.pii_detector,
     )
 

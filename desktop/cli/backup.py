@@ -16,15 +16,10 @@ from desktop.cli.io import (
     data_dir,
     emit,
     note,
+    say,
 )
 from desktop.core.errors import InputError
 from desktop.core.models import Actor
-
-_STEPS = {
-    "checking": "checking the database and the audit chain",
-    "snapshot": "exporting an encrypted snapshot",
-    "sealing": "signing and writing the backup",
-}
 
 
 def _backup(
@@ -34,7 +29,7 @@ def _backup(
         actor,
         Path(args.out),
         escrow=args.escrow or [],
-        progress=lambda step: note(f"backup: {_STEPS.get(step, step)}..."),
+        progress=lambda step: note(say(f"backup.step.{step}")),
     )
     document = {
         "path": str(result.path),

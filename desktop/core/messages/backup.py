@@ -18,6 +18,25 @@ _RESTORE_KEY_GUI = Text(
 )
 
 MESSAGES: dict[str, Entry] = {
+    # ---- progress of a backup
+    "backup.step.checking": Entry(
+        Text(
+            en="backup: checking the database and the audit log...",
+            ja="バックアップ：データベースと監査ログを検査しています...",
+        )
+    ),
+    "backup.step.snapshot": Entry(
+        Text(
+            en="backup: exporting an encrypted snapshot...",
+            ja="バックアップ：暗号化したスナップショットを書き出しています...",
+        )
+    ),
+    "backup.step.sealing": Entry(
+        Text(
+            en="backup: signing and writing the file...",
+            ja="バックアップ：署名してファイルに書き込んでいます...",
+        )
+    ),
     # ---- making a backup
     "backup.target_exists": Entry(
         Text(
@@ -71,6 +90,19 @@ MESSAGES: dict[str, Entry] = {
             "be signed: rotate the signing key (Owner), then back up again",
             ja="ワークスペースの署名鍵が OS のキーリングにないため、バックアップに署名できません。"
             "署名鍵を更新（オーナー）してから、もう一度バックアップしてください",
+        )
+    ),
+    "backup.schedule_every_invalid": Entry(
+        Text(
+            en="{every!r} is not a backup interval: choose off, daily or weekly",
+            ja="「{every}」はバックアップの間隔ではありません。off、daily、weekly から"
+            "選んでください",
+        )
+    ),
+    "backup.schedule_keep_invalid": Entry(
+        Text(
+            en="keep {keep} backups? Choose a number from 1 to {most}",
+            ja="保持するバックアップの数 {keep} は使えません。1 から {most} の数を選んでください",
         )
     ),
     # ---- reading a backup

@@ -120,18 +120,18 @@ class BackupService(AuditedService):
         step = progress or (lambda _: None)
         self._precheck(actor, rbac.Permission.MANAGE_BACKUPS, f"backup:{out.name}")
         recipients = self._archiver.check_recipients(escrow)
-        step("checking")
-        problems = self._store.integrity_check()
-        if problems:
-            raise DatabaseCorrupt("backup.database_corrupt", problem=problems[0])
-        report = self._store.verify_audit()
-        if not report.ok:
-            raise AuditChainBroken("backup.chain_broken", error=report.error)
-        seed, public, fingerprint = self._signing_key()
-        backup_id = str(uuid.uuid4())
-        key = self._archiver.new_key()
-        temp = self._archiver.reserve(out)
+        temp = self._archiver.reserve(out)  # refuses an existing target before any work
         try:
+            step("checking")
+            problems = self._store.integrity_check()
+            if problems:
+                raise DatabaseCorrupt("backup.database_corrupt", problem=problems[0])
+            report = self._store.verify_audit()
+            if not report.ok:
+                raise AuditChainBroken("backup.chain_broken", error=report.error)
+            seed, public, fingerprint = self._signing_key()
+            backup_id = str(uuid.uuid4())
+            key = self._archiver.new_key()
             step("snapshot")
             facts = self._store.snapshot(temp, key)
             step("sealing")
