@@ -81,11 +81,16 @@ class BackupSchedule(AuditedService):
         if not self.due(actor):
             return None
         schedule = self.get(actor)
-        folder = Path(schedule.folder)
-        name = f"kura-backup-{self._clock.now().strftime('%Y%m%dT%H%M%SZ')}.kbak"
-        result = self._backups.backup(actor, folder / name, progress=progress)
-        self._prune(actor, folder, schedule.keep)
+        result = self.back_up_now(actor, Path(schedule.folder), progress)
+        self._prune(actor, Path(schedule.folder), schedule.keep)
         return result
+
+    def back_up_now(
+        self, actor: Actor, folder: Path, progress: Progress | None = None
+    ) -> BackupResult:
+        """A backup named ``kura-backup-<UTC time>.kbak`` in ``folder`` (Owner)."""
+        name = f"kura-backup-{self._clock.now().strftime('%Y%m%dT%H%M%SZ')}.kbak"
+        return self._backups.backup(actor, folder / name, progress=progress)
 
     def _prune(self, actor: Actor, folder: Path, keep: int) -> None:
         made = sorted(p for p in folder.iterdir() if _NAME.match(p.name) and p.is_file())

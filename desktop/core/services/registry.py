@@ -15,6 +15,8 @@ from typing import Protocol
 from desktop.core.ports import PiiDetector
 from desktop.core.services.accounts import AccountService
 from desktop.core.services.apps import AppService
+from desktop.core.services.backup_schedule import BackupSchedule
+from desktop.core.services.backups import BackupService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.knowledge import KnowledgeService
 from desktop.core.services.logs import LogService
@@ -65,6 +67,12 @@ class Services(Protocol):
 
     @property
     def usage(self) -> UsageService: ...
+
+    @property
+    def backups(self) -> BackupService: ...
+
+    @property
+    def backup_schedule(self) -> BackupSchedule: ...
 
     @property
     def pii_detector(self) -> PiiDetector | None:
