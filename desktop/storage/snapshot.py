@@ -21,7 +21,8 @@ _ALIAS = "kura_snapshot"
 
 def export_snapshot(conn: Connection, target: Path, key: bytes) -> dict[str, Any]:
     """Export the database into ``target`` (an empty file) under ``key``; return the
-    facts read in the same transaction: workspace id, schema, audit head."""
+    facts read in the same transaction: workspace id, schema, audit head, and the
+    problems ``quick_check`` finds in the copy (``problems``, empty when sound)."""
     if conn.in_transaction:
         raise RuntimeError("snapshot inside a transaction")
     literal = key_literal(key)
@@ -33,6 +34,9 @@ def export_snapshot(conn: Connection, target: Path, key: bytes) -> dict[str, Any
             facts = _facts(conn)
             conn.execute(f"SELECT sqlcipher_export('{_ALIAS}')").fetchall()
             conn.execute(f"PRAGMA {_ALIAS}.user_version = {int(facts['user_version'])}")
+            # the copy is checked, not the live file: no writer moves it meanwhile
+            rows = conn.execute(f"PRAGMA {_ALIAS}.quick_check").fetchall()
+            facts["problems"] = [f"quick_check: {r[0]}" for r in rows if str(r[0]) != "ok"]
         finally:
             conn.execute("COMMIT" if conn.in_transaction else "SELECT 1")
     finally:

@@ -5,6 +5,8 @@ single-byte changes), and every refusal as a one-line error that installs nothin
 from __future__ import annotations
 
 import random
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,8 @@ from desktop.core.models import Actor, Role
 from desktop.security import backup_file
 from desktop.security.recovery import format_recovery_key, new_recovery_key
 from tests.conftest import PEOPLE_PASSWORD
-from tests.fakes import FixedClock, MemoryKeyStore
+from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore, MemorySource
+from tests.fakes_retrieval import HashEmbedder
 from tests.tools import FAST_HASHER
 
 FLIPS = 1000
@@ -212,3 +215,84 @@ def test_truncated_and_foreign_files_are_refused(made: Made) -> None:
         with pytest.raises(BackupInvalid):
             restored(made, cut, recovery_key=made.recovery_key)
     nothing_installed(made.root)
+
+
+def test_a_backup_while_another_connection_ingests_is_consistent(
+    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock
+) -> None:
+    """A writer on its own connection (as the GUI's ingest lane) adds documents, each
+    with its chunks, embeddings and audit event in one transaction, while the backup
+    runs: the restored copy holds whole transactions only, and its chain verifies."""
+    engines = app.Engines(
+        FakeInspector(), FakeChatModel(), embedder_factory=lambda _: HashEmbedder(64)
+    )
+    init = app.init_workspace(
+        tmp_path / "w",
+        "owner",
+        PEOPLE_PASSWORD,
+        key_store=key_store,
+        hasher=FAST_HASHER,
+        clock=clock,
+    )
+
+    def open_one() -> app.Workspace:
+        return app.open_workspace(
+            tmp_path / "w", key_store=key_store, hasher=FAST_HASHER, clock=clock, engines=engines
+        )
+
+    ws = open_one()
+    owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
+    kb = ws.knowledge.create(owner, "docs")
+    stop, written, failures = threading.Event(), [0], []
+
+    def write() -> None:  # its own connection, on its own thread, as a GUI lane
+        try:
+            with open_one() as writer:
+                me = writer.accounts.authenticate("owner", PEOPLE_PASSWORD)
+                _write(writer, me)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    def _write(writer: app.Workspace, me: Actor) -> None:
+        while not stop.is_set():
+            n = written[0]
+            text = " ".join(f"document {n} sentence {i} about the storehouse." for i in range(300))
+            writer.knowledge.ingest(me, kb.id, [MemorySource(f"d{n}.txt", text.encode())])
+            written[0] += 1
+            time.sleep(0.02)  # a real embedder works outside the write transaction
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        while written[0] < 3 and thread.is_alive():
+            time.sleep(0.01)
+        assert not failures, failures
+        outs = [tmp_path / f"b{i}.kbak" for i in range(3)]
+        for out in outs:
+            ws.backups.backup(owner, out)
+    finally:
+        stop.set()
+        thread.join()
+        ws.close()
+    assert not failures, failures
+    for i, out in enumerate(outs):
+        fresh = MemoryKeyStore()
+        target = tmp_path / f"r{i}"
+        backups.restore_workspace(
+            out, target, key_store=fresh, recovery_key=init.recovery_key, clock=FixedClock()
+        )
+        with app.open_workspace(
+            target, key_store=fresh, hasher=FAST_HASHER, clock=FixedClock(), engines=engines
+        ) as again:
+            assert again.store.integrity_check() == [] and again.store.verify_audit().ok
+            conn = again.store._live()
+            documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            added = conn.execute(
+                "SELECT count(*) FROM audit_events WHERE action = 'kb.document_added'"
+            ).fetchone()[0]
+            bare = conn.execute(
+                "SELECT count(*) FROM document_versions v WHERE NOT EXISTS "
+                "(SELECT 1 FROM chunks c WHERE c.version_id = v.id)"
+            ).fetchone()[0]
+        assert documents == added and bare == 0
+    assert written[0] > 3  # the writer really ran beside the backups

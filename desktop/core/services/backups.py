@@ -3,8 +3,9 @@
 A backup is a consistent snapshot of the live database exported under a fresh random
 key (never a copy of the open file), sealed with a signed manifest and the key wrapped
 for the workspace's recovery key and for any age escrow recipients; the file format is
-the adapter's (:mod:`desktop.security.backup_file`). The database and the audit chain
-are checked first; a backup of a damaged workspace is refused. The snapshot is taken in
+the adapter's (:mod:`desktop.security.backup_file`). The audit chain is verified first
+and the snapshot is ``quick_check``-ed (the copy, which no writer moves); a backup of a
+damaged workspace is refused. The snapshot is taken in
 one read transaction, so writers on other connections (a chat being answered, a
 document being ingested) go on and the snapshot stays consistent. The backup is audited,
 with its file's SHA-256, once the file is complete; the same transaction records it as
@@ -39,8 +40,6 @@ Progress = Callable[[str], None]
 
 
 class SnapshotStore(Store, Protocol):
-    def integrity_check(self) -> list[str]: ...
-
     def verify_audit(self) -> ChainReport: ...
 
     def snapshot(self, target: Path, key: bytes) -> dict[str, Any]:
@@ -123,10 +122,7 @@ class BackupService(AuditedService):
         temp = self._archiver.reserve(out)  # refuses an existing target before any work
         try:
             step("checking")
-            problems = self._store.integrity_check()
-            if problems:
-                raise DatabaseCorrupt("backup.database_corrupt", problem=problems[0])
-            report = self._store.verify_audit()
+            report = self._store.verify_audit()  # one read snapshot of the chain
             if not report.ok:
                 raise AuditChainBroken("backup.chain_broken", error=report.error)
             seed, public, fingerprint = self._signing_key()
@@ -134,6 +130,8 @@ class BackupService(AuditedService):
             key = self._archiver.new_key()
             step("snapshot")
             facts = self._store.snapshot(temp, key)
+            if facts.get("problems"):  # checked on the copy: writers go on meanwhile
+                raise DatabaseCorrupt("backup.database_corrupt", problem=facts["problems"][0])
             step("sealing")
             created_at = self._now()
             manifest = {
