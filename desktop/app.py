@@ -34,6 +34,8 @@ from desktop.core.remote import REMOTE_EMBEDDER_PREFIX
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.app_templates import AppTemplateService
 from desktop.core.services.apps import AppService
+from desktop.core.services.backup_schedule import BackupSchedule
+from desktop.core.services.backups import BackupService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.diagnostics import DiagnosticsService
 from desktop.core.services.kb_packages import KbPackageService
@@ -58,6 +60,7 @@ from desktop.data_dir import (
 )
 from desktop.engines import Engines, RerankerFactory, knowledge_service
 from desktop.security.age_crypto import AgePackageCrypto
+from desktop.security.backup_file import BackupArchiver
 from desktop.security.bundle_signer import SshBundleSigner
 from desktop.security.keyslots import Credentials, WorkspaceKeys
 from desktop.security.netguard import (
@@ -148,6 +151,8 @@ class Workspace:
     #: internal OpenAI-compatible servers registered as models, and the egress allowlist
     remote_models: RemoteModelService
     kb_packages: KbPackageService
+    backups: BackupService
+    backup_schedule: BackupSchedule
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
@@ -200,6 +205,14 @@ def wire(
         store, clock, key_store, SshBundleSigner(), __version__, pii=engines.pii_detector
     )
     limits = LimitService(store, clock, shared_gate(keys.workspace_id))
+    backups = BackupService(
+        store,
+        clock,
+        key_store,
+        SshBundleSigner(),
+        BackupArchiver(layout.slots, keys.held_key),
+        __version__,
+    )
     ws = Workspace(
         layout=layout,
         store=store,
@@ -243,6 +256,8 @@ def wire(
             logs.ensure_signing_key,
             __version__,
         ),
+        backups=backups,
+        backup_schedule=BackupSchedule(store, backups, clock),
         pii_detector=engines.pii_detector,
     )
     remote.refresh_egress()  # a remote model: the guard allows exactly its addresses

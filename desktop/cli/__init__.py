@@ -17,6 +17,7 @@ from desktop import __version__, app
 from desktop.cli import (
     accounts,
     apps,
+    backup,
     chat,
     kb,
     limits,
@@ -61,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the self-test's steps as one JSON document on stdout",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (workspace, accounts, models, apps, chat, kb, logs, privacy, pii, limits):
+    for module in (workspace, accounts, models, apps, chat, kb, logs, privacy, pii, limits, backup):
         module.register(sub)
     return parser
 

@@ -17,6 +17,10 @@ class AuditAction(enum.StrEnum):
     WORKSPACE_REKEY_COMPLETED = "workspace.rekey_completed"
     WORKSPACE_RECOVERED = "workspace.recovered"
     WORKSPACE_RECOVERY_KEY_SHOWN = "workspace.recovery_key_shown"
+    WORKSPACE_RESTORED = "workspace.restored"  # installed from a backup, in the restored one
+    BACKUP_CREATED = "backup.created"
+    BACKUP_SCHEDULE_CHANGED = "backup.schedule_changed"
+    BACKUP_PRUNED = "backup.pruned"  # scheduled backups beyond the number to keep
     SIGNING_KEY_CREATED = "signing_key.created"
     SIGNING_KEY_ROTATED = "signing_key.rotated"
     # sign-in

@@ -151,6 +151,12 @@ class AuditChainBroken(AppError):
     exit_code = EXIT_CHECK_FAILED
 
 
+class BackupInvalid(AppError):
+    """A backup file is damaged, altered, unsigned or not a Kura backup: refused whole."""
+
+    exit_code = EXIT_CHECK_FAILED
+
+
 # ---- models and chat ----------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ class Permission(enum.StrEnum):
     MANAGE_SECURITY = "manage_security"  # retention, rekey, recovery, signing key, policies
     TRANSFER_OWNERSHIP = "transfer_ownership"
     MANAGE_LIMITS = "manage_limits"  # usage limits of users, apps and models
+    MANAGE_BACKUPS = "manage_backups"  # encrypted backups of the whole workspace
 
 
 _ALL = frozenset(Role)
@@ -38,6 +39,7 @@ PERMISSIONS: MappingProxyType[Permission, frozenset[Role]] = MappingProxyType(
         Permission.MANAGE_SECURITY: _OWNER,
         Permission.TRANSFER_OWNERSHIP: _OWNER,
         Permission.MANAGE_LIMITS: _OWNER,
+        Permission.MANAGE_BACKUPS: _OWNER,
     }
 )
 

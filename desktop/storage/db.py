@@ -304,6 +304,14 @@ class SqlCipherStore:
             finally:
                 conn.execute("ROLLBACK")
 
+    def snapshot(self, target: Path, key: bytes) -> dict[str, Any]:
+        """Export a consistent copy of the database into ``target`` (an empty file)
+        under ``key`` (:mod:`desktop.storage.snapshot`); the facts read with it."""
+        from desktop.storage.snapshot import export_snapshot
+
+        with self._errors(Term("workspace.step.snapshotting")):
+            return export_snapshot(self._live(), target, key)
+
     def rekey(self, new_key: bytes) -> None:
         """Re-encrypt every page under ``new_key``; afterwards the old key opens nothing."""
         literal = recipe.key_literal(new_key)

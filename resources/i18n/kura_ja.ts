@@ -548,6 +548,130 @@
     </message>
 </context>
 <context>
+    <name>BackupsPage</name>
+    <message>
+        <location filename="../../desktop/ui/settings/backups.py" line="+46"/>
+        <source>A backup holds the whole workspace, encrypted under a key of its own and signed by the workspace. The recovery key the workspace has when the backup is made opens it (kura restore). Keep backups on another disk.</source>
+        <translation>バックアップにはワークスペース全体が、専用のキーで暗号化され、ワークスペースの署名付きで入ります。復元するときは、バックアップ作成時点のワークスペースの回復キーで開けます。バックアップは別のディスクに保管してください。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Backups</source>
+        <translation>バックアップ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+13"/>
+        <source>Back up now</source>
+        <translation>今すぐバックアップ</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>Choose folder…</source>
+        <translation>フォルダーを選択…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Folder</source>
+        <translation>フォルダー</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last backup</source>
+        <translation>最後のバックアップ</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Schedule</source>
+        <translation>スケジュール</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Daily</source>
+        <translation>毎日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weekly</source>
+        <translation>毎週</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Back up</source>
+        <translation>バックアップ</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keep the last</source>
+        <translation>保持する数（新しい順）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Scheduled backups go to the folder above while Kura is open; older scheduled backups in that folder beyond the number kept are deleted.</source>
+        <translation>スケジュールによるバックアップは、Kura が開いている間に上のフォルダーへ作成されます。そのフォルダーにある古いスケジュールバックアップのうち、保持する数を超えたものは削除されます。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Save schedule</source>
+        <translation>スケジュールを保存</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No backup yet.</source>
+        <translation>まだバックアップはありません。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{at} — {file} ({size})</source>
+        <translation>{at} — {file}（{size}）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No folder chosen.</source>
+        <translation>フォルダーが選ばれていません。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Folder for backups</source>
+        <translation>バックアップの保存先フォルダー</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Checking the database and the audit log…</source>
+        <translation>データベースと監査ログを検査しています…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exporting an encrypted snapshot…</source>
+        <translation>暗号化したスナップショットを書き出しています…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signing and writing the file…</source>
+        <translation>署名してファイルに書き込んでいます…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Choose a folder for backups first.</source>
+        <translation>先にバックアップの保存先フォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Backed up to {path}.</source>
+        <translation>{path} にバックアップしました。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Schedule saved.</source>
+        <translation>スケジュールを保存しました。</translation>
+    </message>
+</context>
+<context>
     <name>ChangeRoleDialog</name>
     <message>
         <location filename="../../desktop/ui/members_dialogs.py" line="+10"/>
@@ -3731,7 +3855,7 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../desktop/ui/settings/view.py" line="+58"/>
+        <location filename="../../desktop/ui/settings/view.py" line="+60"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>

@@ -69,6 +69,7 @@ ACTIONS: dict[Permission, Action] = {
     Permission.MANAGE_LIMITS: lambda ws, a, p, m, t: ws.limits.set_limits(
         a, LimitScope.USER, "mia", {LimitKind.TOKENS_PER_DAY: 100}
     ),
+    Permission.MANAGE_BACKUPS: lambda ws, a, p, m, t: ws.backups.backup(a, t / "w.kbak"),
 }
 
 

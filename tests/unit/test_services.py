@@ -149,6 +149,7 @@ def test_permission_table_matches_design() -> None:
         rbac.Permission.MANAGE_SECURITY,
         rbac.Permission.TRANSFER_OWNERSHIP,
         rbac.Permission.MANAGE_LIMITS,
+        rbac.Permission.MANAGE_BACKUPS,
     ):
         assert table[p] == {"owner"}
 

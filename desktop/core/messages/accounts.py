@@ -28,6 +28,9 @@ MESSAGES: dict[str, Entry] = {
     "accounts.verb.manage_security": Entry(
         Text(en="change security settings", ja="セキュリティ設定を変える")
     ),
+    "accounts.verb.manage_backups": Entry(
+        Text(en="back up the workspace", ja="ワークスペースをバックアップする")
+    ),
     "accounts.verb.transfer_ownership": Entry(
         Text(en="transfer ownership", ja="オーナー権限を譲る")
     ),

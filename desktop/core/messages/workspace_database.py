@@ -21,6 +21,11 @@ _STEPS = {
     "workspace.step.transaction": Entry(
         Text(en="a database transaction", ja="データベースのトランザクション")
     ),
+    "workspace.step.snapshotting": Entry(
+        Text(
+            en="exporting a snapshot for a backup", ja="バックアップ用のスナップショットの書き出し"
+        )
+    ),
     "workspace.step.checkpointing": Entry(
         Text(en="checkpointing the database", ja="データベースのチェックポイント処理")
     ),

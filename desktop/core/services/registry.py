@@ -16,6 +16,8 @@ from desktop.core.ports import PiiDetector
 from desktop.core.services.accounts import AccountService
 from desktop.core.services.app_templates import AppTemplateService
 from desktop.core.services.apps import AppService
+from desktop.core.services.backup_schedule import BackupSchedule
+from desktop.core.services.backups import BackupService
 from desktop.core.services.chat import ChatService
 from desktop.core.services.kb_packages import KbPackageService
 from desktop.core.services.knowledge import KnowledgeService
@@ -81,6 +83,12 @@ class Services(Protocol):
 
     @property
     def remote_models(self) -> RemoteModelService: ...
+
+    @property
+    def backups(self) -> BackupService: ...
+
+    @property
+    def backup_schedule(self) -> BackupSchedule: ...
 
     @property
     def pii_detector(self) -> PiiDetector | None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QListWidget, QStackedWidget, 
 from desktop.core.rbac import Permission
 from desktop.ui.context import UiContext
 from desktop.ui.settings.about import AboutPage
+from desktop.ui.settings.backups import BackupsPage
 from desktop.ui.settings.common import SettingsPage
 from desktop.ui.settings.general import GeneralPage
 from desktop.ui.settings.models import ModelsPage
@@ -22,6 +23,7 @@ PAGES: tuple[tuple[type[SettingsPage], Permission | None], ...] = (
     (GeneralPage, None),
     (ModelsPage, Permission.MANAGE_MODELS),
     (RetentionPage, Permission.MANAGE_SECURITY),
+    (BackupsPage, Permission.MANAGE_BACKUPS),
     (SecurityPage, None),
     (PersonalDataPage, None),
     (AboutPage, None),
