@@ -21,6 +21,13 @@ from desktop.cli.io import (
 from desktop.core.errors import InputError
 from desktop.core.models import Actor
 
+#: What the CLI says at each step a backup reports.
+_STEPS = {
+    "checking": lambda: say("backup.step.checking"),
+    "snapshot": lambda: say("backup.step.snapshot"),
+    "sealing": lambda: say("backup.step.sealing"),
+}
+
 
 def _backup(
     ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
@@ -29,7 +36,7 @@ def _backup(
         actor,
         Path(args.out),
         escrow=args.escrow or [],
-        progress=lambda step: note(say(f"backup.step.{step}")),
+        progress=lambda step: note(_STEPS[step]()),
     )
     document = {
         "path": str(result.path),
@@ -40,10 +47,13 @@ def _backup(
         "audit_seq": result.audit_seq,
         "escrow_recipients": result.escrow,
     }
-    text = (
-        f"Backed up to {result.path} ({result.size} bytes, SHA-256 {result.sha256}).\n"
-        "It opens with the workspace's current recovery key"
-        + (f" or the identity of {result.escrow} escrow recipient(s)." if result.escrow else ".")
+    escrow = say("backup.cli.escrow", count=result.escrow) if result.escrow else ""
+    text = say(
+        "backup.cli.done",
+        path=result.path,
+        size=result.size,
+        sha256=result.sha256,
+        escrow=escrow,
     )
     return document, text
 
@@ -73,13 +83,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
         "audit_head": result.audit_head,
         "moved_aside": str(result.moved_aside) if result.moved_aside else None,
     }
+    aside = (
+        say("backup.cli.moved_aside", path=result.moved_aside) + "\n" if result.moved_aside else ""
+    )
     text = (
-        f"Restored workspace {result.workspace_id} (backup of {result.backup_created_at}) "
-        f"in {result.data_dir}.\n"
-        + (f"What was there before is now in {result.moved_aside}.\n" if result.moved_aside else "")
-        + "\nNEW RECOVERY KEY (shown once; store it offline, e.g. printed in a safe):\n\n"
-        f"    {result.recovery_key}\n\n"
-        "The recovery key of the backup does not open the restored workspace."
+        say(
+            "backup.cli.restored",
+            workspace_id=result.workspace_id,
+            created_at=result.backup_created_at,
+            data_dir=result.data_dir,
+        )
+        + "\n"
+        + aside
+        + "\n"
+        + say("backup.cli.new_recovery_key")
+        + f"\n\n    {result.recovery_key}\n\n"
+        + say("backup.cli.old_key_void")
     )
     emit(args, document, text)
     sys.stdout.flush()

@@ -193,6 +193,8 @@ NO_ACTOR = {
     "RemoteModelService.embedding_endpoint": "the server of a kb's embedder, for its search",
     "RemoteModelService.api_key": "the key of a server, for a call an admitted turn makes",
     "RemoteModelService.flush_refusals": "refusals the network guard made, not a user",
+    "BackupService.signer_known": "a restore checks the backup's signer before any sign-in",
+    "BackupService.record_restore": "a restore's own event, before anyone has signed in",
 }
 
 

@@ -18,6 +18,47 @@ _RESTORE_KEY_GUI = Text(
 )
 
 MESSAGES: dict[str, Entry] = {
+    # ---- what the CLI prints when it is done
+    "backup.cli.done": Entry(
+        Text(
+            en="Backed up to {path} ({size} bytes, SHA-256 {sha256}). It opens with the "
+            "workspace's current recovery key{escrow}.",
+            ja="{path} にバックアップしました（{size} バイト、SHA-256 {sha256}）。"
+            "ワークスペースの現在の回復キー{escrow}で開けます。",
+        )
+    ),
+    "backup.cli.escrow": Entry(
+        Text(
+            en=" or the identity of one of its {count} escrow recipients",
+            ja="、または {count} 件の預託先のいずれかの秘密鍵",
+        )
+    ),
+    "backup.cli.restored": Entry(
+        Text(
+            en="Restored workspace {workspace_id} (backup of {created_at}) in {data_dir}.",
+            ja="ワークスペース {workspace_id}（{created_at} のバックアップ）を {data_dir} に"
+            "復元しました。",
+        )
+    ),
+    "backup.cli.moved_aside": Entry(
+        Text(
+            en="What was there before is now in {path}.",
+            ja="以前そこにあったものは {path} に移しました。",
+        )
+    ),
+    "backup.cli.new_recovery_key": Entry(
+        Text(
+            en="NEW RECOVERY KEY (shown once; store it offline, e.g. printed in a safe):",
+            ja="新しい回復キー（一度だけ表示します。印刷して金庫に保管するなど、"
+            "オフラインで保管してください）:",
+        )
+    ),
+    "backup.cli.old_key_void": Entry(
+        Text(
+            en="The recovery key of the backup does not open the restored workspace.",
+            ja="バックアップの回復キーでは、復元したワークスペースは開けません。",
+        )
+    ),
     # ---- progress of a backup
     "backup.step.checking": Entry(
         Text(
