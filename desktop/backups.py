@@ -51,6 +51,7 @@ from desktop.security import backup_file
 from desktop.security.keyslots import WorkspaceKeys
 from desktop.security.passwords import Argon2PasswordHasher
 from desktop.storage.db import SqlCipherStore, open_database
+from desktop.storage.files import fsync_dir
 from desktop.storage.migrations import MIGRATIONS
 
 __all__ = ["RestoreResult", "restore_workspace"]
@@ -216,7 +217,7 @@ def _install(
         store.checkpoint()
     finally:
         store.close()
-    _fsync(staging)
+    fsync_dir(staging)
     return {
         "workspace_id": workspace_id,
         "recovery_key": new_recovery,
@@ -262,15 +263,5 @@ def _put_in_place(staging: Path, data_dir: Path, occupied: bool, clock: Clock) -
         raise DataDirUnreadable(
             "backup.target_unusable", folder=data_dir, reason=exc.strerror or str(exc)
         ) from exc
-    _fsync(data_dir.absolute().parent)
+    fsync_dir(data_dir.absolute().parent)
     return moved
-
-
-def _fsync(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
