@@ -194,6 +194,14 @@ def _common_word(
     return Term(text, "", short, occurrences, tuple(int(row[0]) for row in rows))
 
 
+def _sampled(conn: Connection, kb_id: int, text: str) -> Term:
+    """A short term that is no word of the kb, in a kb of more than SCAN chunks: read
+    from a bounded sample of its chunks (see ``_holding``), not the trigram vocabulary,
+    whose scan reads the full lists of every trigram the term begins."""
+    found, occurrences = _holding(conn, kb_id, _normalised(text))
+    return Term(text, "", True, occurrences, tuple(found))
+
+
 def _scoped_matches(terms: Sequence[Term], limit: int) -> list[int]:
     """Ids of the kb's active chunks matching any of the terms, in id order, at most
     ``limit``: from the hits each term was found with (its first COMMON + 1, in id
@@ -282,8 +290,11 @@ def fulltext(
         _common_word(conn, kb_id, p, False, words, window) or phrase_term(conn, kb_id, p)
         for p in long_ones
     ]
+    big = stats.active_chunks(conn, kb_id) > SCAN
     found += [
-        _common_word(conn, kb_id, s, True, words, window) or short_term(conn, kb_id, s)
+        _common_word(conn, kb_id, s, True, words, window)
+        or (_sampled(conn, kb_id, s) if big and _normalised(s) not in words else None)
+        or short_term(conn, kb_id, s)
         for s in short
     ]
     terms = [t for t in found if t is not None and t.occurrences > 0]

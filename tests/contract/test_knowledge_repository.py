@@ -526,6 +526,31 @@ class KnowledgeContract:
                 search.fulltext(conn, kb.id, [], ["監査", "鍵"], 10)  # 鍵 is rare
             assert expected[0][0] == ids[1]  # the chunk holding both terms first
 
+    def test_a_short_term_that_is_no_word_is_sampled_in_a_big_kb(
+        self, store: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """In a kb of more than SCAN chunks, a short term that is none of its words is
+        read from the bounded sample, never from the trigram vocabulary (whose scan
+        reads the whole list of every trigram the term begins); a word is still exact."""
+        monkeypatch.setattr(search, "SCAN", 4)
+        with store.transaction() as tx:
+            kb = tx.knowledge.create_kb(kb_record())
+            texts = ["障産の記録", "無関係", "障産と鍵", *(["無関係な文"] * 5), "障産", "鍵の保管"]
+            _, ids, _ = self.add(tx, kb.id, "a.txt", *texts)
+            conn = tx.knowledge._conn
+            exact = search.fulltext(conn, kb.id, [], ["鍵"], 10)  # 鍵 is a word: exact
+
+            def unread(*_: Any) -> None:
+                raise AssertionError("the trigram vocabulary was read")
+
+            monkeypatch.setattr(search, "short_term", unread)
+            sampled = search.fulltext(conn, kb.id, [], ["障産"], 10)
+            # the holders among the first SCAN chunks only, its count estimated
+            assert sorted(cid for cid, _ in sampled) == [ids[0], ids[2]]
+            with pytest.raises(AssertionError):
+                search.fulltext(conn, kb.id, [], ["鍵"], 10)
+            assert sorted(cid for cid, _ in exact) == [ids[2], ids[9]]
+
     def test_only_active_versions_of_this_kb_are_found(self, store: Any) -> None:
         with store.transaction() as tx:
             kb, other = (tx.knowledge.create_kb(kb_record(n)) for n in ("One", "Two"))
