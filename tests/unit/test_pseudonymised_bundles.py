@@ -100,7 +100,11 @@ def test_pseudonymised_bundle_holds_no_canary_and_verifies(
     masked = [e for e in events if "pseudonyms" in e]
     assert len(masked) == export.pseudonymised
     original = {e["seq"]: e for e in _events(plain.data)}
-    for event in masked:  # the chain is over the original payloads
+    # the plain export's own event comes after it; its random hashes may look like a
+    # number the detector masks, so only the events both bundles hold are compared
+    both = [e for e in masked if e["seq"] in original]
+    assert len(both) >= 4
+    for event in both:  # the chain is over the original payloads
         assert event["payload_sha256"] == original[event["seq"]]["payload_sha256"]
         assert event["hash"] == original[event["seq"]]["hash"]
     pinned = ws.logs.allowed_signers(owner)
