@@ -8,8 +8,8 @@ database (the benchmark compares the two). Connections must be in autocommit mod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 # Primary SQLite result codes (https://sqlite.org/rescode.html) read from the
 # ``sqlite_errorcode`` attribute that both drivers set on their exceptions.
@@ -41,6 +41,13 @@ class Connection(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class BulkConnection(Protocol):
+    """``executemany``, which both drivers have and :class:`Connection` leaves out."""
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any: ...
+
+
 def primary_code(exc: BaseException) -> int | None:
     """The primary SQLite result code carried by a driver exception, if any."""
     code = getattr(exc, "sqlite_errorcode", None)
@@ -60,3 +67,13 @@ def scalar(conn: Connection, sql: str, parameters: Sequence[Any] = ()) -> Any:
     """The first column of the first row, or None when there is no row."""
     row = conn.execute(sql, parameters).fetchone()
     return None if row is None else row[0]
+
+
+def execute_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run ``sql`` once per row: ``executemany`` where the connection has it, else a loop
+    (same result, slower)."""
+    if isinstance(conn, BulkConnection):
+        conn.executemany(sql, rows)
+        return
+    for row in rows:
+        conn.execute(sql, row)

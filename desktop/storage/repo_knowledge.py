@@ -8,8 +8,8 @@ consumed before it ends. Full-text search lives in :mod:`repo_knowledge_search`.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from desktop.core.clock import Clock, SystemClock, iso_utc
 from desktop.core.errors import NotFound
@@ -21,7 +21,7 @@ from desktop.storage import repo_knowledge_search as search
 from desktop.storage import repo_knowledge_stats as stats
 from desktop.storage import repo_knowledge_words as word_index
 from desktop.storage.columns import json_object, to_json
-from desktop.storage.dbapi import Connection, scalar
+from desktop.storage.dbapi import Connection, execute_many, scalar
 from desktop.storage.repo_knowledge_rows import (
     BY_NAME,
     KB_COLUMNS,
@@ -41,13 +41,6 @@ _INSERT_CHUNK = (
     'INSERT INTO chunks (version_id, kb_id, idx, start, "end", heading, text, folded)'
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-@runtime_checkable
-class _Bulk(Protocol):
-    """``executemany``, which both drivers have and ``dbapi.Connection`` leaves out."""
-
-    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Any: ...
 
 
 def _kb_not_found(kb_id: int) -> NotFound:
@@ -351,7 +344,7 @@ class SqlKnowledgeRepository:
             (version_id, kb_id, c.index, c.start, c.end, c.heading, c.text, search.folded(c.text))
             for c in chunks
         ]
-        self._many(_INSERT_CHUNK, rows)
+        execute_many(self._conn, _INSERT_CHUNK, rows)
         by_index = {
             int(idx): int(cid)
             for idx, cid in self._conn.execute(
@@ -359,18 +352,12 @@ class SqlKnowledgeRepository:
             ).fetchall()
         }
         ids = [by_index[c.index] for c in chunks]
-        self._many(
+        execute_many(
+            self._conn,
             "INSERT INTO embeddings (chunk_id, vector) VALUES (?, ?)",
             list(zip(ids, vectors, strict=True)),
         )
         return ids
-
-    def _many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if isinstance(self._conn, _Bulk):
-            self._conn.executemany(sql, rows)
-            return
-        for row in rows:  # a connection without executemany: same result, slower
-            self._conn.execute(sql, row)
 
     def _activate(self, doc_id: int, version_id: int, kb_id: int) -> None:
         """Make the version active, moving the kb's full-text statistics with it."""

@@ -182,8 +182,9 @@ def _common_word(
     conn: Connection, kb_id: int, text: str, short: bool, words: dict[str, int], window: int
 ) -> Term | None:
     """The term for ``text`` when it is a word of the word index that more than COMMON
-    of the kb's chunks hold (its statistics say so), else None. Every chunk holding the
-    word holds the text, so the term is common: its count is the word's (a truer
+    of the kb's chunks hold (its statistics say so), else None. Nearly every chunk holding
+    the word holds the text (one whose word only normalises to it, 附属 for 付属, joins the
+    window with a zero score), so the term is common: its count is the word's (a truer
     weight than a capped count), its first ``window`` matches come from the word
     index, and the trigram index, whose lists for such a term are long, is not read."""
     occurrences = words.get(_normalised(text), 0)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from desktop.storage.dbapi import Connection, scalar
+from desktop.storage.dbapi import Connection, execute_many, scalar
 
 _UPSERT = (
     "INSERT INTO kb_word_counts (kb_id, word, chunks) VALUES (?, ?, ?)"
@@ -50,8 +50,8 @@ def version_counts(conn: Connection, version_id: int | None) -> tuple[Counter[st
 
 def _apply(conn: Connection, kb_id: int, delta: dict[str, int], chunks: int) -> None:
     changed = [(kb_id, word, n) for word, n in delta.items() if n]
-    _many(conn, _UPSERT, changed)
-    _many(conn, _DROP_EMPTY, [(kb_id, word) for _, word, n in changed if n < 0])
+    execute_many(conn, _UPSERT, changed)
+    execute_many(conn, _DROP_EMPTY, [(kb_id, word) for _, word, n in changed if n < 0])
     if chunks:
         conn.execute(
             "UPDATE knowledge_bases SET active_chunks = active_chunks + ? WHERE id = ?",
@@ -85,7 +85,7 @@ def recount(conn: Connection, kb_id: int) -> None:
         ).fetchall()
     )
     conn.execute("DELETE FROM kb_word_counts WHERE kb_id = ?", (kb_id,))
-    _many(conn, _UPSERT, [(kb_id, word, n) for word, n in counts.items()])
+    execute_many(conn, _UPSERT, [(kb_id, word, n) for word, n in counts.items()])
     conn.execute("UPDATE knowledge_bases SET active_chunks = ? WHERE id = ?", (chunks, kb_id))
 
 
@@ -108,12 +108,3 @@ def active_chunks(conn: Connection, kb_id: int) -> int:
     return int(
         scalar(conn, "SELECT active_chunks FROM knowledge_bases WHERE id = ?", (kb_id,)) or 0
     )
-
-
-def _many(conn: Connection, sql: str, rows: Sequence[Sequence[object]]) -> None:
-    bulk = getattr(conn, "executemany", None)
-    if bulk is not None:
-        bulk(sql, rows)
-        return
-    for row in rows:  # a connection without executemany: same result, slower
-        conn.execute(sql, row)

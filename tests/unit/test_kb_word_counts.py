@@ -123,8 +123,24 @@ def test_word_search_reads_the_kept_counts_instead_of_counting(tmp_path: Path) -
                 "UPDATE kb_word_counts SET chunks = 4 WHERE kb_id = ? AND word = '監査'",
                 (kb_id,),
             )
-            after = words.word_search(conn, kb_id, [("監査", 1.0), ("鍵", 0.5)], 5)
-            assert [c for c, _ in after] != [c for c, _ in before] or after != before
+            after = dict(words.word_search(conn, kb_id, [("監査", 1.0), ("鍵", 0.5)], 5))
+            texts = dict(conn.execute("SELECT id, text FROM chunks WHERE kb_id = ?", (kb_id,)))
+            kind = {c: ("監査" in t, "鍵" in t) for c, t in texts.items()}
+            assert set(after) == {c for c, _ in before}
+            assert sorted(kind[c] for c, _ in before) == [
+                (False, True),
+                (True, False),
+                (True, True),
+            ]
+            # Scores are relative to the best, the chunk holding both words. 監査 now
+            # weighs less: the chunk holding only it falls, the one holding only 鍵 rises.
+            for chunk, score in before:
+                if kind[chunk] == (True, True):
+                    assert after[chunk] == score == 1.0
+                elif kind[chunk] == (True, False):
+                    assert after[chunk] < score
+                else:
+                    assert kind[chunk] == (False, True) and after[chunk] > score
     finally:
         store.close()
 
