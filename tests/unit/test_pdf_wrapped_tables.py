@@ -147,6 +147,32 @@ def test_an_english_two_column_table_with_a_wrapped_value_is_found() -> None:
     assert "| Retention | audit log seven years, chats one year |" in text
 
 
+def test_a_two_column_table_whose_values_are_sentences_is_found() -> None:
+    rows: list[list[Cell]] = [["Setting", "Meaning"]]
+    for n in range(1, 9):
+        value: Cell = f"how long item {n} is kept"
+        if n % 3 == 0:
+            value = [f"how long item {n} is kept before", "the nightly purge removes it"]
+        rows.append([f"keep_{n}", value])
+    page = set_rows(rows, [72.0, 200.0], 740.0, 14.0)
+    text = FileParser().parse("settings.pdf", f.pdf_placed_bytes([page])).text
+    assert text == markdown(joined(rows))
+    assert "| keep_6 | how long item 6 is kept before the nightly purge removes it |" in text
+
+
+def test_headings_in_the_margin_beside_justified_paragraphs_are_not_a_table() -> None:
+    line = "本文は行の幅いっぱいに組まれて続きます"  # every line as wide: justified
+    page: Placed = []
+    for n in range(16):
+        if n % 4 == 0:
+            page.append((72.0, 740.0 - 14 * n, f"第{n // 4 + 1}節"))
+        page.append((160.0, 740.0 - 14 * n, line))
+    data = f.pdf_placed_bytes([page])
+    text = FileParser().parse("margin.pdf", data).text
+    assert "|" not in text
+    assert text == pypdf_text(data)
+
+
 def test_a_numbered_list_with_hanging_indents_is_not_a_two_column_table() -> None:
     items = ["Keep the key", "Sign the log", "Export the bundle", "Verify it offline"]
     page = [

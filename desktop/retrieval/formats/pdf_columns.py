@@ -63,8 +63,9 @@ class ColumnSniffer:
     """A pypdf ``visitor_text``: the runs of text on one page, by baseline."""
 
     def __init__(self) -> None:
-        # y -> runs: (x, estimated end, font size, words, gaps of two spaces or more)
-        self._lines: dict[int, list[tuple[float, float, float, int, int]]] = {}
+        # y -> runs: (x, estimated end, font size, words, gaps of two spaces or more,
+        # whether it is a list marker alone)
+        self._lines: dict[int, list[tuple[float, float, float, int, int, bool]]] = {}
 
     def __call__(self, text: str, cm: Any, tm: Any, _font: Any, font_size: Any) -> None:
         if not text.strip():
@@ -78,26 +79,28 @@ class ColumnSniffer:
         # half an em a character, a full em for CJK (three UTF-8 bytes), counted in C
         width = len(text) / 4 + len(text.encode("utf-8", "replace")) / 4
         gaps = len(_SPACED.findall(text.strip())) if "  " in text else 0
-        run = (x, x + width * size, size, len(text.split()), gaps)
+        marker = _MARKER.fullmatch(text.strip()) is not None
+        run = (x, x + width * size, size, len(text.split()), gaps, marker)
         self._lines.setdefault(round(y), []).append(run)
 
     def has_columns(self) -> bool:
         """Whether three consecutive lines each show three or more runs of text of a few
         words each (runs of many words are prose set in columns), or two runs, the
-        first of a few words (a two-column table's key or label; a line of one run
-        between such lines, a wrapped value, does not break the streak)."""
+        first of a few words (a two-column table's key or label, not a list marker; a
+        line of one run between such lines, a wrapped value, does not break the
+        streak)."""
         streak = wrapped = 0
         for y in sorted(self._lines, reverse=True):
             runs = sorted(self._lines[y])
             cells = 1 + sum(run[4] for run in runs)  # columns padded with spaces
             first = runs[0][3]  # the words of the first cell
-            for (_, end, size, _, _), (x, _, _, words, _) in pairwise(runs):
+            for (_, end, size, *_), (x, _, _, words, *_) in pairwise(runs):
                 apart = x - end > _SNIFF_GAP * size
                 first += words if cells == 1 and not apart else 0
                 cells += apart
             words = sum(run[3] for run in runs)
             tabular = (cells >= MIN_COLUMNS and words < _PROSE_WORDS * cells) or (
-                cells == 2 and first < _PROSE_WORDS
+                cells == 2 and first < _PROSE_WORDS and not runs[0][5]
             )
             if cells == 1 and streak and wrapped < _MAX_WRAPPED:
                 wrapped += 1  # maybe a wrapped cell's next line
@@ -273,23 +276,29 @@ def _reads_as_prose(block: list[list[dict[str, Any]]], columns: list[tuple[float
     """Columns of many-word runs, or of runs filling the column's width on nearly every
     line (justified text), are pages set in columns, not a table; so is a block where
     fewer than half the cells hold text, or one of single characters (vertical
-    writing, read across its columns)."""
+    writing, read across its columns). Of two columns, the first must hold short keys
+    and the second be no justified text (its values may be sentences)."""
     cells = sum(len(runs) for runs in block)
     if cells < len(block) * len(columns) / 2:
         return True
     if sum(run["chars"] for runs in block for run in runs) < 1.5 * cells:
         return True
-    prose = 0
+    wordy: list[bool] = []  # runs of many words, on average
+    justified: list[bool] = []  # runs filling the column's width
     for x0, x1 in columns:
         inside = [r for runs in block for r in runs if x0 <= r["x0"] and r["x1"] <= x1]
         if not inside:
+            wordy.append(False)
+            justified.append(False)
             continue
         words = sum(r["words"] for r in inside) / len(inside)
         chars = sum(r["chars"] for r in inside) / len(inside)
         full = sum(r["x0"] - x0 < 1.5 and x1 - r["x1"] < 1.5 for r in inside) / len(inside)
-        prose += (words >= _PROSE_WORDS and chars >= _PROSE_CHARS) or (
-            full >= _JUSTIFIED and chars >= 8 and len(inside) > 3
-        )
+        wordy.append(words >= _PROSE_WORDS and chars >= _PROSE_CHARS)
+        justified.append(full >= _JUSTIFIED and chars >= 8 and len(inside) > 3)
+    if len(columns) == 2:  # keys, then values that may be sentences, not a justified text
+        return wordy[0] or justified[0] or justified[1]
+    prose = sum(w or j for w, j in zip(wordy, justified, strict=True))
     return prose >= 2 or prose * 2 >= len(columns)
 
 
