@@ -105,6 +105,28 @@ def test_an_unruled_pdf_table_keeps_each_wrapped_cell_as_one_cell() -> None:
     assert text == "Spare parts\nThe parts we keep are these.\n\n" + expected + "\n\nEnd of list."
 
 
+def test_a_wrapped_first_cell_set_closer_than_the_rows_stays_one_cell() -> None:
+    """Rows 18 points apart, a wrapped cell's lines 11: the first column's next line
+    is the same cell, not a row of its own."""
+    rows: list[list[Cell]] = [
+        ["Plant", "Part", "Price"],
+        ["Tokyo", "K-0001", "1200"],
+        [["Nagoya east", "annex"], "K-0002", "3400"],
+        ["Osaka", "K-0003", "560"],
+        ["Sendai", "K-0004", "910"],
+    ]
+    page: Placed = []
+    y = 740.0
+    for row in rows:
+        for x, cell in zip([72.0, 200.0, 330.0], row, strict=True):
+            lines = cell if isinstance(cell, list) else [cell]
+            page += [(x, y - 11 * k, text) for k, text in enumerate(lines)]
+        y -= 18 + 11 * (max(len(c) if isinstance(c, list) else 1 for c in row) - 1)
+    text = FileParser().parse("plants.pdf", f.pdf_placed_bytes([page])).text
+    assert text == markdown(joined(rows))
+    assert "| Nagoya east annex | K-0002 | 3400 |" in text
+
+
 def test_a_note_set_right_under_an_unruled_table_stays_text() -> None:
     page = set_rows(PARTS[:4], [72.0, 160.0, 330.0, 420.0], 740.0, 14.0)
     page.append((72.0, 740.0 - 14 * 5, "Prices exclude tax."))  # the next line, column 1
