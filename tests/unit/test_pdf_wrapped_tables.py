@@ -127,6 +127,22 @@ def test_a_wrapped_first_cell_set_closer_than_the_rows_stays_one_cell() -> None:
     assert "| Nagoya east annex | K-0002 | 3400 |" in text
 
 
+def test_a_heading_across_the_columns_between_two_unruled_tables_parts_them() -> None:
+    """Set at the tables' own pitch, the heading is not a wrapped cell: it crosses
+    from the first column into the second, so it stays text between two tables."""
+    second: list[list[Cell]] = [["Part", "Use", "Price", "Plant"]]
+    second += [[f"K-01{n:02d}", "spare seal", str(200 + n), "Kobe"] for n in range(3)]
+    page = set_rows(PARTS[:4], [72.0, 160.0, 330.0, 420.0], 740.0, 14.0)
+    page.append((72.0, 740.0 - 14 * 5, "Second floor spares, kept in the east store"))
+    page += set_rows(second, [72.0, 160.0, 330.0, 420.0], 740.0 - 14 * 6, 14.0)
+    text = FileParser().parse("parts.pdf", f.pdf_placed_bytes([page])).text
+    assert text == (
+        markdown(joined(PARTS[:4]))
+        + "\n\nSecond floor spares, kept in the east store\n\n"
+        + markdown(joined(second))
+    )
+
+
 def test_a_note_set_right_under_an_unruled_table_stays_text() -> None:
     page = set_rows(PARTS[:4], [72.0, 160.0, 330.0, 420.0], 740.0, 14.0)
     page.append((72.0, 740.0 - 14 * 5, "Prices exclude tax."))  # the next line, column 1

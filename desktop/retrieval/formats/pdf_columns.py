@@ -121,9 +121,12 @@ def unruled_tables(page: Any, max_cells: int) -> list[tuple[Box, list[list[str]]
     lines = [_runs(line) for line in cluster_objects(words, lambda w: w["bottom"], 3)]
     lines.sort(key=lambda runs: runs[0]["top"])
     found = []
+    blocks = []
     for lines_near in _blocks(lines):
         columns = _columns([runs for runs in lines_near if len(runs) >= 2])
-        block = _with_wrapped_lines(lines_near, columns)
+        for part in _with_wrapped_lines(lines_near, columns):
+            blocks.append((part, _columns([runs for runs in part if len(runs) >= 2])))
+    for block, columns in blocks:
         if len(block) > _MAX_LINES or len(block) * len(columns) > max_cells:
             continue
         if not _enough_rows(block, columns) or _reads_as_prose(block, columns):
@@ -196,21 +199,23 @@ def _close(block: list[list[dict[str, Any]]], runs: list[dict[str, Any]]) -> boo
 
 def _with_wrapped_lines(
     block: list[list[dict[str, Any]]], columns: list[tuple[float, float]]
-) -> list[list[dict[str, Any]]]:
-    """The block without the lines of one run that are no wrapped cell: a run that
-    crosses from one column into the next, or that ends the block in its first column
-    (a note or a caption under the table). Trailing lines dropped end it there."""
-    kept = []
+) -> list[list[list[dict[str, Any]]]]:
+    """The block's tables: a line of one run that crosses from one column into the next
+    (a heading or a sentence between two tables) parts them and stays text; after the
+    last line of two runs or more, a line of one run is a wrapped cell's only within a
+    column other than the first (in the first, it is a note or a caption under the
+    table). Lines of one run within a column between table lines stay: a wrapped
+    cell's, or a row of its own, :func:`_row_lines` says which."""
+    parts: list[list[list[dict[str, Any]]]] = [[]]
     for position, runs in enumerate(block):
-        if len(runs) == 1:
-            where = _column_of(runs[0], columns)
-            later = any(len(r) >= 2 for r in block[position + 1 :])
-            if where is None or (where == 0 and not later):
-                if not later:
-                    break
-                continue
-        kept.append(runs)
-    return kept
+        where = _column_of(runs[0], columns) if len(runs) == 1 else -1
+        if where is None:
+            parts.append([])
+            continue
+        if where == 0 and not any(len(r) >= 2 for r in block[position + 1 :]):
+            break
+        parts[-1].append(runs)
+    return [part for part in parts if sum(len(runs) >= 2 for runs in part) >= MIN_ROWS]
 
 
 def _column_of(run: dict[str, Any], columns: list[tuple[float, float]]) -> int | None:
@@ -250,7 +255,7 @@ def _row_lines(
     for position, runs in enumerate(block):
         filled = {_column_of(run, columns) for run in runs}
         if position and 0 not in filled and 2 * len(filled) <= len(columns):
-            continue
+            continue  # a wrapped cell's next line
         gap = runs[0]["top"] - block[position - 1][0]["top"] if position else 0.0
         if position and filled == {0} and gap < _WRAPPED * row_pitch:
             continue
