@@ -184,7 +184,7 @@ def _blocks(lines: list[list[dict[str, Any]]]) -> list[list[list[dict[str, Any]]
             continue
         if sum(len(r) >= 2 for r in current) >= MIN_ROWS:
             found.append(current)
-        current = [runs] if len(runs) >= 2 else []
+        current = []
     return found
 
 
@@ -254,8 +254,8 @@ def _row_lines(
     tops: list[float] = []
     for position, runs in enumerate(block):
         filled = {_column_of(run, columns) for run in runs}
-        if position and 0 not in filled and 2 * len(filled) <= len(columns):
-            continue  # a wrapped cell's next line
+        if position and not filled & {0, None} and 2 * len(filled) <= len(columns):
+            continue  # a wrapped cell's next line (a run across columns begins a row)
         gap = runs[0]["top"] - block[position - 1][0]["top"] if position else 0.0
         if position and filled == {0} and gap < _WRAPPED * row_pitch:
             continue
