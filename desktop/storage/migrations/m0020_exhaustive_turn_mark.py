@@ -8,9 +8,11 @@ carries the reading's trace under ``exhaustive`` (its ``batches``, one entry per
 read). This migration gives each such turn the mark from that trace. Plain turns carry
 no ``exhaustive`` trace and stay unmarked.
 
-A turn whose event's payload was purged by retention (a tombstone) cannot be told
-apart and stays unmarked: it is regenerated in the app's mode, as before. Nothing but
-``turns.timings`` changes; the audit log is only read.
+Two kinds of turn cannot be told apart and stay unmarked (regenerated in the app's
+mode, as before): a turn whose event's payload was purged by retention (a tombstone),
+and a turn that failed part-way before failed turns kept their reading's trace (its
+``chat.failed`` event has none). Nothing but ``turns.timings`` changes; the audit log
+is only read.
 """
 
 from __future__ import annotations
