@@ -213,16 +213,22 @@ def pdf_table_bytes(
     return _pdf_from_contents([b"\n".join(ops)], everything)
 
 
-def pdf_placed_bytes(pages: Sequence[Sequence[tuple[float, float, str]]]) -> bytes:
+def pdf_placed_bytes(
+    pages: Sequence[Sequence[tuple[float, float, str]]],
+    rules: Sequence[Sequence[tuple[float, float, float, float]]] = (),
+) -> bytes:
     """A PDF whose pages show each ``(x, y, text)`` where it says (points from the
-    bottom left of an A4 page), nothing drawn: how reports set tables without ruling
-    lines, by columns of text that line up (fonts as in :func:`pdf_bytes`)."""
-    contents = [
-        b"\n".join(
-            b"BT " + f"{x:.1f} {y:.1f} Td ".encode() + _show(text) + b" ET" for x, y, text in page
-        )
-        for page in pages
-    ]
+    bottom left of an A4 page): how reports set tables without ruling lines, by columns
+    of text that line up (fonts as in :func:`pdf_bytes`). ``rules``, per page, draws
+    lines ``(x0, y0, x1, y1)`` too (a grid whose rows are as tall as their text)."""
+    contents = []
+    for n, page in enumerate(pages):
+        drawn = [
+            f"{x0:.1f} {y0:.1f} m {x1:.1f} {y1:.1f} l S".encode()
+            for x0, y0, x1, y1 in (rules[n] if n < len(rules) else ())
+        ]
+        shown = [b"BT " + f"{x:.1f} {y:.1f} Td ".encode() + _show(t) + b" ET" for x, y, t in page]
+        contents.append(b"\n".join(([b"0.5 w", *drawn] if drawn else []) + shown))
     return _pdf_from_contents(contents, "".join(text for page in pages for _, _, text in page))
 
 

@@ -130,14 +130,21 @@ def _conversations_delete(
 
 
 def cmd_regenerate(args: argparse.Namespace) -> int:
-    """``kura conversations regenerate``: the new answer streams like ``kura chat``'s."""
+    """``kura conversations regenerate``: the new answer streams like ``kura chat``'s, in
+    the mode the message was asked in unless ``--exhaustive`` / ``--no-exhaustive`` says;
+    an exhaustive reading shows its batches on stderr, and Ctrl-C stops it."""
     lines = StdinLines()
     cancel = CancelToken()
     with open_workspace(args) as ws:
         actor = sign_in(ws, args, lines)
         with _ctrl_c_cancels(cancel):
             result = ws.chat.regenerate(
-                actor, args.id, cancel=cancel, on_piece=None if args.json else _write
+                actor,
+                args.id,
+                cancel=cancel,
+                on_piece=None if args.json else _write,
+                exhaustive=args.exhaustive,
+                progress=_batches,
             )
         _report(args, result)
     return 0
@@ -183,6 +190,14 @@ def register(sub: Any) -> None:
         p.add_argument("id", type=int)
         common(p, user=True)
         p.set_defaults(handler=handler)
+    regenerate = csub.choices["regenerate"]
+    regenerate.add_argument(
+        "--exhaustive",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="read every document of the app again in batches (--exhaustive) or answer "
+        "from the best passages (--no-exhaustive); default: the mode it was asked in",
+    )
     p = csub.add_parser("rename", help="give it a title")
     p.add_argument("id", type=int)
     p.add_argument("title")

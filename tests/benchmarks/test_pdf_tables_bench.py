@@ -4,7 +4,9 @@
 * a ruled table a page: a 40-row grid on every page (every page read by pdfplumber);
 * an unruled table a page: the same 40 rows set in aligned columns without lines;
 * three-column prose: pages set in columns, which the cheap look passes to pdfplumber
-  and the column finder then refuses (the worst case for prose).
+  and the column finder then refuses (the worst case for prose);
+* a two-column table a page: 40 settings without lines, every fourth value wrapped;
+* a numbered list: markers and items in two columns, which the cheap look passes by.
 
 "off" reads each page with pypdf alone (no look for lines or columns) and leaves the
 text as pypdf read it. ``KURA_BENCH_PDF_PAGES`` sets the page count; ``KURA_BENCH_PDF_RUNS``
@@ -74,6 +76,29 @@ def _columns_pdf() -> bytes:
     return _repeated(f.pdf_placed_bytes([page]))
 
 
+def _two_column_pdf() -> bytes:
+    """Settings as a two-column table without lines, every fourth value wrapped."""
+    cells = []
+    y = 770.0
+    for n in range(40):
+        value = [f"value {n} of the setting"]
+        if n % 4 == 0:
+            value = [f"value {n} of the setting, kept", "until the next review"]
+        cells += [(72.0, y, f"Setting {n}")] + [(220.0, y - 14 * k, v) for k, v in enumerate(value)]
+        y -= 14 * len(value)
+    return _repeated(f.pdf_placed_bytes([cells]))
+
+
+def _numbered_pdf() -> bytes:
+    steps = ["Keep the key in the keyring", "Sign the log", "Export the bundle", "Verify it"]
+    page = [
+        (x, 780.0 - 14 * n, value)
+        for n in range(50)
+        for x, value in ((72.0, f"{n + 1}."), (100.0, steps[n % 4]))
+    ]
+    return _repeated(f.pdf_placed_bytes([page]))
+
+
 def _seconds(data: bytes) -> float:
     start = time.perf_counter()
     FileParser().parse("bench.pdf", data)
@@ -86,6 +111,8 @@ def test_pdf_parse_time_with_table_finding_on_and_off(monkeypatch: pytest.Monkey
         "a ruled table a page": _ruled_pdf(),
         "an unruled table a page": _unruled_pdf(),
         "three-column prose": _columns_pdf(),
+        "a two-column table a page": _two_column_pdf(),
+        "a numbered list (hanging indents)": _numbered_pdf(),
     }
 
     def unchanged(_: bytes, texts: Sequence[str], *__: Any, **___: Any) -> PdfText:

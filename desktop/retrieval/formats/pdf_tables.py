@@ -7,7 +7,8 @@ belongs to which column is lost. A page that may hold a table is handed to pdfpl
 a page where a table is found is rebuilt from pdfplumber's characters: the words
 outside every table, in the order the page draws them, and each table as a Markdown
 table (:func:`desktop.retrieval.structure.markdown_table`, its first row the header)
-where its first character is drawn. The chunker then keeps the table whole or splits it
+where its first character is drawn (a cell's text wrapped on several lines joined
+into one, :func:`.pdf_columns.unwrap`). The chunker then keeps the table whole or splits it
 by rows with the header repeated.
 
 A table that ends one page (a page number after it aside) and begins the next with as
@@ -36,7 +37,7 @@ from typing import Any
 
 from desktop.core.tasks import CancelToken
 from desktop.retrieval.formats.base import ParseLimits
-from desktop.retrieval.formats.pdf_columns import TEXT, Box, unruled_tables
+from desktop.retrieval.formats.pdf_columns import TEXT, Box, unruled_tables, unwrap
 from desktop.retrieval.structure import markdown_table, table_row
 
 _UNMAPPED = "(cid:"  # pdfminer's stand-in for a glyph without a Unicode mapping
@@ -138,7 +139,7 @@ def _page_pieces(page: Any, limits: ParseLimits) -> list[_Piece] | None:
         return None
     tables: list[tuple[Box, list[list[str]]]] = []
     for table in page.find_tables() if edges else ():
-        rows = [[cell or "" for cell in row] for row in table.extract(**TEXT)]
+        rows = [[unwrap(cell or "") for cell in row] for row in table.extract(**TEXT)]
         rows = [row for row in rows if any(cell.strip() for cell in row)]
         if len(rows) < 2 or max(len(row) for row in rows) < 2:
             continue  # a frame around a paragraph is not a table

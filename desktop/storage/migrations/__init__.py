@@ -39,6 +39,7 @@ from desktop.storage.migrations.m0016_bundle_keys import m0016_bundle_keys
 from desktop.storage.migrations.m0017_kb_word_counts import m0017_kb_word_counts
 from desktop.storage.migrations.m0018_usage_limits import m0018_usage_limits
 from desktop.storage.migrations.m0019_remote_endpoints import m0019_remote_endpoints
+from desktop.storage.migrations.m0020_exhaustive_turn_mark import m0020_exhaustive_turn_mark
 
 Migration = Callable[[Connection], None]
 
@@ -63,6 +64,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0017_kb_word_counts,
     m0018_usage_limits,
     m0019_remote_endpoints,
+    m0020_exhaustive_turn_mark,
 )
 
 _LEDGER_DDL = (

@@ -28,6 +28,7 @@ from desktop.core.chat_models import AppRecord, Turn
 from desktop.core.errors import AppError, GenerationFailed
 from desktop.core.models import Actor
 from desktop.core.services.chat import TurnResult
+from desktop.core.services.exhaustive import asked_exhaustively
 from desktop.ui.chat.composer import ComposerEdit
 from desktop.ui.chat.conversations import ConversationPanel
 from desktop.ui.chat.editing import MessageEdit
@@ -250,15 +251,20 @@ class ConversationView(View):
         self._stream = None
         self._set_streaming(False)
 
-    def _offer_read_all(self, *, files: bool | None = None, reset: bool = False) -> None:
+    def _offer_read_all(
+        self, *, files: bool | None = None, reset: bool = False, last: Turn | None = None
+    ) -> None:
         """Offer "Read every document" when the chat has documents to read (``files``:
-        whether some were dropped on it, when known); ``reset`` sets it to the app's
-        setting (a conversation started or opened)."""
+        whether some were dropped on it, when known); ``reset`` sets it to the mode the
+        conversation's ``last`` question was asked in (an opened conversation: its
+        answer is regenerated in that mode), else to the app's setting."""
         if files is not None:
             self._has_files = files
         config = self._app.config if self._app is not None else None
         offered = config is not None and (bool(config.kb_ids) or self._has_files)
         checked = config.exhaustive if reset and config is not None else None
+        if reset and last is not None:
+            checked = asked_exhaustively(last)
         self.pane.offer_read_all(offered, checked)
 
     # ------------------------------------------------------------------ helpers

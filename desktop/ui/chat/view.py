@@ -212,7 +212,7 @@ class ChatView(FileDropView):
     ) -> None:
         conv = self.sidebar.model.find(conversation_id)
         self.editing.end(clear_box=True)
-        self._offer_read_all(files=has_files, reset=True)
+        self._offer_read_all(files=has_files, reset=True, last=turns[-1] if turns else None)
         self._conversation_id = conversation_id
         self._turns = list(turns)
         if turns:
