@@ -8,6 +8,8 @@ model host (``pii.detect``), never in Kura's own process (an import contract say
 
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def _import_urllib3_without_probe() -> None:
@@ -24,4 +26,36 @@ def _import_urllib3_without_probe() -> None:
         socket.has_ipv6 = saved
 
 
+@contextmanager
+def _without(names: tuple[str, ...]) -> Iterator[None]:
+    """While the block runs, importing one of ``names`` raises ImportError (Python's
+    ``sys.modules[name] = None``), unless the process has already imported it; after
+    it, they import as usual."""
+    blocked = [name for name in names if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
+#: Torch and Transformers, which detection never uses: Presidio's device detection
+#: imports torch when its package is imported, its Transformers engine imports
+#: Transformers (and so torch), and spaCy's thinc imports torch to offer its torch
+#: layers. Each treats an ImportError as "not installed", which is what the detector
+#: needs; imported anyway they cost the model host seconds of start and hundreds of MiB.
+_UNUSED = ("torch", "transformers")
+
+
+def _import_presidio_without_torch() -> None:
+    with _without(_UNUSED):
+        import presidio_analyzer  # noqa: F401
+        import spacy  # noqa: F401
+        import thinc.api  # noqa: F401
+
+
 _import_urllib3_without_probe()
+_import_presidio_without_torch()

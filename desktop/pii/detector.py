@@ -6,18 +6,18 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.core.pii import PiiEntity, PiiType
 from desktop.core.tasks import CancelToken
 from desktop.pii.numbers import LANG, number_recognizers
 
 MODEL = "ja_ginza"
-#: GiNZA's pipes that detection does not need (dependency parse, morphology, bunsetu):
-#: left out, they only cost time. Without the named-entity model only GiNZA's tokenizer
-#: (SudachiPy, whose dictionary tags surnames and given names) runs: about 20 times faster.
+#: GiNZA's pipes that detection with its named-entity model does not need (dependency
+#: parse, morphology, bunsetu): left out, they only cost time. Without the named-entity
+#: model no spaCy pipeline runs at all, only SudachiPy (whose dictionary tags surnames
+#: and given names; see ``SudachiTokenizer``): about 20 times faster.
 _EXCLUDED_PIPES = ("parser", "morphologizer", "compound_splitter", "bunsetu_recognizer")
-_NER_PIPES = ("tok2vec", "ner")
 THRESHOLD = 0.5
 #: When two findings overlap, the more specific type wins (a checked number over a phone
 #: number, an address over a name inside it); then the higher score, then the longer span.
@@ -46,63 +46,138 @@ def resolve(found: Sequence[PiiEntity]) -> list[PiiEntity]:
     return sorted(kept, key=lambda e: e.start)
 
 
-class LeanTokenizer:
-    """spaCy's Japanese tokenizer cut to what detection reads without the NER model: the
-    words, their spacing and SudachiPy's part-of-speech tag (which carries the surname /
-    given-name tags). spaCy's own also sets lemma, norm, reading, inflection, a coarse
-    part of speech and split-mode sub-tokens on every token: about 70 % of a turn's
-    detection time, none of it read by Kura's recognizers (Presidio's context enhancer,
-    which reads lemmas, is not run)."""
+class Token(NamedTuple):
+    """What Kura's recognizers read of a word: its text, its offset (in ``str``
+    characters) and SudachiPy's part-of-speech tag, whose 人名-姓 / 人名-名 mark
+    surnames and given names (``desktop.pii.people``)."""
 
-    def __init__(self, inner: Any) -> None:
-        self.vocab, self._sudachi = inner.vocab, inner.tokenizer
+    text: str
+    idx: int
+    tag_: str
 
-    def __call__(self, text: str) -> Any:
-        from spacy.lang.ja import DetailedToken, get_dtokens_and_spaces
-        from spacy.tokens import Doc
 
-        dtokens, after_space = [], False
+class SudachiTokenizer:
+    """SudachiPy (split mode C over SudachiDict, as GiNZA's tokenizer runs it) cut to
+    what detection reads without the named-entity model: the words as spaCy's Japanese
+    tokenizer lays them out (one space after a word is its trailing space, other
+    whitespace a 空白 token; ``spacy.lang.ja.get_dtokens_and_spaces``), each with its
+    tag. No spaCy ``Doc`` is built: creating one and its ``Token`` objects (and
+    Presidio's lemma list over them) was about half of a chat turn's detection time,
+    none of it read by Kura's recognizers."""
+
+    GAP = "空白"
+
+    def __init__(self) -> None:
+        from sudachipy import Dictionary, SplitMode
+
+        self._dictionary = Dictionary()
+        self._sudachi = self._dictionary.tokenizer(mode=SplitMode.C, fields={"pos"})
+        self._tags: dict[int, str] = {}
+
+    def _tag(self, pos_id: int) -> str:
+        tag = self._tags.get(pos_id)
+        if tag is None:
+            pos = self._dictionary.pos_of(pos_id) or ()
+            tag = self._tags[pos_id] = "-".join(x for x in pos[:4] if x != "*")
+        return tag
+
+    def __call__(self, text: str) -> list[Token]:
+        words: list[tuple[str, str]] = []
+        after_space = False
         for morpheme in self._sudachi.tokenize(text):
             surface = morpheme.surface()
             if not surface:
                 continue
-            tag = "-".join(x for x in morpheme.part_of_speech()[:4] if x != "*")
-            space = tag == "空白" and surface.isspace()
-            if space and after_space:  # a run of spaces is one token, as in spaCy's
+            tag = self._tag(morpheme.part_of_speech_id())
+            space = tag == self.GAP and surface.isspace()
+            if space and after_space:  # a run of spaces is one word, as in spaCy's
                 continue
             after_space = space
-            dtokens.append(DetailedToken(surface, tag, "", "", "", "", None))
-        dtokens, spaces = get_dtokens_and_spaces(dtokens, text)  # type: ignore[no-untyped-call]
-        return Doc(
-            self.vocab,
-            words=[t.surface for t in dtokens],
-            spaces=spaces,
-            tags=[t.tag for t in dtokens],
-        )
+            words.append((surface, tag))
+        if all(word.isspace() for word, _ in words):
+            return [Token(text, 0, self.GAP)] if words else []
+        tokens: list[Token] = []
+        pos = 0
+        for i, (word, tag) in enumerate(words):
+            if word.isspace():
+                continue
+            start = text.index(word, pos)
+            if start > pos:  # the whitespace before the word
+                tokens.append(Token(text[pos:start], pos, self.GAP))
+            tokens.append(Token(word, start, tag))
+            pos = start + len(word)
+            if i + 1 < len(words) and words[i + 1][0] == " ":  # the word's trailing space
+                pos += 1
+        if pos < len(text):
+            tokens.append(Token(text[pos:], pos, self.GAP))
+        return tokens
 
 
-def _nlp_engine(ner: bool) -> Any:
-    """Presidio's spaCy engine over GiNZA, loaded from the installed package only: the
-    stock ``load`` would download a model it cannot find."""
+def _dictionary_engine() -> Any:
+    """Presidio's ``NlpEngine`` over :class:`SudachiTokenizer`: the words and their tags,
+    no named entities, no lemmas (Presidio's lemma context enhancer is not run)."""
+    from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+
+    class DictionaryNlpEngine(NlpEngine):
+        def __init__(self) -> None:
+            self._tokenize: SudachiTokenizer | None = None
+
+        def load(self) -> None:
+            self._tokenize = SudachiTokenizer()
+
+        def is_loaded(self) -> bool:
+            return self._tokenize is not None
+
+        def process_text(self, text: str, language: str) -> Any:
+            assert self._tokenize is not None, "load() first"
+            return NlpArtifacts(
+                entities=[],
+                tokens=self._tokenize(text),  # type: ignore[arg-type]
+                tokens_indices=[],
+                lemmas=[],
+                nlp_engine=self,
+                language=language,
+                scores=[],
+            )
+
+        def process_batch(self, texts: Any, language: str, *_: Any, **__: Any) -> Any:
+            for text in texts:
+                yield text, self.process_text(str(text), language)
+
+        def is_stopword(self, word: str, language: str) -> bool:
+            return True
+
+        def is_punct(self, word: str, language: str) -> bool:
+            return True
+
+        def get_supported_entities(self) -> list[str]:
+            return []
+
+        def get_supported_languages(self) -> list[str]:
+            return [LANG]
+
+    engine = DictionaryNlpEngine()
+    engine.load()
+    return engine
+
+
+def _ginza_engine() -> Any:
+    """Presidio's spaCy engine over GiNZA with its named-entity model, loaded from the
+    installed package only: the stock ``load`` would download a model it cannot find."""
     import spacy
     from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-
-    excluded = list(_EXCLUDED_PIPES) + ([] if ner else list(_NER_PIPES))
 
     class GinzaNlpEngine(SpacyNlpEngine):
         def load(self) -> None:
             with warnings.catch_warnings():  # spaCy's ja tokenizer on SudachiPy 0.7's API
                 warnings.simplefilter("ignore", DeprecationWarning)
-                nlp = spacy.load(MODEL, exclude=excluded)
-            if not ner:
-                nlp.tokenizer = LeanTokenizer(nlp.tokenizer)
+                nlp = spacy.load(MODEL, exclude=list(_EXCLUDED_PIPES))
             self.nlp = {LANG: nlp}  # type: ignore[assignment]
 
         def is_stopword(self, word: str, language: str) -> bool:
             """Presidio asks this only to list the keywords that its lemma context
             enhancer reads, which Kura does not run (see ``OwnContext``): every word
-            is one, so no keyword is computed (a vocabulary look-up per token, about
-            40 % of the CPU time of a turn's detection)."""
+            is one, so no keyword is computed (a vocabulary look-up per token)."""
             return True
 
     # Presidio warns for each entity of another label it keeps: only Person is used
@@ -145,7 +220,7 @@ class PresidioPiiDetector:
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
             registry=registry,
-            nlp_engine=_nlp_engine(ner),
+            nlp_engine=_ginza_engine() if ner else _dictionary_engine(),
             supported_languages=[LANG],
             context_aware_enhancer=OwnContext(0, 0, 0, 0),
         )

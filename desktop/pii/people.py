@@ -69,12 +69,16 @@ def latin_people(text: str) -> list[tuple[int, int, float]]:
     return found
 
 
-def _kind(token: Any) -> str:
-    tag = str(token.tag_)
+@cache
+def _tag_kind(tag: str) -> str:
     for kind in (_SURNAME, _GIVEN, _NAME):
         if tag.endswith(kind):
             return kind
     return ""
+
+
+def _kind(token: Any) -> str:
+    return _tag_kind(str(token.tag_))
 
 
 def dictionary_people(tokens: Sequence[Any]) -> list[tuple[int, int, float]]:

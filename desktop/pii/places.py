@@ -37,7 +37,14 @@ class JapaneseAddressRecognizer(PatternRecognizer):
                     rf"(?:{_PREFECTURES})\s?{_MUNICIPALITY}{{0,3}}{_TOWN}{_BLOCK}",
                     0.85,
                 ),
-                Pattern("jp_address_city", rf"{_MUNICIPALITY}{{1,3}}{_TOWN}{_BLOCK}", 0.6),
+                # The lookahead only says what the pattern implies (a 市区町村郡 within 8
+                # characters) so that the engine skips the starts that cannot match
+                # quickly: half the recognizer's time on Japanese prose.
+                Pattern(
+                    "jp_address_city",
+                    rf"(?=.{{1,8}}?[市区町村郡]){_MUNICIPALITY}{{1,3}}{_TOWN}{_BLOCK}",
+                    0.6,
+                ),
             ],
             supported_language=LANG,
         )

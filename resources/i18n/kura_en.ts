@@ -2385,18 +2385,18 @@
 <context>
     <name>LogsView</name>
     <message>
-        <location filename="../../desktop/ui/logs/view.py" line="+79"/>
+        <location filename="../../desktop/ui/logs/view.py" line="+80"/>
         <source>Only the Owner and Admins can review the logs. Ask one of them for access.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+10"/>
+        <location line="+17"/>
         <source>Logs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-12"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2406,13 +2406,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+109"/>
+        <location line="+2"/>
+        <source>Disclose a value…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Give an auditor the opening of one value of a pseudonymised bundle (Owner)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+110"/>
         <source>All users</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-106"/>
+        <location line="-107"/>
         <source>Any rating</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2432,7 +2442,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+114"/>
         <source>No chat turns match these filters — widen or clear them.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3391,6 +3401,84 @@
     <message>
         <location line="+1"/>
         <source>Off</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProveDialog</name>
+    <message>
+        <location filename="../../desktop/ui/logs/prove_dialog.py" line="+57"/>
+        <source>Disclose a value of a pseudonymised bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>An auditor who was given one original value (a name, a phone number…) can check it against a pseudonymised bundle with the opening shown here. Only that value is disclosed; the disclosure is recorded in the audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>The .zip exported with Pseudonymise ticked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The original value, as it was written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Disclose</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The pseudonymised bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No bundle file at “{path}”: choose the .zip the workspace exported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Type the value the auditor was given first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>This {type} is {placeholder} in {events} event(s) of the bundle. Opening: {opening}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The auditor checks it with:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

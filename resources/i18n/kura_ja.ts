@@ -2385,18 +2385,18 @@
 <context>
     <name>LogsView</name>
     <message>
-        <location filename="../../desktop/ui/logs/view.py" line="+79"/>
+        <location filename="../../desktop/ui/logs/view.py" line="+80"/>
         <source>Only the Owner and Admins can review the logs. Ask one of them for access.</source>
         <translation>ログを確認できるのはオーナーと管理者のみです。アクセスが必要な場合は、オーナーまたは管理者に依頼してください。</translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+10"/>
+        <location line="+17"/>
         <source>Logs</source>
         <translation>ログ</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-12"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>
@@ -2406,13 +2406,23 @@
         <translation>署名付きバンドルをエクスポート…</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+109"/>
+        <location line="+2"/>
+        <source>Disclose a value…</source>
+        <translation>値を開示…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Give an auditor the opening of one value of a pseudonymised bundle (Owner)</source>
+        <translation>仮名化したバンドルの値 1 つについて、そのオープニングを監査人に渡します（オーナー）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+110"/>
         <source>All users</source>
         <translation>すべてのユーザー</translation>
     </message>
     <message>
-        <location line="-106"/>
+        <location line="-107"/>
         <source>Any rating</source>
         <translation>すべての評価</translation>
     </message>
@@ -2432,7 +2442,7 @@
         <translation>質問と回答を検索</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+114"/>
         <source>No chat turns match these filters — widen or clear them.</source>
         <translation>条件に一致するやり取りはありません — 条件を広げるか解除してください。</translation>
     </message>
@@ -3392,6 +3402,84 @@
         <location line="+1"/>
         <source>Off</source>
         <translation>オフ</translation>
+    </message>
+</context>
+<context>
+    <name>ProveDialog</name>
+    <message>
+        <location filename="../../desktop/ui/logs/prove_dialog.py" line="+57"/>
+        <source>Disclose a value of a pseudonymised bundle</source>
+        <translation>仮名化したバンドルの値を開示</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>An auditor who was given one original value (a name, a phone number…) can check it against a pseudonymised bundle with the opening shown here. Only that value is disclosed; the disclosure is recorded in the audit log.</source>
+        <translation>元の値（氏名、電話番号など）を 1 つ渡された監査人は、ここに表示されるオープニングで、その値を仮名化したバンドルと照合できます。開示されるのはその値だけで、開示したことは監査ログに記録されます。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>The .zip exported with Pseudonymise ticked</source>
+        <translation>「個人情報を仮名化する」をオンにしてエクスポートした .zip</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Bundle</source>
+        <translation>バンドル</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Type</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The original value, as it was written</source>
+        <translation>元の値（書かれていたとおりに）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Disclose</source>
+        <translation>開示</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The pseudonymised bundle</source>
+        <translation>仮名化したバンドル</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>No bundle file at “{path}”: choose the .zip the workspace exported.</source>
+        <translation>「{path}」にバンドルのファイルがありません。ワークスペースがエクスポートした .zip を選んでください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Type the value the auditor was given first.</source>
+        <translation>先に、監査人に渡された値を入力してください。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>This {type} is {placeholder} in {events} event(s) of the bundle. Opening: {opening}</source>
+        <translation>この{type}はバンドルの {events} 件のイベントで {placeholder} です。オープニング: {opening}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The auditor checks it with:</source>
+        <translation>監査人は次のコマンドで確認します:</translation>
     </message>
 </context>
 <context>

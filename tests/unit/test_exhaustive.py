@@ -167,6 +167,21 @@ def test_the_merge_folds_duplicates_and_keeps_every_citation() -> None:
     ]
 
 
+def test_a_passage_that_a_later_batch_cites_for_an_item_found_before_is_in_the_citations() -> None:
+    """The turn stores citations() before it renders the answer: the marker an item
+    gains in a later batch must be there already."""
+    from desktop.core.knowledge_models import StoredChunk
+
+    a = StoredChunk(1, 1, "a.txt", 1, 0, 0, 10, "PART-0001")
+    b = StoredChunk(2, 1, "b.txt", 1, 0, 0, 10, "PART-0001")
+    merge = Merge()
+    merge.add(parse_items("- PART-0001 [1]", [a]), 1)
+    merge.add(parse_items("- PART-0001 [1]", [b]), 2)
+    cited = [(c["marker"], c["document"]) for c in merge.citations()]
+    assert cited == [(1, "a.txt"), (2, "b.txt")]
+    assert merge.answer() == "- PART-0001 [1][2]"
+
+
 def test_apps_stored_before_the_setting_read_as_not_exhaustive() -> None:
     old = {"name": "x", "model_id": 1, "params": {}, "variable_labels": {}}
     assert AppConfig.from_dict(old).exhaustive is False

@@ -56,14 +56,6 @@ MESSAGES: dict[str, Entry] = {
             ja="ナレッジベースの設定でマスクをオフにするか、オーナーに検出器の導入を依頼してください",
         ),
     ),
-    "privacy.exhaustive_unmasked": Entry(
-        Text(
-            en="a question that reads every document cannot be pseudonymised: ask it "
-            "without reading every document, or turn pseudonymisation off for the app",
-            ja="すべての文書を読む質問では仮名化できません。すべての文書を読まずに質問するか、"
-            "アプリの仮名化をオフにしてください",
-        )
-    ),
     "privacy.term_too_long": Entry(
         Text(
             en="a personal-data term is too long: keep each term to {maximum} characters",

@@ -224,8 +224,7 @@ class ChatService(AuditedService):
         model = self._models.verified(plan.model.id, cancel)
         self._model.load(model.path, model.sha256, model.settings, model.info)
         system = fill_variables(plan.app.config.instructions, plan.variables)
-        reading = self._reading(actor, plan, message, exhaustive)
-        privacy.check_reading(reading is not None)
+        reading = self._reading(actor, plan, message, exhaustive, privacy)
         hits = [] if reading else self._retrieve(actor, plan, message)
         if hits:
             system = f"{system}\n\n{citation_block(hits)}".strip()
@@ -242,7 +241,7 @@ class ChatService(AuditedService):
         generation: Generation
         try:
             if reading:  # every chunk, in batches (services/exhaustive.py)
-                read = self._reader.read(reading, message, cancel, on_piece, progress, partial)
+                read = self._reader.read(reading, asked, cancel, on_piece, progress, partial)
                 answer, generation, timings, fitted = read.parts
                 extra = {**extra, **read.extra}
             else:
@@ -280,12 +279,19 @@ class ChatService(AuditedService):
         )
 
     def _reading(
-        self, actor: Actor, plan: TurnPlan, message: str, exhaustive: bool | None
+        self,
+        actor: Actor,
+        plan: TurnPlan,
+        message: str,
+        exhaustive: bool | None,
+        privacy: TurnPrivacy,
     ) -> Reading | None:
-        """An exhaustive turn's plan (the app's setting unless the question says)."""
+        """An exhaustive turn's plan (the app's setting unless the question says), its
+        passages masked when the turn pseudonymises."""
         if not (plan.app.config.exhaustive if exhaustive is None else exhaustive):
             return None
-        return self._reader.plan(actor, plan.app, plan.app.config.kb_ids, message)
+        mask = privacy.for_model if privacy.pseudonymise else None
+        return self._reader.plan(actor, plan.app, plan.app.config.kb_ids, message, mask)
 
     def _retrieve(self, actor: Actor, plan: TurnPlan, message: str) -> list[SearchHit]:
         """Passages from the app's linked knowledge bases this user may read."""

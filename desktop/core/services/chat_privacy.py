@@ -7,7 +7,8 @@ masks what the model is given (*pseudonymise before the model*), restores the an
 under *pseudonymise*: the log never holds a value the model was spared) and counts
 what it masked, per type, for the trace. With neither policy on it changes nothing.
 
-Before the model runs, a turn calls the detector once (:meth:`TurnPrivacy.prompt`), on
+Before the model runs, a turn calls the detector once (:meth:`TurnPrivacy.prompt`; an
+exhaustive reading once more, on every passage it reads: :meth:`TurnPrivacy.for_model`), on
 every text the model is given (instructions and retrieved passages, history, message)
 and every text of the question the log keeps (the title, the variables), before
 anything is written. Under *minimise logs* the answer is read once more when it is
@@ -162,10 +163,13 @@ class TurnPrivacy:
     def restore(self, text: str) -> str:
         return self.table.restore(text) if self.pseudonymise else text
 
-    def check_reading(self, exhaustive: bool) -> None:
-        """An exhaustive reading sends every chunk as it is: refused while pseudonymising."""
-        if exhaustive and self.pseudonymise:
-            raise InputError("privacy.exhaustive_unmasked")
+    def for_model(self, texts: Sequence[str]) -> list[str]:
+        """``texts`` as the model may see them, numbered in the turn's one table: an
+        exhaustive reading's passages (:mod:`.exhaustive`), masked in one detector call
+        before :meth:`prompt`'s, whose texts it shares are then answered alike."""
+        if not self.pseudonymise or self._masker is None:
+            return list(texts)
+        return self._masker.mask(texts)
 
     def sink(self, on_piece: PieceSink | None) -> PieceSink | None:
         """``on_piece`` restoring placeholders as pieces stream (:meth:`finish` flushes)."""

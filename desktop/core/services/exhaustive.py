@@ -14,6 +14,13 @@ token stops it between batches and inside one (what was merged so far is kept). 
 that fails part-way keeps the items merged so far with their citations
 (:class:`PartialReading`). Its stored timings carry :data:`BATCHES`, so regenerating or
 editing it asks in the same mode (:func:`repeat_mode`).
+
+Under *pseudonymise before the model* (:mod:`.chat_privacy`) the plan masks, in one
+detector call with the turn's one pseudonym table, everything the batches show the
+model: the instructions, the question, every chunk's text and heading and every
+document's name. The batches are counted as masked; the model's items, in placeholders,
+merge as any others (one table numbers a value alike in every batch), and the turn
+restores the merged answer as it does a retrieved one, while it streams too.
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ BATCH_INSTRUCTIONS = (
 SLACK = 16
 #: The key of an exhaustive turn's stored timings that counts the batches it read.
 BATCHES = "batches"
+#: Texts as the model may see them, with the turn's pseudonym table (one detector call).
+Mask = Callable[[Sequence[str]], list[str]]
 
 
 def asked_exhaustively(turn: Turn) -> bool:
@@ -87,6 +96,11 @@ class Reading:
     chunks: list[StoredChunk]
     batches: list[list[StoredChunk]] = field(default_factory=list)
     trace: list[dict[str, Any]] = field(default_factory=list)
+    #: The app's instructions as the model sees them (masked when pseudonymising).
+    instructions: str = ""
+    #: Each document's name as the model sees it, when it differs (the citations keep
+    #: the real name: the chunks keep it, only the passages show this one).
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def placeholder(self) -> FittedPrompt:
@@ -114,8 +128,8 @@ class ReadResult:
         return {"exhaustive": self.trace, "retrieved": self.citations}
 
 
-def _passage(n: int, chunk: StoredChunk) -> str:
-    where = f"{chunk.document}, version {chunk.version}"
+def _passage(n: int, chunk: StoredChunk, names: dict[str, str]) -> str:
+    where = f"{names.get(chunk.document, chunk.document)}, version {chunk.version}"
     if chunk.heading:
         where += f", {chunk.heading}"
     return f"[{n}] ({where})\n{chunk.text}\n"
@@ -129,9 +143,17 @@ class ExhaustiveReader:
         self._model = model
         self._perf = perf
 
-    def plan(self, actor: Actor, app: AppRecord, kb_ids: Sequence[int], question: str) -> Reading:
+    def plan(
+        self,
+        actor: Actor,
+        app: AppRecord,
+        kb_ids: Sequence[int],
+        question: str,
+        mask: Mask | None = None,
+    ) -> Reading:
         """Every chunk of the active documents of the knowledge bases this user may
-        read and that allow this app, document by document, in chunk order."""
+        read and that allow this app, document by document, in chunk order; with
+        ``mask``, as the model may see them (see the module's note)."""
         chunks: list[StoredChunk] = []
         with self._store.transaction() as tx:
             for kb_id in kb_ids:
@@ -142,20 +164,22 @@ class ExhaustiveReader:
                 chunks.extend(tx.knowledge.chunks_of_versions(versions))  # in pages
         if not chunks:
             raise InputError("chat.exhaustive_nothing_to_read", app=app.config.name)
-        reading = Reading(app, chunks)
+        reading = Reading(app, chunks, instructions=app.config.instructions.strip())
+        if mask is not None:
+            question = _masked(reading, question, mask)
         reading.batches = self._batch(reading, question)
         return reading
 
     # ---------------------------------------------------------------- batching
 
     def _messages(
-        self, app: AppRecord, part: int, parts: int, batch: Sequence[StoredChunk], question: str
+        self, reading: Reading, part: int, parts: int, batch: Sequence[StoredChunk], question: str
     ) -> list[ChatMessage]:
         lines = [BATCH_INSTRUCTIONS.format(part=part, parts=parts), ""]
-        lines += [_passage(n, c) for n, c in enumerate(batch, 1)]
+        lines += [_passage(n, c, reading.names) for n, c in enumerate(batch, 1)]
         system = "\n".join(lines)
-        if app.config.instructions.strip():
-            system = f"{app.config.instructions.strip()}\n\n{system}"
+        if reading.instructions:
+            system = f"{reading.instructions}\n\n{system}"
         return [ChatMessage("system", system), ChatMessage("user", question)]
 
     def _batch(self, reading: Reading, question: str) -> list[list[StoredChunk]]:
@@ -164,7 +188,7 @@ class ExhaustiveReader:
         max_tokens = reading.app.config.params.max_tokens
         n_ctx = self._model.context_length()
         budget = n_ctx - max_tokens - SLACK
-        empty = self._count(self._messages(reading.app, 999, 999, [], question))
+        empty = self._count(self._messages(reading, 999, 999, [], question))
         if budget - empty <= 0:
             raise ContextOverflow("models.no_room_for_answer", max_tokens=max_tokens, n_ctx=n_ctx)
         batches: list[list[StoredChunk]] = []
@@ -172,22 +196,22 @@ class ExhaustiveReader:
         used = empty
         for whole in reading.chunks:
             chunk = whole
-            cost = self._model.count_tokens(_passage(len(current) + 1, chunk))
+            cost = self._model.count_tokens(_passage(len(current) + 1, chunk, reading.names))
             if current and used + cost > budget:
                 batches.append(current)
                 current, used = [], empty
             if used + cost > budget:  # alone, it does not fit: keep what fits
-                chunk = self._cut(whole, budget - empty)
-                cost = self._model.count_tokens(_passage(1, chunk))
+                chunk = self._cut(whole, budget - empty, reading.names)
+                cost = self._model.count_tokens(_passage(1, chunk, reading.names))
             current.append(chunk)
             used += cost
         if current:
             batches.append(current)
         return batches
 
-    def _cut(self, chunk: StoredChunk, room: int) -> StoredChunk:
+    def _cut(self, chunk: StoredChunk, room: int, names: dict[str, str]) -> StoredChunk:
         text = chunk.text
-        while text and self._model.count_tokens(_passage(1, _with(chunk, text))) > room:
+        while text and self._model.count_tokens(_passage(1, _with(chunk, text), names)) > room:
             text = text[: max(0, int(len(text) * 0.8) - 1)]
         return _with(chunk, text)
 
@@ -271,7 +295,7 @@ class ExhaustiveReader:
         summed: SummedGeneration,
     ) -> tuple[str, dict[str, Any]]:
         begun = self._perf()
-        prompt = self._model.render(self._messages(reading.app, part, parts, batch, question))
+        prompt = self._model.render(self._messages(reading, part, parts, batch, question))
         generation = self._model.generate(prompt, reading.app.config.params, cancel)
         output = "".join(generation)
         summed.prompt_tokens += generation.prompt_tokens
@@ -289,7 +313,24 @@ class ExhaustiveReader:
         }
 
 
-def _with(chunk: StoredChunk, text: str) -> StoredChunk:
+def _masked(reading: Reading, question: str, mask: Mask) -> str:
+    """Mask what the batches show the model, in one call (see the module's note); the
+    question as the model sees it. The chunks keep their ids, places and documents'
+    names (the citations), with their texts and headings masked."""
+    chunks = reading.chunks
+    documents = list(dict.fromkeys(c.document for c in chunks))
+    headings = [c.heading for c in chunks if c.heading]
+    texts = [reading.instructions, question, *documents, *(c.text for c in chunks), *headings]
+    seen = dict(zip(texts, mask(texts), strict=True))
+    reading.instructions = seen[reading.instructions]
+    reading.names = {d: seen[d] for d in documents if seen[d] != d}
+    reading.chunks = [
+        _with(c, seen[c.text], seen[c.heading] if c.heading else c.heading) for c in chunks
+    ]
+    return seen[question]
+
+
+def _with(chunk: StoredChunk, text: str, heading: str | None = None) -> StoredChunk:
     return StoredChunk(
         chunk.id,
         chunk.kb_id,
@@ -299,5 +340,5 @@ def _with(chunk: StoredChunk, text: str) -> StoredChunk:
         chunk.start,
         chunk.end,
         text,
-        chunk.heading,
+        chunk.heading if heading is None else heading,
     )

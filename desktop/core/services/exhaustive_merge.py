@@ -74,6 +74,7 @@ class Merge:
     def add(self, found: Sequence[Found], batch: int) -> list[Item]:
         """Fold ``found`` in; returns the items that are new."""
         new: list[Item] = []
+        seen: list[Item] = []  # items found before that cite another passage now
         for f in found:
             key = fold(f.text)
             item = self.items.get(key)
@@ -83,9 +84,13 @@ class Merge:
             for chunk in f.chunks:
                 if chunk not in item.chunks:
                     item.chunks.append(chunk)
+                    if item not in new:
+                        seen.append(item)
             if batch not in item.batches:
                 item.batches.append(batch)
-        for item in new:  # markers in the order items first cite passages
+        # markers in the order items first cite passages; a passage that an item found
+        # before cites now gets its marker here too, so that citations() lists it
+        for item in [*new, *seen]:
             for chunk in item.chunks:
                 self._marker(chunk)
         return new

@@ -32,6 +32,7 @@ from desktop.ui.errors import InlineMessage
 from desktop.ui.logs.export_dialog import ExportDialog
 from desktop.ui.logs.filters import AppFilter, DateRangeFilter
 from desktop.ui.logs.model import TraceListModel
+from desktop.ui.logs.prove_dialog import ProveDialog
 from desktop.ui.logs.trace_dialog import TraceDialog
 from desktop.ui.plain import PlainLabel
 from desktop.ui.tasks import Lane, LaneContext
@@ -95,7 +96,15 @@ class LogsView(View):
         self.refresh_button.clicked.connect(self._on_refresh_clicked)
         self.export_button = primary_button(self.tr("Export signed bundle…"), "exportBundle", self)
         self.export_button.clicked.connect(self._on_export_clicked)
-        return page_header(self.tr("Logs"), self, self.refresh_button, self.export_button)
+        self.prove_button = QPushButton(self.tr("Disclose a value…"), self)
+        self.prove_button.setObjectName("openProve")
+        self.prove_button.setToolTip(
+            self.tr("Give an auditor the opening of one value of a pseudonymised bundle (Owner)")
+        )
+        self.prove_button.clicked.connect(self._on_prove_clicked)
+        return page_header(
+            self.tr("Logs"), self, self.refresh_button, self.prove_button, self.export_button
+        )
 
     def _build_filters(self, parent: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -156,6 +165,7 @@ class LogsView(View):
         allowed = self.ctx.can(Permission.VIEW_LOGS)
         self.pages.setCurrentIndex(0 if allowed else 1)
         self.export_button.setVisible(allowed)
+        self.prove_button.setVisible(self.ctx.can(Permission.MANAGE_SECURITY))
         self.refresh_button.setVisible(allowed)
         if not allowed:
             self.model.set_traces([], {})
@@ -272,5 +282,13 @@ class LogsView(View):
 
     def open_export(self) -> ExportDialog:
         dialog = ExportDialog(self.ctx, self._apps, self)
+        dialog.open()
+        return dialog
+
+    def _on_prove_clicked(self) -> None:
+        self.open_prove()
+
+    def open_prove(self) -> ProveDialog:
+        dialog = ProveDialog(self.ctx, self)
         dialog.open()
         return dialog
