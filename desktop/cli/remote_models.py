@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop import app
-from desktop.cli.io import Phrase, StdinLines, as_user, common
+from desktop.cli.io import Phrase, StdinLines, as_user, common, say
 from desktop.core.chat_models import ModelRecord
 from desktop.core.errors import InputError
 from desktop.core.models import Actor
-from desktop.core.remote import DEFAULT_TIMEOUT_S, RemoteKind
+from desktop.core.remote import DEFAULT_TIMEOUT_S, EndpointCheck, RemoteKind
 from desktop.core.services.remote_models import RemoteRegistration
 
 
@@ -52,9 +52,23 @@ def _add_remote(
         api_key=key,
         context_length=args.ctx,
         timeout_s=args.timeout,
+        check=not args.no_check,
     )
-    record = ws.remote_models.register(actor, reg)
-    return record.public_dict(), f"Registered {remote_line(record)}"
+    record, checked = ws.remote_models.register_checked(actor, reg)
+    document = record.public_dict() | {"check": checked.as_dict() if checked else None}
+    return document, f"Registered {remote_line(record)}\n{check_line(reg, checked)}"
+
+
+def check_line(reg: RemoteRegistration, checked: EndpointCheck | None) -> str:
+    """The connection test's one line (or that it was skipped)."""
+    if checked is None:
+        return say("remote.check_skipped")
+    url, models = reg.base_url, ", ".join(checked.models[:5]) or "-"
+    if checked.lists(reg.model_id.strip()) or not checked.models:
+        return say("remote.check_ok", url=url, ms=checked.ms, models=models)
+    return say(
+        "remote.check_other_model", url=url, ms=checked.ms, models=models, model=reg.model_id
+    )
 
 
 def _remove(
@@ -84,6 +98,11 @@ def register(msub: Any) -> None:
     p.add_argument("--ctx", type=int, default=4096, help="the server's context size in tokens")
     p.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds to wait for the server"
+    )
+    p.add_argument(
+        "--no-check",
+        action="store_true",
+        help="register without trying the server first (GET /v1/models), e.g. while it is down",
     )
     common(p, user=True)
     p.set_defaults(handler=as_user(_add_remote))

@@ -240,17 +240,17 @@ def request(
     endpoint: RemoteEndpoint,
     api_key: str | None,
     path: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | None,
     cancel: CancelToken,
     fail: ErrorFactory = GenerationFailed,
     spare: Spare | None = None,
 ) -> tuple[Response, _Waker]:
-    """POST ``body`` to ``endpoint``'s ``path``; the open 200 response. Connection
+    """POST ``body`` (None: GET) to ``endpoint``'s ``path``; the open 200 response. Connection
     failures and 429/5xx are tried again, at most MAX_ATTEMPTS times in all (honouring
     a Retry-After up to MAX_RETRY_WAIT_S); a timeout or a TLS refusal is not. The first
     try goes on ``spare`` when it is open and fresh."""
     waker = _Waker(cancel)
-    data = json.dumps(body, ensure_ascii=False).encode()
+    data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
     url = endpoint.url
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -276,7 +276,7 @@ def _attempt(
     endpoint: RemoteEndpoint,
     api_key: str | None,
     target: str,
-    data: bytes,
+    data: bytes | None,
     cancel: CancelToken,
     waker: _Waker,
     fail: ErrorFactory,
@@ -293,7 +293,8 @@ def _attempt(
             conn = opened
         waker.watch(conn.sock)
         connected = time.perf_counter()
-        conn.request("POST", target, body=data, headers=_headers(api_key))
+        method = "GET" if data is None else "POST"
+        conn.request(method, target, body=data, headers=_headers(api_key))
         raw = conn.getresponse()
     except TlsRefused as exc:
         conn.close()

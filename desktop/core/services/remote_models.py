@@ -26,10 +26,11 @@ from desktop.core.errors import AlreadyExists, AppError, InputError, ModelNotFou
 from desktop.core.keyring_items import endpoint_key_item
 from desktop.core.models import Actor
 from desktop.core.ports import KeyStore, Store, Transaction
-from desktop.core.ports.remote import EgressAllowlist, HostResolver
+from desktop.core.ports.remote import EgressAllowlist, EndpointProbe, HostResolver
 from desktop.core.remote import (
     DEFAULT_TIMEOUT_S,
     REMOTE_ARCHITECTURE,
+    EndpointCheck,
     RemoteEndpoint,
     RemoteKind,
     check_model_id,
@@ -56,6 +57,9 @@ class RemoteRegistration:
     api_key: str | None = None
     context_length: int = 4096
     timeout_s: float = DEFAULT_TIMEOUT_S
+    #: Try the endpoint (GET /models) before registering it; the CLI and the dialog do
+    #: unless told not to (``--no-check``), so that an endpoint that is down can be added.
+    check: bool = False
 
 
 def _endpoint(reg: RemoteRegistration, resolver: HostResolver) -> RemoteEndpoint:
@@ -102,12 +106,14 @@ class RemoteModelService(AuditedService):
         key_store: KeyStore,
         resolver: HostResolver,
         egress: EgressAllowlist,
+        probe: EndpointProbe | None = None,
     ) -> None:
         super().__init__(store)
         self._clock = clock
         self._keys = key_store
         self._resolver = resolver
         self._egress = egress
+        self._probe = probe
         self._lock = threading.Lock()
         self._refused: list[tuple[str, str]] = []
         # a registration's identity is the hash of its endpoint: this never goes stale
@@ -117,6 +123,14 @@ class RemoteModelService(AuditedService):
     def register(self, actor: Actor, reg: RemoteRegistration) -> ModelRecord:
         """Register an OpenAI-compatible endpoint as a model (Owner); the guard then
         allows its pinned (ip, port) pairs. The API key goes to the OS keyring only."""
+        return self.register_checked(actor, reg)[0]
+
+    def register_checked(
+        self, actor: Actor, reg: RemoteRegistration
+    ) -> tuple[ModelRecord, EndpointCheck | None]:
+        """:meth:`register`, with the connection test's result when ``reg.check`` (a
+        failed test is RemoteCheckFailed and registers nothing; the result, or that the
+        test was skipped, is in the ``model.registered`` event)."""
         self._precheck(actor, rbac.Permission.MANAGE_MODELS)
         label = reg.name.strip()
         if not label or len(label) > 100:
@@ -127,6 +141,7 @@ class RemoteModelService(AuditedService):
         key = (reg.api_key or "").strip()
         if len(key) > MAX_API_KEY or any(ord(c) < 0x21 or ord(c) > 0x7E for c in key):
             raise InputError("remote.api_key_invalid")
+        checked = self._try(endpoint, key or None) if reg.check else None
         if key:
             endpoint = replace(endpoint, key_ref=secrets.token_hex(16))
         with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
@@ -139,14 +154,27 @@ class RemoteModelService(AuditedService):
                 )
             try:
                 record = self._add(op.tx, actor, label, endpoint, reg.context_length)
-                payload = {"name": label, "remote": endpoint.public_dict()}
+                check = checked.as_dict() if checked else {"skipped": True}
+                payload = {"name": label, "remote": endpoint.public_dict(), "check": check}
                 op.audit(AuditAction.MODEL_REGISTERED, f"model:{label}", payload)
             except BaseException:
                 self._forget_key(workspace_id, endpoint)
                 raise
             self._record_refusals(op.tx)
         self.refresh_egress()
-        return record
+        return record, checked
+
+    def _try(self, endpoint: RemoteEndpoint, key: str | None) -> EndpointCheck:
+        """The connection test, with the guard allowing the new endpoint's pairs only
+        while it runs (outside any transaction: a server may take its timeout)."""
+        if self._probe is None:
+            raise RuntimeError("no endpoint probe: the workspace was built without one")
+        before = self._egress.allowed()
+        self._egress.allow(sorted({*before, *endpoint.addresses}))
+        try:
+            return self._probe.check(endpoint, key)
+        finally:
+            self._egress.allow(before)
 
     def _add(
         self, tx: Transaction, actor: Actor, label: str, endpoint: RemoteEndpoint, n_ctx: int
