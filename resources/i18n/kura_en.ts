@@ -2963,7 +2963,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+36"/>
         <source>Checking and hashing the file…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3525,7 +3525,7 @@
 <context>
     <name>RemoteModelDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+48"/>
+        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+52"/>
         <source>Add a remote server</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3605,7 +3605,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+2"/>
+        <source>Test the connection before adding it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Untick to add a server that is down now; its first answer will tell.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>The server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>

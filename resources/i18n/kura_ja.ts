@@ -2963,7 +2963,7 @@
         <translation>{name} を追加しました。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+36"/>
         <source>Checking and hashing the file…</source>
         <translation>ファイルを確認し、ハッシュを計算しています…</translation>
     </message>
@@ -3525,7 +3525,7 @@
 <context>
     <name>RemoteModelDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+48"/>
+        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+52"/>
         <source>Add a remote server</source>
         <translation>リモートサーバーの追加</translation>
     </message>
@@ -3605,7 +3605,17 @@
         <translation>コンテキスト長</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+2"/>
+        <source>Test the connection before adding it</source>
+        <translation>追加する前に接続をテストする</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Untick to add a server that is down now; its first answer will tell.</source>
+        <translation>いま停止しているサーバーを追加するときはチェックを外します。最初の応答で動作が分かります。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>The server&apos;s CA certificate</source>
         <translation>サーバーの CA 証明書</translation>
     </message>

@@ -31,7 +31,7 @@ from desktop.ui.settings.common import (
     value_label,
 )
 from desktop.ui.settings.model_settings import LoadSettingsEditor
-from desktop.ui.settings.remote_dialog import RemoteModelDialog, register_remote
+from desktop.ui.settings.remote_dialog import RemoteModelDialog, check_text, register_remote
 from desktop.ui.tasks import Lane, LaneContext, Task
 from desktop.ui.widgets import primary_button
 
@@ -321,14 +321,20 @@ class ModelsPage(SettingsPage):
         values, actor = dialog.values(), self.actor()
         self.remote_dialog = None
 
-        def op(lc: LaneContext) -> tuple[ModelRecord, list[ModelRecord]]:
-            record = lc.ws.remote_models.register(actor, register_remote(values))
-            return record, lc.ws.models.list(actor)
+        def op(lc: LaneContext) -> tuple[ModelRecord, list[ModelRecord], str]:
+            reg = register_remote(values)
+            record, checked = lc.ws.remote_models.register_checked(actor, reg)
+            return record, lc.ws.models.list(actor), check_text(values, checked)
+
+        def done(result: tuple[ModelRecord, list[ModelRecord], str]) -> None:
+            record, records, checked = result
+            self._on_registered((record, records))
+            if checked:
+                self.message.show_info(f"{self.message.text()} {checked}")
 
         self.message.clear_message()
         self.run(
-            Lane.DB, op, key="register_remote", on_done=self._on_registered,
-            on_failed=self.message.show_error,
+            Lane.DB, op, key="register_remote", on_done=done, on_failed=self.message.show_error,
         )  # fmt: skip
 
     def _on_cancel_clicked(self) -> None:
