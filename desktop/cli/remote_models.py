@@ -1,4 +1,5 @@
-"""``kura models add-remote | remove``: internal OpenAI-compatible inference servers."""
+"""``kura models add-remote | refresh-remote | remove``: internal OpenAI-compatible
+inference servers."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from desktop.core.chat_models import ModelRecord
 from desktop.core.errors import InputError
 from desktop.core.models import Actor
 from desktop.core.remote import DEFAULT_TIMEOUT_S, EndpointCheck, RemoteKind
-from desktop.core.services.remote_models import RemoteRegistration
+from desktop.core.services.remote_models import RemoteRegistration, pairs_text
 
 
 def remote_line(m: ModelRecord) -> str:
@@ -78,6 +79,22 @@ def _remove(
     return {"removed": args.name}, f"Removed {args.name}"
 
 
+def _refresh(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    done = ws.remote_models.refresh(actor, args.name)
+    old, new, host = ", ".join(pairs_text(done.old)), ", ".join(pairs_text(done.new)), done.host
+    document: dict[str, Any] = {
+        "name": done.name,
+        "old": pairs_text(done.old),
+        "new": pairs_text(done.new),
+        "changed": done.changed,
+    }
+    if done.changed:
+        return document, say("remote.refreshed", name=done.name, host=host, old=old, new=new)
+    return document, say("remote.refresh_unchanged", name=done.name, host=host, new=new)
+
+
 def register(msub: Any) -> None:
     p = msub.add_parser(
         "add-remote", help="register an OpenAI-compatible server's model (llama-server, vLLM)"
@@ -106,6 +123,13 @@ def register(msub: Any) -> None:
     )
     common(p, user=True)
     p.set_defaults(handler=as_user(_add_remote))
+    p = msub.add_parser(
+        "refresh-remote",
+        help="resolve a remote model's host name again and pin the addresses it has now",
+    )
+    p.add_argument("name")
+    common(p, user=True)
+    p.set_defaults(handler=as_user(_refresh))
     p = msub.add_parser("remove", help="remove a registered model that no app uses")
     p.add_argument("name")
     common(p, user=True)

@@ -267,4 +267,25 @@ MESSAGES: dict[str, Entry] = {
             "サーバーが応答するか分かります",
         )
     ),
+    "remote.not_a_remote_model": Entry(
+        Text(
+            en="there is no remote model named '{name}': {remedy}",
+            ja="'{name}' という名前のリモートモデルはありません。{remedy}",
+        ),
+        cli=_LIST_CLI,
+        gui=_LIST_GUI,
+    ),
+    "remote.refreshed": Entry(
+        Text(
+            en="{name}: {host} now resolves to {new} (was {old}); Kura connects only there",
+            ja="{name}: {host} の解決先が {new} になりました（以前は {old}）。"
+            "Kura はそこにだけ接続します",
+        )
+    ),
+    "remote.refresh_unchanged": Entry(
+        Text(
+            en="{name}: {host} still resolves to {new}; nothing changed",
+            ja="{name}: {host} の解決先は {new} のままです。変更はありません",
+        )
+    ),
 }

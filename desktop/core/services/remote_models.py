@@ -30,6 +30,7 @@ from desktop.core.ports.remote import EgressAllowlist, EndpointProbe, HostResolv
 from desktop.core.remote import (
     DEFAULT_TIMEOUT_S,
     REMOTE_ARCHITECTURE,
+    BaseUrl,
     EndpointCheck,
     RemoteEndpoint,
     RemoteKind,
@@ -76,20 +77,40 @@ def _endpoint(reg: RemoteRegistration, resolver: HostResolver) -> RemoteEndpoint
         raise InputError("remote.trust_needs_https")
     if not 1.0 <= reg.timeout_s <= 3600.0:
         raise InputError("remote.timeout_range")
-    ips = (url.host,) if url.is_ip_literal() else resolver.resolve(url.host, url.port)
-    if not ips:
-        raise InputError("remote.unresolved", host=url.host)
-    if url.scheme == "http" and not all(is_loopback(ip) for ip in ips):
-        raise InputError("remote.http_not_loopback", url=url.url)
     return RemoteEndpoint(
         base_url=url.url,
         model_id=check_model_id(reg.model_id),
         kind=reg.kind,
         ca_pem=reg.ca_pem,
         pin_sha256=pin,
-        addresses=tuple(sorted({(ip, url.port) for ip in ips})),
+        addresses=_pinned(url, resolver),
         timeout_s=float(reg.timeout_s),
     )
+
+
+def _pinned(url: BaseUrl, resolver: HostResolver) -> tuple[tuple[str, int], ...]:
+    """The (ip, port) pairs ``url``'s host resolves to now (an IP literal: itself);
+    plain http only when every one is a loopback address."""
+    ips = (url.host,) if url.is_ip_literal() else resolver.resolve(url.host, url.port)
+    if not ips:
+        raise InputError("remote.unresolved", host=url.host)
+    if url.scheme == "http" and not all(is_loopback(ip) for ip in ips):
+        raise InputError("remote.http_not_loopback", url=url.url)
+    return tuple(sorted({(ip, url.port) for ip in ips}))
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    """``kura models refresh-remote``: the pinned addresses before and after."""
+
+    name: str
+    host: str
+    old: tuple[tuple[str, int], ...]
+    new: tuple[tuple[str, int], ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
 
 
 def _identity(endpoint: RemoteEndpoint) -> str:
@@ -216,6 +237,36 @@ class RemoteModelService(AuditedService):
         if record.endpoint is not None:
             self._forget_key(workspace_id, record.endpoint)
         self.refresh_egress()
+
+    def refresh(self, actor: Actor, name: str) -> Refreshed:
+        """Resolve a remote model's host name again and pin what it resolves to now
+        (Owner): connections keep going to pinned addresses only, and the guard's
+        allowlist follows. The model's identity changes with its addresses."""
+        with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
+            record = op.tx.models.get_by_name(name.strip())
+        if record is None or record.endpoint is None:
+            raise ModelNotFound("remote.not_a_remote_model", name=name)
+        old = record.endpoint
+        new = replace(old, addresses=_pinned(parse_base_url(old.base_url), self._resolver))
+        with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
+            current = op.tx.models.get(record.id)
+            if current is None or current.endpoint != old:  # removed or changed meanwhile
+                raise ModelNotFound("remote.not_a_remote_model", name=name)
+            if new != old:
+                op.tx.models.update_endpoint(record.id, new, _identity(new))
+            payload = {
+                "name": record.name,
+                "old": pairs_text(old.addresses),
+                "new": pairs_text(new.addresses),
+                "changed": new != old,
+            }
+            op.audit(AuditAction.MODEL_REFRESHED, f"model:{record.name}", payload)
+            self._record_refusals(op.tx)
+        with self._lock:
+            self._by_identity.clear()
+        self.refresh_egress()
+        host = parse_base_url(old.base_url).host
+        return Refreshed(record.name, host, old.addresses, new.addresses)
 
     def endpoints(self, actor: Actor) -> list[ModelRecord]:
         """The remote models with their endpoints (Owner: a Member may not read them)."""
