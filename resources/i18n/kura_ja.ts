@@ -2838,7 +2838,7 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/models.py" line="+52"/>
+        <location filename="../../desktop/ui/settings/models.py" line="+53"/>
         <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
         <translation>アプリで使用するローカルの GGUF ファイルを登録します。ファイルは元の場所に置いたままで、Kura は読み込む前に各ファイルの SHA-256 を確認します。</translation>
     </message>
@@ -2879,6 +2879,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Remove…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove this model from Kura (no app may use it)</source>
+        <translation>このモデルを Kura から削除します（使っているアプリがないときだけ）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Path</source>
         <translation>パス</translation>
     </message>
@@ -2948,7 +2958,27 @@
         <translation>保存しました。次回から {name} はこの設定で読み込まれます。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
+        <source>Remove {name}? Its API key is deleted from the OS keyring and Kura no longer connects to {url}.</source>
+        <translation>{name} を削除しますか？ API キーは OS のキーリングから削除され、Kura は {url} に接続しなくなります。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove {name}? The file itself stays where it is.</source>
+        <translation>{name} を削除しますか？ ファイル自体はそのまま残ります。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove model</source>
+        <translation>モデルの削除</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Removed {name}.</source>
+        <translation>{name} を削除しました。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Add a GGUF model</source>
         <translation>GGUF モデルを追加</translation>
     </message>

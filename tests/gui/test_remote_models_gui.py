@@ -1,10 +1,12 @@
 """Settings > Models > Add remote server: the Owner registers an internal server's model
-with its key in a password field; the key reaches the keyring, never the screen again."""
+with its key in a password field; the key reaches the keyring, never the screen again.
+The connection is tested first unless unticked; Remove (confirmed) deletes the key too."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -13,10 +15,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
 )
 
 from desktop.core.keyring_items import endpoint_key_item
+from desktop.core.services.remote_models import RemoteRegistration
 from desktop.security import netguard
 from desktop.ui.context import Backend, UiContext
 from desktop.ui.settings.models import ModelsPage
@@ -113,3 +117,48 @@ def test_the_connection_is_tested_before_the_server_is_added(
         assert [r["line"] for r in server.requests] == ["GET /v1/models HTTP/1.1"]
     finally:
         netguard.allow_connections(())
+
+
+def test_the_owner_removes_a_remote_server_and_its_key_leaves_the_keyring(
+    qtbot: Any,
+    owner_ctx: UiContext,
+    workspace: Backend,
+    make_view: MakeView,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop.ui.settings import models as models_page
+
+    with open_direct(workspace) as ws:
+        reg = RemoteRegistration(
+            "gpu", "https://192.0.2.9:8443/v1", "big", pin_sha256=PIN, api_key=KEY
+        )
+        record = ws.remote_models.register(owner_actor(workspace), reg)
+        assert record.endpoint is not None and record.endpoint.key_ref
+        item = endpoint_key_item(ws.workspace_id, record.endpoint.key_ref)
+    keys = workspace.key_store_factory()
+    assert keys.get_secret(item) == KEY.encode()
+    view = make_view(owner_ctx)
+    page = view.show_section("models")
+    assert isinstance(page, ModelsPage)
+    models = child(page, QListWidget, "modelList")
+    qtbot.waitUntil(lambda: models.count() == 1, timeout=10_000)
+    asked: list[str] = []
+    answer = QMessageBox.StandardButton.No
+
+    def fake_ask(_parent: object, _title: str, text: str, *_: object) -> object:
+        asked.append(text)
+        return answer
+
+    monkeypatch.setattr(models_page, "ask", fake_ask)
+    remove = child(page, QPushButton, "removeModelButton")
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and "OS keyring" in asked[0] and "192.0.2.9" in asked[0]
+    assert models.count() == 1 and keys.get_secret(item) == KEY.encode()  # "No": nothing
+    answer = QMessageBox.StandardButton.Yes
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Removed gpu." in page.message.text(), timeout=10_000)
+    assert models.count() == 0 and keys.get_secret(item) is None
+    with open_direct(workspace) as ws, ws.store.transaction() as tx:
+        removed = [e for e in tx.audit.iter_events() if e.action == "model.removed"]
+    assert len(removed) == 1 and removed[0].actor == "owner"
+    assert KEY not in repr(removed[0].payload)
