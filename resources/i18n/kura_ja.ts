@@ -2196,7 +2196,7 @@
 <context>
     <name>LimitsCard</name>
     <message>
-        <location filename="../../desktop/ui/usage_limits.py" line="+37"/>
+        <location filename="../../desktop/ui/usage_limits.py" line="+38"/>
         <source>Usage limits</source>
         <translation>利用上限</translation>
     </message>
@@ -2221,12 +2221,12 @@
         <translation>リセット</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Only the Owner can change limits (kura limits set).</source>
-        <translation>上限を変えられるのはオーナーだけです（kura limits set）。</translation>
+        <location line="+8"/>
+        <source>Only the Owner can change limits (Set limits… above, or kura limits set).</source>
+        <translation>上限を変えられるのはオーナーだけです（上の「上限を設定…」か kura limits set）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>User {name}</source>
         <translation>ユーザー {name}</translation>
     </message>
@@ -2274,6 +2274,94 @@
         <location line="+12"/>
         <source>Reached: new questions are refused until it resets.</source>
         <translation>上限に達しました。リセットされるまで新しい質問は受け付けません。</translation>
+    </message>
+</context>
+<context>
+    <name>LimitsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/usage_limits_editor.py" line="+48"/>
+        <source>Usage limits</source>
+        <translation>利用上限</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>App</source>
+        <translation>アプリ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the user&apos;s, app&apos;s or model&apos;s name</source>
+        <translation>ユーザー・アプリ・モデルの名前</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>0 refuses every question</source>
+        <translation>0 にするとすべての質問を断ります</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For</source>
+        <translation>対象</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Limit</source>
+        <translation>上限の種類</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Allowed</source>
+        <translation>上限値</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Set</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear this limit</source>
+        <translation>この上限を解除</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Tokens per day</source>
+        <translation>1 日あたりのトークン数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens per month</source>
+        <translation>1 か月あたりのトークン数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requests per minute</source>
+        <translation>1 分あたりのリクエスト数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answers at once</source>
+        <translation>同時に生成する回答数</translation>
     </message>
 </context>
 <context>
@@ -4689,13 +4777,13 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+129"/>
-        <location line="+20"/>
+        <location filename="../../desktop/ui/usage.py" line="+130"/>
+        <location line="+26"/>
         <source>Usage</source>
         <translation>利用状況</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-11"/>
         <source>7 days</source>
         <translation>7 日間</translation>
     </message>
@@ -4710,7 +4798,17 @@
         <translation>90 日間</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+5"/>
+        <source>Set limits…</source>
+        <translation>上限を設定…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set or clear usage limits (Owner)</source>
+        <translation>利用上限を設定・解除します（オーナー）</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Tokens (prompt + answer)</source>
         <translation>トークン（プロンプト + 回答）</translation>
     </message>
@@ -4750,12 +4848,22 @@
         <translation>評価</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Only the Owner and Admins can see usage.</source>
         <translation>利用状況を確認できるのはオーナーと管理者のみです。</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+77"/>
+        <source>Cleared: {name} has no limit on {kind} now.</source>
+        <translation>解除しました: {name} の「{kind}」の上限はなくなりました。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set: {kind} for {name}: {value}.</source>
+        <translation>設定しました: {name} の「{kind}」を {value} にしました。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>No answers in the last {days} days yet — usage shows up here once people chat with your apps.</source>
         <translation>過去 {days} 日間の回答はまだありません — アプリでチャットが行われると、ここに利用状況が表示されます。</translation>
     </message>
