@@ -30,6 +30,7 @@ from desktop.core.errors import (
 from desktop.core.policy import PASSWORD_MIN, check_password, normalise_username
 from desktop.core.ports import ChatModel, Embedder, KeyStore, PasswordHasher
 from desktop.core.ports.pii import PiiDetector
+from desktop.core.ports.remote import EndpointProbe
 from desktop.core.remote import REMOTE_EMBEDDER_PREFIX
 from desktop.core.services.accounts import AccountService, check_new_password
 from desktop.core.services.app_templates import AppTemplateService
@@ -197,7 +198,9 @@ def wire(
     engines = engines or Engines.local()
     totp = PyOtpTotp()
     models = ModelService(store, engines.inspector, clock)
-    remote = RemoteModelService(store, clock, key_store, GuardResolver(), GuardEgress())
+    remote = RemoteModelService(
+        store, clock, key_store, GuardResolver(), GuardEgress(), remote_probe()
+    )
     chat_model = remote_router(engines.chat_model, remote)
     knowledge = knowledge_service(store, remote_embedders(engines, remote), clock)
     workspace = WorkspaceService(store, keys)
@@ -279,6 +282,13 @@ def remote_embedders(engines: Engines, remote: RemoteModelService) -> Engines:
         return RemoteEmbedder(endpoint, remote.api_key)
 
     return dataclasses.replace(engines, embedder_factory=factory)
+
+
+def remote_probe() -> EndpointProbe:
+    """The connection test of an endpoint at registration (``kura models add-remote``)."""
+    from desktop.remote.probe import HttpProbe
+
+    return HttpProbe()
 
 
 def remote_router(local: ChatModel, remote: RemoteModelService) -> ChatModel:

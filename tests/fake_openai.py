@@ -54,8 +54,10 @@ def _event(obj: Any) -> bytes:
 
 class FakeOpenAI:
     """``mode``: ok | stall | drop | 429 | 500 | garbage | paced (fixed timing). A
-    stalled stream waits until the client goes away. Runs in a subprocess
-    (``python -m tests.fake_openai MODE``): the test process's guard refuses to listen."""
+    stalled stream waits until the client goes away; ``GET /v1/models`` lists one model
+    (a stalled server never answers it, a garbage one answers what is not JSON). Runs in
+    a subprocess (``python -m tests.fake_openai MODE``): the test process's guard refuses
+    to listen."""
 
     def __init__(self, mode: str = "ok") -> None:
         self.mode = mode
@@ -80,6 +82,20 @@ class FakeOpenAI:
             out.write(
                 f"HTTP/1.1 {mode} X\r\nContent-Type: application/json\r\n"
                 f"Retry-After: 0\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            return
+        if line.startswith("GET ") and "/models" in line:
+            if mode == "stall":  # no answer at all, until the client goes away
+                conn.settimeout(120)
+                with contextlib.suppress(OSError):
+                    conn.recv(1)
+                return
+            models = {"object": "list", "data": [{"id": "served-model", "object": "model"}]}
+            body = b"{this is not json" if mode == "garbage" else json.dumps(models).encode()
+            out.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
                 + body
             )
             return

@@ -1,4 +1,5 @@
-"""``kura models add-remote | remove``: internal OpenAI-compatible inference servers."""
+"""``kura models add-remote | refresh-remote | remove``: internal OpenAI-compatible
+inference servers."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop import app
-from desktop.cli.io import Phrase, StdinLines, as_user, common
+from desktop.cli.io import Phrase, StdinLines, as_user, common, say
 from desktop.core.chat_models import ModelRecord
 from desktop.core.errors import InputError
 from desktop.core.models import Actor
-from desktop.core.remote import DEFAULT_TIMEOUT_S, RemoteKind
-from desktop.core.services.remote_models import RemoteRegistration
+from desktop.core.remote import DEFAULT_TIMEOUT_S, EndpointCheck, RemoteKind
+from desktop.core.services.remote_models import RemoteRegistration, pairs_text
 
 
 def remote_line(m: ModelRecord) -> str:
@@ -52,9 +53,23 @@ def _add_remote(
         api_key=key,
         context_length=args.ctx,
         timeout_s=args.timeout,
+        check=not args.no_check,
     )
-    record = ws.remote_models.register(actor, reg)
-    return record.public_dict(), f"Registered {remote_line(record)}"
+    record, checked = ws.remote_models.register_checked(actor, reg)
+    document = record.public_dict() | {"check": checked.as_dict() if checked else None}
+    return document, f"Registered {remote_line(record)}\n{check_line(reg, checked)}"
+
+
+def check_line(reg: RemoteRegistration, checked: EndpointCheck | None) -> str:
+    """The connection test's one line (or that it was skipped)."""
+    if checked is None:
+        return say("remote.check_skipped")
+    url, models = reg.base_url, ", ".join(checked.models[:5]) or "-"
+    if checked.lists(reg.model_id.strip()) or not checked.models:
+        return say("remote.check_ok", url=url, ms=checked.ms, models=models)
+    return say(
+        "remote.check_other_model", url=url, ms=checked.ms, models=models, model=reg.model_id
+    )
 
 
 def _remove(
@@ -62,6 +77,22 @@ def _remove(
 ) -> tuple[dict[str, Any], str]:
     ws.remote_models.remove(actor, args.name)
     return {"removed": args.name}, f"Removed {args.name}"
+
+
+def _refresh(
+    ws: app.Workspace, actor: Actor, args: argparse.Namespace, lines: StdinLines
+) -> tuple[dict[str, Any], str]:
+    done = ws.remote_models.refresh(actor, args.name)
+    old, new, host = ", ".join(pairs_text(done.old)), ", ".join(pairs_text(done.new)), done.host
+    document: dict[str, Any] = {
+        "name": done.name,
+        "old": pairs_text(done.old),
+        "new": pairs_text(done.new),
+        "changed": done.changed,
+    }
+    if done.changed:
+        return document, say("remote.refreshed", name=done.name, host=host, old=old, new=new)
+    return document, say("remote.refresh_unchanged", name=done.name, host=host, new=new)
 
 
 def register(msub: Any) -> None:
@@ -85,8 +116,20 @@ def register(msub: Any) -> None:
     p.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds to wait for the server"
     )
+    p.add_argument(
+        "--no-check",
+        action="store_true",
+        help="register without trying the server first (GET /v1/models), e.g. while it is down",
+    )
     common(p, user=True)
     p.set_defaults(handler=as_user(_add_remote))
+    p = msub.add_parser(
+        "refresh-remote",
+        help="resolve a remote model's host name again and pin the addresses it has now",
+    )
+    p.add_argument("name")
+    common(p, user=True)
+    p.set_defaults(handler=as_user(_refresh))
     p = msub.add_parser("remove", help="remove a registered model that no app uses")
     p.add_argument("name")
     common(p, user=True)

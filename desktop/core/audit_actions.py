@@ -56,6 +56,7 @@ class AuditAction(enum.StrEnum):
     MODEL_REGISTERED = "model.registered"
     MODEL_CONFIGURED = "model.configured"
     MODEL_REMOVED = "model.removed"
+    MODEL_REFRESHED = "model.refreshed"  # a remote model's host name resolved and pinned anew
     NETWORK_REFUSED = "network.refused"  # the guard refused a connection (remote models)
     APP_CREATED = "app.created"
     APP_EDITED = "app.edited"

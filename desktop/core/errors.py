@@ -60,6 +60,13 @@ class InputError(AppError):
     """The user gave something unusable (bad name, weak password, malformed key)."""
 
 
+class RemoteCheckFailed(AppError):
+    """A remote endpoint failed its connection test at registration (the server's own
+    one-line failure is the ``reason`` parameter)."""
+
+    exit_code = EXIT_CHECK_FAILED
+
+
 class NotFound(AppError):
     """The object does not exist, or the actor may not see it (indistinguishable)."""
 

@@ -175,6 +175,20 @@ class RemoteEndpoint:
         )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class EndpointCheck:
+    """A connection test's result: the server answered its model list in ``ms``."""
+
+    models: tuple[str, ...]
+    ms: float
+
+    def lists(self, model_id: str) -> bool:
+        return model_id in self.models
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": True, "ms": self.ms, "models": list(self.models[:20])}
+
+
 def _hostport(ip: str, port: int) -> str:
     return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
 

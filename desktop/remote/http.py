@@ -1,5 +1,10 @@
 """Connections to a registered endpoint: only its pinned addresses, TLS verified against
-its CA or its pinned certificate SHA-256, cancellable while blocked in a read."""
+its CA or its pinned certificate SHA-256, cancellable while blocked in a read.
+
+A chat turn opens its connection ahead of the request (:class:`Spare`, started when the
+model is loaded): the TCP and TLS handshakes then overlap the chat service's durable
+commit of the pending turn instead of following it. Not one byte of the request is sent
+before that commit: a spare carries nothing until :func:`request` writes on it."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import select
 import socket
 import ssl
 import threading
@@ -24,6 +30,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 3
 MAX_RETRY_WAIT_S = 5.0
 _TLS_FAILURE = (ssl.SSLError, ssl.CertificateError)
+#: A spare connection older than this is closed instead of used (a server may drop idle ones).
+SPARE_MAX_AGE_S = 10.0
 
 ErrorFactory = Callable[..., AppError]
 
@@ -81,6 +89,92 @@ class _PinnedConnection(http.client.HTTPConnection):
         return wrapped
 
 
+class Spare:
+    """One connection to ``endpoint`` opened in the background, ready for the next
+    request. :meth:`take` waits for the handshake (cancellably) and hands the connection
+    over, or raises what the connect raised, as a connect of its own would have."""
+
+    def __init__(self, endpoint: RemoteEndpoint) -> None:
+        self.endpoint = endpoint
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._conn: _PinnedConnection | None = None
+        self._error: BaseException | None = None
+        self._abandoned = False
+        self._opened_at = time.monotonic()
+        self.connect_ms = 0.0
+        threading.Thread(target=self._open, name="kura-remote-connect", daemon=True).start()
+
+    def _open(self) -> None:
+        started = time.perf_counter()
+        conn = _PinnedConnection(self.endpoint, self.endpoint.timeout_s)
+        try:
+            conn.connect()
+        except BaseException as exc:  # handed to take(), in the thread that asked
+            conn.close()
+            self._error = exc
+        else:
+            self.connect_ms = round((time.perf_counter() - started) * 1000, 2)
+            with self._lock:
+                if self._abandoned:
+                    conn.close()
+                else:
+                    self._conn = conn
+        self._done.set()
+
+    def stale(self) -> bool:
+        """Too old to trust, or its connect failed (a new request connects anew)."""
+        if time.monotonic() - self._opened_at > SPARE_MAX_AGE_S:
+            return True
+        return self._done.is_set() and self._conn is None
+
+    def take(self, cancel: CancelToken) -> _PinnedConnection | None:
+        """The open connection (None: stale or dropped by the server, connect anew)."""
+        while not self._done.wait(0.05):
+            if cancel.cancelled:
+                self.close()
+                raise Cancelled()
+        if self._error is not None:
+            raise self._error
+        with self._lock:
+            conn, self._conn, self._abandoned = self._conn, None, True
+        if conn is None or time.monotonic() - self._opened_at > SPARE_MAX_AGE_S or _dropped(conn):
+            if conn is not None:
+                conn.close()
+            return None
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            conn, self._conn, self._abandoned = self._conn, None, True
+        if conn is not None:
+            conn.close()
+
+
+def _dropped(conn: _PinnedConnection) -> bool:
+    """An idle connection the server has closed reads as ready (EOF) before any request.
+    Over TLS 1.3 the handshake's tail (session tickets) also reads as ready: a read that
+    finds no application data says the connection is still open."""
+    sock = conn.sock
+    if sock is None:
+        return True
+    try:
+        if not select.select([sock], [], [], 0)[0]:
+            return False
+        if not isinstance(sock, ssl.SSLSocket):
+            return True
+        sock.setblocking(False)
+        try:
+            sock.recv(1)  # data or the end before a request was sent: not usable
+        except ssl.SSLWantReadError:
+            return False
+        finally:
+            sock.settimeout(conn.timeout)
+    except (OSError, ValueError):
+        return True
+    return True
+
+
 @dataclass
 class Response:
     """An open response: its status, and the connection to close when done."""
@@ -90,6 +184,7 @@ class Response:
     attempts: int
     connect_ms: float
     headers_ms: float
+    preconnected: bool = False
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -145,20 +240,23 @@ def request(
     endpoint: RemoteEndpoint,
     api_key: str | None,
     path: str,
-    body: dict[str, Any],
+    body: dict[str, Any] | None,
     cancel: CancelToken,
     fail: ErrorFactory = GenerationFailed,
+    spare: Spare | None = None,
 ) -> tuple[Response, _Waker]:
-    """POST ``body`` to ``endpoint``'s ``path``; the open 200 response. Connection
+    """POST ``body`` (None: GET) to ``endpoint``'s ``path``; the open 200 response. Connection
     failures and 429/5xx are tried again, at most MAX_ATTEMPTS times in all (honouring
-    a Retry-After up to MAX_RETRY_WAIT_S); a timeout or a TLS refusal is not."""
+    a Retry-After up to MAX_RETRY_WAIT_S); a timeout or a TLS refusal is not. The first
+    try goes on ``spare`` when it is open and fresh."""
     waker = _Waker(cancel)
-    data = json.dumps(body, ensure_ascii=False).encode()
+    data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
     url = endpoint.url
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             cancel.raise_if_cancelled()
-            wait = _attempt(endpoint, api_key, url.path + path, data, cancel, waker, fail)
+            wait = _attempt(endpoint, api_key, url.path + path, data, cancel, waker, fail, spare)
+            spare = None
             if isinstance(wait, Response):
                 wait.attempts = attempt
                 return wait, waker
@@ -169,6 +267,8 @@ def request(
         raise AssertionError("unreachable")
     except BaseException:
         waker.close()
+        if spare is not None:
+            spare.close()
         raise
 
 
@@ -176,19 +276,25 @@ def _attempt(
     endpoint: RemoteEndpoint,
     api_key: str | None,
     target: str,
-    data: bytes,
+    data: bytes | None,
     cancel: CancelToken,
     waker: _Waker,
     fail: ErrorFactory,
+    spare: Spare | None = None,
 ) -> Response | tuple[int, float | None]:
     """One try: the response, or (status or 0, seconds to wait) when worth another."""
     started = time.perf_counter()
     conn = _PinnedConnection(endpoint, endpoint.timeout_s)
     try:
-        conn.connect()
+        opened = spare.take(cancel) if spare is not None else None
+        if opened is None:
+            conn.connect()
+        else:
+            conn = opened
         waker.watch(conn.sock)
         connected = time.perf_counter()
-        conn.request("POST", target, body=data, headers=_headers(api_key))
+        method = "GET" if data is None else "POST"
+        conn.request(method, target, body=data, headers=_headers(api_key))
         raw = conn.getresponse()
     except TlsRefused as exc:
         conn.close()
@@ -207,7 +313,7 @@ def _attempt(
     if raw.status == 200:
         return Response(
             conn, raw, 1, round((connected - started) * 1000, 2),
-            round((headers_at - started) * 1000, 2),
+            round((headers_at - started) * 1000, 2), preconnected=opened is not None,
         )  # fmt: skip
     detail = _error_detail(raw)
     conn.close()

@@ -21,7 +21,7 @@ from desktop.core.chat_models import ChatMessage, GgufInfo, LoadSettings, Sampli
 from desktop.core.errors import Cancelled, EmbeddingFailed, GenerationFailed
 from desktop.core.remote import RemoteEndpoint, estimate_tokens
 from desktop.core.tasks import CancelToken
-from desktop.remote.http import Response, request
+from desktop.remote.http import Response, Spare, request
 
 KeyProvider = Callable[[RemoteEndpoint], str | None]
 _FINISH = {"stop": StopReason.STOP, "length": StopReason.LENGTH, "eos": StopReason.STOP}
@@ -62,8 +62,10 @@ class RemoteGeneration:
         params: dict[str, Any],
         cancel: CancelToken,
         prompt_estimate: int,
+        spare: Spare | None = None,
     ) -> None:
         self.prompt_tokens = prompt_estimate
+        self._spare = spare
         self.completion_tokens = 0
         self.stop_reason: str = StopReason.STOP.value
         self.seed = int(params["seed"])
@@ -93,12 +95,19 @@ class RemoteGeneration:
         started = time.perf_counter()
         try:
             response, waker = request(
-                self._endpoint, self._key, "/chat/completions", body, self._cancel
-            )
+                self._endpoint, self._key, "/chat/completions", body, self._cancel,
+                spare=self._spare,
+            )  # fmt: skip
         except Cancelled:
             self.stop_reason = StopReason.CANCELLED.value
             return
-        self.remote |= {"attempts": response.attempts, "peer": list(response.connection.peer or ())}
+        finally:
+            self._spare = None
+        self.remote |= {
+            "attempts": response.attempts,
+            "peer": list(response.connection.peer or ()),
+            "preconnected": response.preconnected,
+        }
         timings = {"connect_ms": response.connect_ms, "headers_ms": response.headers_ms}
         first: float | None = None
         try:
@@ -182,16 +191,28 @@ class RemoteGeneration:
 
 
 class RemoteChatModel:
-    """``ChatModel`` of one registered endpoint; "loading" it costs nothing."""
+    """``ChatModel`` of one registered endpoint. "Loading" it opens a spare connection
+    in the background (a chat turn loads its model before it commits the pending turn,
+    so the handshakes overlap that commit); the next generation sends on it."""
 
     def __init__(self, endpoint: RemoteEndpoint, api_key: KeyProvider, sha256: str) -> None:
         self._endpoint = endpoint
         self._key = api_key
         self._sha256 = sha256
         self._n_ctx = 4096
+        self._spare: Spare | None = None
 
     def load(self, path: str, sha256: str, settings: LoadSettings, info: GgufInfo) -> None:
         self._n_ctx = settings.n_ctx  # the server's context, as registered or `models set`
+        if self._spare is None or self._spare.stale():
+            self.close()
+            self._spare = Spare(self._endpoint)
+
+    def close(self) -> None:
+        """Close the spare connection, if one is open."""
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.close()
 
     def loaded_sha256(self) -> str | None:
         return self._sha256
@@ -216,8 +237,9 @@ class RemoteChatModel:
         seed = params.seed if params.seed is not None else secrets.randbelow(2**31)
         sent = request_params(params, stop, seed)
         key = self._key(self._endpoint)
+        spare, self._spare = self._spare, None
         return RemoteGeneration(
-            self._endpoint, key, messages, sent, cancel, self.count_tokens(prompt)
+            self._endpoint, key, messages, sent, cancel, self.count_tokens(prompt), spare
         )
 
     def gpu_offload_supported(self) -> bool:
@@ -296,14 +318,20 @@ class RoutingChatModel:
         from desktop.core.errors import ModelNotFound
         from desktop.core.remote import REMOTE_ARCHITECTURE
 
+        active = self._active if isinstance(self._active, RemoteChatModel) else None
         if info.architecture == REMOTE_ARCHITECTURE:
-            remote = self._remote_for(sha256)
+            same = active is not None and active.loaded_sha256() == sha256
+            remote = active if same else self._remote_for(sha256)
             if remote is None:
                 raise ModelNotFound("models.app_model_gone")
+            if remote is not active and active is not None:
+                active.close()
             remote.load(path, sha256, settings, info)
             self._active = remote
             return
         self._local.load(path, sha256, settings, info)
+        if active is not None:
+            active.close()
         self._active = self._local
 
     def loaded_sha256(self) -> str | None:

@@ -124,6 +124,14 @@ class SqlModelRepository:
         )
         self._found(cur.rowcount, model_id)
 
+    def update_endpoint(self, model_id: int, endpoint: RemoteEndpoint, sha256: str) -> None:
+        """Replace a remote model's endpoint and its identity; NotFound for an unknown id."""
+        cur = self._conn.execute(
+            "UPDATE models SET endpoint = ?, sha256 = ? WHERE id = ? AND endpoint IS NOT NULL",
+            (to_json(endpoint.as_dict()), sha256, model_id),
+        )
+        self._found(cur.rowcount, model_id)
+
     def delete(self, model_id: int) -> None:
         """Remove the model's row; NotFound for an unknown id."""
         cur = self._conn.execute("DELETE FROM models WHERE id = ?", (model_id,))

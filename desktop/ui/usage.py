@@ -31,9 +31,10 @@ from desktop.core.services.usage import UsageReport
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.plain import PlainLabel
-from desktop.ui.tasks import Lane
+from desktop.ui.tasks import Lane, LaneContext
 from desktop.ui.usage_axes import count_axis_class, date_axis_class, pg_module
 from desktop.ui.usage_limits import LimitsCard
+from desktop.ui.usage_limits_editor import LimitChoice, LimitsEditor
 from desktop.ui.view import View
 from desktop.ui.widgets import page_header
 
@@ -146,7 +147,13 @@ class UsageView(View):
             [(labels[d], d, f"period{d}") for d in PERIODS], DEFAULT_PERIOD
         )
         self.period_group.buttonClicked.connect(self._on_period_clicked)
-        return page_header(self.tr("Usage"), self, *self.period_group.buttons())
+        self.edit_limits = QPushButton(self.tr("Set limits…"), self)
+        self.edit_limits.setObjectName("editLimitsButton")
+        self.edit_limits.setToolTip(self.tr("Set or clear usage limits (Owner)"))
+        self.edit_limits.clicked.connect(self._on_edit_limits_clicked)
+        self.edit_limits.hide()  # shown to those who may manage limits (activate)
+        self.limits_editor: LimitsEditor | None = None
+        return page_header(self.tr("Usage"), self, self.edit_limits, *self.period_group.buttons())
 
     def _card(self, title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
         card = QFrame(parent)
@@ -194,6 +201,7 @@ class UsageView(View):
     # ------------------------------------------------------------------ loading
 
     def activate(self) -> None:
+        self.edit_limits.setVisible(self.ctx.can(Permission.MANAGE_LIMITS))
         if not self.ctx.can(Permission.VIEW_LOGS):
             self._show_notice(self.tr("Only the Owner and Admins can see usage."))
             return
@@ -214,6 +222,14 @@ class UsageView(View):
             on_done=self._on_report_loaded,
             on_failed=self.message.show_error,
         )
+        self._reload_limits()
+
+    def _reload_limits(self) -> None:
+        try:
+            actor = self.actor()
+        except AppError as exc:
+            self.message.show_error(exc)
+            return
         self.run(
             Lane.DB,
             lambda lc: lc.ws.limits.status(actor),
@@ -224,6 +240,61 @@ class UsageView(View):
 
     def _on_limits_loaded(self, uses: list[LimitUse]) -> None:
         self.limits.show_uses(uses)
+
+    # ------------------------------------------------------------------ the Owner's limits
+
+    def _on_edit_limits_clicked(self) -> None:
+        if self.limits_editor is None:
+            self.limits_editor = LimitsEditor(self._on_limit_chosen, self)
+            self.limits_editor.finished.connect(self._on_limits_editor_closed)
+        self.limits_editor.open()
+
+    def _on_limits_editor_closed(self) -> None:
+        editor, self.limits_editor = self.limits_editor, None
+        if editor is not None:
+            editor.deleteLater()
+
+    def _on_limit_chosen(self, choice: LimitChoice) -> None:
+        """Set or clear it with the service ``kura limits`` uses, then show the card anew."""
+        editor = self.limits_editor
+        if editor is None:
+            return
+        try:
+            actor = self.actor()
+        except AppError as exc:
+            editor.message.show_error(exc)
+            editor.set_busy(False)
+            return
+
+        def op(lc: LaneContext) -> None:
+            if choice.value is None:
+                lc.ws.limits.clear_limits(actor, choice.scope, choice.name, (choice.kind,))
+            else:
+                lc.ws.limits.set_limits(
+                    actor, choice.scope, choice.name, {choice.kind: choice.value}
+                )
+
+        def done(_: None) -> None:
+            self._reload_limits()
+            if self.limits_editor is not editor:  # closed meanwhile
+                return
+            kind = editor.kind_text(choice.kind)
+            if choice.value is None:
+                text = self.tr("Cleared: {name} has no limit on {kind} now.")
+            else:
+                text = self.tr("Set: {kind} for {name}: {value}.")
+            value = f"{choice.value:,}" if choice.value is not None else ""
+            editor.message.show_info(text.format(name=choice.name, kind=kind, value=value))
+
+        def failed(exc: BaseException) -> None:
+            if self.limits_editor is editor:
+                editor.message.show_error(exc)
+
+        def settled() -> None:
+            if self.limits_editor is editor:
+                editor.set_busy(False)
+
+        self.run(Lane.DB, op, key="limits_edit", on_done=done, on_failed=failed, on_finally=settled)
 
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -2,7 +2,8 @@
 
 Rows come from ``LimitService.status`` (Owner and Admins) on the ``db`` lane, loaded with
 the usage report. The card is hidden while no limit is set, so the screen is unchanged
-for a workspace without limits. The Owner sets limits with ``kura limits set``.
+for a workspace without limits. The Owner sets limits with ``kura limits set`` or the
+screen's Set limits… dialog (:mod:`desktop.ui.usage_limits_editor`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ class LimitsCard(QFrame):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
-        hint = PlainLabel(self.tr("Only the Owner can change limits (kura limits set)."), self)
+        hint = PlainLabel(
+            self.tr("Only the Owner can change limits (Set limits… above, or kura limits set)."),
+            self,
+        )
         hint.setObjectName("limitsHint")
         layout.addWidget(hint)
         self.hide()

@@ -997,7 +997,7 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/chat/sending.py" line="+113"/>
+        <location filename="../../desktop/ui/chat/sending.py" line="+114"/>
         <source>Fill in {names} before sending.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2196,7 +2196,7 @@
 <context>
     <name>LimitsCard</name>
     <message>
-        <location filename="../../desktop/ui/usage_limits.py" line="+37"/>
+        <location filename="../../desktop/ui/usage_limits.py" line="+38"/>
         <source>Usage limits</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2221,12 +2221,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Only the Owner can change limits (kura limits set).</source>
+        <location line="+8"/>
+        <source>Only the Owner can change limits (Set limits… above, or kura limits set).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>User {name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2273,6 +2273,94 @@
     <message>
         <location line="+12"/>
         <source>Reached: new questions are refused until it resets.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LimitsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/usage_limits_editor.py" line="+48"/>
+        <source>Usage limits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>User</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>App</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the user&apos;s, app&apos;s or model&apos;s name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>0 refuses every question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear this limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Tokens per day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens per month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requests per minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answers at once</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2848,7 +2936,7 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/models.py" line="+52"/>
+        <location filename="../../desktop/ui/settings/models.py" line="+53"/>
         <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2889,6 +2977,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Remove…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove this model from Kura (no app may use it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Path</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2958,7 +3056,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
+        <source>Remove {name}? Its API key is deleted from the OS keyring and Kura no longer connects to {url}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove {name}? The file itself stays where it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Removed {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Add a GGUF model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2973,7 +3091,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+36"/>
         <source>Checking and hashing the file…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3613,7 +3731,7 @@
 <context>
     <name>RemoteModelDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+48"/>
+        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+52"/>
         <source>Add a remote server</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3693,7 +3811,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+2"/>
+        <source>Test the connection before adding it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Untick to add a server that is down now; its first answer will tell.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>The server&apos;s CA certificate</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4736,13 +4864,13 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+129"/>
-        <location line="+20"/>
+        <location filename="../../desktop/ui/usage.py" line="+130"/>
+        <location line="+26"/>
         <source>Usage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-11"/>
         <source>7 days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4757,7 +4885,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+5"/>
+        <source>Set limits…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set or clear usage limits (Owner)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Tokens (prompt + answer)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4797,12 +4935,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Only the Owner and Admins can see usage.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+77"/>
+        <source>Cleared: {name} has no limit on {kind} now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set: {kind} for {name}: {value}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>No answers in the last {days} days yet — usage shows up here once people chat with your apps.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -997,7 +997,7 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../desktop/ui/chat/sending.py" line="+113"/>
+        <location filename="../../desktop/ui/chat/sending.py" line="+114"/>
         <source>Fill in {names} before sending.</source>
         <translation>送信する前に {names} を入力してください。</translation>
     </message>
@@ -2196,7 +2196,7 @@
 <context>
     <name>LimitsCard</name>
     <message>
-        <location filename="../../desktop/ui/usage_limits.py" line="+37"/>
+        <location filename="../../desktop/ui/usage_limits.py" line="+38"/>
         <source>Usage limits</source>
         <translation>利用上限</translation>
     </message>
@@ -2221,12 +2221,12 @@
         <translation>リセット</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Only the Owner can change limits (kura limits set).</source>
-        <translation>上限を変えられるのはオーナーだけです（kura limits set）。</translation>
+        <location line="+8"/>
+        <source>Only the Owner can change limits (Set limits… above, or kura limits set).</source>
+        <translation>上限を変えられるのはオーナーだけです（上の「上限を設定…」か kura limits set）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>User {name}</source>
         <translation>ユーザー {name}</translation>
     </message>
@@ -2274,6 +2274,94 @@
         <location line="+12"/>
         <source>Reached: new questions are refused until it resets.</source>
         <translation>上限に達しました。リセットされるまで新しい質問は受け付けません。</translation>
+    </message>
+</context>
+<context>
+    <name>LimitsEditor</name>
+    <message>
+        <location filename="../../desktop/ui/usage_limits_editor.py" line="+48"/>
+        <source>Usage limits</source>
+        <translation>利用上限</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>App</source>
+        <translation>アプリ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the user&apos;s, app&apos;s or model&apos;s name</source>
+        <translation>ユーザー・アプリ・モデルの名前</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>0 refuses every question</source>
+        <translation>0 にするとすべての質問を断ります</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For</source>
+        <translation>対象</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Limit</source>
+        <translation>上限の種類</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Allowed</source>
+        <translation>上限値</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Set</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear this limit</source>
+        <translation>この上限を解除</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Tokens per day</source>
+        <translation>1 日あたりのトークン数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens per month</source>
+        <translation>1 か月あたりのトークン数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requests per minute</source>
+        <translation>1 分あたりのリクエスト数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answers at once</source>
+        <translation>同時に生成する回答数</translation>
     </message>
 </context>
 <context>
@@ -2848,7 +2936,7 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/settings/models.py" line="+52"/>
+        <location filename="../../desktop/ui/settings/models.py" line="+53"/>
         <source>Register local GGUF files for apps to use. Files stay where they are; Kura checks each file&apos;s SHA-256 before loading it.</source>
         <translation>アプリで使用するローカルの GGUF ファイルを登録します。ファイルは元の場所に置いたままで、Kura は読み込む前に各ファイルの SHA-256 を確認します。</translation>
     </message>
@@ -2889,6 +2977,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Remove…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove this model from Kura (no app may use it)</source>
+        <translation>このモデルを Kura から削除します（使っているアプリがないときだけ）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Path</source>
         <translation>パス</translation>
     </message>
@@ -2958,7 +3056,27 @@
         <translation>保存しました。次回から {name} はこの設定で読み込まれます。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
+        <source>Remove {name}? Its API key is deleted from the OS keyring and Kura no longer connects to {url}.</source>
+        <translation>{name} を削除しますか？ API キーは OS のキーリングから削除され、Kura は {url} に接続しなくなります。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove {name}? The file itself stays where it is.</source>
+        <translation>{name} を削除しますか？ ファイル自体はそのまま残ります。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove model</source>
+        <translation>モデルの削除</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Removed {name}.</source>
+        <translation>{name} を削除しました。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Add a GGUF model</source>
         <translation>GGUF モデルを追加</translation>
     </message>
@@ -2973,7 +3091,7 @@
         <translation>{name} を追加しました。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+36"/>
         <source>Checking and hashing the file…</source>
         <translation>ファイルを確認し、ハッシュを計算しています…</translation>
     </message>
@@ -3613,7 +3731,7 @@
 <context>
     <name>RemoteModelDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+48"/>
+        <location filename="../../desktop/ui/settings/remote_dialog.py" line="+52"/>
         <source>Add a remote server</source>
         <translation>リモートサーバーの追加</translation>
     </message>
@@ -3693,7 +3811,17 @@
         <translation>コンテキスト長</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+2"/>
+        <source>Test the connection before adding it</source>
+        <translation>追加する前に接続をテストする</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Untick to add a server that is down now; its first answer will tell.</source>
+        <translation>いま停止しているサーバーを追加するときはチェックを外します。最初の応答で動作が分かります。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>The server&apos;s CA certificate</source>
         <translation>サーバーの CA 証明書</translation>
     </message>
@@ -4737,13 +4865,13 @@
 <context>
     <name>UsageView</name>
     <message>
-        <location filename="../../desktop/ui/usage.py" line="+129"/>
-        <location line="+20"/>
+        <location filename="../../desktop/ui/usage.py" line="+130"/>
+        <location line="+26"/>
         <source>Usage</source>
         <translation>利用状況</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="-11"/>
         <source>7 days</source>
         <translation>7 日間</translation>
     </message>
@@ -4758,7 +4886,17 @@
         <translation>90 日間</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+5"/>
+        <source>Set limits…</source>
+        <translation>上限を設定…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set or clear usage limits (Owner)</source>
+        <translation>利用上限を設定・解除します（オーナー）</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Tokens (prompt + answer)</source>
         <translation>トークン（プロンプト + 回答）</translation>
     </message>
@@ -4798,12 +4936,22 @@
         <translation>評価</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Only the Owner and Admins can see usage.</source>
         <translation>利用状況を確認できるのはオーナーと管理者のみです。</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+77"/>
+        <source>Cleared: {name} has no limit on {kind} now.</source>
+        <translation>解除しました: {name} の「{kind}」の上限はなくなりました。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Set: {kind} for {name}: {value}.</source>
+        <translation>設定しました: {name} の「{kind}」を {value} にしました。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>No answers in the last {days} days yet — usage shows up here once people chat with your apps.</source>
         <translation>過去 {days} 日間の回答はまだありません — アプリでチャットが行われると、ここに利用状況が表示されます。</translation>
     </message>

@@ -1,7 +1,8 @@
 """Remote models against a real OpenAI-compatible server (llama_cpp.server with the demo
-GGUF, started by the test), through the real ``kura`` CLI: chat, its trace, the key
-canary, a Member's refusals, TLS with a pin or a CA (and a wrong one refused), and the
-network guard's allowlist in a Kura process with a remote model registered."""
+GGUF, started by the test), through the real ``kura`` CLI: the connection test at
+registration, chat, its trace, the key canary, a Member's refusals, TLS with a pin or a
+CA (and a wrong one refused, at registration and, registered with ``--no-check``, at
+chat), and the network guard's allowlist in a Kura process with a remote model."""
 
 from __future__ import annotations
 
@@ -71,7 +72,9 @@ def test_chat_through_a_real_server_keeps_the_key_out_of_everything(
         "--api-key-stdin", "--ctx", "1024", "--json", stdin=CANARY + "\n",
     )  # fmt: skip
     assert code == 0, err
-    assert json.loads(out)["remote"]["api_key"] is True and CANARY not in out
+    registered = json.loads(out)
+    assert registered["remote"]["api_key"] is True and CANARY not in out
+    assert registered["check"]["ok"] is True and registered["check"]["models"] == ["demo"]
     _add_app(k, "gpu", "helper")
     code, out, err = _chat(k, "helper")
     assert code == 0, err
@@ -101,10 +104,25 @@ def test_chat_through_a_real_server_keeps_the_key_out_of_everything(
     assert CANARY not in trace.__repr__()
 
 
+def test_the_connection_test_needs_the_api_key(served: Served, tmp_path: Path) -> None:
+    k = _kura(tmp_path)
+    add = ("models", "add-remote", "gpu", "--base-url", served.base_url, "--model", "demo")
+    code, out, err = _owner(k, *add)
+    lines = err.strip().splitlines()
+    assert code == 1 and out == "" and len(lines) == 1 and "Traceback" not in err, err
+    assert "HTTP 401" in lines[0] and "API key" in lines[0] and "--no-check" in lines[0]
+    code, out, _ = _owner(k, "models", "list", "--json")
+    assert code == 0 and "gpu" not in out  # nothing was registered
+    code, out, err = _owner(k, *add, "--api-key-stdin", stdin=CANARY + "\n")
+    assert code == 0, err
+    assert f"Connection test: {served.base_url} answered in" in out and "serves demo" in out
+
+
 def test_a_member_can_neither_read_nor_change_endpoints(served: Served, tmp_path: Path) -> None:
     k = _kura(tmp_path)
     code, _, err = _owner(
         k, "models", "add-remote", "gpu", "--base-url", served.base_url, "--model", "demo",
+        "--no-check",
     )  # fmt: skip
     assert code == 0, err
     code, _, err = _owner(k, "users", "add", "mo", "--role", "member", stdin=MEMBER_PW + "\n")
@@ -138,9 +156,17 @@ def test_tls_is_verified_against_the_pin_or_the_ca(
                 if trust == "pin"
                 else ["--ca-file", str(cert.cert_pem)]
             )
-            code, _, err = _owner(
-                k, "models", "add-remote", name, "--base-url", s.base_url, "--model", "demo", *how
-            )
+            add = ("models", "add-remote", name, "--base-url", s.base_url, "--model", "demo")
+            code, out, err = _owner(k, *add, *how)
+            if name == "wrong":  # the connection test refuses it: one line, exit 1
+                lines = err.strip().splitlines()
+                assert code == 1 and out == "" and len(lines) == 1, err
+                assert "connection test" in lines[0] and "certificate" in lines[0]
+                assert "--no-check" in lines[0] and "Traceback" not in err
+                code, out, err = _owner(k, *add, *how, "--no-check")
+                assert "Connection test skipped" in out
+            else:
+                assert f"Connection test: {s.base_url} answered in" in out
             assert code == 0, err
             _add_app(k, name, f"app-{name}")
         code, out, err = _chat(k, "app-right")
@@ -157,6 +183,7 @@ def test_with_a_remote_model_only_its_address_is_reachable(served: Served, tmp_p
     k = _kura(tmp_path)
     code, _, err = _owner(
         k, "models", "add-remote", "gpu", "--base-url", served.base_url, "--model", "demo",
+        "--no-check",
     )  # fmt: skip
     assert code == 0, err
     script = textwrap.dedent(

@@ -230,4 +230,62 @@ MESSAGES: dict[str, Entry] = {
             ja="サーバー {url} がエラーで停止しました（{detail}）。ここまでの回答は保存しました",
         )
     ),
+    # ---- the connection test at registration, and re-resolving a name
+    "remote.check_failed": Entry(
+        Text(
+            en="the connection test of {url} failed: {reason}; {remedy}",
+            ja="{url} の接続テストに失敗しました: {reason}。{remedy}",
+        ),
+        cli=Text(
+            en="fix that, or register it anyway with --no-check",
+            ja="原因を取り除くか、--no-check を付けてそのまま登録してください",
+        ),
+        gui=Text(
+            en='fix that, or untick "Test the connection" to register it anyway',
+            ja="原因を取り除くか、「接続をテストする」のチェックを外してそのまま登録してください",
+        ),
+    ),
+    "remote.check_ok": Entry(
+        Text(
+            en="Connection test: {url} answered in {ms} ms and serves {models}",
+            ja="接続テスト: {url} は {ms} ms で応答しました。提供モデル: {models}",
+        )
+    ),
+    "remote.check_other_model": Entry(
+        Text(
+            en="Connection test: {url} answered in {ms} ms; it lists {models}, not "
+            "{model} (a server with one model may answer to any id)",
+            ja="接続テスト: {url} は {ms} ms で応答しました。一覧は {models} で、{model} "
+            "はありません（モデルが一つのサーバーはどの ID でも応答することがあります）",
+        )
+    ),
+    "remote.check_skipped": Entry(
+        Text(
+            en="Connection test skipped (--no-check): the first chat or embedding will show "
+            "whether the server answers",
+            ja="接続テストを省略しました（--no-check）。最初のチャットか埋め込みで"
+            "サーバーが応答するか分かります",
+        )
+    ),
+    "remote.not_a_remote_model": Entry(
+        Text(
+            en="there is no remote model named '{name}': {remedy}",
+            ja="'{name}' という名前のリモートモデルはありません。{remedy}",
+        ),
+        cli=_LIST_CLI,
+        gui=_LIST_GUI,
+    ),
+    "remote.refreshed": Entry(
+        Text(
+            en="{name}: {host} now resolves to {new} (was {old}); Kura connects only there",
+            ja="{name}: {host} の解決先が {new} になりました（以前は {old}）。"
+            "Kura はそこにだけ接続します",
+        )
+    ),
+    "remote.refresh_unchanged": Entry(
+        Text(
+            en="{name}: {host} still resolves to {new}; nothing changed",
+            ja="{name}: {host} の解決先は {new} のままです。変更はありません",
+        )
+    ),
 }

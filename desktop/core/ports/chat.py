@@ -46,6 +46,10 @@ class ModelRepository(Protocol):
 
     def update_settings(self, model_id: int, settings: LoadSettings) -> None: ...
 
+    def update_endpoint(self, model_id: int, endpoint: RemoteEndpoint, sha256: str) -> None:
+        """Replace a remote model's endpoint and its identity; NotFound for an unknown id."""
+        ...
+
     def delete(self, model_id: int) -> None:
         """Remove the model's row (a remote model's registration)."""
         ...

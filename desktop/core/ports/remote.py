@@ -1,9 +1,12 @@
-"""Internal inference servers: name resolution and the network guard's allowlist."""
+"""Internal inference servers: name resolution, the network guard's allowlist, and the
+connection test made before an endpoint is registered."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Protocol
+
+from desktop.core.remote import EndpointCheck, RemoteEndpoint
 
 
 class HostResolver(Protocol):
@@ -22,3 +25,12 @@ class EgressAllowlist(Protocol):
         ...
 
     def allowed(self) -> tuple[tuple[str, int], ...]: ...
+
+
+class EndpointProbe(Protocol):
+    """Tries an endpoint through the same pinned, TLS-verified connection as a chat turn
+    (``GET /models``); the guard must already allow its addresses."""
+
+    def check(self, endpoint: RemoteEndpoint, api_key: str | None) -> EndpointCheck:
+        """The server's answer; RemoteCheckFailed naming what went wrong."""
+        ...

@@ -26,10 +26,12 @@ from desktop.core.errors import AlreadyExists, AppError, InputError, ModelNotFou
 from desktop.core.keyring_items import endpoint_key_item
 from desktop.core.models import Actor
 from desktop.core.ports import KeyStore, Store, Transaction
-from desktop.core.ports.remote import EgressAllowlist, HostResolver
+from desktop.core.ports.remote import EgressAllowlist, EndpointProbe, HostResolver
 from desktop.core.remote import (
     DEFAULT_TIMEOUT_S,
     REMOTE_ARCHITECTURE,
+    BaseUrl,
+    EndpointCheck,
     RemoteEndpoint,
     RemoteKind,
     check_model_id,
@@ -56,6 +58,9 @@ class RemoteRegistration:
     api_key: str | None = None
     context_length: int = 4096
     timeout_s: float = DEFAULT_TIMEOUT_S
+    #: Try the endpoint (GET /models) before registering it; the CLI and the dialog do
+    #: unless told not to (``--no-check``), so that an endpoint that is down can be added.
+    check: bool = False
 
 
 def _endpoint(reg: RemoteRegistration, resolver: HostResolver) -> RemoteEndpoint:
@@ -72,20 +77,40 @@ def _endpoint(reg: RemoteRegistration, resolver: HostResolver) -> RemoteEndpoint
         raise InputError("remote.trust_needs_https")
     if not 1.0 <= reg.timeout_s <= 3600.0:
         raise InputError("remote.timeout_range")
-    ips = (url.host,) if url.is_ip_literal() else resolver.resolve(url.host, url.port)
-    if not ips:
-        raise InputError("remote.unresolved", host=url.host)
-    if url.scheme == "http" and not all(is_loopback(ip) for ip in ips):
-        raise InputError("remote.http_not_loopback", url=url.url)
     return RemoteEndpoint(
         base_url=url.url,
         model_id=check_model_id(reg.model_id),
         kind=reg.kind,
         ca_pem=reg.ca_pem,
         pin_sha256=pin,
-        addresses=tuple(sorted({(ip, url.port) for ip in ips})),
+        addresses=_pinned(url, resolver),
         timeout_s=float(reg.timeout_s),
     )
+
+
+def _pinned(url: BaseUrl, resolver: HostResolver) -> tuple[tuple[str, int], ...]:
+    """The (ip, port) pairs ``url``'s host resolves to now (an IP literal: itself);
+    plain http only when every one is a loopback address."""
+    ips = (url.host,) if url.is_ip_literal() else resolver.resolve(url.host, url.port)
+    if not ips:
+        raise InputError("remote.unresolved", host=url.host)
+    if url.scheme == "http" and not all(is_loopback(ip) for ip in ips):
+        raise InputError("remote.http_not_loopback", url=url.url)
+    return tuple(sorted({(ip, url.port) for ip in ips}))
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    """``kura models refresh-remote``: the pinned addresses before and after."""
+
+    name: str
+    host: str
+    old: tuple[tuple[str, int], ...]
+    new: tuple[tuple[str, int], ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
 
 
 def _identity(endpoint: RemoteEndpoint) -> str:
@@ -102,12 +127,14 @@ class RemoteModelService(AuditedService):
         key_store: KeyStore,
         resolver: HostResolver,
         egress: EgressAllowlist,
+        probe: EndpointProbe | None = None,
     ) -> None:
         super().__init__(store)
         self._clock = clock
         self._keys = key_store
         self._resolver = resolver
         self._egress = egress
+        self._probe = probe
         self._lock = threading.Lock()
         self._refused: list[tuple[str, str]] = []
         # a registration's identity is the hash of its endpoint: this never goes stale
@@ -117,6 +144,14 @@ class RemoteModelService(AuditedService):
     def register(self, actor: Actor, reg: RemoteRegistration) -> ModelRecord:
         """Register an OpenAI-compatible endpoint as a model (Owner); the guard then
         allows its pinned (ip, port) pairs. The API key goes to the OS keyring only."""
+        return self.register_checked(actor, reg)[0]
+
+    def register_checked(
+        self, actor: Actor, reg: RemoteRegistration
+    ) -> tuple[ModelRecord, EndpointCheck | None]:
+        """:meth:`register`, with the connection test's result when ``reg.check`` (a
+        failed test is RemoteCheckFailed and registers nothing; the result, or that the
+        test was skipped, is in the ``model.registered`` event)."""
         self._precheck(actor, rbac.Permission.MANAGE_MODELS)
         label = reg.name.strip()
         if not label or len(label) > 100:
@@ -127,6 +162,7 @@ class RemoteModelService(AuditedService):
         key = (reg.api_key or "").strip()
         if len(key) > MAX_API_KEY or any(ord(c) < 0x21 or ord(c) > 0x7E for c in key):
             raise InputError("remote.api_key_invalid")
+        checked = self._try(endpoint, key or None) if reg.check else None
         if key:
             endpoint = replace(endpoint, key_ref=secrets.token_hex(16))
         with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
@@ -139,14 +175,27 @@ class RemoteModelService(AuditedService):
                 )
             try:
                 record = self._add(op.tx, actor, label, endpoint, reg.context_length)
-                payload = {"name": label, "remote": endpoint.public_dict()}
+                check = checked.as_dict() if checked else {"skipped": True}
+                payload = {"name": label, "remote": endpoint.public_dict(), "check": check}
                 op.audit(AuditAction.MODEL_REGISTERED, f"model:{label}", payload)
             except BaseException:
                 self._forget_key(workspace_id, endpoint)
                 raise
             self._record_refusals(op.tx)
         self.refresh_egress()
-        return record
+        return record, checked
+
+    def _try(self, endpoint: RemoteEndpoint, key: str | None) -> EndpointCheck:
+        """The connection test, with the guard allowing the new endpoint's pairs only
+        while it runs (outside any transaction: a server may take its timeout)."""
+        if self._probe is None:
+            raise RuntimeError("no endpoint probe: the workspace was built without one")
+        before = self._egress.allowed()
+        self._egress.allow(sorted({*before, *endpoint.addresses}))
+        try:
+            return self._probe.check(endpoint, key)
+        finally:
+            self._egress.allow(before)
 
     def _add(
         self, tx: Transaction, actor: Actor, label: str, endpoint: RemoteEndpoint, n_ctx: int
@@ -188,6 +237,36 @@ class RemoteModelService(AuditedService):
         if record.endpoint is not None:
             self._forget_key(workspace_id, record.endpoint)
         self.refresh_egress()
+
+    def refresh(self, actor: Actor, name: str) -> Refreshed:
+        """Resolve a remote model's host name again and pin what it resolves to now
+        (Owner): connections keep going to pinned addresses only, and the guard's
+        allowlist follows. The model's identity changes with its addresses."""
+        with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
+            record = op.tx.models.get_by_name(name.strip())
+        if record is None or record.endpoint is None:
+            raise ModelNotFound("remote.not_a_remote_model", name=name)
+        old = record.endpoint
+        new = replace(old, addresses=_pinned(parse_base_url(old.base_url), self._resolver))
+        with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
+            current = op.tx.models.get(record.id)
+            if current is None or current.endpoint != old:  # removed or changed meanwhile
+                raise ModelNotFound("remote.not_a_remote_model", name=name)
+            if new != old:
+                op.tx.models.update_endpoint(record.id, new, _identity(new))
+            payload = {
+                "name": record.name,
+                "old": pairs_text(old.addresses),
+                "new": pairs_text(new.addresses),
+                "changed": new != old,
+            }
+            op.audit(AuditAction.MODEL_REFRESHED, f"model:{record.name}", payload)
+            self._record_refusals(op.tx)
+        with self._lock:
+            self._by_identity.clear()
+        self.refresh_egress()
+        host = parse_base_url(old.base_url).host
+        return Refreshed(record.name, host, old.addresses, new.addresses)
 
     def endpoints(self, actor: Actor) -> list[ModelRecord]:
         """The remote models with their endpoints (Owner: a Member may not read them)."""

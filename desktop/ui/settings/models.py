@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -19,7 +20,7 @@ from desktop.core.errors import AppError
 from desktop.ui import file_dialogs
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
-from desktop.ui.plain import PlainLabel, plain_tip
+from desktop.ui.plain import PlainLabel, ask, plain_tip
 from desktop.ui.settings.common import (
     ElidedLabel,
     SettingsPage,
@@ -31,7 +32,7 @@ from desktop.ui.settings.common import (
     value_label,
 )
 from desktop.ui.settings.model_settings import LoadSettingsEditor
-from desktop.ui.settings.remote_dialog import RemoteModelDialog, register_remote
+from desktop.ui.settings.remote_dialog import RemoteModelDialog, check_text, register_remote
 from desktop.ui.tasks import Lane, LaneContext, Task
 from desktop.ui.widgets import primary_button
 
@@ -122,7 +123,15 @@ class ModelsPage(SettingsPage):
         box, layout = group(self.tr("File"), parent)
         facts = form(layout)
         self.path = ElidedLabel("model_path", box)
-        facts.addRow(self.tr("Path"), self.path)
+        self.remove_button = QPushButton(self.tr("Remove…"), box)
+        self.remove_button.setObjectName("removeModelButton")
+        self.remove_button.setToolTip(self.tr("Remove this model from Kura (no app may use it)"))
+        self.remove_button.clicked.connect(self._on_remove_clicked)
+        path_row = QHBoxLayout()
+        path_row.setSpacing(8)
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(self.remove_button)
+        facts.addRow(self.tr("Path"), path_row)
         self.facts: dict[str, QLabel] = {}
         for key, label in self._fact_rows():
             self.facts[key] = value_label(f"model_{key}", box, mono=key == "sha256")
@@ -278,6 +287,41 @@ class ModelsPage(SettingsPage):
             self.tr("Saved. {name} loads with these settings next time.").format(name=name)
         )
 
+    def _on_remove_clicked(self) -> None:
+        record = self._records.get(self.selected_name() or "")
+        if record is None:
+            return
+        if record.endpoint is not None:
+            text = self.tr(
+                "Remove {name}? Its API key is deleted from the OS keyring and Kura no longer "
+                "connects to {url}."
+            ).format(name=record.name, url=record.endpoint.base_url)
+        else:
+            text = self.tr("Remove {name}? The file itself stays where it is.").format(
+                name=record.name
+            )
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        if ask(self, self.tr("Remove model"), text, yes | no, no) != yes:
+            return
+        actor, name = self.actor(), record.name
+
+        def op(lc: LaneContext) -> list[ModelRecord]:
+            lc.ws.remote_models.remove(actor, name)
+            records: list[ModelRecord] = lc.ws.models.list(actor)
+            return records
+
+        self.message.clear_message()
+        self.remove_button.setEnabled(False)
+        self.run(
+            Lane.DB, op, key="remove", on_done=lambda records: self._on_removed(records, name),
+            on_failed=self.message.show_error,
+            on_finally=lambda: self.remove_button.setEnabled(True),
+        )  # fmt: skip
+
+    def _on_removed(self, records: list[ModelRecord], name: str) -> None:
+        self._show(records)
+        self.message.show_info(self.tr("Removed {name}.").format(name=name))
+
     def _on_add_clicked(self) -> None:
         path = file_dialogs.open_file(
             self,
@@ -321,14 +365,20 @@ class ModelsPage(SettingsPage):
         values, actor = dialog.values(), self.actor()
         self.remote_dialog = None
 
-        def op(lc: LaneContext) -> tuple[ModelRecord, list[ModelRecord]]:
-            record = lc.ws.remote_models.register(actor, register_remote(values))
-            return record, lc.ws.models.list(actor)
+        def op(lc: LaneContext) -> tuple[ModelRecord, list[ModelRecord], str]:
+            reg = register_remote(values)
+            record, checked = lc.ws.remote_models.register_checked(actor, reg)
+            return record, lc.ws.models.list(actor), check_text(values, checked)
+
+        def done(result: tuple[ModelRecord, list[ModelRecord], str]) -> None:
+            record, records, checked = result
+            self._on_registered((record, records))
+            if checked:
+                self.message.show_info(f"{self.message.text()} {checked}")
 
         self.message.clear_message()
         self.run(
-            Lane.DB, op, key="register_remote", on_done=self._on_registered,
-            on_failed=self.message.show_error,
+            Lane.DB, op, key="register_remote", on_done=done, on_failed=self.message.show_error,
         )  # fmt: skip
 
     def _on_cancel_clicked(self) -> None:

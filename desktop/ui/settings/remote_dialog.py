@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import InputError
-from desktop.core.remote import RemoteKind
+from desktop.core.messages import Surface, render
+from desktop.core.remote import EndpointCheck, RemoteKind
 from desktop.core.services.remote_models import RemoteRegistration
 from desktop.ui import file_dialogs
+from desktop.ui.errors import ui_language
 from desktop.ui.settings.common import hint
 
 
@@ -39,6 +42,7 @@ class RemoteInput:
     pin_sha256: str | None
     api_key: str | None
     context_length: int
+    check: bool = True
 
 
 class RemoteModelDialog(QDialog):
@@ -89,6 +93,13 @@ class RemoteModelDialog(QDialog):
         fields.addRow(self.tr("API key"), self.api_key)
         fields.addRow(self.tr("Context size"), self.context)
         layout.addLayout(fields)
+        self.check = QCheckBox(self.tr("Test the connection before adding it"), self)
+        self.check.setObjectName("remoteCheckBox")
+        self.check.setChecked(True)
+        self.check.setToolTip(
+            self.tr("Untick to add a server that is down now; its first answer will tell.")
+        )
+        layout.addWidget(self.check)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -126,6 +137,7 @@ class RemoteModelDialog(QDialog):
             pin_sha256=self.pin.text().strip() or None,
             api_key=key,
             context_length=self.context.value(),
+            check=self.check.isChecked(),
         )
 
 
@@ -147,4 +159,16 @@ def register_remote(values: RemoteInput) -> RemoteRegistration:
         pin_sha256=values.pin_sha256,
         api_key=values.api_key,
         context_length=values.context_length,
+        check=values.check,
     )
+
+
+def check_text(values: RemoteInput, checked: EndpointCheck | None) -> str:
+    """The connection test's line, in the window's language ("" when it was skipped)."""
+    if checked is None:
+        return ""
+    params = {"url": values.base_url, "ms": checked.ms, "model": values.model_id}
+    params["models"] = ", ".join(checked.models[:5]) or "-"
+    if checked.lists(values.model_id) or not checked.models:
+        return render("remote.check_ok", params, ui_language(), Surface.GUI)
+    return render("remote.check_other_model", params, ui_language(), Surface.GUI)
