@@ -157,6 +157,9 @@ class Workspace:
     #: Personal-data detection in the model host, for the services that mask and
     #: pseudonymise (None with engines that have none, e.g. tests' fakes).
     pii_detector: PiiDetector | None = None
+    #: Closes what the workspace's chat model holds open of its own (a remote model's
+    #: spare connection); the model hosts themselves outlive it.
+    release_chat: Callable[[], None] = lambda: None
 
     @property
     def workspace_id(self) -> str:
@@ -165,6 +168,7 @@ class Workspace:
     def close(self) -> None:
         with contextlib.suppress(AppError):  # the guard's refusals, into the audit log
             self.remote_models.flush_refusals()
+        self.release_chat()
         self.store.close()
 
     def __enter__(self) -> Workspace:
@@ -262,6 +266,7 @@ def wire(
         backups=backups,
         backup_schedule=BackupSchedule(store, backups, clock),
         pii_detector=engines.pii_detector,
+        release_chat=getattr(chat_model, "release_remote", lambda: None),
     )
     remote.refresh_egress()  # a remote model: the guard allows exactly its addresses
     report_violations_to(lambda v: remote.note_refusal(v.event, v.target))

@@ -334,6 +334,12 @@ class RoutingChatModel:
             active.close()
         self._active = self._local
 
+    def release_remote(self) -> None:
+        """Close the active remote model's spare connection (the workspace closes); the
+        next load of it opens a new one."""
+        if isinstance(self._active, RemoteChatModel):
+            self._active.close()
+
     def loaded_sha256(self) -> str | None:
         return self._active.loaded_sha256()  # type: ignore[no-any-return]
 

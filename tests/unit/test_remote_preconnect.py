@@ -5,6 +5,7 @@ question leaves before that commit; a stale, dropped or failed spare is never us
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -24,7 +25,7 @@ from desktop.core.services.chat import ChatService
 from desktop.core.services.remote_models import RemoteRegistration
 from desktop.core.tasks import CancelToken
 from desktop.remote import http
-from desktop.remote.openai import RemoteChatModel, messages_prompt
+from desktop.remote.openai import RemoteChatModel, RoutingChatModel, messages_prompt
 from desktop.security import netguard
 from tests.fake_openai import PIECES, fake_openai
 
@@ -131,3 +132,24 @@ def test_a_connection_the_server_has_closed_reads_as_dropped() -> None:
         assert http._dropped(conn)
     finally:
         ours.close()
+
+
+def test_closing_the_workspace_closes_a_spare_no_turn_used() -> None:
+    """A spare opened by a load whose turn never sent (refused after loading) is closed
+    when the workspace releases its chat model, not left to the garbage collector."""
+    with fake_openai("ok") as server:
+        model = _model(server.port)
+        router = RoutingChatModel(object(), lambda _sha: model)
+        info = GgufInfo(gguf_version=0, architecture=REMOTE_ARCHITECTURE, name="served")
+        router.load("", "x" * 64, LoadSettings(n_ctx=2048), info)
+        spare = model._spare
+        assert spare is not None
+        assert spare._done.wait(10)  # the handshake is done
+        connected = spare._conn
+        assert connected is not None and connected.sock is not None
+        router.release_remote()
+        assert model._spare is None and connected.sock is None
+        deadline = time.monotonic() + 5
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert [r["line"] for r in server.requests] == [""]  # closed with nothing sent
