@@ -308,3 +308,35 @@ def test_only_the_owner_changes_the_workspace_default_or_terms(
     with ws.store.transaction() as tx:
         denied = [e for e in tx.audit.iter_events() if e.action == "permission.denied"]
     assert [e.actor for e in denied] == [who, who]
+
+
+@pytest.mark.parametrize("exhaustive", [False, True])
+def test_minimised_logs_mask_the_names_and_headings_of_the_documents_a_turn_read(
+    ws: app.Workspace,
+    people: dict[str, Actor],
+    fake: FakeChatModel,
+    tmp_path: Path,
+    exhaustive: bool,
+) -> None:
+    """A document's name and its headings may name a person the passage itself does not:
+    the trace's citations (and an exhaustive reading's batch list) keep pseudonyms,
+    while the turn the user sees cites the real document."""
+    kb = ws.knowledge.create(people["ada"], "notes", visibility=KbVisibility.ALL)
+    text = "# 鈴木一郎との面談\n\nポンプの再起動は圧力を下げてから行います。\n"
+    document = "佐藤花子_面談記録.md"
+    ws.knowledge.ingest(people["ada"], kb.id, [MemorySource(document, text.encode())])
+    app_id = _app(ws, people, tmp_path, kb_ids=(kb.id,), minimise_logs=True)
+    fake.replies = [["圧力を下げます [1]"]]
+    result = ws.chat.send(people["mo"], app_id, "ポンプの再起動は？", exhaustive=exhaustive)
+
+    with ws.store.transaction() as tx:  # the ingestion's own event names its file
+        chats = [e.payload for e in tx.audit.iter_events() if e.action.startswith("chat.")]
+    logged = json.dumps(chats, ensure_ascii=False)
+    assert "佐藤花子" not in logged and "鈴木一郎" not in logged
+    (trace,) = _traces(ws)
+    assert trace["retrieved"] and "〔人名" in trace["retrieved"][0]["document"]
+    assert trace["pii"]["masked"]["PERSON"] == 2
+    if exhaustive:
+        assert "〔人名" in trace["exhaustive"]["batches"][0]["chunks"][0][1]
+    (turn,) = ws.chat.turns(people["mo"], result.conversation_id)
+    assert turn.citations[0]["document"] == document

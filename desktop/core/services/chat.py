@@ -229,6 +229,8 @@ class ChatService(AuditedService):
         if hits:
             system = f"{system}\n\n{citation_block(hits)}".strip()
         logged = [" ".join(message.split())[:80], *plan.variables.values()]  # title, too
+        sources = reading.chunks if reading else [hit.chunk for hit in hits]
+        logged += dict.fromkeys(t for c in sources for t in (c.document, c.heading) if t)
         system, history, asked = privacy.prompt(system, plan.history, message, logged)
         n_ctx, max_tokens = self._model.context_length(), plan.app.config.params.max_tokens
         fitted = reading.placeholder if reading else fit_context(

@@ -179,10 +179,32 @@ def record_answer(
 
 
 def logged(trace: dict[str, Any], log: LogText) -> dict[str, Any]:
-    """A trace with its texts (question, answer) as the audit log may keep them."""
-    return {
+    """A trace with its texts (question, answer, and the names and headings of the
+    documents it read, which may name a person too) as the audit log may keep them."""
+    out = {
         k: log(v) if k in ("input", "output") and isinstance(v, str) else v
         for k, v in trace.items()
+    }
+    if isinstance(out.get("retrieved"), list):
+        out["retrieved"] = [_logged_citation(c, log) for c in out["retrieved"]]
+    reading = out.get("exhaustive")
+    if isinstance(reading, dict) and isinstance(reading.get("batches"), list):
+        batches = [
+            {**b, "chunks": [[kb, log(doc), *rest] for kb, doc, *rest in b.get("chunks", [])]}
+            for b in reading["batches"]
+        ]
+        out["exhaustive"] = {**reading, "batches": batches}
+    return out
+
+
+def _logged_citation(citation: Any, log: LogText) -> Any:
+    if not isinstance(citation, dict):
+        return citation
+    return {
+        **citation,
+        **{
+            k: log(citation[k]) for k in ("document", "heading") if isinstance(citation.get(k), str)
+        },
     }
 
 
