@@ -129,8 +129,17 @@ class _Dumper(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML ships no types
     """Safe YAML with multi-line text as literal blocks, so instructions stay readable."""
 
 
+#: Line breaks other than LF (YAML 1.1 counts them): in a block or plain scalar they
+#: read back as a newline or a space, so a text holding one is double-quoted, where
+#: PyYAML writes them as escapes (``\N``, ``\L``, ``\P``, ``\r``).
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    if any(b in value for b in _OTHER_BREAKS):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from desktop import app
@@ -204,6 +204,10 @@ _TEXT = st.text(
 
 
 @settings(max_examples=150, deadline=None)
+@example(  # YAML 1.1 reads NEL, LS and PS as line breaks: they are written escaped
+    name="0", description="\x85", icon="", instructions="a\u2028b",
+    opening="\x85", questions=["\u2029", "x\r\ny"], kbs=[], policy=None,
+)  # fmt: skip
 @given(
     name=_TEXT.map(lambda t: " ".join(t.split())[:100]).filter(bool),
     description=_TEXT,
