@@ -20,6 +20,7 @@ from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
 from tests.fakes_pii import FakePiiDetector
 from tests.fakes_retrieval import HashEmbedder
 from tests.tools import fake_workspace
+from tests.unit.privacy_support import privacy_workspace
 
 MY_NUMBER = "123456789018"  # the canary: it must reach no log
 NAME, PHONE, EMAIL = "山田太郎", "03-1234-5678", "taro@example.co.jp"
@@ -39,15 +40,7 @@ def ws(
     fake: FakeChatModel,
     detector: FakePiiDetector,
 ) -> Iterator[app.Workspace]:
-    engines = app.Engines(
-        FakeInspector(),
-        fake,
-        embedder_factory=lambda _: HashEmbedder(64),
-        pii_detector=detector,
-    )
-    with fake_workspace(
-        tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
-    ) as w:
+    with privacy_workspace(tmp_path / "w", key_store, clock, fake, detector) as w:
         yield w
 
 

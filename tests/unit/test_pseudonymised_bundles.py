@@ -23,8 +23,8 @@ from desktop.verifier import bundle_verify
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
 from tests.fakes_pii import FakePiiDetector
-from tests.fakes_retrieval import HashEmbedder
 from tests.tools import fake_workspace
+from tests.unit.privacy_support import privacy_workspace
 
 MY_NUMBER = "123456789018"  # canary values: must never reach a pseudonymised bundle
 NAME = "山田太郎"
@@ -35,15 +35,7 @@ EMAIL = "taro.yamada@example.co.jp"
 def ws(
     tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
 ) -> Iterator[app.Workspace]:
-    engines = app.Engines(
-        FakeInspector(),
-        fake,
-        embedder_factory=lambda _: HashEmbedder(64),
-        pii_detector=FakePiiDetector(),
-    )
-    with fake_workspace(
-        tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
-    ) as w:
+    with privacy_workspace(tmp_path / "w", key_store, clock, fake, FakePiiDetector()) as w:
         yield w
 
 

@@ -13,12 +13,10 @@ from desktop.core.chat_models import AppConfig
 from desktop.core.models import Actor
 from desktop.core.services.remote_models import RemoteRegistration
 from desktop.security import netguard
-from tests.conftest import PEOPLE_PASSWORD
 from tests.fake_openai import PIECES, fake_openai
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
+from tests.fakes import FakeChatModel, FixedClock, MemoryKeyStore
 from tests.fakes_pii import FakePiiDetector
-from tests.fakes_retrieval import HashEmbedder
-from tests.tools import fake_workspace
+from tests.unit.privacy_support import privacy_workspace
 
 NAME, PHONE = "山田太郎", "090-1234-5678"
 
@@ -27,15 +25,7 @@ NAME, PHONE = "山田太郎", "090-1234-5678"
 def ws(
     tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock, fake: FakeChatModel
 ) -> Iterator[app.Workspace]:
-    engines = app.Engines(
-        FakeInspector(),
-        fake,
-        embedder_factory=lambda _: HashEmbedder(64),
-        pii_detector=FakePiiDetector(),
-    )
-    with fake_workspace(
-        tmp_path / "w", key_store, clock, engines, owner_password=PEOPLE_PASSWORD
-    ) as w:
+    with privacy_workspace(tmp_path / "w", key_store, clock, fake, FakePiiDetector()) as w:
         yield w
     netguard.allow_connections(())
 
