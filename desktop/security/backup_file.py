@@ -188,16 +188,14 @@ class BackupArchiver:
         body = canonical(manifest)
         signature = sign(body).encode("ascii")
         trailer = body + signature + _TAIL.pack(len(body), len(signature)) + MAGIC
-        whole = hashlib.sha256()
+        whole = digest.copy()  # the file is the database then the trailer: no second read
+        whole.update(trailer)
         try:
             with temp.open("r+b") as handle:
                 handle.seek(size)
                 handle.write(trailer)
                 handle.flush()
                 os.fsync(handle.fileno())
-                handle.seek(0)
-                while chunk := handle.read(_CHUNK):
-                    whole.update(chunk)
             os.link(temp, out)
         except FileExistsError as exc:
             raise InputError("backup.target_exists", name=out.name) from exc

@@ -310,7 +310,7 @@ class SqlCipherStore:
         from desktop.storage.snapshot import export_snapshot
 
         with self._errors(Term("workspace.step.snapshotting")):
-            return export_snapshot(self._live(), target, key)
+            return export_snapshot(self._live(), self._driver, target, key)
 
     def rekey(self, new_key: bytes) -> None:
         """Re-encrypt every page under ``new_key``; afterwards the old key opens nothing."""
