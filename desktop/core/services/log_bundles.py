@@ -2,8 +2,9 @@
 
 - The signing key is Ed25519; its private half lives only in the OS keyring, its public
   half (and every retired one, so old bundles still verify) in the database.
-- Export (Admin and Owner) checks the database (``cipher_integrity_check``) and the
-  whole chain first, then writes the bundle (:mod:`desktop.core.bundle`) over a
+- Export (Admin and Owner) checks the database (``quick_check`` in one read snapshot,
+  every page it reads authenticated, so a writer on another connection is never taken
+  for damage) and the whole chain first, then writes the bundle (:mod:`desktop.core.bundle`) over a
   contiguous seq range; events outside an app filter appear redacted (seq and hashes
   only) so the chain stays continuous. The export is itself audited.
 
@@ -43,7 +44,9 @@ from desktop.verifier import bundle_verify
 
 
 class CheckedStore(Store, Protocol):
-    def integrity_check(self) -> list[str]: ...
+    def check_snapshot(self) -> list[str]:
+        """``quick_check`` problems in one read snapshot (safe beside writers)."""
+        ...
 
     def verify_audit(self) -> ChainReport: ...
 
@@ -180,7 +183,7 @@ class BundleService(AuditedService):
         if pseudonymise and self._pii is None:
             raise InputError("logs.pseudonymise_unavailable")
         start, end = parse_when(since), parse_when(until, end=True)
-        problems = self._store.integrity_check()
+        problems = self._store.check_snapshot()  # writers on other connections go on
         if problems:
             raise DatabaseCorrupt("logs.export_database_corrupt", problem=problems[0])
         report = self._store.verify_audit()
