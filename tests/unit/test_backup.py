@@ -342,3 +342,29 @@ def test_a_page_that_fails_authentication_refuses_the_backup(
     assert caught.value.code == "backup.database_corrupt"
     assert "\n" not in str(caught.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_the_next_backup_sweeps_temp_files_a_killed_backup_left(made: Made) -> None:
+    """A killed backup leaves its encrypted temp file; the next backup into the folder
+    removes it, but not one a running backup holds (locked), nor anyone else's file."""
+    import fcntl
+
+    shelf = made.root / "shelf"
+    shelf.mkdir()
+    killed = shelf / f".old.kbak.k1ll3d{backup_file.TEMP_SUFFIX}"
+    killed.write_bytes(b"\x8f" * 8192)  # as a snapshot cut short: pages, no trailer
+    running = shelf / f".other.kbak.run{backup_file.TEMP_SUFFIX}"
+    running.write_bytes(b"")
+    theirs = [shelf / ".notes.tmp", shelf / f"plain{backup_file.TEMP_SUFFIX}"]
+    for path in theirs:
+        path.write_bytes(b"keep")
+    with running.open("rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # a backup at work
+        made.ws.backups.backup(made.owner, shelf / "next.kbak")
+        assert not killed.exists()
+        assert running.exists()
+    assert all(path.read_bytes() == b"keep" for path in theirs)
+    made.ws.backups.backup(made.owner, shelf / "after.kbak")  # its holder is gone now
+    assert sorted(p.name for p in shelf.iterdir()) == sorted(
+        ["after.kbak", "next.kbak", *(p.name for p in theirs)]
+    )
