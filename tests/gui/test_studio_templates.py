@@ -175,6 +175,7 @@ def test_a_signed_template_opens_only_once_its_signer_is_trusted(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from desktop.core.services.log_bundles import SIGNED_NAMESPACES
     from desktop.security import signing
 
     seed = signing.new_signing_key()  # another workspace's signing key
@@ -191,7 +192,7 @@ def test_a_signed_template_opens_only_once_its_signer_is_trusted(
     qtbot.waitUntil(lambda: "kura keys trust" in view.message.text())
     assert view.templates.dialog is None
     line = signing.allowed_signers_line(
-        "kura-audit@elsewhere", signing.public_openssh(seed), "kura-audit-bundle@v1"
+        "kura-audit@elsewhere", signing.public_openssh(seed), SIGNED_NAMESPACES
     )
     with open_direct(workspace) as ws:
         ws.kb_packages.keys.trust(_owner(ws), line)

@@ -5,6 +5,7 @@ chat model and embedder)."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,7 +172,13 @@ def test_signed_template_verifies_and_names_its_signer(
     assert signed.fingerprint in caught.value.render()
     assert _app_count(ws2) == 0 and not _events(ws2, "app.template_imported")
     lines = ws.logs.allowed_signers(people["owner"])
-    ws2.kb_packages.keys.trust(other["owner"], lines)
+    audit_only = re.sub(r'namespaces="[^"]*"', 'namespaces="kura-audit-bundle@v1"', lines)
+    ws2.kb_packages.keys.trust(other["owner"], audit_only)  # a line from an older Kura
+    with pytest.raises(TemplateSignerUntrusted) as caught:
+        ws2.app_templates.import_template(other["eve"], signed.data, signed.signature)
+    assert caught.value.code == "apptpl.signer_namespace"
+    assert "kura-app-template@v1" in caught.value.render()
+    ws2.kb_packages.keys.trust(other["owner"], lines)  # the current lines replace it
     there = ws2.app_templates.import_template(other["eve"], signed.data, signed.signature)
     assert there.signer is not None and not there.signer.this_workspace
     assert there.signer.trusted_as == lines.split()[0]

@@ -8,9 +8,10 @@
 - Import verifies a signature when one comes with the template (an altered template or
   signature is refused) and then its signer: one of this workspace's own signing keys
   (current or retired), or a key on the list of signers the Owner trusts (``kura keys
-  trust``, the list knowledge-base packages are checked against); any other signer is
-  refused with one line. A template names no workspace, so a trusted line counts by its
-  key, whichever principal it names. An unsigned template is imported as such, and the
+  trust``, the list knowledge-base packages are checked against) whose ``namespaces=``
+  names the template namespace; any other signer is refused with one line. A template
+  names no workspace, so a trusted line counts by its key, whichever principal it
+  names. An unsigned template is imported as such, and the
   import's output and audit event say so.
 - The template names the model and knowledge bases; import finds the model by its
   SHA-256 and each knowledge base by name among those the importing user may read, and
@@ -282,9 +283,16 @@ class AppTemplateService(AuditedService):
         public = "ssh-ed25519 " + base64.b64encode(blob).decode("ascii")
         if any(own == blob for _, own in own_signers(tx)):
             return TemplateSigner(fingerprint, public, True)
+        narrow = False
         for trusted in trusted_signers(tx):
             if trusted.key_blob() == blob:
-                return TemplateSigner(fingerprint, public, False, trusted.principals)
+                if trusted.allows(NAMESPACE):
+                    return TemplateSigner(fingerprint, public, False, trusted.principals)
+                narrow = True
+        if narrow:
+            raise TemplateSignerUntrusted(
+                "apptpl.signer_namespace", fingerprint=fingerprint, namespace=NAMESPACE
+            )
         raise TemplateSignerUntrusted("apptpl.signer_untrusted", fingerprint=fingerprint)
 
     @staticmethod

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from desktop.core import rbac
+from desktop.core.app_template import NAMESPACE as TEMPLATE_NAMESPACE
 from desktop.core.audit import ChainReport
 from desktop.core.audit_actions import AuditAction
 from desktop.core.bundle import (
@@ -33,6 +34,7 @@ from desktop.core.bundle import (
 from desktop.core.bundle_pseudonyms import KEY_BYTES, Pseudonymiser, pii_opening
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AuditChainBroken, DatabaseCorrupt, InputError, KeyItemMissing
+from desktop.core.kb_package import NAMESPACE as PACKAGE_NAMESPACE
 from desktop.core.keyring_items import signing_key_item
 from desktop.core.models import Actor
 from desktop.core.pii import PiiType
@@ -41,6 +43,10 @@ from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService, system_audit
 from desktop.verifier import bundle_verify
+
+#: What the lines ``kura logs pubkey`` prints let a workspace's key sign: audit bundles,
+#: knowledge-base packages and app templates (``namespaces=``, an OpenSSH pattern list).
+SIGNED_NAMESPACES = ",".join((NAMESPACE, PACKAGE_NAMESPACE, TEMPLATE_NAMESPACE))
 
 
 class CheckedStore(Store, Protocol):
@@ -159,7 +165,7 @@ class BundleService(AuditedService):
             _, identity = self._identity(tx)
             keys = sorted(tx.review.signing_keys(), key=lambda k: k["retired_at"] is not None)
         return "".join(
-            self._signer.allowed_signers_line(identity, k["public_key"], NAMESPACE) + "\n"
+            self._signer.allowed_signers_line(identity, k["public_key"], SIGNED_NAMESPACES) + "\n"
             for k in keys
         )
 
