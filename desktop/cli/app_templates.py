@@ -67,7 +67,11 @@ def _import(
     if signer is None:
         lines_out.append("Unsigned template: its origin is not proven.")
     else:
-        whose = "this workspace's key" if signer.this_workspace else "a key of another workspace"
+        whose = (
+            "this workspace's key"
+            if signer.this_workspace
+            else f"a trusted key of another workspace: {signer.trusted_as}"
+        )
         lines_out.append(f"Signature valid: {signer.fingerprint} ({whose})")
     if not done.model_matches:
         lines_out.append("Note: the chosen model is not the file the template was made with.")

@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 import struct
 import tempfile
 from collections.abc import Callable, Sequence
@@ -86,6 +87,48 @@ def _aad(workspace_id: str, backup_id: str) -> bytes:
     return b"kura backup key v1\x00" + workspace_id.encode() + b"\x00" + backup_id.encode()
 
 
+# ---- temp files -------------------------------------------------------------------------
+
+#: Only backups write names ending so (``.<target name>.<random>.kura-backup.tmp``).
+TEMP_SUFFIX = ".kura-backup.tmp"
+
+
+def _lock(fd: int) -> bool:
+    """Take an exclusive lock on ``fd`` without waiting; whether it was free. Where
+    ``flock`` does not exist (Windows) a file another process holds open cannot be
+    removed anyway, so the answer is yes and the removal decides."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def sweep_stale(folder: Path) -> int:
+    """Remove the temp files a killed backup left in ``folder`` (encrypted pages, never
+    a finished backup): names only backups write, which no running backup holds
+    locked (the lock dies with its process). Returns how many went."""
+    removed = 0
+    for path in folder.glob(f".*{TEMP_SUFFIX}"):
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:  # a link, or gone meanwhile
+            continue
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode) and _lock(fd):
+                path.unlink()
+                removed += 1
+        except OSError:  # in use (Windows) or gone meanwhile
+            pass
+        finally:
+            os.close(fd)
+    return removed
+
+
 # ---- writing --------------------------------------------------------------------------
 
 
@@ -96,6 +139,7 @@ class BackupArchiver:
     def __init__(self, slots_path: Path, held_key: Callable[[], bytes]) -> None:
         self._slots_path = slots_path
         self._held_key = held_key
+        self._held: dict[str, int] = {}  # temp file -> its open, locked descriptor
 
     def new_key(self) -> bytes:
         return secrets.token_bytes(KEY_BYTES)
@@ -115,25 +159,32 @@ class BackupArchiver:
         return out
 
     def reserve(self, out: Path) -> Path:
-        """An empty private temp file beside ``out`` (the snapshot goes there); refuses
-        when ``out`` exists or its folder does not."""
+        """An empty private temp file beside ``out`` (the snapshot goes there), locked
+        until :meth:`discard`; refuses when ``out`` exists or its folder does not. The
+        temp files a killed backup left in the folder are removed first
+        (:func:`sweep_stale`)."""
         folder = out.parent
         if not folder.is_dir():
             raise InputError("backup.folder_missing", folder=folder)
         if out.exists() or out.is_symlink():
             raise InputError("backup.target_exists", name=out.name)
+        sweep_stale(folder)
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+            fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=TEMP_SUFFIX, dir=folder)
         except OSError as exc:
             raise DataDirUnreadable(
                 "backup.cannot_write", folder=folder, reason=exc.strerror or str(exc)
             ) from exc
-        os.close(fd)
+        _lock(fd)  # a sweep by another backup into this folder leaves it alone
+        self._held[name] = fd
         return Path(name)
 
     def discard(self, temp: Path) -> None:
         for path in (temp, temp.with_name(temp.name + "-journal")):
             path.unlink(missing_ok=True)
+        fd = self._held.pop(str(temp), None)
+        if fd is not None:
+            os.close(fd)  # the lock goes with it
 
     def key_wraps(
         self, workspace_id: str, backup_id: str, backup_key: bytes, recipients: Sequence[str]
@@ -188,16 +239,14 @@ class BackupArchiver:
         body = canonical(manifest)
         signature = sign(body).encode("ascii")
         trailer = body + signature + _TAIL.pack(len(body), len(signature)) + MAGIC
-        whole = hashlib.sha256()
+        whole = digest.copy()  # the file is the database then the trailer: no second read
+        whole.update(trailer)
         try:
             with temp.open("r+b") as handle:
                 handle.seek(size)
                 handle.write(trailer)
                 handle.flush()
                 os.fsync(handle.fileno())
-                handle.seek(0)
-                while chunk := handle.read(_CHUNK):
-                    whole.update(chunk)
             os.link(temp, out)
         except FileExistsError as exc:
             raise InputError("backup.target_exists", name=out.name) from exc

@@ -21,7 +21,7 @@ _END = "-----END SSH SIGNATURE-----"
 #: What an identity may hold: no whitespace, quotes, commas or pattern characters, which
 #: would change the meaning of an allowed_signers line (principals are pattern lists).
 _IDENTITY = re.compile(r"[\w.+@-]+\Z")
-_NAMESPACE = re.compile(r"[A-Za-z0-9._+@/-]+\Z")
+_NAMESPACE = re.compile(r"[A-Za-z0-9._+@/-]+(,[A-Za-z0-9._+@/-]+)*\Z")  # one, or a list
 
 
 def _string(data: bytes) -> bytes:

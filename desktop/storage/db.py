@@ -218,6 +218,15 @@ def _checkpoint(conn: Connection, path: Path) -> None:
         raise DataDirUnreadable("workspace.database_busy", name=path.name)
 
 
+def _stored_tables(conn: Connection) -> list[str]:
+    """Every table stored in b-trees (the schema first), not the virtual ones."""
+    rows = conn.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' "
+        "AND coalesce(sql, '') NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+    ).fetchall()
+    return ["sqlite_schema", *(str(row[0]) for row in rows)]
+
+
 class SqlCipherStore:
     """The encrypted database (the ``Store`` port) on one SQLCipher connection."""
 
@@ -291,6 +300,35 @@ class SqlCipherStore:
                 problems.extend(f"{pragma}: {row}" for row in rows if row != "ok")
         return problems
 
+    def check_snapshot(self) -> list[str]:
+        """Problems ``quick_check`` finds in one read snapshot; empty when sound.
+
+        Safe beside writers on other connections (which ``integrity_check`` is not: it
+        checkpoints, then reads the main file, into which a writer's checkpoint may be
+        moving pages, and a bare ``quick_check`` lets the full-text index's own checks
+        read a newer state than the tables'). Every page it reads is authenticated; one
+        that fails is reported as a problem.
+        """
+        conn = self._live()
+        if conn.in_transaction:
+            raise RuntimeError("check inside a transaction")
+        with self._errors(Term("workspace.step.checking_file")):
+            conn.execute("BEGIN")
+            try:
+                rows = [
+                    f"{table}: {row[0]}"
+                    for table in _stored_tables(conn)
+                    for row in conn.execute(f'PRAGMA quick_check("{table}")').fetchall()
+                ]
+            except MemoryError as exc:  # SQLCipher's SQLITE_NOMEM for a page failing its HMAC
+                return [f"quick_check: a page fails authentication ({exc!r})"]
+            except self._driver.Error as exc:
+                return [f"quick_check: {type(exc).__name__}: {exc}"]
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+        return [f"quick_check: {row}" for row in rows if not row.endswith(": ok")]
+
     def verify_audit(self) -> ChainReport:
         """Re-derive the whole audit chain and check ``audit_head`` matches its end."""
         conn = self._live()
@@ -310,7 +348,7 @@ class SqlCipherStore:
         from desktop.storage.snapshot import export_snapshot
 
         with self._errors(Term("workspace.step.snapshotting")):
-            return export_snapshot(self._live(), target, key)
+            return export_snapshot(self._live(), self._driver, target, key)
 
     def rekey(self, new_key: bytes) -> None:
         """Re-encrypt every page under ``new_key``; afterwards the old key opens nothing."""

@@ -4199,7 +4199,7 @@
 <context>
     <name>StudioTemplates</name>
     <message>
-        <location filename="../../desktop/ui/studio/templates.py" line="+155"/>
+        <location filename="../../desktop/ui/studio/templates.py" line="+154"/>
         <source>Import template…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4337,7 +4337,7 @@
 <context>
     <name>TemplateImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/studio/templates.py" line="-193"/>
+        <location filename="../../desktop/ui/studio/templates.py" line="-192"/>
         <source>Import app template</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4383,11 +4383,11 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>Signed by another workspace, key {fingerprint}: compare it with the fingerprint its Owner gave you.</source>
+        <source>Signed by a workspace this one trusts ({principal}), key {fingerprint}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4199,7 +4199,7 @@
 <context>
     <name>StudioTemplates</name>
     <message>
-        <location filename="../../desktop/ui/studio/templates.py" line="+155"/>
+        <location filename="../../desktop/ui/studio/templates.py" line="+154"/>
         <source>Import template…</source>
         <translation>テンプレートをインポート…</translation>
     </message>
@@ -4337,7 +4337,7 @@
 <context>
     <name>TemplateImportDialog</name>
     <message>
-        <location filename="../../desktop/ui/studio/templates.py" line="-193"/>
+        <location filename="../../desktop/ui/studio/templates.py" line="-192"/>
         <source>Import app template</source>
         <translation>アプリテンプレートをインポート</translation>
     </message>
@@ -4383,11 +4383,11 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>Signed by another workspace, key {fingerprint}: compare it with the fingerprint its Owner gave you.</source>
-        <translation>別のワークスペースの鍵 {fingerprint} で署名されています。そのオーナーから受け取ったフィンガープリントと照合してください。</translation>
+        <source>Signed by a workspace this one trusts ({principal}), key {fingerprint}.</source>
+        <translation>このワークスペースが信頼するワークスペース（{principal}）の鍵 {fingerprint} で署名されています。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Choose…</source>
         <translation>選択…</translation>
     </message>

@@ -164,3 +164,42 @@ def test_a_member_sees_no_template_buttons(
     assert not view.templates.import_button.isVisibleTo(view)
     assert not view.templates.export_button.isVisibleTo(view)
     assert not view.templates.sign.isVisibleTo(view)
+
+
+def test_a_signed_template_opens_only_once_its_signer_is_trusted(
+    qtbot: Any,
+    owner_ctx: UiContext,
+    workspace: Backend,
+    tutor: int,
+    make_view: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop.core.services.log_bundles import SIGNED_NAMESPACES
+    from desktop.security import signing
+
+    seed = signing.new_signing_key()  # another workspace's signing key
+    with open_direct(workspace) as ws:
+        data = ws.app_templates.export(_owner(ws), tutor).data
+    source = tmp_path / "signed.yaml"
+    source.write_bytes(data)
+    (tmp_path / "signed.yaml.sig").write_text(
+        signing.sshsig_sign(seed, data, app_template.NAMESPACE), encoding="ascii"
+    )
+    view = make_view(owner_ctx)
+    _dialog_returns(monkeypatch, "getOpenFileName", source)
+    view.templates.import_button.click()
+    qtbot.waitUntil(lambda: "kura keys trust" in view.message.text())
+    assert view.templates.dialog is None
+    line = signing.allowed_signers_line(
+        "kura-audit@elsewhere", signing.public_openssh(seed), SIGNED_NAMESPACES
+    )
+    with open_direct(workspace) as ws:
+        ws.kb_packages.keys.trust(_owner(ws), line)
+    view.templates.import_button.click()
+    qtbot.waitUntil(lambda: view.templates.dialog is not None)
+    dialog = view.templates.dialog
+    assert dialog is not None
+    assert "trusts (kura-audit@elsewhere)" in dialog.signer.text()
+    assert signing.fingerprint(signing.public_openssh(seed)) in dialog.signer.text()
+    dialog.reject()

@@ -82,6 +82,15 @@ def test_signed_export_checks_with_ssh_keygen_and_imports_elsewhere(
     imp = ("apps", "import", str(out), "--json")
     code, _, err = _as(target, "mo", MEMBER_PW, *imp)
     assert code == 3
+    # signed by a workspace the target does not trust: refused, until its Owner trusts it
+    code, _, err = _as(target, "eve", EDITOR_PW, *imp, "--model", "other")
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "kura keys trust" in err, err
+    assert exported["key_fingerprint"] in err
+    code, signers, err = _as(source, "boss", OWNER_PW, "logs", "pubkey")
+    assert code == 0, err
+    (tmp_path / "source.pub").write_text(signers, encoding="utf-8")
+    code, _, err = _as(target, "boss", OWNER_PW, "keys", "trust", str(tmp_path / "source.pub"))
+    assert code == 0, err
     code, _, err = _as(target, "eve", EDITOR_PW, *imp)
     assert code == 2 and len(err.strip().splitlines()) == 1 and "--model" in err, err
     code, _, err = _as(target, "eve", EDITOR_PW, *imp, "--model", "other")
@@ -107,6 +116,7 @@ def test_signed_export_checks_with_ssh_keygen_and_imports_elsewhere(
     assert made["name"] == "helper" and made["model_matches"] is False
     assert made["signer"]["fingerprint"] == exported["key_fingerprint"]
     assert made["signer"]["this_workspace"] is False
+    assert made["signer"]["trusted_as"].startswith("kura-audit@")
     assert made["instructions"] == "Answer about {{topic}}.\nBe brief."
     assert made["params"]["temperature"] == 0.6 and made["exhaustive"] is True
     assert made["suggested_questions"] == ["What is new?"]

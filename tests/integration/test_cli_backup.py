@@ -272,6 +272,8 @@ def test_kill_9_during_backup_and_restore(kura: BackupKura, tmp_path: Path) -> N
             outcomes["cut" if list(shelf.glob(f".{out.name}.*")) else "early"] += 1
         with app.open_workspace(kura.data_dir, key_store=app.default_key_store()) as ws:
             assert ws.store.integrity_check() == [] and ws.store.verify_audit().ok
+    assert backup(kura, shelf / "after-kills.kbak").code == 0
+    assert not list(shelf.glob(f".*{backup_file.TEMP_SUFFIX}"))  # the killed ones' temp files
     forget(kura.data_dir)  # lost laptop: only the backups are left
     restored = tmp_path / "restored"
     for _ in range(KILLS):

@@ -5,6 +5,7 @@ chat model and embedder)."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from desktop.core.errors import (
 )
 from desktop.core.knowledge_models import KbVisibility
 from desktop.core.models import Actor, Role
-from desktop.core.services.app_templates import TemplateSignatureInvalid
+from desktop.core.services.app_templates import TemplateSignatureInvalid, TemplateSignerUntrusted
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore
 from tests.fakes_retrieval import HashEmbedder
@@ -164,10 +165,27 @@ def test_signed_template_verifies_and_names_its_signer(
     _model(ws2, other["owner"], tmp_path / "models2", "gemma", b"\1" * 32)
     for name in ("Handbook", "規程集"):
         ws2.knowledge.create(other["owner"], name, visibility=KbVisibility.ALL)
+    # elsewhere, refused until that workspace's Owner trusts the signer (`kura keys trust`)
+    with pytest.raises(TemplateSignerUntrusted) as caught:
+        ws2.app_templates.import_template(other["eve"], signed.data, signed.signature)
+    assert caught.value.exit_code == 1 and "\n" not in caught.value.render()
+    assert signed.fingerprint in caught.value.render()
+    assert _app_count(ws2) == 0 and not _events(ws2, "app.template_imported")
+    lines = ws.logs.allowed_signers(people["owner"])
+    audit_only = re.sub(r'namespaces="[^"]*"', 'namespaces="kura-audit-bundle@v1"', lines)
+    ws2.kb_packages.keys.trust(other["owner"], audit_only)  # a line from an older Kura
+    with pytest.raises(TemplateSignerUntrusted) as caught:
+        ws2.app_templates.import_template(other["eve"], signed.data, signed.signature)
+    assert caught.value.code == "apptpl.signer_namespace"
+    assert "kura-app-template@v1" in caught.value.render()
+    ws2.kb_packages.keys.trust(other["owner"], lines)  # the current lines replace it
     there = ws2.app_templates.import_template(other["eve"], signed.data, signed.signature)
     assert there.signer is not None and not there.signer.this_workspace
-    (event,) = _events(ws2, "app.template_imported")
-    assert event["signed"] is True
+    assert there.signer.trusted_as == lines.split()[0]
+    unsigned = ws2.app_templates.import_template(other["eve"], signed.data, name="plain")
+    assert unsigned.signer is None  # an unsigned template stays importable, as unsigned
+    event, plain = _events(ws2, "app.template_imported")
+    assert event["signed"] is True and plain["signed"] is False
     assert event["signer"]["fingerprint"] == signed.fingerprint  # type: ignore[index]
     (out,) = _events(ws, "app.template_exported")
     assert out["key_fingerprint"] == signed.fingerprint
@@ -212,11 +230,11 @@ def test_a_signature_from_another_namespace_is_refused(
         sig = signing.sshsig_sign(seed, data, namespace).encode()
         with pytest.raises(TemplateSignatureInvalid):
             ws.app_templates.import_template(people["eve"], data, sig, name="other-ns")
-    # a valid signature by a stranger's key: accepted, reported as not this workspace's
+    # a valid signature by a stranger's key: refused, naming the key
     sig = signing.sshsig_sign(seed, data, app_template.NAMESPACE).encode()
-    done = ws.app_templates.import_template(people["eve"], data, sig, name="stranger")
-    assert done.signer is not None and not done.signer.this_workspace
-    assert done.signer.fingerprint == signing.fingerprint(signing.public_openssh(seed))
+    with pytest.raises(TemplateSignerUntrusted) as caught:
+        ws.app_templates.import_template(people["eve"], data, sig, name="stranger")
+    assert signing.fingerprint(signing.public_openssh(seed)) in caught.value.render()
 
 
 def test_missing_model_and_knowledge_bases_need_a_mapping(

@@ -297,3 +297,74 @@ def test_a_backup_while_another_connection_ingests_is_consistent(
             ).fetchone()[0]
         assert documents == added and bare == 0
     assert written[0] > 3  # the writer really ran beside the backups
+
+
+def test_a_page_that_fails_authentication_refuses_the_backup(
+    tmp_path: Path, key_store: MemoryKeyStore, clock: FixedClock
+) -> None:
+    """Every page is authenticated as the snapshot copies it: one changed byte in a page
+    the open never reads refuses the backup with one line, and leaves no file behind."""
+    engines = app.Engines(
+        FakeInspector(), FakeChatModel(), embedder_factory=lambda _: HashEmbedder(64)
+    )
+    app.init_workspace(
+        tmp_path / "w",
+        "owner",
+        PEOPLE_PASSWORD,
+        key_store=key_store,
+        hasher=FAST_HASHER,
+        clock=clock,
+    )
+
+    def open_one() -> app.Workspace:
+        return app.open_workspace(
+            tmp_path / "w", key_store=key_store, hasher=FAST_HASHER, clock=clock, engines=engines
+        )
+
+    with open_one() as ws:
+        owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
+        kb = ws.knowledge.create(owner, "docs")
+        text = " ".join(f"sentence {i} about the storehouse." for i in range(20000))
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("big.txt", text.encode())])
+        db = ws.layout.db
+    size = db.stat().st_size
+    page = size // 4096 // 2  # a page of the document's chunks, in the middle of the file
+    with db.open("r+b") as handle:
+        handle.seek(page * 4096 + 1000)
+        byte = handle.read(1)
+        handle.seek(page * 4096 + 1000)
+        handle.write(bytes([byte[0] ^ 0x01]))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with open_one() as ws:
+        owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
+        with pytest.raises(AppError) as caught:
+            ws.backups.backup(owner, tmp_path / "w.kbak")
+    assert caught.value.code == "backup.database_corrupt"
+    assert "\n" not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_the_next_backup_sweeps_temp_files_a_killed_backup_left(made: Made) -> None:
+    """A killed backup leaves its encrypted temp file; the next backup into the folder
+    removes it, but not one a running backup holds (locked), nor anyone else's file."""
+    import fcntl
+
+    shelf = made.root / "shelf"
+    shelf.mkdir()
+    killed = shelf / f".old.kbak.k1ll3d{backup_file.TEMP_SUFFIX}"
+    killed.write_bytes(b"\x8f" * 8192)  # as a snapshot cut short: pages, no trailer
+    running = shelf / f".other.kbak.run{backup_file.TEMP_SUFFIX}"
+    running.write_bytes(b"")
+    theirs = [shelf / ".notes.tmp", shelf / f"plain{backup_file.TEMP_SUFFIX}"]
+    for path in theirs:
+        path.write_bytes(b"keep")
+    with running.open("rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # a backup at work
+        made.ws.backups.backup(made.owner, shelf / "next.kbak")
+        assert not killed.exists()
+        assert running.exists()
+    assert all(path.read_bytes() == b"keep" for path in theirs)
+    made.ws.backups.backup(made.owner, shelf / "after.kbak")  # its holder is gone now
+    assert sorted(p.name for p in shelf.iterdir()) == sorted(
+        ["after.kbak", "next.kbak", *(p.name for p in theirs)]
+    )

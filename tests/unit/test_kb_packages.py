@@ -4,6 +4,7 @@ embedder), real SQLCipher, real age (pyrage) and real SSHSIG signatures."""
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -337,3 +338,28 @@ def test_trust_takes_only_whole_ed25519_allowed_signers_lines(sides: dict[str, S
     assert b.events(AuditAction.SIGNER_TRUSTED)[0]["added"] == [
         {"principals": listed["principals"], "fingerprint": listed["fingerprint"]}
     ]
+
+
+def test_a_trusted_line_signs_only_in_the_namespaces_it_names(
+    sides: dict[str, Side], tmp_path: Path
+) -> None:
+    """A line trusted from an older ``kura logs pubkey`` names the audit-bundle namespace
+    only: packages signed by that key are refused, naming the remedy, until the current
+    lines (audit bundles, packages, templates) are trusted again, which replaces it."""
+    a, b = sides["a"], sides["b"]
+    current = a.ws.logs.allowed_signers(a.owner).splitlines()[0]
+    assert 'namespaces="kura-audit-bundle@v1,kura-kb-package@v1,kura-app-template@v1"' in current
+    old = re.sub(r'namespaces="[^"]*"', 'namespaces="kura-audit-bundle@v1"', current)
+    b.ws.kb_packages.keys.trust(b.owner, old)
+    data = _export_to(a, b, tmp_path)
+    with pytest.raises(PackageRefused) as err:
+        b.ws.kb_packages.import_package(b.owner, data)
+    assert err.value.code == "kbpackage.signer_namespace" and err.value.exit_code == 1
+    assert "kura-kb-package@v1" in err.value.message and "kura logs pubkey" in err.value.message
+    _one_line(err.value)
+    assert b.kb_names() == []
+    assert b.ws.kb_packages.keys.trust(b.owner, current) != []
+    [listed] = b.ws.kb_packages.keys.trusted(b.owner)  # the new line replaced the old
+    assert listed["line"] == current
+    b.ws.kb_packages.import_package(b.owner, data)
+    assert b.kb_names() != []

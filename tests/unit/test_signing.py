@@ -135,7 +135,12 @@ def test_allowed_signers_line_refuses_identities_that_change_its_meaning(identit
         allowed_signers_line(identity, public_openssh(SEED), NS)
 
 
-@pytest.mark.parametrize("namespace", ["", "a,b", 'x"y', "a b"])
+@pytest.mark.parametrize("namespace", ["", ",a", "a,", "a,,b", "a,*", 'x"y', "a b"])
 def test_allowed_signers_line_refuses_bad_namespaces(namespace: str) -> None:
     with pytest.raises(ValueError):
         allowed_signers_line("owner", public_openssh(SEED), namespace)
+
+
+def test_allowed_signers_line_takes_a_list_of_namespaces() -> None:
+    line = allowed_signers_line("owner", public_openssh(SEED), "one@v1,two@v1")
+    assert line.startswith('owner namespaces="one@v1,two@v1" ssh-ed25519 ')

@@ -146,6 +146,47 @@ MESSAGES: dict[str, Entry] = {
         cli=_FRESH,
         gui=_FRESH_GUI,
     ),
+    "apptpl.signer_untrusted": Entry(
+        Text(
+            en="the template is signed by key {fingerprint}, which this workspace does not "
+            "trust: nothing was imported; {remedy}",
+            ja="テンプレートは鍵 {fingerprint} で署名されていますが、このワークスペースはその鍵を"
+            "信頼していません。何もインポートしていません。{remedy}",
+        ),
+        cli=Text(
+            en="get the lines `kura logs pubkey` prints on the sending workspace, check the "
+            "fingerprint with its Owner, then run `kura keys trust FILE` (Owner)",
+            ja="送り手のワークスペースで `kura logs pubkey` が表示する行を受け取り、その Owner と"
+            "フィンガープリントを確認してから `kura keys trust FILE` を実行してください（Owner）",
+        ),
+        gui=Text(
+            en="ask this workspace's Owner to trust the sending workspace's signing key "
+            "(`kura keys trust FILE`)",
+            ja="このワークスペースの Owner に、送り手のワークスペースの署名鍵を信頼する設定"
+            "（`kura keys trust FILE`）を依頼してください",
+        ),
+    ),
+    "apptpl.signer_namespace": Entry(
+        Text(
+            en="the template's signer {fingerprint} is trusted, but its trusted line's "
+            "namespaces= does not include {namespace}: nothing was imported; {remedy}",
+            ja="テンプレートの署名者 {fingerprint} は信頼されていますが、その信頼の行の "
+            "namespaces= に {namespace} が含まれていません。何もインポートしていません。{remedy}",
+        ),
+        cli=Text(
+            en="get the lines a current `kura logs pubkey` prints on the sending workspace, "
+            "check the fingerprint with its Owner, then run `kura keys trust FILE` again (Owner)",
+            ja="送り手のワークスペースで現在の `kura logs pubkey` が表示する行を受け取り、その "
+            "Owner とフィンガープリントを確認してから `kura keys trust FILE` をもう一度実行して"
+            "ください（Owner）",
+        ),
+        gui=Text(
+            en="ask this workspace's Owner to trust the lines a current `kura logs pubkey` "
+            "prints on the sending workspace (`kura keys trust FILE`)",
+            ja="このワークスペースの Owner に、送り手のワークスペースで現在の `kura logs pubkey` "
+            "が表示する行を信頼する設定（`kura keys trust FILE`）を依頼してください",
+        ),
+    ),
     "apptpl.signature_too_large": Entry(
         Text(
             en="the template's .sig file is too large to be a signature; remove it or {remedy}",

@@ -227,6 +227,27 @@ MESSAGES: dict[str, Entry] = {
             "`kura logs pubkey` が表示する行を指定してください",
         )
     ),
+    "kbpackage.signer_namespace": Entry(
+        Text(
+            en="the package's signer {fingerprint} is trusted, but its trusted line's "
+            "namespaces= does not include {namespace}: nothing was imported; {remedy}",
+            ja="パッケージの署名者 {fingerprint} は信頼されていますが、その信頼の行の "
+            "namespaces= に {namespace} が含まれていません。何もインポートしていません。{remedy}",
+        ),
+        cli=Text(
+            en="get the lines a current `kura logs pubkey` prints on the sending workspace, "
+            "check the fingerprint with its Owner, then run `kura keys trust FILE` again (Owner)",
+            ja="送り手のワークスペースで現在の `kura logs pubkey` が表示する行を受け取り、その "
+            "Owner とフィンガープリントを確認してから `kura keys trust FILE` をもう一度実行して"
+            "ください（Owner）",
+        ),
+        gui=Text(
+            en="ask this workspace's Owner to trust the lines a current `kura logs pubkey` "
+            "prints on the sending workspace (`kura keys trust FILE`)",
+            ja="このワークスペースの Owner に、送り手のワークスペースで現在の `kura logs pubkey` "
+            "が表示する行を信頼する設定（`kura keys trust FILE`）を依頼してください",
+        ),
+    ),
     "kbpackage.trust_line_invalid": Entry(
         Text(
             en="line {line} is not an allowed_signers line with an ssh-ed25519 key: give the "

@@ -6,10 +6,13 @@
   audit bundles), in its own namespace (:data:`~desktop.core.app_template.NAMESPACE`),
   so a template signature can never pass for a bundle's or a package's.
 - Import verifies a signature when one comes with the template (an altered template or
-  signature is refused) and reports the signer's fingerprint, and whether it is one of
-  this workspace's own signing keys. Checking it against a list of trusted signers is
-  left to the workspace's trust list where one exists; an unsigned template is imported
-  as such, and the audit event says so.
+  signature is refused) and then its signer: one of this workspace's own signing keys
+  (current or retired), or a key on the list of signers the Owner trusts (``kura keys
+  trust``, the list knowledge-base packages are checked against) whose ``namespaces=``
+  names the template namespace; any other signer is refused with one line. A template
+  names no workspace, so a trusted line counts by its key, whichever principal it
+  names. An unsigned template is imported as such, and the
+  import's output and audit event say so.
 - The template names the model and knowledge bases; import finds the model by its
   SHA-256 and each knowledge base by name among those the importing user may read, and
   otherwise needs an explicit mapping (the CLI's ``--model``/``--kb``, the Studio's
@@ -43,6 +46,7 @@ from desktop.core.models import Actor
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
 from desktop.core.services.apps import AppService, find_app
 from desktop.core.services.base import AuditedService
+from desktop.core.services.exchange_keys import own_signers, trusted_signers
 from desktop.core.services.knowledge_access import find_kb, readable_kb
 from desktop.verifier import bundle_verify
 
@@ -51,6 +55,12 @@ MAX_SIGNATURE_BYTES = 8 * 1024
 
 class TemplateSignatureInvalid(AppError):
     """A template's detached signature does not verify (exit 1: a check failed)."""
+
+    exit_code = EXIT_CHECK_FAILED
+
+
+class TemplateSignerUntrusted(AppError):
+    """A template's signature verifies, by a key this workspace does not trust (exit 1)."""
 
     exit_code = EXIT_CHECK_FAILED
 
@@ -69,17 +79,20 @@ class TemplateExport:
 
 @dataclass(frozen=True, slots=True)
 class TemplateSigner:
-    """Who signed a template: the key's fingerprint, and whether it is this workspace's."""
+    """Who signed a template: the key's fingerprint, whether it is this workspace's, and
+    otherwise the principals of the trusted signer line that holds it."""
 
     fingerprint: str
     public_key: str
     this_workspace: bool
+    trusted_as: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "fingerprint": self.fingerprint,
             "public_key": self.public_key,
             "this_workspace": self.this_workspace,
+            "trusted_as": self.trusted_as,
         }
 
 
@@ -265,10 +278,22 @@ class AppTemplateService(AuditedService):
             sig = bundle_verify.verify_sshsig(signature, data, NAMESPACE)
         except (bundle_verify.BundleError, ValueError, UnicodeDecodeError):
             raise TemplateSignatureInvalid("apptpl.signature_invalid") from None
-        fingerprint = bundle_verify.key_fingerprint(sig.public_key_blob)
-        ours = {str(k["fingerprint"]) for k in tx.review.signing_keys()}
-        public = "ssh-ed25519 " + base64.b64encode(sig.public_key_blob).decode("ascii")
-        return TemplateSigner(fingerprint, public, fingerprint in ours)
+        blob = sig.public_key_blob
+        fingerprint = bundle_verify.key_fingerprint(blob)
+        public = "ssh-ed25519 " + base64.b64encode(blob).decode("ascii")
+        if any(own == blob for _, own in own_signers(tx)):
+            return TemplateSigner(fingerprint, public, True)
+        narrow = False
+        for trusted in trusted_signers(tx):
+            if trusted.key_blob() == blob:
+                if trusted.allows(NAMESPACE):
+                    return TemplateSigner(fingerprint, public, False, trusted.principals)
+                narrow = True
+        if narrow:
+            raise TemplateSignerUntrusted(
+                "apptpl.signer_namespace", fingerprint=fingerprint, namespace=NAMESPACE
+            )
+        raise TemplateSignerUntrusted("apptpl.signer_untrusted", fingerprint=fingerprint)
 
     @staticmethod
     def _model(tx: Transaction, plan: TemplatePlan, ref: str | None) -> ModelRecord:

@@ -3,9 +3,9 @@
 A backup is a consistent snapshot of the live database exported under a fresh random
 key (never a copy of the open file), sealed with a signed manifest and the key wrapped
 for the workspace's recovery key and for any age escrow recipients; the file format is
-the adapter's (:mod:`desktop.security.backup_file`). The audit chain is verified first
-and the snapshot is ``quick_check``-ed (the copy, which no writer moves); a backup of a
-damaged workspace is refused. The snapshot is taken in
+the adapter's (:mod:`desktop.security.backup_file`). The audit chain is verified first,
+and every page is authenticated as it is copied; a backup of a damaged workspace is
+refused. The snapshot is taken in
 one read transaction, so writers on other connections (a chat being answered, a
 document being ingested) go on and the snapshot stays consistent. The backup is audited,
 with its file's SHA-256, once the file is complete; the same transaction records it as
@@ -44,7 +44,7 @@ class SnapshotStore(Store, Protocol):
 
     def snapshot(self, target: Path, key: bytes) -> dict[str, Any]:
         """Export a consistent copy under ``key`` into ``target``; the facts read with it
-        (workspace_id, schema_version, schema_head, audit_seq, audit_head)."""
+        (workspace_id, schema_version, schema_head, audit_seq, audit_head, problems)."""
         ...
 
 
@@ -130,7 +130,7 @@ class BackupService(AuditedService):
             key = self._archiver.new_key()
             step("snapshot")
             facts = self._store.snapshot(temp, key)
-            if facts.get("problems"):  # checked on the copy: writers go on meanwhile
+            if facts.get("problems"):  # met while copying: writers go on meanwhile
                 raise DatabaseCorrupt("backup.database_corrupt", problem=facts["problems"][0])
             step("sealing")
             created_at = self._now()

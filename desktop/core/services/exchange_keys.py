@@ -7,8 +7,11 @@ identity (``kura keys exchange-pubkey``) and the signers it trusts (``kura keys 
 - Trusted signers are ``allowed_signers`` lines, as ``kura logs pubkey`` prints them on
   the exporting workspace, kept in the workspace database (settings key
   ``TRUSTED_SIGNERS``). A line pins an Ed25519 key and the principal (``kura-audit@<its
-  workspace id>``) it may sign as; its ``namespaces=`` option names the audit-bundle
-  namespace and is kept as written, but for packages only the key and principal count.
+  workspace id>``) it may sign as, and its ``namespaces=`` option what it may sign: a
+  package (or an app template) is accepted only when the line names its namespace (or
+  has no such option). ``kura logs pubkey`` prints lines naming the audit-bundle,
+  package and template namespaces; a line trusted from an older Kura names the
+  audit-bundle one only and is replaced by trusting the current lines again.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from desktop.core import rbac
 from desktop.core.audit_actions import AuditAction
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError
+from desktop.core.kb_package import NAMESPACE as PACKAGE_NAMESPACE
 from desktop.core.kb_package import PackageRefused
 from desktop.core.keyring_items import exchange_key_item
 from desktop.core.models import Actor
@@ -55,6 +59,11 @@ class TrustedSigner:
     def key_blob(self) -> bytes:
         return bundle_verify.parse_allowed_signers(self.line)[0].key_blob
 
+    def allows(self, namespace: str) -> bool:
+        """Whether the line's ``namespaces=`` option (absent: any) names ``namespace``."""
+        patterns = bundle_verify.parse_allowed_signers(self.line)[0].namespaces
+        return patterns is None or bundle_verify.match_pattern_list(namespace, patterns)
+
 
 def trusted_signers(tx: Transaction) -> list[TrustedSigner]:
     raw = tx.settings.get(TRUSTED_SIGNERS)
@@ -72,17 +81,27 @@ def own_signers(tx: Transaction) -> list[tuple[str, bytes]]:
     return out
 
 
-def check_trusted(tx: Transaction, key_blob: bytes, identity: str) -> None:
-    """PackageRefused unless ``key_blob`` may sign as ``identity``: a trusted signer's
-    line lists it for that principal, or it is one of this workspace's own keys."""
+def check_trusted(
+    tx: Transaction, key_blob: bytes, identity: str, namespace: str = PACKAGE_NAMESPACE
+) -> None:
+    """PackageRefused unless ``key_blob`` may sign as ``identity`` in ``namespace``: a
+    trusted signer's line lists it for that principal and that namespace, or it is one
+    of this workspace's own keys."""
     fingerprint = bundle_verify.key_fingerprint(key_blob)
     if any(blob == key_blob and who == identity for who, blob in own_signers(tx)):
         return
+    narrow = False
     for signer in trusted_signers(tx):
         if signer.key_blob() == key_blob and bundle_verify.match_pattern_list(
             identity, signer.principals
         ):
-            return
+            if signer.allows(namespace):
+                return
+            narrow = True
+    if narrow:
+        raise PackageRefused(
+            "kbpackage.signer_namespace", fingerprint=fingerprint, namespace=namespace
+        )
     raise PackageRefused("kbpackage.signer_untrusted", fingerprint=fingerprint, identity=identity)
 
 
@@ -141,11 +160,14 @@ class ExchangeKeyService(AuditedService):
         added: list[dict[str, str]] = []
         with self._op(actor, rbac.Permission.MANAGE_SECURITY, "trusted_signers") as op:
             current = trusted_signers(op.tx)
-            known = {(s.principals, s.key_blob()) for s in current}
+            known = {(s.principals, s.key_blob()): s.line for s in current}
             for line, signer in parsed:
-                if (signer.principals, signer.key_blob) in known:
+                was = known.get((signer.principals, signer.key_blob))
+                if was == line:
                     continue
-                known.add((signer.principals, signer.key_blob))
+                if was is not None:  # the same signer, other options: the new line holds
+                    current = [s for s in current if s.line != was]
+                known[(signer.principals, signer.key_blob)] = line
                 entry = TrustedSigner(
                     line,
                     signer.principals,

@@ -2,8 +2,9 @@
 
 - The signing key is Ed25519; its private half lives only in the OS keyring, its public
   half (and every retired one, so old bundles still verify) in the database.
-- Export (Admin and Owner) checks the database (``cipher_integrity_check``) and the
-  whole chain first, then writes the bundle (:mod:`desktop.core.bundle`) over a
+- Export (Admin and Owner) checks the database (``quick_check`` in one read snapshot,
+  every page it reads authenticated, so a writer on another connection is never taken
+  for damage) and the whole chain first, then writes the bundle (:mod:`desktop.core.bundle`) over a
   contiguous seq range; events outside an app filter appear redacted (seq and hashes
   only) so the chain stays continuous. The export is itself audited.
 
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from desktop.core import rbac
+from desktop.core.app_template import NAMESPACE as TEMPLATE_NAMESPACE
 from desktop.core.audit import ChainReport
 from desktop.core.audit_actions import AuditAction
 from desktop.core.bundle import (
@@ -32,6 +34,7 @@ from desktop.core.bundle import (
 from desktop.core.bundle_pseudonyms import KEY_BYTES, Pseudonymiser, pii_opening
 from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AuditChainBroken, DatabaseCorrupt, InputError, KeyItemMissing
+from desktop.core.kb_package import NAMESPACE as PACKAGE_NAMESPACE
 from desktop.core.keyring_items import signing_key_item
 from desktop.core.models import Actor
 from desktop.core.pii import PiiType
@@ -41,9 +44,15 @@ from desktop.core.services.apps import find_app
 from desktop.core.services.base import AuditedService, system_audit
 from desktop.verifier import bundle_verify
 
+#: What the lines ``kura logs pubkey`` prints let a workspace's key sign: audit bundles,
+#: knowledge-base packages and app templates (``namespaces=``, an OpenSSH pattern list).
+SIGNED_NAMESPACES = ",".join((NAMESPACE, PACKAGE_NAMESPACE, TEMPLATE_NAMESPACE))
+
 
 class CheckedStore(Store, Protocol):
-    def integrity_check(self) -> list[str]: ...
+    def check_snapshot(self) -> list[str]:
+        """``quick_check`` problems in one read snapshot (safe beside writers)."""
+        ...
 
     def verify_audit(self) -> ChainReport: ...
 
@@ -156,7 +165,7 @@ class BundleService(AuditedService):
             _, identity = self._identity(tx)
             keys = sorted(tx.review.signing_keys(), key=lambda k: k["retired_at"] is not None)
         return "".join(
-            self._signer.allowed_signers_line(identity, k["public_key"], NAMESPACE) + "\n"
+            self._signer.allowed_signers_line(identity, k["public_key"], SIGNED_NAMESPACES) + "\n"
             for k in keys
         )
 
@@ -180,7 +189,7 @@ class BundleService(AuditedService):
         if pseudonymise and self._pii is None:
             raise InputError("logs.pseudonymise_unavailable")
         start, end = parse_when(since), parse_when(until, end=True)
-        problems = self._store.integrity_check()
+        problems = self._store.check_snapshot()  # writers on other connections go on
         if problems:
             raise DatabaseCorrupt("logs.export_database_corrupt", problem=problems[0])
         report = self._store.verify_audit()

@@ -120,10 +120,9 @@ class TemplateImportDialog(QDialog):
             text = self.tr("Signed by this workspace ({fingerprint}).")
         else:
             text = self.tr(
-                "Signed by another workspace, key {fingerprint}: compare it with the "
-                "fingerprint its Owner gave you."
+                "Signed by a workspace this one trusts ({principal}), key {fingerprint}."
             )
-        return text.format(fingerprint=plan.signer.fingerprint)
+        return text.format(fingerprint=plan.signer.fingerprint, principal=plan.signer.trusted_as)
 
     def _fill(self, box: QComboBox, items: list[tuple[str, int]], chosen: int | None) -> None:
         box.addItem(self.tr("Choose…"), None)
