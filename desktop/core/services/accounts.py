@@ -29,7 +29,7 @@ from desktop.core.policy import check_password, normalise_username
 from desktop.core.ports import PasswordHasher, PasswordStrength, Store, TotpEngine, Transaction
 from desktop.core.ports.security import UnlockSlots
 from desktop.core.services import slot_generation
-from desktop.core.services.base import AuditedService, Refusal, system_audit
+from desktop.core.services.base import AuditedService, Refusal, no_actor, system_audit
 from desktop.core.services.sign_in import SignInService
 from desktop.core.workspace_policy import Policy, policy_on
 
@@ -87,6 +87,7 @@ class AccountService(AuditedService):
 
     # ------------------------------------------------------------------ bootstrap
 
+    @no_actor("creates the first user: there is no actor yet")
     def bootstrap_owner(self, username: str, password: str, *, workspace_id: str) -> User:
         """Create the workspace's first and only Owner. Refused once any user exists."""
         name = normalise_username(username)

@@ -29,7 +29,7 @@ from desktop.core.errors import AuditChainBroken, DatabaseCorrupt, KeyItemMissin
 from desktop.core.keyring_items import signing_key_item
 from desktop.core.models import Actor
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
-from desktop.core.services.base import AuditedService, system_audit
+from desktop.core.services.base import AuditedService, no_actor, system_audit
 
 #: The SSHSIG namespace of backup manifests (never an audit bundle's).
 NAMESPACE = "kura-backup@v1"
@@ -221,6 +221,7 @@ class BackupService(AuditedService):
 
     # ---- the restored side -----------------------------------------------------------
 
+    @no_actor("a restore checks the backup's signer before any sign-in")
     def signer_known(self, public_key: str) -> bool:
         """Whether ``public_key`` is one of this workspace's signing keys (a restore
         checks the backup was signed by the workspace it holds)."""
@@ -228,6 +229,7 @@ class BackupService(AuditedService):
         with self._store.transaction() as tx:
             return any(str(k["public_key"]).split()[:2] == wanted for k in tx.review.signing_keys())
 
+    @no_actor("a restore's own event, before anyone has signed in")
     def record_restore(self, payload: dict[str, Any]) -> int:
         """In a workspace just installed from a backup: retire the signing keys (their
         private halves stayed in the old keyring), add a new one to this keyring, and

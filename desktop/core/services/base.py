@@ -17,10 +17,10 @@ events with no signed-in user, ``system_audit``), with an ``AuditAction`` name.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from desktop.core import rbac
 from desktop.core.audit_actions import AuditAction
@@ -37,6 +37,22 @@ class Refusal(Exception):
     def __init__(self, what: str, obj: str, code: str, **params: Any) -> None:
         super().__init__(code)
         self.what, self.obj, self.code, self.params = what, obj, code, params
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def no_actor(reason: str) -> Callable[[_Method], _Method]:
+    """Mark a public service method that touches the store without the operation
+    primitive, saying why (there is no signed-in user yet, a system check, a read an
+    admitted operation makes). The test that every other public method opens
+    ``self._op`` reads this mark and its reason; the method itself is unchanged."""
+
+    def mark(method: _Method) -> _Method:
+        method.__kura_no_actor__ = reason  # type: ignore[attr-defined]
+        return method
+
+    return mark
 
 
 def system_audit(

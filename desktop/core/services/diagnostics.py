@@ -14,6 +14,7 @@ from typing import Protocol
 from desktop.core.audit import ChainReport
 from desktop.core.keyring_items import all_items
 from desktop.core.ports import Store
+from desktop.core.services.base import no_actor
 
 
 class CheckableStore(Store, Protocol):
@@ -27,10 +28,12 @@ class DiagnosticsService:
         self._store = store
         self._expected = dict(expected_recipe)
 
+    @no_actor("a system check: kura doctor runs before any sign-in")
     def recipe(self) -> dict[str, str]:
         """The connection settings and versions as the database reads them back now."""
         return self._store.recipe()
 
+    @no_actor("a system check: kura doctor runs before any sign-in")
     def recipe_problems(self, found: Mapping[str, str] | None = None) -> list[str]:
         """Each asserted setting that does not read back as expected, and a driver that
         is not SQLCipher 4; empty when the recipe is in force."""
@@ -44,14 +47,17 @@ class DiagnosticsService:
             wrong.append(f"cipher_version={found.get('cipher_version')!r} (SQLCipher 4 needed)")
         return wrong
 
+    @no_actor("a system check: kura doctor runs before any sign-in")
     def integrity_problems(self) -> list[str]:
         """SQLCipher's and SQLite's integrity checks; empty when the file is sound."""
         return self._store.integrity_check()
 
+    @no_actor("a system check: kura doctor runs before any sign-in")
     def audit_chain(self) -> ChainReport:
         """Re-derive every hash of the audit chain."""
         return self._store.verify_audit()
 
+    @no_actor("names only, for the self-test's cleanup")
     def keyring_items(self) -> list[str]:
         """Every OS keyring item this workspace uses: its slot items and the seed of
         each signing key (names only, for a cleanup that must leave none behind)."""

@@ -41,7 +41,7 @@ from desktop.core.pii import PiiType
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
 from desktop.core.ports.pii import PiiDetector
 from desktop.core.services.apps import find_app
-from desktop.core.services.base import AuditedService, system_audit
+from desktop.core.services.base import AuditedService, no_actor, system_audit
 from desktop.verifier import bundle_verify
 
 #: What the lines ``kura logs pubkey`` prints let a workspace's key sign: audit bundles,
@@ -114,6 +114,7 @@ class BundleService(AuditedService):
         workspace_id = tx.settings.get("workspace_id") or ""
         return workspace_id, f"kura-audit@{workspace_id}"
 
+    @no_actor("the workspace's first key, at init")
     def ensure_signing_key(self) -> None:
         """Create the first signing key if the workspace has none (at ``init``)."""
         with self._store.transaction() as tx:

@@ -13,7 +13,7 @@ from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import AlreadyExists, InputError, ModelChanged, ModelNotFound
 from desktop.core.models import Actor
 from desktop.core.ports import ModelInspector, Store, Transaction
-from desktop.core.services.base import AuditedService
+from desktop.core.services.base import AuditedService, no_actor
 from desktop.core.tasks import CancelToken
 
 
@@ -97,6 +97,7 @@ class ModelService(AuditedService):
                 {"from": record.settings.as_dict(), "to": settings.as_dict()},
             )
 
+    @no_actor("refreshes the file-state cache of a registered model")
     def verified(self, model_id: int, cancel: CancelToken | None = None) -> ModelRecord:
         """The record, after proving the file still has the registered SHA-256.
 

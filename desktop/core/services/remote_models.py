@@ -39,7 +39,7 @@ from desktop.core.remote import (
     normalise_pin,
     parse_base_url,
 )
-from desktop.core.services.base import AuditedService, system_audit
+from desktop.core.services.base import AuditedService, no_actor, system_audit
 
 _PEM_MARK = "-----BEGIN CERTIFICATE-----"
 MAX_API_KEY = 4096
@@ -273,6 +273,7 @@ class RemoteModelService(AuditedService):
         with self._op(actor, rbac.Permission.MANAGE_MODELS) as op:
             return [m for m in op.tx.models.list() if m.endpoint is not None]
 
+    @no_actor("the guard's allowlist from the registered servers")
     def refresh_egress(self) -> tuple[tuple[str, int], ...]:
         """Make the guard's allowlist the registered endpoints' pairs (none: no socket)."""
         with self._store.transaction() as tx:
@@ -284,6 +285,7 @@ class RemoteModelService(AuditedService):
         """The (ip, port) pairs the guard lets Kura connect to (``kura doctor``)."""
         return self._egress.allowed()
 
+    @no_actor("the server of a model a turn already admitted uses")
     def endpoint_for(self, sha256: str) -> RemoteEndpoint | None:
         """The endpoint of the remote model with this identity (for the chat router)."""
         with self._lock:
@@ -300,6 +302,7 @@ class RemoteModelService(AuditedService):
                 self._by_identity[sha256] = found
         return found
 
+    @no_actor("the server of a kb's embedder, for its search")
     def embedding_endpoint(self, name: str) -> RemoteEndpoint:
         """The endpoint of remote embedding model ``name`` (a knowledge base's
         ``remote:NAME`` embedding model); ModelNotFound when there is none."""
@@ -310,6 +313,7 @@ class RemoteModelService(AuditedService):
             raise ModelNotFound("remote.no_embedding_model", name=name)
         return endpoint
 
+    @no_actor("the key of a server, for a call an admitted turn makes")
     def api_key(self, endpoint: RemoteEndpoint) -> str | None:
         """The endpoint's API key from the keyring (for the adapter only; never shown)."""
         if endpoint.key_ref is None:
@@ -329,6 +333,7 @@ class RemoteModelService(AuditedService):
         with self._lock:
             self._refused.append((event, target))
 
+    @no_actor("refusals the network guard made, not a user")
     def flush_refusals(self) -> int:
         """Write the queued refusals as ``network.refused`` audit events (no
         transaction when none is queued: closing a workspace twice stays harmless)."""

@@ -23,7 +23,7 @@ from desktop.core.clock import Clock, iso_utc
 from desktop.core.errors import InputError
 from desktop.core.models import Actor
 from desktop.core.ports import SettingsRepository, Store
-from desktop.core.services.base import AuditedService
+from desktop.core.services.base import AuditedService, no_actor
 from desktop.core.session import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
 
 MIN_IDLE_MINUTES = int(MIN_IDLE_TIMEOUT.total_seconds()) // 60  # 1
@@ -61,6 +61,7 @@ class SettingsService(AuditedService):
         with self._op(actor) as op:
             return {"idle_timeout_minutes": _stored_minutes(op.tx.settings)}
 
+    @no_actor("read at sign-in, before there is an actor")
     def idle_timeout(self) -> timedelta:
         """The idle timeout, for a session being started (no actor needed)."""
         with self._store.transaction() as tx:

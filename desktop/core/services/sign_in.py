@@ -21,7 +21,7 @@ from desktop.core.errors import AccountLocked, AuthenticationFailed, SecondFacto
 from desktop.core.models import SYSTEM_ACTOR_NAME, Actor, User, UserStatus
 from desktop.core.policy import normalise_username
 from desktop.core.ports import PasswordHasher, Store, TotpEngine, Transaction
-from desktop.core.services.base import AuditedService, system_audit
+from desktop.core.services.base import AuditedService, no_actor, system_audit
 
 #: Failures in a row before a user name is locked, the first lock, the longest lock.
 THROTTLE_AFTER = 5
@@ -65,6 +65,7 @@ class SignInService(AuditedService):
     def _now(self) -> str:
         return iso_utc(self._clock.now())
 
+    @no_actor("sign-in: who the actor is is being established")
     def authenticate(self, username: str, password: str, code: str | None = None) -> Actor:
         """Check the password (and the TOTP or recovery ``code`` when the account has
         TOTP) and return the Actor. Every attempt is audited; failures are throttled

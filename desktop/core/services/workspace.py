@@ -12,7 +12,7 @@ from desktop.core.errors import DatabaseCorrupt
 from desktop.core.models import Actor
 from desktop.core.ports import Store
 from desktop.core.services import slot_generation
-from desktop.core.services.base import AuditedService, system_audit
+from desktop.core.services.base import AuditedService, no_actor, system_audit
 
 
 class AuditableStore(Store, Protocol):
@@ -59,6 +59,7 @@ class WorkspaceService(AuditedService):
         self._store: AuditableStore = store
         self._keys = keys
 
+    @no_actor("read-only facts for diagnostics")
     def summary(self) -> dict[str, Any]:
         """Non-sensitive facts for diagnostics: ids, counts, versions, chain state."""
         with self._store.transaction() as tx:
@@ -121,6 +122,7 @@ class WorkspaceService(AuditedService):
                 payload={},
             )
 
+    @no_actor("the open sequence, before any sign-in")
     def finish_interrupted_rekey(self) -> None:
         """Record that the open sequence promoted the slots of a rotation a crash cut short.
 
@@ -141,6 +143,7 @@ class WorkspaceService(AuditedService):
                 },
             )
 
+    @no_actor("the open sequence, before any sign-in")
     def settle_slot_file(self) -> None:
         """At open: upgrade a version 1 slot file (no MAC) once, and refuse one that
         comes back after the workspace's file was authenticated; refuse a file older than
@@ -159,11 +162,13 @@ class WorkspaceService(AuditedService):
                 tx.settings.set(_SLOTS_MAC, "1")
             slot_generation.record(tx.settings, self._keys)
 
+    @no_actor("recovery, before any sign-in")
     def recorded_slot_generation(self) -> int:
         """The slot file generation the database holds (recovery writes above it)."""
         with self._store.transaction() as tx:
             return slot_generation.recorded(tx.settings)
 
+    @no_actor("key events no signed-in user performs")
     def record_key_event(self, action: AuditAction, payload: dict[str, Any]) -> None:
         """Audit a key event no signed-in user performs (recovery, finished rotation)."""
         with self._store.transaction() as tx:
