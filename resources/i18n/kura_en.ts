@@ -1740,7 +1740,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+1"/>
+        <source>Cancel import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Choose a package</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1750,7 +1755,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
+        <source>Cancelling… nothing is imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Import cancelled: nothing was imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Imported into {name}: {added} versions added, {skipped} already present; signed by {signer}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5130,7 +5145,7 @@
 <context>
     <name>_PackageDialog</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/packages.py" line="-205"/>
+        <location filename="../../desktop/ui/knowledge/packages.py" line="-237"/>
         <source>Choose…</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1740,7 +1740,12 @@
         <translation>インポート</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+1"/>
+        <source>Cancel import</source>
+        <translation>インポートを中止</translation>
+    </message>
+    <message>
+        <location line="+24"/>
         <source>Choose a package</source>
         <translation>パッケージを選択</translation>
     </message>
@@ -1750,7 +1755,17 @@
         <translation>先にパッケージのファイルを選んでください。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
+        <source>Cancelling… nothing is imported.</source>
+        <translation>中止しています… 何もインポートされません。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Import cancelled: nothing was imported.</source>
+        <translation>インポートを中止しました。何もインポートされていません。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Imported into {name}: {added} versions added, {skipped} already present; signed by {signer}.</source>
         <translation>{name} にインポートしました：{added} 件のバージョンを追加、{skipped} 件は既存です。署名者 {signer}。</translation>
     </message>
@@ -5131,7 +5146,7 @@
 <context>
     <name>_PackageDialog</name>
     <message>
-        <location filename="../../desktop/ui/knowledge/packages.py" line="-205"/>
+        <location filename="../../desktop/ui/knowledge/packages.py" line="-237"/>
         <source>Choose…</source>
         <translation>選択…</translation>
     </message>

@@ -4,13 +4,19 @@ importing it again under a taken name shows the one-line error inline."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from desktop import app
 from desktop.ui.context import Backend, UiContext
+from desktop.ui.knowledge import packages
 from desktop.ui.knowledge.view import KnowledgeView
+from desktop.ui.tasks import LaneContext
 from tests.conftest import PEOPLE_PASSWORD
 from tests.fakes import MemorySource
 from tests.gui.conftest import open_direct
@@ -108,3 +114,50 @@ def test_a_member_sees_no_package_buttons(
     view = _make_view(qtbot, ctx)
     assert not view.import_button.isVisibleTo(view)
     assert not view.export_button.isVisibleTo(view)
+
+
+def test_cancel_import_stops_it_and_imports_nothing(
+    qtbot: Any,
+    owner_ctx: UiContext,
+    workspace: Backend,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with open_direct(workspace) as ws:
+        owner = _owner(ws)
+        kb = ws.knowledge.create(owner, "Manuals")
+        ws.knowledge.ingest(owner, kb.id, [MemorySource("lever.txt", b"The red lever.")])
+        package = tmp_path / "manuals.kbpkg"
+        ws.kb_packages.export(
+            owner,
+            kb.id,
+            package.write_bytes,
+            recipients=[ws.kb_packages.keys.public_key(owner)],
+        )
+        ws.knowledge.delete(owner, kb.id)
+    real = packages.import_package
+    started = threading.Event()
+
+    def slow(lc: LaneContext, *args: Any) -> Any:  # an import that takes its time
+        started.set()
+        deadline = time.monotonic() + 20
+        while not lc.token.cancelled and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real(lc, *args)  # it sees the cancel before it writes anything
+
+    monkeypatch.setattr(packages, "import_package", slow)
+    view = _make_view(qtbot, owner_ctx)
+    dialog = view.open_import()
+    qtbot.waitUntil(lambda: bool(dialog.exchange_key.text()))
+    dialog.path.setText(str(package))
+    dialog.action_button.click()
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    assert dialog.cancel_button.isVisibleTo(dialog) and not dialog.action_button.isEnabled()
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: "nothing was imported" in dialog.message.text(), timeout=20_000)
+    assert dialog.action_button.isEnabled() and not dialog.cancel_button.isVisibleTo(dialog)
+    assert dialog.outcome is None
+    qtbot.waitUntil(lambda: not owner_ctx.runner.busy)
+    dialog.close()
+    with open_direct(workspace) as ws:
+        assert ws.knowledge.list(_owner(ws)) == []

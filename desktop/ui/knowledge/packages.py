@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.errors import AppError, InputError
+from desktop.core.errors import AppError, Cancelled, InputError
 from desktop.core.knowledge_models import KnowledgeBase
 from desktop.core.models import Actor
 from desktop.core.services.kb_packages import Exported, Imported
@@ -35,7 +35,7 @@ from desktop.ui import file_dialogs
 from desktop.ui.context import UiContext
 from desktop.ui.errors import InlineMessage
 from desktop.ui.plain import PlainLabel
-from desktop.ui.tasks import Lane, LaneContext
+from desktop.ui.tasks import Lane, LaneContext, Task
 from desktop.ui.widgets import primary_button
 
 FILTER = "Kura knowledge-base packages (*.kbpkg);;All files (*)"
@@ -106,7 +106,7 @@ class _PackageDialog(QDialog):
         self.layout_.addWidget(self.progress)
         self.layout_.addWidget(self.message)
         self.layout_.addWidget(self.result_label, 1)
-        buttons = QHBoxLayout()
+        self.buttons = buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.clicked.connect(self.reject)
@@ -231,8 +231,14 @@ class ImportPackageDialog(_PackageDialog):
         self.passphrase.setPlaceholderText(self.tr("only if the package has one"))
         self.form.addRow(self.tr("Passphrase"), self.passphrase)
         self._finish_layout(self.tr("Import"), "startPackageImport")
+        self.cancel_button = QPushButton(self.tr("Cancel import"), self)
+        self.cancel_button.setObjectName("cancelPackageImport")
+        self.cancel_button.hide()
+        self.buttons.insertWidget(1, self.cancel_button)
+        self._task: Task | None = None
         self.choose.clicked.connect(self._on_choose_clicked)
         self.action_button.clicked.connect(self._on_action_clicked)
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self._load_key()
 
     def _load_key(self) -> None:
@@ -265,17 +271,45 @@ class ImportPackageDialog(_PackageDialog):
         into = self.target.currentData()
         passphrase = self.passphrase.text() or None
         self._start()
-        self.ctx.runner.run(
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self._task = self.ctx.runner.run(
             Lane.INGEST,
             lambda lc: import_package(lc, actor, path, into, passphrase),
             owner=self,
             key="import",
             on_done=self._on_done,
-            on_failed=self._on_failed,
+            on_failed=self._on_import_failed,
             on_progress=self._on_progress,
         )
 
+    def _on_cancel_clicked(self) -> None:
+        """Stop the import: it stores everything in one transaction at the end, so a
+        cancelled import leaves nothing behind."""
+        if self._task is not None:
+            self._task.cancel()
+        self.cancel_button.setEnabled(False)
+        self.message.show_info(self.tr("Cancelling… nothing is imported."))
+
+    def _on_import_failed(self, exc: BaseException) -> None:
+        self._task = None
+        self.cancel_button.hide()
+        if isinstance(exc, Cancelled):
+            self.progress.hide()
+            self.action_button.setEnabled(True)
+            self.message.show_info(self.tr("Import cancelled: nothing was imported."))
+            return
+        self._on_failed(exc)
+
+    def reject(self) -> None:
+        """Closing the dialog while it imports cancels the import."""
+        if self._task is not None:
+            self._task.cancel()
+        super().reject()
+
     def _on_done(self, outcome: Imported) -> None:
+        self._task = None
+        self.cancel_button.hide()
         self.outcome = outcome
         self.progress.hide()
         text = self.tr(
