@@ -5,8 +5,6 @@ single-byte changes), and every refusal as a one-line error that installs nothin
 from __future__ import annotations
 
 import random
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,9 +26,15 @@ from desktop.core.models import Actor, Role
 from desktop.security import backup_file
 from desktop.security.recovery import format_recovery_key, new_recovery_key
 from tests.conftest import PEOPLE_PASSWORD
-from tests.fakes import FakeChatModel, FakeInspector, FixedClock, MemoryKeyStore, MemorySource
-from tests.fakes_retrieval import HashEmbedder
+from tests.fakes import FixedClock, MemoryKeyStore
 from tests.tools import FAST_HASHER
+from tests.unit.shared_workspace import (
+    big_document,
+    damage_a_middle_page,
+    ingesting_beside,
+    owner_of,
+    shared_workspace,
+)
 
 FLIPS = 1000
 
@@ -224,66 +228,22 @@ def test_a_backup_while_another_connection_ingests_is_consistent(
     """A writer on its own connection (as the GUI's ingest lane) adds documents, each
     with its chunks, embeddings and audit event in one transaction, while the backup
     runs: the restored copy holds whole transactions only, and its chain verifies."""
-    engines = app.Engines(
-        FakeInspector(), FakeChatModel(), embedder_factory=lambda _: HashEmbedder(64)
-    )
-    init = app.init_workspace(
-        tmp_path / "w",
-        "owner",
-        PEOPLE_PASSWORD,
-        key_store=key_store,
-        hasher=FAST_HASHER,
-        clock=clock,
-    )
-
-    def open_one() -> app.Workspace:
-        return app.open_workspace(
-            tmp_path / "w", key_store=key_store, hasher=FAST_HASHER, clock=clock, engines=engines
-        )
-
-    ws = open_one()
-    owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
-    kb = ws.knowledge.create(owner, "docs")
-    stop, written, failures = threading.Event(), [0], []
-
-    def write() -> None:  # its own connection, on its own thread, as a GUI lane
-        try:
-            with open_one() as writer:
-                me = writer.accounts.authenticate("owner", PEOPLE_PASSWORD)
-                _write(writer, me)
-        except BaseException as exc:  # reported below
-            failures.append(exc)
-
-    def _write(writer: app.Workspace, me: Actor) -> None:
-        while not stop.is_set():
-            n = written[0]
-            text = " ".join(f"document {n} sentence {i} about the storehouse." for i in range(300))
-            writer.knowledge.ingest(me, kb.id, [MemorySource(f"d{n}.txt", text.encode())])
-            written[0] += 1
-            time.sleep(0.02)  # a real embedder works outside the write transaction
-
-    thread = threading.Thread(target=write)
-    thread.start()
-    try:
-        while written[0] < 3 and thread.is_alive():
-            time.sleep(0.01)
-        assert not failures, failures
-        outs = [tmp_path / f"b{i}.kbak" for i in range(3)]
-        for out in outs:
-            ws.backups.backup(owner, out)
-    finally:
-        stop.set()
-        thread.join()
-        ws.close()
-    assert not failures, failures
+    shared = shared_workspace(tmp_path / "w", key_store, clock)
+    with shared.open() as ws:
+        owner = owner_of(ws)
+        kb = ws.knowledge.create(owner, "docs")
+        with ingesting_beside(shared, kb.id, pause=0.02, before=3) as written:
+            outs = [tmp_path / f"b{i}.kbak" for i in range(3)]
+            for out in outs:
+                ws.backups.backup(owner, out)
     for i, out in enumerate(outs):
         fresh = MemoryKeyStore()
         target = tmp_path / f"r{i}"
         backups.restore_workspace(
-            out, target, key_store=fresh, recovery_key=init.recovery_key, clock=FixedClock()
+            out, target, key_store=fresh, recovery_key=shared.recovery_key, clock=FixedClock()
         )
         with app.open_workspace(
-            target, key_store=fresh, hasher=FAST_HASHER, clock=FixedClock(), engines=engines
+            target, key_store=fresh, hasher=FAST_HASHER, clock=FixedClock(), engines=shared.engines
         ) as again:
             assert again.store.integrity_check() == [] and again.store.verify_audit().ok
             conn = again.store._live()
@@ -304,41 +264,13 @@ def test_a_page_that_fails_authentication_refuses_the_backup(
 ) -> None:
     """Every page is authenticated as the snapshot copies it: one changed byte in a page
     the open never reads refuses the backup with one line, and leaves no file behind."""
-    engines = app.Engines(
-        FakeInspector(), FakeChatModel(), embedder_factory=lambda _: HashEmbedder(64)
-    )
-    app.init_workspace(
-        tmp_path / "w",
-        "owner",
-        PEOPLE_PASSWORD,
-        key_store=key_store,
-        hasher=FAST_HASHER,
-        clock=clock,
-    )
-
-    def open_one() -> app.Workspace:
-        return app.open_workspace(
-            tmp_path / "w", key_store=key_store, hasher=FAST_HASHER, clock=clock, engines=engines
-        )
-
-    with open_one() as ws:
-        owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
-        kb = ws.knowledge.create(owner, "docs")
-        text = " ".join(f"sentence {i} about the storehouse." for i in range(20000))
-        ws.knowledge.ingest(owner, kb.id, [MemorySource("big.txt", text.encode())])
-        db = ws.layout.db
-    size = db.stat().st_size
-    page = size // 4096 // 2  # a page of the document's chunks, in the middle of the file
-    with db.open("r+b") as handle:
-        handle.seek(page * 4096 + 1000)
-        byte = handle.read(1)
-        handle.seek(page * 4096 + 1000)
-        handle.write(bytes([byte[0] ^ 0x01]))
+    shared = shared_workspace(tmp_path / "w", key_store, clock)
+    with shared.open() as ws:
+        db = big_document(ws)
+    damage_a_middle_page(db)
     before = sorted(p.name for p in tmp_path.iterdir())
-    with open_one() as ws:
-        owner = ws.accounts.authenticate("owner", PEOPLE_PASSWORD)
-        with pytest.raises(AppError) as caught:
-            ws.backups.backup(owner, tmp_path / "w.kbak")
+    with shared.open() as ws, pytest.raises(AppError) as caught:
+        ws.backups.backup(owner_of(ws), tmp_path / "w.kbak")
     assert caught.value.code == "backup.database_corrupt"
     assert "\n" not in str(caught.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
