@@ -46,7 +46,7 @@ from desktop.core.models import Actor
 from desktop.core.ports import BundleSigner, KeyStore, Store, Transaction
 from desktop.core.services.apps import AppService, find_app
 from desktop.core.services.base import AuditedService
-from desktop.core.services.exchange_keys import own_signers, trusted_signers
+from desktop.core.services.exchange_keys import Trust, signer_trust
 from desktop.core.services.knowledge_access import find_kb, readable_kb
 from desktop.verifier import bundle_verify
 
@@ -281,15 +281,12 @@ class AppTemplateService(AuditedService):
         blob = sig.public_key_blob
         fingerprint = bundle_verify.key_fingerprint(blob)
         public = "ssh-ed25519 " + base64.b64encode(blob).decode("ascii")
-        if any(own == blob for _, own in own_signers(tx)):
+        trust, line = signer_trust(tx, blob, NAMESPACE)
+        if trust is Trust.OWN:
             return TemplateSigner(fingerprint, public, True)
-        narrow = False
-        for trusted in trusted_signers(tx):
-            if trusted.key_blob() == blob:
-                if trusted.allows(NAMESPACE):
-                    return TemplateSigner(fingerprint, public, False, trusted.principals)
-                narrow = True
-        if narrow:
+        if trust is Trust.TRUSTED and line is not None:
+            return TemplateSigner(fingerprint, public, False, line.principals)
+        if trust is Trust.OTHER_NAMESPACE:
             raise TemplateSignerUntrusted(
                 "apptpl.signer_namespace", fingerprint=fingerprint, namespace=NAMESPACE
             )

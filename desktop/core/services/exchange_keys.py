@@ -17,6 +17,7 @@ identity (``kura keys exchange-pubkey``) and the signers it trusts (``kura keys 
 from __future__ import annotations
 
 import base64
+import enum
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -81,28 +82,52 @@ def own_signers(tx: Transaction) -> list[tuple[str, bytes]]:
     return out
 
 
+class Trust(enum.Enum):
+    """How this workspace trusts a key to sign something of one kind (namespace)."""
+
+    OWN = "own"  # one of this workspace's own signing keys
+    TRUSTED = "trusted"  # a trusted signer's line names the key and the namespace
+    OTHER_NAMESPACE = "other_namespace"  # trusted, but its line names other namespaces
+    UNKNOWN = "unknown"
+
+
+def signer_trust(
+    tx: Transaction, key_blob: bytes, namespace: str, identity: str | None = None
+) -> tuple[Trust, TrustedSigner | None]:
+    """How ``key_blob`` may sign in ``namespace`` (as ``identity``, when one is claimed),
+    and the trusted signer's line that says so. The one trust decision that packages and
+    app templates share."""
+    if any(
+        blob == key_blob and (identity is None or who == identity) for who, blob in own_signers(tx)
+    ):
+        return Trust.OWN, None
+    narrow = False
+    for signer in trusted_signers(tx):
+        if signer.key_blob() == key_blob and (
+            identity is None or bundle_verify.match_pattern_list(identity, signer.principals)
+        ):
+            if signer.allows(namespace):
+                return Trust.TRUSTED, signer
+            narrow = True
+    return (Trust.OTHER_NAMESPACE if narrow else Trust.UNKNOWN), None
+
+
 def check_trusted(
     tx: Transaction, key_blob: bytes, identity: str, namespace: str = PACKAGE_NAMESPACE
 ) -> None:
     """PackageRefused unless ``key_blob`` may sign as ``identity`` in ``namespace``: a
     trusted signer's line lists it for that principal and that namespace, or it is one
     of this workspace's own keys."""
+    trust, _ = signer_trust(tx, key_blob, namespace, identity)
     fingerprint = bundle_verify.key_fingerprint(key_blob)
-    if any(blob == key_blob and who == identity for who, blob in own_signers(tx)):
-        return
-    narrow = False
-    for signer in trusted_signers(tx):
-        if signer.key_blob() == key_blob and bundle_verify.match_pattern_list(
-            identity, signer.principals
-        ):
-            if signer.allows(namespace):
-                return
-            narrow = True
-    if narrow:
+    if trust is Trust.OTHER_NAMESPACE:
         raise PackageRefused(
             "kbpackage.signer_namespace", fingerprint=fingerprint, namespace=namespace
         )
-    raise PackageRefused("kbpackage.signer_untrusted", fingerprint=fingerprint, identity=identity)
+    if trust is Trust.UNKNOWN:
+        raise PackageRefused(
+            "kbpackage.signer_untrusted", fingerprint=fingerprint, identity=identity
+        )
 
 
 class ExchangeKeyService(AuditedService):
